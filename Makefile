@@ -1,0 +1,53 @@
+# Two environments (see README): .venv/rasa runs the Rasa server (Rasa pins
+# SQLAlchemy 1.4); .venv/app runs actions, web page, CLI and tests (SQLAlchemy 2).
+SHELL := /bin/bash
+PYTHON310 ?= $(shell test -x $(HOME)/.pyenv/versions/3.10.13/bin/python && echo $(HOME)/.pyenv/versions/3.10.13/bin/python || command -v python3.10)
+RASA_VENV := .venv/rasa
+APP_VENV := .venv/app
+APP := $(APP_VENV)/bin/python
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test bench lint train validate clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	test -d $(RASA_VENV) || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/rasa.txt
+	touch $@
+
+$(APP_VENV)/.installed: requirements/app.txt
+	test -d $(APP_VENV) || $(PYTHON310) -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/app.txt
+	touch $@
+
+var/spacy/source.json: $(RASA_VENV)/.installed bot/spacy_pipeline.py
+	$(RASA_VENV)/bin/python bot/spacy_pipeline.py
+
+setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed var/spacy/source.json
+	@$(RASA_VENV)/bin/python -c "import json; print('spaCy pipeline in use:', json.load(open('var/spacy/source.json'))['source'])"
+	$(APP) -m bot setup
+	$(APP) -m bot train
+
+run: setup ## Set up what is missing, then run the assistant and the chat page
+	$(APP) -m bot run
+
+test: setup ## Set up what is missing, then run every test (SQLite and PostgreSQL)
+	$(APP) -m pytest
+
+bench: setup ## Print NLU F1, training time, peak memory and latency
+	$(APP) -m tests.bench.run
+
+lint: $(APP_VENV)/.installed ## ruff and mypy
+	$(APP_VENV)/bin/ruff check bot actions tests
+	$(APP_VENV)/bin/mypy
+
+train: setup ## Train the model if data, domain or config changed
+
+validate: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## rasa data validate, failing on warnings
+	$(APP) -m bot validate
+
+clean: ## Remove databases, logs, the spaCy pipeline and trained models (keeps the venvs)
+	rm -rf var models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache

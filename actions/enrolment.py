@@ -1,0 +1,127 @@
+"""Writing the enrolment when the form is done, and leaving the form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, course_details, sessions
+from actions.enrolment_form import FORM_SLOTS
+from actions.teams import describe_team
+from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
+from bot.db.teams import get_team_by_code
+
+HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
+LOOKUP_SLOTS = [
+    "lookup_purpose", "lookup_enrollment_id", "lookup_reference", "lookup_contact",
+    "cancel_confirmed", "enrollment_known",
+]
+OUTCOME_RESPONSES = {
+    "not_first_child": "utter_not_first_child",
+    "child_too_old": "utter_child_too_old",
+    "too_early_no_team": "utter_too_early_no_team",
+    "no_team_fits": "utter_no_team_fits",
+    "no_consent": "utter_no_consent",
+    "declined": "utter_enrollment_not_saved",
+    "database_error": "utter_database_error",
+}
+
+
+def reset_enrollment_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS + HELPER_SLOTS]
+
+
+def reset_lookup_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in LOOKUP_SLOTS] + [SlotSet("lookup_attempts", 0)]
+
+
+def consent_text(domain: DomainDict) -> str:
+    """The consent sentence exactly as the parent saw it."""
+    return domain["responses"]["utter_ask_consent"][0]["text"]
+
+
+class ActionSubmitEnrollment(Action):
+    """Write the enrolment (or explain why not), then clear the form."""
+
+    def name(self) -> str:
+        return "action_submit_enrollment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        outcome = tracker.get_slot("enrollment_outcome")
+        confirmed = tracker.get_slot("enrollment_confirmed") is True
+        consent = tracker.get_slot("consent") is True
+        details = contact_details() | course_details()
+
+        if outcome == "already_enrolled":
+            return reset_enrollment_slots()  # the validator already told them
+        if outcome or not (confirmed and consent):
+            dispatcher.utter_message(response=OUTCOME_RESPONSES.get(outcome, "utter_enrollment_not_saved"), **details)
+            return reset_enrollment_slots()
+
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        born = tracker.get_slot("child_born") is True
+        try:
+            with sessions().begin() as session:
+                team = get_team_by_code(session, tracker.get_slot("team_code"))
+                existing = find_active_by_contact(
+                    session, email=tracker.get_slot("contact_email"), phone=tracker.get_slot("contact_phone")
+                )
+                if existing is not None:
+                    dispatcher.utter_message(
+                        response="utter_already_enrolled",
+                        reference_code=existing.reference_code,
+                        team_text=describe_team(existing.team),
+                    )
+                    return reset_enrollment_slots()
+                if team is None:
+                    raise TeamFullError(tracker.get_slot("team_code"))
+                enrollment = create_enrollment(
+                    session,
+                    NewEnrollment(
+                        team_id=team.id,
+                        parent_name=tracker.get_slot("parent_name"),
+                        partner_name=tracker.get_slot("partner_name"),
+                        due_date=None if born else child_date,
+                        birth_date=child_date if born else None,
+                        email=tracker.get_slot("contact_email"),
+                        phone=tracker.get_slot("contact_phone"),
+                        conversation_id=tracker.sender_id,
+                        consent_text=consent_text(domain),
+                    ),
+                )
+                reference_code, team_text = enrollment.reference_code, describe_team(team)
+        except TeamFullError:
+            dispatcher.utter_message(response="utter_team_full")
+            # Back into the form to choose another team; the rest is kept.
+            return [
+                SlotSet("team_code", None),
+                SlotSet("enrollment_confirmed", None),
+                ActiveLoop("enrollment_form"),
+                FollowupAction("enrollment_form"),
+            ]
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **details)
+            return reset_enrollment_slots()
+
+        dispatcher.utter_message(response="utter_enrollment_saved", reference_code=reference_code, team_text=team_text)
+        return reset_enrollment_slots()
+
+
+class ActionStopForm(Action):
+    """The user said stop inside a form: leave it and store nothing."""
+
+    def name(self) -> str:
+        return "action_stop_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_enrollment_stopped")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_enrollment_slots() + reset_lookup_slots()

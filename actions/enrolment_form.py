@@ -1,0 +1,266 @@
+"""The Familie med Hjerte enrolment form: validating each answer and asking for
+the team and the final confirmation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import read_yes_no, sessions, today
+from actions.teams import button_title, choose_team, describe_team, offered_teams
+from bot.dates import (
+    birth_date_from_age,
+    due_date_from_pregnancy_week,
+    format_danish_date,
+    parse_danish_date,
+)
+from bot.db.enrollments import find_active_by_contact
+from bot.eligibility import DateProblem, check_child_date, team_window
+from bot.municipality import current_municipality
+from bot.validation import clean_name, format_phone, parse_contact
+
+FORM_SLOTS = [
+    "parent_name", "child_born", "child_date", "first_child", "partner_joins",
+    "partner_name", "contact", "team_code", "consent", "enrollment_confirmed",
+]
+_DATE_PROBLEM_RESPONSES = {
+    DateProblem.DUE_IN_PAST: "utter_due_date_in_past",
+    DateProblem.DUE_TOO_FAR: "utter_due_date_too_far",
+    DateProblem.BIRTH_IN_FUTURE: "utter_birth_date_in_future",
+}
+_EXPECTING_WORDS = ("termin", "gravid", "venter", "ikke født", "ikke foedt")
+
+
+def parse_child_date(text: str, born: bool, on: date) -> date | None:
+    if born:
+        return birth_date_from_age(text, on) or parse_danish_date(text, on, "past")
+    return due_date_from_pregnancy_week(text, on) or parse_danish_date(text, on, "future")
+
+
+def _team_by_code(code: str | None, child_date: date) -> Any:
+    course = current_municipality().course
+    with sessions()() as session:
+        teams = offered_teams(session, child_date, today(), course)
+        return next((t for t in teams if t.code == code), None)
+
+
+class ValidateEnrollmentForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_enrollment_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("enrollment_outcome"):
+            return []  # ineligible, declined or no teams: the form ends here
+        slots = list(domain_slots)
+        if tracker.get_slot("partner_joins") is False:
+            slots.remove("partner_name")
+        return slots
+
+    def validate_parent_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value))
+        if name is None:
+            dispatcher.utter_message(response="utter_invalid_parent_name")
+        return {"parent_name": name}
+
+    def validate_child_born(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        text = str(value).lower()
+        if answer is None and any(word in text for word in _EXPECTING_WORDS):
+            answer = False
+        elif answer is None and ("født" in text or "foedt" in text):
+            answer = True
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"child_born": None}
+        slots: dict[str, Any] = {"child_born": answer}
+        # "vi har termin 12. maj" answers the next question too.
+        if isinstance(value, str) and parse_child_date(value, answer, today()):
+            slots.update(self.validate_child_date(value, dispatcher, tracker, domain, born=answer))
+        return slots
+
+    def validate_child_date(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        born: bool | None = None,
+    ) -> dict[str, Any]:
+        born = bool(tracker.get_slot("child_born")) if born is None else born
+        on = today()
+        parsed = parse_child_date(str(value), born, on)
+        if parsed is None:
+            dispatcher.utter_message(response="utter_invalid_date")
+            return {"child_date": None}
+        course = current_municipality().course
+        problem = check_child_date(born, parsed, on, course)
+        if problem is DateProblem.CHILD_TOO_OLD:
+            return {"child_date": parsed.isoformat(), "enrollment_outcome": "child_too_old"}
+        if problem is not None:
+            dispatcher.utter_message(response=_DATE_PROBLEM_RESPONSES[problem])
+            return {"child_date": None}
+        return {"child_date": parsed.isoformat()}
+
+    def validate_first_child(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"first_child": None}
+        if answer is False:
+            return {"first_child": False, "enrollment_outcome": "not_first_child"}
+        return {"first_child": True}
+
+    def validate_partner_joins(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            # "ja, Jonas" or just "Jonas": a name means yes.
+            name = clean_name(str(value))
+            if name:
+                return {"partner_joins": True, "partner_name": name}
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"partner_joins": None}
+        return {"partner_joins": answer}
+
+    def validate_partner_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = clean_name(str(value))
+        if name is None:
+            dispatcher.utter_message(response="utter_invalid_parent_name")
+        return {"partner_name": name}
+
+    def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = parse_contact(str(value))
+        if contact.is_empty:
+            dispatcher.utter_message(response="utter_invalid_contact")
+            return {"contact": None}
+        slots = {"contact": contact.describe(), "contact_email": contact.email, "contact_phone": contact.phone}
+        try:
+            with sessions()() as session:
+                existing = find_active_by_contact(session, email=contact.email, phone=contact.phone)
+                if existing is not None:
+                    dispatcher.utter_message(
+                        response="utter_already_enrolled",
+                        reference_code=existing.reference_code,
+                        team_text=describe_team(existing.team),
+                    )
+                    return slots | {"enrollment_outcome": "already_enrolled"}
+                child_date = date.fromisoformat(tracker.get_slot("child_date"))
+                teams = offered_teams(session, child_date, today(), current_municipality().course)
+        except SQLAlchemyError:
+            return slots | {"enrollment_outcome": "database_error"}
+        if not teams:
+            window = team_window(child_date, current_municipality().course)
+            too_early = window.latest > today() and window.earliest > today()
+            return slots | {"enrollment_outcome": "too_early_no_team" if too_early else "no_team_fits"}
+        return slots
+
+    def validate_team_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        try:
+            with sessions()() as session:
+                teams = offered_teams(session, child_date, today(), current_municipality().course)
+        except SQLAlchemyError:
+            return {"team_code": None, "enrollment_outcome": "database_error"}
+        team = choose_team(str(value), teams, today())
+        if team is None:
+            example = teams[0].place if teams else ""
+            dispatcher.utter_message(response="utter_invalid_team", team_example=example)
+            return {"team_code": None}
+        return {"team_code": team.code}
+
+    def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"consent": None}
+        if answer is False:
+            return {"consent": False, "enrollment_outcome": "no_consent"}
+        return {"consent": True}
+
+    def validate_enrollment_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"enrollment_confirmed": None}
+        if answer is False:
+            return {"enrollment_confirmed": False, "enrollment_outcome": "declined"}
+        return {"enrollment_confirmed": True}
+
+
+class ActionAskTeamCode(Action):
+    """Offer the teams with free seats that fit the family, as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_team_code"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        course = current_municipality().course
+        with sessions()() as session:
+            teams = offered_teams(session, child_date, today(), course)
+            buttons = [
+                {"title": button_title(team), "payload": f'/inform{{"team_code":"{team.code}"}}'}
+                for team in teams
+            ]
+        early = team_window(child_date, course).too_early_today(today())
+        response = "utter_ask_team_code_early" if early else "utter_ask_team_code"
+        dispatcher.utter_message(response=response, buttons=buttons)
+        return []
+
+
+class ActionAskEnrollmentConfirmed(Action):
+    """Show everything that will be stored and ask for a final yes."""
+
+    def name(self) -> str:
+        return "action_ask_enrollment_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        team = _team_by_code(tracker.get_slot("team_code"), child_date)
+        phone = tracker.get_slot("contact_phone")
+        contact = " og ".join(
+            p for p in (tracker.get_slot("contact_email"), format_phone(phone) if phone else None) if p
+        )
+        dispatcher.utter_message(
+            response="utter_ask_enrollment_confirmed",
+            parent_name=tracker.get_slot("parent_name"),
+            partner_text=tracker.get_slot("partner_name") or "ingen",
+            child_date_label="Født" if tracker.get_slot("child_born") else "Termin",
+            child_date_text=format_danish_date(child_date),
+            contact_text=contact,
+            team_text=describe_team(team) if team else tracker.get_slot("team_code"),
+        )
+        return []

@@ -1,0 +1,160 @@
+"""Checking and cancelling an enrolment: in the same conversation directly, in a
+later one with the reference code plus the e-mail or phone given at enrolment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, latest_intent, read_yes_no, sessions
+from actions.enrolment import reset_lookup_slots
+from actions.teams import describe_team
+from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, find_by_reference
+from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.validation import normalise_reference, parse_contact
+
+MAX_LOOKUP_ATTEMPTS = 3
+PURPOSE_BY_INTENT = {"check_enrollment": "check", "cancel_enrollment": "cancel"}
+
+
+def _contact_matches(enrollment: CourseEnrollment, text: str) -> bool:
+    contact = parse_contact(text)
+    return bool(
+        (contact.email and contact.email == enrollment.email)
+        or (contact.phone and contact.phone == enrollment.phone)
+    )
+
+
+class ActionStartLookup(Action):
+    """Note what the user wants and whether this conversation already has an
+    active enrolment; the rules branch on ``enrollment_known``."""
+
+    def name(self) -> str:
+        return "action_start_lookup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        purpose = PURPOSE_BY_INTENT.get(latest_intent(tracker) or "", "enroll")
+        try:
+            with sessions()() as session:
+                enrollment = find_active_for_conversation(session, tracker.sender_id)
+        except SQLAlchemyError:
+            enrollment = None
+        events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
+        if enrollment is None:
+            return events + [SlotSet("enrollment_known", False)]
+        return events + [SlotSet("enrollment_known", True), SlotSet("lookup_enrollment_id", float(enrollment.id))]
+
+
+class ValidateEnrollmentLookupForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_enrollment_lookup_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        cancelling = tracker.get_slot("lookup_purpose") == "cancel"
+        if tracker.get_slot("lookup_attempts") and tracker.get_slot("lookup_attempts") >= MAX_LOOKUP_ATTEMPTS:
+            return []
+        if tracker.get_slot("lookup_enrollment_id") is not None:
+            return ["cancel_confirmed"] if cancelling else []
+        return ["lookup_reference", "lookup_contact"] + (["cancel_confirmed"] if cancelling else [])
+
+    def validate_lookup_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = normalise_reference(str(value))
+        if code is None:
+            dispatcher.utter_message(response="utter_invalid_reference")
+        return {"lookup_reference": code}
+
+    def validate_lookup_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        with sessions()() as session:
+            enrollment = find_by_reference(session, tracker.get_slot("lookup_reference") or "")
+        if enrollment is not None and _contact_matches(enrollment, str(value)):
+            return {"lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id)}
+        attempts = (tracker.get_slot("lookup_attempts") or 0) + 1
+        if attempts < MAX_LOOKUP_ATTEMPTS:
+            dispatcher.utter_message(response="utter_lookup_not_found")
+        # Ask for both again: a typo can be in either.
+        return {"lookup_reference": None, "lookup_contact": None, "lookup_attempts": attempts}
+
+    def validate_cancel_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+        return {"cancel_confirmed": answer}
+
+
+class ActionAskCancelConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_cancel_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        with sessions()() as session:
+            enrollment = session.get(CourseEnrollment, int(tracker.get_slot("lookup_enrollment_id")))
+            assert enrollment is not None
+            dispatcher.utter_message(
+                response="utter_ask_cancel_confirmed",
+                reference_code=enrollment.reference_code,
+                team_text=describe_team(enrollment.team),
+            )
+        return []
+
+
+class ActionFinishLookup(Action):
+    """Show the enrolment, or cancel it after a yes, then clear the look-up."""
+
+    def name(self) -> str:
+        return "action_finish_lookup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        enrollment_id = tracker.get_slot("lookup_enrollment_id")
+        purpose = tracker.get_slot("lookup_purpose")
+        if enrollment_id is None:
+            dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
+            return reset_lookup_slots()
+        try:
+            with sessions().begin() as session:
+                enrollment = session.get(CourseEnrollment, int(enrollment_id))
+                assert enrollment is not None
+                details = {
+                    "reference_code": enrollment.reference_code,
+                    "team_text": describe_team(enrollment.team),
+                    "team_address": enrollment.team.address,
+                }
+                if purpose == "cancel" and tracker.get_slot("cancel_confirmed") is True:
+                    if enrollment.status == EnrollmentStatus.CANCELLED:
+                        dispatcher.utter_message(response="utter_enrollment_already_cancelled", **details)
+                    else:
+                        cancel_enrollment(session, enrollment)
+                        dispatcher.utter_message(response="utter_enrollment_cancelled", **details)
+                elif purpose == "cancel":
+                    dispatcher.utter_message(response="utter_cancel_aborted")
+                elif purpose == "enroll":
+                    dispatcher.utter_message(response="utter_already_enrolled", **details)
+                else:
+                    active = enrollment.status == EnrollmentStatus.ACTIVE
+                    response = "utter_enrollment_status" if active else "utter_enrollment_status_cancelled"
+                    dispatcher.utter_message(response=response, **details)
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+        return reset_lookup_slots()

@@ -1,0 +1,1 @@
+"""Municipal assistant: everything that is not a Rasa custom action."""

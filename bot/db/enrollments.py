@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from bot.db.models import CourseEnrollment, EnrollmentStatus, utcnow
+from bot.db.teams import release_seat, take_seat
+
+# No 0/O, 1/I/L: the code is read aloud on the phone and typed on mobiles.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_PREFIX = "FMH-"
+
+
+class TeamFullError(Exception):
+    """The chosen team had no free seat when the enrolment was written."""
+
+
+@dataclass(frozen=True)
+class NewEnrollment:
+    team_id: int
+    parent_name: str
+    partner_name: str | None
+    due_date: date | None
+    birth_date: date | None
+    email: str | None
+    phone: str | None
+    conversation_id: str
+    consent_text: str
+
+
+def new_reference_code() -> str:
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+
+
+def _unused_reference_code(session: Session) -> str:
+    while True:
+        code = new_reference_code()
+        if find_by_reference(session, code) is None:
+            return code
+
+
+def find_by_reference(session: Session, reference_code: str) -> CourseEnrollment | None:
+    query = (
+        select(CourseEnrollment)
+        .options(joinedload(CourseEnrollment.team))
+        .where(CourseEnrollment.reference_code == reference_code.upper())
+    )
+    return session.scalar(query)
+
+
+def find_active_by_contact(
+    session: Session, *, email: str | None, phone: str | None
+) -> CourseEnrollment | None:
+    matches = []
+    if email:
+        matches.append(CourseEnrollment.email == email)
+    if phone:
+        matches.append(CourseEnrollment.phone == phone)
+    if not matches:
+        return None
+    query = (
+        select(CourseEnrollment)
+        .options(joinedload(CourseEnrollment.team))
+        .where(CourseEnrollment.status == EnrollmentStatus.ACTIVE)
+        .where(or_(*matches))
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def find_active_for_conversation(session: Session, conversation_id: str) -> CourseEnrollment | None:
+    query = (
+        select(CourseEnrollment)
+        .options(joinedload(CourseEnrollment.team))
+        .where(CourseEnrollment.conversation_id == conversation_id)
+        .where(CourseEnrollment.status == EnrollmentStatus.ACTIVE)
+        .order_by(CourseEnrollment.created_at.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def create_enrollment(session: Session, data: NewEnrollment) -> CourseEnrollment:
+    """Take a seat on the team and add the enrolment; raises TeamFullError."""
+    if not take_seat(session, data.team_id):
+        raise TeamFullError(data.team_id)
+    enrollment = CourseEnrollment(
+        reference_code=_unused_reference_code(session),
+        team_id=data.team_id,
+        status=EnrollmentStatus.ACTIVE,
+        parent_name=data.parent_name,
+        partner_name=data.partner_name,
+        due_date=data.due_date,
+        birth_date=data.birth_date,
+        email=data.email,
+        phone=data.phone,
+        conversation_id=data.conversation_id,
+        consent_text=data.consent_text,
+    )
+    session.add(enrollment)
+    session.flush()
+    return enrollment
+
+
+def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
+    """Mark the enrolment cancelled and free its seat; the row is kept."""
+    if enrollment.status == EnrollmentStatus.CANCELLED:
+        return
+    enrollment.status = EnrollmentStatus.CANCELLED
+    enrollment.cancelled_at = utcnow()
+    release_seat(session, enrollment.team_id)
+    session.flush()

@@ -1,0 +1,47 @@
+"""The municipality file: name, contact details and the course's format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.settings import load_settings
+
+
+@dataclass(frozen=True)
+class CourseFormat:
+    name: str
+    start_pregnancy_week: int
+    end_child_age_months: int
+    meetings: int
+    group_size: int
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    phone: str
+    email: str
+    website: str
+    opening_hours: str
+    course: CourseFormat
+
+
+def load_municipality(path: Path) -> Municipality:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Municipality(
+        name=raw["name"],
+        phone=str(raw["phone"]),
+        email=raw["email"],
+        website=raw["website"],
+        opening_hours=raw["opening_hours"],
+        course=CourseFormat(**raw["course"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def current_municipality() -> Municipality:
+    return load_municipality(load_settings().municipality_file)

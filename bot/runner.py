@@ -1,0 +1,149 @@
+"""Start and stop the assistant's processes: action server, Rasa server, web page.
+
+Shared by `make run` and the end-to-end tests, so the tests run the assistant
+exactly as a user does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from bot.settings import ROOT, VAR_DIR, Settings, rasa_environment
+from bot.training import RASA_BIN, quiet_rasa_env
+
+APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
+LOG_DIR = VAR_DIR / "logs"
+
+
+class StartupError(RuntimeError):
+    pass
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    model: Path
+    with_web: bool = True
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _logs: list[IO[bytes]] = field(default_factory=list)
+
+    def _env(self) -> dict[str, str]:
+        env = quiet_rasa_env() | rasa_environment(self.settings)
+        env |= {
+            "DATABASE_URL": self.settings.database_url,
+            "TRACKER_STORE_URL": self.settings.tracker_store_url,
+            "MUNICIPALITY_FILE": str(self.settings.municipality_file),
+            "RASA_URL": self.settings.rasa_url,
+            "PYTHONPATH": str(ROOT),
+        }
+        return env
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = open(LOG_DIR / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop())
+        self._logs.append(log)
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def start_actions(self) -> None:
+        port = str(self.settings.action_server_port)
+        self._spawn("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", port])
+
+    def start_rasa(self) -> None:
+        self._spawn(
+            "rasa",
+            [
+                str(RASA_BIN), "run", "--model", str(self.model), "--enable-api", "--cors", "*",
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--port", str(self.settings.rasa_port),
+            ],
+        )
+
+    def start_web(self) -> None:
+        self._spawn(
+            "web",
+            [str(APP_PYTHON), "-m", "uvicorn", "bot.web.app:app", "--port", str(self.settings.web_port)],
+        )
+
+    def start(self, timeout: float = 180) -> None:
+        self.start_actions()
+        self.start_rasa()
+        if self.with_web:
+            self.start_web()
+        self.wait_until_ready(timeout)
+
+    def health_urls(self) -> dict[str, str]:
+        urls = {
+            "actions": f"http://localhost:{self.settings.action_server_port}/health",
+            "rasa": f"http://localhost:{self.settings.rasa_port}/status",
+        }
+        if "web" in self.processes:
+            urls["web"] = f"http://localhost:{self.settings.web_port}/health"
+        return urls
+
+    def wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        pending = {name: url for name, url in self.health_urls().items() if name in self.processes}
+        while pending:
+            for name, url in list(pending.items()):
+                if self.processes[name].poll() is not None:
+                    raise StartupError(f"{name} stopped while starting; see {LOG_DIR / (name + '.log')}")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        del pending[name]
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise StartupError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            time.sleep(0.5)
+
+    def stop(self, names: list[str] | None = None) -> None:
+        for name in names or list(self.processes):
+            process = self.processes.pop(name, None)
+            if process is None or process.poll() is not None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if not self.processes:
+            for log in self._logs:
+                log.close()
+            self._logs.clear()
+
+    def __enter__(self) -> Assistant:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_forever(assistant: Assistant) -> None:
+    """`make run`: start everything, print the URL, stop cleanly on Ctrl-C."""
+    print("Starting the action server, the Rasa server and the chat page...", flush=True)
+    try:
+        assistant.start()
+        url = f"http://localhost:{assistant.settings.web_port}/"
+        print(f"\nReady: open {url}\nLogs: {LOG_DIR}\nStop with Ctrl-C.\n", flush=True)
+        while all(p.poll() is None for p in assistant.processes.values()):
+            time.sleep(1)
+        print("A process stopped; see the logs in", LOG_DIR, file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping...", flush=True)
+        assistant.stop()
+        print("Stopped.")

@@ -1,0 +1,1 @@
+"""The local web page with the chat (and later the staff app)."""

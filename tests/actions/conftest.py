@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.db.models import CourseTeam
+from bot.db.seed import seed_teams
+
+
+@pytest.fixture
+def teams(session: Session) -> list[CourseTeam]:
+    """The demo teams, seeded from today, inside the rolled-back transaction."""
+    seed_teams(session, date.today())
+    session.commit()
+    return list(session.query(CourseTeam).order_by(CourseTeam.start_date))
+
+
+@pytest.fixture
+def due_in_three_months() -> date:
+    return date.today() + timedelta(weeks=13)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.common import use_sessionmaker
+from actions.enrolment import ActionStopForm, ActionSubmitEnrollment
+from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
+from tests.helpers import make_tracker, responses
+
+
+def filled_form(team: CourseTeam, due: date, **overrides: Any) -> dict[str, Any]:
+    return {
+        "parent_name": "Mette Hansen", "child_born": False, "child_date": due.isoformat(), "first_child": True,
+        "partner_joins": True, "partner_name": "Jonas Hansen", "contact": "mette@example.dk",
+        "contact_email": "mette@example.dk", "contact_phone": "+4522334455", "team_code": team.code,
+        "consent": True, "enrollment_confirmed": True,
+    } | overrides
+
+
+def submit(slots: dict[str, Any], domain: dict[str, Any], sender: str = "conv-1") -> tuple[CollectingDispatcher, list]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionSubmitEnrollment().run(dispatcher, make_tracker(slots=slots, sender_id=sender), domain))
+    return dispatcher, events
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(CourseEnrollment)) or 0
+
+
+def test_confirmed_enrolment_is_written(session: Session, teams: list[CourseTeam], due_in_three_months: date,
+                                        domain: dict[str, Any]) -> None:
+    team = teams[0]
+    dispatcher, events = submit(filled_form(team, due_in_three_months), domain)
+    assert responses(dispatcher) == ["utter_enrollment_saved"]
+    row = session.scalars(select(CourseEnrollment)).one()
+    assert (row.parent_name, row.partner_name, row.due_date, row.birth_date) == (
+        "Mette Hansen", "Jonas Hansen", due_in_three_months, None)
+    assert (row.email, row.phone, row.conversation_id, row.status) == (
+        "mette@example.dk", "+4522334455", "conv-1", EnrollmentStatus.ACTIVE)
+    assert row.team_id == team.id and row.consent_text.startswith("For at tilmelde jer")
+    assert dispatcher.messages[0]["reference_code"] == row.reference_code
+    session.refresh(team)
+    assert team.seats_taken == 1
+    assert SlotSet("parent_name", None) in events
+
+
+def test_born_child_is_stored_as_birth_date(session: Session, teams: list[CourseTeam], domain: dict[str, Any]) -> None:
+    born = date.today().replace(day=1)
+    submit(filled_form(teams[0], born, child_born=True), domain)
+    row = session.scalars(select(CourseEnrollment)).one()
+    assert (row.birth_date, row.due_date) == (born, None)
+
+
+def test_nothing_is_stored_without_consent_or_confirmation(session: Session, teams: list[CourseTeam],
+                                                           due_in_three_months: date, domain: dict[str, Any]) -> None:
+    for overrides, expected in [
+        ({"consent": False, "enrollment_outcome": "no_consent"}, "utter_no_consent"),
+        ({"enrollment_confirmed": False, "enrollment_outcome": "declined"}, "utter_enrollment_not_saved"),
+        ({"first_child": False, "enrollment_outcome": "not_first_child"}, "utter_not_first_child"),
+        ({"enrollment_outcome": "child_too_old"}, "utter_child_too_old"),
+    ]:
+        dispatcher, _ = submit(filled_form(teams[0], due_in_three_months, **overrides), domain)
+        assert responses(dispatcher) == [expected]
+    assert count(session) == 0
+
+
+def test_team_filled_meanwhile_returns_to_the_team_question(session: Session, teams: list[CourseTeam],
+                                                            due_in_three_months: date, domain: dict[str, Any]) -> None:
+    team = teams[0]
+    team.seats_taken = team.capacity
+    session.commit()
+    dispatcher, events = submit(filled_form(team, due_in_three_months), domain)
+    assert responses(dispatcher) == ["utter_team_full"]
+    assert SlotSet("team_code", None) in events and ActiveLoop("enrollment_form") in events
+    assert FollowupAction("enrollment_form") in events
+    assert count(session) == 0
+
+
+def test_same_family_twice(session: Session, teams: list[CourseTeam], due_in_three_months: date,
+                           domain: dict[str, Any]) -> None:
+    submit(filled_form(teams[0], due_in_three_months), domain, sender="first")
+    dispatcher, _ = submit(filled_form(teams[1], due_in_three_months, contact_phone=None), domain, sender="second")
+    assert responses(dispatcher) == ["utter_already_enrolled"]
+    assert count(session) == 1
+
+
+def test_database_down_tells_the_phone_number_and_writes_nothing(teams: list[CourseTeam], due_in_three_months: date,
+                                                                 domain: dict[str, Any]) -> None:
+    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
+                                connect_args={"connect_timeout": 2})
+    use_sessionmaker(sessionmaker(unreachable))
+    try:
+        dispatcher, events = submit(filled_form(teams[0], due_in_three_months), domain)
+    finally:
+        use_sessionmaker(None)
+    assert responses(dispatcher) == ["utter_database_error"]
+    assert dispatcher.messages[0]["municipality_phone"]
+    assert SlotSet("enrollment_confirmed", None) in events
+
+
+def test_stop_leaves_the_form_and_forgets_the_answers(domain: dict[str, Any]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionStopForm().run(dispatcher, make_tracker(slots={"parent_name": "Mette"}), domain))
+    assert responses(dispatcher) == ["utter_enrollment_stopped"]
+    assert ActiveLoop(None) in events and SlotSet("parent_name", None) in events

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.lookup import (
+    MAX_LOOKUP_ATTEMPTS,
+    ActionAskCancelConfirmed,
+    ActionFinishLookup,
+    ActionStartLookup,
+    ValidateEnrollmentLookupForm,
+)
+from bot.db.enrollments import NewEnrollment, create_enrollment
+from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
+from tests.helpers import make_tracker, responses
+
+form = ValidateEnrollmentLookupForm()
+
+
+def enrol(session: Session, team: CourseTeam, due: date, conversation: str = "conv-1") -> CourseEnrollment:
+    enrollment = create_enrollment(session, NewEnrollment(
+        team_id=team.id, parent_name="Mette", partner_name=None, due_date=due, birth_date=None,
+        email="mette@example.dk", phone="+4522334455", conversation_id=conversation, consent_text="ja"))
+    session.commit()
+    return enrollment
+
+
+def run(action: Any, **tracker_args: Any) -> tuple[CollectingDispatcher, list]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, make_tracker(**tracker_args), {}))
+    return dispatcher, events
+
+
+def test_start_knows_this_conversations_enrolment(session: Session, teams: list[CourseTeam],
+                                                  due_in_three_months: date) -> None:
+    enrollment = enrol(session, teams[0], due_in_three_months)
+    _, events = run(ActionStartLookup(), sender_id="conv-1", intent="cancel_enrollment")
+    assert events == [SlotSet("lookup_purpose", "cancel"), SlotSet("enrollment_known", True),
+                      SlotSet("lookup_enrollment_id", float(enrollment.id))]
+    _, events = run(ActionStartLookup(), sender_id="another", intent="check_enrollment")
+    assert events == [SlotSet("lookup_purpose", "check"), SlotSet("enrollment_known", False)]
+
+
+def test_later_conversation_needs_code_and_contact(session: Session, teams: list[CourseTeam],
+                                                   due_in_three_months: date) -> None:
+    enrollment = enrol(session, teams[0], due_in_three_months)
+    dispatcher = CollectingDispatcher()
+    code = enrollment.reference_code.lower().replace("-", " ")
+    assert form.validate_lookup_reference(code, dispatcher, make_tracker(), {}) == {
+        "lookup_reference": enrollment.reference_code}
+    tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code})
+    assert form.validate_lookup_contact("22 33 44 55", dispatcher, tracker, {}) == {
+        "lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id)}
+
+
+def test_wrong_contact_finds_nothing_and_attempts_are_limited(session: Session, teams: list[CourseTeam],
+                                                              due_in_three_months: date) -> None:
+    enrollment = enrol(session, teams[0], due_in_three_months)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code, "lookup_attempts": 0})
+    result = form.validate_lookup_contact("someone@else.dk", dispatcher, tracker, {})
+    assert result == {"lookup_reference": None, "lookup_contact": None, "lookup_attempts": 1}
+    assert responses(dispatcher) == ["utter_lookup_not_found"]
+    exhausted = make_tracker(slots={"lookup_attempts": MAX_LOOKUP_ATTEMPTS, "lookup_purpose": "check"})
+    assert asyncio.run(form.required_slots([], dispatcher, exhausted, {})) == []
+
+
+def test_check_shows_the_enrolment(session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+    enrollment = enrol(session, teams[0], due_in_three_months)
+    dispatcher, _ = run(ActionFinishLookup(), slots={"lookup_purpose": "check",
+                                                     "lookup_enrollment_id": float(enrollment.id)})
+    assert responses(dispatcher) == ["utter_enrollment_status"]
+    assert dispatcher.messages[0]["reference_code"] == enrollment.reference_code
+
+
+def test_cancel_asks_then_keeps_the_row_as_cancelled(session: Session, teams: list[CourseTeam],
+                                                     due_in_three_months: date) -> None:
+    team = teams[0]
+    enrollment = enrol(session, team, due_in_three_months)
+    slots = {"lookup_purpose": "cancel", "lookup_enrollment_id": float(enrollment.id)}
+    assert asyncio.run(form.required_slots([], CollectingDispatcher(), make_tracker(slots=slots), {})) == [
+        "cancel_confirmed"]
+    asked, _ = run(ActionAskCancelConfirmed(), slots=slots)
+    assert responses(asked) == ["utter_ask_cancel_confirmed"]
+
+    kept, _ = run(ActionFinishLookup(), slots=slots | {"cancel_confirmed": False})
+    assert responses(kept) == ["utter_cancel_aborted"]
+    session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.ACTIVE
+
+    cancelled, _ = run(ActionFinishLookup(), slots=slots | {"cancel_confirmed": True})
+    assert responses(cancelled) == ["utter_enrollment_cancelled"]
+    session.refresh(enrollment)
+    session.refresh(team)
+    assert enrollment.status == EnrollmentStatus.CANCELLED
+    assert team.seats_taken == 0
+
+
+def test_no_enrolment_found_offers_the_phone() -> None:
+    dispatcher, events = run(ActionFinishLookup(), slots={"lookup_purpose": "check"})
+    assert responses(dispatcher) == ["utter_lookup_failed"]
+    assert SlotSet("lookup_attempts", 0) in events

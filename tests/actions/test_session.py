@@ -1,0 +1,15 @@
+import asyncio
+
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.session import ActionSessionStart
+from tests.helpers import make_tracker
+
+
+def test_session_starts_with_the_municipality_file_in_slots() -> None:
+    events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), make_tracker(), {}))
+    assert events[0] == SessionStarted() and events[-1] == ActionExecuted("action_listen")
+    assert SlotSet("municipality_phone", "70 10 20 30") in events
+    assert SlotSet("course_end_months", "15") in events
+    assert SlotSet("course_meetings", "14") in events

@@ -1,0 +1,114 @@
+"""`make bench`: NLU F1 on held-out messages, training time, the Rasa server's
+peak memory and per-turn latency with 10 concurrent conversations.
+
+Prints numbers; asserts nothing. Targets (2-core machine): macro F1 >= 0.93,
+training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from bot.db.migrate import upgrade
+from bot.db.seed import seed_teams
+from bot.db.session import make_sessionmaker
+from bot.runner import Assistant
+from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, VAR_DIR, Settings
+from bot.training import RASA_BIN, model_path, quiet_rasa_env
+
+HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout.yml"
+OUT = VAR_DIR / "bench"
+CONVERSATIONS = 10
+
+
+def nlu_f1(model: Path) -> None:
+    out = OUT / "nlu"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(HOLDOUT), "--out", str(out)],
+                   cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    report = json.loads((out / "intent_report.json").read_text())
+    print("\nNLU intent F1 on held-out messages (never used in training)")
+    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in
+               ("macro avg", "weighted avg", "micro avg")}
+    for name, scores in sorted(intents.items()):
+        print(f"  {name:20} F1 {scores['f1-score']:.3f}  (n={scores['support']})")
+    print(f"  {'macro avg':20} F1 {report['macro avg']['f1-score']:.3f}   target >= 0.93")
+    print(f"  {'accuracy':20}    {report['accuracy']:.3f}")
+
+
+def training_time() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        subprocess.run([str(RASA_BIN), "train", "--out", folder, "--force"], cwd=ROOT, env=quiet_rasa_env(),
+                       check=True, capture_output=True)
+        print(f"\nTraining from scratch: {time.perf_counter() - started:.0f} s   target <= 180 s")
+
+
+def one_conversation(base_url: str, n: int) -> list[float]:
+    sender = f"bench-{n}-{uuid.uuid4().hex[:6]}"
+    due = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
+    turns = ["hej", "vi vil gerne tilmelde os kurset", f"Forælder Nummer{chr(65 + n)}", "/deny", due, "ja",
+             "nej", f"bench{n}.{uuid.uuid4().hex[:4]}@example.dk", None, "ja", "ja", "er vi tilmeldt?"]
+    timings: list[float] = []
+    buttons: list[dict[str, str]] = []
+    with httpx.Client(timeout=30) as client:
+        for turn in turns:
+            message = turn if turn is not None else buttons[0]["payload"]
+            started = time.perf_counter()
+            reply = client.post(f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            timings.append(time.perf_counter() - started)
+            buttons = [b for m in reply.json() for b in m.get("buttons", [])]
+    return timings
+
+
+def peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def latency_and_memory(model: Path) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/municipal.db"
+        upgrade(url)
+        with make_sessionmaker(url).begin() as session:
+            seed_teams(session, date.today())
+        settings = Settings(database_url=url, tracker_store_url=f"sqlite:///{folder}/tracker.db",
+                            municipality_file=DEFAULT_MUNICIPALITY_FILE, rasa_url="http://localhost:16005",
+                            action_server_port=16055, web_port=16000, rasa_port=16005, log_level="WARNING")
+        with Assistant(settings=settings, model=model, with_web=False) as assistant:
+            one_conversation(settings.rasa_url, 99)  # warm up
+            with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
+                results = list(pool.map(lambda n: one_conversation(settings.rasa_url, n), range(CONVERSATIONS)))
+            memory = peak_memory_mb(assistant.processes["rasa"].pid)
+    timings = sorted(t * 1000 for conversation in results for t in conversation)
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"\nLatency per turn, {CONVERSATIONS} concurrent enrolments over HTTP ({len(timings)} turns, "
+          "including database writes)")
+    median = statistics.median(timings)
+    print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")
+    print(f"\nRasa server peak memory (VmHWM): {memory:.0f} MB   target <= 1536 MB")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    model = model_path()
+    nlu_f1(model)
+    latency_and_memory(model)
+    training_time()
+
+
+if __name__ == "__main__":
+    main()

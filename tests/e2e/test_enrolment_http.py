@@ -1,0 +1,120 @@
+"""End to end: the real Rasa server and action server, the HTTP channel, the
+real database; a restart of both servers in the middle of an enrolment."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import CourseEnrollment, EnrollmentStatus
+from tests.e2e.conftest import Chat, RunningAssistant
+
+pytestmark = pytest.mark.e2e
+
+DUE = date.today() + timedelta(weeks=12)
+DUE_TEXT = DUE.strftime("%d.%m.%Y")
+
+
+def enrolment(running: RunningAssistant, reference_in: str) -> CourseEnrollment:
+    with running.sessions() as session:
+        row = session.scalars(select(CourseEnrollment).where(CourseEnrollment.reference_code == reference_in)).one()
+        session.expunge(row)
+        return row
+
+
+def reference_code(text: str) -> str:
+    start = text.index("FMH-")
+    return text[start : start + 9]
+
+
+def start_and_answer_first_questions(chat: Chat, name: str) -> None:
+    chat.say("hej")
+    assert "Familie med Hjerte" in chat.text
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    assert "Hvad er dit navn?" in chat.text
+    chat.say(name)
+    assert "Er jeres barn født?" in chat.text
+    chat.say("/deny")
+    assert "termin" in chat.text
+    chat.say(DUE_TEXT)
+    assert "første barn" in chat.text
+
+
+def finish(chat: Chat, email: str) -> str:
+    chat.say("ja")
+    assert "partner" in chat.text
+    chat.say("nej")
+    assert "e-mail" in chat.text
+    chat.say(email)
+    assert chat.buttons, chat.text
+    chat.say(chat.buttons[0]["payload"])
+    assert "Må vi gemme" in chat.text
+    chat.say("ja")
+    assert "Er det rigtigt" in chat.text and email in chat.text
+    chat.say("ja")
+    assert "I er tilmeldt" in chat.text, chat.text
+    return reference_code(chat.text)
+
+
+def test_enrol_through_http_and_find_the_row(running: RunningAssistant) -> None:
+    chat = running.chat()
+    start_and_answer_first_questions(chat, "Mette Hansen")
+    code = finish(chat, "mette.e2e@example.dk")
+    row = enrolment(running, code)
+    assert (row.parent_name, row.due_date, row.email, row.status) == (
+        "Mette Hansen", DUE, "mette.e2e@example.dk", EnrollmentStatus.ACTIVE)
+    assert row.conversation_id == chat.sender
+
+    chat.say("er vi tilmeldt?")
+    assert code in chat.text
+
+
+def test_restart_in_the_middle_of_an_enrolment(running: RunningAssistant) -> None:
+    chat = running.chat()
+    start_and_answer_first_questions(chat, "Sofie Jensen")
+    running.restart()
+    code = finish(chat, "sofie.e2e@example.dk")
+    assert enrolment(running, code).parent_name == "Sofie Jensen"
+
+
+def test_question_in_the_middle_is_answered_and_the_form_resumes(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("tilmeld os kurset tak")
+    assert "Hvad er dit navn?" in chat.text
+    chat.say("hvad koster kurset?")
+    assert "gratis" in chat.text and "Hvad er dit navn?" in chat.text
+    chat.say("stop")
+    assert "ikke gemt noget" in chat.text
+
+
+def test_later_conversation_checks_and_cancels_with_code_and_contact(running: RunningAssistant) -> None:
+    first = running.chat()
+    start_and_answer_first_questions(first, "Ali Hassan")
+    code = finish(first, "ali.e2e@example.dk")
+
+    later = running.chat()
+    later.say("jeg vil gerne afmelde vores tilmelding til kurset")
+    assert "kode" in later.text
+    later.say(code.lower())
+    assert "e-mail" in later.text
+    later.say("ali.e2e@example.dk")
+    assert "afmelde" in later.text and code in later.text
+    later.say("/affirm")
+    assert "afmeldt" in later.text
+    assert enrolment(running, code).status == EnrollmentStatus.CANCELLED
+
+
+@pytest.mark.parametrize("message", ["", "🙂🙂🙂", "asdkjh qwpoeiru zmxnbv", "hej " * 800])
+def test_odd_messages_get_an_answer(running: RunningAssistant, message: str) -> None:
+    chat = running.chat()
+    replies = chat.say(message)
+    assert replies and all(r.get("text") for r in replies)
+
+
+def test_two_misunderstood_messages_offer_a_person(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("qwxz plk vbnm")
+    chat.say("zzkj qpwo xcvb")
+    assert "70 10 20 30" in chat.text

@@ -1,0 +1,70 @@
+"""The NLU data is the product: enough varied examples, and the held-out
+evaluation set never leaks into training."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import ROOT
+
+CORE_AND_PARENT_INTENTS = [
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "help", "inform", "stop", "request_human",
+    "out_of_scope", "enroll_course", "ask_course_info", "check_enrollment", "cancel_enrollment",
+]
+
+
+def examples(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+        if "intent" in block:
+            lines = [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+            found.setdefault(block["intent"], []).extend(lines)
+    return found
+
+
+def training() -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for intent, lines in examples(path).items():
+            merged.setdefault(intent, []).extend(lines)
+    return merged
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^\wæøå@]+", " ", text.lower()).strip()
+
+
+@pytest.mark.parametrize("intent", CORE_AND_PARENT_INTENTS)
+def test_at_least_40_distinct_examples(intent: str) -> None:
+    lines = training().get(intent, [])
+    assert len({normalise(line) for line in lines}) >= 40, f"{intent}: {len(lines)} examples"
+
+
+def test_examples_mix_in_real_chat_spelling() -> None:
+    every = [line.lower() for lines in training().values() for line in lines]
+    ascii_spelling = [line for line in every if re.search(r"(ae|oe|aa)", line) and not re.search("[æøå]", line)]
+    english = [line for line in every if re.search(r"\b(the|please|want|course|hello|thanks)\b", line)]
+    assert len(ascii_spelling) >= 50 and len(english) >= 30
+
+
+def test_no_example_in_two_intents() -> None:
+    owners: dict[str, set[str]] = {}
+    for intent, lines in training().items():
+        for line in lines:
+            owners.setdefault(normalise(line), set()).add(intent)
+    clashes = {text: names for text, names in owners.items() if len(names) > 1}
+    assert clashes == {}
+
+
+def test_held_out_messages_are_not_in_training() -> None:
+    trained = {normalise(line) for lines in training().values() for line in lines}
+    holdout = examples(ROOT / "tests" / "data" / "nlu_holdout.yml")
+    assert set(holdout) == set(CORE_AND_PARENT_INTENTS)
+    leaked = [line for lines in holdout.values() for line in lines if normalise(line) in trained]
+    assert leaked == []
+    assert min(Counter({k: len(v) for k, v in holdout.items()}).values()) >= 20

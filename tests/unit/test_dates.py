@@ -1,0 +1,93 @@
+from datetime import date
+
+import pytest
+
+from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, format_danish_date, parse_danish_date
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3. marts", date(2027, 3, 3)),
+        ("3 marts", date(2027, 3, 3)),
+        ("den 3. marts", date(2027, 3, 3)),
+        ("3/3", date(2027, 3, 3)),
+        ("3.3.2027", date(2027, 3, 3)),
+        ("d. 3.3.2027", date(2027, 3, 3)),
+        ("d. 14/2", date(2027, 2, 14)),
+        ("14-02-2027", date(2027, 2, 14)),
+        ("15.01.27", date(2027, 1, 15)),
+        ("12. maj 2027", date(2027, 5, 12)),
+        ("vi har termin 12. maj", date(2027, 5, 12)),
+        ("termin i april", date(2027, 4, 15)),
+        ("i april 2027", date(2027, 4, 15)),
+        ("maj", date(2027, 5, 15)),
+        ("i morgen", date(2026, 11, 25)),
+        ("i overmorgen", date(2026, 11, 26)),
+        ("på fredag", date(2026, 11, 27)),
+        ("paa fredag", date(2026, 11, 27)),
+        ("mandag", date(2026, 11, 30)),
+        ("om to uger", date(2026, 12, 8)),
+        ("om 2 uger", date(2026, 12, 8)),
+        ("uge 12", date(2027, 3, 22)),
+        ("uge 49", date(2026, 11, 30)),
+        ("uge 12 2027", date(2027, 3, 22)),
+        ("2. jan", date(2027, 1, 2)),
+        ("march 3", date(2027, 3, 3)),
+    ],
+)
+def test_future_dates(text: str, expected: date) -> None:
+    assert parse_danish_date(text, TODAY, "future") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3. marts", date(2026, 3, 3)),
+        ("han blev født 2. januar", date(2026, 1, 2)),
+        ("i går", date(2026, 11, 23)),
+        ("i forgårs", date(2026, 11, 22)),
+        ("for 3 dage siden", date(2026, 11, 21)),
+        ("14/2", date(2026, 2, 14)),
+        ("15.01.26", date(2026, 1, 15)),
+    ],
+)
+def test_past_dates(text: str, expected: date) -> None:
+    assert parse_danish_date(text, TODAY, "past") == expected
+
+
+@pytest.mark.parametrize("text", ["hej", "ja", "en", "12", "1/13", "31/4", "30. februar", "Mette Hansen",
+                                  "mette@gmail.com", "12345678", "", "🙂"])
+def test_not_a_date(text: str) -> None:
+    assert parse_danish_date(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jeg er 24 uger henne", date(2027, 3, 16)),
+        ("vi er 30 uger gravid", date(2027, 2, 2)),
+        ("gravid i uge 20", date(2027, 4, 13)),
+    ],
+)
+def test_due_date_from_pregnancy_week(text: str, expected: date) -> None:
+    assert due_date_from_pregnancy_week(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hun er 4 måneder", date(2026, 7, 24)),
+        ("han er 4 maaneder", date(2026, 7, 24)),
+        ("3 uger gammel", date(2026, 11, 3)),
+        ("1 år", date(2025, 11, 24)),
+    ],
+)
+def test_birth_date_from_age(text: str, expected: date) -> None:
+    assert birth_date_from_age(text, TODAY) == expected
+
+
+def test_format_danish_date() -> None:
+    assert format_danish_date(date(2027, 1, 4)) == "4. januar 2027"

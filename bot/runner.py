@@ -97,7 +97,7 @@ class Assistant:
         while pending:
             for name, url in list(pending.items()):
                 if self.processes[name].poll() is not None:
-                    raise StartupError(f"{name} stopped while starting; see {LOG_DIR / (name + '.log')}")
+                    raise StartupError(f"{name} stopped while starting:\n{self.log_tail(name)}")
                 try:
                     if httpx.get(url, timeout=2).status_code == 200:
                         del pending[name]
@@ -106,6 +106,11 @@ class Assistant:
             if time.monotonic() > deadline:
                 raise StartupError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.5)
+
+    def log_tail(self, name: str, characters: int = 3000) -> str:
+        log = LOG_DIR / f"{name}.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return f"{log}:\n...{text[-characters:]}"
 
     def stop(self, names: list[str] | None = None) -> None:
         for name in names or list(self.processes):

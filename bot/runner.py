@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,12 @@ LOG_DIR = VAR_DIR / "logs"
 
 class StartupError(RuntimeError):
     pass
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @dataclass
@@ -75,12 +82,30 @@ class Assistant:
             [str(APP_PYTHON), "-m", "uvicorn", "bot.web.app:app", "--port", str(self.settings.web_port)],
         )
 
-    def start(self, timeout: float = 180) -> None:
-        self.start_actions()
-        self.start_rasa()
+    def ports(self) -> dict[str, int]:
+        ports = {"actions": self.settings.action_server_port, "rasa": self.settings.rasa_port}
         if self.with_web:
-            self.start_web()
-        self.wait_until_ready(timeout)
+            ports["web"] = self.settings.web_port
+        return ports
+
+    def check_ports_free(self) -> None:
+        # A server left over on one of our ports would answer the health check
+        # in place of ours, with another database behind it.
+        taken = [f"{name} ({port})" for name, port in self.ports().items() if port_in_use(port)]
+        if taken:
+            raise StartupError(f"port already in use: {', '.join(taken)}. Is the assistant already running?")
+
+    def start(self, timeout: float = 180) -> None:
+        self.check_ports_free()
+        try:
+            self.start_actions()
+            self.start_rasa()
+            if self.with_web:
+                self.start_web()
+            self.wait_until_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def health_urls(self) -> dict[str, str]:
         urls = {
@@ -148,6 +173,9 @@ def run_forever(assistant: Assistant) -> None:
         print("A process stopped; see the logs in", LOG_DIR, file=sys.stderr)
     except KeyboardInterrupt:
         pass
+    except StartupError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     finally:
         print("\nStopping...", flush=True)
         assistant.stop()

@@ -42,7 +42,9 @@ def model_path() -> Path:
 
 
 def quiet_rasa_env() -> dict[str, str]:
-    return os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+    # Telemetry off: Rasa would otherwise send usage data and crash reports
+    # (with conversation details) to Rasa's servers.
+    return os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "RASA_TELEMETRY_ENABLED": "false"}
 
 
 def train_if_changed(force: bool = False) -> tuple[Path, float | None]:

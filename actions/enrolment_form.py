@@ -120,13 +120,7 @@ class ValidateEnrollmentForm(FormValidationAction):
     def validate_first_child(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_yes_no(value, tracker)
-        if answer is None:
-            dispatcher.utter_message(response="utter_ask_yes_or_no")
-            return {"first_child": None}
-        if answer is False:
-            return {"first_child": False, "enrollment_outcome": "not_first_child"}
-        return {"first_child": True}
+        return yes_or_outcome("first_child", value, dispatcher, tracker, outcome_on_no="not_first_child")
 
     def validate_partner_joins(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -196,24 +190,25 @@ class ValidateEnrollmentForm(FormValidationAction):
     def validate_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_yes_no(value, tracker)
-        if answer is None:
-            dispatcher.utter_message(response="utter_ask_yes_or_no")
-            return {"consent": None}
-        if answer is False:
-            return {"consent": False, "enrollment_outcome": "no_consent"}
-        return {"consent": True}
+        return yes_or_outcome("consent", value, dispatcher, tracker, outcome_on_no="no_consent")
 
     def validate_enrollment_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_yes_no(value, tracker)
-        if answer is None:
-            dispatcher.utter_message(response="utter_ask_yes_or_no")
-            return {"enrollment_confirmed": None}
-        if answer is False:
-            return {"enrollment_confirmed": False, "enrollment_outcome": "declined"}
-        return {"enrollment_confirmed": True}
+        return yes_or_outcome("enrollment_confirmed", value, dispatcher, tracker, outcome_on_no="declined")
+
+
+def yes_or_outcome(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, outcome_on_no: str
+) -> dict[str, Any]:
+    """A yes/no question where "no" ends the form with a known outcome."""
+    answer = read_yes_no(value, tracker)
+    if answer is None:
+        dispatcher.utter_message(response="utter_ask_yes_or_no")
+        return {slot: None}
+    if answer is False:
+        return {slot: False, "enrollment_outcome": outcome_on_no}
+    return {slot: True}
 
 
 class ActionAskTeamCode(Action):

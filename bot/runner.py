@@ -79,7 +79,10 @@ class Assistant:
     def start_web(self) -> None:
         self._spawn(
             "web",
-            [str(APP_PYTHON), "-m", "uvicorn", "bot.web.app:app", "--port", str(self.settings.web_port)],
+            # --ws none: the page needs no websockets, and rasa-sdk pins a
+            # websockets release older than uvicorn's websocket support expects.
+            [str(APP_PYTHON), "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
+             "--port", str(self.settings.web_port)],
         )
 
     def ports(self) -> dict[str, int]:
@@ -131,6 +134,13 @@ class Assistant:
             if time.monotonic() > deadline:
                 raise StartupError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.5)
+        if "rasa" in self.processes:
+            self.warm_up()
+
+    def warm_up(self) -> None:
+        """The first message through a fresh model is slow (TensorFlow builds
+        its graphs); take that hit here, not in a parent's first message."""
+        httpx.post(f"http://localhost:{self.settings.rasa_port}/model/parse", json={"text": "hej"}, timeout=120)
 
     def log_tail(self, name: str, characters: int = 3000) -> str:
         log = LOG_DIR / f"{name}.log"
@@ -161,9 +171,17 @@ class Assistant:
         self.stop()
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_forever(assistant: Assistant) -> None:
     """`make run`: start everything, print the URL, stop cleanly on Ctrl-C."""
     print("Starting the action server, the Rasa server and the chat page...", flush=True)
+    # Ctrl-C and a plain `kill` both stop everything cleanly, also when the
+    # shell that started us ignores SIGINT (a background job).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         assistant.start()
         url = f"http://localhost:{assistant.settings.web_port}/"

@@ -68,7 +68,7 @@ class RunningAssistant:
         self.assistant.start()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
     model = model_path()
     assert model.exists(), f"no trained model {model.name}: run `make test`, which trains first"
@@ -81,6 +81,6 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     maker = make_sessionmaker(database_url)
     with maker.begin() as session:
         seed_teams(session, date.today())
-    assistant = Assistant(settings=e2e_settings(database_url, tracker_url), model=model, with_web=False)
+    assistant = Assistant(settings=e2e_settings(database_url, tracker_url), model=model, with_web=True)
     with assistant:
         yield RunningAssistant(assistant, maker)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
+import string
 import subprocess
 import tempfile
 import time
@@ -58,12 +59,14 @@ def training_time() -> None:
 def one_conversation(base_url: str, n: int) -> list[float]:
     sender = f"bench-{n}-{uuid.uuid4().hex[:6]}"
     due = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
-    turns = ["hej", "vi vil gerne tilmelde os kurset", f"Forælder Nummer{chr(65 + n)}", "/deny", due, "ja",
+    turns = ["hej", "vi vil gerne tilmelde os kurset", f"Forælder Nummer{string.ascii_uppercase[n % 26]}", "/deny", due, "ja",
              "nej", f"bench{n}.{uuid.uuid4().hex[:4]}@example.dk", None, "ja", "ja", "er vi tilmeldt?"]
     timings: list[float] = []
     buttons: list[dict[str, str]] = []
     with httpx.Client(timeout=30) as client:
         for turn in turns:
+            if turn is None and not buttons:
+                raise RuntimeError(f"{sender}: expected team buttons, got {reply.json()}")
             message = turn if turn is not None else buttons[0]["payload"]
             started = time.perf_counter()
             reply = client.post(f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message})

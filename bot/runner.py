@@ -19,7 +19,7 @@ from typing import IO
 import httpx
 
 from bot.settings import ROOT, VAR_DIR, Settings, rasa_environment
-from bot.training import RASA_BIN, quiet_rasa_env
+from bot.training import RASA_PYTHON, quiet_rasa_env
 
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
 LOG_DIR = VAR_DIR / "logs"
@@ -70,7 +70,7 @@ class Assistant:
         self._spawn(
             "rasa",
             [
-                str(RASA_BIN), "run", "--model", str(self.model), "--enable-api", "--cors", "*",
+                str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model), "--enable-api", "--cors", "*",
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--port", str(self.settings.rasa_port),
             ],

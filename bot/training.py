@@ -17,6 +17,7 @@ from bot.settings import ROOT, VAR_DIR
 
 MODELS_DIR = ROOT / "models"
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
+RASA_PYTHON = RASA_BIN.with_name("python")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 
 

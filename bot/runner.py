@@ -70,8 +70,8 @@ class Assistant:
         self._spawn(
             "rasa",
             [
-                str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model), "--enable-api", "--cors", "*",
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model),
+                "--enable-api", "--cors", "*", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--port", str(self.settings.rasa_port),
             ],
         )

@@ -8,9 +8,11 @@ from datetime import date
 import click
 
 from bot.db import migrate
-from bot.db.seed import seed_teams
+from bot.db.seed import seed_services, seed_teams
+from bot.db.services import EDITABLE_FIELDS, ServiceEditError, get_service, list_services, update_service
 from bot.db.session import make_sessionmaker
 from bot.db.teams import list_teams
+from bot.municipality import current_municipality
 from bot.settings import load_settings
 
 
@@ -32,10 +34,11 @@ def db_upgrade() -> None:
 
 @db.command("seed")
 def db_seed() -> None:
-    """Add the demo course teams that are missing (safe to run again)."""
+    """Add the demo course teams and service topics that are missing (safe to run again)."""
     with make_sessionmaker(load_settings().database_url).begin() as session:
         added = seed_teams(session, date.today())
-    click.echo(f"Course teams added: {added}")
+        topics = seed_services(session)
+    click.echo(f"Course teams added: {added}; service topics added: {topics}")
 
 
 @cli.command("setup")
@@ -56,6 +59,57 @@ def teams_list() -> None:
     with make_sessionmaker(load_settings().database_url)() as session:
         for team in list_teams(session):
             click.echo(f"{team.code:20} {team.start_date}  {team.seats_taken:>2}/{team.capacity}  {team.place}")
+
+
+@cli.group()
+def services() -> None:
+    """The services catalogue the assistant answers from (staff edit it here)."""
+
+
+@services.command("list")
+def services_list() -> None:
+    with make_sessionmaker(load_settings().database_url)() as session:
+        for service in list_services(session):
+            reviewed = f"gennemset {service.reviewed_on}  af {service.updated_by}"
+            click.echo(f"{service.topic:24} {service.title:32} {reviewed}")
+
+
+@services.command("show")
+@click.argument("topic")
+def services_show(topic: str) -> None:
+    with make_sessionmaker(load_settings().database_url)() as session:
+        service = get_service(session, topic)
+        if service is None:
+            raise click.ClickException(f"Emnet '{topic}' findes ikke. Se `services list`.")
+        for field in EDITABLE_FIELDS:
+            click.echo(f"{field}:\n  {getattr(service, field)}\n")
+        changed = f"rettet {service.updated_at:%Y-%m-%d %H:%M} af {service.updated_by}"
+        click.echo(f"gennemset: {service.reviewed_on}, {changed}")
+
+
+@services.command("edit")
+@click.argument("topic")
+@click.argument("field", type=click.Choice(EDITABLE_FIELDS))
+@click.argument("value")
+@click.option("--by", "editor", required=True, help="Who makes the change (initials or e-mail).")
+def services_edit(topic: str, field: str, value: str, editor: str) -> None:
+    """Change one field of a topic; the next answer uses it, no retraining."""
+    try:
+        with make_sessionmaker(load_settings().database_url).begin() as session:
+            update_service(session, topic, field, value, editor=editor,
+                           known_units=set(current_municipality().units), today=date.today())
+    except ServiceEditError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Rettet: {topic}.{field}. Næste svar bruger den nye tekst.")
+
+
+@services.command("load")
+@click.option("--overwrite", is_flag=True, help="Reset every topic to the seed file (staff edits are lost).")
+def services_load(overwrite: bool) -> None:
+    """Load the seed file: add missing topics (or reset all with --overwrite)."""
+    with make_sessionmaker(load_settings().database_url).begin() as session:
+        written = seed_services(session, overwrite=overwrite)
+    click.echo(f"Service topics written: {written}")
 
 
 @cli.command("train")

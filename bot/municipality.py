@@ -1,4 +1,5 @@
-"""The municipality file: name, contact details and the course's format."""
+"""The municipality file: name, contact details, its units (who answers
+about which service) and the course's format."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ class CourseFormat:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A municipal unit citizens contact: the health visitors, dental care, ..."""
+
+    name: str
+    phone: str
+    email: str
+    address: str
+    opening_hours: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Municipality:
     name: str
     phone: str
@@ -28,6 +41,12 @@ class Municipality:
     website: str
     opening_hours: str
     course: CourseFormat
+    units: dict[str, Unit]
+
+    def unit(self, key: str) -> Unit:
+        """The unit, or the municipality's general contact if the file has no such unit."""
+        general = Unit(self.name, self.phone, self.email, "", self.opening_hours, self.website)
+        return self.units.get(key, general)
 
 
 def load_municipality(path: Path) -> Municipality:
@@ -39,6 +58,7 @@ def load_municipality(path: Path) -> Municipality:
         website=raw["website"],
         opening_hours=raw["opening_hours"],
         course=CourseFormat(**raw["course"]),
+        units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},
     )
 
 

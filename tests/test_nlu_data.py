@@ -88,3 +88,22 @@ def test_the_two_evaluation_sets_do_not_overlap() -> None:
     dev, blind = ({normalise(line) for lines in examples(path).values() for line in lines}
                   for path in EVALUATION_SETS.values())
     assert dev & blind == set()
+
+
+FAQ_TOPICS = ["sundhedspleje", "tandpleje", "familieraadgivning", "foraeldrenetvaerk", "dagtilbud",
+              "efterfoedselsreaktion", "underretning", "fritidsjob", "efterværn", "mentor", "ungeindsats", "kontakt"]
+FOLLOW_UPS = ["ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details", "ask_read_more"]
+FAQ_TEST = ROOT / "tests" / "data" / "faq_test.yml"
+
+
+@pytest.mark.parametrize("intent", [f"faq/{topic}" for topic in FAQ_TOPICS] + FOLLOW_UPS)
+def test_at_least_30_distinct_examples_per_service_topic_and_follow_up(intent: str) -> None:
+    lines = training().get(intent, [])
+    assert len({normalise(line) for line in lines}) >= 30, f"{intent}: {len(lines)} examples"
+
+
+def test_the_blind_service_questions_are_not_in_training() -> None:
+    trained = {normalise(line) for lines in training().values() for line in lines}
+    held_out = examples(FAQ_TEST)
+    assert set(held_out) == {f"faq/{topic}" for topic in FAQ_TOPICS} | set(FOLLOW_UPS)
+    assert [line for lines in held_out.values() for line in lines if normalise(line) in trained] == []

@@ -19,10 +19,14 @@ def test_only_the_known_false_positive_is_tolerated() -> None:
         "UserWarning: The utterance 'utter_ask_parent_name' is not used in any story or rule.\n"
         "UserWarning: The utterance 'utter_made_up' is not used in any story or rule.\n"
         "UserWarning: The intent 'greet' is not used in any story or rule.\n"
+        "UserWarning: The utterance 'utter_faq' is not used in any story or rule.\n"
+        "UserWarning: The following duplicated intents have been found across multiple domain files: faq\n"
+        "UserWarning: The following duplicated intents have been found across multiple domain files: greet\n"
     )
     assert real_warnings(output) == [
         "UserWarning: The utterance 'utter_made_up' is not used in any story or rule.",
         "UserWarning: The intent 'greet' is not used in any story or rule.",
+        "UserWarning: The following duplicated intents have been found across multiple domain files: greet",
     ]
 
 

@@ -67,3 +67,33 @@ class CourseEnrollment(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     team: Mapped[CourseTeam] = relationship(back_populates="enrollments")
+
+
+class Service(Base):
+    """One support service the assistant answers about; staff edit the texts.
+
+    Contact details (phone, address, opening hours) are not here: `unit` names
+    the municipal unit in the municipality file, so they are kept in one place.
+    """
+
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(Text)
+    read_more: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(Text)
+    price: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(60))
+    link: Mapped[str] = mapped_column(String(500))
+    next_step: Mapped[str] = mapped_column(Text)
+    related: Mapped[str] = mapped_column(String(300), default="")  # topic keys, comma-separated
+    sources: Mapped[str] = mapped_column(Text)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100), default="seed")
+
+    @property
+    def related_topics(self) -> list[str]:
+        return [topic for topic in self.related.split(",") if topic]

@@ -1,4 +1,5 @@
-"""Idempotent seed data: the course teams of the demo municipality."""
+"""Idempotent seed data: the demo municipality's course teams and the
+services catalogue (from version-controlled YAML files next to this module)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.db.models import CourseTeam
+from bot.db.models import CourseTeam, Service, utcnow
+from bot.db.services import get_service
 from bot.db.teams import get_team_by_code
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_teams.yml"
+SERVICES_SEED_FILE = Path(__file__).resolve().parent / "seed_services.yml"
 
 
 def planned_teams(today: date, seed_file: Path = SEED_FILE) -> list[CourseTeam]:
@@ -47,3 +50,45 @@ def seed_teams(session: Session, today: date) -> int:
             added += 1
     session.flush()
     return added
+
+
+def planned_services(seed_file: Path = SERVICES_SEED_FILE) -> list[Service]:
+    entries = yaml.safe_load(seed_file.read_text(encoding="utf-8"))["services"]
+    return [
+        Service(
+            topic=entry["topic"],
+            title=entry["title"],
+            answer=entry["answer"].strip(),
+            read_more=entry["read_more"].strip(),
+            audience=entry["audience"].strip(),
+            price=entry["price"].strip(),
+            unit=entry["unit"],
+            link=entry["link"],
+            next_step=entry["next_step"].strip(),
+            related=",".join(entry.get("related") or []),
+            sources="\n".join(entry["sources"]),
+            reviewed_on=entry["reviewed_on"],
+            updated_at=utcnow(),
+            updated_by="seed",
+        )
+        for entry in entries
+    ]
+
+
+def seed_services(session: Session, *, overwrite: bool = False) -> int:
+    """Add the topics that are missing. Staff edits are kept unless
+    `overwrite`, which resets every topic to the file. Returns rows written."""
+    written = 0
+    for planned in planned_services():
+        existing = get_service(session, planned.topic)
+        if existing is None:
+            session.add(planned)
+        elif overwrite:
+            for column in Service.__table__.columns.keys():  # noqa: SIM118 (a ColumnCollection, not a dict)
+                if column != "id":
+                    setattr(existing, column, getattr(planned, column))
+        else:
+            continue
+        written += 1
+    session.flush()
+    return written

@@ -33,6 +33,7 @@ HELD_OUT = {
     "dev set (used for error analysis, optimistic)": ROOT / "tests" / "data" / "nlu_holdout.yml",
     "blind set (written without seeing the training data)": ROOT / "tests" / "data" / "nlu_test.yml",
 }
+SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 OUT = VAR_DIR / "bench"
 CONVERSATIONS = 10  # at the same time
 ROUNDS = 3  # each of the 10 parents enrols, then the next one takes the place
@@ -51,6 +52,25 @@ def nlu_f1(model: Path, label: str, held_out: Path) -> None:
         print(f"  {name:20} F1 {scores['f1-score']:.3f}  (n={scores['support']})")
     print(f"  {'macro avg':20} F1 {report['macro avg']['f1-score']:.3f}   target >= 0.93")
     print(f"  {'accuracy':20}    {report['accuracy']:.3f}")
+
+
+def service_topics(model: Path) -> None:
+    out = OUT / "nlu" / SERVICE_QUESTIONS.stem
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(SERVICE_QUESTIONS), "--out",
+                    str(out)], cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    intents = json.loads((out / "intent_report.json").read_text())
+    topics = json.loads((out / "response_selection_report.json").read_text())
+    print("\nService questions (blind set): a service question at all (intent)? which topic (ResponseSelector)?")
+    for name in ["faq", "ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details",
+                 "ask_read_more"]:
+        scores = intents.get(name, {})
+        print(f"  intent {name:22} F1 {scores.get('f1-score', 0):.3f}  (n={scores.get('support', 0)})")
+    for name, scores in sorted(topics.items()):
+        if isinstance(scores, dict) and "recall" in scores and "/" in name:
+            print(f"  topic  {name:28} accuracy {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
+                  f"(n={scores['support']})")
+    print(f"  topics overall accuracy {topics.get('accuracy', float('nan')):.3f}")
 
 
 def training_time() -> None:
@@ -130,6 +150,7 @@ def main() -> None:
     model = model_path()
     for label, held_out in HELD_OUT.items():
         nlu_f1(model, label, held_out)
+    service_topics(model)
     latency_and_memory(model)
     training_time()
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.migrate import upgrade
-from bot.db.seed import seed_teams
+from bot.db.seed import seed_services, seed_teams
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
 from bot.settings import DEFAULT_MUNICIPALITY_FILE, Settings
@@ -81,6 +81,7 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     maker = make_sessionmaker(database_url)
     with maker.begin() as session:
         seed_teams(session, date.today())
+        seed_services(session)
     assistant = Assistant(settings=e2e_settings(database_url, tracker_url), model=model, with_web=True)
     with assistant:
         yield RunningAssistant(assistant, maker)

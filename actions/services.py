@@ -1,0 +1,182 @@
+"""Answers about the municipality's support services.
+
+The ResponseSelector tells which topic a question is about (faq/<topic>); the
+text comes from the topic's `services` row, so an answer staff edit is used in
+the next conversation without retraining. If the table cannot be read, the
+domain's utter_faq/<topic> text is the fallback, with contact details from the
+municipality file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import course_details, latest_intent, sessions
+from bot.db.services import get_service
+from bot.municipality import Unit, current_municipality
+
+RETRIEVAL_INTENT = "faq"
+TOPIC_SLOT = "service_topic"
+COURSE_TOPIC = "familie_med_hjerte"
+GENERAL_TOPIC = "kontakt"
+# Bot actions after which a follow-up like "er det gratis?" is about the course.
+COURSE_ACTIONS = {"utter_course_info", "enrollment_form", "enrollment_lookup_form", "action_submit_enrollment"}
+
+DETAIL_RESPONSES = {
+    "ask_price": "utter_service_price",
+    "ask_audience": "utter_service_audience",
+    "ask_read_more": "utter_service_read_more",
+    "ask_location": "utter_service_location",
+    "ask_opening_hours": "utter_service_hours",
+    "ask_contact_details": "utter_service_contact",
+    "affirm": "utter_service_contact",  # yes to "Vil du have nummeret?"
+}
+# Answers that need the row's own text; the others need only the unit.
+NEEDS_ROW = {"utter_service_price", "utter_service_audience", "utter_service_read_more"}
+ABOUT_THE_OFFER = {"ask_price", "ask_audience", "ask_read_more"}
+
+
+@dataclass(frozen=True)
+class ServiceText:
+    topic: str
+    title: str
+    answer: str
+    read_more: str
+    audience: str
+    price: str
+    unit: str
+    link: str
+    next_step: str
+    related: list[str]
+
+
+def read_service(topic: str) -> ServiceText | None:
+    """The topic's texts; None if there is no such row. Raises SQLAlchemyError
+    when the database cannot be read."""
+    with sessions()() as session:
+        row = get_service(session, topic)
+        if row is None:
+            return None
+        return ServiceText(row.topic, row.title, row.answer, row.read_more, row.audience, row.price, row.unit,
+                           row.link, row.next_step, row.related_topics)
+
+
+def read_titles(topics: list[str]) -> dict[str, str]:
+    with sessions()() as session:
+        return {topic: row.title for topic in topics if (row := get_service(session, topic)) is not None}
+
+
+def asked_topic(tracker: Tracker) -> str | None:
+    """The topic of the latest message: a button's entity, else the ResponseSelector's pick."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
+            return str(entity["value"])
+    selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    key = (selected.get("response") or {}).get("intent_response_key") or ""
+    return key.split("/", 1)[1] if "/" in key else None
+
+
+def current_topic(tracker: Tracker, intent: str) -> str:
+    """What a follow-up question is about: the latest service answered, or the
+    course if the course came up after it. With neither, "er det gratis?" is
+    about the course this assistant offers, "hvornår har I åbent?" about the
+    municipality in general."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == TOPIC_SLOT and event.get("value"):
+            return str(event["value"])
+        if event.get("event") == "action" and event.get("name") in COURSE_ACTIONS:
+            return COURSE_TOPIC
+    return COURSE_TOPIC if intent in ABOUT_THE_OFFER else GENERAL_TOPIC
+
+
+def unit_details(unit: Unit) -> dict[str, str]:
+    return {
+        "unit_name": unit.name,
+        "unit_phone": unit.phone,
+        "unit_email": unit.email,
+        "unit_address": unit.address or "se kommunens hjemmeside",
+        "unit_hours": unit.opening_hours,
+        "unit_url": unit.url,
+    }
+
+
+def topic_button(topic: str, title: str) -> dict[str, str]:
+    if topic == COURSE_TOPIC:
+        return {"title": f"Om {title}", "payload": "/ask_course_info"}
+    return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_SLOT}": "{topic}"}}'}
+
+
+def next_step_buttons(service: ServiceText) -> list[dict[str, str]]:
+    buttons = [{"title": "Ja, giv mig kontaktoplysninger", "payload": "/ask_contact_details"},
+               {"title": "Læs mere", "payload": "/ask_read_more"}]
+    try:
+        titles = read_titles(service.related)
+    except SQLAlchemyError:
+        titles = {}
+    return buttons + [topic_button(topic, titles[topic]) for topic in service.related if topic in titles]
+
+
+class ActionAnswerService(Action):
+    """Answer a question about a service briefly, then offer the next step."""
+
+    def name(self) -> str:
+        return "action_answer_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        topic = asked_topic(tracker)
+        if topic is None:
+            dispatcher.utter_message(response="utter_which_service")
+            return []
+        try:
+            service = read_service(topic)
+        except SQLAlchemyError:
+            service = None
+        if service is None:
+            dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
+            dispatcher.utter_message(response="utter_service_contact",
+                                     **unit_details(current_municipality().unit(GENERAL_TOPIC)))
+            return [SlotSet(TOPIC_SLOT, topic)]
+        dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
+        dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service),
+                                 service_next_step=service.next_step)
+        return [SlotSet(TOPIC_SLOT, topic)]
+
+
+class ActionAnswerServiceDetail(Action):
+    """Answer a follow-up ("er det gratis?", "hvor ligger det?") for the current topic."""
+
+    def name(self) -> str:
+        return "action_answer_service_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = latest_intent(tracker) or "ask_contact_details"
+        topic = current_topic(tracker, intent)
+        response = DETAIL_RESPONSES.get(intent, "utter_service_contact")
+        try:
+            service = read_service(topic)
+        except SQLAlchemyError:
+            service = None
+        municipality = current_municipality()
+        unit = municipality.unit(service.unit if service else topic)
+        if service is None and response in NEEDS_ROW:
+            # Without the row, the domain's short answer and whom to ask is what we can say.
+            fallback = "utter_course_info" if topic == COURSE_TOPIC else f"utter_{RETRIEVAL_INTENT}/{topic}"
+            dispatcher.utter_message(response=fallback, **course_details())
+            response = "utter_service_contact"
+        details = unit_details(unit)
+        if service is not None:
+            details |= {"service_title": service.title, "service_price": service.price,
+                        "service_audience": service.audience, "service_read_more": service.read_more,
+                        "service_link": service.link}
+        dispatcher.utter_message(response=response, **details)
+        return []

@@ -1,0 +1,180 @@
+"""Service answers come from the services table (real SQLite and PostgreSQL),
+follow-ups stay on the topic, and the domain texts take over when the table
+cannot be read."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.common import use_sessionmaker
+from actions.services import ActionAnswerService, ActionAnswerServiceDetail
+from bot.db.seed import seed_services
+from bot.db.services import get_service, update_service
+from bot.municipality import current_municipality
+from tests.helpers import responses
+from tests.test_services_seed import FAQ_TOPICS
+
+
+def tracker(intent: str, *, topic: str | None = None, button_topic: str | None = None,
+            events: list[dict[str, Any]] | None = None, active_loop: str | None = None) -> Tracker:
+    latest: dict[str, Any] = {"text": "...", "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    if topic:
+        latest["response_selector"] = {"faq": {"response": {"intent_response_key": f"faq/{topic}"}}}
+    if button_topic:
+        latest["entities"] = [{"entity": "service_topic", "value": button_topic}]
+    return Tracker(f"test-{uuid.uuid4().hex[:8]}", {}, latest, events or [], False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action: Any, tracker: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    return dispatcher, asyncio.run(action.run(dispatcher, tracker, {}))
+
+
+def answered(topic: str) -> list[dict[str, Any]]:
+    """Events of a conversation where the assistant just answered about `topic`."""
+    return [{"event": "user", "parse_data": {"intent": {"name": "faq"}}},
+            {"event": "action", "name": "action_answer_service"},
+            {"event": "slot", "name": "service_topic", "value": topic}]
+
+
+@pytest.fixture
+def catalogue(session: Session) -> Session:
+    seed_services(session)
+    session.commit()
+    return session
+
+
+@pytest.mark.parametrize("topic", FAQ_TOPICS)
+def test_each_topic_is_answered_from_its_row_with_a_next_step(catalogue: Session, topic: str) -> None:
+    row = get_service(catalogue, topic)
+    assert row is not None
+    dispatcher, events = run(ActionAnswerService(), tracker("faq", topic=topic))
+    answer, next_step = dispatcher.messages
+    assert (answer["response"], answer["service_answer"]) == ("utter_service_answer", row.answer)
+    assert (next_step["response"], next_step["service_next_step"]) == ("utter_service_next_step", row.next_step)
+    assert next_step["buttons"][0]["payload"] == "/ask_contact_details"
+    assert events == [SlotSet("service_topic", topic)]
+
+
+def test_a_staff_edit_is_used_by_the_next_answer(catalogue: Session) -> None:
+    update_service(catalogue, "tandpleje", "answer", "Tandplejen er gratis. Ring og book en tid.", editor="ab",
+                   known_units=set(current_municipality().units), today=date.today())
+    catalogue.commit()
+    dispatcher, _ = run(ActionAnswerService(), tracker("faq", topic="tandpleje"))
+    assert dispatcher.messages[0]["service_answer"] == "Tandplejen er gratis. Ring og book en tid."
+
+
+def test_related_topics_are_offered_as_buttons_down_to_the_course(catalogue: Session) -> None:
+    dispatcher, _ = run(ActionAnswerService(), tracker("faq", topic="foraeldrenetvaerk"))
+    payloads = [button["payload"] for button in dispatcher.messages[1]["buttons"]]
+    assert "/ask_course_info" in payloads
+    dispatcher, _ = run(ActionAnswerService(), tracker("faq", topic="sundhedspleje"))
+    payloads = [button["payload"] for button in dispatcher.messages[1]["buttons"]]
+    assert '/faq{"service_topic": "foraeldrenetvaerk"}' in payloads
+
+
+def test_a_related_topic_button_is_answered(catalogue: Session) -> None:
+    dispatcher, events = run(ActionAnswerService(), tracker("faq", button_topic="foraeldrenetvaerk"))
+    assert dispatcher.messages[0]["service_answer"] == get_service(catalogue, "foraeldrenetvaerk").answer  # type: ignore[union-attr]
+    assert events == [SlotSet("service_topic", "foraeldrenetvaerk")]
+
+
+def test_no_topic_asks_which_service(catalogue: Session) -> None:
+    dispatcher, events = run(ActionAnswerService(), tracker("faq"))
+    assert responses(dispatcher) == ["utter_which_service"] and events == []
+
+
+@pytest.mark.parametrize(
+    ("topic", "intent", "response", "value"),
+    [
+        ("tandpleje", "ask_price", "utter_service_price", "price"),
+        ("efterfoedselsreaktion", "ask_audience", "utter_service_audience", "audience"),
+        ("familieraadgivning", "ask_read_more", "utter_service_read_more", "read_more"),
+        ("dagtilbud", "ask_price", "utter_service_price", "price"),
+        ("ungeindsats", "ask_audience", "utter_service_audience", "audience"),
+    ],
+)
+def test_follow_ups_are_answered_from_the_topics_row(catalogue: Session, topic: str, intent: str, response: str,
+                                                     value: str) -> None:
+    row = get_service(catalogue, topic)
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker(intent, events=answered(topic)))
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0][f"service_{value}"] == getattr(row, value)
+
+
+@pytest.mark.parametrize(
+    ("topic", "intent", "response", "detail"),
+    [
+        ("sundhedspleje", "ask_location", "utter_service_location", "address"),
+        ("tandpleje", "ask_opening_hours", "utter_service_hours", "opening_hours"),
+        ("dagtilbud", "ask_contact_details", "utter_service_contact", "phone"),
+        ("familieraadgivning", "affirm", "utter_service_contact", "phone"),
+    ],
+)
+def test_where_and_when_come_from_the_topics_unit(catalogue: Session, topic: str, intent: str, response: str,
+                                                  detail: str) -> None:
+    row = get_service(catalogue, topic)
+    assert row is not None
+    unit = current_municipality().units[row.unit]
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker(intent, events=answered(topic)))
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0][f"unit_{detail.replace('opening_', '')}"] == getattr(unit, detail)
+
+
+def test_after_the_course_information_a_follow_up_is_about_the_course(catalogue: Session) -> None:
+    events = [*answered("tandpleje"), {"event": "action", "name": "utter_course_info"}]
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price", events=events))
+    assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]
+
+
+def test_a_follow_up_with_no_topic_gets_the_general_contact(catalogue: Session) -> None:
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours"))
+    kontakt = get_service(catalogue, "kontakt")
+    assert kontakt is not None
+    assert dispatcher.messages[0]["unit_hours"] == current_municipality().units[kontakt.unit].opening_hours
+
+
+@pytest.fixture
+def database_down() -> Any:
+    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
+                                connect_args={"connect_timeout": 2})
+    use_sessionmaker(sessionmaker(unreachable))
+    yield
+    use_sessionmaker(None)
+
+
+def test_database_down_falls_back_to_the_domain_text_and_the_municipality_file(database_down: None) -> None:
+    dispatcher, events = run(ActionAnswerService(), tracker("faq", topic="underretning"))
+    assert responses(dispatcher) == ["utter_faq/underretning", "utter_service_contact"]
+    assert dispatcher.messages[1]["unit_phone"] == current_municipality().phone
+    assert events == [SlotSet("service_topic", "underretning")]
+
+
+def test_database_down_follow_up_still_gives_where_to_ask(database_down: None) -> None:
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price", events=answered("tandpleje")))
+    assert responses(dispatcher) == ["utter_faq/tandpleje", "utter_service_contact"]
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours", events=answered("tandpleje")))
+    assert responses(dispatcher) == ["utter_service_hours"]
+
+
+def test_every_response_the_actions_use_is_in_the_domain(domain: dict[str, Any]) -> None:
+    used = {"utter_service_answer", "utter_service_next_step", "utter_which_service", "utter_service_price",
+            "utter_service_audience", "utter_service_read_more", "utter_service_location", "utter_service_hours",
+            "utter_service_contact"} | {f"utter_faq/{topic}" for topic in FAQ_TOPICS}
+    assert used <= set(domain["responses"])
+
+
+def test_a_price_question_with_no_topic_is_about_the_course(catalogue: Session) -> None:
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price"))
+    assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]

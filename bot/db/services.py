@@ -42,6 +42,9 @@ def check_edit(field: str, value: str, *, known_topics: set[str], known_units: s
         raise ServiceEditError(f"Feltet '{field}' må ikke være tomt.")
     if len(value) > MAX_LENGTH.get(field, 4000):
         raise ServiceEditError(f"Feltet '{field}' er for langt: {len(value)} tegn, højst {MAX_LENGTH[field]}.")
+    if "{" in value or "}" in value:
+        # Rasa fills {placeholders} in responses; a stray brace would break the answer.
+        raise ServiceEditError("Teksten må ikke indeholde { eller }.")
     if field == "link" and not value.startswith("https://"):
         raise ServiceEditError("Linket skal begynde med https://.")
     if field == "unit" and value not in known_units:

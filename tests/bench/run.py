@@ -11,7 +11,6 @@ import json
 import random
 import shutil
 import statistics
-import string
 import subprocess
 import tempfile
 import time
@@ -35,6 +34,8 @@ HELD_OUT = {
 }
 SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 OUT = VAR_DIR / "bench"
+PARENTS = ["Mette Hansen", "Ali Khan", "Sofie Nørgaard", "Jonas Berg", "Karen-Margrethe Poulsen", "Camilla Due",
+           "Line Skov Jensen", "Maria Rasmussen", "Ahmed Hassan", "Julie Møller", "Emma Lund", "Sara Holm"]
 CONVERSATIONS = 10  # at the same time
 ROUNDS = 3  # each of the 10 parents enrols, then the next one takes the place
 
@@ -87,7 +88,7 @@ def one_conversation(base_url: str, n: int, pause: float = 0.0) -> list[float]:
     parents also arrive at different moments within the first pause."""
     sender = f"bench-{n}-{uuid.uuid4().hex[:6]}"
     due = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
-    name = f"Forælder Nummer{string.ascii_uppercase[n % 26]}"
+    name = PARENTS[n % len(PARENTS)]
     email = f"bench{n}.{uuid.uuid4().hex[:4]}@example.dk"
     turns = ["hej", "vi vil gerne tilmelde os kurset", name, "/deny", due, "ja", "nej", email, None, "ja", "ja",
              "er vi tilmeldt?"]

@@ -57,6 +57,7 @@ def test_related_topics_are_cleaned(seeded: Session) -> None:
         ("sundhedspleje", "answer", "   ", "må ikke være tomt"),
         ("sundhedspleje", "answer", "x" * 701, "for langt"),
         ("sundhedspleje", "link", "http://usikker.dk", "https://"),
+        ("sundhedspleje", "price", "Gratis {for alle}", "{ eller }"),
         ("sundhedspleje", "unit", "ukendt_enhed", "findes ikke i kommunefilen"),
         ("sundhedspleje", "related", "tandpleje,pas_og_koerekort", "pas_og_koerekort"),
         ("sundhedspleje", "topic", "noget", "kan ikke rettes"),

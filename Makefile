@@ -5,6 +5,10 @@ PYTHON310 ?= $(shell test -x $(HOME)/.pyenv/versions/3.10.13/bin/python && echo 
 RASA_VENV := .venv/rasa
 APP_VENV := .venv/app
 APP := $(APP_VENV)/bin/python
+WEB := bot/web
+# Browser tests use Debian's Chromium, never a downloaded browser.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
@@ -23,10 +27,19 @@ $(APP_VENV)/.installed: requirements/app.txt
 	$(APP_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/app.txt
 	touch $@
 
+# The widget's browser packages (socket.io client; axe-core for the tests), from the lock file.
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver)
+
 var/spacy/source.json: $(RASA_VENV)/.installed bot/spacy_pipeline.py
 	$(RASA_VENV)/bin/python bot/spacy_pipeline.py
 
-setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed var/spacy/source.json
+setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed $(WEB)/node_modules/.installed var/spacy/source.json
 	@$(RASA_VENV)/bin/python -c "import json; print('spaCy pipeline in use:', json.load(open('var/spacy/source.json'))['source'])"
 	$(APP) -m bot setup
 	$(APP) -m bot train
@@ -34,7 +47,7 @@ setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed var/spacy/source.json
 run: setup ## Set up what is missing, then run the assistant and the chat page
 	$(APP) -m bot run
 
-test: setup ## Set up what is missing, then run every test (SQLite and PostgreSQL)
+test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, PostgreSQL, Chromium)
 	$(APP) -m pytest
 
 bench: setup ## Print NLU F1, training time, peak memory and latency
@@ -50,4 +63,4 @@ validate: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## rasa data validate, 
 	$(APP) -m bot validate
 
 clean: ## Remove databases, logs, the spaCy pipeline and trained models (keeps the venvs)
-	rm -rf var models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules

@@ -136,7 +136,7 @@ def validate() -> None:
 @cli.command("run")
 @click.option("--no-web", is_flag=True, help="Only the Rasa server and the action server.")
 def run(no_web: bool) -> None:
-    """Run the assistant: Rasa, the action server and the chat page."""
+    """Run the assistant: Rasa, the action server and the demo page with the chat widget."""
     from bot.runner import Assistant, run_forever
     from bot.training import model_path
 

@@ -177,7 +177,7 @@ def _interrupt(_signal: int, _frame: object) -> None:
 
 def run_forever(assistant: Assistant) -> None:
     """`make run`: start everything, print the URL, stop cleanly on Ctrl-C."""
-    print("Starting the action server, the Rasa server and the chat page...", flush=True)
+    print("Starting the action server, the Rasa server and the demo page with the chat widget...", flush=True)
     # Ctrl-C and a plain `kill` both stop everything cleanly, also when the
     # shell that started us ignores SIGINT (a background job).
     signal.signal(signal.SIGINT, _interrupt)

@@ -16,7 +16,7 @@ def test_page_is_served_and_rasa_accepts_its_requests(running: RunningAssistant)
     page_origin = f"http://localhost:{settings.web_port}"
     page = httpx.get(page_origin + "/")
     assert page.status_code == 200 and f'"{settings.rasa_url}"' in page.text
-    assert httpx.get(page_origin + "/static/chat.js").status_code == 200
+    assert httpx.get(page_origin + "/widget/widget.js").status_code == 200
 
     preflight = httpx.options(
         f"{settings.rasa_url}/webhooks/rest/webhook",

@@ -1,3 +1,5 @@
+"""The demo page embeds the widget with one script tag; the widget's files are served."""
+
 from fastapi.testclient import TestClient
 
 from bot.web.app import app
@@ -5,15 +7,23 @@ from bot.web.app import app
 client = TestClient(app)
 
 
-def test_chat_page_names_the_municipality_and_talks_to_rasa() -> None:
+def test_demo_page_embeds_the_widget_with_one_script_tag() -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert 'lang="da"' in page.text and "Eksempel Kommune" in page.text
-    assert '"http://localhost:5005"' in page.text
-    assert 'aria-live="polite"' in page.text and '<label for="message">' in page.text
+    assert page.text.count("<script") == 1
+    assert 'src="/widget/widget.js" data-server-url="http://localhost:5005"' in page.text
 
 
-def test_script_and_health() -> None:
-    script = client.get("/static/chat.js")
-    assert script.status_code == 200 and "/webhooks/rest/webhook" in script.text
+def test_widget_files_are_served_to_any_site() -> None:
+    for name, kind in [("widget.js", "javascript"), ("widget.css", "css"), ("socket.io.min.js", "javascript")]:
+        response = client.get(f"/widget/{name}")
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+        assert response.headers["access-control-allow-origin"] == "*"
+    assert client.get("/widget/../app.py").status_code == 404
+    assert client.get("/widget/nothing.js").status_code == 404
+
+
+def test_privacy_page_and_health() -> None:
+    assert "CPR-nummer" in client.get("/privatliv").text
     assert client.get("/health").json() == {"status": "ok"}

@@ -1,0 +1,345 @@
+/*
+ * The municipality's chat widget. Embed with one tag:
+ *   <script src="https://…/widget/widget.js" data-server-url="https://rasa.…"
+ *           data-municipality="Eksempel Kommune" data-privacy-url="https://…/privatliv"
+ *           data-color="#00594f" defer></script>
+ * It talks to Rasa's socket.io channel with the official client, keeps the
+ * conversation (session id, messages, unsent messages) in localStorage so a
+ * reload or a second tab continues it, and sends what was typed offline when
+ * the connection returns.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var base = script.src.replace(/widget\.js(\?.*)?$/, "");
+  var config = {
+    serverUrl: script.dataset.serverUrl || "http://localhost:5005",
+    municipality: script.dataset.municipality || "Kommunen",
+    privacyUrl: script.dataset.privacyUrl || "#",
+    color: script.dataset.color || "#00594f",
+    retentionDays: script.dataset.retentionDays || "30",
+  };
+  var KEY = "kommune-chat:" + config.serverUrl;
+  var TEXT = {
+    open: "Chat med " + config.municipality,
+    title: "Chat med " + config.municipality,
+    close: "Luk chatten",
+    restart: "Ny samtale",
+    human: "Tal med en medarbejder",
+    humanMessage: "Jeg vil gerne tale med en medarbejder",
+    label: "Skriv din besked",
+    send: "Send",
+    typing: "Assistenten skriver …",
+    offline: "Forbindelsen er afbrudt. Vi prøver igen. Det, du skriver, bliver sendt, når forbindelsen er tilbage.",
+    online: "Forbindelsen er tilbage.",
+    pending: "Venter på forbindelse",
+    notSent: "Ikke sendt. Prøv igen, når forbindelsen er tilbage.",
+    privacyTitle: "Før du skriver",
+    privacy:
+      "Samtalen gemmes hos kommunen i " + config.retentionDays + " dage, så vi kan hjælpe dig. " +
+      "Skriv ikke dit CPR-nummer eller helbredsoplysninger, du ikke vil dele. " +
+      "Tilmelder du dig noget, spørger vi først om lov til at gemme dine oplysninger.",
+    privacyLink: "Læs mere om, hvordan kommunen behandler dine oplysninger",
+    privacyOk: "OK, jeg har forstået",
+    you: "Du skrev",
+    bot: "Assistenten skrev",
+    empty: "Skriv en besked først.",
+  };
+
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(KEY)) || {};
+    } catch (e) {
+      return {};
+    }
+  }
+  var state = load();
+  state.messages = state.messages || [];
+  state.outbox = state.outbox || [];
+  function save() {
+    localStorage.setItem(KEY, JSON.stringify(state));
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs[name];
+      else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), attrs[name]);
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  // A small, safe markdown subset: text is escaped first, then links, bold and lists.
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function inline(text) {
+    return escapeHtml(text)
+      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+      .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" target="_blank" rel="noopener">$1</a>')
+      .replace(/(^|[\s(])(https?:\/\/[^\s<)]+[^\s<).,])/g, '$1<a href="$2" target="_blank" rel="noopener">$2</a>');
+  }
+  function markdown(text) {
+    var html = [], list = [];
+    function flush() {
+      if (list.length) html.push("<ul>" + list.join("") + "</ul>");
+      list = [];
+    }
+    text.split("\n").forEach(function (line) {
+      var item = line.match(/^\s*[-*•]\s+(.*)$/);
+      if (item) {
+        list.push("<li>" + inline(item[1]) + "</li>");
+      } else {
+        flush();
+        if (line.trim()) html.push("<p>" + inline(line) + "</p>");
+      }
+    });
+    flush();
+    return html.join("");
+  }
+
+  // --- the widget's DOM ---------------------------------------------------
+  var css = el("link", { rel: "stylesheet", href: base + "widget.css" });
+  document.head.appendChild(css);
+
+  var root = el("div", { id: "kommune-chat", class: "kc-root" });
+  root.style.setProperty("--kc-color", config.color);
+  var launcher = el("button", {
+    type: "button", class: "kc-launcher", "aria-expanded": "false", "aria-controls": "kc-panel", text: TEXT.open,
+  });
+  // role=log on the wrapper, not the list: the <ol> keeps its list semantics.
+  var list = el("ol", { class: "kc-list" });
+  var log = el("div", { class: "kc-log", role: "log", "aria-live": "polite", "aria-label": "Beskeder" }, [list]);
+  var status = el("p", { class: "kc-status", role: "status" });
+  var input = el("textarea", { id: "kc-input", rows: "2", maxlength: "2000", autocomplete: "off" });
+  var form = el("form", { class: "kc-composer" }, [
+    el("label", { for: "kc-input", text: TEXT.label }),
+    el("div", { class: "kc-row" }, [input, el("button", { type: "submit", class: "kc-send", text: TEXT.send })]),
+  ]);
+  var human = el("button", { type: "button", class: "kc-secondary", text: TEXT.human });
+  var restart = el("button", { type: "button", class: "kc-secondary", text: TEXT.restart });
+  var close = el("button", { type: "button", class: "kc-close", "aria-label": TEXT.close, text: "×" });
+  var privacy = el("div", { class: "kc-privacy", role: "region", "aria-labelledby": "kc-privacy-title" }, [
+    el("h3", { id: "kc-privacy-title", text: TEXT.privacyTitle }),
+    el("p", { text: TEXT.privacy }),
+    el("p", {}, [el("a", { href: config.privacyUrl, target: "_blank", rel: "noopener", text: TEXT.privacyLink })]),
+    el("button", { type: "button", class: "kc-primary", text: TEXT.privacyOk, onclick: acceptPrivacy }),
+  ]);
+  var panel = el("section", { id: "kc-panel", class: "kc-panel", "aria-labelledby": "kc-title", hidden: "" }, [
+    el("header", { class: "kc-header" }, [el("h2", { id: "kc-title", text: TEXT.title }), close]),
+    privacy,
+    log,
+    status,
+    form,
+    el("div", { class: "kc-actions" }, [human, restart]),
+  ]);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+  document.body.appendChild(root);
+
+  // --- rendering ------------------------------------------------------------
+  function renderMessage(message, index) {
+    var item = el("li", { class: "kc-message kc-" + message.from });
+    item.appendChild(el("span", { class: "kc-visually-hidden", text: message.from === "user" ? TEXT.you : TEXT.bot }));
+    var body = el("div", { class: "kc-bubble" });
+    if (message.from === "bot") body.innerHTML = markdown(message.text || "");
+    else body.textContent = message.text;
+    item.appendChild(body);
+    if (message.pending) item.appendChild(el("span", { class: "kc-note", text: TEXT.pending }));
+    if (message.failed) item.appendChild(el("span", { class: "kc-note", text: TEXT.notSent }));
+    var buttons = message.buttons || [];
+    if (buttons.length) {
+      var group = el("div", { class: "kc-buttons", role: "group", "aria-label": "Svarmuligheder" });
+      var answered = index < state.messages.length - 1;
+      buttons.forEach(function (button) {
+        var b = el("button", { type: "button", class: "kc-choice", text: button.title });
+        if (answered) b.disabled = true;
+        b.addEventListener("click", function () {
+          send(button.payload, button.title);
+          input.focus();
+        });
+        group.appendChild(b);
+      });
+      item.appendChild(group);
+    }
+    return item;
+  }
+  function render() {
+    list.textContent = "";
+    state.messages.forEach(function (message, index) { list.appendChild(renderMessage(message, index)); });
+    log.scrollTop = log.scrollHeight;
+    privacy.hidden = !!state.privacyAccepted;
+  }
+
+  var typingTimer = null;
+  function typing(on) {
+    clearTimeout(typingTimer);
+    status.textContent = on ? TEXT.typing : "";
+    status.classList.toggle("kc-typing", !!on);
+    if (on) typingTimer = setTimeout(function () { typing(false); }, 15000);
+  }
+
+  // --- talking to Rasa --------------------------------------------------------
+  var socket = null;
+  var ready = false;
+  function connect() {
+    socket = window.io(config.serverUrl, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: state.sessionId || null });
+    });
+    socket.on("session_confirm", function (data) {
+      var id = typeof data === "string" ? data : data && data.session_id;
+      if (id && id !== state.sessionId) {
+        state.sessionId = id;
+        save();
+      }
+      if (state.wasOffline) {
+        status.textContent = TEXT.online;
+        state.wasOffline = false;
+      }
+      ready = true;
+      flushOutbox();
+    });
+    socket.on("bot_uttered", function (message) {
+      typing(false);
+      // Every tab of this conversation gets the message; the first one stores it.
+      var stored = load().messages || [];
+      var key = JSON.stringify([message.text, message.quick_replies || message.buttons || []]);
+      var now = Date.now();
+      var seen = stored.slice(-5).some(function (m) { return m.key === key && now - m.at < 3000; });
+      if (seen) {
+        state.messages = stored;
+        render();
+        return;
+      }
+      state.messages.push({
+        key: key,
+        at: now,
+        from: "bot",
+        text: message.text || "",
+        buttons: (message.quick_replies || message.buttons || []).map(function (b) {
+          return { title: b.title, payload: b.payload };
+        }),
+      });
+      save();
+      render();
+    });
+    socket.on("disconnect", function () {
+      ready = false;
+      state.wasOffline = true;
+      typing(false);
+      status.textContent = TEXT.offline;
+    });
+    socket.on("connect_error", function () {
+      if (!state.wasOffline) {
+        state.wasOffline = true;
+        status.textContent = TEXT.offline;
+      }
+    });
+  }
+
+  function flushOutbox() {
+    while (ready && state.outbox.length) {
+      var next = state.outbox.shift();
+      socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId });
+      state.messages.forEach(function (m) { if (m.id === next.id) delete m.pending; });
+      typing(true);
+    }
+    save();
+    render();
+  }
+
+  function send(payload, shown) {
+    var id = Date.now() + "-" + Math.random().toString(36).slice(2, 8);
+    state.messages.push({ from: "user", text: shown, id: id, pending: true });
+    state.outbox.push({ id: id, payload: payload });
+    save();
+    render();
+    flushOutbox();
+  }
+
+  // --- user actions -------------------------------------------------------------
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    render();
+    if (!socket) connect();
+    (state.privacyAccepted ? input : privacy.querySelector("button")).focus();
+  }
+  function hide() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+  function acceptPrivacy() {
+    state.privacyAccepted = new Date().toISOString();
+    save();
+    render();
+    input.focus();
+  }
+
+  launcher.addEventListener("click", function () { panel.hidden ? open() : hide(); });
+  close.addEventListener("click", hide);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") hide();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) {
+      status.textContent = TEXT.empty;
+      input.focus();
+      return;
+    }
+    input.value = "";
+    send(text, text);
+    input.focus();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  human.addEventListener("click", function () {
+    send("/request_human", TEXT.humanMessage);
+    input.focus();
+  });
+  restart.addEventListener("click", function () {
+    state = { messages: [], outbox: [], privacyAccepted: state.privacyAccepted };
+    save();
+    if (socket) {
+      socket.off();
+      socket.disconnect();
+      socket = null;
+    }
+    status.textContent = "";
+    render();
+    connect();
+    input.focus();
+  });
+  // Another tab of the same site wrote to the conversation: show it here too.
+  window.addEventListener("storage", function (event) {
+    if (event.key !== KEY) return;
+    var fresh = load();
+    state.messages = fresh.messages || [];
+    state.sessionId = fresh.sessionId;
+    render();
+  });
+
+  var loader = el("script", { src: base + "socket.io.min.js" });
+  loader.addEventListener("load", function () {
+    if (state.open) open();
+  });
+  document.head.appendChild(loader);
+  window.addEventListener("beforeunload", function () {
+    state.open = !panel.hidden;
+    save();
+  });
+  render();
+})();

@@ -1,0 +1,242 @@
+"""The chat widget in a real headless Chromium (Debian's, driven by Playwright)
+against the running Rasa server, action server and web server: an enrolment
+with buttons and typed answers and a reload in the middle, the same with the
+keyboard only, axe-core with zero WCAG 2.1 AA violations, 320 px and 200 %
+zoom, and a server restart in the middle of a conversation."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from sqlalchemy import select
+
+from bot.db.models import CourseEnrollment
+from bot.municipality import current_municipality
+from bot.settings import ROOT
+from tests.e2e.conftest import RunningAssistant
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "bot" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+DOCS = ROOT / "docs"
+DUE_TEXT = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
+REPLY_TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(locale="da-DK")
+    yield context
+    context.close()
+
+
+def site(running: RunningAssistant) -> str:
+    return f"http://localhost:{running.assistant.settings.web_port}/"
+
+
+def bot_messages(page: Page) -> int:
+    return page.locator(".kc-bot").count()
+
+
+def wait_for_reply(page: Page, before: int, expected: str) -> None:
+    expect(page.locator(".kc-bot").nth(before)).to_be_attached(timeout=REPLY_TIMEOUT)
+    expect(page.locator(".kc-log")).to_contain_text(expected, timeout=REPLY_TIMEOUT)
+    page.wait_for_timeout(300)  # a reply can come as more than one message
+
+
+def say(page: Page, text: str, expected: str) -> None:
+    before = bot_messages(page)
+    page.get_by_label("Skriv din besked").fill(text)
+    page.get_by_label("Skriv din besked").press("Enter")
+    wait_for_reply(page, before, expected)
+
+
+def choose(page: Page, title: str, expected: str) -> None:
+    before = bot_messages(page)
+    page.locator(".kc-message").last.get_by_role("button", name=title).click()
+    expect(page.get_by_label("Skriv din besked")).to_be_focused()
+    wait_for_reply(page, before, expected)
+
+
+def open_widget(page: Page, running: RunningAssistant) -> None:
+    page.goto(site(running))
+    page.get_by_role("button", name="Chat med Eksempel Kommune").click()
+    privacy = page.get_by_role("region", name="Før du skriver")
+    expect(privacy).to_contain_text("CPR-nummer")
+    page.get_by_role("button", name="OK, jeg har forstået").click()
+    expect(page.get_by_label("Skriv din besked")).to_be_focused()
+
+
+def session_id(page: Page) -> str:
+    stored = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.startsWith('kommune-chat:'))[1]")
+    return str(json.loads(stored)["sessionId"])
+
+
+def reference_in(page: Page) -> str:
+    match = re.search(r"FMH-[A-Z0-9]{5}", page.locator(".kc-log").inner_text())
+    assert match, page.locator(".kc-log").inner_text()
+    return match.group(0)
+
+
+def enrolment(running: RunningAssistant, reference: str) -> CourseEnrollment:
+    with running.sessions() as session:
+        row = session.scalars(select(CourseEnrollment).where(CourseEnrollment.reference_code == reference)).one()
+        session.expunge(row)
+        return row
+
+
+def test_enrol_with_buttons_and_typing_and_a_reload_in_the_middle(running: RunningAssistant,
+                                                                 context: BrowserContext) -> None:
+    page = context.new_page()
+    open_widget(page, running)
+    say(page, "hej", "Familie med Hjerte")
+    choose(page, "Tilmeld os kurset", "Hvad er dit navn?")
+    say(page, "Sofie Nørgaard", "Er jeres barn født?")
+    choose(page, "Nej, vi venter stadig", "termin")
+    say(page, DUE_TEXT, "første barn")
+
+    page.reload()
+    expect(page.locator(".kc-log")).to_contain_text("første barn")
+    expect(page.get_by_label("Skriv din besked")).to_be_focused()
+    choose(page, "Ja, vores første", "partner")
+    say(page, "nej", "e-mail")
+    say(page, "sofie.widget@example.dk", "hold")
+    before = bot_messages(page)
+    page.locator(".kc-message").last.locator(".kc-choice").first.click()
+    wait_for_reply(page, before, "Må vi gemme")
+    choose(page, "Ja, det må I", "Er det rigtigt")
+    choose(page, "Ja, tilmeld os", "I er tilmeldt")
+
+    row = enrolment(running, reference_in(page))
+    assert (row.parent_name, row.email, row.conversation_id) == ("Sofie Nørgaard", "sofie.widget@example.dk",
+                                                                 session_id(page))
+    second_tab = context.new_page()
+    second_tab.goto(site(running))
+    second_tab.get_by_role("button", name="Chat med Eksempel Kommune").click()
+    expect(second_tab.locator(".kc-log")).to_contain_text("I er tilmeldt")
+
+
+def test_enrol_with_the_keyboard_only(running: RunningAssistant, context: BrowserContext) -> None:
+    page = context.new_page()
+    page.goto(site(running))
+    launcher = page.get_by_role("button", name="Chat med Eksempel Kommune")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if launcher.evaluate("button => button === document.activeElement"):
+            break
+    expect(launcher).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="OK, jeg har forstået")).to_be_focused()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("Skriv din besked")
+    expect(box).to_be_focused()
+
+    def type_and_wait(text: str, expected: str) -> None:
+        before = bot_messages(page)
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        wait_for_reply(page, before, expected)
+
+    def press_button_before_the_input(steps_back: int, expected: str) -> None:
+        before = bot_messages(page)
+        for _ in range(steps_back):
+            page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Enter")
+        expect(box).to_be_focused()
+        wait_for_reply(page, before, expected)
+
+    type_and_wait("hej", "Familie med Hjerte")
+    # Two steps back from the input: the greeting's "Tilmeld os kurset" (before "Se vores tilmelding").
+    press_button_before_the_input(2, "Hvad er dit navn?")
+    type_and_wait("Ahmed Hassan", "Er jeres barn født?")
+    type_and_wait("nej", "termin")
+    type_and_wait(DUE_TEXT, "første barn")
+    type_and_wait("ja", "partner")
+    type_and_wait("min kone Leila", "e-mail")
+    type_and_wait("ahmed.keyboard@example.dk", "hold")
+    press_button_before_the_input(1, "Må vi gemme")
+    type_and_wait("ja", "Er det rigtigt")
+    type_and_wait("ja", "I er tilmeldt")
+    assert enrolment(running, reference_in(page)).email == "ahmed.keyboard@example.dk"
+
+    page.keyboard.press("Escape")
+    expect(page.locator("#kc-panel")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_no_wcag_aa_violations_and_usable_at_320px_and_200_percent_zoom(running: RunningAssistant,
+                                                                       browser: Browser) -> None:
+    DOCS.mkdir(exist_ok=True)
+    # 200 % zoom of a 1280 x 720 window is a 640 x 360 CSS-pixel viewport.
+    viewports = [("320px", {"width": 320, "height": 640}), ("200-percent-zoom", {"width": 640, "height": 360})]
+    for name, viewport in viewports:
+        context = browser.new_context(viewport=viewport, reduced_motion="reduce", locale="da-DK")
+        page = context.new_page()
+        page.goto(site(running))
+        page.get_by_role("button", name="Chat med Eksempel Kommune").click()
+        page.add_script_tag(path=str(AXE))
+        privacy_violations = page.evaluate(AXE_RUN)
+        page.get_by_role("button", name="OK, jeg har forstået").click()
+        say(page, "hej", "Familie med Hjerte")
+        violations = page.evaluate(AXE_RUN)
+        assert privacy_violations == [] and violations == [], json.dumps(privacy_violations + violations, indent=1)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        for control in ["Send", "Tal med en medarbejder", "Ny samtale", "Luk chatten"]:
+            expect(page.get_by_role("button", name=control)).to_be_in_viewport()
+        if name == "320px":
+            page.screenshot(path=str(DOCS / "widget-320px.png"))
+            report = {"axe": page.evaluate("() => axe.version"), "tags": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+                      "privacy notice open": privacy_violations, "after a greeting with buttons": violations}
+            (DOCS / "widget-axe.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        context.close()
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document.querySelector('#kommune-chat'),
+    {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}));
+}"""
+
+
+def test_talk_to_a_person_and_start_a_new_conversation(running: RunningAssistant, context: BrowserContext) -> None:
+    page = context.new_page()
+    open_widget(page, running)
+    say(page, "hej", "Familie med Hjerte")
+    first = session_id(page)
+    before = bot_messages(page)
+    page.get_by_role("button", name="Tal med en medarbejder").click()
+    wait_for_reply(page, before, current_municipality().phone)
+    page.get_by_role("button", name="Ny samtale").click()
+    expect(page.locator(".kc-message")).to_have_count(0)
+    say(page, "hej", "Familie med Hjerte")
+    assert session_id(page) != first
+
+
+def test_server_restart_in_the_middle_of_a_conversation(running: RunningAssistant, context: BrowserContext) -> None:
+    page = context.new_page()
+    open_widget(page, running)
+    say(page, "hej", "Familie med Hjerte")
+    running.assistant.stop()
+    expect(page.locator(".kc-status")).to_contain_text("Forbindelsen er afbrudt", timeout=REPLY_TIMEOUT)
+    page.get_by_label("Skriv din besked").fill("hvad er familie med hjerte")
+    page.get_by_label("Skriv din besked").press("Enter")
+    expect(page.locator(".kc-user").last).to_contain_text("Venter på forbindelse")
+    running.assistant.start()
+    expect(page.locator(".kc-log")).to_contain_text("gratis forløb", timeout=60_000)
+    expect(page.locator(".kc-user").last).not_to_contain_text("Venter på forbindelse")

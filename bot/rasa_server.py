@@ -1,9 +1,14 @@
-"""Run the Rasa CLI (in the Rasa environment) with one speed fix for serving.
+"""Run the Rasa CLI (in the Rasa environment) with two additions for serving.
 
-Rasa 3.6 checks every action server response with `jsonschema.validate`,
-which first re-validates the (constant) response schema itself: about a tenth
-of the Rasa server's CPU per turn, measured with py-spy. Here the response is
-checked against the same schema, the same way, with a validator built once.
+1. Privacy: every channel hands a user message to `Agent.handle_message`.
+   There, before NLU, the tracker store, the action server or a log sees it,
+   CPR numbers are masked (bot/cpr.py), and the user is told once per
+   conversation not to write them here (`utter_cpr_removed` in domain.yml).
+2. Speed: Rasa 3.6 checks every action server response with
+   `jsonschema.validate`, which first re-validates the (constant) response
+   schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
+   Here the response is checked against the same schema, the same way, with a
+   validator built once.
 
 Imports only the standard library, Rasa and jsonschema: it runs in
 .venv/rasa, not in the application environment.
@@ -18,6 +23,12 @@ from typing import Any
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+
+from bot.cpr import MASK, mask_cpr
+
+CPR_NOTICE = "utter_cpr_removed"
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,8 +50,29 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     raise error
 
 
+async def told_before(agent: Agent, sender_id: str) -> bool:
+    """Whether this conversation already had a CPR number masked (and the notice)."""
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    return tracker is not None and any(MASK in (getattr(event, "text", None) or "") for event in tracker.events)
+
+
+def with_cpr_masked(handle_message: Any) -> Any:
+    async def handle(self: Agent, message: UserMessage) -> Any:
+        masked = mask_cpr(message.text or "")
+        if masked != (message.text or ""):
+            first_time = not await told_before(self, message.sender_id)
+            message.text = masked
+            if first_time and message.output_channel is not None:
+                notice = self.domain.responses.get(CPR_NOTICE) or [{"text": ""}]
+                await message.output_channel.send_text_message(message.sender_id, notice[0]["text"])
+        return await handle_message(self, message)
+
+    return handle
+
+
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
+    Agent.handle_message = with_cpr_masked(Agent.handle_message)
 
 
 def main() -> None:

@@ -20,7 +20,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import yaml
 
+from bot.cpr import mask_cpr
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
@@ -72,6 +74,14 @@ def service_topics(model: Path) -> None:
             print(f"  topic  {name:28} accuracy {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
                   f"(n={scores['support']})")
     print(f"  topics overall accuracy {topics.get('accuracy', float('nan')):.3f}")
+
+
+def cpr_masking() -> None:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "cpr_cases.yml").read_text(encoding="utf-8"))
+    caught = sum(mask_cpr(text) != text for text in cases["cpr"])
+    false = [text for text in cases["not_cpr"] if mask_cpr(text) != text]
+    print(f"\nCPR masking (tests/data/cpr_cases.yml): {caught}/{len(cases['cpr'])} CPR numbers masked, "
+          f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}")
 
 
 def training_time() -> None:
@@ -152,6 +162,7 @@ def main() -> None:
     for label, held_out in HELD_OUT.items():
         nlu_f1(model, label, held_out)
     service_topics(model)
+    cpr_masking()
     latency_and_memory(model)
     training_time()
 

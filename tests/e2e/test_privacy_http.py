@@ -1,0 +1,68 @@
+"""End to end: CPR numbers typed in five forms reach no table (municipal
+database and Rasa's tracker store) and no log; the user is told once."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from sqlalchemy import MetaData, create_engine, select
+
+from bot.runner import LOG_DIR
+from bot.settings import ROOT
+from tests.e2e.conftest import RunningAssistant
+from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
+
+pytestmark = pytest.mark.e2e
+
+FORMS = {
+    "hyphen": "hej, mit cpr-nummer er 150786-4321",
+    "no separator": "min søns er 2408921133 hvis I skal bruge det",
+    "space": "121190 2345",
+    "en dash": "cpr: 130291–3456, kan I se om vi er tilmeldt?",
+    "in a question": "skal I bruge 0707071234 til tilmeldingen?",
+}
+DIGITS = ["1507864321", "2408921133", "1211902345", "1302913456", "0707071234", "0101904455"]
+NOTICE = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_cpr_removed"][0]["text"]
+
+
+def cpr_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"{d[:6]}\\D?{d[6:]}" for d in DIGITS))
+
+
+def every_stored_value(url: str) -> list[str]:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    values = []
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(select(table)):
+                values += [str(value) for value in row]
+    engine.dispose()
+    return values
+
+
+def test_cpr_numbers_reach_no_table_and_no_log(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say(FORMS["hyphen"])
+    assert NOTICE in chat.text
+    for form in ["no separator", "space", "en dash", "in a question"]:
+        chat.say(FORMS[form])
+        assert NOTICE not in chat.text, form  # told once per conversation
+
+    enrolling = running.chat()
+    start_and_answer_first_questions(enrolling, "Mette Hansen")
+    enrolling.say("her er mit cpr 010190-4455")
+    assert NOTICE in enrolling.text and "første barn" in enrolling.text
+    finish(enrolling, "mette.cpr@example.dk")
+
+    settings = running.assistant.settings
+    stored = every_stored_value(settings.database_url)
+    if settings.tracker_store_url != settings.database_url:
+        stored += every_stored_value(settings.tracker_store_url)
+    assert any("[CPR-nummer fjernet]" in value for value in stored)  # the masked messages are there
+    assert [value for value in stored if cpr_pattern().search(value)] == []
+    logs = {path.name: path.read_text(encoding="utf-8", errors="replace") for path in LOG_DIR.glob("*.log")}
+    assert {name: cpr_pattern().findall(text) for name, text in logs.items() if cpr_pattern().search(text)} == {}

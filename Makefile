@@ -12,7 +12,7 @@ SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench lint train validate clean
+.PHONY: help setup run test bench lint train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ train: setup ## Train the model if data, domain or config changed
 
 validate: $(RASA_VENV)/.installed $(APP_VENV)/.installed ## rasa data validate, failing on warnings
 	$(APP) -m bot validate
+
+purge: $(APP_VENV)/.installed ## Delete conversations and personal data past their retention age
+	$(APP) -m bot purge
 
 clean: ## Remove databases, logs, the spaCy pipeline and trained models (keeps the venvs)
 	rm -rf var models/*.tar.gz .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules

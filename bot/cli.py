@@ -112,6 +112,19 @@ def services_load(overwrite: bool) -> None:
     click.echo(f"Service topics written: {written}")
 
 
+@cli.command("purge")
+def purge() -> None:
+    """Delete conversations and personal data past their retention age (safe to run any time)."""
+    from bot.retention import purge as run_purge
+    from bot.retention import utc_now
+
+    settings = load_settings()
+    report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())
+    click.echo(f"Deleted: {report.conversations} conversations ({report.events} events), "
+               f"{report.cancelled_enrollments} cancelled enrolments, "
+               f"{report.finished_enrollments} enrolments whose course is over")
+
+
 @cli.command("train")
 @click.option("--force", is_flag=True, help="Train even if nothing changed.")
 def train(force: bool) -> None:

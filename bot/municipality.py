@@ -34,6 +34,15 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (bot/retention.py deletes it after)."""
+
+    conversation_days: int = 30
+    cancelled_enrollment_days: int = 30
+    days_after_course: int = 90
+
+
+@dataclass(frozen=True)
 class Municipality:
     name: str
     phone: str
@@ -42,6 +51,7 @@ class Municipality:
     opening_hours: str
     course: CourseFormat
     units: dict[str, Unit]
+    retention: Retention = Retention()
 
     def unit(self, key: str) -> Unit:
         """The unit, or the municipality's general contact if the file has no such unit."""
@@ -58,6 +68,7 @@ def load_municipality(path: Path) -> Municipality:
         website=raw["website"],
         opening_hours=raw["opening_hours"],
         course=CourseFormat(**raw["course"]),
+        retention=Retention(**(raw.get("retention") or {})),
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},
     )
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.db.models import CourseEnrollment, EnrollmentStatus, utcnow
@@ -114,3 +114,25 @@ def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
     enrollment.cancelled_at = utcnow()
     release_seat(session, enrollment.team_id)
     session.flush()
+
+
+def delete_cancelled_before(session: Session, cutoff: datetime) -> int:
+    """Cancelled enrolments are kept a while (the parent may ask), then deleted."""
+    rows = session.scalars(
+        select(CourseEnrollment).where(CourseEnrollment.status == EnrollmentStatus.CANCELLED,
+                                       CourseEnrollment.cancelled_at < cutoff)
+    ).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)
+
+
+def delete_with_child_date_before(session: Session, child_date_before: date) -> int:
+    """Enrolments whose course is over: the child (born or due) is past the course window."""
+    child_date = func.coalesce(CourseEnrollment.birth_date, CourseEnrollment.due_date)
+    rows = session.scalars(select(CourseEnrollment).where(child_date < child_date_before)).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

@@ -4,6 +4,10 @@
    There, before NLU, the tracker store, the action server or a log sees it,
    CPR numbers are masked (bot/cpr.py), and the user is told once per
    conversation not to write them here (`utter_cpr_removed` in domain.yml).
+   And when action_delete_my_data has deleted a conversation's data (it sets
+   the slot `conversation_deleted`), the conversation's events are deleted
+   from the SQL tracker store right after Rasa saved the turn: deleting them
+   earlier, from the action server, Rasa would write them all back.
 2. Speed: Rasa 3.6 checks every action server response with
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
@@ -25,10 +29,14 @@ from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.cpr import MASK, mask_cpr
 
 CPR_NOTICE = "utter_cpr_removed"
+DELETION_SLOT = "conversation_deleted"
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,9 +78,31 @@ def with_cpr_masked(handle_message: Any) -> Any:
     return handle
 
 
+def deletion_confirmed(tracker: DialogueStateTracker) -> bool:
+    """Whether this turn (the events since the latest user message) deleted the data."""
+    for event in reversed(tracker.events):
+        if isinstance(event, SlotSet) and event.key == DELETION_SLOT and event.value is True:
+            return True
+        if isinstance(event, UserUttered):
+            return False
+    return False
+
+
+def with_deletion(save: Any) -> Any:
+    async def save_then_forget(self: SQLTrackerStore, tracker: DialogueStateTracker) -> None:
+        await save(self, tracker)
+        if deletion_confirmed(tracker):
+            with self.session_scope() as session:
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
+
+    return save_then_forget
+
+
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
     Agent.handle_message = with_cpr_masked(Agent.handle_message)
+    SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
 
 
 def main() -> None:

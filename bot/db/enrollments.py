@@ -136,3 +136,20 @@ def delete_with_child_date_before(session: Session, child_date_before: date) -> 
         session.delete(row)
     session.flush()
     return len(rows)
+
+
+def list_by_conversation(session: Session, conversation_id: str) -> list[CourseEnrollment]:
+    query = (select(CourseEnrollment).options(joinedload(CourseEnrollment.team))
+             .where(CourseEnrollment.conversation_id == conversation_id).order_by(CourseEnrollment.created_at))
+    return list(session.scalars(query))
+
+
+def delete_by_conversation(session: Session, conversation_id: str) -> int:
+    """Delete the enrolments made in a conversation; active ones free their seat."""
+    rows = list_by_conversation(session, conversation_id)
+    for row in rows:
+        if row.status == EnrollmentStatus.ACTIVE:
+            release_seat(session, row.team_id)
+        session.delete(row)
+    session.flush()
+    return len(rows)

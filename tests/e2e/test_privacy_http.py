@@ -66,3 +66,43 @@ def test_cpr_numbers_reach_no_table_and_no_log(running: RunningAssistant) -> Non
     assert [value for value in stored if cpr_pattern().search(value)] == []
     logs = {path.name: path.read_text(encoding="utf-8", errors="replace") for path in LOG_DIR.glob("*.log")}
     assert {name: cpr_pattern().findall(text) for name, text in logs.items() if cpr_pattern().search(text)} == {}
+
+
+def test_my_data_shows_what_is_stored_and_delete_my_data_leaves_nothing(running: RunningAssistant) -> None:
+    chat = running.chat()
+    start_and_answer_first_questions(chat, "Line Skov Jensen")
+    reference = finish(chat, "line.slet@example.dk")
+
+    chat.say("hvad har I gemt om mig?")
+    assert reference in chat.text and "Line Skov Jensen" in chat.text and "line.slet@example.dk" in chat.text
+    assert "30 dage" in chat.text
+
+    chat.say("jeg vil gerne have slettet mine oplysninger")
+    assert "Skal jeg slette" in chat.text
+    chat.say("/affirm")
+    assert "slettet" in chat.text
+
+    settings = running.assistant.settings
+    stored = every_stored_value(settings.database_url)
+    if settings.tracker_store_url != settings.database_url:
+        stored += every_stored_value(settings.tracker_store_url)
+    assert [value for value in stored if chat.sender in value or "line.slet@example.dk" in value
+            or reference in value] == []
+
+    chat.say("hej")  # a fresh conversation starts
+    assert "Familie med Hjerte" in chat.text
+
+    # At the default log level no message text or personal data reaches a log.
+    logs = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in LOG_DIR.glob("*.log"))
+    for personal in ["Line Skov Jensen", "line.slet@example.dk", "hvad har I gemt om mig", reference]:
+        assert personal not in logs
+
+
+def test_no_means_nothing_is_deleted(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("slet alt hvad I har om mig")
+    assert "Skal jeg slette" in chat.text
+    chat.say("/deny")
+    assert "ikke slettet" in chat.text
+    stored = every_stored_value(running.assistant.settings.tracker_store_url)
+    assert any(chat.sender in value for value in stored)

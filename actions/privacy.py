@@ -1,0 +1,84 @@
+"""What is stored about this conversation (my_data), and deleting it (delete_my_data).
+
+The enrolments made in the conversation are read and deleted here; the
+conversation itself (Rasa's tracker events) is deleted by the Rasa server
+right after this turn is saved (bot/rasa_server.py), because Rasa would
+otherwise write the events back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, sessions
+from actions.teams import describe_team
+from bot.dates import format_danish_date
+from bot.db.enrollments import delete_by_conversation, list_by_conversation
+from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.municipality import current_municipality
+
+# Set only when the data is gone: the Rasa server then deletes the conversation.
+DELETION_SLOT = "conversation_deleted"
+
+
+def describe_enrollment(row: CourseEnrollment) -> str:
+    retention = current_municipality().retention
+    child = (f"fødselsdato {format_danish_date(row.birth_date)}" if row.birth_date
+             else f"termin {format_danish_date(row.due_date)}" if row.due_date else "")
+    contact = ", ".join(value for value in (row.email, row.phone) if value)
+    partner = f", partner {row.partner_name}" if row.partner_name else ""
+    status = "afmeldt" if row.status == EnrollmentStatus.CANCELLED else "tilmeldt"
+    kept = (f"slettes {retention.cancelled_enrollment_days} dage efter afmeldingen"
+            if row.status == EnrollmentStatus.CANCELLED
+            else f"slettes {retention.days_after_course} dage efter, at forløbet er slut")
+    return (f"- Familie med Hjerte, kode {row.reference_code} ({status}): {row.parent_name}{partner}, {child}, "
+            f"{contact}, hold {describe_team(row.team)}. Samtykke givet {format_danish_date(row.created_at.date())} "
+            f"til teksten: \"{row.consent_text}\" Oplysningerne {kept}.")
+
+
+class ActionShowMyData(Action):
+    """A readable summary of what is stored about this conversation, and for how long."""
+
+    def name(self) -> str:
+        return "action_show_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        days = str(current_municipality().retention.conversation_days)
+        try:
+            with sessions()() as session:
+                lines = [describe_enrollment(row) for row in list_by_conversation(session, tracker.sender_id)]
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return []
+        if lines:
+            dispatcher.utter_message(response="utter_my_data", stored="\n".join(lines), conversation_days=days)
+        else:
+            dispatcher.utter_message(response="utter_my_data_conversation_only", conversation_days=days)
+        return []
+
+
+class ActionDeleteMyData(Action):
+    """After the user said yes: delete the enrolments made in this conversation.
+    The Rasa server deletes the conversation's events after this turn."""
+
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            with sessions().begin() as session:
+                deleted = delete_by_conversation(session, tracker.sender_id)
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return []
+        dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_conversation_deleted")
+        return [SlotSet(DELETION_SLOT, True)]

@@ -45,6 +45,11 @@ def contact_details() -> dict[str, Any]:
     }
 
 
+def privacy_details() -> dict[str, str]:
+    """The privacy texts from the municipality file, as response variables."""
+    return {"privacy_enrollment_consent": current_municipality().privacy.enrollment_consent}
+
+
 def course_details() -> dict[str, str]:
     """The course format from the municipality file, as response variables."""
     course = current_municipality().course

@@ -15,6 +15,7 @@ from actions.enrolment_form import FORM_SLOTS
 from actions.teams import describe_team
 from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
 from bot.db.teams import get_team_by_code
+from bot.municipality import current_municipality
 
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [
@@ -40,9 +41,10 @@ def reset_lookup_slots() -> list[EventType]:
     return [SlotSet(slot, None) for slot in LOOKUP_SLOTS] + [SlotSet("lookup_attempts", 0)]
 
 
-def consent_text(domain: DomainDict) -> str:
-    """The consent sentence exactly as the parent saw it."""
-    return domain["responses"]["utter_ask_consent"][0]["text"]
+def consent_text(tracker: Tracker) -> str:
+    """The consent question exactly as the parent saw it (set at session start
+    from the municipality file)."""
+    return str(tracker.get_slot("privacy_enrollment_consent") or current_municipality().privacy.enrollment_consent)
 
 
 class ActionSubmitEnrollment(Action):
@@ -93,7 +95,7 @@ class ActionSubmitEnrollment(Action):
                         email=tracker.get_slot("contact_email"),
                         phone=tracker.get_slot("contact_phone"),
                         conversation_id=tracker.sender_id,
-                        consent_text=consent_text(domain),
+                        consent_text=consent_text(tracker),
                     ),
                 )
                 reference_code, team_text = enrollment.reference_code, describe_team(team)

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import contact_details, course_details
+from actions.common import contact_details, course_details, privacy_details
 
 
 class ActionSessionStart(Action):
@@ -20,6 +20,7 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        events += [SlotSet(name, value) for name, value in (contact_details() | course_details()).items()]
+        details = contact_details() | course_details() | privacy_details()
+        events += [SlotSet(name, value) for name, value in details.items()]
         events.append(ActionExecuted("action_listen"))
         return events

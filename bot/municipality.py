@@ -43,6 +43,15 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    """The privacy texts citizens see; kept in the municipality file only."""
+
+    enrollment_consent: str
+    chat_notice: str
+    page_url: str
+
+
+@dataclass(frozen=True)
 class Municipality:
     name: str
     phone: str
@@ -51,6 +60,7 @@ class Municipality:
     opening_hours: str
     course: CourseFormat
     units: dict[str, Unit]
+    privacy: Privacy
     retention: Retention = Retention()
 
     def unit(self, key: str) -> Unit:
@@ -69,6 +79,7 @@ def load_municipality(path: Path) -> Municipality:
         opening_hours=raw["opening_hours"],
         course=CourseFormat(**raw["course"]),
         retention=Retention(**(raw.get("retention") or {})),
+        privacy=Privacy(**raw["privacy"]),
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -38,6 +38,15 @@ def demo_page(request: Request) -> HTMLResponse:
 @app.get("/privatliv", response_class=HTMLResponse)
 def privacy_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "privacy.html", {"municipality": current_municipality()})
+
+
+@app.get("/widget/config.json")
+def widget_config() -> JSONResponse:
+    """Texts the widget shows, from the municipality file (the one place they are edited)."""
+    municipality = current_municipality()
+    body = {"municipality": municipality.name, "privacy_notice": municipality.privacy.chat_notice,
+            "privacy_url": municipality.privacy.page_url}
+    return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
 
 
 @app.get("/widget/{name}")

@@ -13,3 +13,12 @@ def test_session_starts_with_the_municipality_file_in_slots() -> None:
     assert SlotSet("municipality_phone", "70 10 20 30") in events
     assert SlotSet("course_end_months", "15") in events
     assert SlotSet("course_meetings", "14") in events
+
+
+def test_the_consent_question_comes_from_the_municipality_file(domain: dict) -> None:
+    from bot.municipality import current_municipality
+
+    events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), make_tracker(), {}))
+    consent = current_municipality().privacy.enrollment_consent
+    assert SlotSet("privacy_enrollment_consent", consent) in events
+    assert domain["responses"]["utter_ask_consent"][0]["text"] == "{privacy_enrollment_consent}"

@@ -78,7 +78,7 @@ def open_widget(page: Page, running: RunningAssistant) -> None:
     page.goto(site(running))
     page.get_by_role("button", name="Chat med Eksempel Kommune").click()
     privacy = page.get_by_role("region", name="Før du skriver")
-    expect(privacy).to_contain_text("CPR-nummer")
+    expect(privacy).to_contain_text(current_municipality().privacy.chat_notice)
     page.get_by_role("button", name="OK, jeg har forstået").click()
     expect(page.get_by_label("Skriv din besked")).to_be_focused()
 

@@ -27,3 +27,12 @@ def test_widget_files_are_served_to_any_site() -> None:
 def test_privacy_page_and_health() -> None:
     assert "CPR-nummer" in client.get("/privatliv").text
     assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_the_widget_gets_its_privacy_notice_from_the_municipality_file() -> None:
+    from bot.municipality import current_municipality
+
+    config = client.get("/widget/config.json")
+    assert config.headers["access-control-allow-origin"] == "*"
+    assert config.json()["privacy_notice"] == current_municipality().privacy.chat_notice
+    assert current_municipality().privacy.enrollment_consent in client.get("/privatliv").text

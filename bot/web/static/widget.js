@@ -18,7 +18,6 @@
     municipality: script.dataset.municipality || "Kommunen",
     privacyUrl: script.dataset.privacyUrl || "#",
     color: script.dataset.color || "#00594f",
-    retentionDays: script.dataset.retentionDays || "30",
   };
   var KEY = "kommune-chat:" + config.serverUrl;
   var TEXT = {
@@ -36,10 +35,8 @@
     pending: "Venter på forbindelse",
     notSent: "Ikke sendt. Prøv igen, når forbindelsen er tilbage.",
     privacyTitle: "Før du skriver",
-    privacy:
-      "Samtalen gemmes hos kommunen i " + config.retentionDays + " dage, så vi kan hjælpe dig. " +
-      "Skriv ikke dit CPR-nummer eller helbredsoplysninger, du ikke vil dele. " +
-      "Tilmelder du dig noget, spørger vi først om lov til at gemme dine oplysninger.",
+    // The privacy notice itself comes from the server (the municipality file).
+    privacy: "Samtalen gemmes hos kommunen. Skriv ikke dit CPR-nummer her.",
     privacyLink: "Læs mere om, hvordan kommunen behandler dine oplysninger",
     privacyOk: "OK, jeg har forstået",
     you: "Du skrev",
@@ -124,10 +121,12 @@
   var human = el("button", { type: "button", class: "kc-secondary", text: TEXT.human });
   var restart = el("button", { type: "button", class: "kc-secondary", text: TEXT.restart });
   var close = el("button", { type: "button", class: "kc-close", "aria-label": TEXT.close, text: "×" });
+  var privacyText = el("p", { text: TEXT.privacy });
+  var privacyLink = el("a", { href: config.privacyUrl, target: "_blank", rel: "noopener", text: TEXT.privacyLink });
   var privacy = el("div", { class: "kc-privacy", role: "region", "aria-labelledby": "kc-privacy-title" }, [
     el("h3", { id: "kc-privacy-title", text: TEXT.privacyTitle }),
-    el("p", { text: TEXT.privacy }),
-    el("p", {}, [el("a", { href: config.privacyUrl, target: "_blank", rel: "noopener", text: TEXT.privacyLink })]),
+    privacyText,
+    el("p", {}, [privacyLink]),
     el("button", { type: "button", class: "kc-primary", text: TEXT.privacyOk, onclick: acceptPrivacy }),
   ]);
   var panel = el("section", { id: "kc-panel", class: "kc-panel", "aria-labelledby": "kc-title", hidden: "" }, [
@@ -331,6 +330,14 @@
     state.sessionId = fresh.sessionId;
     render();
   });
+
+  fetch(base + "config.json")
+    .then(function (response) { return response.json(); })
+    .then(function (server) {
+      privacyText.textContent = server.privacy_notice || TEXT.privacy;
+      if (!script.dataset.privacyUrl && server.privacy_url) privacyLink.href = server.privacy_url;
+    })
+    .catch(function () { /* keep the short built-in notice */ });
 
   var loader = el("script", { src: base + "socket.io.min.js" });
   loader.addEventListener("load", function () {

@@ -15,11 +15,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import contact_details, sessions
+from actions.common import contact_details, sessions, today
 from actions.teams import describe_team
 from bot.dates import format_danish_date
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
-from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.db.escalations import list_by_conversation as escalations_of
+from bot.db.models import CourseEnrollment, EnrollmentStatus, Escalation
 from bot.municipality import current_municipality
 
 # Set only when the data is gone: the Rasa server then deletes the conversation.
@@ -41,6 +42,11 @@ def describe_enrollment(row: CourseEnrollment) -> str:
             f"til teksten: \"{row.consent_text}\" Oplysningerne {kept}.")
 
 
+def describe_case(case: Escalation) -> str:
+    return (f"- Samtalen er sendt til en medarbejder {format_danish_date(case.created_at.date())} (en sag hos "
+            "kommunen). Den gemmes efter reglerne for kommunens sager, ikke efter chattens slettefrister.")
+
+
 class ActionShowMyData(Action):
     """A readable summary of what is stored about this conversation, and for how long."""
 
@@ -54,6 +60,7 @@ class ActionShowMyData(Action):
         try:
             with sessions()() as session:
                 lines = [describe_enrollment(row) for row in list_by_conversation(session, tracker.sender_id)]
+                lines += [describe_case(case) for case in escalations_of(session, tracker.sender_id)]
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
             return []
@@ -77,8 +84,17 @@ class ActionDeleteMyData(Action):
         try:
             with sessions().begin() as session:
                 deleted = delete_by_conversation(session, tracker.sender_id)
+                cases = escalations_of(session, tracker.sender_id)
+                for case in cases:
+                    # A conversation staff were asked to handle is a case record the
+                    # municipality must keep; staff get the request as a task instead.
+                    case.staff_notes = (f"{case.staff_notes}\nBorgeren bad {today():%d.%m.%Y} om at få "
+                                        "sine oplysninger slettet: vurder, hvad der kan slettes.").strip()
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return []
+        if cases:
+            dispatcher.utter_message(response="utter_data_kept_for_case", **contact_details())
             return []
         dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_conversation_deleted")
         return [SlotSet(DELETION_SLOT, True)]

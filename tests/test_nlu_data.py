@@ -107,3 +107,9 @@ def test_the_blind_service_questions_are_not_in_training() -> None:
     held_out = examples(FAQ_TEST)
     assert set(held_out) == {f"faq/{topic}" for topic in FAQ_TOPICS} | set(FOLLOW_UPS)
     assert [line for lines in held_out.values() for line in lines if normalise(line) in trained] == []
+
+
+def test_the_blind_danger_messages_are_not_in_training() -> None:
+    trained = {normalise(line) for lines in training().values() for line in lines}
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
+    assert [text for texts in cases.values() for text in texts if normalise(text) in trained] == []

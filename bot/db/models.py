@@ -97,3 +97,34 @@ class Service(Base):
     @property
     def related_topics(self) -> list[str]:
         return [topic for topic in self.related.split(",") if topic]
+
+
+class EscalationStatus:
+    NEW = "new"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Escalation(Base):
+    """A conversation handed to staff: why, how urgent, and where it stands."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'claimed', 'answered', 'closed')", name="status_known"),
+        CheckConstraint("priority IN ('critical', 'high', 'normal')", name="priority_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))
+    priority: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=EscalationStatus.NEW, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    contact_wish: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    staff_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -77,3 +77,24 @@ def test_database_down_deletes_nothing_and_keeps_the_conversation() -> None:
     finally:
         use_sessionmaker(None)
     assert responses(dispatcher) == ["utter_database_error"] and events == []
+
+
+def test_a_conversation_that_became_a_case_is_kept_and_staff_get_the_request(
+        session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+    from bot.db.escalations import open_escalation
+
+    enrol(session, teams[0], "conv-case", due_in_three_months)
+    open_escalation(session, conversation_id="conv-case", channel="rest", reason="distress", priority="critical",
+                    summary="express_distress: ...")
+    session.commit()
+    dispatcher, _ = run(ActionShowMyData(), "conv-case")
+    assert "sendt til en medarbejder" in dispatcher.messages[0]["stored"]
+
+    dispatcher, events = run(ActionDeleteMyData(), "conv-case")
+    assert responses(dispatcher) == ["utter_data_kept_for_case"] and events == []  # the transcript stays
+    session.expire_all()
+    assert session.scalars(select(CourseEnrollment).where(CourseEnrollment.conversation_id == "conv-case")).all() == []
+    from bot.db.models import Escalation
+
+    case = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-case")).one()
+    assert "bad" in case.staff_notes and "slettet" in case.staff_notes

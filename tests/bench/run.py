@@ -84,6 +84,32 @@ def cpr_masking() -> None:
           f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}")
 
 
+def distress_recall(model: Path) -> None:
+    """Recall on danger messages matters more than anything else in the NLU."""
+    from bot.danger import signals_danger
+
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
+    out = OUT / "nlu" / "distress"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    blocks = [{"intent": "express_distress", "examples": "".join(f"- {t}\n" for t in cases["distress"])},
+              {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in cases["not_distress"])}]
+    (out / "cases.yml").write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True))
+    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(out / "cases.yml"),
+                    "--out", str(out), "--successes"], cwd=ROOT, env=quiet_rasa_env(), check=True,
+                   capture_output=True)
+    predicted = {}
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = out / name
+        for item in json.loads(path.read_text()) if path.exists() else []:
+            predicted[item["text"]] = item["intent_prediction"]["name"]
+    caught = sum(predicted.get(t) == "express_distress" for t in cases["distress"])
+    alarms = sum(predicted.get(t) == "express_distress" for t in cases["not_distress"])
+    guard = sum(signals_danger(t) for t in cases["distress"])
+    print(f"\nDanger (blind tests/data/distress_test.yml): recall {caught}/{len(cases['distress'])} "
+          f"(the phrase safeguard alone: {guard}), false alarms {alarms}/{len(cases['not_distress'])}")
+
+
 def training_time() -> None:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -163,6 +189,7 @@ def main() -> None:
         nlu_f1(model, label, held_out)
     service_topics(model)
     cpr_masking()
+    distress_recall(model)
     latency_and_memory(model)
     training_time()
 

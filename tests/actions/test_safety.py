@@ -1,0 +1,63 @@
+"""Danger: the conversation is queued for staff with priority critical (real
+SQLite and PostgreSQL), once per conversation, and any form is left."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.common import use_sessionmaker
+from actions.safety import ActionEscalateDistress
+from bot.db.models import Escalation
+from tests.helpers import responses
+
+
+def tracker(sender: str, text: str, active_loop: str | None = None) -> Tracker:
+    events = [{"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}},
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": "express_distress"}},
+               "input_channel": "socketio"}]
+    return Tracker(sender, {}, {"text": text, "intent": {"name": "express_distress"}, "entities": []}, events,
+                   False, None, {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(t: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    return dispatcher, asyncio.run(ActionEscalateDistress().run(dispatcher, t, {}))
+
+
+def test_danger_is_queued_as_critical_with_a_short_summary(session: Session) -> None:
+    dispatcher, _ = run(tracker("conv-danger", "min kæreste slår mig"))
+    assert responses(dispatcher) == ["utter_distress_contact"]
+    row = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-danger")).one()
+    assert (row.priority, row.reason, row.status, row.channel) == ("critical", "distress", "new", "socketio")
+    assert "express_distress: min kæreste slår mig" in row.summary
+
+
+def test_twice_in_one_conversation_is_one_escalation(session: Session) -> None:
+    run(tracker("conv-twice", "han truer mig"))
+    run(tracker("conv-twice", "han står udenfor nu"))
+    rows = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-twice")).all()
+    assert len(rows) == 1 and "han står udenfor nu" in rows[0].summary
+
+
+def test_any_form_is_left(session: Session) -> None:
+    _, events = run(tracker("conv-form", "jeg kan ikke mere", active_loop="enrollment_form"))
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def test_database_down_still_gives_the_phone_number() -> None:
+    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
+                                connect_args={"connect_timeout": 2})
+    use_sessionmaker(sessionmaker(unreachable))
+    try:
+        dispatcher, _ = run(tracker("conv-down", "min kæreste slår mig"))
+    finally:
+        use_sessionmaker(None)
+    assert responses(dispatcher) == ["utter_distress_contact"]
+    assert dispatcher.messages[0]["municipality_phone"]

@@ -86,6 +86,17 @@ def session(session_maker: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture
+def database_down() -> Iterator[None]:
+    """The actions' database is unreachable (nothing listens on port 1)."""
+    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
+                                connect_args={"connect_timeout": 2})
+    use_sessionmaker(sessionmaker(unreachable))
+    yield
+    use_sessionmaker(None)
+    unreachable.dispose()
+
+
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -8,10 +8,9 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.common import use_sessionmaker
 from actions.privacy import ActionDeleteMyData, ActionShowMyData
 from bot.db.enrollments import NewEnrollment, create_enrollment
 from bot.db.models import CourseEnrollment, CourseTeam
@@ -68,14 +67,8 @@ def test_delete_with_only_a_conversation(session_maker: sessionmaker[Session]) -
     assert responses(dispatcher) == ["utter_conversation_deleted"] and events == [SlotSet("conversation_deleted", True)]
 
 
-def test_database_down_deletes_nothing_and_keeps_the_conversation() -> None:
-    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
-                                connect_args={"connect_timeout": 2})
-    use_sessionmaker(sessionmaker(unreachable))
-    try:
-        dispatcher, events = run(ActionDeleteMyData(), "conv-down")
-    finally:
-        use_sessionmaker(None)
+def test_database_down_deletes_nothing_and_keeps_the_conversation(database_down: None) -> None:
+    dispatcher, events = run(ActionDeleteMyData(), "conv-down")
     assert responses(dispatcher) == ["utter_database_error"] and events == []
 
 

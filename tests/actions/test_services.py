@@ -13,10 +13,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from actions.common import use_sessionmaker
 from actions.services import ActionAnswerService, ActionAnswerServiceDetail
 from bot.db.seed import seed_services
 from bot.db.services import get_service, update_service
@@ -143,15 +141,6 @@ def test_a_follow_up_with_no_topic_gets_the_general_contact(catalogue: Session) 
     kontakt = get_service(catalogue, "kontakt")
     assert kontakt is not None
     assert dispatcher.messages[0]["unit_hours"] == current_municipality().units[kontakt.unit].opening_hours
-
-
-@pytest.fixture
-def database_down() -> Any:
-    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
-                                connect_args={"connect_timeout": 2})
-    use_sessionmaker(sessionmaker(unreachable))
-    yield
-    use_sessionmaker(None)
 
 
 def test_database_down_falls_back_to_the_domain_text_and_the_municipality_file(database_down: None) -> None:

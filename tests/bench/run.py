@@ -23,6 +23,7 @@ import httpx
 import yaml
 
 from bot.cpr import mask_cpr
+from bot.danger import signals_danger
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
@@ -42,11 +43,17 @@ CONVERSATIONS = 10  # at the same time
 ROUNDS = 3  # each of the 10 parents enrols, then the next one takes the place
 
 
-def nlu_f1(model: Path, label: str, held_out: Path) -> None:
-    out = OUT / "nlu" / held_out.stem
+def rasa_test_nlu(model: Path, messages: Path, *options: str) -> Path:
+    """`rasa test nlu` on one file; returns the folder with its reports."""
+    out = OUT / "nlu" / messages.stem
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(held_out), "--out", str(out)],
-                   cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(messages), "--out", str(out),
+                    *options], cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    return out
+
+
+def nlu_f1(model: Path, label: str, held_out: Path) -> None:
+    out = rasa_test_nlu(model, held_out)
     report = json.loads((out / "intent_report.json").read_text())
     print(f"\nNLU intent F1, {label}; never used in training")
     intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in
@@ -58,10 +65,7 @@ def nlu_f1(model: Path, label: str, held_out: Path) -> None:
 
 
 def service_topics(model: Path) -> None:
-    out = OUT / "nlu" / SERVICE_QUESTIONS.stem
-    shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(SERVICE_QUESTIONS), "--out",
-                    str(out)], cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    out = rasa_test_nlu(model, SERVICE_QUESTIONS)
     intents = json.loads((out / "intent_report.json").read_text())
     topics = json.loads((out / "response_selection_report.json").read_text())
     print("\nService questions (blind set): a service question at all (intent)? which topic (ResponseSelector)?")
@@ -86,18 +90,13 @@ def cpr_masking() -> None:
 
 def distress_recall(model: Path) -> None:
     """Recall on danger messages matters more than anything else in the NLU."""
-    from bot.danger import signals_danger
-
     cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
-    out = OUT / "nlu" / "distress"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    # rasa test nlu wants labels; the negatives get a stand-in one, only the predictions count.
     blocks = [{"intent": "express_distress", "examples": "".join(f"- {t}\n" for t in cases["distress"])},
               {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in cases["not_distress"])}]
-    (out / "cases.yml").write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True))
-    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(out / "cases.yml"),
-                    "--out", str(out), "--successes"], cwd=ROOT, env=quiet_rasa_env(), check=True,
-                   capture_output=True)
+    messages = OUT / "distress.yml"
+    messages.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True), encoding="utf-8")
+    out = rasa_test_nlu(model, messages, "--successes")
     predicted = {}
     for name in ("intent_successes.json", "intent_errors.json"):
         path = out / name

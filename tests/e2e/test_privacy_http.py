@@ -44,6 +44,15 @@ def every_stored_value(url: str) -> list[str]:
     return values
 
 
+def everything_stored(running: RunningAssistant) -> list[str]:
+    """Every value in the municipal database and in Rasa's tracker store."""
+    settings = running.assistant.settings
+    stored = every_stored_value(settings.database_url)
+    if settings.tracker_store_url != settings.database_url:
+        stored += every_stored_value(settings.tracker_store_url)
+    return stored
+
+
 def test_cpr_numbers_reach_no_table_and_no_log(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say(FORMS["hyphen"])
@@ -58,10 +67,7 @@ def test_cpr_numbers_reach_no_table_and_no_log(running: RunningAssistant) -> Non
     assert NOTICE in enrolling.text and "første barn" in enrolling.text
     finish(enrolling, "mette.cpr@example.dk")
 
-    settings = running.assistant.settings
-    stored = every_stored_value(settings.database_url)
-    if settings.tracker_store_url != settings.database_url:
-        stored += every_stored_value(settings.tracker_store_url)
+    stored = everything_stored(running)
     assert any("[CPR-nummer fjernet]" in value for value in stored)  # the masked messages are there
     assert [value for value in stored if cpr_pattern().search(value)] == []
     logs = {path.name: path.read_text(encoding="utf-8", errors="replace") for path in LOG_DIR.glob("*.log")}
@@ -82,10 +88,7 @@ def test_my_data_shows_what_is_stored_and_delete_my_data_leaves_nothing(running:
     chat.say("/affirm")
     assert "slettet" in chat.text
 
-    settings = running.assistant.settings
-    stored = every_stored_value(settings.database_url)
-    if settings.tracker_store_url != settings.database_url:
-        stored += every_stored_value(settings.tracker_store_url)
+    stored = everything_stored(running)
     assert [value for value in stored if chat.sender in value or "line.slet@example.dk" in value
             or reference in value] == []
 

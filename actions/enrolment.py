@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import contact_details, course_details, sessions
 from actions.enrolment_form import FORM_SLOTS
+from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
 from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
 from bot.db.teams import get_team_by_code
@@ -125,5 +126,9 @@ class ActionStopForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if (tracker.active_loop or {}).get("name") == "contact_form":
+            # The conversation is already with staff; only the contact wish is skipped.
+            dispatcher.utter_message(response="utter_contact_stopped")
+            return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in HANDOFF_SLOTS]
         dispatcher.utter_message(response="utter_enrollment_stopped")
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_enrollment_slots() + reset_lookup_slots()

@@ -19,8 +19,10 @@ from actions.common import contact_details, sessions, today
 from actions.teams import describe_team
 from bot.dates import format_danish_date
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
+from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import CourseEnrollment, EnrollmentStatus, Escalation
+from bot.db.models import CourseEnrollment, EnrollmentStatus, Escalation, NoteKind
+from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.municipality import current_municipality
 
 # Set only when the data is gone: the Rasa server then deletes the conversation.
@@ -88,8 +90,10 @@ class ActionDeleteMyData(Action):
                 for case in cases:
                     # A conversation staff were asked to handle is a case record the
                     # municipality must keep; staff get the request as a task instead.
-                    case.staff_notes = (f"{case.staff_notes}\nBorgeren bad {today():%d.%m.%Y} om at få "
-                                        "sine oplysninger slettet: vurder, hvad der kan slettes.").strip()
+                    add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
+                             "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
+                if not cases:
+                    delete_review_tags(session, tracker.sender_id)
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
             return []

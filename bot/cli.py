@@ -112,6 +112,54 @@ def services_load(overwrite: bool) -> None:
     click.echo(f"Service topics written: {written}")
 
 
+@cli.group()
+def staff() -> None:
+    """Staff accounts for the staff app."""
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--name", "display_name", default="", help="The name citizens see, e.g. \"Anne, sundhedsplejerske\".")
+@click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
+@click.password_option(help="Asked for when left out (at least 12 characters).")
+def staff_add(username: str, display_name: str, role: str, password: str) -> None:
+    """Create a staff account (the password is stored as an argon2 hash)."""
+    from bot.db.staff import StaffUserError, create_user
+    from bot.staff.security import PasswordError, hash_password
+
+    try:
+        with make_sessionmaker(load_settings().database_url).begin() as session:
+            create_user(session, username=username, display_name=display_name, role=role,
+                        password_hash=hash_password(password))
+    except (StaffUserError, PasswordError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Oprettet: {username.strip().lower()} ({role})")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    from bot.db.staff import list_users
+
+    with make_sessionmaker(load_settings().database_url)() as session:
+        for user in list_users(session):
+            state = "aktiv" if user.active else "lukket"
+            click.echo(f"{user.username:24} {user.role:6} {state:7} {user.display_name}")
+
+
+@staff.command("deactivate")
+@click.argument("username")
+def staff_deactivate(username: str) -> None:
+    """Close an account: it can no longer log in (its history stays in the audit log)."""
+    from bot.db.staff import get_by_username
+
+    with make_sessionmaker(load_settings().database_url).begin() as session:
+        user = get_by_username(session, username)
+        if user is None:
+            raise click.ClickException(f"Brugeren {username} findes ikke.")
+        user.active = False
+    click.echo(f"Lukket: {username}")
+
+
 @cli.command("purge")
 def purge() -> None:
     """Delete conversations and personal data past their retention age (safe to run any time)."""

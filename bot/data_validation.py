@@ -32,7 +32,7 @@ def responses_used_outside_stories() -> set[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
-    senders = [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "rasa_server.py"]
+    senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"), ROOT / "bot" / "rasa_server.py"]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)
     sent_by_actions = set(re.findall(r'"(utter_\w+)"', action_code))
     retrieval_groups = {name.split("/", 1)[0] for name in domain["responses"] if "/" in name}

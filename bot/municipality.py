@@ -3,12 +3,13 @@ about which service) and the course's format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from bot.opening_hours import ChatHours
 from bot.settings import load_settings
 
 
@@ -61,6 +62,7 @@ class Municipality:
     course: CourseFormat
     units: dict[str, Unit]
     privacy: Privacy
+    chat_hours: ChatHours = field(default_factory=lambda: ChatHours({}))
     retention: Retention = Retention()
 
     def unit(self, key: str) -> Unit:
@@ -80,6 +82,7 @@ def load_municipality(path: Path) -> Municipality:
         course=CourseFormat(**raw["course"]),
         retention=Retention(**(raw.get("retention") or {})),
         privacy=Privacy(**raw["privacy"]),
+        chat_hours=ChatHours.parse(raw.get("chat_hours")),
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},
     )
 

@@ -8,7 +8,11 @@
    the slot `conversation_deleted`), the conversation's events are deleted
    from the SQL tracker store right after Rasa saved the turn: deleting them
    earlier, from the action server, Rasa would write them all back.
-2. Speed: Rasa 3.6 checks every action server response with
+2. Danger first, also while staff have the conversation: the staff app
+   pauses a conversation it takes over (Rasa's `pause` event), and Rasa then
+   only logs the user's messages. A message with danger in it still gets the
+   emergency numbers at once and raises the escalation to critical.
+3. Speed: Rasa 3.6 checks every action server response with
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
@@ -26,9 +30,11 @@ from typing import Any
 
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
-from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.action import RemoteAction, action_for_name_or_text
 from rasa.core.agent import Agent
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -37,6 +43,8 @@ from bot.cpr import MASK, mask_cpr
 
 CPR_NOTICE = "utter_cpr_removed"
 DELETION_SLOT = "conversation_deleted"
+DISTRESS = "express_distress"
+DANGER_WHILE_PAUSED = ("utter_distress_help", "action_escalate_distress")
 
 
 @functools.lru_cache(maxsize=1)
@@ -99,10 +107,24 @@ def with_deletion(save: Any) -> Any:
     return save_then_forget
 
 
+def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
+    async def run(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
+        latest = tracker.latest_message
+        if tracker.is_paused() and latest is not None and latest.intent.get("name") == DISTRESS:
+            for name in DANGER_WHILE_PAUSED:
+                action = action_for_name_or_text(name, self.domain, self.action_endpoint)
+                await self._run_action(action, tracker, output_channel, self.nlg,
+                                       PolicyPrediction.for_action_name(self.domain, name))
+        await run_prediction_loop(self, output_channel, tracker)
+
+    return run
+
+
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
     Agent.handle_message = with_cpr_masked(Agent.handle_message)
     SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
+    MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 `python -m bot purge`, e.g. nightly from cron or a systemd timer.
 
 - Conversations (Rasa's tracker store, table `events`): every event of a
-  conversation whose latest event is older than `conversation_days`.
+  conversation whose latest event is older than `conversation_days`, with
+  the review tags staff put on its messages. A conversation that became a
+  case (an escalation) is a case record and is kept.
 - Cancelled enrolments: `cancelled_enrollment_days` after the cancellation.
 - Enrolments whose course is over: `days_after_course` after the child (born
   or due) passed the course window (the municipality file's course end).
@@ -20,6 +22,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
 
 from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before
+from bot.db.models import Escalation
+from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.session import make_sessionmaker
 from bot.municipality import Municipality
 
@@ -34,36 +38,43 @@ class PurgeReport:
     finished_enrollments: int
 
 
-def purge_conversations(tracker_store_url: str, older_than: datetime) -> tuple[int, int]:
-    """(conversations, events) deleted from the tracker store."""
+def purge_conversations(tracker_store_url: str, older_than: datetime,
+                        keep: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], int]:
+    """(conversations, events) deleted from the tracker store; `keep` are case records."""
     engine = create_engine(tracker_store_url)
     try:
         if not inspect(engine).has_table(TRACKER_EVENTS):
-            return 0, 0
+            return [], 0
         events = Table(TRACKER_EVENTS, MetaData(), autoload_with=engine)
         stale = (select(events.c.sender_id).group_by(events.c.sender_id)
                  .having(func.max(events.c.timestamp) < older_than.timestamp()))
         with engine.begin() as connection:
-            senders = list(connection.scalars(stale))
-            if not senders:
-                return 0, 0
-            deleted = connection.execute(delete(events).where(events.c.sender_id.in_(stale))).rowcount
-        return len(senders), deleted
+            senders = [sender for sender in connection.scalars(stale) if sender not in keep]
+            deleted = 0
+            for chunk in range(0, len(senders), 500):
+                batch = senders[chunk:chunk + 500]
+                deleted += connection.execute(delete(events).where(events.c.sender_id.in_(batch))).rowcount
+        return senders, deleted
     finally:
         engine.dispose()
 
 
 def purge(database_url: str, tracker_store_url: str, municipality: Municipality, now: datetime) -> PurgeReport:
     retention = municipality.retention
+    maker = make_sessionmaker(database_url)
+    with maker() as session:
+        cases = set(session.scalars(select(Escalation.conversation_id).distinct()))
     conversations, events = purge_conversations(tracker_store_url,
-                                                now - timedelta(days=retention.conversation_days))
+                                                now - timedelta(days=retention.conversation_days), keep=cases)
     course_end = relativedelta(months=municipality.course.end_child_age_months)
     today: date = now.date()
-    with make_sessionmaker(database_url).begin() as session:
+    with maker.begin() as session:
+        for conversation in conversations:
+            delete_review_tags(session, conversation)
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
             session, today - course_end - timedelta(days=retention.days_after_course))
-    return PurgeReport(conversations, events, cancelled, finished)
+    return PurgeReport(len(conversations), events, cancelled, finished)
 
 
 def utc_now() -> datetime:

@@ -50,6 +50,10 @@ class Assistant:
             "TRACKER_STORE_URL": self.settings.tracker_store_url,
             "MUNICIPALITY_FILE": str(self.settings.municipality_file),
             "RASA_URL": self.settings.rasa_url,
+            "RASA_TOKEN": self.settings.rasa_token,
+            "STAFF_SECRET_KEY": self.settings.staff_secret,
+            "STAFF_PORT": str(self.settings.staff_port),
+            "STAFF_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
             "PYTHONPATH": str(ROOT),
         }
         return env
@@ -71,7 +75,9 @@ class Assistant:
             "rasa",
             [
                 str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model),
-                "--enable-api", "--cors", "*", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                # The HTTP API (transcripts, the staff app's messages) needs the token.
+                "--enable-api", "--auth-token", self.settings.rasa_token, "--cors", "*",
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 "--port", str(self.settings.rasa_port),
             ],
         )
@@ -85,10 +91,19 @@ class Assistant:
              "--port", str(self.settings.web_port)],
         )
 
+    def start_staff(self) -> None:
+        self._spawn(
+            "staff",
+            # Staff only: bound to this machine; the municipality's proxy adds HTTPS.
+            [str(APP_PYTHON), "-m", "uvicorn", "bot.staff.app:app", "--ws", "none", "--host", "127.0.0.1",
+             "--port", str(self.settings.staff_port)],
+        )
+
     def ports(self) -> dict[str, int]:
         ports = {"actions": self.settings.action_server_port, "rasa": self.settings.rasa_port}
         if self.with_web:
             ports["web"] = self.settings.web_port
+            ports["staff"] = self.settings.staff_port
         return ports
 
     def check_ports_free(self) -> None:
@@ -105,6 +120,7 @@ class Assistant:
             self.start_rasa()
             if self.with_web:
                 self.start_web()
+                self.start_staff()
             self.wait_until_ready(timeout)
         except BaseException:
             self.stop()
@@ -117,6 +133,8 @@ class Assistant:
         }
         if "web" in self.processes:
             urls["web"] = f"http://localhost:{self.settings.web_port}/health"
+        if "staff" in self.processes:
+            urls["staff"] = f"http://127.0.0.1:{self.settings.staff_port}/login"
         return urls
 
     def wait_until_ready(self, timeout: float) -> None:
@@ -140,7 +158,8 @@ class Assistant:
     def warm_up(self) -> None:
         """The first message through a fresh model is slow (TensorFlow builds
         its graphs); take that hit here, not in a parent's first message."""
-        httpx.post(f"http://localhost:{self.settings.rasa_port}/model/parse", json={"text": "hej"}, timeout=120)
+        httpx.post(f"http://localhost:{self.settings.rasa_port}/model/parse", json={"text": "hej"},
+                   params={"token": self.settings.rasa_token}, timeout=120)
 
     def log_tail(self, name: str, characters: int = 3000) -> str:
         log = LOG_DIR / f"{name}.log"
@@ -185,7 +204,9 @@ def run_forever(assistant: Assistant) -> None:
     try:
         assistant.start()
         url = f"http://localhost:{assistant.settings.web_port}/"
-        print(f"\nReady: open {url}\nLogs: {LOG_DIR}\nStop with Ctrl-C.\n", flush=True)
+        staff = f"http://127.0.0.1:{assistant.settings.staff_port}/"
+        print(f"\nReady: the chat on {url}\nStaff app: {staff} (create a login: python -m bot staff add)\n"
+              f"Logs: {LOG_DIR}\nStop with Ctrl-C.\n", flush=True)
         while all(p.poll() is None for p in assistant.processes.values()):
             time.sleep(1)
         print("A process stopped; see the logs in", LOG_DIR, file=sys.stderr)

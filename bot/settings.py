@@ -7,6 +7,7 @@ application environment can use it.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 SPACY_PIPELINE_DIR = VAR_DIR / "spacy" / "da_pipeline"
 DEFAULT_MUNICIPALITY_FILE = ROOT / "bot" / "config" / "municipality.yml"
+SECRETS_DIR = VAR_DIR / "secrets"
 
 
 def _env(name: str, default: str) -> str:
@@ -31,6 +33,11 @@ class Settings:
     web_port: int
     rasa_port: int
     log_level: str
+    # Secrets: from the environment; on a developer's machine, generated once into var/secrets/.
+    rasa_token: str = ""
+    staff_secret: str = ""
+    staff_port: int = 8001
+    secure_cookies: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,7 +61,31 @@ def load_settings() -> Settings:
         web_port=int(_env("WEB_PORT", "8000")),
         rasa_port=rasa_port,
         log_level=_env("LOG_LEVEL", "INFO"),
+        rasa_token=_secret("RASA_TOKEN"),
+        staff_secret=_secret("STAFF_SECRET_KEY"),
+        staff_port=int(_env("STAFF_PORT", "8001")),
+        # Behind the municipality's HTTPS proxy, set STAFF_SECURE_COOKIES=1.
+        secure_cookies=_env("STAFF_SECURE_COOKIES", "0") == "1",
     )
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment; without one (a developer's machine), a
+    random value generated once and kept in var/secrets/ (not in git)."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    path = SECRETS_DIR / name.lower()
+    if not path.exists():
+        SECRETS_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
 
 
 

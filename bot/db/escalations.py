@@ -1,26 +1,30 @@
-"""Escalations: conversations that need a person."""
+"""Escalations: conversations that need a person, and their notes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from datetime import datetime
 
-from bot.db.models import Escalation, EscalationStatus, utcnow
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db.models import Escalation, EscalationNote, EscalationStatus, NoteKind, utcnow
 
 PRIORITY_ORDER = {"normal": 0, "high": 1, "critical": 2}
+OPEN_STATUSES = (EscalationStatus.NEW, EscalationStatus.CLAIMED, EscalationStatus.ANSWERED)
+
+
+class EscalationStateError(ValueError):
+    """A change that does not fit where the escalation stands (the message is Danish, for staff)."""
 
 
 def open_escalation(session: Session, *, conversation_id: str, channel: str, reason: str, priority: str,
                     summary: str) -> Escalation:
     """One open escalation per conversation: a new reason raises its priority
     and adds to its summary instead of queueing the conversation twice."""
-    existing = session.scalar(
-        select(Escalation).where(Escalation.conversation_id == conversation_id,
-                                 Escalation.status != EscalationStatus.CLOSED)
-    )
+    existing = open_for_conversation(session, conversation_id)
     if existing is None:
         existing = Escalation(conversation_id=conversation_id, channel=channel, reason=reason, priority=priority,
-                              status=EscalationStatus.NEW, summary=summary, staff_notes="")
+                              status=EscalationStatus.NEW, summary=summary)
         session.add(existing)
     else:
         if PRIORITY_ORDER[priority] > PRIORITY_ORDER[existing.priority]:
@@ -31,5 +35,89 @@ def open_escalation(session: Session, *, conversation_id: str, channel: str, rea
     return existing
 
 
+def open_for_conversation(session: Session, conversation_id: str) -> Escalation | None:
+    return session.scalar(
+        select(Escalation).where(Escalation.conversation_id == conversation_id,
+                                 Escalation.status != EscalationStatus.CLOSED)
+    )
+
+
+def set_contact_wish(session: Session, conversation_id: str, wish: str) -> Escalation | None:
+    escalation = open_for_conversation(session, conversation_id)
+    if escalation is not None:
+        escalation.contact_wish, escalation.updated_at = wish, utcnow()
+        session.flush()
+    return escalation
+
+
 def list_by_conversation(session: Session, conversation_id: str) -> list[Escalation]:
     return list(session.scalars(select(Escalation).where(Escalation.conversation_id == conversation_id)))
+
+
+def get_escalation(session: Session, escalation_id: int) -> Escalation | None:
+    return session.get(Escalation, escalation_id, options=[selectinload(Escalation.notes)])
+
+
+def queue(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES, reason: str | None = None,
+          channel: str | None = None) -> list[Escalation]:
+    """Escalations for the staff queue: most urgent first, then the longest waiting."""
+    urgency = case({name: -rank for name, rank in PRIORITY_ORDER.items()}, value=Escalation.priority)
+    query = select(Escalation).where(Escalation.status.in_(statuses))
+    if reason:
+        query = query.where(Escalation.reason == reason)
+    if channel:
+        query = query.where(Escalation.channel == channel)
+    return list(session.scalars(query.order_by(urgency, Escalation.created_at, Escalation.id)))
+
+
+def channels_and_reasons(session: Session) -> tuple[list[str], list[str]]:
+    """The values the queue's filters offer."""
+    channels = session.scalars(select(Escalation.channel).distinct().order_by(Escalation.channel))
+    reasons = session.scalars(select(Escalation.reason).distinct().order_by(Escalation.reason))
+    return list(channels), list(reasons)
+
+
+def claim(session: Session, escalation: Escalation, staff: str, now: datetime | None = None) -> None:
+    if not escalation.is_open:
+        raise EscalationStateError("Sagen er lukket.")
+    if escalation.claimed_by not in (None, staff):
+        raise EscalationStateError(f"Sagen er allerede taget af {escalation.claimed_by}.")
+    now = now or utcnow()
+    escalation.status, escalation.claimed_by = EscalationStatus.CLAIMED, staff
+    escalation.claimed_at = escalation.claimed_at or now
+    escalation.updated_at = now
+    session.flush()
+
+
+def mark_answered(session: Session, escalation: Escalation, staff: str, now: datetime | None = None) -> None:
+    if escalation.claimed_by != staff or not escalation.is_open:
+        raise EscalationStateError("Tag sagen, før du svarer.")
+    now = now or utcnow()
+    escalation.status, escalation.updated_at = EscalationStatus.ANSWERED, now
+    escalation.answered_at = escalation.answered_at or now
+    session.flush()
+
+
+def close(session: Session, escalation: Escalation, staff: str, outcome: str, now: datetime | None = None) -> None:
+    if not escalation.is_open:
+        raise EscalationStateError("Sagen er allerede lukket.")
+    if escalation.claimed_by not in (None, staff):
+        raise EscalationStateError(f"Sagen er taget af {escalation.claimed_by}; kun de kan lukke den.")
+    if not outcome.strip():
+        raise EscalationStateError("Skriv kort, hvordan sagen endte.")
+    now = now or utcnow()
+    escalation.status, escalation.outcome = EscalationStatus.CLOSED, outcome.strip()[:300]
+    escalation.claimed_by = escalation.claimed_by or staff
+    escalation.closed_at = escalation.updated_at = now
+    session.flush()
+
+
+def add_note(session: Session, escalation: Escalation, author: str, text: str,
+             kind: str = NoteKind.NOTE) -> EscalationNote:
+    if not text.strip():
+        raise EscalationStateError("Noten er tom.")
+    note = EscalationNote(escalation=escalation, author=author, kind=kind, text=text.strip())
+    session.add(note)
+    escalation.updated_at = utcnow()
+    session.flush()
+    return note

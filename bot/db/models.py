@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
@@ -10,6 +10,11 @@ from bot.db.base import Base
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back times without a zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class EnrollmentStatus:
@@ -124,7 +129,96 @@ class Escalation(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     contact_wish: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
-    staff_notes: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    notes: Mapped[list[EscalationNote]] = relationship(
+        back_populates="escalation", order_by="EscalationNote.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != EscalationStatus.CLOSED
+
+
+class NoteKind:
+    NOTE = "note"
+    TASK = "task"  # something staff must do, e.g. judge a citizen's deletion request
+
+
+class EscalationNote(Base):
+    """A staff note on an escalation, or a task the assistant left for staff."""
+
+    __tablename__ = "escalation_notes"
+    __table_args__ = (CheckConstraint("kind IN ('note', 'task')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10), default=NoteKind.NOTE)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    escalation: Mapped[Escalation] = relationship(back_populates="notes")
+
+
+class StaffRole:
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class StaffUser(Base):
+    """A staff account for the staff app; created from the CLI."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role IN ('staff', 'admin')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10), default=StaffRole.STAFF)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == StaffRole.ADMIN
+
+
+class AuditEntry(Base):
+    """Who read or changed what, when: every transcript view and every change.
+    Holds ids and short descriptions, never message text."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ReviewTag(Base):
+    """A staff verdict on one user message ("misforstået", "godt svar"), to
+    improve the NLU; exported as training data for review."""
+
+    __tablename__ = "review_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    message_at: Mapped[float] = mapped_column(Float)
+    message_text: Mapped[str] = mapped_column(Text)
+    predicted_intent: Mapped[str] = mapped_column(String(100), default="")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    tag: Mapped[str] = mapped_column(String(40))
+    correct_intent: Mapped[str | None] = mapped_column(String(100))
+    tagged_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

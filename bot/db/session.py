@@ -11,7 +11,9 @@ from bot.settings import load_settings
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        # check_same_thread off: the pool hands a connection to one thread at a time,
+        # but web servers (and the staff app tests) run requests in worker threads.
+        engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

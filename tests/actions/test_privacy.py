@@ -90,4 +90,5 @@ def test_a_conversation_that_became_a_case_is_kept_and_staff_get_the_request(
     from bot.db.models import Escalation
 
     case = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-case")).one()
-    assert "bad" in case.staff_notes and "slettet" in case.staff_notes
+    [task] = case.notes
+    assert task.kind == "task" and task.author == "assistenten" and "slettet" in task.text

@@ -45,12 +45,15 @@ def test_twice_in_one_conversation_is_one_escalation(session: Session) -> None:
     assert len(rows) == 1 and "han står udenfor nu" in rows[0].summary
 
 
-def test_any_form_is_left(session: Session) -> None:
+def test_any_form_is_left_and_kept_for_later(session: Session) -> None:
     _, events = run(tracker("conv-form", "jeg kan ikke mere", active_loop="enrollment_form"))
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert SlotSet("paused_form", "enrollment_form") in events  # its answers stay; offered again afterwards
+    assert SlotSet("handoff_failed", False) in events  # the contact wish is asked next
 
 
-def test_database_down_still_gives_the_phone_number(database_down: None) -> None:
-    dispatcher, _ = run(tracker("conv-down", "min kæreste slår mig"))
-    assert responses(dispatcher) == ["utter_distress_contact"]
+def test_database_down_still_gives_the_phone_number_and_claims_nothing(database_down: None) -> None:
+    dispatcher, events = run(tracker("conv-down", "min kæreste slår mig"))
+    assert responses(dispatcher) == ["utter_distress_not_queued"]
     assert dispatcher.messages[0]["municipality_phone"]
+    assert SlotSet("handoff_failed", True) in events  # so no contact wish is asked for

@@ -1,0 +1,204 @@
+"""Handing a conversation to a person: request_human (also in the middle of a
+form, which is paused, not lost), the contact wish, and when staff answer."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, sessions
+from bot.db.escalations import open_escalation, set_contact_wish
+from bot.municipality import current_municipality
+from bot.opening_hours import clock, describe_opening
+from bot.validation import find_danish_phone, find_email, format_phone
+
+SUMMARY_MESSAGES = 3
+PAUSABLE_FORMS = ("enrollment_form", "enrollment_lookup_form")
+# What the bot said just before the user asked for a person tells why they asked.
+REASON_BY_PREVIOUS_RESPONSE = {"utter_offer_person": "misunderstood", "utter_report_concern": "concern"}
+PRIORITY_BY_REASON = {"concern": "high"}
+RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
+HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
+# (contact method, staff in now) -> what the citizen is told
+WHEN_RESPONSES = {
+    ("chat", True): "utter_handoff_chat_open", ("chat", False): "utter_handoff_chat_closed",
+    ("phone", True): "utter_handoff_phone_open", ("phone", False): "utter_handoff_phone_closed",
+    ("email", True): "utter_handoff_email_open", ("email", False): "utter_handoff_email_closed",
+}
+
+_METHODS = [
+    ("phone", re.compile(r"\b(ring\w*|telefon\w*|tlf|phone|call|opkald)\b")),
+    ("email", re.compile(r"\b(e-?mail\w*|mail\w*)\b")),
+    ("chat", re.compile(r"\b(chat\w*|her|beskeder?|online)\b")),
+]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def conversation_summary(tracker: Tracker) -> str:
+    """The latest user messages and what they were understood as (CPR numbers are already masked)."""
+    users = [event for event in tracker.events if event.get("event") == "user"][-SUMMARY_MESSAGES:]
+    lines = [f"{(e.get('parse_data') or {}).get('intent', {}).get('name', '?')}: {e.get('text') or ''}"
+             for e in users]
+    return "\n".join(lines)
+
+
+def previous_response(tracker: Tracker) -> str | None:
+    """The response the bot sent before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def read_contact_method(text: str) -> str | None:
+    if find_danish_phone(text):
+        return "phone"
+    if find_email(text):
+        return "email"
+    lowered = text.lower()
+    return next((method for method, words in _METHODS if words.search(lowered)), None)
+
+
+def open_case(tracker: Tracker, reason: str, priority: str) -> bool:
+    """Queue the conversation for staff; False if the database cannot be reached."""
+    try:
+        with sessions().begin() as session:
+            open_escalation(session, conversation_id=tracker.sender_id,
+                            channel=tracker.get_latest_input_channel() or "unknown", reason=reason,
+                            priority=priority, summary=conversation_summary(tracker))
+    except SQLAlchemyError:
+        return False
+    return True
+
+
+def handoff_events(stored: bool, paused_form: str | None) -> list[EventType]:
+    """Leave any form (its answers stay in their slots) and start the contact wish afresh."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("contact_method", None),
+            SlotSet("handoff_contact", None), SlotSet("handoff_failed", not stored),
+            SlotSet("paused_form", paused_form)]
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        active_form = (tracker.active_loop or {}).get("name")
+        paused = active_form if active_form in PAUSABLE_FORMS else None
+        reason = REASON_BY_PREVIOUS_RESPONSE.get(previous_response(tracker) or "", "request_human")
+        stored = open_case(tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
+        if not stored:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+        elif paused:
+            dispatcher.utter_message(response="utter_handoff_started_form_paused")
+        else:
+            dispatcher.utter_message(response="utter_handoff_started")
+        return handoff_events(stored, paused)
+
+
+class ValidateContactForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_contact_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("handoff_failed"):
+            return []  # nothing was queued, so there is no contact wish to store
+        if tracker.get_slot("contact_method") in ("phone", "email"):
+            return ["contact_method", "handoff_contact"]
+        return ["contact_method"]
+
+    def validate_contact_method(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        method = text if text in ("chat", "phone", "email") else read_contact_method(text)
+        if method is None:
+            dispatcher.utter_message(response="utter_invalid_contact_method")
+            return {"contact_method": None}
+        slots: dict[str, Any] = {"contact_method": method}
+        # "ring på 12345678" gives the number in the same message.
+        detail = find_danish_phone(text) if method == "phone" else find_email(text) if method == "email" else None
+        if detail:
+            slots["handoff_contact"] = detail
+        return slots
+
+    def validate_handoff_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "")
+        method = tracker.get_slot("contact_method")
+        detail = find_danish_phone(text) if method == "phone" else find_email(text)
+        if detail is None:
+            dispatcher.utter_message(response="utter_invalid_handoff_phone" if method == "phone"
+                                     else "utter_invalid_handoff_email")
+        return {"handoff_contact": detail}
+
+
+def describe_wish(method: str, detail: str | None) -> str:
+    if method == "phone" and detail:
+        return f"telefon {format_phone(detail)}"
+    if method == "email" and detail:
+        return f"e-mail {detail}"
+    return "chat"
+
+
+class ActionSubmitContact(Action):
+    """Store how the citizen wants to be contacted and tell them honestly when."""
+
+    def name(self) -> str:
+        return "action_submit_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        method = tracker.get_slot("contact_method") or "chat"
+        detail = tracker.get_slot("handoff_contact")
+        paused = tracker.get_slot("paused_form")
+        failed = tracker.get_slot("handoff_failed")
+        reset = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
+        if failed:
+            return reset  # the citizen was given the phone number already
+        try:
+            with sessions().begin() as session:
+                set_contact_wish(session, tracker.sender_id, describe_wish(method, detail))
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return reset
+        self.tell_when(dispatcher, method, detail)
+        if paused in RESUME_RESPONSES:
+            dispatcher.utter_message(response=RESUME_RESPONSES[paused])
+        return reset
+
+    @staticmethod
+    def tell_when(dispatcher: CollectingDispatcher, method: str, detail: str | None) -> None:
+        hours = current_municipality().chat_hours
+        moment = now()
+        shown = format_phone(detail) if method == "phone" and detail else detail or ""
+        if hours.is_open(moment):
+            closes = hours.closes_today(moment)
+            until = clock(closes) if closes else ""
+            dispatcher.utter_message(response=WHEN_RESPONSES[method, True], closes=until, contact=shown)
+            return
+        opening = hours.next_opening(moment)
+        when = describe_opening(opening, moment) if opening else "på næste hverdag"
+        dispatcher.utter_message(response=WHEN_RESPONSES[method, False], next_opening=when, contact=shown,
+                                 **contact_details())

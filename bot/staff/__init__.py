@@ -1,0 +1,1 @@
+"""The staff app: where staff review, answer and close escalated conversations."""

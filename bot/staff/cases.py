@@ -1,0 +1,137 @@
+"""The queue of escalations, and what staff do with one: take it, answer the
+citizen in their chat, add a note, close it with an outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from bot.cpr import mask_cpr
+from bot.db import escalations as repo
+from bot.db.models import Escalation, EscalationStatus, StaffUser, as_utc, utcnow
+from bot.municipality import current_municipality
+from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page
+from bot.staff.messages import render
+from bot.staff.rasa_client import PAUSE, RESUME, RasaUnavailable, bot_message
+
+router = APIRouter()
+
+STATUS_NAMES = {"new": "Ny", "claimed": "Taget", "answered": "Besvaret", "closed": "Lukket"}
+REASON_NAMES = {"distress": "Fare", "request_human": "Bad om en medarbejder", "concern": "Bekymring for et barn",
+                "misunderstood": "Misforstået"}
+PRIORITY_NAMES = {"critical": "Kritisk", "high": "Høj", "normal": "Normal"}
+MAX_MESSAGE = 2000
+
+
+def waiting(escalation: Escalation, now: datetime) -> str:
+    minutes = int((now - as_utc(escalation.created_at)).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 60 * 24:
+        return f"{minutes // 60} t {minutes % 60} min"
+    return f"{minutes // (60 * 24)} d {minutes // 60 % 24} t"
+
+
+@router.get("/")
+def queue_page(request: Request, user: SignedIn, ctx: Ctx, status: str = "", reason: str = "",
+               channel: str = "") -> Any:
+    statuses = (status,) if status in STATUS_NAMES else repo.OPEN_STATUSES
+    with ctx.sessions() as session:
+        rows = repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None)
+        channels, reasons = repo.channels_and_reasons(session)
+    now = utcnow()
+    return page(request, "queue.html", user, rows=rows, now=now, waiting=waiting, filters={
+        "status": status, "reason": reason, "channel": channel}, channels=channels, reasons=reasons,
+        status_names=STATUS_NAMES, reason_names=REASON_NAMES, priority_names=PRIORITY_NAMES)
+
+
+def _change(request: Request, ctx: StaffContext, user: StaffUser, escalation_id: int, action: str,
+            change: Callable[[Session, Escalation], str]) -> Any:
+    """Run one change on an escalation in one transaction, audited; a refusal
+    (or Rasa out of reach) changes nothing and is shown to the staff member."""
+    conversation = ""
+    try:
+        with ctx.sessions.begin() as session:
+            escalation = repo.get_escalation(session, escalation_id)
+            if escalation is None:
+                raise NotFound("Sagen findes ikke.")
+            conversation = escalation.conversation_id
+            detail = change(session, escalation)
+            audit(session, request, user, action, f"escalation:{escalation_id} conversation:{conversation}", detail)
+    except repo.EscalationStateError as error:
+        return RedirectResponse(_back(conversation, error=str(error)), status_code=303)
+    except RasaUnavailable:
+        message = "Assistenten kunne ikke nås, så intet er ændret. Prøv igen om lidt."
+        return RedirectResponse(_back(conversation, error=message), status_code=303)
+    return RedirectResponse(_back(conversation), status_code=303)
+
+
+def _back(conversation_id: str, error: str = "") -> str:
+    query = f"?{urlencode({'fejl': error})}" if error else ""
+    return f"/samtale/{quote(conversation_id, safe='')}{query}"
+
+
+def _names(user: StaffUser) -> dict[str, str]:
+    return {"staff_name": user.display_name, "municipality_name": current_municipality().name}
+
+
+@router.post("/sag/{escalation_id}/tag")
+def claim(request: Request, escalation_id: int, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
+    def change(session: Session, escalation: Escalation) -> str:
+        already = escalation.claimed_by == user.username
+        repo.claim(session, escalation, user.username)
+        if not already:
+            # The citizen is told, and the assistant stays quiet until staff close the case.
+            ctx.rasa.append(escalation.conversation_id,
+                            [bot_message(render("utter_staff_joined", **_names(user)), user.username), PAUSE])
+        return ""
+
+    return _change(request, ctx, user, escalation_id, "claim", change)
+
+
+@router.post("/sag/{escalation_id}/svar")
+def answer(request: Request, escalation_id: int, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
+    text = mask_cpr(str(form.get("text") or "").strip())[:MAX_MESSAGE]
+
+    def change(session: Session, escalation: Escalation) -> str:
+        if not text:
+            raise repo.EscalationStateError("Skriv et svar, før du sender.")
+        repo.mark_answered(session, escalation, user.username)
+        message = render("utter_staff_message", staff_text=text, **_names(user))
+        ctx.rasa.append(escalation.conversation_id, [bot_message(message, user.username)])
+        return f"{len(text)} tegn"
+
+    return _change(request, ctx, user, escalation_id, "answer", change)
+
+
+@router.post("/sag/{escalation_id}/note")
+def note(request: Request, escalation_id: int, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
+    text = mask_cpr(str(form.get("text") or "").strip())[:MAX_MESSAGE]
+
+    def change(session: Session, escalation: Escalation) -> str:
+        repo.add_note(session, escalation, user.username, text)
+        return ""
+
+    return _change(request, ctx, user, escalation_id, "note", change)
+
+
+@router.post("/sag/{escalation_id}/luk")
+def close(request: Request, escalation_id: int, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
+    outcome = mask_cpr(str(form.get("outcome") or "").strip())
+
+    def change(session: Session, escalation: Escalation) -> str:
+        was_taken = escalation.status in (EscalationStatus.CLAIMED, EscalationStatus.ANSWERED)
+        repo.close(session, escalation, user.username, outcome)
+        if was_taken:
+            # Hand the conversation back to the assistant, and tell the citizen.
+            ctx.rasa.append(escalation.conversation_id,
+                            [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME])
+        return outcome[:300]
+
+    return _change(request, ctx, user, escalation_id, "close", change)

@@ -1,0 +1,107 @@
+"""What every staff route needs: the database, Rasa, the templates, the
+signed-in user, and the CSRF check on every form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import FormData
+
+from bot.db.audit import record
+from bot.db.models import StaffUser, as_utc
+from bot.opening_hours import DANISH_TIME
+from bot.settings import Settings
+from bot.staff.rasa_client import RasaClient
+from bot.staff.security import csrf_matches, new_csrf_token
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES.env.filters["local"] = lambda moment: as_utc(moment).astimezone(DANISH_TIME).strftime("%d.%m.%Y %H:%M")
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(Forbidden):
+    pass
+
+
+@dataclass
+class StaffContext:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    rasa: RasaClient
+    tracker_engine: Engine
+
+
+def context(request: Request) -> StaffContext:
+    ctx: StaffContext = request.app.state.staff
+    return ctx
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = new_csrf_token()
+    return str(token)
+
+
+def signed_in(request: Request) -> StaffUser:
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, int):
+        raise NotSignedIn
+    with context(request).sessions() as session:
+        user = session.get(StaffUser, user_id)
+    if user is None or not user.active:
+        request.session.clear()
+        raise NotSignedIn
+    return user
+
+
+def admin(user: Annotated[StaffUser, Depends(signed_in)]) -> StaffUser:
+    if not user.is_admin:
+        raise Forbidden("Kun administratorer kan se denne side.")
+    return user
+
+
+async def checked_form(request: Request) -> FormData:
+    """Every form carries the session's CSRF token; a post without it changes nothing."""
+    form = await request.form()
+    if not csrf_matches(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+        raise Forbidden("Formularen var for gammel eller kom et andet sted fra. "
+                        "Gå tilbage, opdater siden og prøv igen.")
+    return form
+
+
+def audit(session: Session, request: Request, user: StaffUser | str, action: str, target: str = "",
+          detail: str = "") -> None:
+    actor = user if isinstance(user, str) else user.username
+    record(session, actor, action, target, detail, client_of(request))
+
+
+def page(request: Request, template: str, user: StaffUser | None, status_code: int = 200,
+         **values: Any) -> Any:
+    values |= {"user": user, "csrf_token": csrf_token(request)}
+    return TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+
+
+SignedIn = Annotated[StaffUser, Depends(signed_in)]
+Admin = Annotated[StaffUser, Depends(admin)]
+Ctx = Annotated[StaffContext, Depends(context)]
+CheckedForm = Annotated[FormData, Depends(checked_form)]

@@ -1,0 +1,69 @@
+"""One conversation as staff see it (transcript, understood intents, the
+enrolments and escalations tied to it), the list of recent conversations,
+and review tags on single messages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from bot.db.enrollments import list_by_conversation as enrollments_of
+from bot.db.escalations import list_by_conversation as escalations_of
+from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
+from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
+from bot.staff.context import CheckedForm, Ctx, SignedIn, audit, page
+from bot.staff.rasa_client import RasaUnavailable
+from bot.staff.tracker_store import recent_conversations
+from bot.staff.transcript import find_user_line, read_transcript
+
+router = APIRouter()
+
+
+@router.get("/samtaler")
+def conversations_page(request: Request, user: SignedIn, ctx: Ctx, q: str = "") -> Any:
+    rows = recent_conversations(ctx.tracker_engine, search=q.strip()[:100])
+    return page(request, "conversations.html", user, rows=rows, q=q)
+
+
+@router.get("/samtale/{conversation_id}")
+def conversation_page(request: Request, conversation_id: str, user: SignedIn, ctx: Ctx, fejl: str = "") -> Any:
+    try:
+        lines, unavailable = read_transcript(ctx.rasa.tracker(conversation_id)), False
+    except RasaUnavailable:
+        lines, unavailable = [], True
+    with ctx.sessions.begin() as session:
+        escalations = escalations_of(session, conversation_id)
+        for escalation in escalations:
+            list(escalation.notes)  # loaded while the session is open
+        enrollments = enrollments_of(session, conversation_id)
+        for enrollment in enrollments:
+            _ = enrollment.team
+        tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
+        audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
+    return page(request, "conversation.html", user, conversation_id=conversation_id, lines=lines,
+                unavailable=unavailable, escalations=escalations, enrollments=enrollments, tags=tags,
+                tag_names=TAGS, error=fejl[:300], status_names=STATUS_NAMES, reason_names=REASON_NAMES,
+                priority_names=PRIORITY_NAMES, intents=sorted({line.intent for line in lines if line.intent}))
+
+
+@router.post("/samtale/{conversation_id}/maerke")
+def tag_message(request: Request, conversation_id: str, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
+    back = f"/samtale/{quote(conversation_id, safe='')}"
+    try:
+        timestamp = float(str(form.get("message_at") or ""))
+        line = find_user_line(read_transcript(ctx.rasa.tracker(conversation_id)), timestamp)
+        if line is None:
+            raise ReviewTagError("Beskeden findes ikke i samtalen.")
+        with ctx.sessions.begin() as session:
+            add_tag(session, conversation_id=conversation_id, message_at=line.timestamp, message_text=line.text,
+                    predicted_intent=line.intent, confidence=line.confidence, tag=str(form.get("tag") or ""),
+                    correct_intent=str(form.get("correct_intent") or "").strip()[:100] or None,
+                    tagged_by=user.username)
+            audit(session, request, user, "tag", f"conversation:{conversation_id}", str(form.get("tag")))
+    except (ValueError, RasaUnavailable) as error:
+        message = str(error) if isinstance(error, ReviewTagError) else "Mærket kunne ikke gemmes. Prøv igen."
+        return RedirectResponse(f"{back}?fejl={quote(message)}", status_code=303)
+    return RedirectResponse(back, status_code=303)

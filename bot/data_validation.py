@@ -3,7 +3,8 @@
 Rasa 3.6 warns that an utterance "is not used in any story or rule" also when
 a form asks with it (utter_ask_<slot>) or a custom action sends it; Rasa's
 validator looks only at stories and rules (RasaHQ/rasa#4417); the Rasa
-server itself sends one (bot/rasa_server.py). The same goes
+server itself sends one (bot/rasa_server.py), and the staff app sends the
+utter_staff_* texts through Rasa's API (bot/staff/). The same goes
 for a retrieval intent's responses (utter_faq/<topic>), which
 actions/services.py sends when the services table cannot be read. And a
 retrieval intent listed in domain.yml, as the stories need, is reported as
@@ -32,7 +33,8 @@ def responses_used_outside_stories() -> set[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
-    senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"), ROOT / "bot" / "rasa_server.py"]
+    senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"),
+               ROOT / "bot" / "rasa_server.py"]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)
     sent_by_actions = set(re.findall(r'"(utter_\w+)"', action_code))
     retrieval_groups = {name.split("/", 1)[0] for name in domain["responses"] if "/" in name}

@@ -36,7 +36,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.cpr import MASK, mask_cpr
@@ -115,6 +116,9 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
                 action = action_for_name_or_text(name, self.domain, self.action_endpoint)
                 await self._run_action(action, tracker, output_channel, self.nlg,
                                        PolicyPrediction.for_action_name(self.domain, name))
+            # Listen again, as after any turn, so the rules read the next message
+            # in the usual state once the conversation is resumed.
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await run_prediction_loop(self, output_channel, tracker)
 
     return run

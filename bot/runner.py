@@ -129,7 +129,7 @@ class Assistant:
     def health_urls(self) -> dict[str, str]:
         urls = {
             "actions": f"http://localhost:{self.settings.action_server_port}/health",
-            "rasa": f"http://localhost:{self.settings.rasa_port}/status",
+            "rasa": f"http://localhost:{self.settings.rasa_port}/status?token={self.settings.rasa_token}",
         }
         if "web" in self.processes:
             urls["web"] = f"http://localhost:{self.settings.web_port}/health"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import AuditEntry, utcnow
@@ -20,7 +20,7 @@ def record(session: Session, actor: str, action: str, target: str = "", detail: 
 
 def failed_logins_since(session: Session, *, username: str, client: str, since: datetime) -> tuple[int, int]:
     """Failed logins since `since`: for this user name, and from this client."""
-    def count(condition: object) -> int:
+    def count(condition: ColumnElement[bool]) -> int:
         query = select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == LOGIN_FAILED, AuditEntry.at >= since, condition)
         return int(session.scalar(query) or 0)

@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
         except NotSignedIn:
             user = None
         status = 404 if isinstance(error, NotFound) else 403
-        return page(request, "error.html", user, status_code=status, message=error.message)  # type: ignore[no-any-return]
+        response: Response = page(request, "error.html", user, status_code=status, message=error.message)
+        return response
 
     for module in (auth, cases, conversations, admin):
         app.include_router(module.router)

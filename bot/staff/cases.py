@@ -18,7 +18,7 @@ from bot.db.models import Escalation, EscalationStatus, StaffUser, as_utc, utcno
 from bot.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page
 from bot.staff.messages import render
-from bot.staff.rasa_client import PAUSE, RESUME, RasaUnavailable, bot_message
+from bot.staff.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 
 router = APIRouter()
 
@@ -40,15 +40,19 @@ def waiting(escalation: Escalation, now: datetime) -> str:
 
 @router.get("/")
 def queue_page(request: Request, user: SignedIn, ctx: Ctx, status: str = "", reason: str = "",
-               channel: str = "") -> Any:
+               channel: str = "", auto: str = "") -> Any:
     statuses = (status,) if status in STATUS_NAMES else repo.OPEN_STATUSES
     with ctx.sessions() as session:
         rows = repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None)
         channels, reasons = repo.channels_and_reasons(session)
     now = utcnow()
-    return page(request, "queue.html", user, rows=rows, now=now, waiting=waiting, filters={
-        "status": status, "reason": reason, "channel": channel}, channels=channels, reasons=reasons,
-        status_names=STATUS_NAMES, reason_names=REASON_NAMES, priority_names=PRIORITY_NAMES)
+    # Refreshing by itself only when the staff member asks for it (WCAG 2.2.1).
+    query = urlencode({key: value for key, value in {"status": status, "reason": reason, "channel": channel}.items()
+                       if value})
+    filters = {"status": status, "reason": reason, "channel": channel}
+    return page(request, "queue.html", user, rows=rows, now=now, waiting=waiting, auto=auto == "1", query=query,
+                filters=filters, channels=channels, reasons=reasons, status_names=STATUS_NAMES,
+                reason_names=REASON_NAMES, priority_names=PRIORITY_NAMES)
 
 
 def _change(request: Request, ctx: StaffContext, user: StaffUser, escalation_id: int, action: str,
@@ -131,7 +135,8 @@ def close(request: Request, escalation_id: int, form: CheckedForm, user: SignedI
         if was_taken:
             # Hand the conversation back to the assistant, and tell the citizen.
             ctx.rasa.append(escalation.conversation_id,
-                            [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME])
+                            [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME,
+                             LISTEN])
         return outcome[:300]
 
     return _change(request, ctx, user, escalation_id, "close", change)

@@ -49,3 +49,5 @@ def bot_message(text: str, staff: str) -> dict[str, Any]:
 
 PAUSE: dict[str, Any] = {"event": "pause"}
 RESUME: dict[str, Any] = {"event": "resume"}
+# After a resume the assistant listens, as after any turn of its own.
+LISTEN: dict[str, Any] = {"event": "action", "name": "action_listen"}

@@ -1,12 +1,23 @@
 """The danger safeguard next to the classifier: the contract's examples and
-clear phrases match, everyday words that share a stem do not. Its recall on a
-blind set is printed by `make bench`."""
+clear phrases match, everyday words that share a stem do not, and its share
+on the development set (tests/data/distress_dev.yml) does not fall. Its
+recall on the blind set is printed by `make bench`."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from bot.cpr import contains_cpr
 from bot.danger import signals_danger
+from tests.test_nlu_data import normalise, training
+
+DEV_SET = Path(__file__).resolve().parents[1] / "data" / "distress_dev.yml"
+# The share of the dev set's danger messages the safeguard caught when it was
+# last tuned (77 of 80), rounded down; raise it when the safeguard gets better.
+DEV_RECALL_PERCENT = 96
 
 
 @pytest.mark.parametrize("text", [
@@ -19,6 +30,28 @@ def test_clear_danger_matches(text: str) -> None:
     assert signals_danger(text)
 
 
+# Written independently of the dev set: partner violence, threats, sexual abuse, a child shaken or hit, a parent
+# afraid of hurting the baby, suicide and self-harm; no-æøå spelling, slang, typos and English.
+@pytest.mark.parametrize("text", [
+    "min kæreste truede med at stikke mig ned", "nogle gange vil jeg bare dø", "alle ville have det bedre uden mig",
+    "han siger han slår mig ihjel", "min stedfar misbruger mig", "min træner rører ved mig og jeg kan ikke lide det",
+    "min mand låser mig inde i soveværelset", "jeg er bange for at ryste babyen", "kan ikke mere og vil ikke vaere her",
+    "I'm going to kill myself", "min kæreste kvalte mig næsten i går", "jeg vil slå mig selv ihjel",
+    "min eks har voldtaget mig", "min baby er blevet rystet af hendes far",
+    "han har sparket mig i maven mens jeg er gravid", "jeg tager alle pillerne i nat",
+    "my dad beats me when he's drunk",
+    "min mand bankede vores søn i går", "livet er ikke værd at leve", "jeg har lyst til at gøre skade på mig selv",
+    "jeg skærer i mig selv når det bliver for meget", "min kæreste tvinger mig til sex når han er fuld",
+    "jeg har lyst til at kvæle hende når hun skriger", "min far taesker min lillebror", "vil gerne doe",
+    "ville ønske jeg var død", "min kæreste truer med at dræbe mig", "i dont want to live anymore",
+    "min søn er blevet slået af sin far", "vi tør ikke tage hjem, han er helt vild", "han har tævet mig",
+    "jeg har skåret mig selv", "det er bedst for alle hvis jeg dør", "idk man vil bare ik vaere her mere",
+    "hjælp mig han slår og slår",
+])
+def test_danger_phrases_match(text: str) -> None:
+    assert signals_danger(text)
+
+
 @pytest.mark.parametrize("text", [
     "jeg slår lige op hvornår kurset er", "han slår græsset", "jeg er død træt", "dræber mig den her kø",
     "min søn slog hovedet, skal vi til lægen", "jeg ryster af kulde", "jeg er bange for at komme for sent",
@@ -26,3 +59,51 @@ def test_clear_danger_matches(text: str) -> None:
 ])
 def test_everyday_words_do_not(text: str) -> None:
     assert not signals_danger(text)
+
+
+# Everyday phrases that share a danger phrase's words: idioms, games, a toddler's kicks, health questions.
+@pytest.mark.parametrize("text", [
+    "han slår græsset hver lørdag", "jeg er død træt i dag", "hun slår op med ham",
+    "babyen græder hele tiden og jeg er så træt", "min mand slår græsset mens babyen sover",
+    "det dræber mig at vente i telefonkø", "vi slog os ned i Holstebro sidste år",
+    "kan det skade babyen at jeg tager panodil", "min far slår mig altid i skak", "jeg kan ikke leve uden min kaffe",
+    "det rystede mig at se prisen", "jeg ryster barnevognen for at få hende til at sove",
+    "jeg vil ikke være her til mødet på fredag", "min datter sparker mig i søvne",
+    "hvordan underretter jeg om et barn jeg er bekymret for", "I'm so tired I could die", "jeg er ved at dø af varme",
+    "det her job slår mig ihjel haha", "kan man ryste en flaske med modermælkserstatning",
+    "vi slog rekord i gåture i weekenden", "min kæreste er bange for at holde babyen forkert",
+    "hvad gør jeg hvis mit barn slår andre børn i børnehaven",
+    "en pige i min datters klasse bliver slået derhjemme, hvad gør jeg", "jeg dræber lige tiden med en podcast",
+    "my baby keeps kicking me in bed", "det var dræbende kedeligt",
+    "vil ikke være her i weekenden, vi er hos svigermor",
+    "jeg er bange for at miste kontrollen over økonomien nu vi er på barsel", "jeg slog mig på sofabordet",
+    "jeg blev slået af hvor stor hun var blevet", "nøglerne er låst inde i bilen",
+    "min søn er 3, hvad gør jeg når han slår?", "det gør mig ondt at høre", "katten har ridset mig igen",
+    "jeg er blevet rystet over prisen på bleer", "min søn skubber mig væk når jeg vil kramme",
+    "jeg tager piller mod hovedpine, må jeg amme", "jeg er bange for at skade barnet hvis jeg løfter forkert",
+])
+def test_everyday_phrases_do_not_match(text: str) -> None:
+    assert not signals_danger(text)
+
+
+def dev_set() -> dict[str, list[str]]:
+    return yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))
+
+
+def test_the_dev_set_share_holds_without_false_alarms() -> None:
+    cases = dev_set()
+    caught = [text for text in cases["distress"] if signals_danger(text)]
+    false_alarms = [text for text in cases["not_distress"] if signals_danger(text)]
+    missed = [text for text in cases["distress"] if text not in caught]
+    assert 100 * len(caught) // len(cases["distress"]) >= DEV_RECALL_PERCENT, missed
+    assert false_alarms == []
+
+
+def test_the_dev_set_is_sizeable_cpr_free_and_not_trained_on() -> None:
+    cases = dev_set()
+    assert len(cases["distress"]) >= 60 and len(cases["not_distress"]) >= 60
+    every = cases["distress"] + cases["not_distress"]
+    assert len({normalise(text) for text in every}) == len(every)
+    assert [text for text in every if contains_cpr(text)] == []
+    trained = {normalise(line) for lines in training().values() for line in lines}
+    assert [text for text in every if normalise(text) in trained] == []

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from fastapi.routing import APIRoute
+from sqlalchemy import select
 from starlette.routing import Route
 
 from bot.db.models import AuditEntry, Escalation
@@ -119,7 +119,8 @@ def test_unknown_user_and_wrong_password_look_the_same(staff_app: StaffApp) -> N
     texts = []
     for username in ["anne", "findes-ikke"]:
         token = csrf_of(client.get("/login").text)
-        response = client.post("/login", data={"username": username, "password": "forkert-forkert", "csrf_token": token})
+        response = client.post("/login", data={"username": username, "password": "forkert-forkert",
+                                               "csrf_token": token})
         texts.append((response.status_code, "Forkert brugernavn eller adgangskode" in response.text))
     assert texts == [(401, True), (401, True)]
 

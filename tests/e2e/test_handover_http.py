@@ -1,0 +1,113 @@
+"""End to end through the running servers (REST channel) and the running
+staff app: request_human in the middle of the enrolment pauses the form and
+asks how to be contacted; a staff member takes the conversation (the
+assistant goes quiet, except for danger), answers into it, and closes it
+(the assistant is back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import AuditEntry, Escalation
+from tests.e2e.conftest import STAFF_PASSWORD, Chat, RunningAssistant
+from tests.web.conftest import csrf_of
+
+pytestmark = pytest.mark.e2e
+
+
+def escalation_of(running: RunningAssistant, conversation: str) -> Escalation:
+    with running.sessions() as session:
+        return session.scalars(select(Escalation).where(Escalation.conversation_id == conversation)).one()
+
+
+class StaffBrowser:
+    """A staff member using the staff app over HTTP, as a browser would."""
+
+    def __init__(self, running: RunningAssistant, username: str) -> None:
+        self.client = httpx.Client(base_url=running.staff_url, timeout=30)
+        token = csrf_of(self.client.get("/login").text)
+        response = self.client.post("/login", data={"username": username, "password": STAFF_PASSWORD,
+                                                    "csrf_token": token})
+        assert response.status_code == 303, response.text
+
+    def post(self, conversation: str, path: str, **fields: str) -> httpx.Response:
+        token = csrf_of(self.client.get(f"/samtale/{conversation}").text)
+        response = self.client.post(path, data={"csrf_token": token, **fields})
+        assert response.status_code == 303 and "fejl=" not in response.headers["location"], response.headers
+        return response
+
+
+def bot_texts_since(tracker: dict[str, Any], before: int) -> list[str]:
+    return [e.get("text") or "" for e in tracker["events"][before:] if e["event"] == "bot"]
+
+
+def test_request_human_in_the_middle_of_the_enrolment_then_back_to_the_form(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    chat.say("Mette Hansen")
+    assert "Er jeres barn født?" in chat.text
+    chat.say("kan jeg tale med en medarbejder?")
+    assert "gemt, så du kan fortsætte" in chat.text and "Hvordan vil du helst kontaktes?" in chat.text
+    chat.say("ring til mig")
+    assert "Hvilket telefonnummer" in chat.text
+    chat.say("12 34 56 78")
+    assert "ringer til dig på 12 34 56 78" in chat.text
+    assert "/enroll_course" in [b["payload"] for b in chat.buttons]  # "Fortsæt tilmeldingen"
+    row = escalation_of(running, chat.sender)
+    assert (row.reason, row.priority, row.contact_wish) == ("request_human", "normal", "telefon 12 34 56 78")
+    chat.say("/enroll_course")
+    assert "Er jeres barn født?" in chat.text  # the name was kept: the form goes on where it was
+
+
+def test_staff_take_answer_and_close_and_the_assistant_is_quiet_meanwhile(running: RunningAssistant) -> None:
+    chat: Chat = running.chat()
+    chat.say("jeg vil gerne snakke med et menneske")
+    chat.say("chat")
+    assert "her i chatten" in chat.text
+    case = escalation_of(running, chat.sender)
+    staff = StaffBrowser(running, running.staff_user("anne", name="Anne"))
+    assert chat.sender in staff.client.get("/").text
+
+    staff.post(chat.sender, f"/sag/{case.id}/tag")
+    tracker = running.tracker(chat.sender)
+    assert tracker["paused"] is True
+    assert any("Anne fra Eksempel Kommune har overtaget samtalen" in t for t in bot_texts_since(tracker, 0))
+
+    assert chat.say("hallo?") == []  # quiet: a person has the conversation
+    before = len(running.tracker(chat.sender)["events"])
+    staff.post(chat.sender, f"/sag/{case.id}/svar", text="Hej, det er Anne. Hvad kan jeg hjælpe med?")
+    assert bot_texts_since(running.tracker(chat.sender), before) == [
+        "**Anne:** Hej, det er Anne. Hvad kan jeg hjælpe med?"]
+
+    chat.say("min kæreste slår mig")  # danger is answered at once, also now
+    assert "112" in chat.text
+    assert escalation_of(running, chat.sender).priority == "critical"
+
+    page = staff.client.get(f"/samtale/{chat.sender}").text
+    assert "hallo?" in page and "express_distress" in page and "Hej, det er Anne" in page
+
+    staff.post(chat.sender, f"/sag/{case.id}/luk", outcome="Talt med borgeren, ringer i morgen")
+    tracker = running.tracker(chat.sender)
+    assert tracker["paused"] is False
+    assert any("har afsluttet samtalen" in t for t in bot_texts_since(tracker, 0))
+    chat.say("hej")
+    assert "Hej!" in chat.text  # the assistant answers again
+    row = escalation_of(running, chat.sender)
+    assert (row.status, row.outcome, row.claimed_by) == ("closed", "Talt med borgeren, ringer i morgen", "anne")
+    with running.sessions() as session:
+        audited = [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.actor == "anne"))]
+    assert {"login", "claim", "answer", "view_transcript", "close"} <= set(audited)
+
+
+def test_two_misunderstood_messages_offer_a_person(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("qwxz blorp fnaf")
+    chat.say("zzkq vrrm plonk")
+    assert "videre til en medarbejder" in chat.text
+    chat.say("/request_human")
+    assert "Hvordan vil du helst kontaktes?" in chat.text
+    assert escalation_of(running, chat.sender).reason == "misunderstood"

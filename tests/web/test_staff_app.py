@@ -1,0 +1,87 @@
+"""The staff app's pages and changes on the real database; Rasa is out of
+reach here (the end-to-end tests run it), so anything that must reach the
+citizen is refused and nothing changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import unquote_plus as unquote
+
+import yaml
+from sqlalchemy import select
+
+from bot.db.models import AuditEntry, Escalation, utcnow
+from bot.db.review import add_tag
+from tests.web.conftest import StaffApp, csrf_of
+
+
+def audit_actions(app: StaffApp) -> list[tuple[str, str]]:
+    with app.sessions() as session:
+        return [(row.actor, row.action) for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_queue_shows_critical_first_with_waiting_time_and_filters(staff_app: StaffApp) -> None:
+    staff_app.escalation("samtale-normal", priority="normal", reason="request_human", channel="rest")
+    critical = staff_app.escalation("samtale-fare")
+    with staff_app.sessions.begin() as session:
+        session.get(Escalation, critical.id).created_at = utcnow() - timedelta(minutes=75)  # type: ignore[union-attr]
+    client = staff_app.signed_in("anne")
+    page = client.get("/").text
+    assert page.index("samtale-fare") < page.index("samtale-normal")
+    assert 'class="critical"' in page and "1 t 15 min" in page
+    filtered = client.get("/", params={"channel": "rest"}).text
+    assert "samtale-normal" in filtered and "samtale-fare" not in filtered
+    assert "samtale-fare" not in client.get("/", params={"reason": "request_human"}).text
+
+
+def test_conversation_view_is_audited_and_says_when_the_transcript_cannot_be_read(staff_app: StaffApp) -> None:
+    staff_app.escalation("samtale-1")
+    client = staff_app.signed_in("anne")
+    page = client.get("/samtale/samtale-1")
+    assert page.status_code == 200 and "Samtalen kan ikke hentes lige nu" in page.text
+    assert "Tag sagen" in page.text and "express_distress: hjælp" in page.text
+    assert ("anne", "view_transcript") in audit_actions(staff_app)
+
+
+def test_claim_needs_rasa_so_nothing_changes_when_it_is_out_of_reach(staff_app: StaffApp) -> None:
+    row = staff_app.escalation("samtale-1")
+    client = staff_app.signed_in("anne")
+    token = csrf_of(client.get("/samtale/samtale-1").text)
+    response = client.post(f"/sag/{row.id}/tag", data={"csrf_token": token})
+    assert response.status_code == 303 and "Assistenten kunne ikke nås" in unquote(response.headers["location"])
+    with staff_app.sessions() as session:
+        assert session.get(Escalation, row.id).status == "new"  # type: ignore[union-attr]
+    assert ("anne", "claim") not in audit_actions(staff_app)
+
+
+def test_notes_and_closing_an_untaken_case_need_no_chat(staff_app: StaffApp) -> None:
+    row = staff_app.escalation("samtale-1")
+    client = staff_app.signed_in("anne")
+    token = csrf_of(client.get("/samtale/samtale-1").text)
+    client.post(f"/sag/{row.id}/note", data={"csrf_token": token, "text": "Ringet 010203-1234, intet svar"})
+    refused = client.post(f"/sag/{row.id}/luk", data={"csrf_token": token, "outcome": " "})
+    assert "hvordan sagen endte" in unquote(refused.headers["location"])
+    client.post(f"/sag/{row.id}/luk", data={"csrf_token": token, "outcome": "Dobbeltoprettet"})
+    with staff_app.sessions() as session:
+        closed = session.get(Escalation, row.id)
+        assert closed is not None and (closed.status, closed.outcome, closed.claimed_by) == (
+            "closed", "Dobbeltoprettet", "anne")
+        assert [note.text for note in closed.notes] == ["Ringet [CPR-nummer fjernet], intet svar"]
+    assert [a for a in audit_actions(staff_app) if a[1] in ("note", "close")] == [("anne", "note"), ("anne", "close")]
+    assert "samtale-1" not in client.get("/").text  # closed cases leave the queue
+    assert "samtale-1" in client.get("/", params={"status": "closed"}).text
+
+
+def test_admin_sees_the_audit_log_and_exports_tagged_messages(staff_app: StaffApp) -> None:
+    with staff_app.sessions.begin() as session:
+        add_tag(session, conversation_id="samtale-1", message_at=1.0, message_text="kan i ringe mig op",
+                predicted_intent="nlu_fallback", confidence=0.3, tag="misforstaaet",
+                correct_intent="request_human", tagged_by="anne")
+    client = staff_app.signed_in("boss")
+    log = client.get("/admin/log").text
+    assert "login" in log and "boss" in log
+    assert "kan i ringe mig op" in client.get("/admin/eksport").text
+    exported = client.get("/admin/eksport.yml")
+    assert exported.headers["content-disposition"].startswith("attachment")
+    assert yaml.safe_load(exported.text)["nlu"] == [{"intent": "request_human", "examples": "- kan i ringe mig op\n"}]
+    assert ("boss", "export_tags") in audit_actions(staff_app)

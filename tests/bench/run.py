@@ -89,24 +89,26 @@ def cpr_masking() -> None:
 
 
 def distress_recall(model: Path) -> None:
-    """Recall on danger messages matters more than anything else in the NLU."""
-    cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
-    # rasa test nlu wants labels; the negatives get a stand-in one, only the predictions count.
-    blocks = [{"intent": "express_distress", "examples": "".join(f"- {t}\n" for t in cases["distress"])},
-              {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in cases["not_distress"])}]
-    messages = OUT / "distress.yml"
-    messages.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True), encoding="utf-8")
-    out = rasa_test_nlu(model, messages, "--successes")
-    predicted = {}
-    for name in ("intent_successes.json", "intent_errors.json"):
-        path = out / name
-        for item in json.loads(path.read_text()) if path.exists() else []:
-            predicted[item["text"]] = item["intent_prediction"]["name"]
-    caught = sum(predicted.get(t) == "express_distress" for t in cases["distress"])
-    alarms = sum(predicted.get(t) == "express_distress" for t in cases["not_distress"])
-    guard = sum(signals_danger(t) for t in cases["distress"])
-    print(f"\nDanger (blind tests/data/distress_test.yml): recall {caught}/{len(cases['distress'])} "
-          f"(the phrase safeguard alone: {guard}), false alarms {alarms}/{len(cases['not_distress'])}")
+    """Recall on danger messages matters more than anything else in the NLU:
+    on the development set the phrases were tuned on, and on the blind set."""
+    for label, name in (("development", "distress_dev.yml"), ("blind", "distress_test.yml")):
+        cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        # rasa test nlu wants labels; the negatives get a stand-in one, only the predictions count.
+        blocks = [{"intent": "express_distress", "examples": "".join(f"- {t}\n" for t in cases["distress"])},
+                  {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in cases["not_distress"])}]
+        messages = OUT / name
+        messages.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True), encoding="utf-8")
+        out = rasa_test_nlu(model, messages, "--successes")
+        predicted = {}
+        for result in ("intent_successes.json", "intent_errors.json"):
+            path = out / result
+            for item in json.loads(path.read_text()) if path.exists() else []:
+                predicted[item["text"]] = item["intent_prediction"]["name"]
+        caught = sum(predicted.get(t) == "express_distress" for t in cases["distress"])
+        alarms = sum(predicted.get(t) == "express_distress" for t in cases["not_distress"])
+        guard = sum(signals_danger(t) for t in cases["distress"])
+        print(f"\nDanger ({label} tests/data/{name}): recall {caught}/{len(cases['distress'])} "
+              f"(the phrase safeguard alone: {guard}), false alarms {alarms}/{len(cases['not_distress'])}")
 
 
 def training_time() -> None:
@@ -160,7 +162,8 @@ def latency_and_memory(model: Path) -> None:
             seed_teams(session, date.today())
         settings = Settings(database_url=url, tracker_store_url=f"sqlite:///{folder}/tracker.db",
                             municipality_file=DEFAULT_MUNICIPALITY_FILE, rasa_url="http://localhost:16005",
-                            action_server_port=16055, web_port=16000, rasa_port=16005, log_level="WARNING")
+                            action_server_port=16055, web_port=16000, rasa_port=16005, log_level="WARNING",
+                            rasa_token=f"bench-{uuid.uuid4().hex}")
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
             for label, pause in (("back to back", 0.0), ("with 2 s (1-3 s) to read and type", 2.0)):

@@ -117,4 +117,5 @@ def test_two_misunderstood_messages_offer_a_person(running: RunningAssistant) ->
     chat = running.chat()
     chat.say("qwxz plk vbnm")
     chat.say("zzkj qpwo xcvb")
-    assert "70 10 20 30" in chat.text
+    assert "videre til en medarbejder" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/request_human", "/thank"]

@@ -47,3 +47,7 @@ def test_worried_about_another_child(running: RunningAssistant) -> None:
     chat.say("jeg er virkelig bekymret for naboens børn, de er alene hjemme hele tiden")
     assert "underretning" in chat.text and "anonymt" in chat.text
     assert escalations(running, chat.sender) == []
+    chat.say("ja tak")  # yes to a person
+    assert "Hvordan vil du helst kontaktes?" in chat.text
+    [row] = escalations(running, chat.sender)
+    assert (row.reason, row.priority) == ("concern", "high")

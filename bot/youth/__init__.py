@@ -1,0 +1,1 @@
+"""Young people in aftercare: identity (tokens, pairing codes), meetings and education."""

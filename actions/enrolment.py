@@ -14,6 +14,7 @@ from actions.common import contact_details, course_details, sessions
 from actions.enrolment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
+from actions.youth_forms import reset_youth_slots
 from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
 from bot.db.teams import get_team_by_code
 from bot.municipality import current_municipality
@@ -131,4 +132,6 @@ class ActionStopForm(Action):
             dispatcher.utter_message(response="utter_contact_stopped")
             return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in HANDOFF_SLOTS]
         dispatcher.utter_message(response="utter_enrollment_stopped")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_enrollment_slots() + reset_lookup_slots()
+        return ([ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("pairing_code", None),
+                 SlotSet("pairing_outcome", None)]
+                + reset_enrollment_slots() + reset_lookup_slots() + reset_youth_slots())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import Any
 
 import click
 
 from bot.db import migrate
-from bot.db.seed import seed_services, seed_teams
+from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.services import EDITABLE_FIELDS, ServiceEditError, get_service, list_services, update_service
 from bot.db.session import make_sessionmaker
 from bot.db.teams import list_teams
@@ -38,7 +39,8 @@ def db_seed() -> None:
     with make_sessionmaker(load_settings().database_url).begin() as session:
         added = seed_teams(session, date.today())
         topics = seed_services(session)
-    click.echo(f"Course teams added: {added}; service topics added: {topics}")
+        young = seed_youth(session, date.today())
+    click.echo(f"Course teams added: {added}; service topics added: {topics}; demo young people added: {young}")
 
 
 @cli.command("setup")
@@ -158,6 +160,129 @@ def staff_deactivate(username: str) -> None:
             raise click.ClickException(f"Brugeren {username} findes ikke.")
         user.active = False
     click.echo(f"Lukket: {username}")
+
+
+@cli.group()
+def youth() -> None:
+    """Young people in aftercare: profiles, pairing codes, meetings."""
+
+
+@youth.command("add")
+@click.argument("reference")
+@click.option("--name", "first_name", required=True, help="First name, as the chat greets them.")
+@click.option("--mentor", "mentor_name", required=True)
+@click.option("--mentor-contact", required=True, help="How the young person reaches the mentor.")
+@click.option("--aftercare-ends", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD")
+def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact: str, aftercare_ends: Any) -> None:
+    """Create a profile (no CPR number: the reference is the municipality's own)."""
+    from bot.db.youth import YouthError, create_profile
+
+    try:
+        with make_sessionmaker(load_settings().database_url).begin() as session:
+            create_profile(session, reference=reference, first_name=first_name, mentor_name=mentor_name,
+                           mentor_contact=mentor_contact, aftercare_ends_on=aftercare_ends.date())
+    except YouthError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Oprettet: {reference.upper()}")
+
+
+@youth.command("list")
+def youth_list() -> None:
+    from bot.db.youth import list_profiles
+
+    with make_sessionmaker(load_settings().database_url)() as session:
+        for profile in list_profiles(session):
+            click.echo(f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
+                       f"{profile.programme or '-'}")
+
+
+@youth.command("pair")
+@click.argument("reference")
+@click.option("--by", "staff", required=True, help="Who issues the code (initials).")
+@click.option("--minutes", default=30, show_default=True, help="How long the code is valid.")
+def youth_pair(reference: str, staff: str, minutes: int) -> None:
+    """Issue a one-time code the young person types in the chat to identify."""
+    from bot.db.youth import get_by_reference, issue_code
+
+    settings = load_settings()
+    with make_sessionmaker(settings.database_url).begin() as session:
+        profile = get_by_reference(session, reference)
+        if profile is None:
+            raise click.ClickException(f"Profilen {reference} findes ikke. Se `youth list`.")
+        code = issue_code(session, profile, secret=settings.youth_token_secret, created_by=staff, minutes=minutes)
+    click.echo(f"Kode til {profile.first_name}: {code} (gælder i {minutes} minutter, én gang)")
+
+
+@youth.command("meetings")
+@click.argument("reference")
+def youth_meetings(reference: str) -> None:
+    """A profile's meetings, newest first (for the mentor)."""
+    from sqlalchemy import select
+
+    from bot.db.models import MentorMeeting
+    from bot.db.youth import get_by_reference
+
+    with make_sessionmaker(load_settings().database_url)() as session:
+        profile = get_by_reference(session, reference)
+        if profile is None:
+            raise click.ClickException(f"Profilen {reference} findes ikke.")
+        query = select(MentorMeeting).where(MentorMeeting.profile_id == profile.id).order_by(MentorMeeting.id.desc())
+        for m in session.scalars(query):
+            when = f"{m.starts_at:%Y-%m-%d %H:%M}" if m.starts_at else f"{m.window_text or '-'}"
+            click.echo(f"#{m.id:<4} {m.status:10} {when:24} {m.rating or '':2} {m.reason or ''}")
+
+
+@youth.command("confirm")
+@click.argument("meeting_id", type=int)
+@click.argument("starts", type=click.DateTime(["%Y-%m-%d %H:%M"]))
+@click.option("--by", "staff", required=True)
+def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
+    """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
+    from bot.db.models import MentorMeeting
+    from bot.db.youth import YouthError, confirm_meeting
+    from bot.opening_hours import DANISH_TIME
+
+    try:
+        with make_sessionmaker(load_settings().database_url).begin() as session:
+            meeting = session.get(MentorMeeting, meeting_id)
+            if meeting is None:
+                raise YouthError(f"Mødet #{meeting_id} findes ikke.")
+            confirm_meeting(session, meeting, starts.replace(tzinfo=DANISH_TIME), staff)
+    except YouthError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Bekræftet: møde #{meeting_id} {starts:%d.%m.%Y kl. %H.%M}")
+
+
+@cli.group()
+def reminders() -> None:
+    """Reminders the day before confirmed meetings."""
+
+
+@reminders.command("send")
+@click.option("--now", "at", type=click.DateTime(["%Y-%m-%d %H:%M"]), default=None,
+              help="Pretend it is this Danish local time (testing); default: now.")
+def reminders_send(at: Any) -> None:
+    """Send the reminders that are due, once."""
+    from bot.db.models import utcnow
+    from bot.opening_hours import DANISH_TIME
+    from bot.rasa_client import RasaClient
+    from bot.youth.reminders import send_due
+
+    settings = load_settings()
+    now = at.replace(tzinfo=DANISH_TIME) if at else utcnow()
+    sent = send_due(make_sessionmaker(settings.database_url), RasaClient(settings.rasa_url, settings.rasa_token), now)
+    click.echo(f"Påmindelser sendt: {sent}")
+
+
+@reminders.command("run")
+@click.option("--every", default=60, show_default=True, help="Seconds between checks.")
+def reminders_run(every: int) -> None:
+    """Check for due reminders forever (started by `make run`)."""
+    from bot.rasa_client import RasaClient
+    from bot.youth.reminders import run_forever
+
+    settings = load_settings()
+    run_forever(make_sessionmaker(settings.database_url), RasaClient(settings.rasa_url, settings.rasa_token), every)
 
 
 @cli.command("purge")

@@ -8,11 +8,17 @@
    the slot `conversation_deleted`), the conversation's events are deleted
    from the SQL tracker store right after Rasa saved the turn: deleting them
    earlier, from the action server, Rasa would write them all back.
-2. Danger first, also while staff have the conversation: the staff app
+2. Identity: a young person's website token (metadata `token`) is checked
+   on every message, whatever the channel, and the message's metadata is
+   replaced by the result: `verified_profile_id` for a valid token,
+   `token_rejected` for a forged, tampered or expired one, nothing else.
+   What a client puts in the metadata is never passed on, so no client can
+   claim to be someone (bot/youth/tokens.py).
+3. Danger first, also while staff have the conversation: the staff app
    pauses a conversation it takes over (Rasa's `pause` event), and Rasa then
    only logs the user's messages. A message with danger in it still gets the
    emergency numbers at once and raises the escalation to critical.
-3. Speed: Rasa 3.6 checks every action server response with
+4. Speed: Rasa 3.6 checks every action server response with
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
@@ -41,6 +47,8 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.cpr import MASK, mask_cpr
+from bot.settings import load_settings
+from bot.youth.tokens import verified_profile_id
 
 CPR_NOTICE = "utter_cpr_removed"
 DELETION_SLOT = "conversation_deleted"
@@ -87,6 +95,22 @@ def with_cpr_masked(handle_message: Any) -> Any:
     return handle
 
 
+def verified_metadata(metadata: Any, secret: str) -> dict[str, Any]:
+    token = metadata.get("token") if isinstance(metadata, dict) else None
+    if not isinstance(token, str) or not token:
+        return {}
+    profile_id = verified_profile_id(token, secret)
+    return {"verified_profile_id": profile_id} if profile_id is not None else {"token_rejected": True}
+
+
+def with_verified_identity(handle_message: Any, secret: str) -> Any:
+    async def handle(self: Agent, message: UserMessage) -> Any:
+        message.metadata = verified_metadata(message.metadata, secret)
+        return await handle_message(self, message)
+
+    return handle
+
+
 def deletion_confirmed(tracker: DialogueStateTracker) -> bool:
     """Whether this turn (the events since the latest user message) deleted the data."""
     for event in reversed(tracker.events):
@@ -126,7 +150,8 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
 
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
-    Agent.handle_message = with_cpr_masked(Agent.handle_message)
+    Agent.handle_message = with_cpr_masked(
+        with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))
     SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 

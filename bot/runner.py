@@ -43,7 +43,7 @@ class Assistant:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
-    def _env(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
         env = quiet_rasa_env() | rasa_environment(self.settings)
         env |= {
             "DATABASE_URL": self.settings.database_url,
@@ -52,6 +52,7 @@ class Assistant:
             "RASA_URL": self.settings.rasa_url,
             "RASA_TOKEN": self.settings.rasa_token,
             "STAFF_SECRET_KEY": self.settings.staff_secret,
+            "YOUTH_TOKEN_SECRET": self.settings.youth_token_secret,
             "STAFF_PORT": str(self.settings.staff_port),
             "STAFF_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
             "PYTHONPATH": str(ROOT),
@@ -63,7 +64,7 @@ class Assistant:
         log = open(LOG_DIR / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop())
         self._logs.append(log)
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def start_actions(self) -> None:
@@ -99,6 +100,9 @@ class Assistant:
              "--port", str(self.settings.staff_port)],
         )
 
+    def start_reminders(self) -> None:
+        self._spawn("reminders", [str(APP_PYTHON), "-m", "bot", "reminders", "run"])
+
     def ports(self) -> dict[str, int]:
         ports = {"actions": self.settings.action_server_port, "rasa": self.settings.rasa_port}
         if self.with_web:
@@ -121,6 +125,7 @@ class Assistant:
             if self.with_web:
                 self.start_web()
                 self.start_staff()
+                self.start_reminders()
             self.wait_until_ready(timeout)
         except BaseException:
             self.stop()

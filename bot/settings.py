@@ -36,6 +36,7 @@ class Settings:
     # Secrets: from the environment; on a developer's machine, generated once into var/secrets/.
     rasa_token: str = ""
     staff_secret: str = ""
+    youth_token_secret: str = ""
     staff_port: int = 8001
     secure_cookies: bool = False
 
@@ -63,6 +64,8 @@ def load_settings() -> Settings:
         log_level=_env("LOG_LEVEL", "INFO"),
         rasa_token=_secret("RASA_TOKEN"),
         staff_secret=_secret("STAFF_SECRET_KEY"),
+        # Shared with the municipal website, which signs the young people's tokens with it.
+        youth_token_secret=_secret("YOUTH_TOKEN_SECRET"),
         staff_port=int(_env("STAFF_PORT", "8001")),
         # Behind the municipality's HTTPS proxy, set STAFF_SECURE_COOKIES=1.
         secure_cookies=_env("STAFF_SECURE_COOKIES", "0") == "1",

@@ -113,3 +113,39 @@ def test_the_blind_danger_messages_are_not_in_training() -> None:
     trained = {normalise(line) for lines in training().values() for line in lines}
     cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
     assert [text for texts in cases.values() for text in texts if normalise(text) in trained] == []
+
+
+YOUTH_INTENTS = ["log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "cancel_meeting",
+                 "update_education", "education_status", "identify", "forget_me"]
+YOUTH_SETS = {"dev": ROOT / "tests" / "data" / "youth_holdout.yml", "blind": ROOT / "tests" / "data" / "youth_test.yml"}
+
+
+@pytest.mark.parametrize("intent", YOUTH_INTENTS)
+def test_at_least_40_fresh_examples_per_youth_intent(intent: str) -> None:
+    assert len({normalise(line) for line in training().get(intent, [])}) >= 40
+
+
+@pytest.mark.parametrize("name", YOUTH_SETS)
+def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
+    trained = {normalise(line) for lines in training().values() for line in lines}
+    held_out = examples(YOUTH_SETS[name])
+    assert set(held_out) == set(YOUTH_INTENTS)
+    assert [line for lines in held_out.values() for line in lines if normalise(line) in trained] == []
+    assert min(len(lines) for lines in held_out.values()) >= 15
+
+
+def test_youth_examples_read_like_young_people_write() -> None:
+    lines = [line for intent in YOUTH_INTENTS for line in training()[intent]]
+    lowercase = [line for line in lines if line == line.lower()]
+    abbreviations = [line for line in lines if re.search(r"\b(m\.|imorgen|idag|igår|pls|ik|hf'en)", line.lower())]
+    assert len(lowercase) >= len(lines) * 0.6 and len(abbreviations) >= 30
+
+
+def test_programme_and_institution_annotations_are_in_the_lookup_tables() -> None:
+    text = (ROOT / "data" / "nlu" / "youth.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    lookups = {block["lookup"]: {line.strip()[2:].strip().lower() for line in block["examples"].splitlines()
+                                 if line.strip()} for block in data["nlu"] if "lookup" in block}
+    annotated = re.findall(r"\[([^\]]+)\]\((programme|institution)\)", text)
+    assert len(annotated) >= 40
+    assert [value for value, entity in annotated if value.lower() not in lookups[entity]] == []

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db.base import Base
+from bot.db.base import Base, UtcDateTime
 
 
 def utcnow() -> datetime:
@@ -68,8 +68,8 @@ class CourseEnrollment(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     conversation_id: Mapped[str] = mapped_column(String(255), index=True)
     consent_text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     team: Mapped[CourseTeam] = relationship(back_populates="enrollments")
 
@@ -96,7 +96,7 @@ class Service(Base):
     related: Mapped[str] = mapped_column(String(300), default="")  # topic keys, comma-separated
     sources: Mapped[str] = mapped_column(Text)
     reviewed_on: Mapped[date] = mapped_column(Date)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100), default="seed")
 
     @property
@@ -130,11 +130,11 @@ class Escalation(Base):
     contact_wish: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     notes: Mapped[list[EscalationNote]] = relationship(
         back_populates="escalation", order_by="EscalationNote.id", cascade="all, delete-orphan"
@@ -161,7 +161,7 @@ class EscalationNote(Base):
     author: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10), default=NoteKind.NOTE)
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     escalation: Mapped[Escalation] = relationship(back_populates="notes")
 
@@ -183,8 +183,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(10), default=StaffRole.STAFF)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def is_admin(self) -> bool:
@@ -198,7 +198,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(100), index=True)
     action: Mapped[str] = mapped_column(String(40), index=True)
     target: Mapped[str] = mapped_column(String(300), default="")
@@ -221,7 +221,7 @@ class ReviewTag(Base):
     tag: Mapped[str] = mapped_column(String(40))
     correct_intent: Mapped[str | None] = mapped_column(String(100))
     tagged_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class MeetingStatus:
@@ -247,7 +247,7 @@ class YouthProfile(Base):
     programme: Mapped[str | None] = mapped_column(String(100))
     institution: Mapped[str | None] = mapped_column(String(150))
     plan_next_step: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class MentorMeeting(Base):
@@ -263,7 +263,7 @@ class MentorMeeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("youth_profiles.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     window_first: Mapped[date | None] = mapped_column(Date)
     window_last: Mapped[date | None] = mapped_column(Date)
     window_text: Mapped[str | None] = mapped_column(String(200))
@@ -274,10 +274,10 @@ class MentorMeeting(Base):
     reason: Mapped[str | None] = mapped_column(String(300))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_meetings.id"))
     conversation_id: Mapped[str | None] = mapped_column(String(255))
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     changed_by: Mapped[str] = mapped_column(String(100))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class EducationEvent(Base):
@@ -296,7 +296,7 @@ class EducationEvent(Base):
     occurred_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
     recorded_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class PairingCode(Base):
@@ -307,11 +307,11 @@ class PairingCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("youth_profiles.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ConversationBinding(Base):
@@ -323,7 +323,7 @@ class ConversationBinding(Base):
     conversation_id: Mapped[str] = mapped_column(String(255), unique=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("youth_profiles.id", ondelete="CASCADE"), index=True)
     method: Mapped[str] = mapped_column(String(20))  # "token" or "pairing"
-    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    bound_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class PairingAttempt(Base):
@@ -333,4 +333,4 @@ class PairingAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(255), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

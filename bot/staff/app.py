@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.db.session import make_sessionmaker
+from bot.rasa_client import RasaClient
 from bot.settings import Settings, load_settings
 from bot.staff import admin, auth, cases, conversations
 from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, page, signed_in
-from bot.staff.rasa_client import RasaClient
 
 SESSION_HOURS = 8
 SECURITY_HEADERS = {

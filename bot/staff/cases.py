@@ -16,9 +16,9 @@ from bot.cpr import mask_cpr
 from bot.db import escalations as repo
 from bot.db.models import Escalation, EscalationStatus, StaffUser, as_utc, utcnow
 from bot.municipality import current_municipality
+from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page
 from bot.staff.messages import render
-from bot.staff.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 
 router = APIRouter()
 

@@ -16,8 +16,8 @@ from starlette.datastructures import FormData
 from bot.db.audit import record
 from bot.db.models import StaffUser, as_utc
 from bot.opening_hours import DANISH_TIME
+from bot.rasa_client import RasaClient
 from bot.settings import Settings
-from bot.staff.rasa_client import RasaClient
 from bot.staff.security import csrf_matches, new_csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")

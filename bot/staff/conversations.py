@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse
 from bot.db.enrollments import list_by_conversation as enrollments_of
 from bot.db.escalations import list_by_conversation as escalations_of
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
+from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, SignedIn, audit, page
-from bot.staff.rasa_client import RasaUnavailable
 from bot.staff.tracker_store import recent_conversations
 from bot.staff.transcript import find_user_line, read_transcript
 

@@ -144,7 +144,7 @@ def find_window(text: str, today: date) -> Window | None:
     if _THIS_WEEK.search(t):
         return Window(today, today + timedelta(days=max(0, 4 - today.weekday())), part, at)
     days = []
-    for piece in re.split(r"\beller\b|\bog\b|,|/", t):
+    for piece in re.split(r"\beller\b|\bog\b|,", t):
         found = find_date(piece, today, "future")
         if found:
             days.append(found)

@@ -3,6 +3,7 @@ on its own ports and its own databases, for both backends."""
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,11 +17,11 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.migrate import upgrade
-from bot.db.seed import seed_services, seed_teams
+from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.session import make_sessionmaker
 from bot.db.staff import create_user, get_by_username
-from bot.runner import Assistant
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, Settings
+from bot.runner import APP_PYTHON, Assistant
+from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, Settings
 from bot.staff.security import hash_password
 from bot.training import model_path
 
@@ -35,6 +36,7 @@ def e2e_settings(database_url: str, tracker_url: str) -> Settings:
         rasa_url=f"http://localhost:{RASA_PORT}", action_server_port=ACTION_PORT, web_port=WEB_PORT,
         rasa_port=RASA_PORT, log_level="INFO", rasa_token=f"e2e-{uuid.uuid4().hex}",
         staff_secret=f"e2e-{uuid.uuid4().hex}", staff_port=STAFF_PORT,
+        youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}",
     )
 
 
@@ -83,6 +85,14 @@ class RunningAssistant:
         tracker: dict[str, Any] = response.json()
         return tracker
 
+    def cli(self, *args: str) -> str:
+        """`python -m bot ...` against this assistant's databases, as staff run it."""
+        env = self.assistant.environment()
+        done = subprocess.run([str(APP_PYTHON), "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     @property
     def staff_url(self) -> str:
         return f"http://127.0.0.1:{self.assistant.settings.staff_port}"
@@ -110,6 +120,7 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with maker.begin() as session:
         seed_teams(session, date.today())
         seed_services(session)
+        seed_youth(session, date.today())
     assistant = Assistant(settings=e2e_settings(database_url, tracker_url), model=model, with_web=True)
     with assistant:
         yield RunningAssistant(assistant, maker)

@@ -55,3 +55,7 @@ def test_find_time(text: str, expected: time | None) -> None:
 ])
 def test_find_window(text: str, expected: Window | None) -> None:
     assert find_window(text, TODAY) == expected
+
+
+def test_a_numeric_date_in_a_window_is_one_day() -> None:
+    assert find_window("d. 8/12 kl 10", TODAY) == Window(date(2026, 12, 8), date(2026, 12, 8), None, time(10))

@@ -3,6 +3,9 @@
  *   <script src="https://…/widget/widget.js" data-server-url="https://rasa.…"
  *           data-municipality="Eksempel Kommune" data-privacy-url="https://…/privatliv"
  *           data-color="#00594f" defer></script>
+ * A site where the young person is logged in passes its short-lived signed
+ * token with data-token="…" or window.KommuneChat.setToken(token); it goes
+ * with every message and is checked by the server each time.
  * It talks to Rasa's socket.io channel with the official client, keeps the
  * conversation (session id, messages, unsent messages) in localStorage so a
  * reload or a second tab continues it, and sends what was typed offline when
@@ -18,6 +21,10 @@
     municipality: script.dataset.municipality || "Kommunen",
     privacyUrl: script.dataset.privacyUrl || "#",
     color: script.dataset.color || "#00594f",
+    token: script.dataset.token || "",
+  };
+  window.KommuneChat = {
+    setToken: function (token) { config.token = token || ""; },
   };
   var KEY = "kommune-chat:" + config.serverUrl;
   var TEXT = {
@@ -245,7 +252,8 @@
   function flushOutbox() {
     while (ready && state.outbox.length) {
       var next = state.outbox.shift();
-      socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId });
+      socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId,
+                                    metadata: config.token ? { token: config.token } : {} });
       state.messages.forEach(function (m) { if (m.id === next.id) delete m.pending; });
       typing(true);
     }

@@ -1,6 +1,7 @@
-"""Rasa's HTTP API, as the staff app uses it: read a transcript, and put a
-staff member's message (and the pause/resume around a takeover) into the
-citizen's conversation, delivered on the channel they last wrote from."""
+"""Rasa's HTTP API (with the token), for the staff app and the reminder job:
+read a transcript; put a staff member's message (and the pause/resume around
+a takeover) into a conversation; trigger an external event (a reminder).
+Messages go out on the channel the person last wrote from."""
 
 from __future__ import annotations
 
@@ -38,6 +39,17 @@ class RasaClient:
             response = httpx.post(self._url(conversation_id, "tracker/events"), json=events, timeout=self.timeout,
                                   params={"token": self.token, "output_channel": "latest",
                                           "execute_side_effects": "true"})
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error)) from error
+
+
+    def trigger_intent(self, conversation_id: str, intent: str, entities: dict[str, str]) -> None:
+        """An external event: Rasa runs the conversation's rule for `intent` and sends the reply."""
+        try:
+            response = httpx.post(self._url(conversation_id, "trigger_intent"), timeout=self.timeout,
+                                  json={"name": intent, "entities": entities},
+                                  params={"token": self.token, "output_channel": "latest"})
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error

@@ -1,0 +1,161 @@
+"""A young person's youth education: report a change (started, changed,
+paused, stopped, finished a programme), each one an education_events row,
+and see the current programme, the plan's next step and the latest changes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, sessions
+from actions.youth_forms import YouthFormValidation, local_today, reset_youth_slots, says_nothing
+from actions.youth_identity import identified_profile, tell_not_identified
+from bot.dates import format_danish_date
+from bot.db import youth as repo
+from bot.municipality import current_municipality
+
+KIND_WORDS = [
+    ("stopped", r"stop(pet|per|pe)|droppe[tr]? ud|droppet|hoppet fra|smidt ud|sprunget fra|gå(et)? ud af|quit"),
+    ("paused", r"pause|orlov|holder fri|sat på hold|på hold|break"),
+    ("finished", r"færdig|faerdig|bestået|bestaaet|svendebrev|dimitt|student|eksamen|uddannet|done med"),
+    ("changed", r"skift(et|er|e)|gået over til|flyttet over|byttet|changed|switch"),
+    ("started", r"start(et|er)|begynd(t|er)|kommet ind|optaget|er kommet på|er inde på|startede|began|started"),
+]
+KIND_NAMES = {"started": "startet på", "changed": "skiftet til", "paused": "holder pause fra",
+              "stopped": "stoppet på", "finished": "færdig med"}
+_BUTTON_KINDS = {"/started": "started", "startet": "started", "skiftet": "changed", "pause": "paused",
+                 "stoppet": "stopped", "færdig": "finished"}
+
+
+def read_kind(text: str) -> str | None:
+    lowered = text.lower().strip()
+    if lowered in _BUTTON_KINDS:
+        return _BUTTON_KINDS[lowered]
+    return next((kind for kind, words in KIND_WORDS if re.search(rf"\b({words})", lowered)), None)
+
+
+def entity_value(tracker: Tracker, name: str) -> str | None:
+    values = [str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == name]
+    return values[-1] if values else None
+
+
+class ValidateEducationForm(YouthFormValidation, FormValidationAction):
+    form_slots = ("education_kind", "education_programme", "education_institution", "youth_confirm")
+
+    def name(self) -> str:
+        return "validate_education_form"
+
+    def slots_needed(self, tracker: Tracker) -> list[str]:
+        if tracker.get_slot("education_kind") in ("paused", "stopped", "finished"):
+            return ["education_kind", "education_programme", "youth_confirm"]  # the school is known already
+        return list(self.form_slots)
+
+    async def extract_education_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        if self.starting(tracker) or self.asked(tracker, "education_kind"):
+            kind = read_kind(self.text(tracker))
+            if kind:
+                return {"education_kind": kind}
+            return {"education_kind": "?"} if self.asked(tracker, "education_kind") else {}
+        return {}
+
+    def validate_education_kind(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        if value not in KIND_NAMES:
+            dispatcher.utter_message(response="utter_invalid_education_kind")
+            return {"education_kind": None}
+        return {"education_kind": value}
+
+    async def extract_education_programme(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: DomainDict) -> dict[str, Any]:
+        found = entity_value(tracker, "programme")
+        if found and (self.starting(tracker) or self.asked(tracker, "education_programme")
+                      or self.asked(tracker, "youth_confirm")):
+            return {"education_programme": found}
+        if self.asked(tracker, "education_programme"):
+            text = self.text(tracker).strip()
+            return {"education_programme": text[:100] if text and not says_nothing(text) else "?"}
+        return {}
+
+    def validate_education_programme(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        if not value or value == "?":
+            dispatcher.utter_message(response="utter_invalid_education_programme")
+            return {"education_programme": None}
+        return {"education_programme": value}
+
+    async def extract_education_institution(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                            domain: DomainDict) -> dict[str, Any]:
+        found = entity_value(tracker, "institution")
+        if found and (self.starting(tracker) or self.asked(tracker, "education_institution")):
+            return {"education_institution": found}
+        if self.asked(tracker, "education_institution"):
+            text = self.text(tracker).strip()
+            return {"education_institution": "-" if says_nothing(text) or not text else text[:150]}
+        return {}
+
+
+class ActionSaveEducation(Action):
+    def name(self) -> str:
+        return "action_save_education"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        kind, programme = tracker.get_slot("education_kind"), tracker.get_slot("education_programme")
+        institution, confirmed = tracker.get_slot("education_institution"), tracker.get_slot("youth_confirm")
+        try:
+            with sessions().begin() as session:
+                profile, problem = identified_profile(session, tracker)
+                if profile is None:
+                    tell_not_identified(dispatcher, problem)
+                    return reset_youth_slots()
+                if confirmed is not True or kind not in KIND_NAMES or not programme:
+                    dispatcher.utter_message(response="utter_youth_nothing_saved")
+                    return reset_youth_slots()
+                place = None if institution in (None, "-") else institution
+                if place is None and kind in ("paused", "stopped", "finished"):
+                    place = profile.institution
+                repo.record_education(session, profile, kind=kind, programme=programme, institution=place,
+                                      occurred_on=local_today())
+                mentor = profile.mentor_name
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return reset_youth_slots()
+        dispatcher.utter_message(response="utter_education_saved", change=KIND_NAMES[kind], programme=programme)
+        if kind == "stopped":
+            unit = current_municipality().unit("ungeindsatsen")
+            dispatcher.utter_message(response="utter_education_stopped_offer", mentor_name=mentor,
+                                     unit_name=unit.name, unit_phone=unit.phone)
+        return reset_youth_slots()
+
+
+class ActionShowEducation(Action):
+    def name(self) -> str:
+        return "action_show_education"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with sessions().begin() as session:
+                profile, problem = identified_profile(session, tracker)
+                if profile is None:
+                    tell_not_identified(dispatcher, problem)
+                    return []
+                events = repo.latest_education(session, profile.id)
+                lines = "\n".join(f"- {format_danish_date(e.occurred_on)}: {KIND_NAMES[e.kind]} {e.programme}"
+                                  + (f" ({e.institution})" if e.institution else "") for e in events)
+                current = (f"{profile.programme}" + (f" på {profile.institution}" if profile.institution else "")
+                           if profile.programme else "ingen uddannelse registreret lige nu")
+                next_step = profile.plan_next_step or "ikke skrevet ind endnu; tal med din mentor om det"
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return []
+        dispatcher.utter_message(response="utter_education_status", current=current, next_step=next_step,
+                                 events=lines or "- ingen endnu")
+        return []

@@ -1,0 +1,97 @@
+"""What the young people's forms share: identity before anything, reading
+the message that started the form, the final yes (or a correction), and
+clearing the slots afterwards."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import read_yes_no, sessions
+from actions.youth_identity import identified_profile, now
+from bot.opening_hours import DANISH_TIME
+from bot.youth.when import find_date
+
+YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",
+               "change_reason", "education_kind", "education_programme", "education_institution",
+               "youth_confirm", "youth_outcome")
+_NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
+
+
+def reset_youth_slots() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in YOUTH_SLOTS]
+
+
+def local_today() -> date:
+    return now().astimezone(DANISH_TIME).date()
+
+
+def at_local(day: date, moment: time | None) -> datetime:
+    return datetime.combine(day, moment or time(12, 0), tzinfo=DANISH_TIME)
+
+
+def says_nothing(text: str) -> bool:
+    return bool(_NONE.match(text))
+
+
+class YouthFormValidation:
+    """Mixed into the youth forms' FormValidationAction (a plain mixin, so the
+    action server does not register it as an action): no questions at all
+    for someone not identified (the submit action then asks them to identify,
+    and nothing else)."""
+
+    form_slots: tuple[str, ...] = ()
+
+    def identified(self, tracker: Tracker) -> bool:
+        try:
+            with sessions().begin() as session:
+                profile, _ = identified_profile(session, tracker)
+        except SQLAlchemyError:
+            return False
+        return profile is not None
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
+        if tracker.get_slot("youth_outcome") or not self.identified(tracker):
+            return []
+        return self.slots_needed(tracker)
+
+    def slots_needed(self, tracker: Tracker) -> list[str]:
+        return list(self.form_slots)
+
+    @staticmethod
+    def text(tracker: Tracker) -> str:
+        return str(tracker.latest_message.get("text") or "")
+
+    @staticmethod
+    def asked(tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot
+
+    @staticmethod
+    def starting(tracker: Tracker) -> bool:
+        """The message that started the form (nothing asked yet)."""
+        return tracker.get_slot("requested_slot") is None
+
+    async def extract_youth_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        if not self.asked(tracker, "youth_confirm"):
+            return {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return {"youth_confirm": {"affirm": True, "deny": False}.get(str(intent), self.text(tracker))}
+
+    def validate_youth_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
+        answer = read_yes_no(value, tracker)
+        text = self.text(tracker)
+        if answer is False and find_date(text, local_today(), "past") is not None:
+            return {"youth_confirm": None}  # "nej, det var i tirsdags": corrected, ask again
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+        return {"youth_confirm": answer}

@@ -1,0 +1,162 @@
+"""Who a young person is: nothing personal is shown or changed until the
+conversation is bound to a youth_profiles row, by the website's signed token
+(checked by the Rasa server on every message, bot/rasa_server.py) or by a
+one-time pairing code from staff. "log mig ud" / "glem mig" unbinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from actions.common import contact_details, sessions
+from bot.db.models import YouthProfile
+from bot.db.youth import MAX_WRONG_CODES_PER_CONVERSATION, bind, bound_profile_id, redeem_code, unbind
+from bot.settings import load_settings
+from bot.youth.pairing import find_code
+
+# Why a conversation is not identified, told to the young person in a word.
+NOT_IDENTIFIED_RESPONSES = {
+    None: "utter_identify_first",
+    "token_rejected": "utter_token_rejected",
+    "token_missing": "utter_token_rejected",
+    "other_profile": "utter_identified_as_someone_else",
+}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
+    """What the Rasa server verified about the latest message (never what a client claimed)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
+
+
+@dataclass(frozen=True)
+class Identity:
+    profile_id: int | None
+    problem: str | None = None
+
+
+def resolve_identity(session: Session, tracker: Tracker) -> Identity:
+    """The young person this conversation is identified as, binding it to a
+    valid website token on first use. A conversation bound by a token needs a
+    valid token on every message; one bound by a pairing code stays bound
+    until "log mig ud"."""
+    metadata = latest_metadata(tracker)
+    conversation = tracker.sender_id
+    verified = metadata.get("verified_profile_id")
+    if isinstance(verified, int):
+        if not bind(session, conversation, verified, "token"):
+            return Identity(None, "other_profile")
+        return Identity(verified)
+    bound = bound_profile_id(session, conversation)
+    if metadata.get("token_rejected"):
+        return Identity(None, "token_rejected")
+    if bound is None:
+        return Identity(None)
+    profile_id, method = bound
+    if method == "token":
+        return Identity(None, "token_missing")
+    return Identity(profile_id)
+
+
+def identified_profile(session: Session, tracker: Tracker) -> tuple[YouthProfile | None, str | None]:
+    identity = resolve_identity(session, tracker)
+    profile = session.get(YouthProfile, identity.profile_id) if identity.profile_id is not None else None
+    return profile, identity.problem
+
+
+def tell_not_identified(dispatcher: CollectingDispatcher, problem: str | None) -> None:
+    dispatcher.utter_message(response=NOT_IDENTIFIED_RESPONSES.get(problem, "utter_identify_first"))
+
+
+class ValidatePairingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_pairing_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
+        if tracker.get_slot("pairing_outcome"):
+            return []  # identified, locked out, or identified already
+        return ["pairing_code"]
+
+    async def extract_pairing_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: DomainDict) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        asked = tracker.get_slot("requested_slot") == "pairing_code"
+        code = find_code(text)
+        if code or asked:
+            return {"pairing_code": code or text[:40]}
+        return {}
+
+    def validate_pairing_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        code = find_code(str(value or ""))
+        try:
+            with sessions().begin() as session:
+                profile, _problem = identified_profile(session, tracker)
+                if profile is not None:
+                    dispatcher.utter_message(response="utter_already_identified", first_name=profile.first_name)
+                    return {"pairing_code": None, "pairing_outcome": "already"}
+                if code is None:
+                    dispatcher.utter_message(response="utter_code_format")
+                    return {"pairing_code": None}
+                result = redeem_code(session, tracker.sender_id, code, secret=load_settings().youth_token_secret,
+                                     now=now())
+                first_name = result.profile.first_name if result.profile else ""
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return {"pairing_code": None, "pairing_outcome": "error"}
+        if result.outcome == "bound":
+            dispatcher.utter_message(response="utter_identified", first_name=first_name)
+            return {"pairing_code": None, "pairing_outcome": "bound"}
+        if result.outcome == "locked":
+            dispatcher.utter_message(response="utter_code_locked")
+            return {"pairing_code": None, "pairing_outcome": "locked"}
+        if result.outcome == "other_profile":
+            dispatcher.utter_message(response="utter_identified_as_someone_else")
+            return {"pairing_code": None, "pairing_outcome": "other_profile"}
+        dispatcher.utter_message(response="utter_code_used" if result.outcome == "used" else
+                                 "utter_code_expired" if result.outcome == "expired" else "utter_code_wrong",
+                                 max_tries=str(MAX_WRONG_CODES_PER_CONVERSATION))
+        return {"pairing_code": None}
+
+
+class ActionFinishPairing(Action):
+    def name(self) -> str:
+        return "action_finish_pairing"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        return [SlotSet("pairing_code", None), SlotSet("pairing_outcome", None)]
+
+
+class ActionForgetMe(Action):
+    """"log mig ud": the conversation is no longer identified; nothing of the profile is deleted."""
+
+    def name(self) -> str:
+        return "action_forget_me"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with sessions().begin() as session:
+                was_bound = unbind(session, tracker.sender_id)
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return []
+        dispatcher.utter_message(response="utter_logged_out" if was_bound else "utter_not_logged_in")
+        return []

@@ -1,0 +1,135 @@
+"""Young people's data on real SQLite and PostgreSQL: pairing codes and their
+limits, who a conversation is, meetings (nothing deleted) and education."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db import youth as repo
+from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.db.seed import seed_youth
+from bot.opening_hours import DANISH_TIME
+
+SECRET = "pairing-secret-for-the-tests-0123456789"
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)
+
+
+def profile(session: Session, reference: str = "UNG-T1", name: str = "Mikkel") -> YouthProfile:
+    return repo.create_profile(session, reference=reference, first_name=name, mentor_name="Sanne",
+                               mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+
+
+def test_a_code_binds_the_conversation_once(session: Session) -> None:
+    mikkel = profile(session)
+    code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
+    result = repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW + timedelta(minutes=5))
+    assert result.outcome == "bound" and result.profile is not None and result.profile.id == mikkel.id
+    assert repo.bound_profile_id(session, "conv-1") == (mikkel.id, "pairing")
+    assert repo.redeem_code(session, "conv-2", code, secret=SECRET, now=NOW).outcome == "used"  # one time only
+    assert repo.bound_profile_id(session, "conv-2") is None
+
+
+def test_codes_expire_and_are_stored_only_as_a_hash(session: Session) -> None:
+    mikkel = profile(session)
+    code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW, minutes=30)
+    stored = session.scalars(select(repo.PairingCode)).one()
+    assert code not in stored.code_hash and code.replace("-", "") not in stored.code_hash
+    assert repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW + timedelta(minutes=31)).outcome \
+        == "expired"
+    assert repo.bound_profile_id(session, "conv-1") is None
+
+
+def test_wrong_codes_lock_the_conversation_even_for_a_right_one(session: Session) -> None:
+    mikkel = profile(session)
+    code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
+    for _ in range(repo.MAX_WRONG_CODES_PER_CONVERSATION):
+        assert repo.redeem_code(session, "conv-x", "AAA-222", secret=SECRET, now=NOW).outcome == "wrong"
+    assert repo.redeem_code(session, "conv-x", code, secret=SECRET, now=NOW).outcome == "locked"
+    assert repo.bound_profile_id(session, "conv-x") is None
+    # An hour later the conversation may try again; another conversation was never locked.
+    assert repo.redeem_code(session, "conv-y", code, secret=SECRET, now=NOW).outcome == "bound"
+
+
+def test_a_code_typed_again_after_use_counts_against_it(session: Session) -> None:
+    mikkel = profile(session)
+    code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
+    repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW)
+    for _ in range(2):
+        repo.redeem_code(session, "conv-2", code, secret=SECRET, now=NOW)
+    assert session.scalars(select(repo.PairingCode)).one().failed_attempts == 2
+
+
+def test_one_conversation_is_one_person_until_logged_out(session: Session) -> None:
+    mikkel, aisha = profile(session), profile(session, "UNG-T2", "Aisha")
+    assert repo.bind(session, "conv-1", mikkel.id, "token")
+    assert not repo.bind(session, "conv-1", aisha.id, "token")  # someone else's token in Mikkel's chat
+    assert repo.bound_profile_id(session, "conv-1") == (mikkel.id, "token")
+    assert repo.unbind(session, "conv-1") and not repo.unbind(session, "conv-1")
+    assert repo.bind(session, "conv-1", aisha.id, "pairing")
+
+
+def test_meetings_move_and_cancel_keep_the_history(session: Session) -> None:
+    mikkel = profile(session)
+    first = repo.request_meeting(session, mikkel, first=date(2026, 12, 1), last=date(2026, 12, 4),
+                                 window_text="næste uge", starts_at=None, conversation_id="conv-1")
+    repo.confirm_meeting(session, first, datetime(2026, 12, 2, 14, 0, tzinfo=DANISH_TIME), "sanne")
+    assert repo.pick_meeting(session, mikkel.id, NOW, None) == first
+    assert repo.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 2)) == first
+    assert repo.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 3)) is None
+    moved = repo.move_meeting(session, first, first=date(2026, 12, 9), last=date(2026, 12, 9), window_text="d. 9/12",
+                              starts_at=None, reason="eksamen", conversation_id="conv-1")
+    assert (first.status, first.reason, moved.status, moved.replaces_id) == ("moved", "eksamen", "requested", first.id)
+    repo.cancel_meeting(session, moved, "syg")
+    with pytest.raises(repo.YouthError):
+        repo.cancel_meeting(session, moved, "igen")
+    rows = session.scalars(select(MentorMeeting).where(MentorMeeting.profile_id == mikkel.id)).all()
+    assert sorted(m.status for m in rows) == ["cancelled", "moved"]  # nothing deleted
+    assert repo.upcoming_meetings(session, mikkel.id, NOW) == []
+
+
+def test_held_meetings_and_their_rating(session: Session) -> None:
+    mikkel = profile(session)
+    repo.log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=1), with_whom=None, rating=4,
+                          how_it_went="godt", note=None, conversation_id="conv-1")
+    with pytest.raises(repo.YouthError):
+        repo.log_held_meeting(session, mikkel, held_at=NOW, with_whom=None, rating=7, how_it_went=None, note=None,
+                              conversation_id="conv-1")
+    [held] = repo.past_meetings(session, mikkel.id)
+    assert (held.with_whom, held.rating, held.status) == ("Sanne", 4, MeetingStatus.HELD)
+
+
+def test_reminders_are_due_the_day_before_a_confirmed_meeting(session: Session) -> None:
+    mikkel = profile(session)
+    meeting = repo.request_meeting(session, mikkel, first=date(2026, 11, 26), last=date(2026, 11, 26),
+                                   window_text="i morgen", starts_at=None, conversation_id="conv-1")
+    assert repo.meetings_to_remind(session, NOW) == []  # requested, not confirmed
+    repo.confirm_meeting(session, meeting, datetime(2026, 11, 26, 9, 0, tzinfo=DANISH_TIME), "sanne")
+    assert repo.meetings_to_remind(session, NOW) == [meeting]
+    assert repo.meetings_to_remind(session, NOW - timedelta(days=1)) == []
+    meeting.reminder_sent_at = NOW
+    assert repo.meetings_to_remind(session, NOW) == []
+
+
+def test_education_events_update_the_profile(session: Session) -> None:
+    mikkel = profile(session)
+    repo.record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
+                          occurred_on=date(2026, 8, 1))
+    assert (mikkel.programme, mikkel.institution) == ("hf", "VUC")
+    repo.record_education(session, mikkel, kind="stopped", programme="hf", institution=None,
+                          occurred_on=date(2026, 11, 1))
+    assert mikkel.programme is None
+    with pytest.raises(repo.YouthError):
+        repo.record_education(session, mikkel, kind="exploded", programme="hf", institution=None,
+                              occurred_on=date(2026, 11, 1))
+    assert [e.kind for e in repo.latest_education(session, mikkel.id)] == ["stopped", "started"]
+
+
+def test_demo_young_people_are_seeded_once(session: Session) -> None:
+    assert seed_youth(session, date(2026, 11, 25)) == 3
+    assert seed_youth(session, date(2026, 11, 25)) == 0
+    aisha = repo.get_by_reference(session, "ung-002")
+    assert aisha is not None and repo.upcoming_meetings(session, aisha.id, NOW)

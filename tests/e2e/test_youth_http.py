@@ -1,0 +1,177 @@
+"""End to end through the running servers: a young person identifies with a
+pairing code from the CLI, asks for a meeting, staff confirm it (CLI), the
+reminder goes out the day before (clock moved), the meeting is moved and
+cancelled, and "log mig ud" unbinds. Website tokens over socket.io, as the
+widget sends them: valid, forged, expired, someone else's, and spoofed
+metadata; two young people side by side never see each other's meetings."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+import socketio
+from sqlalchemy import select
+
+from bot.db.models import MentorMeeting
+from bot.db.youth import get_by_reference
+from bot.opening_hours import DANISH_TIME
+from bot.youth.tokens import issue
+from tests.e2e.conftest import Chat, RunningAssistant
+
+pytestmark = pytest.mark.e2e
+
+
+def meetings_of(running: RunningAssistant, reference: str) -> list[MentorMeeting]:
+    with running.sessions() as session:
+        profile = get_by_reference(session, reference)
+        assert profile is not None
+        return list(session.scalars(select(MentorMeeting).where(MentorMeeting.profile_id == profile.id)
+                                    .order_by(MentorMeeting.id)))
+
+
+def pair(running: RunningAssistant, chat: Chat, reference: str) -> None:
+    output = running.cli("youth", "pair", reference, "--by", "ab")
+    code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", output)
+    assert code, output
+    chat.say("/identify")
+    assert "Skriv den kode" in chat.text
+    chat.say(code.group(0).lower())
+    assert "Tak, Oliver!" in chat.text
+
+
+def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("hvornår ser jeg min mentor næste gang?")
+    assert "hvem du er" in chat.text and "Lene" not in chat.text  # nothing before identity
+    pair(running, chat, "UNG-003")
+
+    chat.say("kan jeg få et møde m. min mentor næste uge om eftermiddagen")
+    assert "Skal jeg bede din mentor om et møde mellem" in chat.text
+    chat.say("ja")
+    assert "Jeg har bedt Lene om et møde" in chat.text and "bekræftet" in chat.text
+    [requested] = meetings_of(running, "UNG-003")
+    assert requested.status == "requested" and requested.window_first is not None
+
+    day = requested.window_first + timedelta(days=1)
+    running.cli("youth", "confirm", str(requested.id), f"{day:%Y-%m-%d} 14:00", "--by", "lene")
+    the_day_before = f"{day - timedelta(days=1):%Y-%m-%d} 09:00"
+    before = len(running.tracker(chat.sender)["events"])
+    assert "Påmindelser sendt: 1" in running.cli("reminders", "send", "--now", the_day_before)
+    assert "Påmindelser sendt: 0" in running.cli("reminders", "send", "--now", the_day_before)  # once only
+    reminders = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
+    assert reminders == ["Husk dit møde med Lene i morgen kl. 14.00. Kan du ikke komme, så skriv \"aflys mødet\" "
+                         "eller \"ryk mødet\"."]
+
+    new_day = day + timedelta(days=2)
+    chat.say("kan vi rykke mødet?")
+    assert "Hvornår kan du?" in chat.text
+    chat.say(f"d. {new_day.day}/{new_day.month} kl 10")
+    assert "Hvorfor?" in chat.text
+    chat.say("tandlæge")
+    assert "Skal jeg flytte mødet" in chat.text
+    chat.say("ja")
+    assert "er flyttet" in chat.text
+    old, new = meetings_of(running, "UNG-003")
+    assert (old.status, old.reason, new.status, new.replaces_id) == ("moved", "tandlæge", "requested", old.id)
+
+    chat.say("jeg kan ikke komme til mødet, aflys det")
+    assert "Hvorfor?" in chat.text
+    chat.say("syg")
+    assert "Skal jeg aflyse mødet" in chat.text
+    chat.say("ja")
+    assert "er aflyst" in chat.text
+    assert [m.status for m in meetings_of(running, "UNG-003")] == ["moved", "cancelled"]  # history kept
+
+    chat.say("log mig ud")
+    assert "logget ud" in chat.text
+    chat.say("hvilke møder har jeg?")
+    assert "hvem du er" in chat.text
+
+
+class SocketChat:
+    """A chat over Rasa's socket.io channel, sending the metadata the widget sends."""
+
+    def __init__(self, url: str) -> None:
+        self.client = socketio.Client(reconnection=False)
+        self.session_id = uuid.uuid4().hex
+        self.replies: list[str] = []
+        self.confirmed = threading.Event()
+        self.client.on("bot_uttered", lambda data: self.replies.append(str(data.get("text", ""))))
+        self.client.on("session_confirm", lambda _data: self.confirmed.set())
+        self.client.connect(url, transports=["websocket", "polling"])
+        self.client.emit("session_request", {"session_id": self.session_id})
+        assert self.confirmed.wait(10)
+
+    def say(self, text: str, metadata: dict[str, Any]) -> str:
+        self.replies.clear()
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id, "metadata": metadata})
+        deadline = time.monotonic() + 20
+        while not self.replies and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        return "\n".join(self.replies)
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> None:
+    settings = running.assistant.settings
+    secret = settings.youth_token_secret
+    with running.sessions() as session:
+        mikkel = get_by_reference(session, "UNG-001")
+        aisha = get_by_reference(session, "UNG-002")
+        assert mikkel is not None and aisha is not None
+        mikkel_id, aisha_id = mikkel.id, aisha.id
+    ask = "hvornår ser jeg min mentor næste gang?"
+    mikkel_chat, aisha_chat = SocketChat(settings.rasa_url), SocketChat(settings.rasa_url)
+    try:
+        # Side by side, each with their own token: each sees only their own mentor.
+        assert "Sanne" in mikkel_chat.say(ask, {"token": issue(mikkel_id, secret)})
+        reply = aisha_chat.say(ask, {"token": issue(aisha_id, secret)})
+        assert "Jonas" in reply and "Sanne" not in reply
+        # Aisha's valid token in Mikkel's conversation gets nothing.
+        reply = mikkel_chat.say(ask, {"token": issue(aisha_id, secret)})
+        assert "anden person" in reply and "Jonas" not in reply
+        # Forged (another key), tampered and expired tokens get nothing.
+        forged = issue(mikkel_id, "not-the-municipality-secret-0123456789")
+        header, payload, signature = issue(mikkel_id, secret).split(".")
+        expired = issue(mikkel_id, secret, now=time.time() - 3600)
+        for bad in [forged, f"{header}.{payload}x.{signature}", expired]:
+            reply = mikkel_chat.say(ask, {"token": bad})
+            assert "udløbet eller virker ikke" in reply and "Sanne" not in reply
+        # A client claiming an identity in the metadata is not believed.
+        stranger = SocketChat(settings.rasa_url)
+        try:
+            reply = stranger.say(ask, {"verified_profile_id": mikkel_id})
+            assert "hvem du er" in reply and "Sanne" not in reply
+        finally:
+            stranger.close()
+    finally:
+        mikkel_chat.close()
+        aisha_chat.close()
+
+
+def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
+    chat = running.chat()
+    pair(running, chat, "UNG-003")
+    chat.say("havde møde m. min mentor igår, det gik fint")
+    assert "note" in chat.text
+    chat.say("nej")
+    assert "Skal jeg gemme mødet" in chat.text
+    today = datetime.now(DANISH_TIME).date()
+    two_days_ago = today - timedelta(days=2)
+    chat.say(f"nej det var d. {two_days_ago.day}/{two_days_ago.month}")
+    assert "Skal jeg gemme mødet" in chat.text
+    chat.say("ja")
+    assert "Gemt!" in chat.text
+    held = [m for m in meetings_of(running, "UNG-003") if m.status == "held"][-1]
+    assert held.starts_at is not None and held.rating == 4
+    assert held.starts_at.astimezone(DANISH_TIME).date() == two_days_ago
+    assert date.today() - two_days_ago == timedelta(days=2)

@@ -13,16 +13,28 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.common import contact_details, sessions, today
 from actions.teams import describe_team
+from actions.youth_identity import identified_profile
 from bot.dates import format_danish_date
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
 from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import CourseEnrollment, EnrollmentStatus, Escalation, NoteKind
+from bot.db.models import (
+    CourseEnrollment,
+    EducationEvent,
+    EnrollmentStatus,
+    Escalation,
+    MentorMeeting,
+    NoteKind,
+    YouthProfile,
+)
 from bot.db.review import delete_by_conversation as delete_review_tags
+from bot.db.youth import forget_conversation
 from bot.municipality import current_municipality
 
 # Set only when the data is gone: the Rasa server then deletes the conversation.
@@ -49,6 +61,19 @@ def describe_case(case: Escalation) -> str:
             "kommunen). Den gemmes efter reglerne for kommunens sager, ikke efter chattens slettefrister.")
 
 
+def describe_youth(session: Session, profile: YouthProfile) -> str:
+    meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
+                              .where(MentorMeeting.profile_id == profile.id)) or 0
+    events = session.scalar(select(func.count()).select_from(EducationEvent)
+                            .where(EducationEvent.profile_id == profile.id)) or 0
+    programme = f", uddannelse: {profile.programme}" if profile.programme else ""
+    return (f"- Du er logget ind som {profile.first_name} ({profile.reference}), mentor {profile.mentor_name}"
+            f"{programme}. Kommunen har {meetings} møder og {events} uddannelsesændringer om dig. De hører til "
+            "din sag om efterværn, gemmes mens efterværnet varer (til "
+            f"{format_danish_date(profile.aftercare_ends_on)}) og derefter efter kommunens regler for sager. "
+            "Din mentor kan se dem.")
+
+
 class ActionShowMyData(Action):
     """A readable summary of what is stored about this conversation, and for how long."""
 
@@ -63,6 +88,10 @@ class ActionShowMyData(Action):
             with sessions()() as session:
                 lines = [describe_enrollment(row) for row in list_by_conversation(session, tracker.sender_id)]
                 lines += [describe_case(case) for case in escalations_of(session, tracker.sender_id)]
+                profile, _ = identified_profile(session, tracker)
+                if profile is not None:
+                    lines.append(describe_youth(session, profile))
+                session.commit()  # a first valid website token binds the conversation
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
             return []
@@ -94,9 +123,14 @@ class ActionDeleteMyData(Action):
                              "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
                 if not cases:
                     delete_review_tags(session, tracker.sender_id)
+                # A young person's profile belongs to their aftercare case: it stays;
+                # this conversation is no longer tied to it.
+                was_young_person = forget_conversation(session, tracker.sender_id)
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
             return []
+        if was_young_person:
+            dispatcher.utter_message(response="utter_youth_profile_kept")
         if cases:
             dispatcher.utter_message(response="utter_data_kept_for_case", **contact_details())
             return []

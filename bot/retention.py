@@ -4,7 +4,10 @@
 - Conversations (Rasa's tracker store, table `events`): every event of a
   conversation whose latest event is older than `conversation_days`, with
   the review tags staff put on its messages. A conversation that became a
-  case (an escalation) is a case record and is kept.
+  case (an escalation) is a case record and is kept. A purged conversation
+  is no longer tied to a young person's profile (the profile stays).
+- Pairing codes a day after they expired, and wrong-code attempts older than
+  the lock window.
 - Cancelled enrolments: `cancelled_enrollment_days` after the cancellation.
 - Enrolments whose course is over: `days_after_course` after the child (born
   or due) passed the course window (the municipality file's course end).
@@ -25,6 +28,7 @@ from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_b
 from bot.db.models import Escalation
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.session import make_sessionmaker
+from bot.db.youth import forget_conversation, purge_pairing
 from bot.municipality import Municipality
 
 TRACKER_EVENTS = "events"  # the table Rasa's SQLTrackerStore writes
@@ -71,6 +75,8 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
     with maker.begin() as session:
         for conversation in conversations:
             delete_review_tags(session, conversation)
+            forget_conversation(session, conversation)
+        purge_pairing(session, now)
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
             session, today - course_end - timedelta(days=retention.days_after_course))

@@ -87,6 +87,19 @@ def unbind(session: Session, conversation_id: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def forget_conversation(session: Session, conversation_id: str) -> bool:
+    """Unbind the conversation and drop its wrong-code attempts; True if it was bound."""
+    session.execute(delete(PairingAttempt).where(PairingAttempt.conversation_id == conversation_id))
+    return unbind(session, conversation_id)
+
+
+def purge_pairing(session: Session, now: datetime) -> int:
+    """Codes expired a day ago and attempts older than the lock window; returns rows deleted."""
+    codes = session.execute(delete(PairingCode).where(PairingCode.expires_at < now - timedelta(days=1)))
+    attempts = session.execute(delete(PairingAttempt).where(PairingAttempt.at < now - WRONG_CODE_WINDOW))
+    return int(codes.rowcount or 0) + int(attempts.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def conversations_of(session: Session, profile_id: int) -> list[str]:
     query = select(ConversationBinding.conversation_id).where(ConversationBinding.profile_id == profile_id)
     return list(session.scalars(query.order_by(ConversationBinding.bound_at.desc())))

@@ -14,8 +14,11 @@ _TYPED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3})[\s\-–]?([A-Za-z0-9]{3})
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(6))
-    return f"{raw[:3]}-{raw[3:]}"
+    """Always with a digit, so a code is never mistaken for two short words ("jeg har")."""
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(6))
+        if any(char.isdigit() for char in raw):
+            return f"{raw[:3]}-{raw[3:]}"
 
 
 def code_hash(code: str, secret: str) -> str:

@@ -255,3 +255,26 @@ def test_log_out_unbinds_and_keeps_the_data(session: Session) -> None:
     assert responses(run(ActionForgetMe(), tracker("conv-m", "log mig ud", "forget_me"))[0]) == ["utter_not_logged_in"]
     assert repo.bound_profile_id(session, "conv-m") is None
     assert session.get(YouthProfile, mikkel.id) is not None
+
+
+def test_my_data_shows_the_profile_and_delete_unbinds_but_keeps_the_case(session: Session) -> None:
+    from actions.privacy import ActionDeleteMyData, ActionShowMyData
+
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    repo.bind(session, "conv-m", mikkel.id, "pairing")
+    repo.log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=1), with_whom=None, rating=3,
+                          how_it_went="ok", note=None, conversation_id="conv-m")
+    session.commit()
+    dispatcher, _ = run(ActionShowMyData(), tracker("conv-m", "hvad har I gemt om mig", "my_data"))
+    assert responses(dispatcher) == ["utter_my_data"]
+    stored = dispatcher.messages[0]["stored"]
+    assert "Mikkel (UNG-A)" in stored and "1 møder" in stored and "efterværn" in stored
+    dispatcher, events = run(ActionDeleteMyData(), tracker("conv-m", "ja", "affirm"))
+    assert responses(dispatcher) == ["utter_youth_profile_kept", "utter_conversation_deleted"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "conversation_deleted", "value": True}]
+    assert repo.bound_profile_id(session, "conv-m") is None
+    session.expire_all()
+    assert len(repo.past_meetings(session, mikkel.id)) == 1  # part of the aftercare case
+    # A stranger asking sees nothing of Mikkel's.
+    dispatcher, _ = run(ActionShowMyData(), tracker("conv-x", "hvad har I gemt om mig", "my_data"))
+    assert responses(dispatcher) == ["utter_my_data_conversation_only"]

@@ -133,3 +133,17 @@ def test_demo_young_people_are_seeded_once(session: Session) -> None:
     assert seed_youth(session, date(2026, 11, 25)) == 0
     aisha = repo.get_by_reference(session, "ung-002")
     assert aisha is not None and repo.upcoming_meetings(session, aisha.id, NOW)
+
+
+def test_old_codes_and_attempts_are_purged_and_a_forgotten_conversation_leaves_nothing(session: Session) -> None:
+    mikkel = profile(session)
+    repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW - timedelta(days=3))
+    fresh = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
+    repo.redeem_code(session, "conv-old", "AAA-222", secret=SECRET, now=NOW - timedelta(hours=3))
+    repo.redeem_code(session, "conv-new", "AAA-222", secret=SECRET, now=NOW)
+    assert repo.purge_pairing(session, NOW) == 2  # the old code and the old attempt
+    assert repo.wrong_codes_recently(session, "conv-new", NOW) == 1
+    assert repo.redeem_code(session, "conv-new", fresh, secret=SECRET, now=NOW).outcome == "bound"
+    assert repo.forget_conversation(session, "conv-new")
+    assert repo.wrong_codes_recently(session, "conv-new", NOW) == 0
+    assert repo.bound_profile_id(session, "conv-new") is None

@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 import socketio
 from sqlalchemy import select
@@ -175,3 +176,28 @@ def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
     assert held.starts_at is not None and held.rating == 4
     assert held.starts_at.astimezone(DANISH_TIME).date() == two_days_ago
     assert date.today() - two_days_ago == timedelta(days=2)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("jeg er startet på hf på vuc", {("programme", "hf"), ("institution", "vuc")}),
+    ("er stoppet på tømreruddannelsen", {("programme", "tømreruddannelsen")}),
+    ("har skiftet til eux på tech college", {("programme", "eux"), ("institution", "tech college")}),
+])
+def test_programme_and_institution_are_extracted(running: RunningAssistant, text: str,
+                                                 expected: set[tuple[str, str]]) -> None:
+    settings = running.assistant.settings
+    parsed = httpx.post(f"{settings.rasa_url}/model/parse", params={"token": settings.rasa_token},
+                        json={"text": text}, timeout=30).json()
+    assert parsed["intent"]["name"] == "update_education"
+    assert {(e["entity"], e["value"].lower()) for e in parsed["entities"]} == expected
+
+
+def test_report_stopping_an_education_and_see_the_status(running: RunningAssistant) -> None:
+    chat = running.chat()
+    pair(running, chat, "UNG-003")
+    chat.say("jeg er stoppet på hf")
+    assert "Skal jeg skrive, at du er stoppet på hf?" in chat.text
+    chat.say("ja")
+    assert "Gemt: du er stoppet på hf" in chat.text and "Ungeindsatsen" in chat.text
+    chat.say("hvordan ser min uddannelsesplan ud?")
+    assert "stoppet på hf" in chat.text and "Starte på FGU" in chat.text

@@ -47,7 +47,9 @@ def contact_details() -> dict[str, Any]:
 
 def privacy_details() -> dict[str, str]:
     """The privacy texts from the municipality file, as response variables."""
-    return {"privacy_enrollment_consent": current_municipality().privacy.enrollment_consent}
+    privacy = current_municipality().privacy
+    return {"privacy_enrollment_consent": privacy.enrollment_consent,
+            "privacy_contact_consent": privacy.contact_consent}
 
 
 def course_details() -> dict[str, str]:

@@ -15,6 +15,7 @@ from actions.enrolment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
 from actions.youth_forms import reset_youth_slots
+from bot.db.consents import ENROLLMENT, record_consent
 from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
 from bot.db.teams import get_team_by_code
 from bot.municipality import current_municipality
@@ -65,6 +66,8 @@ class ActionSubmitEnrollment(Action):
 
         if outcome == "already_enrolled":
             return reset_enrollment_slots()  # the validator already told them
+        if outcome == "no_consent":
+            self.record_declined(tracker)
         if outcome or not (confirmed and consent):
             dispatcher.utter_message(response=OUTCOME_RESPONSES.get(outcome, "utter_enrollment_not_saved"), **details)
             return reset_enrollment_slots()
@@ -100,6 +103,8 @@ class ActionSubmitEnrollment(Action):
                         consent_text=consent_text(tracker),
                     ),
                 )
+                record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
+                               text_shown=consent_text(tracker), given=True, subject=enrollment.reference_code)
                 reference_code, team_text = enrollment.reference_code, describe_team(team)
         except TeamFullError:
             dispatcher.utter_message(response="utter_team_full")
@@ -116,6 +121,16 @@ class ActionSubmitEnrollment(Action):
 
         dispatcher.utter_message(response="utter_enrollment_saved", reference_code=reference_code, team_text=team_text)
         return reset_enrollment_slots()
+
+    @staticmethod
+    def record_declined(tracker: Tracker) -> None:
+        """A no is recorded too (what was asked, when), with nothing else about the person."""
+        try:
+            with sessions().begin() as session:
+                record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
+                               text_shown=consent_text(tracker), given=False)
+        except SQLAlchemyError:
+            pass  # nothing was stored, which is what the parent asked for
 
 
 class ActionStopForm(Action):

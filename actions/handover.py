@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import contact_details, sessions
+from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
 from bot.municipality import current_municipality
 from bot.opening_hours import clock, describe_opening
@@ -179,7 +180,12 @@ class ActionSubmitContact(Action):
             return reset  # the citizen was given the phone number already
         try:
             with sessions().begin() as session:
-                set_contact_wish(session, tracker.sender_id, describe_wish(method, detail))
+                case = set_contact_wish(session, tracker.sender_id, describe_wish(method, detail))
+                if case is not None and method in ("phone", "email") and detail:
+                    record_consent(session, conversation_id=tracker.sender_id, purpose=CONTACT, given=True,
+                                   text_shown=str(tracker.get_slot("privacy_contact_consent")
+                                                  or current_municipality().privacy.contact_consent),
+                                   subject=f"escalation:{case.id}")
         except SQLAlchemyError:
             dispatcher.utter_message(response="utter_database_error", **contact_details())
             return reset

@@ -21,10 +21,12 @@ from actions.common import contact_details, sessions, today
 from actions.teams import describe_team
 from actions.youth_identity import identified_profile
 from bot.dates import format_danish_date
+from bot.db.consents import CONTACT, ENROLLMENT, consents_of, delete_conversation_consents
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
 from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
 from bot.db.models import (
+    ConsentRecord,
     CourseEnrollment,
     EducationEvent,
     EnrollmentStatus,
@@ -61,6 +63,17 @@ def describe_case(case: Escalation) -> str:
             "kommunen). Den gemmes efter reglerne for kommunens sager, ikke efter chattens slettefrister.")
 
 
+CONSENT_PURPOSES = {ENROLLMENT: "tilmelding til Familie med Hjerte", CONTACT: "at en medarbejder kontakter dig"}
+
+
+def describe_consent(row: ConsentRecord) -> str:
+    answer = "givet" if row.answer == "given" else "ikke givet"
+    purpose = CONSENT_PURPOSES.get(row.purpose, row.purpose)
+    subject = f" ({row.subject})" if row.subject and not row.subject.startswith("escalation") else ""
+    return (f"- Samtykke {answer} {format_danish_date(row.at.date())} til {purpose}{subject}: "
+            f"\"{row.text_shown}\" Gemmes, så længe det, samtykket gælder, gemmes.")
+
+
 def describe_youth(session: Session, profile: YouthProfile) -> str:
     meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
                               .where(MentorMeeting.profile_id == profile.id)) or 0
@@ -88,6 +101,7 @@ class ActionShowMyData(Action):
             with sessions()() as session:
                 lines = [describe_enrollment(row) for row in list_by_conversation(session, tracker.sender_id)]
                 lines += [describe_case(case) for case in escalations_of(session, tracker.sender_id)]
+                lines += [describe_consent(row) for row in consents_of(session, tracker.sender_id)]
                 profile, _ = identified_profile(session, tracker)
                 if profile is not None:
                     lines.append(describe_youth(session, profile))
@@ -121,6 +135,8 @@ class ActionDeleteMyData(Action):
                     # municipality must keep; staff get the request as a task instead.
                     add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
                              "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
+                # Consents go with what they cover: the enrolments now; the case's contact consent stays with it.
+                delete_conversation_consents(session, tracker.sender_id, keep_purposes=(CONTACT,) if cases else ())
                 if not cases:
                     delete_review_tags(session, tracker.sender_id)
                 # A young person's profile belongs to their aftercare case: it stays;

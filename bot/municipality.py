@@ -48,6 +48,7 @@ class Privacy:
     """The privacy texts citizens see; kept in the municipality file only."""
 
     enrollment_consent: str
+    contact_consent: str
     chat_notice: str
     page_url: str
 

@@ -6,6 +6,8 @@
   the review tags staff put on its messages. A conversation that became a
   case (an escalation) is a case record and is kept. A purged conversation
   is no longer tied to a young person's profile (the profile stays).
+- Consent records with what they cover: an enrolment's with the enrolment,
+  the rest with the conversation.
 - Pairing codes a day after they expired, and wrong-code attempts older than
   the lock window.
 - Cancelled enrolments: `cancelled_enrollment_days` after the cancellation.
@@ -24,6 +26,7 @@ from datetime import date, datetime, timedelta, timezone
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
 
+from bot.db.consents import purge_consents
 from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before
 from bot.db.models import Escalation
 from bot.db.review import delete_by_conversation as delete_review_tags
@@ -80,6 +83,7 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
             session, today - course_end - timedelta(days=retention.days_after_course))
+        purge_consents(session, conversations)
     return PurgeReport(len(conversations), events, cancelled, finished)
 
 

@@ -334,3 +334,25 @@ class PairingAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(255), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ConsentAnswer:
+    GIVEN = "given"
+    DECLINED = "declined"
+
+
+class ConsentRecord(Base):
+    """A consent asked for before personal data is stored: for what, the
+    words the person saw, their answer and when. Kept as long as what it
+    covers (`subject` names it, e.g. an enrolment's reference code)."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (CheckConstraint("answer IN ('given', 'declined')", name="answer_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    text_shown: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str | None] = mapped_column(String(60), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

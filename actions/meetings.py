@@ -1,11 +1,11 @@
-"""Meetings with the mentor or contact person: log one that took place, list
-them, ask for a new one, move or cancel one (nothing is deleted), and the
-reminder the day before a confirmed meeting."""
+"""Meetings with the mentor or contact person: log one that took place,
+list them, and the reminder the day before a confirmed meeting. Asking for,
+moving and cancelling one: actions/meeting_requests.py."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -15,7 +15,6 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import contact_details, sessions
-from actions.education import KIND_NAMES
 from actions.youth_forms import (
     YouthFormValidation,
     at_local,
@@ -28,7 +27,7 @@ from bot.dates import format_danish_date
 from bot.db import youth as repo
 from bot.db.models import MeetingStatus, MentorMeeting, as_utc
 from bot.opening_hours import DANISH_TIME
-from bot.youth.when import Window, find_date, find_window
+from bot.youth.when import find_date
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
@@ -70,25 +69,6 @@ def describe_meeting(meeting: MentorMeeting) -> str:
     rating = f", {meeting.rating}/5" if meeting.rating else ""
     return f"- {describe_when(meeting)} med {meeting.with_whom} ({status}{rating})"
 
-
-def window_from_slot(value: Any) -> Window | None:
-    if not isinstance(value, dict) or "first" not in value:
-        return None
-    at = time.fromisoformat(value["at"]) if value.get("at") else None
-    return Window(date.fromisoformat(value["first"]), date.fromisoformat(value["last"]), value.get("part"), at)
-
-
-def window_to_slot(window: Window, text: str) -> dict[str, Any]:
-    return {"first": window.first.isoformat(), "last": window.last.isoformat(), "part": window.part_of_day,
-            "at": window.at.isoformat() if window.at else None, "text": text[:200]}
-
-
-def describe_window(window: Window) -> str:
-    days = (format_danish_date(window.first) if window.first == window.last else
-            f"mellem {format_danish_date(window.first)} og {format_danish_date(window.last)}")
-    if window.at:
-        return f"{days} kl. {window.at:%H.%M}"
-    return f"{days} om {window.part_of_day}en" if window.part_of_day else days
 
 
 # Log a meeting that took place ----------------------------------------------
@@ -175,234 +155,6 @@ class ActionSaveMeetingLog(Action):
         dispatcher.utter_message(response="utter_meeting_logged", mentor_name=mentor,
                                  meeting_day=format_danish_date(date.fromisoformat(day)), rating=score)
         return reset_youth_slots()
-
-
-# Ask for a new meeting ------------------------------------------------------
-
-class WindowExtraction(YouthFormValidation):
-    """The time window ("næste uge om eftermiddagen", "torsdag kl 14") in the
-    starting message, when asked, or as a correction at the summary."""
-
-    window_from_start = True
-
-    async def extract_meeting_window(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
-        text = self.text(tracker)
-        window = find_window(text, local_today())
-        may_read = ((self.window_from_start and self.starting(tracker)) or self.asked(tracker, "meeting_window")
-                    or self.asked(tracker, "youth_confirm"))
-        if window and may_read:
-            return {"meeting_window": window_to_slot(window, text)}
-        if self.asked(tracker, "meeting_window"):
-            return {"meeting_window": {"unreadable": text[:200]}}
-        return {}
-
-    def validate_meeting_window(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
-        window = window_from_slot(value)
-        if window is None:
-            dispatcher.utter_message(response="utter_invalid_meeting_window")
-            return {"meeting_window": None}
-        if window.last < local_today():
-            dispatcher.utter_message(response="utter_meeting_window_in_past")
-            return {"meeting_window": None}
-        return {"meeting_window": value}
-
-
-class ValidateBookMeetingForm(WindowExtraction, FormValidationAction):
-    form_slots = ("meeting_window", "youth_confirm")
-
-    def name(self) -> str:
-        return "validate_book_meeting_form"
-
-
-def window_fields(value: dict[str, Any]) -> tuple[Window, str]:
-    window = window_from_slot(value)
-    assert window is not None
-    return window, str(value.get("text") or describe_window(window))
-
-
-class ActionRequestMeeting(Action):
-    def name(self) -> str:
-        return "action_request_meeting"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        value, confirmed = tracker.get_slot("meeting_window"), tracker.get_slot("youth_confirm")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if confirmed is not True or not isinstance(value, dict):
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                window, text = window_fields(value)
-                starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
-                repo.request_meeting(session, profile, first=window.first, last=window.last, window_text=text,
-                                     starts_at=starts, conversation_id=tracker.sender_id)
-                mentor = profile.mentor_name
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        dispatcher.utter_message(response="utter_meeting_requested", mentor_name=mentor,
-                                 window=describe_window(window))
-        return reset_youth_slots()
-
-
-# Move or cancel a meeting ---------------------------------------------------
-
-class MeetingChoice(WindowExtraction):
-    """Which meeting: the one on the day the message names, or else the next one."""
-
-    window_from_start = False  # "kan vi rykke mødet på torsdag": torsdag is the meeting, not the new time
-
-    async def extract_meeting_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
-        if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
-            return {}
-        if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
-            return {}
-        on = find_date(self.text(tracker), local_today(), "future")
-        try:
-            with sessions().begin() as session:
-                profile, _ = identified_profile(session, tracker)
-                if profile is None:
-                    return {}
-                meeting = repo.pick_meeting(session, profile.id, now(), on)
-                meeting_id = meeting.id if meeting else None
-        except SQLAlchemyError:
-            return {"youth_outcome": "error"}
-        if meeting_id is None:
-            return {"meeting_choice": "none:" + (on.isoformat() if on else "")}
-        return {"meeting_choice": str(meeting_id)}
-
-    def validate_meeting_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
-        if str(value).startswith("none:"):
-            on = str(value)[5:]
-            if on:
-                dispatcher.utter_message(response="utter_no_meeting_that_day",
-                                         meeting_day=format_danish_date(date.fromisoformat(on)))
-            else:
-                dispatcher.utter_message(response="utter_no_meetings_to_change")
-            return {"meeting_choice": None, "youth_outcome": "no_meeting"}
-        return {"meeting_choice": value}
-
-    async def extract_change_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
-        if self.asked(tracker, "change_reason"):
-            text = self.text(tracker).strip()
-            return {"change_reason": "ikke oplyst" if says_nothing(text) or not text else text[:300]}
-        return {}
-
-
-class ValidateRescheduleMeetingForm(MeetingChoice, FormValidationAction):
-    form_slots = ("meeting_choice", "meeting_window", "change_reason", "youth_confirm")
-
-    def name(self) -> str:
-        return "validate_reschedule_meeting_form"
-
-
-class ValidateCancelMeetingForm(MeetingChoice, FormValidationAction):
-    form_slots = ("meeting_choice", "change_reason", "youth_confirm")
-
-    def name(self) -> str:
-        return "validate_cancel_meeting_form"
-
-
-class ChangeMeeting:
-    """Move or cancel the chosen meeting, after the young person said yes
-    (a mixin: the two actions below are what the action server registers)."""
-
-    cancel = False
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        choice, confirmed = tracker.get_slot("meeting_choice"), tracker.get_slot("youth_confirm")
-        reason, value = tracker.get_slot("change_reason") or "ikke oplyst", tracker.get_slot("meeting_window")
-        outcome = tracker.get_slot("youth_outcome")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if outcome:
-                    return reset_youth_slots()  # already told (no meeting to change)
-                meeting = session.get(MentorMeeting, int(choice)) if str(choice or "").isdigit() else None
-                if confirmed is not True or meeting is None or meeting.profile_id != profile.id:
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                old_when, mentor = describe_when(meeting), profile.mentor_name
-                if not self.cancel and isinstance(value, dict) and "first" in value:
-                    window, text = window_fields(value)
-                    starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
-                    repo.move_meeting(session, meeting, first=window.first, last=window.last, window_text=text,
-                                      starts_at=starts, reason=reason, conversation_id=tracker.sender_id)
-                    moved_to = describe_window(window)
-                else:
-                    repo.cancel_meeting(session, meeting, reason)
-                    moved_to = ""
-        except (SQLAlchemyError, repo.YouthError):
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        if moved_to:
-            dispatcher.utter_message(response="utter_meeting_moved", old_when=old_when, window=moved_to,
-                                     mentor_name=mentor)
-        else:
-            dispatcher.utter_message(response="utter_meeting_cancelled", old_when=old_when, mentor_name=mentor)
-        return reset_youth_slots()
-
-
-class ActionMoveMeeting(ChangeMeeting, Action):
-    def name(self) -> str:
-        return "action_move_meeting"
-
-
-class ActionCancelMeeting(ChangeMeeting, Action):
-    cancel = True
-
-    def name(self) -> str:
-        return "action_cancel_meeting"
-
-
-# The summary before saving ---------------------------------------------------
-
-class ActionAskYouthConfirm(Action):
-    """"Skal jeg gemme det sådan?" with what the form collected."""
-
-    def name(self) -> str:
-        return "action_ask_youth_confirm"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        form = (tracker.active_loop or {}).get("name")
-        if form == "log_meeting_form":
-            score = str(tracker.get_slot("meeting_rating") or "?|").split("|", 1)[0]
-            note = tracker.get_slot("meeting_note")
-            day = format_danish_date(date.fromisoformat(tracker.get_slot("meeting_date")))
-            dispatcher.utter_message(response="utter_confirm_meeting_log", rating=score, meeting_day=day,
-                                     note="" if note in (None, "-") else f" Note: \"{note}\".")
-        elif form == "book_meeting_form":
-            window, _ = window_fields(tracker.get_slot("meeting_window"))
-            dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
-        elif form in ("reschedule_meeting_form", "cancel_meeting_form"):
-            with sessions()() as session:
-                meeting = session.get(MentorMeeting, int(tracker.get_slot("meeting_choice")))
-                old_when = describe_when(meeting) if meeting else "?"
-            if form == "cancel_meeting_form":
-                dispatcher.utter_message(response="utter_confirm_meeting_cancel", old_when=old_when)
-            else:
-                window, _ = window_fields(tracker.get_slot("meeting_window"))
-                dispatcher.utter_message(response="utter_confirm_meeting_move", old_when=old_when,
-                                         window=describe_window(window))
-        else:
-            dispatcher.utter_message(response="utter_confirm_education",
-                                     change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
-                                     programme=str(tracker.get_slot("education_programme")))
-        return []
 
 
 # Listing, and the reminder ---------------------------------------------------

@@ -16,16 +16,13 @@ from sqlalchemy.orm import Session
 
 import actions.youth_identity as identity
 from actions.education import ActionSaveEducation, ActionShowEducation, ValidateEducationForm, read_kind
-from actions.meetings import (
+from actions.meeting_requests import (
     ActionCancelMeeting,
-    ActionListMeetings,
     ActionMoveMeeting,
     ActionRequestMeeting,
-    ActionSaveMeetingLog,
-    ValidateLogMeetingForm,
     ValidateRescheduleMeetingForm,
-    read_rating,
 )
+from actions.meetings import ActionListMeetings, ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm
 from bot.db import youth as repo
 from bot.db.models import EducationEvent, MentorMeeting, YouthProfile
@@ -39,11 +36,12 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)  # a Wednesday
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(identity, "now", lambda: NOW)
+    import actions.meeting_requests
     import actions.meetings
     import actions.youth_forms
 
-    monkeypatch.setattr(actions.youth_forms, "now", lambda: NOW)
-    monkeypatch.setattr(actions.meetings, "now", lambda: NOW)
+    for module in (actions.youth_forms, actions.meetings, actions.meeting_requests):
+        monkeypatch.setattr(module, "now", lambda: NOW)
 
 
 def young(session: Session, reference: str, name: str, mentor: str) -> YouthProfile:

@@ -1,0 +1,243 @@
+"""Asking for a new meeting, and moving or cancelling one: the meeting on the
+day the message names, else the next one; a reason; confirmed; nothing is
+deleted (the old row is marked moved or cancelled)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import contact_details, sessions
+from actions.meetings import describe_when
+from actions.youth_forms import (
+    YouthFormValidation,
+    at_local,
+    local_today,
+    reset_youth_slots,
+    says_nothing,
+)
+from actions.youth_identity import identified_profile, now, tell_not_identified
+from bot.dates import format_danish_date
+from bot.db import youth as repo
+from bot.db.models import MentorMeeting
+from bot.youth.when import Window, find_date, find_window
+
+
+def window_from_slot(value: Any) -> Window | None:
+    if not isinstance(value, dict) or "first" not in value:
+        return None
+    at = time.fromisoformat(value["at"]) if value.get("at") else None
+    return Window(date.fromisoformat(value["first"]), date.fromisoformat(value["last"]), value.get("part"), at)
+
+
+def window_to_slot(window: Window, text: str) -> dict[str, Any]:
+    return {"first": window.first.isoformat(), "last": window.last.isoformat(), "part": window.part_of_day,
+            "at": window.at.isoformat() if window.at else None, "text": text[:200]}
+
+
+def describe_window(window: Window) -> str:
+    days = (format_danish_date(window.first) if window.first == window.last else
+            f"mellem {format_danish_date(window.first)} og {format_danish_date(window.last)}")
+    if window.at:
+        return f"{days} kl. {window.at:%H.%M}"
+    return f"{days} om {window.part_of_day}en" if window.part_of_day else days
+
+
+
+# Ask for a new meeting ------------------------------------------------------
+
+class WindowExtraction(YouthFormValidation):
+    """The time window ("næste uge om eftermiddagen", "torsdag kl 14") in the
+    starting message, when asked, or as a correction at the summary."""
+
+    window_from_start = True
+
+    async def extract_meeting_window(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        text = self.text(tracker)
+        window = find_window(text, local_today())
+        may_read = ((self.window_from_start and self.starting(tracker)) or self.asked(tracker, "meeting_window")
+                    or self.asked(tracker, "youth_confirm"))
+        if window and may_read:
+            return {"meeting_window": window_to_slot(window, text)}
+        if self.asked(tracker, "meeting_window"):
+            return {"meeting_window": {"unreadable": text[:200]}}
+        return {}
+
+    def validate_meeting_window(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        window = window_from_slot(value)
+        if window is None:
+            dispatcher.utter_message(response="utter_invalid_meeting_window")
+            return {"meeting_window": None}
+        if window.last < local_today():
+            dispatcher.utter_message(response="utter_meeting_window_in_past")
+            return {"meeting_window": None}
+        return {"meeting_window": value}
+
+
+class ValidateBookMeetingForm(WindowExtraction, FormValidationAction):
+    form_slots = ("meeting_window", "youth_confirm")
+
+    def name(self) -> str:
+        return "validate_book_meeting_form"
+
+
+def window_fields(value: dict[str, Any]) -> tuple[Window, str]:
+    window = window_from_slot(value)
+    assert window is not None
+    return window, str(value.get("text") or describe_window(window))
+
+
+class ActionRequestMeeting(Action):
+    def name(self) -> str:
+        return "action_request_meeting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        value, confirmed = tracker.get_slot("meeting_window"), tracker.get_slot("youth_confirm")
+        try:
+            with sessions().begin() as session:
+                profile, problem = identified_profile(session, tracker)
+                if profile is None:
+                    tell_not_identified(dispatcher, problem)
+                    return reset_youth_slots()
+                if confirmed is not True or not isinstance(value, dict):
+                    dispatcher.utter_message(response="utter_youth_nothing_saved")
+                    return reset_youth_slots()
+                window, text = window_fields(value)
+                starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
+                repo.request_meeting(session, profile, first=window.first, last=window.last, window_text=text,
+                                     starts_at=starts, conversation_id=tracker.sender_id)
+                mentor = profile.mentor_name
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return reset_youth_slots()
+        dispatcher.utter_message(response="utter_meeting_requested", mentor_name=mentor,
+                                 window=describe_window(window))
+        return reset_youth_slots()
+
+
+# Move or cancel a meeting ---------------------------------------------------
+
+class MeetingChoice(WindowExtraction):
+    """Which meeting: the one on the day the message names, or else the next one."""
+
+    window_from_start = False  # "kan vi rykke mødet på torsdag": torsdag is the meeting, not the new time
+
+    async def extract_meeting_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
+            return {}
+        if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
+            return {}
+        on = find_date(self.text(tracker), local_today(), "future")
+        try:
+            with sessions().begin() as session:
+                profile, _ = identified_profile(session, tracker)
+                if profile is None:
+                    return {}
+                meeting = repo.pick_meeting(session, profile.id, now(), on)
+                meeting_id = meeting.id if meeting else None
+        except SQLAlchemyError:
+            return {"youth_outcome": "error"}
+        if meeting_id is None:
+            return {"meeting_choice": "none:" + (on.isoformat() if on else "")}
+        return {"meeting_choice": str(meeting_id)}
+
+    def validate_meeting_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        if str(value).startswith("none:"):
+            on = str(value)[5:]
+            if on:
+                dispatcher.utter_message(response="utter_no_meeting_that_day",
+                                         meeting_day=format_danish_date(date.fromisoformat(on)))
+            else:
+                dispatcher.utter_message(response="utter_no_meetings_to_change")
+            return {"meeting_choice": None, "youth_outcome": "no_meeting"}
+        return {"meeting_choice": value}
+
+    async def extract_change_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        if self.asked(tracker, "change_reason"):
+            text = self.text(tracker).strip()
+            return {"change_reason": "ikke oplyst" if says_nothing(text) or not text else text[:300]}
+        return {}
+
+
+class ValidateRescheduleMeetingForm(MeetingChoice, FormValidationAction):
+    form_slots = ("meeting_choice", "meeting_window", "change_reason", "youth_confirm")
+
+    def name(self) -> str:
+        return "validate_reschedule_meeting_form"
+
+
+class ValidateCancelMeetingForm(MeetingChoice, FormValidationAction):
+    form_slots = ("meeting_choice", "change_reason", "youth_confirm")
+
+    def name(self) -> str:
+        return "validate_cancel_meeting_form"
+
+
+class ChangeMeeting:
+    """Move or cancel the chosen meeting, after the young person said yes
+    (a mixin: the two actions below are what the action server registers)."""
+
+    cancel = False
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        choice, confirmed = tracker.get_slot("meeting_choice"), tracker.get_slot("youth_confirm")
+        reason, value = tracker.get_slot("change_reason") or "ikke oplyst", tracker.get_slot("meeting_window")
+        outcome = tracker.get_slot("youth_outcome")
+        try:
+            with sessions().begin() as session:
+                profile, problem = identified_profile(session, tracker)
+                if profile is None:
+                    tell_not_identified(dispatcher, problem)
+                    return reset_youth_slots()
+                if outcome:
+                    return reset_youth_slots()  # already told (no meeting to change)
+                meeting = session.get(MentorMeeting, int(choice)) if str(choice or "").isdigit() else None
+                if confirmed is not True or meeting is None or meeting.profile_id != profile.id:
+                    dispatcher.utter_message(response="utter_youth_nothing_saved")
+                    return reset_youth_slots()
+                old_when, mentor = describe_when(meeting), profile.mentor_name
+                if not self.cancel and isinstance(value, dict) and "first" in value:
+                    window, text = window_fields(value)
+                    starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
+                    repo.move_meeting(session, meeting, first=window.first, last=window.last, window_text=text,
+                                      starts_at=starts, reason=reason, conversation_id=tracker.sender_id)
+                    moved_to = describe_window(window)
+                else:
+                    repo.cancel_meeting(session, meeting, reason)
+                    moved_to = ""
+        except (SQLAlchemyError, repo.YouthError):
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return reset_youth_slots()
+        if moved_to:
+            dispatcher.utter_message(response="utter_meeting_moved", old_when=old_when, window=moved_to,
+                                     mentor_name=mentor)
+        else:
+            dispatcher.utter_message(response="utter_meeting_cancelled", old_when=old_when, mentor_name=mentor)
+        return reset_youth_slots()
+
+
+class ActionMoveMeeting(ChangeMeeting, Action):
+    def name(self) -> str:
+        return "action_move_meeting"
+
+
+class ActionCancelMeeting(ChangeMeeting, Action):
+    cancel = True
+
+    def name(self) -> str:
+        return "action_cancel_meeting"
+
+

@@ -1,0 +1,55 @@
+"""The summary before a young person's change is saved: "Skal jeg gemme det sådan?"
+with what the form collected (a no with a new day is a correction)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import sessions
+from actions.education import KIND_NAMES
+from actions.meeting_requests import describe_window, window_fields
+from actions.meetings import describe_when
+from bot.dates import format_danish_date
+from bot.db.models import MentorMeeting
+
+
+class ActionAskYouthConfirm(Action):
+    """"Skal jeg gemme det sådan?" with what the form collected."""
+
+    def name(self) -> str:
+        return "action_ask_youth_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        form = (tracker.active_loop or {}).get("name")
+        if form == "log_meeting_form":
+            score = str(tracker.get_slot("meeting_rating") or "?|").split("|", 1)[0]
+            note = tracker.get_slot("meeting_note")
+            day = format_danish_date(date.fromisoformat(tracker.get_slot("meeting_date")))
+            dispatcher.utter_message(response="utter_confirm_meeting_log", rating=score, meeting_day=day,
+                                     note="" if note in (None, "-") else f" Note: \"{note}\".")
+        elif form == "book_meeting_form":
+            window, _ = window_fields(tracker.get_slot("meeting_window"))
+            dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
+        elif form in ("reschedule_meeting_form", "cancel_meeting_form"):
+            with sessions()() as session:
+                meeting = session.get(MentorMeeting, int(tracker.get_slot("meeting_choice")))
+                old_when = describe_when(meeting) if meeting else "?"
+            if form == "cancel_meeting_form":
+                dispatcher.utter_message(response="utter_confirm_meeting_cancel", old_when=old_when)
+            else:
+                window, _ = window_fields(tracker.get_slot("meeting_window"))
+                dispatcher.utter_message(response="utter_confirm_meeting_move", old_when=old_when,
+                                         window=describe_window(window))
+        else:
+            dispatcher.utter_message(response="utter_confirm_education",
+                                     change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
+                                     programme=str(tracker.get_slot("education_programme")))
+        return []
+
+

@@ -12,12 +12,21 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.common import contact_details, sessions
-from actions.youth_forms import YouthFormValidation, local_today, reset_youth_slots, says_nothing
+from actions.youth_forms import (
+    NOTHING_SAVED,
+    Reply,
+    YouthFormValidation,
+    YouthSubmit,
+    local_today,
+    says_nothing,
+)
 from actions.youth_identity import identified_profile, tell_not_identified
 from bot.dates import format_danish_date
 from bot.db import youth as repo
+from bot.db.models import YouthProfile
 from bot.municipality import current_municipality
 
 KIND_WORDS = [
@@ -95,44 +104,29 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         found = entity_value(tracker, "institution")
         if found and (self.starting(tracker) or self.asked(tracker, "education_institution")):
             return {"education_institution": found}
-        if self.asked(tracker, "education_institution"):
-            text = self.text(tracker).strip()
-            return {"education_institution": "-" if says_nothing(text) or not text else text[:150]}
-        return {}
+        return self.free_text(tracker, "education_institution", 150, nothing="-")
 
 
-class ActionSaveEducation(Action):
+class ActionSaveEducation(YouthSubmit, Action):
     def name(self) -> str:
         return "action_save_education"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         kind, programme = tracker.get_slot("education_kind"), tracker.get_slot("education_programme")
-        institution, confirmed = tracker.get_slot("education_institution"), tracker.get_slot("youth_confirm")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if confirmed is not True or kind not in KIND_NAMES or not programme:
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                place = None if institution in (None, "-") else institution
-                if place is None and kind in ("paused", "stopped", "finished"):
-                    place = profile.institution
-                repo.record_education(session, profile, kind=kind, programme=programme, institution=place,
-                                      occurred_on=local_today())
-                mentor = profile.mentor_name
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        dispatcher.utter_message(response="utter_education_saved", change=KIND_NAMES[kind], programme=programme)
+        institution = tracker.get_slot("education_institution")
+        if kind not in KIND_NAMES or not programme:
+            return [NOTHING_SAVED]
+        place = None if institution in (None, "-") else institution
+        if place is None and kind in ("paused", "stopped", "finished"):
+            place = profile.institution  # the school they were at
+        repo.record_education(session, profile, kind=kind, programme=programme, institution=place,
+                              occurred_on=local_today())
+        replies: list[Reply] = [("utter_education_saved", {"change": KIND_NAMES[kind], "programme": programme})]
         if kind == "stopped":
             unit = current_municipality().unit("ungeindsatsen")
-            dispatcher.utter_message(response="utter_education_stopped_offer", mentor_name=mentor,
-                                     unit_name=unit.name, unit_phone=unit.phone)
-        return reset_youth_slots()
+            replies.append(("utter_education_stopped_offer", {"mentor_name": profile.mentor_name,
+                                                              "unit_name": unit.name, "unit_phone": unit.phone}))
+        return replies
 
 
 class ActionShowEducation(Action):

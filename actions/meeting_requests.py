@@ -4,28 +4,29 @@ deleted (the old row is marked moved or cancelled)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions
+from actions.common import sessions
 from actions.meetings import describe_when
 from actions.youth_forms import (
+    NOTHING_SAVED,
+    Reply,
     YouthFormValidation,
+    YouthSubmit,
     at_local,
     local_today,
-    reset_youth_slots,
-    says_nothing,
 )
-from actions.youth_identity import identified_profile, now, tell_not_identified
+from actions.youth_identity import identified_profile, now
 from bot.dates import format_danish_date
 from bot.db import youth as repo
-from bot.db.models import MentorMeeting
+from bot.db.models import MentorMeeting, YouthProfile
 from bot.youth.when import Window, find_date, find_window
 
 
@@ -89,39 +90,29 @@ class ValidateBookMeetingForm(WindowExtraction, FormValidationAction):
         return "validate_book_meeting_form"
 
 
+def exact_start(window: Window) -> datetime | None:
+    """A time only when the young person named one day and a clock time."""
+    return at_local(window.first, window.at) if window.at and window.first == window.last else None
+
+
 def window_fields(value: dict[str, Any]) -> tuple[Window, str]:
     window = window_from_slot(value)
     assert window is not None
     return window, str(value.get("text") or describe_window(window))
 
 
-class ActionRequestMeeting(Action):
+class ActionRequestMeeting(YouthSubmit, Action):
     def name(self) -> str:
         return "action_request_meeting"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        value, confirmed = tracker.get_slot("meeting_window"), tracker.get_slot("youth_confirm")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if confirmed is not True or not isinstance(value, dict):
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                window, text = window_fields(value)
-                starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
-                repo.request_meeting(session, profile, first=window.first, last=window.last, window_text=text,
-                                     starts_at=starts, conversation_id=tracker.sender_id)
-                mentor = profile.mentor_name
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        dispatcher.utter_message(response="utter_meeting_requested", mentor_name=mentor,
-                                 window=describe_window(window))
-        return reset_youth_slots()
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        value = tracker.get_slot("meeting_window")
+        if not isinstance(value, dict) or "first" not in value:
+            return [NOTHING_SAVED]
+        window, text = window_fields(value)
+        repo.request_meeting(session, profile, first=window.first, last=window.last, window_text=text,
+                             starts_at=exact_start(window), conversation_id=tracker.sender_id)
+        return [("utter_meeting_requested", {"mentor_name": profile.mentor_name, "window": describe_window(window)})]
 
 
 # Move or cancel a meeting ---------------------------------------------------
@@ -165,10 +156,7 @@ class MeetingChoice(WindowExtraction):
 
     async def extract_change_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
-        if self.asked(tracker, "change_reason"):
-            text = self.text(tracker).strip()
-            return {"change_reason": "ikke oplyst" if says_nothing(text) or not text else text[:300]}
-        return {}
+        return self.free_text(tracker, "change_reason", 300, nothing="ikke oplyst")
 
 
 class ValidateRescheduleMeetingForm(MeetingChoice, FormValidationAction):
@@ -185,48 +173,27 @@ class ValidateCancelMeetingForm(MeetingChoice, FormValidationAction):
         return "validate_cancel_meeting_form"
 
 
-class ChangeMeeting:
+class ChangeMeeting(YouthSubmit):
     """Move or cancel the chosen meeting, after the young person said yes
     (a mixin: the two actions below are what the action server registers)."""
 
     cancel = False
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        choice, confirmed = tracker.get_slot("meeting_choice"), tracker.get_slot("youth_confirm")
-        reason, value = tracker.get_slot("change_reason") or "ikke oplyst", tracker.get_slot("meeting_window")
-        outcome = tracker.get_slot("youth_outcome")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if outcome:
-                    return reset_youth_slots()  # already told (no meeting to change)
-                meeting = session.get(MentorMeeting, int(choice)) if str(choice or "").isdigit() else None
-                if confirmed is not True or meeting is None or meeting.profile_id != profile.id:
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                old_when, mentor = describe_when(meeting), profile.mentor_name
-                if not self.cancel and isinstance(value, dict) and "first" in value:
-                    window, text = window_fields(value)
-                    starts = at_local(window.first, window.at) if window.at and window.first == window.last else None
-                    repo.move_meeting(session, meeting, first=window.first, last=window.last, window_text=text,
-                                      starts_at=starts, reason=reason, conversation_id=tracker.sender_id)
-                    moved_to = describe_window(window)
-                else:
-                    repo.cancel_meeting(session, meeting, reason)
-                    moved_to = ""
-        except (SQLAlchemyError, repo.YouthError):
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        if moved_to:
-            dispatcher.utter_message(response="utter_meeting_moved", old_when=old_when, window=moved_to,
-                                     mentor_name=mentor)
-        else:
-            dispatcher.utter_message(response="utter_meeting_cancelled", old_when=old_when, mentor_name=mentor)
-        return reset_youth_slots()
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        choice, value = str(tracker.get_slot("meeting_choice") or ""), tracker.get_slot("meeting_window")
+        reason = tracker.get_slot("change_reason") or "ikke oplyst"
+        meeting = session.get(MentorMeeting, int(choice)) if choice.isdigit() else None
+        if meeting is None or meeting.profile_id != profile.id:
+            return [NOTHING_SAVED]  # never someone else's meeting
+        old_when, mentor = describe_when(meeting), profile.mentor_name
+        if self.cancel or not (isinstance(value, dict) and "first" in value):
+            repo.cancel_meeting(session, meeting, reason)
+            return [("utter_meeting_cancelled", {"old_when": old_when, "mentor_name": mentor})]
+        window, text = window_fields(value)
+        repo.move_meeting(session, meeting, first=window.first, last=window.last, window_text=text,
+                          starts_at=exact_start(window), reason=reason, conversation_id=tracker.sender_id)
+        return [("utter_meeting_moved", {"old_when": old_when, "window": describe_window(window),
+                                         "mentor_name": mentor})]
 
 
 class ActionMoveMeeting(ChangeMeeting, Action):

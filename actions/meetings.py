@@ -13,19 +13,21 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.common import contact_details, sessions
 from actions.youth_forms import (
+    NOTHING_SAVED,
+    Reply,
     YouthFormValidation,
+    YouthSubmit,
     at_local,
     local_today,
-    reset_youth_slots,
-    says_nothing,
 )
 from actions.youth_identity import identified_profile, now, tell_not_identified
 from bot.dates import format_danish_date
 from bot.db import youth as repo
-from bot.db.models import MeetingStatus, MentorMeeting, as_utc
+from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile, as_utc
 from bot.opening_hours import DANISH_TIME
 from bot.youth.when import find_date
 
@@ -120,41 +122,24 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
 
     async def extract_meeting_note(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
-        if self.asked(tracker, "meeting_note"):
-            text = self.text(tracker).strip()
-            return {"meeting_note": "-" if says_nothing(text) or not text else text[:500]}
-        return {}
+        return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 
-class ActionSaveMeetingLog(Action):
+class ActionSaveMeetingLog(YouthSubmit, Action):
     def name(self) -> str:
         return "action_save_meeting_log"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         day, rating_slot = tracker.get_slot("meeting_date"), tracker.get_slot("meeting_rating")
-        note, confirmed = tracker.get_slot("meeting_note"), tracker.get_slot("youth_confirm")
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return reset_youth_slots()
-                if confirmed is not True or not day:
-                    dispatcher.utter_message(response="utter_youth_nothing_saved")
-                    return reset_youth_slots()
-                score, word = str(rating_slot).split("|", 1)
-                held = at_local(date.fromisoformat(day), None)
-                repo.log_held_meeting(session, profile, held_at=held, with_whom=None, rating=int(score),
-                                      how_it_went=word, note=None if note in (None, "-") else note,
-                                      conversation_id=tracker.sender_id)
-                mentor = profile.mentor_name
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
-        dispatcher.utter_message(response="utter_meeting_logged", mentor_name=mentor,
-                                 meeting_day=format_danish_date(date.fromisoformat(day)), rating=score)
-        return reset_youth_slots()
+        note = tracker.get_slot("meeting_note")
+        if not day or not rating_slot:
+            return [NOTHING_SAVED]
+        score, word = str(rating_slot).split("|", 1)
+        repo.log_held_meeting(session, profile, held_at=at_local(date.fromisoformat(day), None), with_whom=None,
+                              rating=int(score), how_it_went=word, note=None if note in (None, "-") else note,
+                              conversation_id=tracker.sender_id)
+        return [("utter_meeting_logged", {"mentor_name": profile.mentor_name, "rating": score,
+                                          "meeting_day": format_danish_date(date.fromisoformat(day))})]
 
 
 # Listing, and the reminder ---------------------------------------------------

@@ -13,15 +13,20 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import read_yes_no, sessions
-from actions.youth_identity import identified_profile, now
+from actions.common import contact_details, read_yes_no, sessions
+from actions.youth_identity import identified_profile, now, tell_not_identified
+from bot.db.models import YouthProfile
+from bot.db.youth import YouthError
 from bot.opening_hours import DANISH_TIME
 from bot.youth.when import find_date
 
 YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",
                "change_reason", "education_kind", "education_programme", "education_institution",
                "youth_confirm", "youth_outcome")
+Reply = tuple[str, dict[str, Any]]  # a response name and its values, sent after the commit
+NOTHING_SAVED: Reply = ("utter_youth_nothing_saved", {})
 _NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
 
 
@@ -74,6 +79,13 @@ class YouthFormValidation:
     def asked(tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot
 
+    def free_text(self, tracker: Tracker, slot: str, limit: int, nothing: str) -> dict[str, Any]:
+        """The answer to `slot` as written (a note, a reason, a school); "nej"/"ved ikke" gives `nothing`."""
+        if not self.asked(tracker, slot):
+            return {}
+        text = self.text(tracker).strip()
+        return {slot: nothing if says_nothing(text) or not text else text[:limit]}
+
     @staticmethod
     def starting(tracker: Tracker) -> bool:
         """The message that started the form (nothing asked yet)."""
@@ -95,3 +107,33 @@ class YouthFormValidation:
         if answer is None:
             dispatcher.utter_message(response="utter_ask_yes_or_no")
         return {"youth_confirm": answer}
+
+
+class YouthSubmit:
+    """The last step of a young person's form (a mixin; the actions that use
+    it are what the action server registers): identity again, the final yes,
+    one transaction, and the replies only once it is committed."""
+
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        replies: list[Reply] = []
+        try:
+            with sessions().begin() as session:
+                profile, problem = identified_profile(session, tracker)
+                if profile is None:
+                    tell_not_identified(dispatcher, problem)
+                elif tracker.get_slot("youth_outcome"):
+                    pass  # the form has told them why it stopped (e.g. no meeting to change)
+                elif tracker.get_slot("youth_confirm") is not True:
+                    replies = [NOTHING_SAVED]
+                else:
+                    replies = self.save(session, profile, tracker)
+        except (SQLAlchemyError, YouthError):
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return reset_youth_slots()
+        for response, values in replies:
+            dispatcher.utter_message(response=response, **values)
+        return reset_youth_slots()

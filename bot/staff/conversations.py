@@ -4,15 +4,19 @@ and review tags on single messages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 
 from bot.db.enrollments import list_by_conversation as enrollments_of
 from bot.db.escalations import list_by_conversation as escalations_of
+from bot.db.models import EducationEvent, MentorMeeting, YouthProfile, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
+from bot.db.youth import bound_profile_id, latest_education, upcoming_meetings
 from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, SignedIn, audit, page
@@ -20,6 +24,26 @@ from bot.staff.tracker_store import recent_conversations
 from bot.staff.transcript import find_user_line, read_transcript
 
 router = APIRouter()
+
+
+@dataclass(frozen=True)
+class YoungPerson:
+    """The aftercare profile a conversation is identified as, for the staff view."""
+
+    profile: YouthProfile
+    how: str
+    upcoming: list[MentorMeeting]
+    education: list[EducationEvent]
+
+
+def young_person_of(session: Session, conversation_id: str) -> YoungPerson | None:
+    bound = bound_profile_id(session, conversation_id)
+    profile = session.get(YouthProfile, bound[0]) if bound else None
+    if bound is None or profile is None:
+        return None
+    how = "kode" if bound[1] == "pairing" else "login på hjemmesiden"
+    return YoungPerson(profile, how, upcoming_meetings(session, profile.id, utcnow()),
+                       latest_education(session, profile.id))
 
 
 @router.get("/samtaler")
@@ -42,9 +66,10 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         for enrollment in enrollments:
             _ = enrollment.team
         tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
+        youth = young_person_of(session, conversation_id)
         audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
     return page(request, "conversation.html", user, conversation_id=conversation_id, lines=lines,
-                unavailable=unavailable, escalations=escalations, enrollments=enrollments, tags=tags,
+                unavailable=unavailable, escalations=escalations, enrollments=enrollments, tags=tags, youth=youth,
                 tag_names=TAGS, error=fejl[:300], status_names=STATUS_NAMES, reason_names=REASON_NAMES,
                 priority_names=PRIORITY_NAMES, intents=sorted({line.intent for line in lines if line.intent}))
 

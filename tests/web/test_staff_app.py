@@ -85,3 +85,21 @@ def test_admin_sees_the_audit_log_and_exports_tagged_messages(staff_app: StaffAp
     assert exported.headers["content-disposition"].startswith("attachment")
     assert yaml.safe_load(exported.text)["nlu"] == [{"intent": "request_human", "examples": "- kan i ringe mig op\n"}]
     assert ("boss", "export_tags") in audit_actions(staff_app)
+
+
+def test_the_conversation_view_shows_the_young_person_it_is_identified_as(staff_app: StaffApp) -> None:
+    from datetime import date
+
+    from bot.db.youth import bind, create_profile, record_education
+
+    with staff_app.sessions.begin() as session:
+        mikkel = create_profile(session, reference="UNG-W1", first_name="Mikkel", mentor_name="Sanne",
+                                mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1),
+                                plan_next_step="Bestå hf")
+        record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
+                         occurred_on=date(2026, 8, 1))
+        bind(session, "samtale-ung", mikkel.id, "pairing")
+    page = staff_app.signed_in("anne").get("/samtale/samtale-ung").text
+    assert "Ung i efterværn" in page and "Mikkel</strong> (UNG-W1), identificeret med kode" in page
+    assert "Mentor: Sanne" in page and "started hf (VUC)" in page and "Bestå hf" in page
+    assert "Ung i efterværn" not in staff_app.signed_in("anne").get("/samtale/samtale-andet").text

@@ -8,22 +8,19 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions
 from actions.youth_forms import (
     NOTHING_SAVED,
+    ForIdentified,
     Reply,
     YouthFormValidation,
     YouthSubmit,
     local_today,
     says_nothing,
 )
-from actions.youth_identity import identified_profile, tell_not_identified
 from bot.dates import format_danish_date
 from bot.db import youth as repo
 from bot.db.models import YouthProfile
@@ -129,27 +126,16 @@ class ActionSaveEducation(YouthSubmit, Action):
         return replies
 
 
-class ActionShowEducation(Action):
+class ActionShowEducation(ForIdentified, Action):
     def name(self) -> str:
         return "action_show_education"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return []
-                events = repo.latest_education(session, profile.id)
-                lines = "\n".join(f"- {format_danish_date(e.occurred_on)}: {KIND_NAMES[e.kind]} {e.programme}"
-                                  + (f" ({e.institution})" if e.institution else "") for e in events)
-                current = (f"{profile.programme}" + (f" på {profile.institution}" if profile.institution else "")
-                           if profile.programme else "ingen uddannelse registreret lige nu")
-                next_step = profile.plan_next_step or "ikke skrevet ind endnu; tal med din mentor om det"
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return []
-        dispatcher.utter_message(response="utter_education_status", current=current, next_step=next_step,
-                                 events=lines or "- ingen endnu")
-        return []
+    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        events = "\n".join(f"- {format_danish_date(e.occurred_on)}: {KIND_NAMES[e.kind]} {e.programme}"
+                           + (f" ({e.institution})" if e.institution else "")
+                           for e in repo.latest_education(session, profile.id))
+        current = (f"{profile.programme}" + (f" på {profile.institution}" if profile.institution else "")
+                   if profile.programme else "ingen uddannelse registreret lige nu")
+        next_step = profile.plan_next_step or "ikke skrevet ind endnu; tal med din mentor om det"
+        return [("utter_education_status", {"current": current, "next_step": next_step,
+                                            "events": events or "- ingen endnu"})]

@@ -15,19 +15,20 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions
+from actions.common import sessions
 from actions.youth_forms import (
     NOTHING_SAVED,
+    ForIdentified,
     Reply,
     YouthFormValidation,
     YouthSubmit,
     at_local,
     local_today,
 )
-from actions.youth_identity import identified_profile, now, tell_not_identified
+from actions.youth_identity import now
 from bot.dates import format_danish_date
 from bot.db import youth as repo
-from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile, as_utc
+from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.opening_hours import DANISH_TIME
 from bot.youth.when import find_date
 
@@ -56,7 +57,7 @@ def read_rating(text: str, asked: bool) -> tuple[int, str] | None:
 
 def describe_when(meeting: MentorMeeting) -> str:
     if meeting.starts_at is not None:
-        local = as_utc(meeting.starts_at).astimezone(DANISH_TIME)
+        local = meeting.starts_at.astimezone(DANISH_TIME)
         return f"{format_danish_date(local.date())} kl. {local:%H.%M}"
     if meeting.window_first and meeting.window_last and meeting.window_first != meeting.window_last:
         return f"mellem {format_danish_date(meeting.window_first)} og {format_danish_date(meeting.window_last)}"
@@ -144,29 +145,15 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
 
 # Listing, and the reminder ---------------------------------------------------
 
-class ActionListMeetings(Action):
+class ActionListMeetings(ForIdentified, Action):
     def name(self) -> str:
         return "action_list_meetings"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                    return []
-                upcoming = repo.upcoming_meetings(session, profile.id, now())
-                past = repo.past_meetings(session, profile.id)
-                mentor = profile.mentor_name
-                lines_up = "\n".join(describe_meeting(m) for m in upcoming)
-                lines_past = "\n".join(describe_meeting(m) for m in past)
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return []
-        dispatcher.utter_message(response="utter_meetings_list", mentor_name=mentor,
-                                 upcoming=lines_up or "- ingen lige nu", past=lines_past or "- ingen endnu")
-        return []
+    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        upcoming = "\n".join(describe_meeting(m) for m in repo.upcoming_meetings(session, profile.id, now()))
+        past = "\n".join(describe_meeting(m) for m in repo.past_meetings(session, profile.id))
+        return [("utter_meetings_list", {"mentor_name": profile.mentor_name,
+                                         "upcoming": upcoming or "- ingen lige nu", "past": past or "- ingen endnu"})]
 
 
 class ActionRemindMeeting(Action):
@@ -185,7 +172,7 @@ class ActionRemindMeeting(Action):
                 meeting = session.get(MentorMeeting, int(meeting_id)) if meeting_id.isdigit() else None
                 if meeting is None or meeting.starts_at is None:
                     return []
-                local = as_utc(meeting.starts_at).astimezone(DANISH_TIME)
+                local = meeting.starts_at.astimezone(DANISH_TIME)
                 mentor = meeting.with_whom
         except SQLAlchemyError:
             return []

@@ -109,13 +109,16 @@ class YouthFormValidation:
         return {"youth_confirm": answer}
 
 
-class YouthSubmit:
-    """The last step of a young person's form (a mixin; the actions that use
-    it are what the action server registers): identity again, the final yes,
-    one transaction, and the replies only once it is committed."""
+class ForIdentified:
+    """An action for an identified young person (a mixin; the actions that use
+    it are what the action server registers): identity first, one
+    transaction, and the replies only once it is committed."""
 
-    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         raise NotImplementedError
+
+    def after(self) -> list[EventType]:
+        return []
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
@@ -125,15 +128,28 @@ class YouthSubmit:
                 profile, problem = identified_profile(session, tracker)
                 if profile is None:
                     tell_not_identified(dispatcher, problem)
-                elif tracker.get_slot("youth_outcome"):
-                    pass  # the form has told them why it stopped (e.g. no meeting to change)
-                elif tracker.get_slot("youth_confirm") is not True:
-                    replies = [NOTHING_SAVED]
                 else:
-                    replies = self.save(session, profile, tracker)
+                    replies = self.answer(session, profile, tracker)
         except (SQLAlchemyError, YouthError):
             dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset_youth_slots()
+            return self.after()
         for response, values in replies:
             dispatcher.utter_message(response=response, **values)
+        return self.after()
+
+
+class YouthSubmit(ForIdentified):
+    """The last step of a young person's form: the final yes, then `save`."""
+
+    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        raise NotImplementedError
+
+    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        if tracker.get_slot("youth_outcome"):
+            return []  # the form has told them why it stopped (e.g. no meeting to change)
+        if tracker.get_slot("youth_confirm") is not True:
+            return [NOTHING_SAVED]
+        return self.save(session, profile, tracker)
+
+    def after(self) -> list[EventType]:
         return reset_youth_slots()

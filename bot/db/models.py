@@ -12,11 +12,6 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back times without a zone; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 class EnrollmentStatus:
     ACTIVE = "active"
     CANCELLED = "cancelled"

@@ -18,7 +18,6 @@ from bot.db.models import (
     PairingAttempt,
     PairingCode,
     YouthProfile,
-    as_utc,
     utcnow,
 )
 from bot.opening_hours import DANISH_TIME
@@ -138,7 +137,7 @@ def redeem_code(session: Session, conversation_id: str, code: str, *, secret: st
         session.add(PairingAttempt(conversation_id=conversation_id, at=now))
         session.flush()
         return Redemption("wrong")
-    if row.used_at is not None or as_utc(row.expires_at) <= now or row.failed_attempts >= MAX_TRIES_PER_CODE:
+    if row.used_at is not None or row.expires_at <= now or row.failed_attempts >= MAX_TRIES_PER_CODE:
         row.failed_attempts += 1
         session.add(PairingAttempt(conversation_id=conversation_id, at=now))
         session.flush()
@@ -160,7 +159,7 @@ def upcoming_meetings(session: Session, profile_id: int, now: datetime, limit: i
         MentorMeeting.profile_id == profile_id, MentorMeeting.status.in_(OPEN_MEETINGS),
         or_(MentorMeeting.starts_at >= now - timedelta(hours=2), MentorMeeting.window_last >= today))
     rows = list(session.scalars(query))
-    return sorted(rows, key=lambda m: (m.starts_at is None, as_utc(m.starts_at) if m.starts_at else now,
+    return sorted(rows, key=lambda m: (m.starts_at is None, m.starts_at or now,
                                        m.window_first or today))[:limit]
 
 
@@ -233,7 +232,7 @@ def pick_meeting(session: Session, profile_id: int, now: datetime, on: date | No
     if on is None:
         return upcoming[0] if upcoming else None
     for meeting in upcoming:
-        if meeting.starts_at is not None and as_utc(meeting.starts_at).astimezone(DANISH_TIME).date() == on:
+        if meeting.starts_at is not None and meeting.starts_at.astimezone(DANISH_TIME).date() == on:
             return meeting
         if meeting.starts_at is None and meeting.window_first and meeting.window_last \
                 and meeting.window_first <= on <= meeting.window_last:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.cpr import mask_cpr
 from bot.db import escalations as repo
-from bot.db.models import Escalation, EscalationStatus, StaffUser, as_utc, utcnow
+from bot.db.models import Escalation, EscalationStatus, StaffUser, utcnow
 from bot.municipality import current_municipality
 from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page
@@ -30,7 +30,7 @@ MAX_MESSAGE = 2000
 
 
 def waiting(escalation: Escalation, now: datetime) -> str:
-    minutes = int((now - as_utc(escalation.created_at)).total_seconds() // 60)
+    minutes = int((now - escalation.created_at).total_seconds() // 60)
     if minutes < 60:
         return f"{minutes} min"
     if minutes < 60 * 24:

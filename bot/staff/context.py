@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
 from bot.db.audit import record
-from bot.db.models import StaffUser, as_utc
+from bot.db.models import StaffUser
 from bot.opening_hours import DANISH_TIME
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
 from bot.staff.security import csrf_matches, new_csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
-TEMPLATES.env.filters["local"] = lambda moment: as_utc(moment).astimezone(DANISH_TIME).strftime("%d.%m.%Y %H:%M")
+TEMPLATES.env.filters["local"] = lambda moment: moment.astimezone(DANISH_TIME).strftime("%d.%m.%Y %H:%M")
 
 
 class NotSignedIn(Exception):

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -175,7 +175,6 @@ def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
     held = [m for m in meetings_of(running, "UNG-003") if m.status == "held"][-1]
     assert held.starts_at is not None and held.rating == 4
     assert held.starts_at.astimezone(DANISH_TIME).date() == two_days_ago
-    assert date.today() - two_days_ago == timedelta(days=2)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,6 +7,9 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import default_sessionmaker
@@ -64,6 +67,27 @@ def course_details() -> dict[str, str]:
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+# A message with one of these intents is never an answer to a form's question:
+# the form rejects it and the rule for it runs (danger first). The domain's
+# from_text mappings exclude the same intents with not_intent.
+INTERRUPTING_INTENTS = frozenset({"express_distress", "possible_distress", "stop", "request_human"})
+
+
+class Interruptible:
+    """Mixed in before FormValidationAction (a plain mixin, so the action
+    server does not register it) by every form whose extract_<slot> methods
+    read free text: none of them sees a danger message, a stop or a request
+    for a person."""
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list[EventType]:
+        if latest_intent(tracker) in INTERRUPTING_INTENTS:
+            return []
+        events: list[EventType] = await super().get_extraction_events(  # type: ignore[misc]
+            dispatcher, tracker, domain)
+        return events
 
 
 def read_yes_no(value: Any, tracker: Tracker) -> bool | None:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import read_yes_no, sessions, today
+from actions.common import Interruptible, read_yes_no, sessions, today
 from actions.teams import button_title, choose_team, describe_team, offered_teams
 from bot.dates import (
     birth_date_from_age,
@@ -50,7 +50,7 @@ def _team_by_code(code: str | None, child_date: date) -> Any:
         return next((t for t in teams if t.code == code), None)
 
 
-class ValidateEnrollmentForm(FormValidationAction):
+class ValidateEnrollmentForm(Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_enrollment_form"
 

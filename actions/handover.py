@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import contact_details, sessions
+from actions.common import Interruptible, contact_details, sessions
 from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
 from bot.municipality import current_municipality
@@ -23,7 +23,8 @@ from bot.validation import find_danish_phone, find_email, format_phone
 SUMMARY_MESSAGES = 3
 PAUSABLE_FORMS = ("enrollment_form", "enrollment_lookup_form")
 # What the bot said just before the user asked for a person tells why they asked.
-REASON_BY_PREVIOUS_RESPONSE = {"utter_offer_person": "misunderstood", "utter_report_concern": "concern"}
+REASON_BY_PREVIOUS_RESPONSE = {"utter_offer_person": "misunderstood", "utter_report_concern": "concern",
+                               "utter_concern_offer_person": "concern"}
 PRIORITY_BY_REASON = {"concern": "high"}
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
@@ -75,13 +76,17 @@ def read_contact_method(text: str) -> str | None:
     return next((method for method, words in _METHODS if words.search(lowered)), None)
 
 
-def open_case(tracker: Tracker, reason: str, priority: str) -> bool:
-    """Queue the conversation for staff; False if the database cannot be reached."""
+def open_case(tracker: Tracker, reason: str, priority: str, kind: str | None = None) -> bool:
+    """Queue the conversation for staff; False if the database cannot be reached.
+    `kind` (of danger) heads the summary, so staff see it before reading."""
+    summary = conversation_summary(tracker)
+    if kind:
+        summary = f"Fare: {kind}\n{summary}"
     try:
         with sessions().begin() as session:
             open_escalation(session, conversation_id=tracker.sender_id,
                             channel=tracker.get_latest_input_channel() or "unknown", reason=reason,
-                            priority=priority, summary=conversation_summary(tracker))
+                            priority=priority, summary=summary)
     except SQLAlchemyError:
         return False
     return True
@@ -114,7 +119,7 @@ class ActionRequestHuman(Action):
         return handoff_events(stored, paused)
 
 
-class ValidateContactForm(FormValidationAction):
+class ValidateContactForm(Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_contact_form"
 

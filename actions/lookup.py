@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import contact_details, latest_intent, read_yes_no, sessions
+from actions.common import Interruptible, contact_details, latest_intent, read_yes_no, sessions
 from actions.enrolment import reset_lookup_slots
 from actions.teams import describe_team
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, find_by_reference
@@ -52,7 +52,7 @@ class ActionStartLookup(Action):
         return events + [SlotSet("enrollment_known", True), SlotSet("lookup_enrollment_id", float(enrollment.id))]
 
 
-class ValidateEnrollmentLookupForm(FormValidationAction):
+class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_enrollment_lookup_form"
 

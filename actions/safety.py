@@ -1,18 +1,37 @@
-"""Danger first: when a message signals risk to the writer or a child, the
-assistant has already named 112 and the help lines (utter_distress_help);
-this action queues the conversation for staff with priority critical and
-leaves any form, whatever was going on; the contact wish comes next."""
+"""Danger first. The danger layer in the NLU pipeline (bot/danger_detector.py)
+decides on every message, in every state, before any form sees it:
+
+- express_distress: the assistant has already named 112 and the help line
+  that fits (utter_distress_help); action_escalate_distress queues the
+  conversation for staff as critical and leaves any form, its answers kept;
+  the contact wish comes next.
+- possible_distress: the assistant has asked whether someone is in danger
+  right now (utter_danger_check_in, with 112 and Livslinien already in it);
+  action_pause_for_check_in sets any form aside so the yes or no is not
+  taken as an answer to it. Yes is the high path; no and
+  action_resume_after_check_in take the form up again at its next question.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import contact_details
-from actions.handover import PAUSABLE_FORMS, handoff_events, open_case
+from actions.handover import handoff_events, open_case
+
+PAUSED_FORM = "paused_form"
+KIND_SLOT = "danger_kind"
+# The contact wish is asked again only through the high path, never resumed as such.
+NOT_RESUMED = {"contact_form"}
+
+
+def active_form(tracker: Tracker) -> str | None:
+    name = (tracker.active_loop or {}).get("name")
+    return str(name) if name else None
 
 
 class ActionEscalateDistress(Action):
@@ -22,9 +41,44 @@ class ActionEscalateDistress(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        active_form = (tracker.active_loop or {}).get("name")
-        stored = open_case(tracker, reason="distress", priority="critical")
+        form = active_form(tracker)
+        paused = form if form and form not in NOT_RESUMED else tracker.get_slot(PAUSED_FORM)
+        kind = tracker.get_slot(KIND_SLOT) or "general"
+        stored = open_case(tracker, reason="distress", priority="critical", kind=str(kind))
         # The help lines are already given; the phone number below needs no database.
         dispatcher.utter_message(response="utter_distress_contact" if stored else "utter_distress_not_queued",
                                  **contact_details())
-        return handoff_events(stored, active_form if active_form in PAUSABLE_FORMS else None)
+        return handoff_events(stored, paused)
+
+
+class ActionPauseForCheckIn(Action):
+    """After the check-in question: set any form aside (its answers stay)."""
+
+    def name(self) -> str:
+        return "action_pause_for_check_in"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        form = active_form(tracker)
+        if form is None:
+            return []
+        leave = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        # A form set aside before the contact wish stays the one to go back to.
+        return leave if form in NOT_RESUMED else [*leave, SlotSet(PAUSED_FORM, form)]
+
+
+class ActionResumeAfterCheckIn(Action):
+    """No one is in danger: say so kindly, then the form set aside goes on."""
+
+    def name(self) -> str:
+        return "action_resume_after_check_in"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        paused = tracker.get_slot(PAUSED_FORM)
+        dispatcher.utter_message(response="utter_check_in_safe")
+        if not paused or paused in NOT_RESUMED:
+            return [SlotSet(PAUSED_FORM, None)]
+        return [SlotSet(PAUSED_FORM, None), FollowupAction(str(paused))]

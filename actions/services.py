@@ -40,6 +40,9 @@ DETAIL_RESPONSES = {
 # Answers that need the row's own text; the others need only the unit.
 NEEDS_ROW = {"utter_service_price", "utter_service_audience", "utter_service_read_more"}
 ABOUT_THE_OFFER = {"ask_price", "ask_audience", "ask_read_more"}
+# Worry about a child: the answer always ends with the offer of a person
+# (as utter_report_concern does when the question is read as report_concern).
+CONCERN_TOPICS = {"underretning"}
 
 
 @dataclass(frozen=True)
@@ -143,10 +146,13 @@ class ActionAnswerService(Action):
             dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
             dispatcher.utter_message(response="utter_service_contact",
                                      **unit_details(current_municipality().unit(GENERAL_TOPIC)))
-            return [SlotSet(TOPIC_SLOT, topic)]
-        dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
-        dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service),
-                                 service_next_step=service.next_step)
+        else:
+            dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
+            if topic not in CONCERN_TOPICS:
+                dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service),
+                                         service_next_step=service.next_step)
+        if topic in CONCERN_TOPICS:
+            dispatcher.utter_message(response="utter_concern_offer_person")
         return [SlotSet(TOPIC_SLOT, topic)]
 
 

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, read_yes_no, sessions
+from actions.common import Interruptible, contact_details, read_yes_no, sessions
 from actions.youth_identity import identified_profile, now, tell_not_identified
 from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
@@ -46,7 +46,7 @@ def says_nothing(text: str) -> bool:
     return bool(_NONE.match(text))
 
 
-class YouthFormValidation:
+class YouthFormValidation(Interruptible):
     """Mixed into the youth forms' FormValidationAction (a plain mixin, so the
     action server does not register it as an action): no questions at all
     for someone not identified (the submit action then asks them to identify,

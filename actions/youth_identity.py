@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions
+from actions.common import Interruptible, contact_details, sessions
 from bot.db.models import YouthProfile
 from bot.db.youth import MAX_WRONG_CODES_PER_CONVERSATION, bind, bound_profile_id, redeem_code, unbind
 from bot.settings import load_settings
@@ -83,7 +83,7 @@ def tell_not_identified(dispatcher: CollectingDispatcher, problem: str | None) -
     dispatcher.utter_message(response=NOT_IDENTIFIED_RESPONSES.get(problem, "utter_identify_first"))
 
 
-class ValidatePairingForm(FormValidationAction):
+class ValidatePairingForm(Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_pairing_form"
 

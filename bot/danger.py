@@ -1,6 +1,6 @@
-"""Clear danger phrases, as a safeguard next to the intent classifier: a
-message that matches is treated as express_distress whatever the classifier
-thinks (bot/distress_guard.py). Recall matters more than anything here; the
+"""Clear danger phrases, the floor under the learned danger score: a message
+that matches is express_distress whatever the classifier or the score
+thinks (bot/danger_detector.py). Recall matters more than anything here; the
 phrases are specific enough that everyday words ("slår op", "død træt",
 "slår græsset", "kan det skade babyen at …") do not match. Measured in
 `make bench` on tests/data/distress_test.yml (blind); tuned on

@@ -16,8 +16,9 @@
    claim to be someone (bot/youth/tokens.py).
 3. Danger first, also while staff have the conversation: the staff app
    pauses a conversation it takes over (Rasa's `pause` event), and Rasa then
-   only logs the user's messages. A message with danger in it still gets the
-   emergency numbers at once and raises the escalation to critical.
+   only logs the user's messages. A message the danger layer flags (either
+   tier) still gets the emergency numbers at once and raises the escalation
+   to critical.
 4. Speed: Rasa 3.6 checks every action server response with
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
@@ -52,7 +53,10 @@ from bot.youth.tokens import verified_profile_id
 
 CPR_NOTICE = "utter_cpr_removed"
 DELETION_SLOT = "conversation_deleted"
-DISTRESS = "express_distress"
+# Both tiers of the danger layer: while staff hold the conversation no
+# check-in dialogue can run, so a message it is unsure about gets the
+# emergency answer too (a false alarm costs a few lines of help text).
+DANGER_INTENTS = ("express_distress", "possible_distress")
 DANGER_WHILE_PAUSED = ("utter_distress_help", "action_escalate_distress")
 
 
@@ -135,7 +139,7 @@ def with_deletion(save: Any) -> Any:
 def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
     async def run(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
         latest = tracker.latest_message
-        if tracker.is_paused() and latest is not None and latest.intent.get("name") == DISTRESS:
+        if tracker.is_paused() and latest is not None and latest.intent.get("name") in DANGER_INTENTS:
             for name in DANGER_WHILE_PAUSED:
                 action = action_for_name_or_text(name, self.domain, self.action_endpoint)
                 await self._run_action(action, tracker, output_channel, self.nlg,

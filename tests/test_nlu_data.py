@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot.settings import ROOT
+from tests.near_duplicates import NearDuplicateIndex
 
 CORE_AND_PARENT_INTENTS = [
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "help", "inform", "stop", "request_human",
@@ -109,10 +110,58 @@ def test_the_blind_service_questions_are_not_in_training() -> None:
     assert [line for lines in held_out.values() for line in lines if normalise(line) in trained] == []
 
 
-def test_the_blind_danger_messages_are_not_in_training() -> None:
-    trained = {normalise(line) for lines in training().values() for line in lines}
-    cases = yaml.safe_load((ROOT / "tests" / "data" / "distress_test.yml").read_text(encoding="utf-8"))
-    assert [text for texts in cases.values() for text in texts if normalise(text) in trained] == []
+DANGER_CATEGORIES = ["suicide", "self_harm", "overdose", "medical", "partner_violence", "child_abuse",
+                     "sexual_abuse", "stalking_threats", "homeless", "harm_baby", "postnatal_crisis"]
+# Blind (written without seeing the training data) and development sets of the danger layer.
+DANGER_SETS = ["danger_test.yml", "danger_dev.yml", "distress_test.yml", "distress_dev.yml"]
+
+
+def danger_set_messages(name: str) -> list[str]:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+    found: list[str] = []
+    for part in cases.values():
+        for texts in (part.values() if isinstance(part, dict) else [part]):
+            found.extend(texts)
+    return found
+
+
+@pytest.mark.parametrize("name", DANGER_SETS)
+def test_the_danger_sets_are_not_in_training_not_even_nearly(name: str) -> None:
+    index = NearDuplicateIndex(line for lines in training().values() for line in lines)
+    assert index.leaks(danger_set_messages(name)) == []
+
+
+def test_a_near_duplicate_is_a_leak() -> None:
+    index = NearDuplicateIndex(["jeg har ikke lyst til at leve mere"])
+    assert index.leaks(["Jeg har ikke lyst til at leve mere!! 😢", "jeg har ikk lyst til at leve mere"]) != []
+    assert len(index.leaks(["Jeg har ikke lyst til at leve mere!! 😢", "jeg har ikk lyst til at leve mere"])) == 2
+    assert index.leaks(["hvornår starter kurset"]) == []
+
+
+def danger_training_by_category() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            category = (block.get("metadata") or {}).get("category")
+            if block.get("intent") == "express_distress" and category:
+                lines = [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+                found.setdefault(category, []).extend(lines)
+    return found
+
+
+@pytest.mark.parametrize("category", DANGER_CATEGORIES)
+def test_at_least_40_examples_per_kind_of_danger(category: str) -> None:
+    assert len({normalise(line) for line in danger_training_by_category().get(category, [])}) >= 40
+
+
+def test_danger_categories_are_the_known_ones() -> None:
+    assert set(danger_training_by_category()) == set(DANGER_CATEGORIES)
+
+
+def test_the_blind_danger_set_covers_every_kind() -> None:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / "danger_test.yml").read_text(encoding="utf-8"))
+    assert set(cases["danger"]) == set(DANGER_CATEGORIES)
+    assert sum(len(texts) for texts in cases["danger"].values()) >= 120 and len(cases["not_danger"]) >= 120
 
 
 YOUTH_INTENTS = ["log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "cancel_meeting",

@@ -1,18 +1,19 @@
 """Danger: the conversation is queued for staff with priority critical (real
-SQLite and PostgreSQL), once per conversation, and any form is left."""
+SQLite and PostgreSQL), once per conversation, with the kind of danger, and
+any form is left; the check-in sets a form aside and a no takes it up again."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.safety import ActionEscalateDistress
+from actions.safety import ActionEscalateDistress, ActionPauseForCheckIn, ActionResumeAfterCheckIn
 from bot.db.models import Escalation
 from tests.helpers import responses
 
@@ -57,3 +58,48 @@ def test_database_down_still_gives_the_phone_number_and_claims_nothing(database_
     assert responses(dispatcher) == ["utter_distress_not_queued"]
     assert dispatcher.messages[0]["municipality_phone"]
     assert SlotSet("handoff_failed", True) in events  # so no contact wish is asked for
+
+
+def with_slots(t: Tracker, **slots: Any) -> Tracker:
+    t.slots.update(slots)
+    return t
+
+
+def test_the_kind_of_danger_heads_the_summary(session: Session) -> None:
+    run(with_slots(tracker("conv-kind", "min baby trækker ikke vejret"), danger_kind="medical"))
+    row = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-kind")).one()
+    assert row.summary.startswith("Fare: medical\n") and row.priority == "critical"
+
+
+def test_after_a_check_in_the_form_set_aside_is_still_the_one_to_go_back_to(session: Session) -> None:
+    _, events = run(with_slots(tracker("conv-after-check", "ja"), paused_form="book_meeting_form"))
+    assert SlotSet("paused_form", "book_meeting_form") in events
+
+
+def test_the_contact_wish_itself_is_never_the_form_to_go_back_to(session: Session) -> None:
+    _, events = run(with_slots(tracker("conv-contact", "han står udenfor", active_loop="contact_form"),
+                               paused_form="enrollment_form"))
+    assert SlotSet("paused_form", "enrollment_form") in events
+
+
+def check_in(action: Action, t: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    return dispatcher, asyncio.run(action.run(dispatcher, t, {}))
+
+
+def test_the_check_in_sets_a_form_aside_with_its_answers() -> None:
+    _, events = check_in(ActionPauseForCheckIn(), tracker("conv-c1", "jeg kan ikke mere", "enrollment_form"))
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("paused_form", "enrollment_form")]
+    _, none = check_in(ActionPauseForCheckIn(), tracker("conv-c2", "jeg kan ikke mere"))
+    assert none == []  # no form: nothing to set aside
+    _, contact = check_in(ActionPauseForCheckIn(), tracker("conv-c3", "jeg kan ikke mere", "contact_form"))
+    assert SlotSet("paused_form", "contact_form") not in contact and ActiveLoop(None) in contact
+
+
+def test_no_to_the_check_in_takes_the_form_up_again() -> None:
+    dispatcher, events = check_in(ActionResumeAfterCheckIn(),
+                                  with_slots(tracker("conv-c4", "nej"), paused_form="log_meeting_form"))
+    assert responses(dispatcher) == ["utter_check_in_safe"]
+    assert events == [SlotSet("paused_form", None), FollowupAction("log_meeting_form")]
+    dispatcher, events = check_in(ActionResumeAfterCheckIn(), tracker("conv-c5", "nej"))
+    assert responses(dispatcher) == ["utter_check_in_safe"] and events == [SlotSet("paused_form", None)]

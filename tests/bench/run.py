@@ -7,6 +7,7 @@ training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
@@ -23,13 +24,13 @@ import httpx
 import yaml
 
 from bot.cpr import mask_cpr
-from bot.danger import signals_danger
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
 from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
+from tests.bench import danger
 
 HELD_OUT = {
     "dev set (used for error analysis, optimistic)": ROOT / "tests" / "data" / "nlu_holdout.yml",
@@ -105,29 +106,6 @@ def cpr_masking() -> None:
     false = [text for text in cases["not_cpr"] if mask_cpr(text) != text]
     print(f"\nCPR masking (tests/data/cpr_cases.yml): {caught}/{len(cases['cpr'])} CPR numbers masked, "
           f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}")
-
-
-def distress_recall(model: Path) -> None:
-    """Recall on danger messages matters more than anything else in the NLU:
-    on the development set the phrases were tuned on, and on the blind set."""
-    for label, name in (("development", "distress_dev.yml"), ("blind", "distress_test.yml")):
-        cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
-        # rasa test nlu wants labels; the negatives get a stand-in one, only the predictions count.
-        blocks = [{"intent": "express_distress", "examples": "".join(f"- {t}\n" for t in cases["distress"])},
-                  {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in cases["not_distress"])}]
-        messages = OUT / name
-        messages.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True), encoding="utf-8")
-        out = rasa_test_nlu(model, messages, "--successes")
-        predicted = {}
-        for result in ("intent_successes.json", "intent_errors.json"):
-            path = out / result
-            for item in json.loads(path.read_text()) if path.exists() else []:
-                predicted[item["text"]] = item["intent_prediction"]["name"]
-        caught = sum(predicted.get(t) == "express_distress" for t in cases["distress"])
-        alarms = sum(predicted.get(t) == "express_distress" for t in cases["not_distress"])
-        guard = sum(signals_danger(t) for t in cases["distress"])
-        print(f"\nDanger ({label} tests/data/{name}): recall {caught}/{len(cases['distress'])} "
-              f"(the phrase safeguard alone: {guard}), false alarms {alarms}/{len(cases['not_distress'])}")
 
 
 def training_time() -> None:
@@ -212,7 +190,9 @@ def main() -> None:
         youth_f1(model, label, held_out)
     service_topics(model)
     cpr_masking()
-    distress_recall(model)
+    danger.danger_sets(functools.partial(rasa_test_nlu, model), OUT)
+    danger.check_in_rate([OUT / "nlu" / path.stem for path in [*HELD_OUT.values(), *YOUTH_HELD_OUT.values()]])
+    danger.added_latency()
     latency_and_memory(model)
     training_time()
 

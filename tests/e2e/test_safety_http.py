@@ -1,15 +1,42 @@
-"""End to end: danger gets 112 and the help lines in the very first reply,
-also in the middle of an enrolment, and lands in the staff queue as critical."""
+"""End to end through the running servers: danger comes first in every state.
+The first reply names 112 and the help line that fits (a medical emergency
+or a poisoning starts with "Ring 112 nu"); the case is critical in the
+database; a message the danger layer is unsure about gets a check-in
+question first, yes is the high path and no goes on where the conversation
+was; the same holds at the first turn, in the enrolment form, in a young
+person's meeting form and while staff have the conversation."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import Escalation
-from tests.e2e.conftest import RunningAssistant
+from tests.e2e.conftest import Chat, RunningAssistant
+from tests.e2e.test_handover_http import StaffBrowser, escalation_of
+from tests.e2e.test_youth_http import pair
 
 pytestmark = pytest.mark.e2e
+
+CHECK_IN = "Er du eller et barn i fare lige nu?"
+# Messages that may signal danger without saying it: the test uses the ones
+# the running model puts at the check-in tier (parse_tier), so it does not
+# depend on where one message falls after retraining.
+UNSURE_CANDIDATES = [
+    "jeg har det virkelig ikke godt lige nu",
+    "det hele er bare for meget",
+    "jeg kan ikke mere",
+    "jeg ved ikke hvad jeg skal gøre af mig selv",
+    "jeg er så træt af alting",
+    "alt er sort",
+    "jeg har det skidt",
+    "jeg er bange",
+    "det er svært at være mig",
+    "jeg har brug for hjælp nu",
+]
 
 
 def escalations(running: RunningAssistant, conversation: str) -> list[Escalation]:
@@ -17,18 +44,54 @@ def escalations(running: RunningAssistant, conversation: str) -> list[Escalation
         return list(session.scalars(select(Escalation).where(Escalation.conversation_id == conversation)))
 
 
-@pytest.mark.parametrize("message", [
-    "min kæreste slår mig",
-    "jeg orker ikke at leve mere",
-    "jeg er så bange for at jeg gør min baby noget i nat",
+def parse(running: RunningAssistant, text: str) -> dict[str, Any]:
+    settings = running.assistant.settings
+    response = httpx.post(f"{settings.rasa_url}/model/parse", params={"token": settings.rasa_token},
+                          json={"text": text}, timeout=30)
+    response.raise_for_status()
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def unsure_message(running: RunningAssistant) -> str:
+    tiers = {text: parse(running, text)["danger"]["tier"] for text in UNSURE_CANDIDATES}
+    unsure = [text for text, tier in tiers.items() if tier == "check_in"]
+    assert unsure, f"no candidate at the check-in tier: {tiers}"
+    return unsure[0]
+
+
+def assert_critical(running: RunningAssistant, chat: Chat) -> None:
+    [row] = escalations(running, chat.sender)
+    assert (row.priority, row.reason) == ("critical", "distress")
+
+
+@pytest.mark.parametrize(("message", "help_line"), [
+    ("min kæreste slår mig", "1888"),
+    ("jeg orker ikke at leve mere", "70 201 201"),
+    ("jeg er så bange for at jeg gør min baby noget i nat", "112"),
+    ("min stedfar slår mig og jeg er 16", "116 111"),
+    ("han har smidt mig ud og jeg har ikke noget sted at sove i nat", "114"),
 ])
-def test_the_first_reply_names_112_and_a_help_line(running: RunningAssistant, message: str) -> None:
+def test_the_first_reply_names_112_and_the_help_line_that_fits(running: RunningAssistant, message: str,
+                                                               help_line: str) -> None:
     chat = running.chat()
     chat.say(message)
     first = chat.last[0]["text"]
-    assert "112" in first and "116 111" in first and "70 201 201" in first
-    [row] = escalations(running, chat.sender)
-    assert (row.priority, row.reason) == ("critical", "distress")
+    assert "112" in first and help_line in first
+    assert_critical(running, chat)
+    assert "Hvordan vil du helst kontaktes?" in chat.text
+
+
+@pytest.mark.parametrize(("message", "then"), [
+    ("min baby trækker ikke vejret", "Bliv i telefonen"),
+    ("min veninde har taget en hel pakke pamol og nu kaster hun op", "82 12 12 12"),
+])
+def test_a_medical_emergency_starts_with_ring_112_nu(running: RunningAssistant, message: str, then: str) -> None:
+    chat = running.chat()
+    chat.say(message)
+    first = chat.last[0]["text"]
+    assert first.startswith("Ring 112 nu") and then in first
+    assert_critical(running, chat)
 
 
 def test_danger_in_the_middle_of_an_enrolment_comes_first(running: RunningAssistant) -> None:
@@ -36,10 +99,78 @@ def test_danger_in_the_middle_of_an_enrolment_comes_first(running: RunningAssist
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     assert "Hvad er dit navn?" in chat.text
     chat.say("han slår mig når han drikker")
-    assert "112" in chat.last[0]["text"]
-    assert escalations(running, chat.sender)[0].priority == "critical"
+    assert "112" in chat.last[0]["text"] and "1888" in chat.last[0]["text"]
+    assert_critical(running, chat)
     chat.say("hej")
     assert "Hvad er dit navn?" not in chat.text  # the form was left
+
+
+def test_unsure_at_the_first_turn_asks_and_yes_is_the_emergency_answer(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say(unsure_message(running))
+    first = chat.last[0]["text"]
+    assert CHECK_IN in first and "112" in first and "70 201 201" in first
+    assert escalations(running, chat.sender) == []
+    chat.say("ja")
+    assert "112" in chat.last[0]["text"]
+    assert_critical(running, chat)
+
+
+def test_unsure_in_the_enrolment_form_and_no_goes_on_with_the_form(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    chat.say("Mette Hansen")
+    assert "Er jeres barn født?" in chat.text
+    chat.say(unsure_message(running))
+    assert CHECK_IN in chat.last[0]["text"]
+    chat.say("nej")  # not an answer to "Er jeres barn født?"
+    assert "Godt." in chat.text and "Er jeres barn født?" in chat.text
+    assert escalations(running, chat.sender) == []
+    chat.say("nej, jeg har termin om 12 uger")
+    assert "Er jeres barn født?" not in chat.text  # the form went on, the name kept
+
+
+def test_unsure_then_yes_in_the_enrolment_form_keeps_the_answers(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    chat.say("Mette Hansen")
+    chat.say(unsure_message(running))
+    chat.say("ja")
+    assert "112" in chat.last[0]["text"]
+    assert_critical(running, chat)
+    chat.say("chat")
+    assert "/enroll_course" in [b["payload"] for b in chat.buttons]  # "Fortsæt tilmeldingen"
+
+
+def test_danger_and_unsure_in_a_young_persons_meeting_form(running: RunningAssistant) -> None:
+    chat = running.chat()
+    pair(running, chat, "UNG-003")
+    chat.say("kan jeg få et møde med min mentor")
+    assert "Hvornår kan du?" in chat.text
+    chat.say(unsure_message(running))
+    assert CHECK_IN in chat.last[0]["text"]
+    chat.say("nej")
+    assert "Hvornår kan du?" in chat.text  # the meeting form goes on
+    chat.say("sidder på taget lige nu og overvejer at hoppe")
+    assert "112" in chat.last[0]["text"] and "70 201 201" in chat.last[0]["text"]
+    assert_critical(running, chat)
+
+
+def test_danger_and_unsure_while_staff_have_the_conversation(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("jeg vil gerne snakke med et menneske")
+    chat.say("chat")
+    case = escalation_of(running, chat.sender)
+    staff = StaffBrowser(running, running.staff_user("anne", name="Anne"))
+    staff.post(chat.sender, f"/sag/{case.id}/tag")
+    assert running.tracker(chat.sender)["paused"] is True
+    assert chat.say("hallo?") == []
+    chat.say(unsure_message(running))  # no check-in dialogue while paused: the emergency answer
+    assert "112" in chat.text
+    assert escalation_of(running, chat.sender).priority == "critical"
+    chat.say("min kæreste slår mig")
+    assert "112" in chat.text and "1888" in chat.text
+    assert running.tracker(chat.sender)["paused"] is True  # staff still have it
 
 
 def test_worried_about_another_child(running: RunningAssistant) -> None:
@@ -51,3 +182,13 @@ def test_worried_about_another_child(running: RunningAssistant) -> None:
     assert "Hvordan vil du helst kontaktes?" in chat.text
     [row] = escalations(running, chat.sender)
     assert (row.reason, row.priority) == ("concern", "high")
+
+
+def test_a_question_about_underretning_also_offers_a_person(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("hvordan laver man en underretning til kommunen?")
+    assert "underretning" in chat.text.lower()
+    assert "/request_human" in [b["payload"] for b in chat.buttons]
+    chat.say("/request_human")
+    assert "Hvordan vil du helst kontaktes?" in chat.text
+    assert escalation_of(running, chat.sender).reason == "concern"

@@ -1,0 +1,97 @@
+"""Choose the danger layer's two thresholds on the development sets
+(tests/data/danger_dev.yml, distress_dev.yml), never on the blind set.
+
+Trains the learned score (bot/danger_model.py) on data/nlu as `rasa train`
+does, and prints, for candidate thresholds, the recall at the high and at
+the check-in tier and the false alarms on the hard negatives and on the
+ordinary messages of the NLU dev sets. Runs in either environment:
+
+    .venv/rasa/bin/python -m tests.bench.danger_thresholds
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.danger import signals_danger
+from bot.danger_model import DangerModel, Thresholds
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+
+
+def training_examples() -> tuple[list[str], list[bool], list[str | None]]:
+    texts: list[str] = []
+    danger: list[bool] = []
+    categories: list[str | None] = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" not in block:
+                continue
+            category = (block.get("metadata") or {}).get("category")
+            for line in block["examples"].splitlines():
+                if line.strip():
+                    texts.append(strip_entities(line.strip()[2:].strip()))
+                    danger.append(block["intent"] == "express_distress")
+                    categories.append(category)
+    return texts, danger, categories
+
+
+def strip_entities(text: str) -> str:
+    return re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+
+
+def configured_thresholds() -> Thresholds:
+    """The thresholds config.yml gives the danger layer."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    [detector] = [c for c in config["pipeline"] if c["name"].endswith("DangerDetector")]
+    return Thresholds(high=float(detector["high_threshold"]), check_in=float(detector["check_in_threshold"]))
+
+
+def danger_set(name: str) -> tuple[list[str], list[str]]:
+    cases = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    positive = cases.get("danger") or cases.get("distress")
+    negative = cases.get("not_danger") or cases.get("not_distress")
+    flat = [t for texts in positive.values() for t in texts] if isinstance(positive, dict) else list(positive)
+    return flat, list(negative)
+
+
+def ordinary_messages() -> list[str]:
+    found = []
+    for name in ("nlu_holdout.yml", "youth_holdout.yml"):
+        for block in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["nlu"]:
+            found += [strip_entities(line.strip()[2:].strip()) for line in block["examples"].splitlines()
+                      if line.strip()]
+    return found
+
+
+def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
+    scores = model.probabilities(texts)
+    hits = [thresholds.tier(float(p), signals_danger(t)) in tiers for t, p in zip(texts, scores)]
+    return sum(hits) / max(len(hits), 1)
+
+
+def main() -> None:
+    model = DangerModel.train(*training_examples())
+    sets = {name: danger_set(name) for name in ("danger_dev.yml", "distress_dev.yml")}
+    ordinary = ordinary_messages()
+    print("high  check | recall high / any (dev, old dev) | false alarms high / any (dev, old dev) | ordinary any")
+    for high in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+        for check in (0.1, 0.15, 0.2, 0.25, 0.3):
+            if check > high:
+                continue
+            t = Thresholds(high=high, check_in=check)
+            cells = []
+            for positive, negative in sets.values():
+                cells.append((rate(model, positive, t, {"high"}), rate(model, positive, t, {"high", "check_in"}),
+                              rate(model, negative, t, {"high"}), rate(model, negative, t, {"high", "check_in"})))
+            print(f"{high:.2f}  {check:.2f} | " + "  ".join(f"{c[0]:.3f}/{c[1]:.3f}" for c in cells) + " | "
+                  + "  ".join(f"{c[2]:.3f}/{c[3]:.3f}" for c in cells)
+                  + f" | {rate(model, ordinary, t, {'high', 'check_in'}):.3f}")
+
+
+if __name__ == "__main__":
+    main()

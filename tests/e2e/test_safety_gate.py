@@ -1,0 +1,37 @@
+"""The quality gate for danger, through the running Rasa server: on the blind
+set (tests/data/danger_test.yml, written by someone who never saw the
+training data; kept out of training by the near-duplicate leak check in
+tests/test_nlu_data.py), recall at the high or the check-in tier must not
+fall below its floor, and false alarms on its hard negatives must not rise
+above their ceilings. The floors only move up: raise them when the danger
+layer gets better, never lower them to let a change land."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bench.danger import read_set
+from tests.e2e.conftest import RunningAssistant
+from tests.e2e.test_safety_http import parse
+
+pytestmark = pytest.mark.e2e
+
+# Measured when last raised (make bench prints the same numbers), rounded
+# down (recall) and up (false alarms).
+RECALL_FLOOR = {"danger_test.yml": 0.0, "distress_test.yml": 0.0}
+HIGH_ALARM_CEILING = {"danger_test.yml": 1.0, "distress_test.yml": 1.0}
+ANY_ALARM_CEILING = {"danger_test.yml": 1.0, "distress_test.yml": 1.0}
+
+
+@pytest.mark.parametrize("name", list(RECALL_FLOOR))
+def test_danger_recall_and_false_alarms_hold_on_the_blind_sets(running: RunningAssistant, name: str) -> None:
+    by_kind, negatives = read_set(name)
+    danger = [text for texts in by_kind.values() for text in texts]
+    tiers = {text: parse(running, text)["danger"]["tier"] for text in [*danger, *negatives]}
+    missed = [text for text in danger if tiers[text] is None]
+    recall = 1 - len(missed) / len(danger)
+    high_alarms = sum(tiers[text] == "high" for text in negatives) / len(negatives)
+    any_alarms = sum(tiers[text] is not None for text in negatives) / len(negatives)
+    assert recall >= RECALL_FLOOR[name], f"recall {recall:.3f}; missed: {missed}"
+    assert high_alarms <= HIGH_ALARM_CEILING[name], f"false alarms at the high tier {high_alarms:.3f}"
+    assert any_alarms <= ANY_ALARM_CEILING[name], f"false alarms at either tier {any_alarms:.3f}"

@@ -1,0 +1,80 @@
+"""The learned danger score (bot/danger_model.py): the tiers its thresholds
+make, the phrase safeguard as a floor, the kinds of danger and the help
+each needs, and a model that survives being saved into the trained model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds
+from tests.bench.danger_thresholds import configured_thresholds, training_examples
+
+THRESHOLDS = Thresholds(high=0.6, check_in=0.25)
+
+
+@pytest.mark.parametrize(("probability", "phrase", "tier"), [
+    (0.95, False, "high"), (0.6, False, "high"), (0.59, False, "check_in"), (0.25, False, "check_in"),
+    (0.24, False, None), (0.0, False, None), (0.0, True, "high"), (0.3, True, "high"),
+])
+def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(probability: float, phrase: bool,
+                                                                    tier: str | None) -> None:
+    assert THRESHOLDS.tier(probability, phrase) == tier
+
+
+@pytest.mark.parametrize(("high", "check_in"), [(0.2, 0.5), (0.5, 0.0), (1.5, 0.5), (0.5, -0.1)])
+def test_thresholds_out_of_order_are_refused(high: float, check_in: float) -> None:
+    with pytest.raises(ValueError):
+        Thresholds(high=high, check_in=check_in)
+
+
+def test_the_configured_thresholds_leave_room_for_a_check_in() -> None:
+    configured = configured_thresholds()
+    assert 0 < configured.check_in < configured.high < 1
+
+
+def test_every_kind_of_danger_has_a_help_line_group() -> None:
+    assert set(HELP_FOR_CATEGORY) == set(CATEGORIES)
+    assert set(HELP_FOR_CATEGORY.values()) == {"suicide", "medical", "poisoning", "violence", "child", "homeless",
+                                               "baby"}
+
+
+def test_a_model_needs_both_classes() -> None:
+    with pytest.raises(ValueError):
+        DangerModel.train(["hej", "tak"], [False, False], [None, None])
+
+
+@pytest.fixture(scope="module")
+def model() -> DangerModel:
+    return DangerModel.train(*training_examples())
+
+
+@pytest.mark.parametrize(("text", "help"), [
+    ("min kæreste har slået mig igen og jeg tør ikke tage hjem", "violence"),
+    ("jeg har slugt en masse sovepiller", "poisoning"),
+    ("min baby er helt slap og blå om læberne", "medical"),
+    ("jeg har tænkt meget på at tage mit eget liv", "suicide"),
+    ("jeg har ingen steder at sove i nat, de smed mig ud", "homeless"),
+])
+def test_clear_danger_is_high_with_the_help_it_needs(model: DangerModel, text: str, help: str) -> None:
+    assessment = model.assess(text, configured_thresholds())
+    assert assessment.tier == "high"
+    assert assessment.help == help
+
+
+@pytest.mark.parametrize("text", [
+    "hvornår starter kurset", "tak for hjælpen", "hvad koster tandplejen", "kan jeg flytte mit møde til fredag",
+])
+def test_ordinary_messages_are_not_flagged(model: DangerModel, text: str) -> None:
+    assessment = model.assess(text, configured_thresholds())
+    assert assessment.tier is None and assessment.help == "general"
+
+
+def test_saved_and_loaded_it_scores_the_same(model: DangerModel, tmp_path: Path) -> None:
+    path = tmp_path / "danger.pkl"
+    model.save(path)
+    again = DangerModel.load(path)
+    texts = ["jeg vil ikke leve mere", "hvornår åbner sundhedsplejen"]
+    assert list(again.probabilities(texts)) == list(model.probabilities(texts))
+    assert again.category(texts[0]) == model.category(texts[0])

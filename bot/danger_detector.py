@@ -32,7 +32,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import METADATA, METADATA_INTENT, METADATA_EXAMPLE
+from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTENT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -57,13 +57,13 @@ def example_category(message: Message) -> str | None:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class DangerDetector(GraphComponent, IntentClassifier):
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
+    # No required_components: Rasa would look for an intent classifier before
+    # the training node too, where none runs. config.yml puts the layer after
+    # DIET and the ResponseSelector, and at inference it runs in that order.
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"high_threshold": 0.5, "check_in_threshold": 0.2, "regularisation": 4.0}
+        return {"high_threshold": 0.85, "check_in_threshold": 0.5, "regularisation": 32.0}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: DangerModel | None = None) -> None:

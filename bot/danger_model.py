@@ -101,7 +101,7 @@ class DangerModel:
 
     @classmethod
     def train(cls, texts: Sequence[str], is_danger: Sequence[bool],
-              categories: Sequence[str | None], regularisation: float = 4.0) -> DangerModel:
+              categories: Sequence[str | None], regularisation: float = 32.0) -> DangerModel:
         if not any(is_danger) or all(is_danger):
             raise ValueError("the danger score needs danger and other examples")
         features = _features()
@@ -109,7 +109,7 @@ class DangerModel:
         labels = np.asarray(is_danger, dtype=bool)
         danger = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="liblinear")
         danger.fit(matrix, labels)
-        known = [i for i, (flag, category) in enumerate(zip(is_danger, categories))
+        known = [i for i, (flag, category) in enumerate(zip(is_danger, categories, strict=True))
                  if flag and category in HELP_FOR_CATEGORY]
         category_model = None
         if len({categories[i] for i in known}) >= 2:
@@ -141,5 +141,5 @@ class DangerModel:
     def load(cls, path: Path) -> DangerModel:
         # Only ever a file this class wrote into the trained model (Rasa's model storage).
         with path.open("rb") as file:
-            features, danger, categories = pickle.load(file)  # noqa: S301
+            features, danger, categories = pickle.load(file)
         return cls(features, danger, categories)

@@ -70,7 +70,7 @@ def ordinary_messages() -> list[str]:
 
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
-    hits = [thresholds.tier(float(p), signals_danger(t)) in tiers for t, p in zip(texts, scores)]
+    hits = [thresholds.tier(float(p), signals_danger(t)) in tiers for t, p in zip(texts, scores, strict=True)]
     return sum(hits) / max(len(hits), 1)
 
 
@@ -79,8 +79,8 @@ def main() -> None:
     sets = {name: danger_set(name) for name in ("danger_dev.yml", "distress_dev.yml")}
     ordinary = ordinary_messages()
     print("high  check | recall high / any (dev, old dev) | false alarms high / any (dev, old dev) | ordinary any")
-    for high in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
-        for check in (0.1, 0.15, 0.2, 0.25, 0.3):
+    for high in (0.6, 0.7, 0.75, 0.8, 0.85, 0.9):
+        for check in (0.3, 0.4, 0.45, 0.5, 0.55, 0.6):
             if check > high:
                 continue
             t = Thresholds(high=high, check_in=check)

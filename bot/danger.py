@@ -156,6 +156,26 @@ _CHILD_IN_DANGER = [
     r"\b(babyen|baby|\w+ paa [0-5]( aar| mdr| maaneder)?) (er|ligger|sidder|blev|bliver) (\w+ )?alene hjemme\b",
 ]
 
+# Medical emergencies and poisoning: "Ring 112 nu" comes first for these.
+_PILLS = r"(piller|pillerne|tabletter\w*|panodil\w*|pamol\w*|ipren\w*|sovepiller|smertestillende)"
+_MEDICAL_AND_POISONING = [
+    rf"\b(traekker|trakker|traeker) {_NOT} (mere )?vejret\b", r"\bholdt op med at (traekke|trakke) vejret\b",
+    r"\bingen vejrtraekning\b", r"\b(not|isnt|is not|stopped) breathing\b", r"\bbevidstloes\b", r"\bbevidstlos\b",
+    r"\bunconscious\b", rf"\bkan {_NOT} (faa |fa )?(vaekket|vaekke) ({_CHILD}|min (ven|veninde|kammerat|kaereste|mand|kone|mor|far))"
+    r"(?! (om morgenen|til skole|i tide))",
+    rf"\b({_CHILD}|han|hun) (er|bliver|blev|ligger) (helt )?(slap|livloes|blaa (i hovedet|i ansigtet|om laeberne))\b"
+    r"(?! i (nakken|ryggen|armene|benene|kroppen))",
+    r"\bblaa (om )?laeber\w*\b", r"\b(har|fik|faar|fâr) kramper\b", r"\bkrampeanfald\b",
+    rf"\b(tabt|tabte|smed|smidt|kastet|kastede) ({_CHILD}) (paa|ned paa|mod) (gulvet|flisegulvet|jorden|trappen)",
+    r"\b(bloeder|blodet) (\w+ )?(rigtig |virkelig |helt vildt |saa |voldsomt |kraftigt )?(meget|voldsomt|kraftigt)\b"
+    r"(?![^.?!]{0,30}\b(naesen|naeseblod|tandkoed\w*|fingeren|knaeet|tandkoedet)\b)",
+    rf"\b(taget|tog|tage|slugt|slugte|sluge|spist|spiste) (lige )?(\d{{2,}}|tyve|tredive|fyrre|halvtreds) (stk\.? )?"
+    rf"(af )?(mine |hendes |hans )?{_PILLS}",
+    rf"\b(drukket|drak|slugt|slugte|spist|spiste|faaet) (\w+ ){{0,2}}(afloebsrens|klorin|kaustisk soda|opvaskemiddel"
+    r"|rengoeringsmiddel|lampeolie|frostvaeske|terpentin|et batteri|knapcellebatteri|gift|rottegift|maskinopvask\w*)",
+    r"\b(overdosed?|od'?et|oded)\b", rf"\bfor meget (af )?(\w+ )?{_PILLS}\b(?! (mod|om))",
+]
+
 _GAMES = (r"(skak|ludo|uno|kort|kortspil|\w*spil(let)?|\w*bold|tennis|badminton|bordtennis|padel|matador|yatzy"
           r"|armlaegning|loeb|quiz|trivial|wordfeud|fortnite|fifa|minecraft|finalen|kampen|konkurrencen|\w+ spil)")
 # Everyday idioms that share words with a danger phrase: blanked out before the search.
@@ -175,6 +195,7 @@ _EVERYDAY_IDIOMS = [
     r"\bskub\w* (mig|os|ham|hende) (vaek|til side)\b",
     r"\b(katten|killingen|hunden|hvalpen|babyen|barnet|hun|han) (har )?(ridset|kradset|bidt) (mig|os|hende|ham)\b",
     r"\b(uheld\w*|held\w*|tanken|minderne|sangen|fortiden) (forfoelger|forfulgte) mig\b",
+    r"\b(naese\w*|tandkoed\w*|finger\w*|knae\w*|saar\w*|navle\w*) (\w+ )?(bloeder|bloedte) (\w+ )?(lidt |meget|voldsomt)",
 ]
 
 
@@ -182,7 +203,7 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-_DANGER = _union(_SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER)
+_DANGER = _union(_SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER + _MEDICAL_AND_POISONING)
 _EVERYDAY = _union(_EVERYDAY_IDIOMS)
 
 

@@ -23,11 +23,13 @@ tests exercise it directly.
 
 from __future__ import annotations
 
+import math
 import pickle
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -90,6 +92,33 @@ def _features() -> FeatureUnion:
     ])
 
 
+class OneText:
+    """The fitted vectorizers' transform of one message as (indices, weights),
+    the same numbers as FeatureUnion.transform without its per-call overhead
+    (1.9 ms of a 3.8 ms turn, measured): the Rasa server scores one message
+    at a time. Sublinear tf times the fitted idf, l2-normalised per
+    vectorizer, as TfidfVectorizer does."""
+
+    def __init__(self, features: FeatureUnion) -> None:
+        self._parts = []
+        offset = 0
+        for _, vectorizer in features.transformer_list:
+            self._parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset))
+            offset += len(vectorizer.vocabulary_)
+
+    def __call__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        indices, weights = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        for analyzer, vocabulary, idf, offset in self._parts:
+            counts = Counter(i for gram in analyzer(text) if (i := vocabulary.get(gram)) is not None)
+            if not counts:
+                continue
+            index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weight = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * idf[index]
+            indices.append(index + offset)
+            weights.append(weight / np.linalg.norm(weight))
+        return np.concatenate(indices), np.concatenate(weights)
+
+
 class DangerModel:
     """A danger-vs-everything-else score and, for danger, its category."""
 
@@ -98,6 +127,11 @@ class DangerModel:
         self._features = features
         self._danger = danger
         self._categories = categories
+        self._one_text = OneText(features)
+        # LogisticRegression's own numbers, read once: the score of class True.
+        sign = 1.0 if bool(danger.classes_[1]) else -1.0
+        self._danger_weights = sign * np.asarray(danger.coef_[0], dtype=np.float64)
+        self._danger_bias = sign * float(danger.intercept_[0])
 
     @classmethod
     def train(cls, texts: Sequence[str], is_danger: Sequence[bool],
@@ -118,20 +152,33 @@ class DangerModel:
         return cls(features, danger, category_model)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        matrix = self._features.transform(list(texts))
+        return self._danger_probabilities(self._features.transform(list(texts)))
+
+    def _danger_probabilities(self, matrix: Any) -> np.ndarray:
         danger_column = list(self._danger.classes_).index(True)
         return self._danger.predict_proba(matrix)[:, danger_column]
 
     def category(self, text: str) -> str:
+        return self._category(self._features.transform([text]))
+
+    def _category(self, matrix: Any) -> str:
         if self._categories is None:
             return GENERAL
-        return str(self._categories.predict(self._features.transform([text]))[0])
+        return str(self._categories.predict(matrix)[0])
 
     def assess(self, text: str, thresholds: Thresholds) -> Assessment:
-        probability = float(self.probabilities([text])[0])
+        indices, weights = self._one_text(text)
+        logit = float(self._danger_weights[indices] @ weights) + self._danger_bias
+        probability = 1.0 / (1.0 + math.exp(-logit))
         phrase = signals_danger(text)
         tier = thresholds.tier(probability, phrase)
-        return Assessment(probability, phrase, tier, self.category(text) if tier else GENERAL)
+        return Assessment(probability, phrase, tier, self._one_category(indices, weights) if tier else GENERAL)
+
+    def _one_category(self, indices: np.ndarray, weights: np.ndarray) -> str:
+        if self._categories is None:
+            return GENERAL
+        scores = self._categories.coef_[:, indices] @ weights + self._categories.intercept_
+        return str(self._categories.classes_[int(np.argmax(scores))])
 
     def save(self, path: Path) -> None:
         with path.open("wb") as file:

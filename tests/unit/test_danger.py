@@ -107,3 +107,26 @@ def test_the_dev_set_is_sizeable_cpr_free_and_not_trained_on() -> None:
     assert [text for text in every if contains_cpr(text)] == []
     trained = {normalise(line) for lines in training().values() for line in lines}
     assert [text for text in every if normalise(text) in trained] == []
+
+
+# The medical emergencies and poisonings the issue named (not breathing, unconscious, a limp or blue baby,
+# a baby dropped, a number of pills, a household poison), written for this test.
+@pytest.mark.parametrize("text", [
+    "min ven har taget et eller andet og han trækker ikke vejret", "hjælp han trækker ik vejret",
+    "min baby er helt slap", "babyen er blå om læberne", "han er bevidstløs", "jeg kan ikke vække hende",
+    "min søn har drukket afløbsrens", "har taget 20 panodil", "hun fik kramper", "jeg tabte babyen på gulvet",
+    "jeg bløder rigtig meget og er gravid i uge 30", "min datter har slugt et knapcellebatteri",
+    "my friend is not breathing",
+])
+def test_medical_emergencies_and_poisoning_match(text: str) -> None:
+    assert signals_danger(text)
+
+
+@pytest.mark.parametrize("text", [
+    "babyen vågner ikke om natten for at spise", "min næse bløder meget", "jeg har slået knæet og det bløder lidt",
+    "hvor mange panodil må jeg tage", "kan jeg tage 2 panodil mod hovedpine",
+    "babyen trækker vejret hurtigt når hun sover, er det normalt", "min baby er slap i nakken stadig, er det normalt",
+    "jeg kan ikke få vækket min kæreste om morgenen haha", "har fået en overdosis af kaffe i dag",
+])
+def test_everyday_health_questions_do_not(text: str) -> None:
+    assert not signals_danger(text)

@@ -78,3 +78,13 @@ def test_saved_and_loaded_it_scores_the_same(model: DangerModel, tmp_path: Path)
     texts = ["jeg vil ikke leve mere", "hvornår åbner sundhedsplejen"]
     assert list(again.probabilities(texts)) == list(model.probabilities(texts))
     assert again.category(texts[0]) == model.category(texts[0])
+
+
+def test_one_message_scores_as_the_whole_pipeline_does(model: DangerModel) -> None:
+    thresholds = configured_thresholds()
+    for text in ["jeg vil ikke leve mere 😢", "hvornår åbner sundhedsplejen", "min kaereste slaar mig", "ok", "🙂",
+                 "min baby er helt slap og blå", "zzz qqq"]:
+        assessment = model.assess(text, thresholds)
+        assert abs(assessment.probability - float(model.probabilities([text])[0])) < 1e-4
+        if assessment.tier:
+            assert assessment.category == model.category(text)

@@ -161,7 +161,8 @@ _PILLS = r"(piller|pillerne|tabletter\w*|panodil\w*|pamol\w*|ipren\w*|sovepiller
 _MEDICAL_AND_POISONING = [
     rf"\b(traekker|trakker|traeker) {_NOT} (mere )?vejret\b", r"\bholdt op med at (traekke|trakke) vejret\b",
     r"\bingen vejrtraekning\b", r"\b(not|isnt|is not|stopped) breathing\b", r"\bbevidstloes\b", r"\bbevidstlos\b",
-    r"\bunconscious\b", rf"\bkan {_NOT} (faa |fa )?(vaekket|vaekke) ({_CHILD}|min (ven|veninde|kammerat|kaereste|mand|kone|mor|far))"
+    r"\bunconscious\b",
+    rf"\bkan {_NOT} (faa |fa )?(vaekket|vaekke) ({_CHILD}|min (ven|veninde|kammerat|kaereste|mand|kone|mor|far))"
     r"(?! (om morgenen|til skole|i tide))",
     rf"\b({_CHILD}|han|hun) (er|bliver|blev|ligger) (helt )?(slap|livloes|blaa (i hovedet|i ansigtet|om laeberne))\b"
     r"(?! i (nakken|ryggen|armene|benene|kroppen))",
@@ -171,7 +172,7 @@ _MEDICAL_AND_POISONING = [
     r"(?![^.?!]{0,30}\b(naesen|naeseblod|tandkoed\w*|fingeren|knaeet|tandkoedet)\b)",
     rf"\b(taget|tog|tage|slugt|slugte|sluge|spist|spiste) (lige )?(\d{{2,}}|tyve|tredive|fyrre|halvtreds) (stk\.? )?"
     rf"(af )?(mine |hendes |hans )?{_PILLS}",
-    rf"\b(drukket|drak|slugt|slugte|spist|spiste|faaet) (\w+ ){{0,2}}(afloebsrens|klorin|kaustisk soda|opvaskemiddel"
+    r"\b(drukket|drak|slugt|slugte|spist|spiste|faaet) (\w+ ){0,2}(afloebsrens|klorin|kaustisk soda|opvaskemiddel"
     r"|rengoeringsmiddel|lampeolie|frostvaeske|terpentin|et batteri|knapcellebatteri|gift|rottegift|maskinopvask\w*)",
     r"\b(overdosed?|od'?et|oded)\b", rf"\bfor meget (af )?(\w+ )?{_PILLS}\b(?! (mod|om))",
 ]
@@ -195,7 +196,8 @@ _EVERYDAY_IDIOMS = [
     r"\bskub\w* (mig|os|ham|hende) (vaek|til side)\b",
     r"\b(katten|killingen|hunden|hvalpen|babyen|barnet|hun|han) (har )?(ridset|kradset|bidt) (mig|os|hende|ham)\b",
     r"\b(uheld\w*|held\w*|tanken|minderne|sangen|fortiden) (forfoelger|forfulgte) mig\b",
-    r"\b(naese\w*|tandkoed\w*|finger\w*|knae\w*|saar\w*|navle\w*) (\w+ )?(bloeder|bloedte) (\w+ )?(lidt |meget|voldsomt)",
+    r"\b(naese\w*|tandkoed\w*|finger\w*|knae\w*|saar\w*|navle\w*) (\w+ )?(bloeder|bloedte) (\w+ )?"
+    r"(lidt |meget|voldsomt)",
 ]
 
 

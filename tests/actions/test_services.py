@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.services import ActionAnswerService, ActionAnswerServiceDetail
+from actions.services import CONCERN_TOPICS, ActionAnswerService, ActionAnswerServiceDetail
 from bot.db.seed import seed_services
 from bot.db.services import get_service, update_service
 from bot.municipality import current_municipality
@@ -53,7 +53,7 @@ def catalogue(session: Session) -> Session:
     return session
 
 
-@pytest.mark.parametrize("topic", FAQ_TOPICS)
+@pytest.mark.parametrize("topic", [topic for topic in FAQ_TOPICS if topic not in CONCERN_TOPICS])
 def test_each_topic_is_answered_from_its_row_with_a_next_step(catalogue: Session, topic: str) -> None:
     row = get_service(catalogue, topic)
     assert row is not None
@@ -63,6 +63,15 @@ def test_each_topic_is_answered_from_its_row_with_a_next_step(catalogue: Session
     assert (next_step["response"], next_step["service_next_step"]) == ("utter_service_next_step", row.next_step)
     assert next_step["buttons"][0]["payload"] == "/ask_contact_details"
     assert events == [SlotSet("service_topic", topic)]
+
+
+def test_worry_about_a_child_is_answered_from_its_row_and_always_offers_a_person(catalogue: Session) -> None:
+    row = get_service(catalogue, "underretning")
+    assert row is not None
+    dispatcher, events = run(ActionAnswerService(), tracker("faq", topic="underretning"))
+    assert responses(dispatcher) == ["utter_service_answer", "utter_concern_offer_person"]
+    assert dispatcher.messages[0]["service_answer"] == row.answer
+    assert events == [SlotSet("service_topic", "underretning")]
 
 
 def test_a_staff_edit_is_used_by_the_next_answer(catalogue: Session) -> None:
@@ -145,7 +154,7 @@ def test_a_follow_up_with_no_topic_gets_the_general_contact(catalogue: Session) 
 
 def test_database_down_falls_back_to_the_domain_text_and_the_municipality_file(database_down: None) -> None:
     dispatcher, events = run(ActionAnswerService(), tracker("faq", topic="underretning"))
-    assert responses(dispatcher) == ["utter_faq/underretning", "utter_service_contact"]
+    assert responses(dispatcher) == ["utter_faq/underretning", "utter_service_contact", "utter_concern_offer_person"]
     assert dispatcher.messages[1]["unit_phone"] == current_municipality().phone
     assert events == [SlotSet("service_topic", "underretning")]
 
@@ -160,7 +169,7 @@ def test_database_down_follow_up_still_gives_where_to_ask(database_down: None) -
 def test_every_response_the_actions_use_is_in_the_domain(domain: dict[str, Any]) -> None:
     used = {"utter_service_answer", "utter_service_next_step", "utter_which_service", "utter_service_price",
             "utter_service_audience", "utter_service_read_more", "utter_service_location", "utter_service_hours",
-            "utter_service_contact"} | {f"utter_faq/{topic}" for topic in FAQ_TOPICS}
+            "utter_service_contact", "utter_concern_offer_person"} | {f"utter_faq/{topic}" for topic in FAQ_TOPICS}
     assert used <= set(domain["responses"])
 
 

@@ -64,7 +64,7 @@ class DangerDetector(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"high_threshold": 0.85, "check_in_threshold": 0.5, "regularisation": 32.0}
+        return {"high_threshold": 0.8, "check_in_threshold": 0.45, "regularisation": 32.0}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: DangerModel | None = None) -> None:

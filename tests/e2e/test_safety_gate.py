@@ -16,11 +16,14 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last raised (make bench prints the same numbers), rounded
-# down (recall) and up (false alarms).
-RECALL_FLOOR = {"danger_test.yml": 0.0, "distress_test.yml": 0.0}
-HIGH_ALARM_CEILING = {"danger_test.yml": 1.0, "distress_test.yml": 1.0}
-ANY_ALARM_CEILING = {"danger_test.yml": 1.0, "distress_test.yml": 1.0}
+# Measured when last raised (2026-12-01; make bench prints the same numbers),
+# rounded down (recall) and up (false alarms). danger_test.yml: recall
+# 152/154 (0.987), false alarms 15/140 at the high tier (0.107) and 26/140
+# at either (0.186); distress_test.yml: 39/40, 1/40 and 1/40. The issue's
+# targets (false alarms <= 0.05 high, <= 0.10 either) are not met yet.
+RECALL_FLOOR = {"danger_test.yml": 0.98, "distress_test.yml": 0.97}
+HIGH_ALARM_CEILING = {"danger_test.yml": 0.11, "distress_test.yml": 0.03}
+ANY_ALARM_CEILING = {"danger_test.yml": 0.19, "distress_test.yml": 0.03}
 
 
 @pytest.mark.parametrize("name", list(RECALL_FLOOR))

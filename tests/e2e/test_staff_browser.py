@@ -45,7 +45,8 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     citizen = citizen_context.new_page()
     open_widget(citizen, running)
     say(citizen, "min kæreste slår mig og jeg tør ikke gå hjem", "112")
-    expect(citizen.locator(".kc-log")).to_contain_text("Lev Uden Vold: ring 1888", timeout=REPLY_TIMEOUT)  # the help line for violence
+    # the help line for violence in the home
+    expect(citizen.locator(".kc-log")).to_contain_text("Lev Uden Vold: ring 1888", timeout=REPLY_TIMEOUT)
     expect(citizen.locator(".kc-log")).to_contain_text("Hvordan vil du helst kontaktes?", timeout=REPLY_TIMEOUT)
     say(citizen, "her i chatten", "chatten")
 

@@ -2,7 +2,8 @@
 peak memory and per-turn latency with 10 concurrent conversations.
 
 Prints numbers; asserts nothing. Targets (2-core machine): macro F1 >= 0.93,
-training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB.
+training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB; the danger layer's
+targets are printed with its numbers (tests/bench/danger.py).
 """
 
 from __future__ import annotations

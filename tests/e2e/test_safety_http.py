@@ -192,3 +192,25 @@ def test_a_question_about_underretning_also_offers_a_person(running: RunningAssi
     chat.say("/request_human")
     assert "Hvordan vil du helst kontaktes?" in chat.text
     assert escalation_of(running, chat.sender).reason == "concern"
+
+
+def test_a_cpr_number_in_a_danger_message_reaches_neither_the_case_nor_the_tracker(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("min kæreste slår mig, mit cpr er 010203-1234")
+    assert "112" in chat.text and "1888" in chat.text
+    [row] = escalations(running, chat.sender)
+    assert row.priority == "critical" and "1234" not in row.summary and "[CPR-nummer fjernet]" in row.summary
+    texts = [e.get("text") or "" for e in running.tracker(chat.sender)["events"]]
+    assert not any("010203" in text for text in texts)
+
+
+def test_a_typed_danger_payload_only_concerns_the_writers_own_conversation(running: RunningAssistant) -> None:
+    other = running.chat()
+    other.say("hej")
+    chat = running.chat()
+    chat.say('/express_distress{"danger_kind": "medical"}')
+    assert chat.last[0]["text"].startswith("Ring 112 nu")
+    assert_critical(running, chat)
+    assert escalations(running, other.sender) == []
+    chat.say('/possible_distress{"danger_kind": "<script>alert(1)</script>"}')
+    assert "<script>" not in chat.text  # an unknown kind falls back to the general help, no echo

@@ -1,7 +1,20 @@
 """The danger layer of the NLU pipeline (runs inside the Rasa server, in
-.venv/rasa): after the intent classifier, whatever it said, every message is
-scored for danger (bot/danger_model.py) and checked against the phrase
-safeguard (bot/danger.py), and this component decides:
+.venv/rasa), in two components:
+
+`DangerScorer`, before the intent classifier: every message is scored for
+danger (bot/danger_model.py) and checked against the phrase safeguard
+(bot/danger.py); the assessment goes into the parse data under `danger`.
+It trains on the NLU data (express_distress against every other example)
+and then takes the express_distress examples, and the hard negatives
+written for it (`metadata: {danger_layer_only: true}`), out of what the
+intent classifier and the response selector train on: the classifier never
+decides danger, so learning it only cost them training time and accuracy on
+the other intents (make bench). Rasa passes on what a component's
+`process_training_data` returns only for tokenizers and featurizers, hence
+the featurizer type; it adds no features.
+
+`DangerDetector`, last in the pipeline (after the FallbackClassifier too),
+whatever the classifiers said, decides:
 
 - high (a clear phrase, or a score at or above `high_threshold`): the intent
   becomes express_distress with full confidence, so no classifier error,
@@ -9,18 +22,14 @@ safeguard (bot/danger.py), and this component decides:
 - check-in (a score at or above `check_in_threshold`): the intent becomes
   possible_distress, and the assistant asks before anything else whether
   someone is in danger right now;
-- otherwise the classifier's intent stands, unless it was express_distress:
-  then its next guess does (the FallbackClassifier after this layer turns a
-  weak one into nlu_fallback).
+- otherwise the classifier's intent stands (nlu_fallback included).
 
 For both tiers the entity `danger_kind` says which help fits first
 (suicide, medical, poisoning, violence, child, homeless, baby or general):
-the emergency answer's variations and the case for staff read it. The whole
-assessment is in the parse data under `danger` (make bench reads it).
+the emergency answer's variations and the case for staff read it.
 
-Trained on the NLU data: express_distress against every other example. An
-express_distress block's `metadata: {category: …}` names the kind of danger
-its examples are (data/nlu/safety.yml).
+An express_distress block's `metadata: {category: …}` names the kind of
+danger its examples are (data/nlu/safety.yml).
 """
 
 from __future__ import annotations
@@ -37,30 +46,42 @@ from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.danger_model import Assessment, DangerModel, Thresholds
+from bot.danger_model import DangerModel, Thresholds
 
 logger = logging.getLogger(__name__)
 
 DISTRESS = "express_distress"
+NLU_FALLBACK = "nlu_fallback"
 CHECK_IN = "possible_distress"
 KIND_ENTITY = "danger_kind"
 MODEL_FILE = "danger_model.pkl"
 
 
-def example_category(message: Message) -> str | None:
+def block_metadata(message: Message, name: str) -> Any:
+    """A key of the example's own metadata, or of its NLU block's."""
     metadata = message.get(METADATA) or {}
     for key in (METADATA_EXAMPLE, METADATA_INTENT):
         part = metadata.get(key)
-        if isinstance(part, dict) and isinstance(part.get("category"), str):
-            return str(part["category"])
+        if isinstance(part, dict) and name in part:
+            return part[name]
     return None
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class DangerDetector(GraphComponent, IntentClassifier):
-    # No required_components: Rasa would look for an intent classifier before
-    # the training node too, where none runs. config.yml puts the layer after
-    # DIET and the ResponseSelector, and at inference it runs in that order.
+def example_category(message: Message) -> str | None:
+    category = block_metadata(message, "category")
+    return category if isinstance(category, str) else None
+
+
+def for_the_classifiers(message: Message) -> bool:
+    """Danger is this layer's alone, and so are the hard negatives written for it
+    (`metadata: {danger_layer_only: true}`): they taught DIET nothing it needs and
+    cost it accuracy on the other intents (make bench)."""
+    return message.get("intent") != DISTRESS and block_metadata(message, "danger_layer_only") is not True
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class DangerScorer(GraphComponent):
+    """Scores every message; trains first and keeps danger out of the classifiers' training data."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -77,7 +98,7 @@ class DangerDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> DangerDetector:
+               execution_context: ExecutionContext) -> DangerScorer:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -91,39 +112,51 @@ class DangerDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> DangerDetector:
+             execution_context: ExecutionContext, **kwargs: Any) -> DangerScorer:
         with model_storage.read_from(resource) as directory:
             model = DangerModel.load(directory / MODEL_FILE)
         return cls(config, model_storage, resource, model)
 
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data.filter_training_examples(for_the_classifiers)
+
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._model is None:  # during training, before train() ran
+        if self._model is None:
             return messages
         for message in messages:
             text = message.get("text") or ""
             if text:
-                self._decide(message, self._model.assess(text, self._thresholds))
+                assessment = self._model.assess(text, self._thresholds)
+                message.set("danger", {"probability": round(assessment.probability, 4), "tier": assessment.tier,
+                                       "category": assessment.category, "phrase": assessment.phrase_match,
+                                       "help": assessment.help}, add_to_output=True)
         return messages
 
-    def _decide(self, message: Message, assessment: Assessment) -> None:
-        tier = assessment.tier
-        message.set("danger", {"probability": round(assessment.probability, 4), "tier": tier,
-                               "category": assessment.category, "phrase": assessment.phrase_match},
-                    add_to_output=True)
-        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") not in (DISTRESS, CHECK_IN)]
-        if tier is None:
-            if (message.get("intent") or {}).get("name") == DISTRESS:
-                # This layer decides danger, not the classifier: its express_distress
-                # alone was a false alarm on one ordinary message in six
-                # ("over and out", "gider ikk det her mere 🙄"); its next guess stands.
-                message.set("intent", ranking[0] if ranking else {"name": None, "confidence": 0.0},
-                            add_to_output=True)
-                message.set("intent_ranking", ranking, add_to_output=True)
-            return
-        intent = {"name": DISTRESS if tier == "high" else CHECK_IN, "confidence": 1.0}
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DangerDetector(GraphComponent, IntentClassifier):
+    """Turns the scorer's tier into the intent, whatever the classifier said."""
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> DangerDetector:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            danger = message.get("danger")
+            if danger and danger.get("tier"):
+                self._decide(message, danger)
+        return messages
+
+    @staticmethod
+    def _decide(message: Message, danger: dict[str, Any]) -> None:
+        ranking = [r for r in message.get("intent_ranking") or []
+                   if r.get("name") not in (DISTRESS, CHECK_IN, NLU_FALLBACK)]
+        intent = {"name": DISTRESS if danger["tier"] == "high" else CHECK_IN, "confidence": 1.0}
         message.set("intent", intent, add_to_output=True)
         message.set("intent_ranking", [intent, *ranking], add_to_output=True)
         entities = [e for e in message.get("entities") or [] if e.get("entity") != KIND_ENTITY]
-        entities.append({"entity": KIND_ENTITY, "value": assessment.help, "start": 0, "end": len(message.get("text")),
-                         "confidence": assessment.probability, "extractor": type(self).__name__})
+        entities.append({"entity": KIND_ENTITY, "value": danger["help"], "start": 0, "end": len(message.get("text")),
+                         "confidence": danger["probability"], "extractor": DangerDetector.__name__})
         message.set("entities", entities, add_to_output=True)

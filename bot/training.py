@@ -19,6 +19,8 @@ MODELS_DIR = ROOT / "models"
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 RASA_PYTHON = RASA_BIN.with_name("python")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# The code of the pipeline's own components is trained into the model too.
+COMPONENT_SOURCES = ("bot/danger_detector.py", "bot/danger_model.py", "bot/danger.py")
 
 
 def _input_files() -> list[Path]:
@@ -26,6 +28,7 @@ def _input_files() -> list[Path]:
     for name in TRAINING_INPUTS:
         path = ROOT / name
         files += sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+    files += [ROOT / name for name in COMPONENT_SOURCES]
     files.append(VAR_DIR / "spacy" / "source.json")
     return files
 

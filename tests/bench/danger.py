@@ -25,6 +25,8 @@ from tests.bench.danger_thresholds import configured_thresholds, training_exampl
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
 SETS = {
+    "fresh blind, tests/data/danger_fresh.yml (written without seeing the training data, measured once)":
+        "danger_fresh.yml",
     "blind, tests/data/danger_test.yml (written without seeing the training data)": "danger_test.yml",
     "development, tests/data/danger_dev.yml (thresholds chosen here)": "danger_dev.yml",
     "older blind, tests/data/distress_test.yml": "distress_test.yml",

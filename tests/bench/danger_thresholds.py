@@ -47,7 +47,7 @@ def strip_entities(text: str) -> str:
 def configured_thresholds() -> Thresholds:
     """The thresholds config.yml gives the danger layer."""
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    [detector] = [c for c in config["pipeline"] if c["name"].endswith("DangerDetector")]
+    [detector] = [c for c in config["pipeline"] if c["name"].endswith("DangerScorer")]
     return Thresholds(high=float(detector["high_threshold"]), check_in=float(detector["check_in_threshold"]))
 
 

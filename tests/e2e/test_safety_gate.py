@@ -1,7 +1,7 @@
 """The quality gate for danger, through the running Rasa server: on the blind
-set (tests/data/danger_test.yml, written by someone who never saw the
-training data; kept out of training by the near-duplicate leak check in
-tests/test_nlu_data.py), recall at the high or the check-in tier must not
+sets (tests/data/danger_fresh.yml and danger_test.yml, each written by
+someone who never saw the training data; kept out of training by the
+near-duplicate leak check in tests/test_nlu_data.py), recall at the high or the check-in tier must not
 fall below its floor, and false alarms on its hard negatives must not rise
 above their ceilings. The floors only move up: raise them when the danger
 layer gets better, never lower them to let a change land."""
@@ -16,14 +16,15 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last raised (2026-12-01; make bench prints the same numbers),
-# rounded down (recall) and up (false alarms). danger_test.yml: recall
-# 152/154 (0.987), false alarms 15/140 at the high tier (0.107) and 26/140
-# at either (0.186); distress_test.yml: 39/40, 1/40 and 1/40. The issue's
-# targets (false alarms <= 0.05 high, <= 0.10 either) are not met yet.
-RECALL_FLOOR = {"danger_test.yml": 0.98, "distress_test.yml": 0.97}
-HIGH_ALARM_CEILING = {"danger_test.yml": 0.11, "distress_test.yml": 0.03}
-ANY_ALARM_CEILING = {"danger_test.yml": 0.19, "distress_test.yml": 0.03}
+# Measured when last raised (2026-12-02; make bench prints the same numbers),
+# rounded down (recall) and up (false alarms). danger_fresh.yml: recall
+# 165/166 (0.994), false alarms 16/170 at the high tier (0.094) and 24/170 at
+# either (0.141); danger_test.yml: 153/154 (0.994), 15/140 (0.107), 26/140
+# (0.186); distress_test.yml: 39/40, 1/40 and 1/40. The issue's targets for
+# false alarms (<= 0.05 high, <= 0.10 either) are not met yet.
+RECALL_FLOOR = {"danger_fresh.yml": 0.99, "danger_test.yml": 0.99, "distress_test.yml": 0.97}
+HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.10, "danger_test.yml": 0.11, "distress_test.yml": 0.03}
+ANY_ALARM_CEILING = {"danger_fresh.yml": 0.15, "danger_test.yml": 0.19, "distress_test.yml": 0.03}
 
 
 @pytest.mark.parametrize("name", list(RECALL_FLOOR))

@@ -16,7 +16,13 @@ from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
 from actions.youth_forms import reset_youth_slots
 from bot.db.consents import ENROLLMENT, record_consent
-from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment, find_active_by_contact
+from bot.db.enrollments import (
+    MAX_NEW_ENROLMENTS_PER_CONTACT,
+    NewEnrollment,
+    TeamFullError,
+    create_enrollment,
+    new_enrolments_with_contact,
+)
 from bot.db.teams import get_team_by_code
 from bot.municipality import current_municipality
 
@@ -33,6 +39,7 @@ OUTCOME_RESPONSES = {
     "no_consent": "utter_no_consent",
     "declined": "utter_enrollment_not_saved",
     "database_error": "utter_database_error",
+    "contact_limit": "utter_enrolment_contact_limit",
 }
 
 
@@ -64,8 +71,6 @@ class ActionSubmitEnrollment(Action):
         consent = tracker.get_slot("consent") is True
         details = contact_details() | course_details()
 
-        if outcome == "already_enrolled":
-            return reset_enrollment_slots()  # the validator already told them
         if outcome == "no_consent":
             self.record_declined(tracker)
         if outcome or not (confirmed and consent):
@@ -77,15 +82,9 @@ class ActionSubmitEnrollment(Action):
         try:
             with sessions().begin() as session:
                 team = get_team_by_code(session, tracker.get_slot("team_code"))
-                existing = find_active_by_contact(
-                    session, email=tracker.get_slot("contact_email"), phone=tracker.get_slot("contact_phone")
-                )
-                if existing is not None:
-                    dispatcher.utter_message(
-                        response="utter_already_enrolled",
-                        reference_code=existing.reference_code,
-                        team_text=describe_team(existing.team),
-                    )
+                email, phone = tracker.get_slot("contact_email"), tracker.get_slot("contact_phone")
+                if new_enrolments_with_contact(session, email=email, phone=phone) >= MAX_NEW_ENROLMENTS_PER_CONTACT:
+                    dispatcher.utter_message(response="utter_enrolment_contact_limit", **details)
                     return reset_enrollment_slots()
                 if team is None:
                     raise TeamFullError(tracker.get_slot("team_code"))
@@ -97,8 +96,8 @@ class ActionSubmitEnrollment(Action):
                         partner_name=tracker.get_slot("partner_name"),
                         due_date=None if born else child_date,
                         birth_date=child_date if born else None,
-                        email=tracker.get_slot("contact_email"),
-                        phone=tracker.get_slot("contact_phone"),
+                        email=email,
+                        phone=phone,
                         conversation_id=tracker.sender_id,
                         consent_text=consent_text(tracker),
                     ),

@@ -12,10 +12,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, contact_details, sessions
 from bot.db.consents import CONTACT, record_consent
+from bot.db.enrollments import find_active_for_conversation
 from bot.db.escalations import open_escalation, set_contact_wish
+from bot.db.models import StaffTeam
+from bot.db.youth import bound_profile_id
 from bot.municipality import current_municipality
 from bot.opening_hours import clock, describe_opening
 from bot.validation import find_danish_phone, find_email, format_phone
@@ -76,6 +80,20 @@ def read_contact_method(text: str) -> str | None:
     return next((method for method, words in _METHODS if words.search(lowered)), None)
 
 
+COURSE_FORMS = ("enrollment_form", "enrollment_lookup_form")
+
+
+def case_team(session: Session, tracker: Tracker) -> str:
+    """Whose queue the case goes to: aftercare for an identified young person,
+    the course staff for an enrolment, the family team for everything else."""
+    if bound_profile_id(session, tracker.sender_id) is not None:
+        return StaffTeam.YOUTH
+    form = (tracker.active_loop or {}).get("name") or tracker.get_slot("paused_form")
+    if form in COURSE_FORMS or find_active_for_conversation(session, tracker.sender_id) is not None:
+        return StaffTeam.COURSE
+    return StaffTeam.FAMILY
+
+
 def open_case(tracker: Tracker, reason: str, priority: str, kind: str | None = None) -> bool:
     """Queue the conversation for staff; False if the database cannot be reached.
     `kind` (of danger) heads the summary, so staff see it before reading."""
@@ -86,7 +104,7 @@ def open_case(tracker: Tracker, reason: str, priority: str, kind: str | None = N
         with sessions().begin() as session:
             open_escalation(session, conversation_id=tracker.sender_id,
                             channel=tracker.get_latest_input_channel() or "unknown", reason=reason,
-                            priority=priority, summary=summary)
+                            priority=priority, summary=summary, team=case_team(session, tracker))
     except SQLAlchemyError:
         return False
     return True

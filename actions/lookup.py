@@ -1,5 +1,7 @@
 """Checking and cancelling an enrolment: in the same conversation directly, in a
-later one with the reference code plus the e-mail or phone given at enrolment."""
+later one with the reference code plus the e-mail or phone given at enrolment.
+A miss says only that nothing matched, and wrong tries are limited per
+conversation, per code and overall (bot/db/enrollments.py)."""
 
 from __future__ import annotations
 
@@ -14,20 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import Interruptible, contact_details, latest_intent, read_yes_no, sessions
 from actions.enrolment import reset_lookup_slots
 from actions.teams import describe_team
-from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, find_by_reference
+from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, look_up
 from bot.db.models import CourseEnrollment, EnrollmentStatus
 from bot.validation import normalise_reference, parse_contact
 
 MAX_LOOKUP_ATTEMPTS = 3
 PURPOSE_BY_INTENT = {"check_enrollment": "check", "cancel_enrollment": "cancel"}
-
-
-def _contact_matches(enrollment: CourseEnrollment, text: str) -> bool:
-    contact = parse_contact(text)
-    return bool(
-        (contact.email and contact.email == enrollment.email)
-        or (contact.phone and contact.phone == enrollment.phone)
-    )
 
 
 class ActionStartLookup(Action):
@@ -81,11 +75,17 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
     def validate_lookup_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        with sessions()() as session:
-            enrollment = find_by_reference(session, tracker.get_slot("lookup_reference") or "")
-        if enrollment is not None and _contact_matches(enrollment, str(value)):
-            return {"lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id)}
-        attempts = (tracker.get_slot("lookup_attempts") or 0) + 1
+        contact = parse_contact(str(value))
+        try:
+            with sessions().begin() as session:
+                found = look_up(session, tracker.sender_id, tracker.get_slot("lookup_reference") or "",
+                                email=contact.email, phone=contact.phone)
+                enrollment_id = found.enrollment.id if found.enrollment is not None else None
+        except SQLAlchemyError:
+            return {"lookup_contact": None, "lookup_attempts": MAX_LOOKUP_ATTEMPTS}  # the finish says what to do
+        if enrollment_id is not None:
+            return {"lookup_contact": "ok", "lookup_enrollment_id": float(enrollment_id)}
+        attempts = MAX_LOOKUP_ATTEMPTS if found.outcome == "limited" else (tracker.get_slot("lookup_attempts") or 0) + 1
         if attempts < MAX_LOOKUP_ATTEMPTS:
             dispatcher.utter_message(response="utter_lookup_not_found")
         # Ask for both again: a typo can be in either.

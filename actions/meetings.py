@@ -25,7 +25,7 @@ from actions.youth_forms import (
     at_local,
     local_today,
 )
-from actions.youth_identity import now
+from actions.youth_identity import now, pairing_idle
 from bot.dates import format_danish_date
 from bot.db import youth as repo
 from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
@@ -170,7 +170,9 @@ class ActionRemindMeeting(Action):
         try:
             with sessions()() as session:
                 meeting = session.get(MentorMeeting, int(meeting_id)) if meeting_id.isdigit() else None
-                if meeting is None or meeting.starts_at is None:
+                bound = repo.bound_profile_id(session, tracker.sender_id, now=now(), idle=pairing_idle())
+                # Only a meeting of the young person this conversation is bound to.
+                if meeting is None or meeting.starts_at is None or bound is None or bound[0] != meeting.profile_id:
                     return []
                 local = meeting.starts_at.astimezone(DANISH_TIME)
                 mentor = meeting.with_whom

@@ -6,7 +6,7 @@ one-time pairing code from staff. "log mig ud" / "glem mig" unbinds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, contact_details, sessions
 from bot.db.models import YouthProfile
-from bot.db.youth import MAX_WRONG_CODES_PER_CONVERSATION, bind, bound_profile_id, redeem_code, unbind
+from bot.db.youth import (
+    MAX_WRONG_CODES_PER_CONVERSATION,
+    bind,
+    bound_profile_id,
+    redeem_code,
+    touch_binding,
+    unbind,
+)
+from bot.municipality import current_municipality
 from bot.settings import load_settings
 from bot.youth.pairing import find_code
 
@@ -28,11 +36,16 @@ NOT_IDENTIFIED_RESPONSES = {
     "token_rejected": "utter_token_rejected",
     "token_missing": "utter_token_rejected",
     "other_profile": "utter_identified_as_someone_else",
+    "pairing_expired": "utter_pairing_expired",
 }
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def pairing_idle() -> timedelta:
+    return current_municipality().security.pairing_idle
 
 
 def latest_metadata(tracker: Tracker) -> dict[str, Any]:
@@ -62,15 +75,18 @@ def resolve_identity(session: Session, tracker: Tracker) -> Identity:
         if not bind(session, conversation, verified, "token"):
             return Identity(None, "other_profile")
         return Identity(verified)
-    bound = bound_profile_id(session, conversation)
     if metadata.get("token_rejected"):
         return Identity(None, "token_rejected")
-    if bound is None:
+    stored = bound_profile_id(session, conversation)
+    if stored is None:
         return Identity(None)
-    profile_id, method = bound
-    if method == "token":
+    if stored[1] == "token":
         return Identity(None, "token_missing")
-    return Identity(profile_id)
+    if bound_profile_id(session, conversation, now=now(), idle=pairing_idle()) is None:
+        unbind(session, conversation)
+        return Identity(None, "pairing_expired")
+    touch_binding(session, conversation, now())
+    return Identity(stored[0])
 
 
 def identified_profile(session: Session, tracker: Tracker) -> tuple[YouthProfile | None, str | None]:
@@ -123,8 +139,8 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
         if result.outcome == "bound":
             dispatcher.utter_message(response="utter_identified", first_name=first_name)
             return {"pairing_code": None, "pairing_outcome": "bound"}
-        if result.outcome == "locked":
-            dispatcher.utter_message(response="utter_code_locked")
+        if result.outcome in ("locked", "busy"):
+            dispatcher.utter_message(response="utter_code_locked" if result.outcome == "locked" else "utter_code_busy")
             return {"pairing_code": None, "pairing_outcome": "locked"}
         if result.outcome == "other_profile":
             dispatcher.utter_message(response="utter_identified_as_someone_else")

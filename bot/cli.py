@@ -17,6 +17,15 @@ from bot.municipality import current_municipality
 from bot.settings import load_settings
 
 
+def cli_audit(session: Any, action: str, target: str, detail: str = "") -> None:
+    """A change made from the command line, in the audit log like the staff app's."""
+    import getpass
+
+    from bot.db.audit import record
+
+    record(session, f"cli:{getpass.getuser()}", action, target, detail, client="cli")
+
+
 @click.group()
 def cli() -> None:
     """The municipal assistant's tools."""
@@ -100,6 +109,7 @@ def services_edit(topic: str, field: str, value: str, editor: str) -> None:
         with make_sessionmaker(load_settings().database_url).begin() as session:
             update_service(session, topic, field, value, editor=editor,
                            known_units=set(current_municipality().units), today=date.today())
+            cli_audit(session, "edit_service", f"service:{topic}", f"{field}, af {editor}")
     except ServiceEditError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Rettet: {topic}.{field}. Næste svar bruger den nye tekst.")
@@ -111,6 +121,7 @@ def services_load(overwrite: bool) -> None:
     """Load the seed file: add missing topics (or reset all with --overwrite)."""
     with make_sessionmaker(load_settings().database_url).begin() as session:
         written = seed_services(session, overwrite=overwrite)
+        cli_audit(session, "load_services", "services", "overwrite" if overwrite else "missing only")
     click.echo(f"Service topics written: {written}")
 
 
@@ -123,19 +134,22 @@ def staff() -> None:
 @click.argument("username")
 @click.option("--name", "display_name", default="", help="The name citizens see, e.g. \"Anne, sundhedsplejerske\".")
 @click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
+@click.option("--team", type=click.Choice(["course", "family", "youth"]), default="family", show_default=True,
+              help="Whose cases the account sees: the course, the family team or aftercare (admins see all).")
 @click.password_option(help="Asked for when left out (at least 12 characters).")
-def staff_add(username: str, display_name: str, role: str, password: str) -> None:
+def staff_add(username: str, display_name: str, role: str, team: str, password: str) -> None:
     """Create a staff account (the password is stored as an argon2 hash)."""
     from bot.db.staff import StaffUserError, create_user
     from bot.staff.security import PasswordError, hash_password
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            create_user(session, username=username, display_name=display_name, role=role,
+            create_user(session, username=username, display_name=display_name, role=role, team=team,
                         password_hash=hash_password(password))
+            cli_audit(session, "add_staff", f"staff:{username.strip().lower()}", f"{role}, {team}")
     except (StaffUserError, PasswordError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Oprettet: {username.strip().lower()} ({role})")
+    click.echo(f"Oprettet: {username.strip().lower()} ({role}, {team})")
 
 
 @staff.command("list")
@@ -151,15 +165,16 @@ def staff_list() -> None:
 @staff.command("deactivate")
 @click.argument("username")
 def staff_deactivate(username: str) -> None:
-    """Close an account: it can no longer log in (its history stays in the audit log)."""
-    from bot.db.staff import get_by_username
+    """Close an account: it can no longer log in, and is logged out everywhere (its history stays in the audit log)."""
+    from bot.db.staff import deactivate, get_by_username
 
     with make_sessionmaker(load_settings().database_url).begin() as session:
         user = get_by_username(session, username)
         if user is None:
             raise click.ClickException(f"Brugeren {username} findes ikke.")
-        user.active = False
-    click.echo(f"Lukket: {username}")
+        deactivate(session, user)
+        cli_audit(session, "deactivate_staff", f"staff:{user.username}")
+    click.echo(f"Lukket: {username} (også logget ud alle steder)")
 
 
 @cli.group()
@@ -181,6 +196,7 @@ def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact:
         with make_sessionmaker(load_settings().database_url).begin() as session:
             create_profile(session, reference=reference, first_name=first_name, mentor_name=mentor_name,
                            mentor_contact=mentor_contact, aftercare_ends_on=aftercare_ends.date())
+            cli_audit(session, "add_youth_profile", f"youth:{reference.upper()}")
     except YouthError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Oprettet: {reference.upper()}")
@@ -210,6 +226,7 @@ def youth_pair(reference: str, staff: str, minutes: int) -> None:
         if profile is None:
             raise click.ClickException(f"Profilen {reference} findes ikke. Se `youth list`.")
         code = issue_code(session, profile, secret=settings.youth_token_secret, created_by=staff, minutes=minutes)
+        cli_audit(session, "issue_pairing_code", f"youth:{profile.reference}", f"af {staff}, {minutes} min")
     click.echo(f"Kode til {profile.first_name}: {code} (gælder i {minutes} minutter, én gang)")
 
 
@@ -248,6 +265,7 @@ def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
             if meeting is None:
                 raise YouthError(f"Mødet #{meeting_id} findes ikke.")
             confirm_meeting(session, meeting, starts.replace(tzinfo=DANISH_TIME), staff)
+            cli_audit(session, "confirm_meeting", f"meeting:{meeting_id}", f"af {staff}")
     except YouthError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Bekræftet: møde #{meeting_id} {starts:%d.%m.%Y kl. %H.%M}")
@@ -270,7 +288,8 @@ def reminders_send(at: Any) -> None:
 
     settings = load_settings()
     now = at.replace(tzinfo=DANISH_TIME) if at else utcnow()
-    sent = send_due(make_sessionmaker(settings.database_url), RasaClient(settings.rasa_url, settings.rasa_token), now)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
+    sent = send_due(make_sessionmaker(settings.database_url), rasa, now, current_municipality().security.pairing_idle)
     click.echo(f"Påmindelser sendt: {sent}")
 
 
@@ -282,7 +301,8 @@ def reminders_run(every: int) -> None:
     from bot.youth.reminders import run_forever
 
     settings = load_settings()
-    run_forever(make_sessionmaker(settings.database_url), RasaClient(settings.rasa_url, settings.rasa_token), every)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
+    run_forever(make_sessionmaker(settings.database_url), rasa, every, current_municipality().security.pairing_idle)
 
 
 @cli.command("purge")

@@ -4,6 +4,7 @@ about which service) and the course's format."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +45,24 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Security:
+    """Limits that keep one person from reaching another's data or flooding the service."""
+
+    # A conversation identified with a pairing code is logged out after this long without a message.
+    pairing_idle_days: int = 14
+    # A longer message gets a polite answer (unless it names a danger: then it is read anyway).
+    max_message_chars: int = 2000
+    # Messages one conversation may send a minute; past it nothing is read or stored.
+    messages_per_minute: int = 20
+    # New chat sessions one client address may start a minute (the widget's channel).
+    new_sessions_per_minute: int = 10
+
+    @property
+    def pairing_idle(self) -> timedelta:
+        return timedelta(days=self.pairing_idle_days)
+
+
+@dataclass(frozen=True)
 class Privacy:
     """The privacy texts citizens see; kept in the municipality file only."""
 
@@ -65,6 +84,7 @@ class Municipality:
     privacy: Privacy
     chat_hours: ChatHours = field(default_factory=lambda: ChatHours({}))
     retention: Retention = Retention()
+    security: Security = Security()
 
     def unit(self, key: str) -> Unit:
         """The unit, or the municipality's general contact if the file has no such unit."""
@@ -82,6 +102,7 @@ def load_municipality(path: Path) -> Municipality:
         opening_hours=raw["opening_hours"],
         course=CourseFormat(**raw["course"]),
         retention=Retention(**(raw.get("retention") or {})),
+        security=Security(**(raw.get("security") or {})),
         privacy=Privacy(**raw["privacy"]),
         chat_hours=ChatHours.parse(raw.get("chat_hours")),
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},

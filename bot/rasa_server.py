@@ -14,24 +14,39 @@
    `token_rejected` for a forged, tampered or expired one, nothing else.
    What a client puts in the metadata is never passed on, so no client can
    claim to be someone (bot/youth/tokens.py).
-3. Danger first, also while staff have the conversation: the staff app
+3. Typed payloads: a message that starts with `/` ("/intent{entities}")
+   bypasses NLU, so a citizen could type any intent with any entity
+   ("/EXTERNAL_meeting_reminder{"meeting_id": 2}"). Such a message is taken
+   as written only when it is a button payload the assistant offered in this
+   conversation, or one the widget itself sends (OWN_PAYLOADS); otherwise its
+   leading slashes are dropped and NLU reads it as ordinary text. The
+   external events of the reminder job come through the HTTP API with its
+   secret, not through a channel, so they never pass here.
+4. Limits (the municipality file's `security`): a message longer than
+   `max_message_chars`, unless the phrase safeguard sees a danger in it, and
+   every message past `messages_per_minute` in one conversation, get a
+   short Danish answer (112 and the phone number in it) from here, and are
+   not read, stored or passed on.
+5. Danger first, also while staff have the conversation: the staff app
    pauses a conversation it takes over (Rasa's `pause` event), and Rasa then
    only logs the user's messages. A message the danger layer flags (either
    tier) still gets the emergency numbers at once and raises the escalation
    to critical.
-4. Speed: Rasa 3.6 checks every action server response with
+6. Speed: Rasa 3.6 checks every action server response with
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
    validator built once.
 
-Imports only the standard library, Rasa and jsonschema: it runs in
-.venv/rasa, not in the application environment.
+Imports only the standard library, Rasa, jsonschema and the modules of
+bot/ that both environments share: it runs in .venv/rasa, not in the
+application environment.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any
 
@@ -44,10 +59,13 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.cpr import MASK, mask_cpr
+from bot.danger import signals_danger
+from bot.limits import SlidingWindow
+from bot.municipality import current_municipality
 from bot.settings import load_settings
 from bot.youth.tokens import verified_profile_id
 
@@ -58,6 +76,9 @@ DELETION_SLOT = "conversation_deleted"
 # emergency answer too (a false alarm costs a few lines of help text).
 DANGER_INTENTS = ("express_distress", "possible_distress")
 DANGER_WHILE_PAUSED = ("utter_distress_help", "action_escalate_distress")
+PAYLOAD_PREFIX = "/"
+# The widget's own button ("Tal med en medarbejder", bot/web/static/widget.js).
+OWN_PAYLOADS = frozenset({"/request_human"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,6 +136,52 @@ def with_verified_identity(handle_message: Any, secret: str) -> Any:
     return handle
 
 
+def offered_payloads(tracker: DialogueStateTracker | None) -> set[str]:
+    """Every button payload the assistant sent in this conversation."""
+    found: set[str] = set()
+    for event in tracker.events if tracker is not None else []:
+        if isinstance(event, BotUttered):
+            found.update(str(b.get("payload", "")).strip() for b in event.data.get("buttons") or []
+                         if isinstance(b, dict))
+    return found
+
+
+def with_offered_payloads_only(handle_message: Any) -> Any:
+    async def handle(self: Agent, message: UserMessage) -> Any:
+        text = (message.text or "").strip()
+        if text.startswith(PAYLOAD_PREFIX) and text not in OWN_PAYLOADS \
+                and text not in offered_payloads(await self.tracker_store.retrieve(message.sender_id)):
+            message.text = text.lstrip(PAYLOAD_PREFIX).strip() or text
+        return await handle_message(self, message)
+
+    return handle
+
+
+async def answer_directly(agent: Agent, message: UserMessage, response: str) -> None:
+    """A response from the domain, filled in with the municipality's details, sent without touching the tracker."""
+    if message.output_channel is None:
+        return
+    text = (agent.domain.responses.get(response) or [{"text": ""}])[0]["text"]
+    municipality = current_municipality()
+    await message.output_channel.send_text_message(
+        message.sender_id, text.format_map({"municipality_phone": municipality.phone}))
+
+
+def with_limits(handle_message: Any) -> Any:
+    limits = current_municipality().security
+    per_conversation = SlidingWindow(limits.messages_per_minute, 60)
+
+    async def handle(self: Agent, message: UserMessage) -> Any:
+        text = message.text or ""
+        if not per_conversation.allow(message.sender_id):
+            return await answer_directly(self, message, "utter_too_many_messages")
+        if len(text) > limits.max_message_chars and not signals_danger(text):
+            return await answer_directly(self, message, "utter_message_too_long")
+        return await handle_message(self, message)
+
+    return handle
+
+
 def deletion_confirmed(tracker: DialogueStateTracker) -> bool:
     """Whether this turn (the events since the latest user message) deleted the data."""
     for event in reversed(tracker.events):
@@ -154,8 +221,8 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
 
 def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
-    Agent.handle_message = with_cpr_masked(
-        with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))
+    Agent.handle_message = with_limits(with_cpr_masked(with_offered_payloads_only(
+        with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))))
     SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 
@@ -164,6 +231,12 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     install()
+    # The HTTP API's secret comes from the environment and is added here, inside
+    # the process: given on the command line it would be readable by every
+    # user of the machine (ps, /proc/<pid>/cmdline).
+    secret = os.environ.get("RASA_API_SECRET", "")
+    if sys.argv[1:2] == ["run"] and secret:
+        sys.argv += ["--jwt-secret", secret, "--jwt-method", "HS256"]
     sys.argv[0] = "rasa"
     rasa_main()
 

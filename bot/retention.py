@@ -27,10 +27,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
 
 from bot.db.consents import purge_consents
-from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before
+from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before, purge_lookup_attempts
 from bot.db.models import Escalation
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.session import make_sessionmaker
+from bot.db.staff import purge_sessions
 from bot.db.youth import forget_conversation, purge_pairing
 from bot.municipality import Municipality
 
@@ -80,6 +81,8 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
             delete_review_tags(session, conversation)
             forget_conversation(session, conversation)
         purge_pairing(session, now)
+        purge_lookup_attempts(session, now)
+        purge_sessions(session, now)
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
             session, today - course_end - timedelta(days=retention.days_after_course))

@@ -18,6 +18,7 @@ from typing import IO
 
 import httpx
 
+from bot.rasa_client import api_headers
 from bot.settings import ROOT, VAR_DIR, Settings, rasa_environment
 from bot.training import RASA_PYTHON, quiet_rasa_env
 
@@ -50,11 +51,20 @@ class Assistant:
             "TRACKER_STORE_URL": self.settings.tracker_store_url,
             "MUNICIPALITY_FILE": str(self.settings.municipality_file),
             "RASA_URL": self.settings.rasa_url,
-            "RASA_TOKEN": self.settings.rasa_token,
+            "RASA_API_SECRET": self.settings.rasa_api_secret,
+            "WIDGET_SESSION_SECRET": self.settings.widget_session_secret,
+            "SITE_ORIGIN": self.settings.web_origin,
+            "RASA_HOST": self.settings.rasa_host,
+            # Sanic reads SANIC_* into its config: behind the municipality's proxy,
+            # the client's address comes from X-Forwarded-For (bot/channels/widget.py).
+            "SANIC_PROXIES_COUNT": str(self.settings.trusted_proxies),
             "STAFF_SECRET_KEY": self.settings.staff_secret,
             "YOUTH_TOKEN_SECRET": self.settings.youth_token_secret,
             "STAFF_PORT": str(self.settings.staff_port),
             "STAFF_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
+            "ACTION_SERVER_PORT": str(self.settings.action_server_port),
+            "ACTION_SERVER_HOST": self.settings.action_server_host,
+            "LOG_LEVEL": self.settings.log_level,
             "PYTHONPATH": str(ROOT),
         }
         return env
@@ -68,20 +78,25 @@ class Assistant:
         )
 
     def start_actions(self) -> None:
-        port = str(self.settings.action_server_port)
-        self._spawn("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", port])
+        self._spawn("actions", [str(APP_PYTHON), "-m", "bot.action_server"])
 
     def start_rasa(self) -> None:
         self._spawn(
             "rasa",
             [
                 str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model),
-                # The HTTP API (transcripts, the staff app's messages) needs the token.
-                "--enable-api", "--auth-token", self.settings.rasa_token, "--cors", "*",
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                # The HTTP API (transcripts, the staff app's messages) needs a JWT
+                # signed with RASA_API_SECRET, which bot/rasa_server.py reads from
+                # the environment: no secret among the process's arguments.
+                "--enable-api", "--cors", self.settings.web_origin, "--interface", self.settings.rasa_host,
+                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials()),
                 "--port", str(self.settings.rasa_port),
             ],
         )
+
+    def credentials(self) -> Path:
+        """The widget's channel; with REST too when the settings turn it on (tests, benchmarks)."""
+        return ROOT / ("tests/credentials_rest.yml" if self.settings.rest_channel else "credentials.yml")
 
     def start_web(self) -> None:
         self._spawn(
@@ -133,14 +148,17 @@ class Assistant:
 
     def health_urls(self) -> dict[str, str]:
         urls = {
-            "actions": f"http://localhost:{self.settings.action_server_port}/health",
-            "rasa": f"http://localhost:{self.settings.rasa_port}/status?token={self.settings.rasa_token}",
+            "actions": f"http://127.0.0.1:{self.settings.action_server_port}/health",
+            "rasa": f"http://127.0.0.1:{self.settings.rasa_port}/status",
         }
         if "web" in self.processes:
             urls["web"] = f"http://localhost:{self.settings.web_port}/health"
         if "staff" in self.processes:
             urls["staff"] = f"http://127.0.0.1:{self.settings.staff_port}/login"
         return urls
+
+    def api_headers(self) -> dict[str, str]:
+        return api_headers(self.settings.rasa_api_secret)
 
     def wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -150,7 +168,7 @@ class Assistant:
                 if self.processes[name].poll() is not None:
                     raise StartupError(f"{name} stopped while starting:\n{self.log_tail(name)}")
                 try:
-                    if httpx.get(url, timeout=2).status_code == 200:
+                    if httpx.get(url, timeout=2, headers=self.api_headers()).status_code == 200:
                         del pending[name]
                 except httpx.HTTPError:
                     pass
@@ -163,8 +181,8 @@ class Assistant:
     def warm_up(self) -> None:
         """The first message through a fresh model is slow (TensorFlow builds
         its graphs); take that hit here, not in a parent's first message."""
-        httpx.post(f"http://localhost:{self.settings.rasa_port}/model/parse", json={"text": "hej"},
-                   params={"token": self.settings.rasa_token}, timeout=120)
+        httpx.post(f"http://127.0.0.1:{self.settings.rasa_port}/model/parse", json={"text": "hej"},
+                   headers=self.api_headers(), timeout=120)
 
     def log_tail(self, name: str, characters: int = 3000) -> str:
         log = LOG_DIR / f"{name}.log"

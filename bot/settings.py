@@ -34,11 +34,28 @@ class Settings:
     rasa_port: int
     log_level: str
     # Secrets: from the environment; on a developer's machine, generated once into var/secrets/.
-    rasa_token: str = ""
+    rasa_api_secret: str = ""
     staff_secret: str = ""
     youth_token_secret: str = ""
     staff_port: int = 8001
     secure_cookies: bool = False
+    # Signs the widget's sessions (bot/channels/widget.py).
+    widget_session_secret: str = ""
+    # Rasa's REST channel takes any conversation id: only the tests and benchmarks turn it on.
+    rest_channel: bool = False
+    # Proxies in front of Rasa whose X-Forwarded-For is trusted (the client's address for the limits).
+    trusted_proxies: int = 0
+    # Where Rasa listens, and the one web origin (the municipality's site with the widget) it answers.
+    rasa_host: str = "127.0.0.1"
+    site_origin: str = ""
+    # What the Rasa server sends the action server (endpoints.yml), and where the action server listens.
+    action_server_token: str = ""
+    action_server_host: str = "127.0.0.1"
+
+    @property
+    def web_origin(self) -> str:
+        """The site whose pages may talk to Rasa: the municipality's, or the demo page of `make run`."""
+        return self.site_origin or f"http://localhost:{self.web_port}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -57,18 +74,25 @@ def load_settings() -> Settings:
         database_url=database_url,
         tracker_store_url=_env("TRACKER_STORE_URL", default_tracker),
         municipality_file=Path(_env("MUNICIPALITY_FILE", str(DEFAULT_MUNICIPALITY_FILE))),
-        rasa_url=_env("RASA_URL", f"http://localhost:{rasa_port}"),
+        rasa_url=_env("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
         action_server_port=int(_env("ACTION_SERVER_PORT", "5055")),
         web_port=int(_env("WEB_PORT", "8000")),
         rasa_port=rasa_port,
         log_level=_env("LOG_LEVEL", "INFO"),
-        rasa_token=_secret("RASA_TOKEN"),
+        rasa_api_secret=_secret("RASA_API_SECRET"),
         staff_secret=_secret("STAFF_SECRET_KEY"),
         # Shared with the municipal website, which signs the young people's tokens with it.
         youth_token_secret=_secret("YOUTH_TOKEN_SECRET"),
         staff_port=int(_env("STAFF_PORT", "8001")),
         # Behind the municipality's HTTPS proxy, set STAFF_SECURE_COOKIES=1.
         secure_cookies=_env("STAFF_SECURE_COOKIES", "0") == "1",
+        widget_session_secret=_secret("WIDGET_SESSION_SECRET"),
+        rest_channel=_env("ENABLE_REST_CHANNEL", "0") == "1",
+        rasa_host=_env("RASA_HOST", "127.0.0.1"),
+        trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
+        site_origin=_env("SITE_ORIGIN", ""),
+        action_server_token=_secret("ACTION_SERVER_TOKEN"),
+        action_server_host=_env("ACTION_SERVER_HOST", "127.0.0.1"),
     )
 
 
@@ -95,7 +119,8 @@ def _secret(name: str) -> str:
 def rasa_environment(settings: Settings) -> dict[str, str]:
     """The variables endpoints.yml substitutes when Rasa starts."""
     return {
-        "ACTION_ENDPOINT_URL": f"http://localhost:{settings.action_server_port}/webhook",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{settings.action_server_port}/webhook",
+        "ACTION_SERVER_TOKEN": settings.action_server_token,
         # Rasa's SQLTrackerStore takes a full URL in its `host` field.
         "TRACKER_STORE_URL": settings.tracker_store_url,
     }

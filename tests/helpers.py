@@ -1,10 +1,13 @@
-"""Building trackers for action tests."""
+"""Building trackers for action tests; the municipality file for tests that
+run the servers faster than people write."""
 
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -32,3 +35,23 @@ def make_tracker(
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") for m in dispatcher.messages]
+
+
+# The municipality file as shipped, except two limits: the end-to-end tests
+# and the benchmark write faster than people do (a turn a second and more in
+# one conversation), and start every session from this one machine. The
+# flood test sends its own address (X-Forwarded-For, one trusted proxy) and
+# counts against these numbers.
+NEW_SESSIONS_PER_MINUTE = 60
+MESSAGES_PER_MINUTE = 60
+
+
+def municipality_for_tests(folder: Path) -> Path:
+    from bot.settings import DEFAULT_MUNICIPALITY_FILE
+
+    municipality = yaml.safe_load(DEFAULT_MUNICIPALITY_FILE.read_text(encoding="utf-8"))
+    municipality["security"] |= {"new_sessions_per_minute": NEW_SESSIONS_PER_MINUTE,
+                                 "messages_per_minute": MESSAGES_PER_MINUTE}
+    path = folder / "municipality.yml"
+    path.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
+    return path

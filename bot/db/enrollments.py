@@ -2,17 +2,29 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot.db.models import CourseEnrollment, EnrollmentStatus, utcnow
+from bot.db.models import CourseEnrollment, EnrollmentLookupAttempt, EnrollmentStatus, utcnow
 from bot.db.teams import release_seat, take_seat
 
 # No 0/O, 1/I/L: the code is read aloud on the phone and typed on mobiles.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "FMH-"
+# Checking or cancelling an enrolment needs its code and its contact. Wrong
+# tries are limited per code (someone guessing the contact of a code they
+# saw) and overall (someone guessing codes from many conversations).
+MAX_WRONG_LOOKUPS_PER_CODE = 5
+PER_CODE_WINDOW = timedelta(hours=24)
+MAX_WRONG_LOOKUPS_OVERALL = 40
+OVERALL_WINDOW = timedelta(minutes=15)
+# New enrolments with one e-mail or phone number in a day: more is someone
+# filling seats with another person's contact (or a mistake for staff).
+MAX_NEW_ENROLMENTS_PER_CONTACT = 2
+PER_CONTACT_WINDOW = timedelta(hours=24)
 
 
 class TeamFullError(Exception):
@@ -52,24 +64,51 @@ def find_by_reference(session: Session, reference_code: str) -> CourseEnrollment
     return session.scalar(query)
 
 
-def find_active_by_contact(
-    session: Session, *, email: str | None, phone: str | None
-) -> CourseEnrollment | None:
-    matches = []
-    if email:
-        matches.append(CourseEnrollment.email == email)
-    if phone:
-        matches.append(CourseEnrollment.phone == phone)
-    if not matches:
-        return None
-    query = (
-        select(CourseEnrollment)
-        .options(joinedload(CourseEnrollment.team))
-        .where(CourseEnrollment.status == EnrollmentStatus.ACTIVE)
-        .where(or_(*matches))
-        .limit(1)
-    )
-    return session.scalar(query)
+def _contact_clauses(email: str | None, phone: str | None) -> list[Any]:
+    return ([CourseEnrollment.email == email] if email else []) + ([CourseEnrollment.phone == phone] if phone else [])
+
+
+def new_enrolments_with_contact(session: Session, *, email: str | None, phone: str | None,
+                                now: datetime | None = None) -> int:
+    """Enrolments made with this e-mail or phone number within PER_CONTACT_WINDOW."""
+    clauses = _contact_clauses(email, phone)
+    if not clauses:
+        return 0
+    since = (now or utcnow()) - PER_CONTACT_WINDOW
+    query = select(func.count()).select_from(CourseEnrollment).where(or_(*clauses),
+                                                                     CourseEnrollment.created_at >= since)
+    return int(session.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    outcome: str  # "found", "no_match" or "limited"
+    enrollment: CourseEnrollment | None = None
+
+
+def look_up(session: Session, conversation_id: str, reference_code: str, *, email: str | None,
+            phone: str | None, now: datetime | None = None) -> Lookup:
+    """The enrolment with this code *and* this contact. A miss says only
+    "no match" (not whether the code exists) and counts against the limits."""
+    now = now or utcnow()
+    code = reference_code.upper()
+    wrong = select(func.count()).select_from(EnrollmentLookupAttempt)
+    per_code = session.scalar(wrong.where(EnrollmentLookupAttempt.reference_code == code,
+                                          EnrollmentLookupAttempt.at >= now - PER_CODE_WINDOW)) or 0
+    overall = session.scalar(wrong.where(EnrollmentLookupAttempt.at >= now - OVERALL_WINDOW)) or 0
+    if per_code >= MAX_WRONG_LOOKUPS_PER_CODE or overall >= MAX_WRONG_LOOKUPS_OVERALL:
+        return Lookup("limited")
+    enrollment = find_by_reference(session, code)
+    if enrollment is not None and ((email and email == enrollment.email) or (phone and phone == enrollment.phone)):
+        return Lookup("found", enrollment)
+    session.add(EnrollmentLookupAttempt(reference_code=code[:12], conversation_id=conversation_id, at=now))
+    session.flush()
+    return Lookup("no_match")
+
+
+def purge_lookup_attempts(session: Session, now: datetime) -> int:
+    result = session.execute(delete(EnrollmentLookupAttempt).where(EnrollmentLookupAttempt.at < now - PER_CODE_WINDOW))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def find_active_for_conversation(session: Session, conversation_id: str) -> CourseEnrollment | None:

@@ -18,13 +18,13 @@ class EscalationStateError(ValueError):
 
 
 def open_escalation(session: Session, *, conversation_id: str, channel: str, reason: str, priority: str,
-                    summary: str) -> Escalation:
+                    summary: str, team: str = "family") -> Escalation:
     """One open escalation per conversation: a new reason raises its priority
     and adds to its summary instead of queueing the conversation twice."""
     existing = open_for_conversation(session, conversation_id)
     if existing is None:
         existing = Escalation(conversation_id=conversation_id, channel=channel, reason=reason, priority=priority,
-                              status=EscalationStatus.NEW, summary=summary)
+                              status=EscalationStatus.NEW, summary=summary, team=team)
         session.add(existing)
     else:
         if PRIORITY_ORDER[priority] > PRIORITY_ORDER[existing.priority]:
@@ -59,10 +59,12 @@ def get_escalation(session: Session, escalation_id: int) -> Escalation | None:
 
 
 def queue(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES, reason: str | None = None,
-          channel: str | None = None) -> list[Escalation]:
-    """Escalations for the staff queue: most urgent first, then the longest waiting."""
+          channel: str | None = None, team: str | None = None) -> list[Escalation]:
+    """Escalations for the staff queue (of one team, or all): most urgent first, then the longest waiting."""
     urgency = case({name: -rank for name, rank in PRIORITY_ORDER.items()}, value=Escalation.priority)
     query = select(Escalation).where(Escalation.status.in_(statuses))
+    if team:
+        query = query.where(Escalation.team == team)
     if reason:
         query = query.where(Escalation.reason == reason)
     if channel:
@@ -121,3 +123,8 @@ def add_note(session: Session, escalation: Escalation, author: str, text: str,
     escalation.updated_at = utcnow()
     session.flush()
     return note
+
+
+def conversations_of_team(session: Session, team: str) -> set[str]:
+    """The conversations that have (or had) a case in this team's queue."""
+    return set(session.scalars(select(Escalation.conversation_id).where(Escalation.team == team)))

@@ -69,6 +69,17 @@ class CourseEnrollment(Base):
     team: Mapped[CourseTeam] = relationship(back_populates="enrollments")
 
 
+class EnrollmentLookupAttempt(Base):
+    """A wrong code or contact typed to check or cancel an enrolment (its limits)."""
+
+    __tablename__ = "enrollment_lookup_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_code: Mapped[str] = mapped_column(String(12), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 class Service(Base):
     """One support service the assistant answers about; staff edit the texts.
 
@@ -120,6 +131,8 @@ class Escalation(Base):
     channel: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(String(40))
     priority: Mapped[str] = mapped_column(String(20))
+    # Which team's queue it is in (StaffTeam).
+    team: Mapped[str] = mapped_column(String(20), default="family", index=True)
     status: Mapped[str] = mapped_column(String(20), default=EscalationStatus.NEW, index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     contact_wish: Mapped[str | None] = mapped_column(String(200))
@@ -166,6 +179,16 @@ class StaffRole:
     ADMIN = "admin"
 
 
+class StaffTeam:
+    """Who works a case: the course staff, the family team (health visitors,
+    family counselling), or aftercare (young people). Admins see every team's."""
+
+    COURSE = "course"
+    FAMILY = "family"
+    YOUTH = "youth"
+    ALL = (COURSE, FAMILY, YOUTH)
+
+
 class StaffUser(Base):
     """A staff account for the staff app; created from the CLI."""
 
@@ -176,6 +199,7 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(10), default=StaffRole.STAFF)
+    team: Mapped[str] = mapped_column(String(20), default=StaffTeam.FAMILY)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -184,6 +208,19 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == StaffRole.ADMIN
+
+
+class StaffSession(Base):
+    """A signed-in staff member's session, kept on the server: logging out or
+    closing the account deletes it, and the cookie stops working at once.
+    Only a hash of the session key is stored; the cookie holds the key."""
+
+    __tablename__ = "staff_sessions"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditEntry(Base):
@@ -319,6 +356,8 @@ class ConversationBinding(Base):
     profile_id: Mapped[int] = mapped_column(ForeignKey("youth_profiles.id", ondelete="CASCADE"), index=True)
     method: Mapped[str] = mapped_column(String(20))  # "token" or "pairing"
     bound_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The latest message of the identified young person: a pairing expires when idle.
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class PairingAttempt(Base):

@@ -27,6 +27,11 @@ CODE_MINUTES = 30
 MAX_WRONG_CODES_PER_CONVERSATION = 5  # within WRONG_CODE_WINDOW
 WRONG_CODE_WINDOW = timedelta(hours=1)
 MAX_TRIES_PER_CODE = 3  # a used or expired code typed again counts against it
+# Over all conversations: an attacker who starts a new conversation for every
+# try gets no more than this many in a window (and locks codes out for
+# everyone meanwhile, which a young person's contact person can help with).
+MAX_WRONG_CODES_OVERALL = 30
+OVERALL_WINDOW = timedelta(minutes=15)
 EDUCATION_KINDS = ("started", "changed", "paused", "stopped", "finished")
 OPEN_MEETINGS = (MeetingStatus.REQUESTED, MeetingStatus.CONFIRMED)
 
@@ -61,10 +66,23 @@ def list_profiles(session: Session) -> list[YouthProfile]:
 
 # Identity -----------------------------------------------------------------
 
-def bound_profile_id(session: Session, conversation_id: str) -> tuple[int, str] | None:
-    """(profile id, method) the conversation is identified as, if any."""
+def _expired(row: ConversationBinding, now: datetime | None, idle: timedelta | None) -> bool:
+    # A website token is checked on every message; a pairing holds until idle.
+    return row.method == "pairing" and idle is not None and (now or utcnow()) - row.last_seen_at > idle
+
+
+def bound_profile_id(session: Session, conversation_id: str, *, now: datetime | None = None,
+                     idle: timedelta | None = None) -> tuple[int, str] | None:
+    """(profile id, method) the conversation is identified as, if any (and not idle longer than `idle`)."""
     row = session.scalar(select(ConversationBinding).where(ConversationBinding.conversation_id == conversation_id))
-    return (row.profile_id, row.method) if row else None
+    return (row.profile_id, row.method) if row and not _expired(row, now, idle) else None
+
+
+def touch_binding(session: Session, conversation_id: str, now: datetime) -> None:
+    row = session.scalar(select(ConversationBinding).where(ConversationBinding.conversation_id == conversation_id))
+    if row is not None:
+        row.last_seen_at = now
+        session.flush()
 
 
 def bind(session: Session, conversation_id: str, profile_id: int, method: str) -> bool:
@@ -75,6 +93,7 @@ def bind(session: Session, conversation_id: str, profile_id: int, method: str) -
         if row.profile_id != profile_id:
             return False
         row.method = method
+        row.last_seen_at = utcnow()
     else:
         session.add(ConversationBinding(conversation_id=conversation_id, profile_id=profile_id, method=method))
     session.flush()
@@ -99,9 +118,12 @@ def purge_pairing(session: Session, now: datetime) -> int:
     return int(codes.rowcount or 0) + int(attempts.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def conversations_of(session: Session, profile_id: int) -> list[str]:
-    query = select(ConversationBinding.conversation_id).where(ConversationBinding.profile_id == profile_id)
-    return list(session.scalars(query.order_by(ConversationBinding.bound_at.desc())))
+def conversations_of(session: Session, profile_id: int, *, now: datetime | None = None,
+                     idle: timedelta | None = None) -> list[str]:
+    """The conversations bound to the profile (not idle longer than `idle`), latest first."""
+    query = select(ConversationBinding).where(ConversationBinding.profile_id == profile_id)
+    rows = session.scalars(query.order_by(ConversationBinding.bound_at.desc()))
+    return [row.conversation_id for row in rows if not _expired(row, now, idle)]
 
 
 def issue_code(session: Session, profile: YouthProfile, *, secret: str, created_by: str,
@@ -117,7 +139,7 @@ def issue_code(session: Session, profile: YouthProfile, *, secret: str, created_
 
 @dataclass(frozen=True)
 class Redemption:
-    outcome: str  # "bound", "wrong", "expired", "used", "locked", "other_profile"
+    outcome: str  # "bound", "wrong", "expired", "used", "locked", "busy", "other_profile"
     profile: YouthProfile | None = None
 
 
@@ -127,11 +149,18 @@ def wrong_codes_recently(session: Session, conversation_id: str, now: datetime) 
     return int(session.scalar(query) or 0)
 
 
+def wrong_codes_overall(session: Session, now: datetime) -> int:
+    query = select(func.count()).select_from(PairingAttempt).where(PairingAttempt.at >= now - OVERALL_WINDOW)
+    return int(session.scalar(query) or 0)
+
+
 def redeem_code(session: Session, conversation_id: str, code: str, *, secret: str,
                 now: datetime | None = None) -> Redemption:
     now = now or utcnow()
     if wrong_codes_recently(session, conversation_id, now) >= MAX_WRONG_CODES_PER_CONVERSATION:
         return Redemption("locked")
+    if wrong_codes_overall(session, now) >= MAX_WRONG_CODES_OVERALL:
+        return Redemption("busy")
     row = session.scalar(select(PairingCode).where(PairingCode.code_hash == code_hash(code, secret)))
     if row is None:
         session.add(PairingAttempt(conversation_id=conversation_id, at=now))

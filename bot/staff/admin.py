@@ -26,15 +26,17 @@ def audit_page(request: Request, user: Admin, ctx: Ctx, q: str = "") -> Any:
 
 @router.get("/brugere")
 def users_page(request: Request, user: Admin, ctx: Ctx) -> Any:
-    with ctx.sessions() as session:
+    with ctx.sessions.begin() as session:
         users = list_users(session)
+        audit(session, request, user, "view_users")
     return page(request, "users.html", user, users=users)
 
 
 @router.get("/eksport")
 def export_page(request: Request, user: Admin, ctx: Ctx) -> Any:
-    with ctx.sessions() as session:
+    with ctx.sessions.begin() as session:
         tags = all_tags(session)
+        audit(session, request, user, "view_export")
     return page(request, "export.html", user, tags=tags)
 
 

@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
     app.state.staff = StaffContext(
         settings=settings,
         sessions=sessions or make_sessionmaker(settings.database_url),
-        rasa=RasaClient(settings.rasa_url, settings.rasa_token),
+        rasa=RasaClient(settings.rasa_url, settings.rasa_api_secret),
         tracker_engine=tracker_engine or create_engine(settings.tracker_store_url),
     )
     app.add_middleware(SessionMiddleware, secret_key=settings.staff_secret, session_cookie="staff_session",

@@ -8,17 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from bot.db.audit import LOGIN_FAILED
-from bot.db.models import StaffUser
-from bot.db.staff import get_by_username, record_login
-from bot.staff.context import CheckedForm, Ctx, audit, client_of, page
+from bot.db.staff import end_session, get_by_username, record_login, start_session, user_of_session
+from bot.staff.context import CheckedForm, Ctx, audit, client_of, current_user, page
 from bot.staff.security import login_locked, new_csrf_token, verify_password
 
 router = APIRouter()
 
 
 @router.get("/login")
-def login_page(request: Request) -> Any:
-    if isinstance(request.session.get("user_id"), int):
+def login_page(request: Request, ctx: Ctx) -> Any:
+    if current_user(request, ctx) is not None:
         return RedirectResponse("/", status_code=303)
     return page(request, "login.html", None)
 
@@ -38,20 +37,21 @@ def login(request: Request, form: CheckedForm, ctx: Ctx) -> Any:
             return page(request, "login.html", None, status_code=401, error="Forkert brugernavn eller adgangskode.")
         record_login(session, user)
         audit(session, request, user, "login")
-        user_id = user.id
+        key = start_session(session, user)
     # A new session on login: nothing from before the login carries over.
     request.session.clear()
-    request.session.update({"user_id": user_id, "csrf": new_csrf_token()})
+    request.session.update({"session_key": key, "csrf": new_csrf_token()})
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout")
 def logout(request: Request, form: CheckedForm, ctx: Ctx) -> Any:
-    user_id = request.session.get("user_id")
-    if isinstance(user_id, int):
+    key = request.session.get("session_key")
+    if isinstance(key, str):
         with ctx.sessions.begin() as session:
-            user = session.get(StaffUser, user_id)
+            user = user_of_session(session, key)
             if user is not None:
                 audit(session, request, user, "logout")
+            end_session(session, key)  # the cookie, copied or not, is worth nothing now
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

@@ -17,7 +17,7 @@ from bot.db import escalations as repo
 from bot.db.models import Escalation, EscalationStatus, StaffUser, utcnow
 from bot.municipality import current_municipality
 from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
-from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page
+from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
 from bot.staff.messages import render
 
 router = APIRouter()
@@ -42,9 +42,16 @@ def waiting(escalation: Escalation, now: datetime) -> str:
 def queue_page(request: Request, user: SignedIn, ctx: Ctx, status: str = "", reason: str = "",
                channel: str = "", auto: str = "") -> Any:
     statuses = (status,) if status in STATUS_NAMES else repo.OPEN_STATUSES
-    with ctx.sessions() as session:
-        rows = repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None)
+    with ctx.sessions.begin() as session:
+        rows = repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None,
+                          team=team_of(user))
         channels, reasons = repo.channels_and_reasons(session)
+        # The queue shows who needs help and why: every view is logged (not the
+        # automatic refreshes, which repeat one view).
+        if auto != "1":
+            audit(session, request, user, "view_queue", "queue",
+                  ", ".join(f"{k}={v}" for k, v in {"status": status, "reason": reason, "channel": channel}.items()
+                            if v))
     now = utcnow()
     # Refreshing by itself only when the staff member asks for it (WCAG 2.2.1).
     query = urlencode({key: value for key, value in {"status": status, "reason": reason, "channel": channel}.items()
@@ -63,7 +70,8 @@ def _change(request: Request, ctx: StaffContext, user: StaffUser, escalation_id:
     try:
         with ctx.sessions.begin() as session:
             escalation = repo.get_escalation(session, escalation_id)
-            if escalation is None:
+            # Another team's case is, for this staff member, no case at all.
+            if escalation is None or team_of(user) not in (None, escalation.team):
                 raise NotFound("Sagen findes ikke.")
             conversation = escalation.conversation_id
             detail = change(session, escalation)

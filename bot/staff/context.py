@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from bot.db.audit import record
 from bot.db.models import StaffUser
+from bot.db.staff import user_of_session
 from bot.opening_hours import DANISH_TIME
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
@@ -62,16 +63,36 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-def signed_in(request: Request) -> StaffUser:
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
-        raise NotSignedIn
-    with context(request).sessions() as session:
-        user = session.get(StaffUser, user_id)
-    if user is None or not user.active:
+def current_user(request: Request, ctx: StaffContext) -> StaffUser | None:
+    """The user of the cookie's server-side session, while it lives (bot/db/staff.py)."""
+    key = request.session.get("session_key")
+    if not isinstance(key, str):
+        return None
+    with ctx.sessions() as session:
+        user = user_of_session(session, key)
+    if user is None:
         request.session.clear()
+    return user
+
+
+def signed_in(request: Request) -> StaffUser:
+    user = current_user(request, context(request))
+    if user is None:
         raise NotSignedIn
     return user
+
+
+def team_of(user: StaffUser) -> str | None:
+    """The team whose cases the user sees; None for an admin, who sees all."""
+    return None if user.is_admin else user.team
+
+
+def may_see_conversation(session: Session, user: StaffUser, conversation_id: str) -> bool:
+    """Staff see a conversation only when it has a case in their team's queue."""
+    from bot.db.escalations import conversations_of_team
+
+    team = team_of(user)
+    return team is None or conversation_id in conversations_of_team(session, team)
 
 
 def admin(user: Annotated[StaffUser, Depends(signed_in)]) -> StaffUser:

@@ -13,13 +13,14 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from bot.db.enrollments import list_by_conversation as enrollments_of
+from bot.db.escalations import conversations_of_team
 from bot.db.escalations import list_by_conversation as escalations_of
 from bot.db.models import EducationEvent, MentorMeeting, YouthProfile, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
 from bot.db.youth import bound_profile_id, latest_education, upcoming_meetings
 from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
-from bot.staff.context import CheckedForm, Ctx, SignedIn, audit, page
+from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of
 from bot.staff.tracker_store import recent_conversations
 from bot.staff.transcript import find_user_line, read_transcript
 
@@ -49,11 +50,22 @@ def young_person_of(session: Session, conversation_id: str) -> YoungPerson | Non
 @router.get("/samtaler")
 def conversations_page(request: Request, user: SignedIn, ctx: Ctx, q: str = "") -> Any:
     rows = recent_conversations(ctx.tracker_engine, search=q.strip()[:100])
+    with ctx.sessions.begin() as session:
+        team = team_of(user)
+        if team is not None:
+            own = conversations_of_team(session, team)
+            rows = [row for row in rows if row.conversation_id in own]
+        # Logged without the search words: they may be a citizen's name.
+        audit(session, request, user, "search_conversations" if q.strip() else "view_conversations",
+              "conversations", f"{len(rows)} samtaler")
     return page(request, "conversations.html", user, rows=rows, q=q)
 
 
 @router.get("/samtale/{conversation_id}")
 def conversation_page(request: Request, conversation_id: str, user: SignedIn, ctx: Ctx, fejl: str = "") -> Any:
+    with ctx.sessions() as session:
+        if not may_see_conversation(session, user, conversation_id):
+            raise NotFound("Samtalen findes ikke.")
     try:
         lines, unavailable = read_transcript(ctx.rasa.tracker(conversation_id)), False
     except RasaUnavailable:
@@ -77,6 +89,9 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
 @router.post("/samtale/{conversation_id}/maerke")
 def tag_message(request: Request, conversation_id: str, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
     back = f"/samtale/{quote(conversation_id, safe='')}"
+    with ctx.sessions() as session:
+        if not may_see_conversation(session, user, conversation_id):
+            raise NotFound("Samtalen findes ikke.")
     try:
         timestamp = float(str(form.get("message_at") or ""))
         line = find_user_line(read_transcript(ctx.rasa.tracker(conversation_id)), timestamp)

@@ -7,7 +7,7 @@ conversation the young person last used. `python -m bot reminders run`
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,14 +18,16 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 REMINDER_INTENT = "EXTERNAL_meeting_reminder"
 
 
-def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime) -> int:
-    """Send the reminders that are due; returns how many went out."""
+def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime,
+             idle: timedelta | None = None) -> int:
+    """Send the reminders that are due; returns how many went out. A conversation
+    whose pairing is idle longer than `idle` is logged out: it gets none."""
     sent = 0
     with sessions() as session:
         due = [(m.id, m.conversation_id, m.profile_id) for m in meetings_to_remind(session, now)]
     for meeting_id, conversation, profile_id in due:
         with sessions.begin() as session:
-            targets = conversations_of(session, profile_id)
+            targets = conversations_of(session, profile_id, now=now, idle=idle)
         target = targets[0] if targets else conversation
         if not target:
             continue  # not reachable in the chat yet; tried again next time
@@ -41,7 +43,8 @@ def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime) -
     return sent
 
 
-def run_forever(sessions: sessionmaker[Session], rasa: RasaClient, every_seconds: float = 60) -> None:
+def run_forever(sessions: sessionmaker[Session], rasa: RasaClient, every_seconds: float = 60,
+                idle: timedelta | None = None) -> None:
     while True:
-        send_due(sessions, rasa, utcnow())
+        send_due(sessions, rasa, utcnow(), idle)
         time.sleep(every_seconds)

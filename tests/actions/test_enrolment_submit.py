@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions.enrolment import ActionStopForm, ActionSubmitEnrollment
+from bot.db.enrollments import MAX_NEW_ENROLMENTS_PER_CONTACT
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
 from tests.helpers import make_tracker, responses
 
@@ -82,12 +83,26 @@ def test_team_filled_meanwhile_returns_to_the_team_question(session: Session, te
     assert count(session) == 0
 
 
-def test_same_family_twice(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                           domain: dict[str, Any]) -> None:
-    submit(filled_form(teams[0], due_in_three_months), domain, sender="first")
-    dispatcher, _ = submit(filled_form(teams[1], due_in_three_months, contact_phone=None), domain, sender="second")
-    assert responses(dispatcher) == ["utter_already_enrolled"]
-    assert count(session) == 1
+def test_a_contact_enrolled_elsewhere_is_never_revealed(session: Session, teams: list[CourseTeam],
+                                                       due_in_three_months: date, domain: dict[str, Any]) -> None:
+    first, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="mother")
+    stranger, _ = submit(filled_form(teams[1], due_in_three_months, contact_phone=None), domain, sender="stranger")
+    # The stranger's enrolment is made like any other: nothing of the first one is said.
+    assert responses(stranger) == ["utter_enrollment_saved"]
+    assert stranger.messages[0]["reference_code"] != first.messages[0]["reference_code"]
+    assert first.messages[0]["reference_code"] not in str(stranger.messages)
+    assert count(session) == 2
+
+
+def test_more_enrolments_with_one_contact_in_a_day_are_refused(session: Session, teams: list[CourseTeam],
+                                                               due_in_three_months: date,
+                                                               domain: dict[str, Any]) -> None:
+    for n in range(MAX_NEW_ENROLMENTS_PER_CONTACT):
+        submit(filled_form(teams[0], due_in_three_months), domain, sender=f"try-{n}")
+    dispatcher, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="one-more")
+    assert responses(dispatcher) == ["utter_enrolment_contact_limit"]
+    assert dispatcher.messages[0]["municipality_phone"]
+    assert count(session) == MAX_NEW_ENROLMENTS_PER_CONTACT
 
 
 def test_database_down_tells_the_phone_number_and_writes_nothing(teams: list[CourseTeam], due_in_three_months: date,

@@ -162,3 +162,18 @@ def test_stop_during_the_contact_wish_keeps_the_case_and_the_paused_answers() ->
                                                             active_loop="contact_form"))
     assert responses(dispatcher) == ["utter_contact_stopped"]
     assert not any(e.get("name") == "parent_name" for e in events)
+
+
+def test_a_case_goes_to_the_team_that_works_it(session: Session) -> None:
+    from datetime import date
+
+    from bot.db import youth
+
+    mikkel = youth.create_profile(session, reference="UNG-H1", first_name="Mikkel", mentor_name="Sanne",
+                                  mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+    youth.bind(session, "ung-h", mikkel.id, "pairing")
+    session.commit()
+    run(ActionRequestHuman(), conversation("ung-h"))
+    run(ActionRequestHuman(), conversation("kursus-h", active_loop="enrollment_form"))
+    run(ActionRequestHuman(), conversation("mor-h"))
+    assert [escalation_of(session, c).team for c in ("ung-h", "kursus-h", "mor-h")] == ["youth", "course", "family"]

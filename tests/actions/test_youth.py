@@ -276,3 +276,47 @@ def test_my_data_shows_the_profile_and_delete_unbinds_but_keeps_the_case(session
     # A stranger asking sees nothing of Mikkel's.
     dispatcher, _ = run(ActionShowMyData(), tracker("conv-x", "hvad har I gemt om mig", "my_data"))
     assert responses(dispatcher) == ["utter_my_data_conversation_only"]
+
+
+def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session: Session) -> None:
+    from actions.meetings import ActionRemindMeeting
+
+    mikkel, sara = young(session, "UNG-R1", "Mikkel", "Sanne"), young(session, "UNG-R2", "Sara", "Lone")
+    meetings = {}
+    for profile in (mikkel, sara):
+        meeting = MentorMeeting(profile_id=profile.id, status="confirmed", starts_at=NOW + timedelta(days=1),
+                                with_whom=profile.mentor_name, changed_by="test")
+        session.add(meeting)
+        session.flush()
+        meetings[profile.first_name] = str(meeting.id)
+    repo.bind(session, "mikkels-chat", mikkel.id, "pairing")
+    session.commit()
+
+    def remind(conversation: str, meeting_id: str) -> list[str]:
+        t = tracker(conversation, intent="EXTERNAL_meeting_reminder",
+                    entities=[{"entity": "meeting_id", "value": meeting_id}])
+        dispatcher, _ = run(ActionRemindMeeting(), t)
+        return responses(dispatcher)
+
+    assert remind("mikkels-chat", meetings["Mikkel"]) == ["utter_meeting_reminder"]
+    assert remind("mikkels-chat", meetings["Sara"]) == []  # someone else's meeting
+    assert remind("a-strangers-chat", meetings["Mikkel"]) == []  # a conversation bound to nobody
+
+
+def test_an_idle_pairing_logs_the_conversation_out(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    mikkel = young(session, "UNG-I", "Mikkel", "Sanne")
+    repo.bind(session, "mikkels-phone", mikkel.id, "pairing")
+    session.commit()
+    idle = identity.pairing_idle()
+    dispatcher, _ = run(ActionListMeetings(), tracker("mikkels-phone", "mine møder", "list_meetings"))
+    assert responses(dispatcher) == ["utter_meetings_list"]  # NOW is within the idle time of binding
+    monkeypatch.setattr(identity, "now", lambda: NOW + idle + timedelta(days=1))
+    later = repo.bound_profile_id(session, "mikkels-phone")
+    assert later is not None
+    row = session.scalars(select(repo.ConversationBinding)).one()
+    row.last_seen_at = NOW
+    session.commit()
+    dispatcher, _ = run(ActionListMeetings(), tracker("mikkels-phone", "mine møder", "list_meetings"))
+    assert responses(dispatcher) == ["utter_pairing_expired"] and "Sanne" not in str(dispatcher.messages)
+    session.expire_all()
+    assert repo.bound_profile_id(session, "mikkels-phone") is None  # logged out, not only hidden

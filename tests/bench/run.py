@@ -29,9 +29,10 @@ from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, VAR_DIR, Settings
+from bot.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
 from tests.bench import danger
+from tests.helpers import municipality_for_tests
 
 HELD_OUT = {
     "dev set (used for error analysis, optimistic)": ROOT / "tests" / "data" / "nlu_holdout.yml",
@@ -159,9 +160,12 @@ def latency_and_memory(model: Path) -> None:
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, date.today())
         settings = Settings(database_url=url, tracker_store_url=f"sqlite:///{folder}/tracker.db",
-                            municipality_file=DEFAULT_MUNICIPALITY_FILE, rasa_url="http://localhost:16005",
+                            municipality_file=municipality_for_tests(Path(folder)),
+                            rasa_url="http://127.0.0.1:16005",
                             action_server_port=16055, web_port=16000, rasa_port=16005, log_level="WARNING",
-                            rasa_token=f"bench-{uuid.uuid4().hex}")
+                            rasa_api_secret=f"bench-{uuid.uuid4().hex}",
+                            action_server_token=f"bench-{uuid.uuid4().hex}",
+                            widget_session_secret=f"bench-{uuid.uuid4().hex}", rest_channel=True)
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
             for label, pause in (("back to back", 0.0), ("with 2 s (1-3 s) to read and type", 2.0)):

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -6,15 +6,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.enrollments import (
+    MAX_WRONG_LOOKUPS_OVERALL,
+    MAX_WRONG_LOOKUPS_PER_CODE,
+    OVERALL_WINDOW,
+    PER_CONTACT_WINDOW,
     NewEnrollment,
     TeamFullError,
     cancel_enrollment,
     create_enrollment,
-    find_active_by_contact,
     find_active_for_conversation,
     find_by_reference,
+    look_up,
+    new_enrolments_with_contact,
 )
-from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
+from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus, utcnow
 
 
 def make_team(session: Session, capacity: int = 2, code: str = "TEST-1") -> CourseTeam:
@@ -51,14 +56,44 @@ def test_full_team_refuses(session: Session) -> None:
     assert team.seats_taken == 1
 
 
-def test_find_by_contact_and_conversation(session: Session) -> None:
+def test_find_by_conversation_and_count_by_contact(session: Session) -> None:
     team = make_team(session)
     enrollment = create_enrollment(session, new(team, email=None, phone="+4522334455", conversation="abc"))
-    assert find_active_by_contact(session, email=None, phone="+4522334455") is enrollment
-    assert find_active_by_contact(session, email="other@example.dk", phone=None) is None
-    assert find_active_by_contact(session, email=None, phone=None) is None
+    assert new_enrolments_with_contact(session, email=None, phone="+4522334455") == 1
+    assert new_enrolments_with_contact(session, email="other@example.dk", phone=None) == 0
+    assert new_enrolments_with_contact(session, email=None, phone=None) == 0
+    later = utcnow() + PER_CONTACT_WINDOW + timedelta(minutes=1)
+    assert new_enrolments_with_contact(session, email=None, phone="+4522334455", now=later) == 0
     assert find_active_for_conversation(session, "abc") is enrollment
     assert find_active_for_conversation(session, "other") is None
+
+
+def test_a_look_up_needs_the_code_and_the_contact(session: Session) -> None:
+    enrollment = create_enrollment(session, new(make_team(session), phone="+4522334455"))
+    code = enrollment.reference_code
+    assert look_up(session, "c2", code.lower(), email=None, phone="+4522334455").enrollment is enrollment
+    assert look_up(session, "c2", code, email="mette@example.dk", phone=None).outcome == "found"
+    # A wrong contact and an unknown code are the same miss.
+    assert look_up(session, "c2", code, email="someone@example.dk", phone=None) == look_up(
+        session, "c2", "FMH-ZZZZZZ", email="mette@example.dk", phone=None)
+    assert look_up(session, "c2", code, email=None, phone=None).outcome == "no_match"
+
+
+def test_wrong_tries_are_limited_per_code_and_overall(session: Session) -> None:
+    enrollment = create_enrollment(session, new(make_team(session)))
+    code = enrollment.reference_code
+    for n in range(MAX_WRONG_LOOKUPS_PER_CODE):
+        assert look_up(session, f"guess-{n}", code, email=f"guess{n}@example.dk", phone=None).outcome == "no_match"
+    # Guessing the contact of a code seen somewhere: even the right one waits now.
+    assert look_up(session, "owner", code, email="mette@example.dk", phone=None).outcome == "limited"
+    other = create_enrollment(session, new(make_team(session, code="TEST-2"), email="sofie@example.dk"))
+    outcomes = [look_up(session, f"rotating-{n}", f"FMH-{n:06d}", email="x@example.dk", phone=None).outcome
+                for n in range(100)]
+    assert outcomes.count("no_match") == MAX_WRONG_LOOKUPS_OVERALL - MAX_WRONG_LOOKUPS_PER_CODE
+    assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None).outcome == "limited"
+    later = utcnow() + OVERALL_WINDOW + timedelta(seconds=1)
+    assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None,
+                   now=later).outcome == "found"
 
 
 def test_cancel_keeps_the_row_and_frees_the_seat(session: Session) -> None:
@@ -70,7 +105,7 @@ def test_cancel_keeps_the_row_and_frees_the_seat(session: Session) -> None:
     assert team.seats_taken == 0
     row = session.scalars(select(CourseEnrollment).where(CourseEnrollment.id == enrollment.id)).one()
     assert row.status == EnrollmentStatus.CANCELLED and row.cancelled_at is not None
-    assert find_active_by_contact(session, email="mette@example.dk", phone=None) is None
+    assert find_active_for_conversation(session, "c1") is None
 
 
 def test_database_refuses_overbooking_even_without_the_repository(session: Session) -> None:

@@ -54,6 +54,27 @@ def test_wrong_codes_lock_the_conversation_even_for_a_right_one(session: Session
     assert repo.redeem_code(session, "conv-y", code, secret=SECRET, now=NOW).outcome == "bound"
 
 
+def test_rotating_conversations_gets_no_more_tries_than_the_overall_limit(session: Session) -> None:
+    mikkel = profile(session)
+    code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
+    outcomes = [repo.redeem_code(session, f"attacker-{n}", f"{n:03d}-9ZZ", secret=SECRET, now=NOW).outcome
+                for n in range(200)]
+    assert outcomes.count("wrong") == repo.MAX_WRONG_CODES_OVERALL
+    assert set(outcomes[repo.MAX_WRONG_CODES_OVERALL:]) == {"busy"}
+    # Even the right code waits while the limit holds; after the window it binds.
+    assert repo.redeem_code(session, "young", code, secret=SECRET, now=NOW).outcome == "busy"
+    later = NOW + repo.OVERALL_WINDOW + timedelta(seconds=1)
+    assert repo.redeem_code(session, "young", code, secret=SECRET, now=later).outcome == "bound"
+
+
+def test_a_guess_has_at_most_a_one_in_a_million_chance_with_hundreds_of_codes_out() -> None:
+    from bot.youth.pairing import ALPHABET
+
+    digits = sum(char.isdigit() for char in ALPHABET)
+    codes = len(ALPHABET) ** 6 - (len(ALPHABET) - digits) ** 6  # six characters, at least one digit
+    assert 500 / codes <= 1e-6
+
+
 def test_a_code_typed_again_after_use_counts_against_it(session: Session) -> None:
     mikkel = profile(session)
     code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
@@ -147,3 +168,18 @@ def test_old_codes_and_attempts_are_purged_and_a_forgotten_conversation_leaves_n
     assert repo.forget_conversation(session, "conv-new")
     assert repo.wrong_codes_recently(session, "conv-new", NOW) == 0
     assert repo.bound_profile_id(session, "conv-new") is None
+
+
+def test_a_pairing_expires_when_idle_and_a_message_keeps_it(session: Session) -> None:
+    mikkel = profile(session)
+    repo.bind(session, "conv-idle", mikkel.id, "pairing")
+    idle = timedelta(days=14)
+    row = session.scalars(select(repo.ConversationBinding)).one()
+    seen = row.last_seen_at
+    assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=13), idle=idle) == (mikkel.id,
+                                                                                                     "pairing")
+    repo.touch_binding(session, "conv-idle", seen + timedelta(days=13))
+    assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=26), idle=idle) is not None
+    assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=28), idle=idle) is None
+    assert repo.conversations_of(session, mikkel.id, now=seen + timedelta(days=28), idle=idle) == []
+    assert repo.conversations_of(session, mikkel.id, now=seen + timedelta(days=20), idle=idle) == ["conv-idle"]

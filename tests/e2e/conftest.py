@@ -4,6 +4,8 @@ on its own ports and its own databases, for both backends."""
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import socketio
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,23 +23,26 @@ from bot.db.migrate import upgrade
 from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.session import make_sessionmaker
 from bot.db.staff import create_user, get_by_username
+from bot.rasa_client import api_headers
 from bot.runner import APP_PYTHON, Assistant
 from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, Settings
 from bot.staff.security import hash_password
 from bot.training import model_path
+from tests.helpers import municipality_for_tests
 
 RASA_PORT, ACTION_PORT, WEB_PORT, STAFF_PORT = 15005, 15055, 18000, 18001
 CHROMIUM = "/usr/bin/chromium"
 STAFF_PASSWORD = "korrekt-hest-batteri"
 
 
-def e2e_settings(database_url: str, tracker_url: str) -> Settings:
+def e2e_settings(database_url: str, tracker_url: str, municipality_file: Path = DEFAULT_MUNICIPALITY_FILE) -> Settings:
     return Settings(
-        database_url=database_url, tracker_store_url=tracker_url, municipality_file=DEFAULT_MUNICIPALITY_FILE,
-        rasa_url=f"http://localhost:{RASA_PORT}", action_server_port=ACTION_PORT, web_port=WEB_PORT,
-        rasa_port=RASA_PORT, log_level="INFO", rasa_token=f"e2e-{uuid.uuid4().hex}",
+        database_url=database_url, tracker_store_url=tracker_url, municipality_file=municipality_file,
+        rasa_url=f"http://127.0.0.1:{RASA_PORT}", action_server_port=ACTION_PORT, web_port=WEB_PORT,
+        rasa_port=RASA_PORT, log_level="INFO", rasa_api_secret=f"e2e-{uuid.uuid4().hex}",
         staff_secret=f"e2e-{uuid.uuid4().hex}", staff_port=STAFF_PORT,
-        youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}",
+        youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}", action_server_token=f"e2e-actions-{uuid.uuid4().hex}",
+        widget_session_secret=f"e2e-widget-{uuid.uuid4().hex}", rest_channel=True, trusted_proxies=1,
     )
 
 
@@ -55,6 +61,12 @@ class Chat:
         self.last = response.json()
         return self.last
 
+    def click(self, payload: str) -> list[dict[str, Any]]:
+        """Press one of the buttons of the latest answer, as the widget sends it."""
+        offered = [b["payload"] for b in self.buttons]
+        assert payload in offered, f"{payload} is not among the buttons offered: {offered}"
+        return self.say(payload)
+
     @property
     def text(self) -> str:
         return "\n".join(m.get("text", "") for m in self.last)
@@ -62,6 +74,58 @@ class Chat:
     @property
     def buttons(self) -> list[dict[str, str]]:
         return [b for m in self.last for b in m.get("buttons", [])]
+
+
+class SocketChat:
+    """A chat over the widget's socket.io channel, as the widget talks: the
+    server issues the session (id and signature), which a reconnect sends back."""
+
+    def __init__(self, url: str, session_id: str | None = None, session_token: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        self.client = socketio.Client(reconnection=False)
+        self.replies: list[str] = []
+        self.events: list[str] = []
+        self.session: dict[str, str] = {}
+        self.confirmed = threading.Event()
+        self.client.on("bot_uttered", lambda data: self.replies.append(str(data.get("text", ""))))
+        self.client.on("session_invalid", lambda _data: self.events.append("session_invalid"))
+        self.client.on("session_confirm", self._confirm)
+        self.client.on("session_refused", lambda _data: self.refused.set())
+        self.refused = threading.Event()
+        self.client.connect(url, transports=["websocket", "polling"], headers=headers or {})
+        self.request_session(session_id, session_token)
+
+    def request_session(self, session_id: str | None = None, session_token: str | None = None) -> bool:
+        """Ask for a session; False when the server refused a new one."""
+        self.confirmed.clear()
+        self.refused.clear()
+        self.client.emit("session_request", {"session_id": session_id, "session_token": session_token})
+        deadline = time.monotonic() + 10
+        while not (self.confirmed.is_set() or self.refused.is_set()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert self.confirmed.is_set() or self.refused.is_set(), "no answer to session_request"
+        return self.confirmed.is_set()
+
+    def _confirm(self, data: dict[str, str]) -> None:
+        self.session = data
+        self.confirmed.set()
+
+    @property
+    def session_id(self) -> str:
+        return self.session["session_id"]
+
+    def say(self, text: str, metadata: dict[str, Any] | None = None, as_session: str | None = None) -> str:
+        self.replies.clear()
+        self.client.emit("user_uttered", {"message": text, "session_id": as_session or self.session_id,
+                                          "metadata": metadata or {}})
+        deadline = time.monotonic() + 20
+        while not self.replies and "session_invalid" not in self.events and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        return "\n".join(self.replies)
+
+    def close(self) -> None:
+        self.client.disconnect()
 
 
 @dataclass
@@ -80,7 +144,7 @@ class RunningAssistant:
         """The conversation as Rasa holds it (its HTTP API, with the token)."""
         settings = self.assistant.settings
         response = httpx.get(f"{settings.rasa_url}/conversations/{conversation_id}/tracker",
-                             params={"token": settings.rasa_token}, timeout=30)
+                             headers=api_headers(settings.rasa_api_secret), timeout=30)
         response.raise_for_status()
         tracker: dict[str, Any] = response.json()
         return tracker
@@ -121,7 +185,8 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         seed_teams(session, date.today())
         seed_services(session)
         seed_youth(session, date.today())
-    assistant = Assistant(settings=e2e_settings(database_url, tracker_url), model=model, with_web=True)
+    municipality = municipality_for_tests(tmp_path_factory.mktemp("municipality"))
+    assistant = Assistant(settings=e2e_settings(database_url, tracker_url, municipality), model=model, with_web=True)
     with assistant:
         yield RunningAssistant(assistant, maker)
 

@@ -36,7 +36,7 @@ def start_and_answer_first_questions(chat: Chat, name: str) -> None:
     assert "Hvad er dit navn?" in chat.text
     chat.say(name)
     assert "Er jeres barn født?" in chat.text
-    chat.say("/deny")
+    chat.click("/deny")
     assert "termin" in chat.text
     chat.say(DUE_TEXT)
     assert "første barn" in chat.text
@@ -101,7 +101,7 @@ def test_later_conversation_checks_and_cancels_with_code_and_contact(running: Ru
     assert "e-mail" in later.text
     later.say("ali.e2e@example.dk")
     assert "afmelde" in later.text and code in later.text
-    later.say("/affirm")
+    later.click("/affirm")
     assert "afmeldt" in later.text
     assert enrolment(running, code).status == EnrollmentStatus.CANCELLED
 

@@ -59,7 +59,7 @@ def test_request_human_in_the_middle_of_the_enrolment_then_back_to_the_form(runn
     assert "/enroll_course" in [b["payload"] for b in chat.buttons]  # "Fortsæt tilmeldingen"
     row = escalation_of(running, chat.sender)
     assert (row.reason, row.priority, row.contact_wish) == ("request_human", "normal", "telefon 12 34 56 78")
-    chat.say("/enroll_course")
+    chat.click("/enroll_course")
     assert "Er jeres barn født?" in chat.text  # the name was kept: the form goes on where it was
 
 

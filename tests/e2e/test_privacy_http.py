@@ -85,7 +85,7 @@ def test_my_data_shows_what_is_stored_and_delete_my_data_leaves_nothing(running:
 
     chat.say("jeg vil gerne have slettet mine oplysninger")
     assert "Skal jeg slette" in chat.text
-    chat.say("/affirm")
+    chat.click("/affirm")
     assert "slettet" in chat.text
 
     stored = everything_stored(running)
@@ -105,7 +105,7 @@ def test_no_means_nothing_is_deleted(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("slet alt hvad I har om mig")
     assert "Skal jeg slette" in chat.text
-    chat.say("/deny")
+    chat.click("/deny")
     assert "ikke slettet" in chat.text
     stored = every_stored_value(running.assistant.settings.tracker_store_url)
     assert any(chat.sender in value for value in stored)

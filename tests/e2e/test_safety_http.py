@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Escalation
+from bot.rasa_client import api_headers
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_handover_http import StaffBrowser, escalation_of
 from tests.e2e.test_youth_http import pair
@@ -46,7 +47,7 @@ def escalations(running: RunningAssistant, conversation: str) -> list[Escalation
 
 def parse(running: RunningAssistant, text: str) -> dict[str, Any]:
     settings = running.assistant.settings
-    response = httpx.post(f"{settings.rasa_url}/model/parse", params={"token": settings.rasa_token},
+    response = httpx.post(f"{settings.rasa_url}/model/parse", headers=api_headers(settings.rasa_api_secret),
                           json={"text": text}, timeout=30)
     response.raise_for_status()
     result: dict[str, Any] = response.json()
@@ -202,15 +203,3 @@ def test_a_cpr_number_in_a_danger_message_reaches_neither_the_case_nor_the_track
     assert row.priority == "critical" and "1234" not in row.summary and "[CPR-nummer fjernet]" in row.summary
     texts = [e.get("text") or "" for e in running.tracker(chat.sender)["events"]]
     assert not any("010203" in text for text in texts)
-
-
-def test_a_typed_danger_payload_only_concerns_the_writers_own_conversation(running: RunningAssistant) -> None:
-    other = running.chat()
-    other.say("hej")
-    chat = running.chat()
-    chat.say('/express_distress{"danger_kind": "medical"}')
-    assert chat.last[0]["text"].startswith("Ring 112 nu")
-    assert_critical(running, chat)
-    assert escalations(running, other.sender) == []
-    chat.say('/possible_distress{"danger_kind": "<script>alert(1)</script>"}')
-    assert "<script>" not in chat.text  # an unknown kind falls back to the general help, no echo

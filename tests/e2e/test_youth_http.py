@@ -8,22 +8,19 @@ metadata; two young people side by side never see each other's meetings."""
 from __future__ import annotations
 
 import re
-import threading
 import time
-import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
-import socketio
 from sqlalchemy import select
 
 from bot.db.models import MentorMeeting
 from bot.db.youth import get_by_reference
 from bot.opening_hours import DANISH_TIME
+from bot.rasa_client import api_headers
 from bot.youth.tokens import issue
-from tests.e2e.conftest import Chat, RunningAssistant
+from tests.e2e.conftest import Chat, RunningAssistant, SocketChat
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +37,7 @@ def pair(running: RunningAssistant, chat: Chat, reference: str) -> None:
     output = running.cli("youth", "pair", reference, "--by", "ab")
     code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", output)
     assert code, output
-    chat.say("/identify")
+    chat.say("jeg vil logge ind med min kode")
     assert "Skriv den kode" in chat.text
     chat.say(code.group(0).lower())
     assert "Tak, Oliver!" in chat.text
@@ -93,33 +90,6 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     assert "logget ud" in chat.text
     chat.say("hvilke møder har jeg?")
     assert "hvem du er" in chat.text
-
-
-class SocketChat:
-    """A chat over Rasa's socket.io channel, sending the metadata the widget sends."""
-
-    def __init__(self, url: str) -> None:
-        self.client = socketio.Client(reconnection=False)
-        self.session_id = uuid.uuid4().hex
-        self.replies: list[str] = []
-        self.confirmed = threading.Event()
-        self.client.on("bot_uttered", lambda data: self.replies.append(str(data.get("text", ""))))
-        self.client.on("session_confirm", lambda _data: self.confirmed.set())
-        self.client.connect(url, transports=["websocket", "polling"])
-        self.client.emit("session_request", {"session_id": self.session_id})
-        assert self.confirmed.wait(10)
-
-    def say(self, text: str, metadata: dict[str, Any]) -> str:
-        self.replies.clear()
-        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id, "metadata": metadata})
-        deadline = time.monotonic() + 20
-        while not self.replies and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.5)
-        return "\n".join(self.replies)
-
-    def close(self) -> None:
-        self.client.disconnect()
 
 
 def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> None:
@@ -185,7 +155,7 @@ def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
 def test_programme_and_institution_are_extracted(running: RunningAssistant, text: str,
                                                  expected: set[tuple[str, str]]) -> None:
     settings = running.assistant.settings
-    parsed = httpx.post(f"{settings.rasa_url}/model/parse", params={"token": settings.rasa_token},
+    parsed = httpx.post(f"{settings.rasa_url}/model/parse", headers=api_headers(settings.rasa_api_secret),
                         json={"text": text}, timeout=30).json()
     assert parsed["intent"]["name"] == "update_education"
     assert {(e["entity"], e["value"].lower()) for e in parsed["entities"]} == expected

@@ -53,7 +53,7 @@ def csrf_of(html: str) -> str:
 def staff_settings(database_url: str, rasa_url: str = NOBODY_LISTENS) -> Settings:
     return Settings(database_url=database_url, tracker_store_url=database_url,
                     municipality_file=DEFAULT_MUNICIPALITY_FILE, rasa_url=rasa_url, action_server_port=1,
-                    web_port=1, rasa_port=1, log_level="INFO", rasa_token="test-token",
+                    web_port=1, rasa_port=1, log_level="INFO", rasa_api_secret="test-token",
                     staff_secret="test-secret-" + "x" * 32)
 
 

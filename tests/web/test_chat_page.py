@@ -12,7 +12,7 @@ def test_demo_page_embeds_the_widget_with_one_script_tag() -> None:
     assert page.status_code == 200
     assert 'lang="da"' in page.text and "Eksempel Kommune" in page.text
     assert page.text.count("<script") == 1
-    assert 'src="/widget/widget.js" data-server-url="http://localhost:5005"' in page.text
+    assert 'src="/widget/widget.js" data-server-url="http://127.0.0.1:5005"' in page.text
 
 
 def test_widget_files_are_served_to_any_site() -> None:

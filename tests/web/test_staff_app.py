@@ -10,9 +10,12 @@ from urllib.parse import unquote_plus as unquote
 import yaml
 from sqlalchemy import select
 
+from bot.db.escalations import open_escalation
 from bot.db.models import AuditEntry, Escalation, utcnow
 from bot.db.review import add_tag
-from tests.web.conftest import StaffApp, csrf_of
+from bot.db.staff import create_user
+from bot.staff.security import hash_password
+from tests.web.conftest import PASSWORD, StaffApp, csrf_of
 
 
 def audit_actions(app: StaffApp) -> list[tuple[str, str]]:
@@ -99,7 +102,40 @@ def test_the_conversation_view_shows_the_young_person_it_is_identified_as(staff_
         record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
                          occurred_on=date(2026, 8, 1))
         bind(session, "samtale-ung", mikkel.id, "pairing")
-    page = staff_app.signed_in("anne").get("/samtale/samtale-ung").text
+        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
+                    password_hash=hash_password(PASSWORD))
+        open_escalation(session, conversation_id="samtale-ung", channel="socketio", reason="request_human",
+                        priority="normal", summary="vil tale med en", team="youth")
+    page = staff_app.signed_in("yrsa").get("/samtale/samtale-ung").text
     assert "Ung i efterværn" in page and "Mikkel</strong> (UNG-W1), identificeret med kode" in page
     assert "Mentor: Sanne" in page and "started hf (VUC)" in page and "Bestå hf" in page
-    assert "Ung i efterværn" not in staff_app.signed_in("anne").get("/samtale/samtale-andet").text
+    assert "Ung i efterværn" not in staff_app.signed_in("boss").get("/samtale/samtale-andet").text
+    # The family team's staff do not see aftercare's conversations.
+    assert staff_app.signed_in("anne").get("/samtale/samtale-ung").status_code == 404
+
+
+def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> None:
+    with staff_app.sessions.begin() as session:
+        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
+                    password_hash=hash_password(PASSWORD))
+        youth_case = open_escalation(session, conversation_id="ung-1", channel="socketio", reason="distress",
+                                     priority="critical", summary="Fare: suicide", team="youth")
+        family_case = open_escalation(session, conversation_id="mor-1", channel="socketio", reason="distress",
+                                      priority="critical", summary="Fare: baby", team="family")
+        youth_id, family_id = youth_case.id, family_case.id
+    anne, yrsa, boss = (staff_app.signed_in(name) for name in ("anne", "yrsa", "boss"))
+    assert "mor-1" in anne.get("/").text and "ung-1" not in anne.get("/").text
+    assert "ung-1" in yrsa.get("/").text and "mor-1" not in yrsa.get("/").text
+    assert "ung-1" in boss.get("/").text and "mor-1" in boss.get("/").text
+    assert "ung-1" not in anne.get("/samtaler").text
+    # Another team's case cannot be taken, answered, noted or closed, even with its id.
+    queue = anne.get("/").text
+    for action in ("tag", "svar", "note", "luk"):
+        response = anne.post(f"/sag/{youth_id}/{action}", data={"csrf_token": csrf_of(queue), "text": "x",
+                                                                 "outcome": "x"})
+        assert response.status_code == 404
+    with staff_app.sessions() as session:
+        row = session.get(Escalation, youth_id)
+        assert row is not None and row.status == "new" and row.notes == [] and row.claimed_by is None
+    own = anne.post(f"/sag/{family_id}/note", data={"csrf_token": csrf_of(queue), "text": "ringet op"})
+    assert own.status_code == 303

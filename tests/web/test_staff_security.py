@@ -4,6 +4,7 @@ is walked), CSRF on every form, the login rate limit, roles, cookies."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from starlette.routing import Route
 
-from bot.db.models import AuditEntry, Escalation
+from bot.db.models import AuditEntry, Escalation, StaffSession, utcnow
+from bot.db.staff import deactivate, get_by_username
 from bot.staff.security import MAX_FAILURES_PER_USER
 from tests.web.conftest import PASSWORD, StaffApp, csrf_of
 
@@ -60,6 +62,37 @@ def test_no_route_answers_without_login(staff_app: StaffApp) -> None:
         assert escalation.status == "new" and escalation.notes == []
 
 
+def test_a_copied_cookie_is_worth_nothing_after_logout(staff_app: StaffApp) -> None:
+    client = staff_app.signed_in("anne")
+    queue = client.get("/")
+    stolen = staff_app.client()
+    stolen.cookies.update(client.cookies)
+    assert stolen.get("/").status_code == 200  # the same session, before logout
+    client.post("/logout", data={"csrf_token": csrf_of(queue.text)})
+    assert stolen.get("/").headers["location"] == "/login"
+    with staff_app.sessions() as session:
+        assert session.scalars(select(StaffSession)).all() == []
+
+
+def test_closing_an_account_ends_its_open_sessions_at_once(staff_app: StaffApp) -> None:
+    laptop, phone = staff_app.signed_in("anne"), staff_app.signed_in("anne")
+    assert laptop.get("/").status_code == 200 and phone.get("/").status_code == 200
+    with staff_app.sessions.begin() as session:
+        user = get_by_username(session, "anne")
+        assert user is not None
+        deactivate(session, user)
+        assert session.scalars(select(StaffSession)).all() == []
+    assert laptop.get("/").headers["location"] == "/login" and phone.get("/").headers["location"] == "/login"
+
+
+def test_a_session_ends_after_its_hours(staff_app: StaffApp) -> None:
+    client = staff_app.signed_in("anne")
+    with staff_app.sessions.begin() as session:
+        for row in session.scalars(select(StaffSession)):
+            row.expires_at = utcnow() - timedelta(seconds=1)
+    assert client.get("/").headers["location"] == "/login"
+
+
 def test_login_then_the_queue_then_logout(staff_app: StaffApp) -> None:
     staff_app.escalation("samtale-1")
     client = staff_app.signed_in("anne")
@@ -70,7 +103,7 @@ def test_login_then_the_queue_then_logout(staff_app: StaffApp) -> None:
     assert client.get("/").headers["location"] == "/login"
     with staff_app.sessions() as session:
         actions = [row.action for row in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    assert actions == ["login", "logout"]
+    assert actions == ["login", "view_queue", "logout"]
 
 
 def test_session_cookie_is_httponly_and_strict(staff_app: StaffApp) -> None:

@@ -39,6 +39,8 @@
     typing: "Assistenten skriver …",
     offline: "Forbindelsen er afbrudt. Vi prøver igen. Det, du skriver, bliver sendt, når forbindelsen er tilbage.",
     online: "Forbindelsen er tilbage.",
+    // The server refused a new conversation (too many from here just now).
+    refused: "Der er startet mange samtaler herfra lige nu. Vent et minut, og prøv igen. Er du eller andre i fare, så ring 112.",
     pending: "Venter på forbindelse",
     notSent: "Ikke sendt. Prøv igen, når forbindelsen er tilbage.",
     privacyTitle: "Før du skriver",
@@ -196,12 +198,16 @@
   function connect() {
     socket = window.io(config.serverUrl, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: state.sessionId || null });
+      // The server issues the session (an id and its signature); only that
+      // pair reconnects to the conversation (bot/channels/widget.py).
+      socket.emit("session_request", { session_id: state.sessionId || null,
+                                        session_token: state.sessionToken || null });
     });
     socket.on("session_confirm", function (data) {
-      var id = typeof data === "string" ? data : data && data.session_id;
-      if (id && id !== state.sessionId) {
+      var id = data && data.session_id;
+      if (id && (id !== state.sessionId || data.session_token !== state.sessionToken)) {
         state.sessionId = id;
+        state.sessionToken = data.session_token;
         save();
       }
       if (state.wasOffline) {
@@ -210,6 +216,12 @@
       }
       ready = true;
       flushOutbox();
+    });
+    socket.on("session_refused", function () {
+      status.textContent = TEXT.refused;
+      setTimeout(function () {
+        if (socket) socket.emit("session_request", { session_id: null, session_token: null });
+      }, 60000);
     });
     socket.on("bot_uttered", function (message) {
       typing(false);
@@ -336,6 +348,7 @@
     var fresh = load();
     state.messages = fresh.messages || [];
     state.sessionId = fresh.sessionId;
+    state.sessionToken = fresh.sessionToken;
     render();
   });
 

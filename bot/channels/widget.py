@@ -1,0 +1,104 @@
+"""The chat widget's socket.io channel (runs inside the Rasa server, in
+.venv/rasa): Rasa's own SocketIOInput, where knowing a conversation id is
+not enough.
+
+With Rasa's channel, a `session_request` joins whatever room it names, so
+anyone who learns a conversation id (the staff app and logs show them) gets
+its replies, staff answers and a young person's meetings included, and a
+`user_uttered` may name any session id and write into that conversation.
+Here the server issues every session: a random id and a signature of it
+(HMAC-SHA256 with WIDGET_SESSION_SECRET), which the widget keeps and sends
+back on `session_request`. Only a valid pair joins the room; anything else
+gets a fresh session. The socket remembers which session it proved, and a
+message is taken only for that session.
+
+New sessions are limited per client address (`new_sessions_per_minute` in
+the municipality file): a flood of made-up conversations (each one a case
+for staff when it names a danger) stops there. Past the limit the socket
+gets `session_refused` and the widget says to wait or call.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.limits import SlidingWindow
+from bot.municipality import current_municipality
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+SESSION_KEY = "widget_session"
+
+
+def sign(session_id: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"widget-session:{session_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_session(secret: str) -> tuple[str, str]:
+    session_id = secrets.token_hex(16)
+    return session_id, sign(session_id, secret)
+
+
+def valid(session_id: Any, token: Any, secret: str) -> bool:
+    return (isinstance(session_id, str) and isinstance(token, str) and 0 < len(session_id) <= 64
+            and hmac.compare_digest(sign(session_id, secret).encode(), token.encode()))
+
+
+def client_address(environ: dict[str, Any] | None) -> str:
+    """The client's address as the server saw it (a proxy in front sets Sanic's PROXIES_COUNT)."""
+    request = (environ or {}).get("sanic.request")
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
+
+
+class WidgetSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel with sessions the server signs."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"  # the widget, the output channel and "latest channel" know it by this name
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        namespace = self.namespace or "/"
+        rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
+        secret = load_settings().widget_session_secret
+        new_sessions = SlidingWindow(current_municipality().security.new_sessions_per_minute, 60)
+
+        async def session_request(sid: str, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id, token = data.get("session_id"), data.get("session_token")
+            if not valid(session_id, token, secret):
+                if not new_sessions.allow(client_address(sio.get_environ(sid, namespace=namespace))):
+                    logger.warning("widget: too many new sessions from one address; refused")
+                    await sio.emit("session_refused", {}, room=sid, namespace=namespace)
+                    return
+                session_id, token = new_session(secret)
+            await sio.save_session(sid, {SESSION_KEY: session_id}, namespace=namespace)
+            sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", {"session_id": session_id, "session_token": token}, room=sid,
+                           namespace=namespace)
+
+        async def handle_message(sid: str, data: Any) -> None:
+            proven = (await sio.get_session(sid, namespace=namespace)).get(SESSION_KEY)
+            if not isinstance(data, dict) or proven is None or data.get("session_id") != proven:
+                logger.info("widget: a message for a session this socket has not proven was dropped")
+                await sio.emit("session_invalid", {}, room=sid, namespace=namespace)
+                return
+            await rasa_handle_message(sid, data)
+
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=namespace)
+        return webhook

@@ -128,14 +128,6 @@ def test_a_typed_payload_that_was_not_offered_is_ordinary_text(running: RunningA
     assert [e for e in user["parse_data"]["entities"] if e["entity"] in ("meeting_id", "lookup_enrollment_id")] == []
 
 
-def test_an_offered_button_is_taken_as_its_payload(running: RunningAssistant) -> None:
-    chat = running.chat()
-    chat.say("slet alt hvad I har om mig")
-    assert "Skal jeg slette" in chat.text
-    chat.click("/deny")
-    assert "ikke slettet" in chat.text
-
-
 def test_a_reminder_only_for_a_meeting_of_the_conversations_own_young_person(running: RunningAssistant) -> None:
     chat = running.chat()
     pair(running, chat, "UNG-003")

@@ -16,6 +16,7 @@ from actions.meeting_requests import describe_window, window_fields
 from actions.meetings import describe_when
 from bot.dates import format_danish_date
 from bot.db.models import MentorMeeting
+from bot.db.youth import bound_profile_id
 
 
 class ActionAskYouthConfirm(Action):
@@ -39,7 +40,10 @@ class ActionAskYouthConfirm(Action):
         elif form in ("reschedule_meeting_form", "cancel_meeting_form"):
             with sessions()() as session:
                 meeting = session.get(MentorMeeting, int(tracker.get_slot("meeting_choice")))
-                old_when = describe_when(meeting) if meeting else "?"
+                bound = bound_profile_id(session, tracker.sender_id)
+                # Only the conversation's own young person's meeting is ever described.
+                mine = meeting is not None and bound is not None and meeting.profile_id == bound[0]
+                old_when = describe_when(meeting) if mine and meeting else "?"
             if form == "cancel_meeting_form":
                 dispatcher.utter_message(response="utter_confirm_meeting_cancel", old_when=old_when)
             else:

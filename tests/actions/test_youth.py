@@ -23,6 +23,7 @@ from actions.meeting_requests import (
     ValidateRescheduleMeetingForm,
 )
 from actions.meetings import ActionListMeetings, ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
+from actions.youth_confirm import ActionAskYouthConfirm
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm
 from bot.db import youth as repo
 from bot.db.models import EducationEvent, MentorMeeting, YouthProfile
@@ -154,6 +155,10 @@ def test_two_young_people_never_see_or_change_each_others_meetings(session: Sess
     assert responses(dispatcher) == ["utter_youth_nothing_saved"]
     session.expire_all()
     assert session.get(MentorMeeting, theirs.id).status == "confirmed"  # type: ignore[union-attr]
+    # Nor does the summary before saving describe her meeting.
+    dispatcher, _ = run(ActionAskYouthConfirm(), tracker("conv-m", "aflys", "cancel_meeting", slots={
+        "meeting_choice": str(theirs.id)}, active_loop="cancel_meeting_form"))
+    assert "1. december" not in str(dispatcher.messages) and "14.00" not in str(dispatcher.messages)
 
 
 def test_log_a_meeting_with_a_correction(session: Session) -> None:

@@ -1,34 +1,119 @@
 """Danish CPR numbers (personal ID numbers) in chat text: find and mask them
 before a message is stored anywhere.
 
-A CPR number is DDMMYY-SSSS; people write it with a hyphen, a space, a dash
-or nothing in between. Only the shape and a valid day and month are checked
-(no modulus-11: numbers issued since 2007 need not pass it). Phone numbers
-(8 digits), dates with times and reference codes do not have that shape.
+A CPR number is a birth date (DDMMYY) and a 4-digit serial. People write it
+in many ways: `010203-1234`, `0102031234`, `01.02.03-1234`, `01 02 03 1234`,
+`01/02/2003 - 1234`, `010203/1234`, with a no-break space, a Unicode minus or
+dash, full-width digits from a phone keyboard, a zero-width character or a
+soft hyphen inside. So the text is normalised first, one character at a
+time (Unicode NFKC, every dash and minus to `-`, every space to ` `, every
+invisible character dropped), the numbers are found in the normalised text,
+and the places found are masked in the original text.
+
+What counts: a valid day and month, the same separator (or none) between
+day, month and year, a 2- or 4-digit year (a 4-digit one not in the
+future), and then the serial after at most one separator. What does not:
+phone numbers (8 digits, or 10 with an impossible day like 45 from +45),
+dates with times (a colon in the "serial"), case numbers (2023-004512: the
+separators differ), amounts, postcodes, 10-digit numbers with an impossible
+day or month. No modulus-11: numbers issued since 2007 need not pass it.
 
 Standard library only: the Rasa server (.venv/rasa) imports it too.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from datetime import date
+from typing import Any
 
 MASK = "[CPR-nummer fjernet]"
 
+_DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
+
 _CPR = re.compile(
     r"(?<![\d+])"  # not inside a longer number, not a +45 phone number
-    r"(?:0[1-9]|[12]\d|3[01])"  # day
-    r"(?:0[1-9]|1[0-2])"  # month
-    r"\d{2}"  # year
-    r"[ \-‐‑–—]?"  # hyphen, space, dashes or nothing
-    r"\d{4}"  # serial number
+    r"(?P<day>0[1-9]|[12]\d|3[01])"
+    r"(?P<sep>[ ./-]?)"
+    r"(?P<month>0[1-9]|1[0-2])"
+    r"(?P=sep)"  # the same separator between month and year as between day and month
+    r"(?P<year>(?:19|20)\d{2}|\d{2})"
+    r" ?[-./]? ?"  # before the serial: nothing, or a separator with spaces around
+    r"\d{4}"
     r"(?!\d)(?![:.,]\d)"  # not a longer number, a time (…12:30) or a decimal
 )
 
 
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The text to search, and for each of its characters the index it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE or unicodedata.category(char) == "Cf":
+            continue
+        if char in _DASHES:
+            piece = "-"
+        elif char.isspace():
+            piece = " "
+        else:
+            piece = unicodedata.normalize("NFKC", char)
+        for part in piece:
+            out.append(part)
+            origin.append(index)
+    return "".join(out), origin
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where in the original text the CPR numbers are (start, end)."""
+    normal, origin = _normalised(text)
+    found = []
+    this_year = date.today().year
+    for match in _CPR.finditer(normal):
+        year, day, month = match.group("year"), int(match.group("day")), int(match.group("month"))
+        if len(year) == 4 and int(year) > this_year:
+            continue  # a 4-digit year in the future is a date (a due date), not a birth date
+        if day > _DAYS_IN_MONTH[month]:
+            continue  # 31 February is no one's birthday
+        found.append((origin[match.start()], origin[match.end() - 1] + 1))
+    return found
+
+
 def contains_cpr(text: str) -> bool:
-    return bool(_CPR.search(text))
+    return bool(_spans(text))
 
 
 def mask_cpr(text: str) -> str:
-    return _CPR.sub(MASK, text)
+    spans = _spans(text)
+    for start, end in reversed(spans):
+        text = text[:start] + MASK + text[end:]
+    return text
+
+
+def mask_payload(text: str) -> str:
+    """A typed `/intent{…}`: its entity values may hide a CPR number in JSON
+    escapes ("\\u0030\\u0031…"); decoded, masked and written back, unescaped."""
+    masked = mask_cpr(text)
+    start = masked.find("{")
+    if not masked.lstrip().startswith("/") or start < 0:
+        return masked
+    try:
+        entities = json.loads(masked[start:])
+    except ValueError:
+        return masked
+    cleaned = mask_values(entities)
+    return masked if cleaned == entities else masked[:start] + json.dumps(cleaned, ensure_ascii=False)
+
+
+def mask_values(value: Any) -> Any:
+    """Every string inside (dict keys and values, lists) masked."""
+    if isinstance(value, str):
+        return mask_cpr(value)
+    if isinstance(value, dict):
+        return {mask_values(k) if isinstance(k, str) else k: mask_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_values(item) for item in value]
+    return value

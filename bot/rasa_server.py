@@ -2,7 +2,8 @@
 
 1. Privacy: every channel hands a user message to `Agent.handle_message`.
    There, before NLU, the tracker store, the action server or a log sees it,
-   CPR numbers are masked (bot/cpr.py), and the user is told once per
+   CPR numbers are masked (bot/cpr.py) in the text, in a typed payload's
+   entity values (after JSON decoding) and in the metadata, and the user is told once per
    conversation not to write them here (`utter_cpr_removed` in domain.yml).
    And when action_delete_my_data has deleted a conversation's data (it sets
    the slot `conversation_deleted`), the conversation's events are deleted
@@ -62,7 +63,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.cpr import MASK, mask_cpr
+from bot.channels.widget import send_masked
+from bot.cpr import MASK, mask_payload, mask_values
 from bot.danger import signals_danger
 from bot.limits import SlidingWindow
 from bot.municipality import current_municipality
@@ -108,10 +110,13 @@ async def told_before(agent: Agent, sender_id: str) -> bool:
 
 def with_cpr_masked(handle_message: Any) -> Any:
     async def handle(self: Agent, message: UserMessage) -> Any:
-        masked = mask_cpr(message.text or "")
+        masked = mask_payload(message.text or "")
+        if isinstance(message.metadata, dict):
+            message.metadata = mask_values(message.metadata)
         if masked != (message.text or ""):
             first_time = not await told_before(self, message.sender_id)
             message.text = masked
+            await send_masked(message.output_channel, message.sender_id, message.metadata, masked)
             if first_time and message.output_channel is not None:
                 notice = self.domain.responses.get(CPR_NOTICE) or [{"text": ""}]
                 await message.output_channel.send_text_message(message.sender_id, notice[0]["text"])

@@ -16,6 +16,12 @@ New sessions are limited per client address (`new_sessions_per_minute` in
 the municipality file): a flood of made-up conversations (each one a case
 for staff when it names a danger) stops there. Past the limit the socket
 gets `session_refused` and the widget says to wait or call.
+
+The widget keeps the conversation in the browser's localStorage. A message
+of the citizen's with a CPR number is masked by the Rasa server before
+anything stores it (bot/rasa_server.py), which then sends the widget the
+masked text (`user_masked`, for the widget's own message id) so that the
+widget replaces its copy and the text on screen.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "widget_session"
+MESSAGE_ID = "widget_message_id"
+MASKED_EVENT = "user_masked"
 
 
 def sign(session_id: str, secret: str) -> str:
@@ -97,8 +105,23 @@ class WidgetSocketIOInput(SocketIOInput):
                 logger.info("widget: a message for a session this socket has not proven was dropped")
                 await sio.emit("session_invalid", {}, room=sid, namespace=namespace)
                 return
-            await rasa_handle_message(sid, data)
+            given = data.get("metadata")
+            metadata: dict[str, Any] = given if isinstance(given, dict) else {}
+            message_id = data.get("message_id")
+            if isinstance(message_id, str):
+                # Which of the widget's messages this is: when its text has a CPR
+                # number, the Rasa server sends back the masked form for that one.
+                metadata = {**metadata, MESSAGE_ID: message_id[:64]}
+            await rasa_handle_message(sid, {**data, "metadata": metadata})
 
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
         return webhook
+
+
+async def send_masked(output_channel: Any, recipient_id: str, metadata: Any, masked: str) -> None:
+    """Tell the widget the masked form of its message (nothing for other channels)."""
+    message_id = metadata.get(MESSAGE_ID) if isinstance(metadata, dict) else None
+    sio = getattr(output_channel, "sio", None)
+    if isinstance(message_id, str) and sio is not None:
+        await sio.emit(MASKED_EVENT, {"message_id": message_id, "text": masked}, room=recipient_id)

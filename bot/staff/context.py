@@ -19,10 +19,12 @@ from bot.db.staff import user_of_session
 from bot.opening_hours import DANISH_TIME
 from bot.rasa_client import RasaClient
 from bot.settings import Settings
+from bot.staff.markdown import render as render_markdown
 from bot.staff.security import csrf_matches, new_csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 TEMPLATES.env.filters["local"] = lambda moment: moment.astimezone(DANISH_TIME).strftime("%d.%m.%Y %H:%M")
+TEMPLATES.env.filters["markdown"] = render_markdown
 
 
 class NotSignedIn(Exception):

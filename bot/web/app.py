@@ -28,16 +28,34 @@ app.mount("/static", StaticFiles(directory=STATIC), name="static")
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+def content_security_policy(rasa_url: str) -> str:
+    """What the municipality's pages need for the widget, and nothing more: its
+    script and styles from this server, no inline script, and a connection
+    to the Rasa server (socket.io over HTTP polling and websockets)."""
+    websocket = rasa_url.replace("https://", "wss://").replace("http://", "ws://")
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {rasa_url} {websocket}; frame-ancestors 'none'; base-uri 'none'; "
+            "form-action 'self'; object-src 'none'")
+
+
+def page(request: Request, template: str) -> HTMLResponse:
+    rasa_url = load_settings().rasa_url
+    response = templates.TemplateResponse(request, template,
+                                          {"municipality": current_municipality(), "rasa_url": rasa_url})
+    response.headers["Content-Security-Policy"] = content_security_policy(rasa_url)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @app.get("/", response_class=HTMLResponse)
 def demo_page(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, "demo.html", {"municipality": current_municipality(), "rasa_url": load_settings().rasa_url}
-    )
+    return page(request, "demo.html")
 
 
 @app.get("/privatliv", response_class=HTMLResponse)
 def privacy_page(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "privacy.html", {"municipality": current_municipality()})
+    return page(request, "privacy.html")
 
 
 @app.get("/widget/config.json")

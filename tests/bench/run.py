@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from bot.cpr import mask_cpr
+from bot.cpr import MASK, contains_cpr, mask_cpr
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
@@ -32,6 +32,7 @@ from bot.runner import Assistant
 from bot.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
 from tests.bench import danger
+from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes
 from tests.helpers import municipality_for_tests
 
 HELD_OUT = {
@@ -108,6 +109,12 @@ def cpr_masking() -> None:
     false = [text for text in cases["not_cpr"] if mask_cpr(text) != text]
     print(f"\nCPR masking (tests/data/cpr_cases.yml): {caught}/{len(cases['cpr'])} CPR numbers masked, "
           f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}")
+    numbers, alikes = cpr_numbers(), look_alikes()
+    masked = sum(MASK in mask_cpr(text) and not contains_cpr(mask_cpr(text)) for text in numbers)
+    kept = sum(mask_cpr(text) == text for text in alikes)
+    print(f"CPR masking (tests/cpr_writings.py, {len(WRITINGS)} writings): {masked}/{len(numbers)} masked "
+          f"({masked / len(numbers):.1%}), {kept}/{len(alikes)} look-alikes kept ({kept / len(alikes):.1%})   "
+          f"targets 100 % and 100 %")
 
 
 def training_time() -> None:

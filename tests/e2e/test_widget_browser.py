@@ -167,7 +167,9 @@ def test_no_wcag_aa_violations_and_usable_at_320px_and_200_percent_zoom(running:
     # 200 % zoom of a 1280 x 720 window is a 640 x 360 CSS-pixel viewport.
     viewports = [("320px", {"width": 320, "height": 640}), ("200-percent-zoom", {"width": 640, "height": 360})]
     for name, viewport in viewports:
-        context = browser.new_context(viewport=viewport, reduced_motion="reduce", locale="da-DK")
+        # axe-core is injected as an inline script, which the demo site's
+        # Content-Security-Policy (rightly) refuses: the test's own tool only.
+        context = browser.new_context(viewport=viewport, reduced_motion="reduce", locale="da-DK", bypass_csp=True)
         page = context.new_page()
         page.goto(site(running))
         page.get_by_role("button", name="Chat med Eksempel Kommune").click()
@@ -207,6 +209,21 @@ def test_talk_to_a_person_and_start_a_new_conversation(running: RunningAssistant
     expect(page.locator(".kc-message")).to_have_count(0)
     say(page, "hej", "Familie med Hjerte")
     assert session_id(page) != first
+
+
+def test_the_widget_keeps_only_the_masked_form_of_a_cpr_number(running: RunningAssistant,
+                                                             context: BrowserContext) -> None:
+    page = context.new_page()
+    open_widget(page, running)
+    say(page, "min søns cpr er 01.02.03\u00a0-\u00a01234, kan han komme med?", "CPR-nummer")
+    expect(page.locator(".kc-user").last).to_contain_text("[CPR-nummer fjernet]", timeout=REPLY_TIMEOUT)
+    stored = page.evaluate("() => JSON.stringify(Object.entries(localStorage))")
+    assert "1234" not in stored and "01.02.03" not in stored and "[CPR-nummer fjernet]" in stored
+    assert "1234" not in page.locator(".kc-log").inner_text()
+    page.reload()
+    page.get_by_role("button", name="Chat med Eksempel Kommune").click()
+    expect(page.locator(".kc-log")).to_contain_text("[CPR-nummer fjernet]")
+    assert "1234" not in page.locator(".kc-log").inner_text()
 
 
 def test_server_restart_in_the_middle_of_a_conversation(running: RunningAssistant, context: BrowserContext) -> None:

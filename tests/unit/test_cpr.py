@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from bot.cpr import MASK, contains_cpr, mask_cpr
+from bot.cpr import MASK, contains_cpr, mask_cpr, mask_payload, mask_values
 from bot.settings import ROOT
 
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "cpr_cases.yml").read_text(encoding="utf-8"))
@@ -28,3 +28,38 @@ def test_look_alikes_are_left_alone(text: str) -> None:
 
 def test_two_numbers_in_one_message_and_the_words_around_them_stay() -> None:
     assert mask_cpr("min kærestes cpr 121190-2345 og mit 130291-3456") == f"min kærestes cpr {MASK} og mit {MASK}"
+
+
+def test_every_writing_of_a_generated_thousand_is_masked_whole() -> None:
+    from bot.cpr import _normalised
+    from tests.cpr_writings import cpr_numbers
+
+    messages = cpr_numbers()
+    assert len(messages) >= 1000
+    for text in messages:
+        masked = mask_cpr(text)
+        assert MASK in masked and not contains_cpr(masked), text
+        assert not re.search(r"\d{2}", _normalised(masked)[0]), (text, masked)  # nothing of it left
+
+
+def test_every_generated_look_alike_is_left_alone() -> None:
+    from tests.cpr_writings import look_alikes
+
+    messages = look_alikes()
+    assert len(messages) >= 300
+    assert [text for text in messages if mask_cpr(text) != text] == []
+
+
+@pytest.mark.parametrize("payload", [
+    '/inform{"contact": "\\u0030\\u0031\\u0030\\u0032\\u0030\\u0033-1234"}',
+    '/inform{"contact": "010203 - 1234"}',
+    '/inform{"note": ["mit cpr", "01.02.03-1234"]}',
+])
+def test_a_cpr_number_in_a_typed_payload_is_masked_after_json_decoding(payload: str) -> None:
+    masked = mask_payload(payload)
+    assert MASK in masked and "1234" not in masked and "\\u0030" not in masked
+
+
+def test_metadata_is_masked_all_the_way_down() -> None:
+    assert mask_values({"a": ["0102031234", {"b": "cpr 010203-1234"}], "n": 3}) == {
+        "a": [MASK, {"b": f"cpr {MASK}"}], "n": 3}

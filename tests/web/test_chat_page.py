@@ -36,3 +36,10 @@ def test_the_widget_gets_its_privacy_notice_from_the_municipality_file() -> None
     assert config.headers["access-control-allow-origin"] == "*"
     assert config.json()["privacy_notice"] == current_municipality().privacy.chat_notice
     assert current_municipality().privacy.enrollment_consent in client.get("/privatliv").text
+
+
+def test_the_demo_site_sends_a_content_security_policy_the_widget_works_under() -> None:
+    policy = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "connect-src 'self' http://127.0.0.1:5005 ws://127.0.0.1:5005" in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy

@@ -78,35 +78,60 @@
     return node;
   }
 
-  // A small, safe markdown subset: text is escaped first, then links, bold and lists.
-  function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-  function inline(text) {
-    return escapeHtml(text)
-      .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-      .replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, '<a href="$2" target="_blank" rel="noopener">$1</a>')
-      .replace(/(^|[\s(])(https?:\/\/[^\s<)]+[^\s<).,])/g, '$1<a href="$2" target="_blank" rel="noopener">$2</a>');
-  }
-  function markdown(text) {
-    var html = [], list = [];
-    function flush() {
-      if (list.length) html.push("<ul>" + list.join("") + "</ul>");
-      list = [];
+  // Markdown as DOM nodes, never HTML from text: paragraphs, "- " lists,
+  // **bold**, [text](url) and bare links. Text goes in as text nodes; a link's
+  // target is parsed as a URL and kept only for https:, http:, mailto: and
+  // tel: (anything else stays plain text), and it opens with noopener.
+  var SAFE_SCHEMES = ["https:", "http:", "mailto:", "tel:"];
+  var INLINE = /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^\s)]+)\)|((?:https?:\/\/|mailto:|tel:)[^\s<>()]*[^\s<>().,!?;:'"])/g;
+  function safeUrl(raw) {
+    var url;
+    try {
+      url = new URL(raw);
+    } catch (e) {
+      return null;
     }
+    return SAFE_SCHEMES.indexOf(url.protocol) >= 0 ? url.href : null;
+  }
+  function linkOrText(label, raw) {
+    var href = safeUrl(raw);
+    if (!href) return document.createTextNode(label === raw ? raw : "[" + label + "](" + raw + ")");
+    return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: label });
+  }
+  function inline(parent, text) {
+    var last = 0;
+    var match;
+    INLINE.lastIndex = 0;
+    while ((match = INLINE.exec(text)) !== null) {
+      if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      if (match[1] !== undefined) parent.appendChild(el("strong", { text: match[1] }));
+      else if (match[2] !== undefined) parent.appendChild(linkOrText(match[2], match[3]));
+      else parent.appendChild(linkOrText(match[4], match[4]));
+      last = INLINE.lastIndex;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+  function markdown(container, text) {
+    var listNode = null;
     text.split("\n").forEach(function (line) {
       var item = line.match(/^\s*[-*•]\s+(.*)$/);
       if (item) {
-        list.push("<li>" + inline(item[1]) + "</li>");
+        if (!listNode) {
+          listNode = el("ul");
+          container.appendChild(listNode);
+        }
+        var entry = el("li");
+        inline(entry, item[1]);
+        listNode.appendChild(entry);
       } else {
-        flush();
-        if (line.trim()) html.push("<p>" + inline(line) + "</p>");
+        listNode = null;
+        if (line.trim()) {
+          var paragraph = el("p");
+          inline(paragraph, line);
+          container.appendChild(paragraph);
+        }
       }
     });
-    flush();
-    return html.join("");
   }
 
   // --- the widget's DOM ---------------------------------------------------
@@ -155,7 +180,7 @@
     var item = el("li", { class: "kc-message kc-" + message.from });
     item.appendChild(el("span", { class: "kc-visually-hidden", text: message.from === "user" ? TEXT.you : TEXT.bot }));
     var body = el("div", { class: "kc-bubble" });
-    if (message.from === "bot") body.innerHTML = markdown(message.text || "");
+    if (message.from === "bot") markdown(body, message.text || "");
     else body.textContent = message.text;
     item.appendChild(body);
     if (message.pending) item.appendChild(el("span", { class: "kc-note", text: TEXT.pending }));
@@ -217,6 +242,14 @@
       ready = true;
       flushOutbox();
     });
+    // The server masked a CPR number in one of our messages: keep only the masked text.
+    socket.on("user_masked", function (data) {
+      var stored = load().messages || state.messages;
+      stored.forEach(function (m) { if (m.id === data.message_id) m.text = data.text; });
+      state.messages = stored;
+      save();
+      render();
+    });
     socket.on("session_refused", function () {
       status.textContent = TEXT.refused;
       setTimeout(function () {
@@ -264,7 +297,7 @@
   function flushOutbox() {
     while (ready && state.outbox.length) {
       var next = state.outbox.shift();
-      socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId,
+      socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId, message_id: next.id,
                                     metadata: config.token ? { token: config.token } : {} });
       state.messages.forEach(function (m) { if (m.id === next.id) delete m.pending; });
       typing(true);

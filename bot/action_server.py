@@ -22,6 +22,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.cpr import mask_log_records
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def build_app(token: str) -> Sanic:
 
 
 def main() -> None:
+    mask_log_records()
     settings = load_settings()
     utils.configure_colored_logging(settings.log_level)
     app = build_app(settings.action_server_token)

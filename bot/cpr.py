@@ -117,3 +117,29 @@ def mask_values(value: Any) -> Any:
     if isinstance(value, list):
         return [mask_values(item) for item in value]
     return value
+
+
+def mask_log_records() -> None:
+    """Every log record of this process has its CPR numbers masked when it is
+    made, whichever library logs it and at whatever level: a last line of
+    defence for the places that log a message's text (Rasa's debug logs, an
+    exception that quotes its input)."""
+    import logging
+
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "masks_cpr", False):
+        return
+
+    def masking_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a record whose arguments do not fit its format
+            return record
+        masked = mask_cpr(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return record
+
+    masking_factory.masks_cpr = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masking_factory)

@@ -64,7 +64,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.widget import send_masked
-from bot.cpr import MASK, mask_payload, mask_values
+from bot.cpr import MASK, mask_log_records, mask_payload, mask_values
 from bot.danger import signals_danger
 from bot.limits import SlidingWindow
 from bot.municipality import current_municipality
@@ -225,6 +225,7 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
 
 
 def install() -> None:
+    mask_log_records()
     RemoteAction._validate_action_result = validate_action_result
     Agent.handle_message = with_limits(with_cpr_masked(with_offered_payloads_only(
         with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))))

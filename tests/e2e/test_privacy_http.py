@@ -4,14 +4,16 @@ database and Rasa's tracker store) and no log; the user is told once."""
 from __future__ import annotations
 
 import re
+import uuid
 
+import httpx
 import pytest
 import yaml
 from sqlalchemy import MetaData, create_engine, select
 
 from bot.runner import LOG_DIR
 from bot.settings import ROOT
-from tests.e2e.conftest import RunningAssistant
+from tests.e2e.conftest import RunningAssistant, SocketChat
 from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
 
 pytestmark = pytest.mark.e2e
@@ -109,3 +111,36 @@ def test_no_means_nothing_is_deleted(running: RunningAssistant) -> None:
     assert "ikke slettet" in chat.text
     stored = every_stored_value(running.assistant.settings.tracker_store_url)
     assert any(chat.sender in value for value in stored)
+
+
+def test_no_message_text_reaches_a_log_through_the_paths_that_log(running: RunningAssistant) -> None:
+    marker = f"hemmelig{uuid.uuid4().hex[:8]}"
+    chat = running.chat()
+    chat.say(f"jeg hedder {marker} og min søns cpr er 01.02.03-1234")
+    # The action server down in the middle of a conversation.
+    running.assistant.stop(["actions"])
+    try:
+        chat.say(f"hvad har I gemt om mig, {marker}?")
+    finally:
+        running.assistant.start_actions()
+        running.assistant.wait_until_ready(120)
+    # A failing action (a made-up tracker with a bad entity, sent with the action server's token).
+    settings = running.assistant.settings
+    call = {"next_action": "action_remind_meeting", "sender_id": "x", "version": "3.6.2", "domain": {},
+            "tracker": {"sender_id": "x", "slots": {}, "events": [], "paused": False, "followup_action": None,
+                        "active_loop": {}, "latest_action_name": "action_listen", "latest_event_time": 0,
+                        "latest_message": {"text": f"{marker} 0102031234", "intent": {"name": "inform"},
+                                           "entities": [{"entity": "meeting_id", "value": {"bad": marker}}]}}}
+    httpx.post(f"http://127.0.0.1:{settings.action_server_port}/webhook", json=call, timeout=10,
+               headers={"Authorization": f"Bearer {settings.action_server_token}"})
+    # Malformed requests: a widget message that is not an object, one for an unproven session.
+    widget = SocketChat(settings.rasa_url)
+    try:
+        widget.client.emit("user_uttered", f"{marker} 010203-1234")
+        widget.say(f"{marker} 010203-1234", as_session="not-my-session")
+    finally:
+        widget.close()
+    chat.say(f"tak {marker}")
+    logs = {path.name: path.read_text(encoding="utf-8", errors="replace") for path in LOG_DIR.glob("*.log")}
+    assert {name for name, text in logs.items() if marker in text} == set()
+    assert {name for name, text in logs.items() if "010203-1234" in text or "01.02.03-1234" in text} == set()

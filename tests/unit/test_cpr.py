@@ -63,3 +63,16 @@ def test_a_cpr_number_in_a_typed_payload_is_masked_after_json_decoding(payload: 
 def test_metadata_is_masked_all_the_way_down() -> None:
     assert mask_values({"a": ["0102031234", {"b": "cpr 010203-1234"}], "n": 3}) == {
         "a": [MASK, {"b": f"cpr {MASK}"}], "n": 3}
+
+
+def test_log_records_have_their_cpr_numbers_masked(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from bot.cpr import mask_log_records
+
+    mask_log_records()
+    mask_log_records()  # twice is harmless
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug("Received user message '%s'", "mit cpr er 010203-1234")
+        logging.getLogger("somewhere").error("failed on %r", {"text": "01.02.03 1234"})
+    assert "1234" not in caplog.text and caplog.text.count(MASK) == 2

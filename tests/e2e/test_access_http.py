@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.db.models import CourseEnrollment, Escalation, MentorMeeting
 from bot.db.youth import get_by_reference
@@ -295,3 +295,37 @@ def test_typing_someone_elses_contact_reveals_nothing_about_her_enrolment(runnin
     looker.say(code.lower())
     looker.say("stranger@example.dk")
     assert "kan ikke finde" in looker.text and where not in looker.text
+
+
+def test_rotating_conversations_get_no_more_pairing_tries_than_the_overall_limit(running: RunningAssistant) -> None:
+    from bot.db.models import PairingAttempt, utcnow
+    from bot.db.youth import MAX_WRONG_CODES_OVERALL
+
+    refused, started = 0, utcnow()
+    try:
+        for n in range(MAX_WRONG_CODES_OVERALL + 5):
+            chat = running.chat()
+            chat.say("jeg vil logge ind med min kode")
+            chat.say(f"Z{2 + n % 8}Z-{2 + n % 7}ZZ")
+            refused += "Lige nu kan koder ikke bruges" in chat.text
+        with running.sessions() as session:
+            wrong = session.scalar(select(func.count()).select_from(PairingAttempt)
+                                   .where(PairingAttempt.at >= started)) or 0
+        assert wrong <= MAX_WRONG_CODES_OVERALL and refused >= 5
+    finally:
+        # The limit is the whole installation's: give the other tests their codes back.
+        with running.sessions.begin() as session:
+            session.execute(delete(PairingAttempt))
+
+
+def test_a_staff_cookie_replayed_after_logout_opens_nothing(running: RunningAssistant) -> None:
+    from tests.e2e.test_handover_http import StaffBrowser, csrf_of
+
+    staff = StaffBrowser(running, running.staff_user("access-staff"))
+    queue = staff.client.get("/")
+    assert queue.status_code == 200
+    stolen = httpx.Client(base_url=running.staff_url, cookies=staff.client.cookies, timeout=30)
+    assert stolen.get("/").status_code == 200
+    staff.client.post("/logout", data={"csrf_token": csrf_of(queue.text)})
+    replay = stolen.get("/")
+    assert replay.status_code == 303 and replay.headers["location"] == "/login"

@@ -132,6 +132,8 @@ class ActionFinishLookup(Action):
         if enrollment_id is None:
             dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
             return reset_lookup_slots()
+        # The reply is chosen inside the transaction and sent after its commit:
+        # never "afmeldt" and then that the database failed.
         try:
             with sessions().begin() as session:
                 enrollment = session.get(CourseEnrollment, int(enrollment_id))
@@ -143,18 +145,18 @@ class ActionFinishLookup(Action):
                 }
                 if purpose == "cancel" and tracker.get_slot("cancel_confirmed") is True:
                     if enrollment.status == EnrollmentStatus.CANCELLED:
-                        dispatcher.utter_message(response="utter_enrollment_already_cancelled", **details)
+                        response = "utter_enrollment_already_cancelled"
                     else:
                         cancel_enrollment(session, enrollment)
-                        dispatcher.utter_message(response="utter_enrollment_cancelled", **details)
+                        response = "utter_enrollment_cancelled"
                 elif purpose == "cancel":
-                    dispatcher.utter_message(response="utter_cancel_aborted")
+                    response = "utter_cancel_aborted"
                 elif purpose == "enroll":
-                    dispatcher.utter_message(response="utter_already_enrolled", **details)
+                    response = "utter_already_enrolled"
                 else:
                     active = enrollment.status == EnrollmentStatus.ACTIVE
                     response = "utter_enrollment_status" if active else "utter_enrollment_status_cancelled"
-                    dispatcher.utter_message(response=response, **details)
         except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            response, details = "utter_database_error", contact_details()
+        dispatcher.utter_message(response=response, **details)
         return reset_lookup_slots()

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, create_engine, select
 from bot.runner import LOG_DIR
 from bot.settings import ROOT
 from tests.e2e.conftest import RunningAssistant, SocketChat
+from tests.e2e.test_access_http import forged_call
 from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
 
 pytestmark = pytest.mark.e2e
@@ -126,11 +127,9 @@ def test_no_message_text_reaches_a_log_through_the_paths_that_log(running: Runni
         running.assistant.wait_until_ready(120)
     # A failing action (a made-up tracker with a bad entity, sent with the action server's token).
     settings = running.assistant.settings
-    call = {"next_action": "action_remind_meeting", "sender_id": "x", "version": "3.6.2", "domain": {},
-            "tracker": {"sender_id": "x", "slots": {}, "events": [], "paused": False, "followup_action": None,
-                        "active_loop": {}, "latest_action_name": "action_listen", "latest_event_time": 0,
-                        "latest_message": {"text": f"{marker} 0102031234", "intent": {"name": "inform"},
-                                           "entities": [{"entity": "meeting_id", "value": {"bad": marker}}]}}}
+    call = forged_call("action_remind_meeting", 1)
+    call["tracker"]["latest_message"] |= {"text": f"{marker} 0102031234",
+                                          "entities": [{"entity": "meeting_id", "value": {"bad": marker}}]}
     httpx.post(f"http://127.0.0.1:{settings.action_server_port}/webhook", json=call, timeout=10,
                headers={"Authorization": f"Bearer {settings.action_server_token}"})
     # Malformed requests: a widget message that is not an object, one for an unproven session.

@@ -65,6 +65,7 @@ _SUICIDE_AND_SELF_HARM = [
     r"\b(vil|bare|gerne) (bare )?vaek for altid\b",
     rf"\b(haaber|oensker) (at )?(jeg )?({_NOT}|aldrig) (at )?(jeg )?vaagne", r"\baldrig (at )?vaagne (op )?igen\b",
     r"\bdoe(d)? (fra|af) det hele\b", r"\bingen (anden )?vej ud\b(?! (af|end))",
+    r"\bingen (anden )?udvej\b(?! (end|med|paa|for|i|til))",
     r"\b(skade|skader|skaere i|skaerer i|cutte|cutter|goere skade paa|goer skade paa) (mig|sig) selv\b",
     r"\b(skaaret|skar|skaret|braendt|brandt|braendte) (i )?mig selv\b(?! (i|paa|med) (fingeren|tommelfingeren"
     r"|haanden|foden|komfuret|ovnen|panden|kniven|papir\w*|strygejernet))",
@@ -107,6 +108,8 @@ _VIOLENCE_AND_CONTROL = [
     rf"\b(han|hun|min {_PARTNER}|babyens far|boernenes far) (er|bliver|blev|var|kan blive|har vaeret) (\w+ )?"
     r"(voldelig|haardhaendet)\b(?! (god|godt|sjov))",
     rf"\bbange for (ham|hende|min {_PARTNER})\b",
+    # the whole message is who hits ("far slår", "min kæreste slog"): no object, nothing after it
+    rf"^\W*((min|mit|vores|babyens|boernenes) )?{_PARTNER}(en|n)? {_HIT}\W*$",
     r"\boverfald(er|et|t)? mig\b", r"\b(forfoelger|forfulgte|stalker|stalkede) (mig|os)\b",
     rf"\b(laas|spaerr)\w* {_WHO} inde\b", rf"\blukke\w* {_CHILD} inde\b",
     rf"\b{_OWN} (er|bliver|blev|er blevet|sidder) (\w+ )?(laast|spaerret) inde\b",

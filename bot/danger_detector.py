@@ -34,7 +34,10 @@ danger its examples are (data/nlu/safety.yml).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import sys
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -46,6 +49,8 @@ from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import danger as danger_phrases
+from bot import danger_model
 from bot.danger_model import DangerModel, Thresholds
 
 logger = logging.getLogger(__name__)
@@ -95,6 +100,16 @@ class DangerScorer(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The layer's own code, so that Rasa's training cache retrains it when
+        the code changes (the cache keys only on config and data otherwise,
+        and would load an old model file into new code)."""
+        digest = hashlib.sha256()
+        for module in (danger_model, danger_phrases, sys.modules[__name__]):
+            digest.update(Path(str(module.__file__)).read_bytes())
+        return digest.hexdigest()
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,

@@ -9,6 +9,12 @@ weights: the danger class is a few hundred messages among thousands, and a
 miss costs far more than a false alarm. Character n-grams carry typos, "ae/oe"
 spellings and inflections ("slog", "slået", "slaaet") to the same place.
 
+Short messages get a head of their own (DangerModel): trained also on
+single words and word pairs of the ordinary examples, it knows that "og",
+"jeg ved ikke" or a typed pairing code is not danger, which the head for
+longer messages, trained on long danger messages against short examples of
+the other intents, did not.
+
 Two thresholds, chosen on the development set (make bench prints the
 numbers), make three tiers:
 - high: the emergency answer and a critical case;
@@ -25,9 +31,11 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,6 +59,8 @@ HELP_FOR_CATEGORY = {
     "homeless": "homeless", "harm_baby": "baby",
 }
 CATEGORIES = tuple(HELP_FOR_CATEGORY)
+# A message of at most this many words is scored by the head that knows short answers.
+SHORT_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -119,57 +129,113 @@ class OneText:
         return np.concatenate(indices), np.concatenate(weights)
 
 
-class DangerModel:
-    """A danger-vs-everything-else score and, for danger, its category."""
+def ordinary_pieces(texts: Sequence[str], is_danger: Sequence[bool], min_examples: int = 2) -> list[str]:
+    """Single words and word pairs of the ordinary (not danger) examples, as
+    messages of their own that are not danger.
 
-    def __init__(self, features: FeatureUnion, danger: LogisticRegression,
+    The danger examples are long and full of everyday words ("jeg", "har",
+    "ikke", "i nat"); the other intents' examples are short. Trained on that
+    alone, the score learned length and function words: "og", "jeg ved ikke",
+    "han kommer ikke" or a pairing code with "har" in it scored as danger,
+    since one known word then carries a message's whole weight. Pieces seen
+    in at least `min_examples` ordinary examples, and not a danger phrase
+    themselves, teach it that a short ordinary answer is ordinary
+    (tests/unit/test_danger_model.py, make bench)."""
+    seen: Counter[str] = Counter()
+    for text, flag in zip(texts, is_danger, strict=True):
+        if not flag:
+            words = re.findall(r"\w+", text.lower())
+            seen.update({*words, *(f"{a} {b}" for a, b in pairwise(words))})
+    return sorted(piece for piece, count in seen.items() if count >= min_examples and not signals_danger(piece))
+
+
+def _weights(is_danger: Sequence[bool], pieces: int) -> np.ndarray:
+    """Balanced class weights over the written examples (a miss costs far more
+    than a false alarm, and the danger class is a few hundred messages among
+    thousands); the pieces come on top with an ordinary example's weight, so
+    that they teach what a short answer is without diluting the written hard
+    negatives."""
+    flags = np.asarray(is_danger, dtype=bool)
+    danger_weight = len(flags) / (2 * flags.sum())
+    other_weight = len(flags) / (2 * (~flags).sum())
+    return np.concatenate([np.where(flags, danger_weight, other_weight), np.full(pieces, other_weight)])
+
+
+class _Head:
+    """One fitted danger-vs-the-rest model, read once for fast scoring."""
+
+    def __init__(self, model: LogisticRegression) -> None:
+        self.model = model
+        sign = 1.0 if bool(model.classes_[1]) else -1.0  # the score of class True
+        self._weights = sign * np.asarray(model.coef_[0], dtype=np.float64)
+        self._bias = sign * float(model.intercept_[0])
+
+    def one(self, indices: np.ndarray, weights: np.ndarray) -> float:
+        return 1.0 / (1.0 + math.exp(-(float(self._weights[indices] @ weights) + self._bias)))
+
+    def many(self, matrix: Any) -> np.ndarray:
+        return self.model.predict_proba(matrix)[:, list(self.model.classes_).index(True)]
+
+
+def is_short(text: str) -> bool:
+    return len(re.findall(r"\w+", text)) <= SHORT_WORDS
+
+
+class DangerModel:
+    """A danger-vs-everything-else score and, for danger, its category.
+
+    Two heads on the same features: `long` is trained on the written examples
+    alone and scores messages of more than SHORT_WORDS words; `short` is also
+    trained on the ordinary pieces (ordinary_pieces) and scores the short
+    ones. One head for both cost recall on long danger messages (the pieces
+    pulled everyday words towards "ordinary"); the long head alone flagged
+    short everyday answers. A short danger message is caught by the short
+    head and the phrase safeguard."""
+
+    def __init__(self, features: FeatureUnion, long: LogisticRegression, short: LogisticRegression,
                  categories: LogisticRegression | None) -> None:
         self._features = features
-        self._danger = danger
+        self._heads = (long, short)
+        self._long, self._short = _Head(long), _Head(short)
         self._categories = categories
         self._one_text = OneText(features)
-        # LogisticRegression's own numbers, read once: the score of class True.
-        sign = 1.0 if bool(danger.classes_[1]) else -1.0
-        self._danger_weights = sign * np.asarray(danger.coef_[0], dtype=np.float64)
-        self._danger_bias = sign * float(danger.intercept_[0])
 
     @classmethod
     def train(cls, texts: Sequence[str], is_danger: Sequence[bool],
               categories: Sequence[str | None], regularisation: float = 32.0) -> DangerModel:
         if not any(is_danger) or all(is_danger):
             raise ValueError("the danger score needs danger and other examples")
+        pieces = ordinary_pieces(texts, is_danger)
         features = _features()
-        matrix = features.fit_transform(list(texts))
-        labels = np.asarray(is_danger, dtype=bool)
-        danger = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="liblinear")
-        danger.fit(matrix, labels)
+        matrix = features.fit_transform([*texts, *pieces])
+        written = matrix[: len(texts)]
+        long = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="liblinear")
+        long.fit(written, np.asarray(is_danger, dtype=bool))
+        short = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
+        short.fit(matrix, np.asarray([*is_danger, *([False] * len(pieces))], dtype=bool),
+                  sample_weight=_weights(is_danger, len(pieces)))
         known = [i for i, (flag, category) in enumerate(zip(is_danger, categories, strict=True))
                  if flag and category in HELP_FOR_CATEGORY]
         category_model = None
         if len({categories[i] for i in known}) >= 2:
             category_model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
-            category_model.fit(matrix[known], [categories[i] for i in known])
-        return cls(features, danger, category_model)
+            category_model.fit(written[known], [categories[i] for i in known])
+        return cls(features, long, short, category_model)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        return self._danger_probabilities(self._features.transform(list(texts)))
-
-    def _danger_probabilities(self, matrix: Any) -> np.ndarray:
-        danger_column = list(self._danger.classes_).index(True)
-        return self._danger.predict_proba(matrix)[:, danger_column]
+        texts = list(texts)
+        matrix = self._features.transform(texts)
+        short = np.asarray([is_short(text) for text in texts], dtype=bool)
+        return np.where(short, self._short.many(matrix), self._long.many(matrix))
 
     def category(self, text: str) -> str:
-        return self._category(self._features.transform([text]))
-
-    def _category(self, matrix: Any) -> str:
         if self._categories is None:
             return GENERAL
-        return str(self._categories.predict(matrix)[0])
+        return str(self._categories.predict(self._features.transform([text]))[0])
 
     def assess(self, text: str, thresholds: Thresholds) -> Assessment:
         indices, weights = self._one_text(text)
-        logit = float(self._danger_weights[indices] @ weights) + self._danger_bias
-        probability = 1.0 / (1.0 + math.exp(-logit))
+        probability = (self._short if is_short(text) else self._long).one(indices, weights)
         phrase = signals_danger(text)
         tier = thresholds.tier(probability, phrase)
         return Assessment(probability, phrase, tier, self._one_category(indices, weights) if tier else GENERAL)
@@ -182,11 +248,11 @@ class DangerModel:
 
     def save(self, path: Path) -> None:
         with path.open("wb") as file:
-            pickle.dump((self._features, self._danger, self._categories), file)
+            pickle.dump((self._features, *self._heads, self._categories), file)
 
     @classmethod
     def load(cls, path: Path) -> DangerModel:
         # Only ever a file this class wrote into the trained model (Rasa's model storage).
         with path.open("rb") as file:
-            features, danger, categories = pickle.load(file)
-        return cls(features, danger, categories)
+            features, long, short, categories = pickle.load(file)
+        return cls(features, long, short, categories)

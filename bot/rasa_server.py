@@ -227,7 +227,9 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
 def install() -> None:
     mask_log_records()
     RemoteAction._validate_action_result = validate_action_result
-    Agent.handle_message = with_limits(with_cpr_masked(with_offered_payloads_only(
+    # Masking first: a message the limits turn away is still shown, and kept in
+    # the widget's local copy, and must be masked there too.
+    Agent.handle_message = with_cpr_masked(with_limits(with_offered_payloads_only(
         with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))))
     SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)

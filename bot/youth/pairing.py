@@ -9,15 +9,19 @@ import hmac
 import re
 import secrets
 
+from bot.danger import signals_danger
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _TYPED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3})[\s\-–]?([A-Za-z0-9]{3})(?![A-Za-z0-9])")
 
 
 def new_code() -> str:
-    """Always with a digit, so a code is never mistaken for two short words ("jeg har")."""
+    """Always with a digit, so a code is never mistaken for two short words
+    ("jeg har"), and never with a half that is a danger phrase ("KMS-7Q9"):
+    the danger layer reads every message, a typed code too."""
     while True:
         raw = "".join(secrets.choice(ALPHABET) for _ in range(6))
-        if any(char.isdigit() for char in raw):
+        if any(char.isdigit() for char in raw) and not (signals_danger(raw[:3]) or signals_danger(raw[3:])):
             return f"{raw[:3]}-{raw[3:]}"
 
 

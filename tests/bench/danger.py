@@ -20,7 +20,8 @@ import yaml
 
 from bot.danger import signals_danger
 from bot.settings import ROOT
-from tests.bench.danger_thresholds import configured_thresholds, training_examples
+from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
+from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
@@ -102,6 +103,19 @@ def check_in_rate(report_dirs: list[Path]) -> None:
                     flagged.append(item["text"])
     print(f"\nDanger layer on ordinary messages of the other intents: flagged {share(len(flagged), total)}"
           f"   target <= 2 %" + (f"\n  {flagged}" if flagged else ""))
+
+
+def short_answers() -> None:
+    """Runs of 1-5 words of the held-out ordinary messages that the learned
+    score (the phrase safeguard included) flags: short answers in a form."""
+    from bot.danger_model import DangerModel
+
+    model = DangerModel.train(*training_examples())
+    thresholds = configured_thresholds()
+    pieces = short_pieces()
+    flagged = [text for text in pieces if model.assess(text, thresholds).tier]
+    print(f"\nDanger layer on short pieces (1-5 words) of ordinary messages: flagged {share(len(flagged), len(pieces))}"
+          f"   gate <= {SHORT_PIECES_CEILING:.3f}\n  {flagged}")
 
 
 def added_latency() -> None:

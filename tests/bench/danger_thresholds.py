@@ -68,6 +68,17 @@ def ordinary_messages() -> list[str]:
     return found
 
 
+def short_pieces(max_words: int = 5) -> list[str]:
+    """Every run of 1 to max_words words of the held-out ordinary messages: the
+    short answers people give in a form ("ved ikke", "han kommer ikke")."""
+    found: set[str] = set()
+    for text in ordinary_messages():
+        words = text.split()
+        for size in range(1, max_words + 1):
+            found.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    return sorted(found)
+
+
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
     hits = [thresholds.tier(float(p), signals_danger(t)) in tiers for t, p in zip(texts, scores, strict=True)]

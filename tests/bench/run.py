@@ -204,6 +204,7 @@ def main() -> None:
     cpr_masking()
     danger.danger_sets(functools.partial(rasa_test_nlu, model), OUT)
     danger.check_in_rate([OUT / "nlu" / path.stem for path in [*HELD_OUT.values(), *YOUTH_HELD_OUT.values()]])
+    danger.short_answers()
     danger.added_latency()
     latency_and_memory(model)
     training_time()

@@ -270,6 +270,16 @@ def test_a_too_long_message_is_answered_and_not_stored_unless_it_names_a_danger(
     assert "70 201 201" in danger.text
 
 
+def test_a_message_the_limits_turn_away_is_masked_first(running: RunningAssistant) -> None:
+    """The widget shows and keeps the masked form the server tells it; a message
+    turned away by the limits is masked (and the person told) all the same."""
+    limit = current_municipality().security.max_message_chars
+    chat = running.chat()
+    chat.say("mit cpr er 050607-4321 " + "bla " * limit)
+    assert "for lang" in chat.text and "CPR-nummer" in chat.text
+    assert not any(e["event"] == "user" for e in running.tracker(chat.sender)["events"])
+
+
 def test_typing_someone_elses_contact_reveals_nothing_about_her_enrolment(running: RunningAssistant) -> None:
     from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
 

@@ -19,6 +19,7 @@ from bot.rasa_client import api_headers
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_handover_http import StaffBrowser, escalation_of
 from tests.e2e.test_youth_http import pair
+from tests.unit.test_danger_model import SHORT_ANSWERS
 
 pytestmark = pytest.mark.e2e
 
@@ -203,3 +204,14 @@ def test_a_cpr_number_in_a_danger_message_reaches_neither_the_case_nor_the_track
     assert row.priority == "critical" and "1234" not in row.summary and "[CPR-nummer fjernet]" in row.summary
     texts = [e.get("text") or "" for e in running.tracker(chat.sender)["events"]]
     assert not any("010203" in text for text in texts)
+
+
+def test_short_everyday_answers_are_answers_not_danger(running: RunningAssistant) -> None:
+    """The trained model in the running server, not only the score alone
+    (tests/unit/test_danger_model.py): "og" and "jeg ved ikke" once got 112."""
+    flagged = {text: parse(running, text)["danger"] for text in SHORT_ANSWERS}
+    assert [text for text, danger in flagged.items() if danger["tier"]] == []
+    chat = running.chat()
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    chat.say("ved ikke")  # as the name: the form asks again or takes it, never the emergency answer
+    assert "112" not in chat.text and escalations(running, chat.sender) == []

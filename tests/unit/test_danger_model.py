@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds
-from tests.bench.danger_thresholds import configured_thresholds, training_examples
+from bot.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds, ordinary_pieces
+from bot.youth.pairing import new_code
+from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
 
 THRESHOLDS = Thresholds(high=0.6, check_in=0.25)
 
@@ -69,6 +70,58 @@ def test_clear_danger_is_high_with_the_help_it_needs(model: DangerModel, text: s
 def test_ordinary_messages_are_not_flagged(model: DangerModel, text: str) -> None:
     assessment = model.assess(text, configured_thresholds())
     assert assessment.tier is None and assessment.help == "general"
+
+
+# Short everyday answers that the score, trained on long danger messages and
+# short examples of the other intents, once read as danger ("og" and "har"
+# scored 0.999, "jeg ved ikke" 0.88, a pairing code with "har" in it 0.88).
+SHORT_ANSWERS = ["og", "har", "han", "ikke", "her", "mig", "nat", "ved ikke", "jeg ved ikke", "jeg kan ikke",
+                 "han kommer ikke", "det ved jeg ikke", "jeg har", "hun har", "og jeg", "ikke mig",
+                 "har ikke hørt noget", "hvad så nu", "ok tak", "ja han kommer også med"]
+
+
+@pytest.mark.parametrize("text", SHORT_ANSWERS)
+def test_short_everyday_answers_are_not_danger(model: DangerModel, text: str) -> None:
+    assert model.assess(text, configured_thresholds()).tier is None
+
+
+# Measured 2026-12-06 (make bench): 19 of 6,810 runs of 1-5 words of the
+# held-out ordinary messages (0.003; the score without its short head: 358, 0.053).
+# Only moves down.
+SHORT_PIECES_CEILING = 0.005
+
+
+def test_short_pieces_of_ordinary_messages_are_seldom_danger(model: DangerModel) -> None:
+    thresholds = configured_thresholds()
+    pieces = short_pieces()
+    flagged = [text for text in pieces if model.assess(text, thresholds).tier]
+    assert len(flagged) / len(pieces) <= SHORT_PIECES_CEILING, flagged
+
+
+def test_pairing_codes_are_not_danger(model: DangerModel) -> None:
+    thresholds = configured_thresholds()
+    codes = [new_code() for _ in range(3000)]
+    # halves that once scored as danger, in the codes as the generator makes them
+    codes += [f"{half}-{digits}" for half in ("HAR", "HAN", "NAT", "AND", "SEX", "ENS") for digits in ("7Q9", "2M5")]
+    flagged = [text for code in codes for text in (code, code.lower(), f"min kode er {code.lower()}")
+               if model.assess(text, thresholds).tier]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("text", ["far slår", "kæresten slår", "baby slap", "overdosis hjælp", "ser ingen udvej",
+                                  "vil dø", "kms"])
+def test_short_danger_is_still_caught(model: DangerModel, text: str) -> None:
+    assert model.assess(text, configured_thresholds()).tier == "high"
+
+
+def test_pieces_are_ordinary_words_and_pairs_never_a_danger_phrase() -> None:
+    texts = ["hvornår starter kurset", "hvornår starter det", "jeg vil ikke leve mere", "kurset starter i nat",
+             "i nat er det"]
+    pieces = ordinary_pieces(texts, [False, False, True, False, False])
+    assert "hvornår starter" in pieces and "starter" in pieces and "i nat" in pieces
+    assert "leve" not in pieces and "er" not in pieces  # danger words, and words of one example only
+    # "vil dø" is a danger phrase, "vil ikke" is in one example only
+    assert ordinary_pieces(["vil dø", "vil dø", "vil ikke"], [False, False, False]) == ["dø", "vil"]
 
 
 def test_saved_and_loaded_it_scores_the_same(model: DangerModel, tmp_path: Path) -> None:

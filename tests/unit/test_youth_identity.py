@@ -8,6 +8,7 @@ import json
 import jwt
 import pytest
 
+from bot.danger import signals_danger
 from bot.youth.pairing import ALPHABET, code_hash, find_code, new_code
 from bot.youth.tokens import AUDIENCE, issue, verified_profile_id
 
@@ -21,6 +22,7 @@ def test_new_codes_are_typeable_and_differ() -> None:
     for code in codes:
         assert len(code) == 7 and code[3] == "-" and set(code.replace("-", "")) <= set(ALPHABET)
         assert find_code(code.lower()) == code  # every code issued is one the chat recognises
+        assert not signals_danger(code) and not any(signals_danger(half) for half in code.split("-"))
 
 
 @pytest.mark.parametrize(("text", "code"), [

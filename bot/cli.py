@@ -49,6 +49,8 @@ def db_seed() -> None:
         added = seed_teams(session, date.today())
         topics = seed_services(session)
         young = seed_youth(session, date.today())
+        if added or topics or young:
+            cli_audit(session, "seed", "database", f"{added} hold, {topics} emner, {young} unge")
     click.echo(f"Course teams added: {added}; service topics added: {topics}; demo young people added: {young}")
 
 
@@ -289,7 +291,11 @@ def reminders_send(at: Any) -> None:
     settings = load_settings()
     now = at.replace(tzinfo=DANISH_TIME) if at else utcnow()
     rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
-    sent = send_due(make_sessionmaker(settings.database_url), rasa, now, current_municipality().security.pairing_idle)
+    sessions = make_sessionmaker(settings.database_url)
+    sent = send_due(sessions, rasa, now, current_municipality().security.pairing_idle)
+    if sent:
+        with sessions.begin() as session:
+            cli_audit(session, "send_reminders", "meetings", f"{sent} påmindelser")
     click.echo(f"Påmindelser sendt: {sent}")
 
 
@@ -313,6 +319,10 @@ def purge() -> None:
 
     settings = load_settings()
     report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())
+    with make_sessionmaker(settings.database_url).begin() as session:
+        cli_audit(session, "purge", "retention",
+                  f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
+                  f"{report.finished_enrollments} afsluttede tilmeldinger")
     click.echo(f"Deleted: {report.conversations} conversations ({report.events} events), "
                f"{report.cancelled_enrollments} cancelled enrolments, "
                f"{report.finished_enrollments} enrolments whose course is over")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.db.enrollments import list_by_conversation as enrollments_of
 from bot.db.escalations import conversations_of_team
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import EducationEvent, MentorMeeting, YouthProfile, utcnow
+from bot.db.models import EducationEvent, MentorMeeting, StaffTeam, YouthProfile, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
 from bot.db.youth import bound_profile_id, latest_education, upcoming_meetings
 from bot.rasa_client import RasaUnavailable
@@ -25,6 +25,13 @@ from bot.staff.tracker_store import recent_conversations
 from bot.staff.transcript import find_user_line, read_transcript
 
 router = APIRouter()
+
+# What a team sees of a conversation besides the transcript (None: an admin).
+# A young person who asked for a person before pairing has a case in the
+# family team; its staff see that case, not the aftercare profile, meetings
+# and education, nor another team's cases and their notes.
+SEES_ENROLLMENTS = {None, StaffTeam.COURSE, StaffTeam.FAMILY}
+SEES_YOUNG_PEOPLE = {None, StaffTeam.YOUTH}
 
 
 @dataclass(frozen=True)
@@ -70,15 +77,16 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         lines, unavailable = read_transcript(ctx.rasa.tracker(conversation_id)), False
     except RasaUnavailable:
         lines, unavailable = [], True
+    team = team_of(user)
     with ctx.sessions.begin() as session:
-        escalations = escalations_of(session, conversation_id)
+        escalations = [case for case in escalations_of(session, conversation_id) if team in (None, case.team)]
         for escalation in escalations:
             list(escalation.notes)  # loaded while the session is open
-        enrollments = enrollments_of(session, conversation_id)
+        enrollments = enrollments_of(session, conversation_id) if team in SEES_ENROLLMENTS else []
         for enrollment in enrollments:
             _ = enrollment.team
         tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
-        youth = young_person_of(session, conversation_id)
+        youth = young_person_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
         audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
     return page(request, "conversation.html", user, conversation_id=conversation_id, lines=lines,
                 unavailable=unavailable, escalations=escalations, enrollments=enrollments, tags=tags, youth=youth,

@@ -114,6 +114,39 @@ def test_the_conversation_view_shows_the_young_person_it_is_identified_as(staff_
     assert staff_app.signed_in("anne").get("/samtale/samtale-ung").status_code == 404
 
 
+def test_a_conversation_shows_each_team_only_what_it_works_with(staff_app: StaffApp) -> None:
+    """A young person asked for a person before pairing (a family-team case), then
+    paired and wrote about danger (an aftercare case): the family team's staff
+    see their case and the transcript, not the aftercare profile or the other
+    team's case and notes; aftercare sees the profile; an admin sees all."""
+    from datetime import date
+
+    from bot.db.escalations import add_note, close
+    from bot.db.youth import bind, create_profile
+
+    with staff_app.sessions.begin() as session:
+        mikkel = create_profile(session, reference="UNG-T1", first_name="Mikkel", mentor_name="Sanne",
+                                mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+        bind(session, "ung-og-familie", mikkel.id, "pairing")
+        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
+                    password_hash=hash_password(PASSWORD))
+        family_case = open_escalation(session, conversation_id="ung-og-familie", channel="socketio",
+                                      reason="request_human", priority="normal", summary="vil tale med en voksen",
+                                      team="family")
+        close(session, family_case, "anne", "ringet op")
+        youth_case = open_escalation(session, conversation_id="ung-og-familie", channel="socketio",
+                                     reason="distress", priority="critical", summary="Fare: suicide", team="youth")
+        add_note(session, youth_case, author="yrsa", text="Mentor ringet op om aftenen")
+    family_page = staff_app.signed_in("anne").get("/samtale/ung-og-familie").text
+    assert "vil tale med en voksen" in family_page
+    for private in ("Ung i efterværn", "UNG-T1", "Mentor: Sanne", "Fare: suicide", "Mentor ringet op"):
+        assert private not in family_page
+    youth_page = staff_app.signed_in("yrsa").get("/samtale/ung-og-familie").text
+    assert "UNG-T1" in youth_page and "Fare: suicide" in youth_page and "vil tale med en voksen" not in youth_page
+    admin_page = staff_app.signed_in("boss").get("/samtale/ung-og-familie").text
+    assert all(text in admin_page for text in ("UNG-T1", "Fare: suicide", "vil tale med en voksen"))
+
+
 def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> None:
     with staff_app.sessions.begin() as session:
         create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",

@@ -21,6 +21,10 @@ MAX_WRONG_LOOKUPS_PER_CODE = 5
 PER_CODE_WINDOW = timedelta(hours=24)
 MAX_WRONG_LOOKUPS_OVERALL = 40
 OVERALL_WINDOW = timedelta(minutes=15)
+# Per conversation in the database, not in a slot: a slot starts again at 0
+# with every new look-up in the same conversation.
+MAX_WRONG_LOOKUPS_PER_CONVERSATION = 3
+PER_CONVERSATION_WINDOW = timedelta(hours=1)
 # New enrolments with one e-mail or phone number in a day: more is someone
 # filling seats with another person's contact (or a mistake for staff).
 MAX_NEW_ENROLMENTS_PER_CONTACT = 2
@@ -96,7 +100,10 @@ def look_up(session: Session, conversation_id: str, reference_code: str, *, emai
     per_code = session.scalar(wrong.where(EnrollmentLookupAttempt.reference_code == code,
                                           EnrollmentLookupAttempt.at >= now - PER_CODE_WINDOW)) or 0
     overall = session.scalar(wrong.where(EnrollmentLookupAttempt.at >= now - OVERALL_WINDOW)) or 0
-    if per_code >= MAX_WRONG_LOOKUPS_PER_CODE or overall >= MAX_WRONG_LOOKUPS_OVERALL:
+    mine = session.scalar(wrong.where(EnrollmentLookupAttempt.conversation_id == conversation_id,
+                                      EnrollmentLookupAttempt.at >= now - PER_CONVERSATION_WINDOW)) or 0
+    if per_code >= MAX_WRONG_LOOKUPS_PER_CODE or overall >= MAX_WRONG_LOOKUPS_OVERALL \
+            or mine >= MAX_WRONG_LOOKUPS_PER_CONVERSATION:
         return Lookup("limited")
     enrollment = find_by_reference(session, code)
     if enrollment is not None and ((email and email == enrollment.email) or (phone and phone == enrollment.phone)):

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 from bot.db.enrollments import (
     MAX_WRONG_LOOKUPS_OVERALL,
     MAX_WRONG_LOOKUPS_PER_CODE,
+    MAX_WRONG_LOOKUPS_PER_CONVERSATION,
     OVERALL_WINDOW,
     PER_CONTACT_WINDOW,
+    PER_CONVERSATION_WINDOW,
     NewEnrollment,
     TeamFullError,
     cancel_enrollment,
@@ -93,6 +95,20 @@ def test_wrong_tries_are_limited_per_code_and_overall(session: Session) -> None:
     assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None).outcome == "limited"
     later = utcnow() + OVERALL_WINDOW + timedelta(seconds=1)
     assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None,
+                   now=later).outcome == "found"
+
+
+def test_wrong_tries_are_limited_per_conversation_across_look_ups(session: Session) -> None:
+    """The limit is in the database: a new look-up in the same conversation does not start again at 0."""
+    enrollment = create_enrollment(session, new(make_team(session), email="mette@example.dk"))
+    for n in range(MAX_WRONG_LOOKUPS_PER_CONVERSATION):
+        assert look_up(session, "one-chat", f"FMH-{n:06d}", email="x@example.dk", phone=None).outcome == "no_match"
+    assert look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk",
+                   phone=None).outcome == "limited"
+    assert look_up(session, "another-chat", enrollment.reference_code, email="mette@example.dk",
+                   phone=None).outcome == "found"
+    later = utcnow() + PER_CONVERSATION_WINDOW + timedelta(seconds=1)
+    assert look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk", phone=None,
                    now=later).outcome == "found"
 
 

@@ -32,13 +32,16 @@ from typing import Any
 MASK = "[CPR-nummer fjernet]"
 
 _DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043"
+# Minus signs and dash look-alikes that are not in Unicode's dash category (Pd)
+_DASHES = "\u2212\u2796\u02d7\u2043\u207b\u208b\uff0d\ufe63"
+# Characters that look blank but are not spaces to str.isspace()
+_BLANKS = "\u2800\u3164\uffa0\u115f\u1160"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 
 _CPR = re.compile(
     r"(?<![\d+])"  # not inside a longer number, not a +45 phone number
     r"(?P<day>0[1-9]|[12]\d|3[01])"
-    r"(?P<sep>[ ./-]?)"
+    r"(?P<sep>(?:[./-] ?| )?)"  # "01.02.03", "01. 02. 03", "01 02 03", "010203"
     r"(?P<month>0[1-9]|1[0-2])"
     r"(?P=sep)"  # the same separator between month and year as between day and month
     r"(?P<year>(?:19|20)\d{2}|\d{2})"
@@ -55,13 +58,15 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     for index, char in enumerate(text):
         if char in _INVISIBLE or unicodedata.category(char) == "Cf":
             continue
-        if char in _DASHES:
-            piece = "-"
-        elif char.isspace():
-            piece = " "
-        else:
-            piece = unicodedata.normalize("NFKC", char)
-        for part in piece:
+        # NFKC first (full-width digits; a superscript minus or a vertical dash
+        # becomes a dash), then every dash and minus of any kind is "-".
+        for part in unicodedata.normalize("NFKC", char):
+            if part in _DASHES or unicodedata.category(part) == "Pd":
+                part = "-"
+            elif part.isspace() or part in _BLANKS:
+                if out and out[-1] == " ":
+                    continue  # a run of spaces is one ("010203 -  1234")
+                part = " "
             out.append(part)
             origin.append(index)
     return "".join(out), origin

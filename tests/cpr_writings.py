@@ -15,6 +15,10 @@ WRITINGS = [
     "{d}/{m}/{Y} {s}", "{d} {m} {y} {s}", "{d}-{m}-{y}-{s}", "{d}{m}{y} - {s}", "{d}{m}{y}- {s}",
     "{d}{m}{y} -{s}", "{d}{m}{y}/{s}", "{d}{m}{y}.{s}", "{d}{m}{y}\u00a0{s}", "{d}{m}{y}\u202f-\u202f{s}",
     "{d}{m}\u200b{y}-{s}", "{d}{m}{y}\u00ad{s}", "{d}{m}{y}\u2060{s}", "{d}{m}{Y}{s}", "{d}{m}{Y}-{s}",
+    # dashes outside the usual list (heavy minus, superscript minus, a vertical dash that NFKC makes an em
+    # dash), dots with spaces, a run of spaces, a braille blank
+    "{d}{m}{y}\u2796{s}", "{d}{m}{y}\u207b{s}", "{d}{m}{y}\ufe31{s}", "{d}. {m}. {y}-{s}", "{d}{m}{y} -  {s}",
+    "{d}{m}{y}\u2800{s}",
 ]
 SENTENCES = ["{x}", "mit cpr er {x}", "cpr: {x}.", "min søn har cpr {x} og er syg", "CPR-nr.{x}",
              "her er mit personnummer {x} 🙂", "{x} er min datters", "cpr {x}, hvad nu?"]

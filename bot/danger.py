@@ -19,6 +19,7 @@ Standard library only: the Rasa server imports it.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 _SPELLING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "", "'": ""})
 
@@ -42,8 +43,14 @@ _HARMED = (r"(sla{1,2}e?t(?! ud\b| omkuld| af (hvor|at|hvordan|tanken))|banket(?
 _URGE = (r"(bange for|frygter|angst for|lyst til|tanker om|taenker paa|taenkt paa|fristet til|finde paa|kommer til"
          r"|ved|tanken om)")
 
+# Words that name the topic: said by someone in danger ("tanker om selvmord")
+# and by someone who is not ("en dokumentar om selvmord", "vi læser om
+# selvskade"). A topic word alone makes a message the check-in tier at least;
+# the learned score decides whether it is high (bot/danger_model.py).
+_TOPICS = [r"\bselvmor", r"\bsuicid", r"\bselvskad", r"\bafskedsbrev"]
+
 _SUICIDE_AND_SELF_HARM = [
-    r"\bselvmor", r"\bsuicid", r"\bselvskad", r"\bafskedsbrev", r"\btager? mit (eget )?liv\b",
+    r"\btager? mit (eget )?liv\b",
     r"\b(at|vil|ville|skal|gerne|kan|kunne) tage livet af mig\b", r"\bende (det hele|mit liv|livet)\b",
     r"\bgoere en ende paa (mit liv|livet|det hele|mig selv|alt|det)\b(?! (her|der))",
     rf"\b(orker|gider|kan|vil) {_NOT} (at )?leve\b(?! (uden|af|med|for|paa|i|sammen))",
@@ -208,7 +215,8 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-_DANGER = _union(_SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER + _MEDICAL_AND_POISONING)
+_CLEAR = _union(_SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER + _MEDICAL_AND_POISONING)
+_TOPIC = _union(_TOPICS)
 _EVERYDAY = _union(_EVERYDAY_IDIOMS)
 
 
@@ -216,5 +224,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().translate(_SPELLING))
 
 
+def phrase_kind(text: str) -> Literal["clear", "topic"] | None:
+    """"clear": a danger phrase; "topic": only a word that names the topic; None: neither."""
+    searched = _EVERYDAY.sub(" ~ ", normalise(text))
+    if _CLEAR.search(searched):
+        return "clear"
+    return "topic" if _TOPIC.search(searched) else None
+
+
 def signals_danger(text: str) -> bool:
-    return bool(_DANGER.search(_EVERYDAY.sub(" ~ ", normalise(text))))
+    """A danger phrase or a topic word: the floor under the learned score."""
+    return phrase_kind(text) is not None

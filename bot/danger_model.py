@@ -44,7 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from bot.danger import normalise, signals_danger
+from bot.danger import normalise, phrase_kind, signals_danger
 
 Tier = Literal["high", "check_in"]
 GENERAL = "general"
@@ -72,10 +72,15 @@ class Thresholds:
         if not 0.0 < self.check_in <= self.high <= 1.0:
             raise ValueError(f"need 0 < check_in <= high <= 1, got {self}")
 
-    def tier(self, probability: float, phrase_match: bool = False) -> Tier | None:
-        """The phrase safeguard is a floor: a clear phrase is high whatever the score."""
-        if phrase_match or probability >= self.high:
+    def tier(self, probability: float, phrase_match: bool = False, topic_only: bool = False) -> Tier | None:
+        """The phrase safeguard is a floor: a clear phrase is high whatever the
+        score; a topic word alone ("selvmord") is high from the check-in
+        threshold on and a check-in below it, since people also write about
+        the topic ("en dokumentar om selvmord")."""
+        if (phrase_match and not topic_only) or probability >= self.high:
             return "high"
+        if phrase_match and topic_only:
+            return "high" if probability >= self.check_in else "check_in"
         if probability >= self.check_in:
             return "check_in"
         return None
@@ -236,8 +241,9 @@ class DangerModel:
     def assess(self, text: str, thresholds: Thresholds) -> Assessment:
         indices, weights = self._one_text(text)
         probability = (self._short if is_short(text) else self._long).one(indices, weights)
-        phrase = signals_danger(text)
-        tier = thresholds.tier(probability, phrase)
+        kind = phrase_kind(text)
+        phrase = kind is not None
+        tier = thresholds.tier(probability, phrase, topic_only=kind == "topic")
         return Assessment(probability, phrase, tier, self._one_category(indices, weights) if tier else GENERAL)
 
     def _one_category(self, indices: np.ndarray, weights: np.ndarray) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.danger import signals_danger
+from bot.danger import phrase_kind
 from bot.danger_model import DangerModel, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,9 @@ def short_pieces(max_words: int = 5) -> list[str]:
 
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
-    hits = [thresholds.tier(float(p), signals_danger(t)) in tiers for t, p in zip(texts, scores, strict=True)]
+    kinds = [phrase_kind(t) for t in texts]
+    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic") in tiers
+            for kind, p in zip(kinds, scores, strict=True)]
     return sum(hits) / max(len(hits), 1)
 
 

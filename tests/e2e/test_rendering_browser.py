@@ -81,6 +81,16 @@ CHECK = """() => {
 }"""
 
 
+STAFF_CHECK = """() => {
+  const elements = [...document.querySelectorAll('main .transcript .text *')];
+  return {
+    tags: [...new Set(elements.map(e => e.tagName))],
+    attributes: [...new Set(elements.flatMap(e => [...e.attributes].map(a => a.name)))],
+    links: [...document.querySelectorAll('main .transcript .text a')].map(a => [a.protocol, a.rel]),
+  };
+}"""
+
+
 def watch(page: Page) -> list[str]:
     dialogs: list[str] = []
     page.add_init_script("window.__pwned = [];")
@@ -124,7 +134,17 @@ def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, cont
     expect(staff_page.locator("main")).to_contain_text("window.__pwned.push('script')")
     staff_page.wait_for_timeout(300)
     assert staff_page.evaluate("() => window.__pwned") == [] and staff_dialogs == []
-    assert staff_page.locator("main .transcript script, main .transcript img, main .transcript svg").count() == 0
+    # The same rules as the widget's: only the allowed elements and attributes, only safe links with noopener.
+    found = staff_page.evaluate(STAFF_CHECK)
+    assert set(found["tags"]) <= ALLOWED, found["tags"]
+    assert set(found["attributes"]) <= {"href", "target", "rel"}, found["attributes"]
+    assert found["links"] and all(protocol in ("https:", "http:", "mailto:", "tel:") and rel == "noopener noreferrer"
+                                  for protocol, rel in found["links"]), found["links"]
+    # Every payload that is HTML and no markdown is on both screens exactly as written.
+    staff_text = staff_page.locator("main .transcript").inner_text()
+    for payload in PAYLOADS:
+        if payload.startswith("<") and not any(mark in payload for mark in ("*", "[", "- ")):
+            assert payload in shown and payload in staff_text, payload
 
 
 def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, context: BrowserContext) -> None:
@@ -145,3 +165,22 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
     say(page, "hvordan står det til med min uddannelse", "onerror")
     assert_inert(page, dialogs)
     assert "<img src=x onerror=window.__pwned.push('programme')>" in page.locator(".kc-log").inner_text()
+    # More payloads as a programme and an institution, two a turn (within the messages-a-minute limit).
+    stored = [payload for payload in PAYLOADS if len(payload) <= 100][:24]
+    for programme, institution in zip(stored[::2], stored[1::2], strict=True):
+        with running.sessions.begin() as session:
+            profile = get_by_reference(session, "UNG-002")
+            assert profile is not None
+            record_education(session, profile, kind="started", programme=programme, institution=institution,
+                             occurred_on=date.today())
+        say(page, "hvordan står det til med min uddannelse", "")
+    assert_inert(page, dialogs)
+    # The staff app's view of the young person shows the same names, escaped.
+    staff_page = context.new_page()
+    staff_dialogs = watch(staff_page)
+    log_in(staff_page, running, running.staff_user("rendering-admin-2", role="admin"))
+    staff_page.goto(f"{running.staff_url}/samtale/{session_id(page)}")
+    expect(staff_page.locator("[data-youth]")).to_contain_text("UNG-002")
+    staff_page.wait_for_timeout(300)
+    assert staff_page.evaluate("() => window.__pwned") == [] and staff_dialogs == []
+    assert staff_page.locator("[data-youth] *:not(p, strong, h3, ul, li, span, div)").count() == 0

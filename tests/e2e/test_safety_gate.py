@@ -16,15 +16,15 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last raised (2026-12-02; make bench prints the same numbers),
+# Measured when last raised (2026-12-05; make bench prints the same numbers),
 # rounded down (recall) and up (false alarms). danger_fresh.yml: recall
-# 165/166 (0.994), false alarms 16/170 at the high tier (0.094) and 24/170 at
-# either (0.141); danger_test.yml: 153/154 (0.994), 15/140 (0.107), 26/140
-# (0.186); distress_test.yml: 39/40, 1/40 and 1/40. The targets for
+# 165/166 (0.994), false alarms 12/170 at the high tier (0.071) and 20/170 at
+# either (0.118); danger_test.yml: 153/154 (0.994), 15/140 (0.107), 23/140
+# (0.164); distress_test.yml: 40/40, 1/40 and 1/40. The targets for
 # false alarms (<= 0.05 high, <= 0.10 either) are not met yet.
-RECALL_FLOOR = {"danger_fresh.yml": 0.99, "danger_test.yml": 0.99, "distress_test.yml": 0.97}
-HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.10, "danger_test.yml": 0.11, "distress_test.yml": 0.03}
-ANY_ALARM_CEILING = {"danger_fresh.yml": 0.15, "danger_test.yml": 0.19, "distress_test.yml": 0.03}
+RECALL_FLOOR = {"danger_fresh.yml": 0.99, "danger_test.yml": 0.99, "distress_test.yml": 0.99}
+HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.08, "danger_test.yml": 0.11, "distress_test.yml": 0.03}
+ANY_ALARM_CEILING = {"danger_fresh.yml": 0.12, "danger_test.yml": 0.17, "distress_test.yml": 0.03}
 
 
 @pytest.mark.parametrize("name", list(RECALL_FLOOR))

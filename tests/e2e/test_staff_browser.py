@@ -3,7 +3,7 @@ next to a citizen in the chat widget, all through the running servers: a
 danger message gets the emergency answer at once and lands in the queue as
 critical; a staff member logs in, opens it, takes it, answers (the answer
 reaches the citizen's chat) and closes it (the citizen is told). axe-core
-checks the queue and the conversation view; the screenshots go to docs/."""
+checks the queue and the conversation view; the screenshots go to var/reports/"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import STAFF_PASSWORD, RunningAssistant
-from tests.e2e.test_widget_browser import AXE, DOCS, REPLY_TIMEOUT, open_widget, say, session_id
+from tests.e2e.test_widget_browser import AXE, REPLY_TIMEOUT, REPORTS, open_widget, say, session_id
 
 pytestmark = pytest.mark.e2e
 
@@ -61,8 +61,8 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     expect(row).to_contain_text("Fare")
     expect(row).to_contain_text("chat")
     queue_violations = axe_violations(staff)
-    DOCS.mkdir(exist_ok=True)
-    staff.screenshot(path=str(DOCS / "staff-queue.png"), full_page=True)
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=str(REPORTS / "staff-queue.png"), full_page=True)
 
     row.get_by_role("link", name="Åbn samtalen").click()
     expect(staff.locator(".transcript")).to_contain_text("min kæreste slår mig")
@@ -84,7 +84,7 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     staff.get_by_role("button", name="Gem note").click()
     expect(staff.locator(".notes")).to_contain_text("Ringer i morgen")
     conversation_violations = axe_violations(staff)
-    staff.screenshot(path=str(DOCS / "staff-conversation.png"), full_page=True)
+    staff.screenshot(path=str(REPORTS / "staff-conversation.png"), full_page=True)
 
     staff.get_by_label("Luk sagen med et udfald").fill("Talt med borgeren; opfølgning i morgen")
     staff.get_by_role("button", name="Luk sagen").click()
@@ -94,7 +94,7 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     staff.get_by_role("link", name="Kø", exact=True).click()
     expect(row).to_have_count(0)  # closed cases leave the queue
     report = {"queue": queue_violations, "conversation view": conversation_violations}
-    (DOCS / "staff-axe.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (REPORTS / "staff-axe.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     assert queue_violations == [] and conversation_violations == [], json.dumps(report, indent=1)
     staff_context.close()
     citizen_context.close()

@@ -24,6 +24,21 @@ def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(probability
     assert THRESHOLDS.tier(probability, phrase) == tier
 
 
+@pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
+                                                  (0.9, "high")])
+def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability: float, tier: str) -> None:
+    assert THRESHOLDS.tier(probability, phrase_match=True, topic_only=True) == tier
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    ("så en dokumentar om selvmord blandt unge", "check_in"), ("vi læser om selvskade i psykologi", "check_in"),
+    ("jeg tænker på selvmord hele tiden", "high"), ("jeg har skrevet et afskedsbrev til min mor", "high"),
+    ("jeg vil ikke leve mere", "high"),
+])
+def test_topic_words_and_clear_phrases(model: DangerModel, text: str, tier: str) -> None:
+    assert model.assess(text, configured_thresholds()).tier == tier
+
+
 @pytest.mark.parametrize(("high", "check_in"), [(0.2, 0.5), (0.5, 0.0), (1.5, 0.5), (0.5, -0.1)])
 def test_thresholds_out_of_order_are_refused(high: float, check_in: float) -> None:
     with pytest.raises(ValueError):

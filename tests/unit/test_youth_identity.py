@@ -18,7 +18,8 @@ NOW = 1_800_000_000.0
 
 def test_new_codes_are_typeable_and_differ() -> None:
     codes = {new_code() for _ in range(2000)}
-    assert len(codes) == 2000
+    # 2,000 draws from ~740 million codes: a repeat happens once in ~370 runs, three in ~10^8
+    assert len(codes) >= 1998
     for code in codes:
         assert len(code) == 7 and code[3] == "-" and set(code.replace("-", "")) <= set(ALPHABET)
         assert find_code(code.lower()) == code  # every code issued is one the chat recognises

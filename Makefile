@@ -36,8 +36,8 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver \
 	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver)
 
-var/spacy/source.json: $(RASA_VENV)/.installed bot/spacy_pipeline.py
-	$(RASA_VENV)/bin/python bot/spacy_pipeline.py
+var/spacy/source.json: $(RASA_VENV)/.installed bot/rasa_server/spacy_pipeline.py
+	$(RASA_VENV)/bin/python bot/rasa_server/spacy_pipeline.py
 
 setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed $(WEB)/node_modules/.installed var/spacy/source.json
 	@$(RASA_VENV)/bin/python -c "import json; print('spaCy pipeline in use:', json.load(open('var/spacy/source.json'))['source'])"

@@ -13,7 +13,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import default_sessionmaker
-from bot.municipality import current_municipality
+from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
 
 _YES = re.compile(r"^\s*(ja|jo|jep|jeps|yes|yep|ok|okay|gerne|selvfølgelig|rigtigt|korrekt)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(nej|nope|no|nah|næh|naeh|ikke|aldrig)\b", re.IGNORECASE)
@@ -34,7 +35,8 @@ def use_sessionmaker(maker: sessionmaker[Session] | None) -> None:
 
 
 def today() -> date:
-    return date.today()
+    """Today in Denmark: the date a parent means by "i dag" (bot/shared/clock.py)."""
+    return danish_today()
 
 
 def contact_details() -> dict[str, Any]:

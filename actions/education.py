@@ -24,7 +24,7 @@ from actions.youth_forms import (
 from bot.dates import format_danish_date
 from bot.db import youth as repo
 from bot.db.models import YouthProfile
-from bot.municipality import current_municipality
+from bot.shared.municipality import current_municipality
 
 KIND_WORDS = [
     ("stopped", r"stop(pet|per|pe)|droppe[tr]? ud|droppet|hoppet fra|smidt ud|sprunget fra|gå(et)? ud af|quit"),

@@ -24,7 +24,7 @@ from bot.db.enrollments import (
     new_enrolments_with_contact,
 )
 from bot.db.teams import get_team_by_code
-from bot.municipality import current_municipality
+from bot.shared.municipality import current_municipality
 
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [

@@ -22,7 +22,7 @@ from bot.dates import (
 )
 from bot.db.enrollments import MAX_NEW_ENROLMENTS_PER_CONTACT, new_enrolments_with_contact
 from bot.eligibility import DateProblem, check_child_date, team_window
-from bot.municipality import current_municipality
+from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, format_phone, parse_contact
 
 FORM_SLOTS = [

@@ -4,7 +4,6 @@ form, which is paused, not lost), the contact wish, and when staff answer."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -20,8 +19,9 @@ from bot.db.enrollments import find_active_for_conversation
 from bot.db.escalations import open_escalation, set_contact_wish
 from bot.db.models import StaffTeam
 from bot.db.youth import bound_profile_id
-from bot.municipality import current_municipality
-from bot.opening_hours import clock, describe_opening
+from bot.shared.clock import utc_now
+from bot.shared.municipality import current_municipality
+from bot.shared.opening_hours import clock, describe_opening
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3
@@ -46,8 +46,7 @@ _METHODS = [
 ]
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
+now = utc_now  # a module attribute, so that tests can set the clock
 
 
 def conversation_summary(tracker: Tracker) -> str:

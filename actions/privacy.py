@@ -2,7 +2,7 @@
 
 The enrolments made in the conversation are read and deleted here; the
 conversation itself (Rasa's tracker events) is deleted by the Rasa server
-right after this turn is saved (bot/rasa_server.py), because Rasa would
+right after this turn is saved (bot/rasa_server/launcher.py), because Rasa would
 otherwise write the events back.
 """
 
@@ -37,10 +37,10 @@ from bot.db.models import (
 )
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.youth import forget_conversation
-from bot.municipality import current_municipality
+from bot.shared.municipality import current_municipality
+from bot.shared.protocol import DELETION_SLOT
 
 # Set only when the data is gone: the Rasa server then deletes the conversation.
-DELETION_SLOT = "conversation_deleted"
 
 
 def describe_enrollment(row: CourseEnrollment) -> str:

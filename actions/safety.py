@@ -1,4 +1,4 @@
-"""Danger first. The danger layer in the NLU pipeline (bot/danger_detector.py)
+"""Danger first. The danger layer in the NLU pipeline (bot/rasa_server/danger_detector.py)
 decides on every message, in every state, before any form sees it:
 
 - express_distress: the assistant has already named 112 and the help line

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import course_details, latest_intent, sessions
 from bot.db.services import get_service
-from bot.municipality import Unit, current_municipality
+from bot.shared.municipality import Unit, current_municipality
 
 RETRIEVAL_INTENT = "faq"
 TOPIC_SLOT = "service_topic"

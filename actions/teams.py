@@ -12,7 +12,7 @@ from bot.dates import format_danish_date, parse_danish_date
 from bot.db.models import CourseTeam
 from bot.db.teams import list_open_teams
 from bot.eligibility import team_window
-from bot.municipality import CourseFormat
+from bot.shared.municipality import CourseFormat
 
 TEAMS_OFFERED = 4
 _ORDINALS = {

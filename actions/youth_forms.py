@@ -19,7 +19,7 @@ from actions.common import Interruptible, contact_details, read_yes_no, sessions
 from actions.youth_identity import identified_profile, now, tell_not_identified
 from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
-from bot.opening_hours import DANISH_TIME
+from bot.shared.opening_hours import DANISH_TIME
 from bot.youth.when import find_date
 
 YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",

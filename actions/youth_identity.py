@@ -1,12 +1,12 @@
 """Who a young person is: nothing personal is shown or changed until the
 conversation is bound to a youth_profiles row, by the website's signed token
-(checked by the Rasa server on every message, bot/rasa_server.py) or by a
+(checked by the Rasa server on every message, bot/rasa_server/launcher.py) or by a
 one-time pairing code from staff. "log mig ud" / "glem mig" unbinds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -26,22 +26,23 @@ from bot.db.youth import (
     touch_binding,
     unbind,
 )
-from bot.municipality import current_municipality
-from bot.settings import load_settings
+from bot.shared.clock import utc_now
+from bot.shared.municipality import current_municipality
+from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
+from bot.shared.settings import load_settings
 from bot.youth.pairing import find_code
 
 # Why a conversation is not identified, told to the young person in a word.
 NOT_IDENTIFIED_RESPONSES = {
     None: "utter_identify_first",
-    "token_rejected": "utter_token_rejected",
+    TOKEN_REJECTED: "utter_token_rejected",
     "token_missing": "utter_token_rejected",
     "other_profile": "utter_identified_as_someone_else",
     "pairing_expired": "utter_pairing_expired",
 }
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
+now = utc_now  # a module attribute, so that tests can set the clock
 
 
 def pairing_idle() -> timedelta:
@@ -70,13 +71,13 @@ def resolve_identity(session: Session, tracker: Tracker) -> Identity:
     until "log mig ud"."""
     metadata = latest_metadata(tracker)
     conversation = tracker.sender_id
-    verified = metadata.get("verified_profile_id")
+    verified = metadata.get(VERIFIED_PROFILE_ID)
     if isinstance(verified, int):
         if not bind(session, conversation, verified, "token"):
             return Identity(None, "other_profile")
         return Identity(verified)
-    if metadata.get("token_rejected"):
-        return Identity(None, "token_rejected")
+    if metadata.get(TOKEN_REJECTED):
+        return Identity(None, TOKEN_REJECTED)
     stored = bound_profile_id(session, conversation)
     if stored is None:
         return Identity(None)

@@ -22,8 +22,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.cpr import mask_log_records
-from bot.settings import load_settings
+from bot.shared.cpr import mask_log_records
+from bot.shared.settings import load_settings
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Any
 
 import click
@@ -13,8 +12,9 @@ from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.services import EDITABLE_FIELDS, ServiceEditError, get_service, list_services, update_service
 from bot.db.session import make_sessionmaker
 from bot.db.teams import list_teams
-from bot.municipality import current_municipality
-from bot.settings import load_settings
+from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
+from bot.shared.settings import load_settings
 
 
 def cli_audit(session: Any, action: str, target: str, detail: str = "") -> None:
@@ -46,9 +46,9 @@ def db_upgrade() -> None:
 def db_seed() -> None:
     """Add the demo course teams and service topics that are missing (safe to run again)."""
     with make_sessionmaker(load_settings().database_url).begin() as session:
-        added = seed_teams(session, date.today())
+        added = seed_teams(session, danish_today())
         topics = seed_services(session)
-        young = seed_youth(session, date.today())
+        young = seed_youth(session, danish_today())
         if added or topics or young:
             cli_audit(session, "seed", "database", f"{added} hold, {topics} emner, {young} unge")
     click.echo(f"Course teams added: {added}; service topics added: {topics}; demo young people added: {young}")
@@ -110,7 +110,7 @@ def services_edit(topic: str, field: str, value: str, editor: str) -> None:
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
             update_service(session, topic, field, value, editor=editor,
-                           known_units=set(current_municipality().units), today=date.today())
+                           known_units=set(current_municipality().units), today=danish_today())
             cli_audit(session, "edit_service", f"service:{topic}", f"{field}, af {editor}")
     except ServiceEditError as error:
         raise click.ClickException(str(error)) from error
@@ -259,7 +259,7 @@ def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
     from bot.db.models import MentorMeeting
     from bot.db.youth import YouthError, confirm_meeting
-    from bot.opening_hours import DANISH_TIME
+    from bot.shared.opening_hours import DANISH_TIME
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
@@ -284,8 +284,8 @@ def reminders() -> None:
 def reminders_send(at: Any) -> None:
     """Send the reminders that are due, once."""
     from bot.db.models import utcnow
-    from bot.opening_hours import DANISH_TIME
     from bot.rasa_client import RasaClient
+    from bot.shared.opening_hours import DANISH_TIME
     from bot.youth.reminders import send_due
 
     settings = load_settings()
@@ -315,7 +315,7 @@ def reminders_run(every: int) -> None:
 def purge() -> None:
     """Delete conversations and personal data past their retention age (safe to run any time)."""
     from bot.retention import purge as run_purge
-    from bot.retention import utc_now
+    from bot.shared.clock import utc_now
 
     settings = load_settings()
     report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())

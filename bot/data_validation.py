@@ -3,7 +3,7 @@
 Rasa 3.6 warns that an utterance "is not used in any story or rule" also when
 a form asks with it (utter_ask_<slot>) or a custom action sends it; Rasa's
 validator looks only at stories and rules (RasaHQ/rasa#4417); the Rasa
-server itself sends one (bot/rasa_server.py), and the staff app sends the
+server itself sends one (bot/rasa_server/launcher.py), and the staff app sends the
 utter_staff_* texts through Rasa's API (bot/staff/). The same goes
 for a retrieval intent's responses (utter_faq/<topic>), which
 actions/services.py sends when the services table cannot be read. And a
@@ -21,12 +21,12 @@ import subprocess
 
 import yaml
 
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 from bot.training import RASA_BIN, quiet_rasa_env
 
 # Intents no one types: EXTERNAL_* come from our own jobs through Rasa's
 # trigger_intent API; possible_distress is set by the danger layer
-# (bot/danger_detector.py), never trained.
+# (bot/rasa_server/danger_detector.py), never trained.
 _UNTRAINED_INTENT = re.compile(
     r"The intent '(EXTERNAL_\w+|possible_distress)' is listed in the domain file, but is not found in the NLU")
 _UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
@@ -39,7 +39,7 @@ def responses_used_outside_stories() -> set[str]:
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
     senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"),
-               ROOT / "bot" / "rasa_server.py"]
+               ROOT / "bot" / "rasa_server" / "launcher.py"]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)
     sent_by_actions = set(re.findall(r'"(utter_\w+)"', action_code))
     retrieval_groups = {name.split("/", 1)[0] for name in domain["responses"] if "/" in name}

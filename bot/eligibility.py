@@ -12,7 +12,7 @@ from enum import Enum
 
 from dateutil.relativedelta import relativedelta
 
-from bot.municipality import CourseFormat
+from bot.shared.municipality import CourseFormat
 
 PREGNANCY_WEEKS = 40
 LONGEST_PREGNANCY = timedelta(weeks=42)

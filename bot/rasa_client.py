@@ -5,7 +5,7 @@ Messages go out on the channel the person last wrote from.
 
 Every request carries a short-lived JWT (HS256, signed with RASA_API_SECRET)
 in its Authorization header, which Rasa checks (`--jwt-secret`, given to it
-by bot/rasa_server.py from the environment): the secret itself is never in a
+by bot/rasa_server/launcher.py from the environment): the secret itself is never in a
 URL, a log line or a process's arguments."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ and a conversation written to in the period is never old enough to go.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
@@ -33,9 +33,10 @@ from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.session import make_sessionmaker
 from bot.db.staff import purge_sessions
 from bot.db.youth import forget_conversation, purge_pairing
-from bot.municipality import Municipality
+from bot.shared.municipality import Municipality
+from bot.shared.protocol import TRACKER_EVENTS_TABLE
 
-TRACKER_EVENTS = "events"  # the table Rasa's SQLTrackerStore writes
+TRACKER_EVENTS = TRACKER_EVENTS_TABLE
 
 
 @dataclass(frozen=True)
@@ -90,5 +91,3 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
     return PurgeReport(len(conversations), events, cancelled, finished)
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)

@@ -19,7 +19,7 @@ from typing import IO
 import httpx
 
 from bot.rasa_client import api_headers
-from bot.settings import ROOT, VAR_DIR, Settings, rasa_environment
+from bot.shared.settings import ROOT, VAR_DIR, Settings, rasa_environment
 from bot.training import RASA_PYTHON, quiet_rasa_env
 
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
@@ -56,7 +56,7 @@ class Assistant:
             "SITE_ORIGIN": self.settings.web_origin,
             "RASA_HOST": self.settings.rasa_host,
             # Sanic reads SANIC_* into its config: behind the municipality's proxy,
-            # the client's address comes from X-Forwarded-For (bot/channels/widget.py).
+            # the client's address comes from X-Forwarded-For (bot/rasa_server/channels/widget.py).
             "SANIC_PROXIES_COUNT": str(self.settings.trusted_proxies),
             "STAFF_SECRET_KEY": self.settings.staff_secret,
             "YOUTH_TOKEN_SECRET": self.settings.youth_token_secret,
@@ -86,7 +86,7 @@ class Assistant:
             [
                 str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model),
                 # The HTTP API (transcripts, the staff app's messages) needs a JWT
-                # signed with RASA_API_SECRET, which bot/rasa_server.py reads from
+                # signed with RASA_API_SECRET, which bot/rasa_server/launcher.py reads from
                 # the environment: no secret among the process's arguments.
                 "--enable-api", "--cors", self.settings.web_origin, "--interface", self.settings.rasa_host,
                 "--endpoints", "endpoints.yml", "--credentials", str(self.credentials()),

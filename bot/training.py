@@ -13,14 +13,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from bot.settings import ROOT, VAR_DIR
+from bot.shared.settings import ROOT, VAR_DIR
 
 MODELS_DIR = ROOT / "models"
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 RASA_PYTHON = RASA_BIN.with_name("python")
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 # The code of the pipeline's own components is trained into the model too.
-COMPONENT_SOURCES = ("bot/danger_detector.py", "bot/danger_model.py", "bot/danger.py")
+COMPONENT_SOURCES = ("bot/rasa_server/danger_detector.py", "bot/shared/danger_model.py", "bot/shared/danger.py")
 
 
 def _input_files() -> list[Path]:

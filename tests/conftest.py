@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.common import use_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]

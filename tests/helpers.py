@@ -47,7 +47,7 @@ MESSAGES_PER_MINUTE = 60
 
 
 def municipality_for_tests(folder: Path) -> Path:
-    from bot.settings import DEFAULT_MUNICIPALITY_FILE
+    from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE
 
     municipality = yaml.safe_load(DEFAULT_MUNICIPALITY_FILE.read_text(encoding="utf-8"))
     municipality["security"] |= {"new_sessions_per_minute": NEW_SESSIONS_PER_MINUTE,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 from tests.near_duplicates import NearDuplicateIndex
 
 CORE_AND_PARENT_INTENTS = [

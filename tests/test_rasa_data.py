@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 
 from bot.data_validation import real_warnings, validate_training_data
-from bot.settings import ROOT, VAR_DIR
+from bot.shared.settings import ROOT, VAR_DIR
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
 
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.db.seed import planned_services
-from bot.municipality import load_municipality
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT
+from bot.shared.municipality import load_municipality
+from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE, ROOT
 
 FAQ_TOPICS = ["sundhedspleje", "tandpleje", "familieraadgivning", "foraeldrenetvaerk", "dagtilbud",
               "efterfoedselsreaktion", "underretning", "fritidsjob", "efterværn", "mentor", "ungeindsats", "kontakt"]

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UtcDateTime
+from bot.shared.clock import utc_now
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+# Column defaults and repositories call it by this name (bot/shared/clock.py).
+utcnow = utc_now
 
 
 class EnrollmentStatus:

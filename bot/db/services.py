@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Service
+from bot.shared.clock import utc_now
 
 EDITABLE_FIELDS = ("title", "answer", "read_more", "audience", "price", "unit", "link", "next_step", "related",
                    "sources")
@@ -62,7 +63,7 @@ def update_service(session: Session, topic: str, field: str, value: str, *, edit
     known_topics = {row.topic for row in list_services(session)}
     setattr(service, field, check_edit(field, value, known_topics=known_topics, known_units=known_units))
     service.reviewed_on = today
-    service.updated_at = datetime.now(timezone.utc)
+    service.updated_at = utc_now()
     service.updated_by = editor
     session.flush()
     return service

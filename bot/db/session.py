@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 
 
 def make_engine(url: str) -> Engine:

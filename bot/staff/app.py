@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from bot.db.session import make_sessionmaker
 from bot.rasa_client import RasaClient
-from bot.settings import Settings, load_settings
+from bot.shared.settings import Settings, load_settings
 from bot.staff import admin, auth, cases, conversations
 from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, page, signed_in
 

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from bot.cpr import mask_cpr
 from bot.db import escalations as repo
 from bot.db.models import Escalation, EscalationStatus, StaffUser, utcnow
-from bot.municipality import current_municipality
 from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
+from bot.shared.cpr import mask_cpr
+from bot.shared.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
 from bot.staff.messages import render
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import yaml
 
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 
 _VARIABLE = re.compile(r"\{(\w+)\}")
 

@@ -8,7 +8,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 
-TRACKER_EVENTS = "events"
+from bot.shared.protocol import TRACKER_EVENTS_TABLE
+
+TRACKER_EVENTS = TRACKER_EVENTS_TABLE
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from bot.municipality import current_municipality
-from bot.settings import load_settings
+from bot.shared.municipality import current_municipality
+from bot.shared.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

@@ -9,7 +9,7 @@ import hmac
 import re
 import secrets
 
-from bot.danger import signals_danger
+from bot.shared.danger import signals_danger
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _TYPED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3})[\s\-–]?([A-Za-z0-9]{3})(?![A-Za-z0-9])")

@@ -19,7 +19,7 @@ from actions.privacy import ActionDeleteMyData, ActionShowMyData
 from bot.db.consents import purge_consents
 from bot.db.escalations import open_escalation
 from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam
-from bot.municipality import current_municipality
+from bot.shared.municipality import current_municipality
 from tests.actions.test_enrolment_submit import filled_form, submit
 from tests.actions.test_handover import MONDAY_MORNING
 from tests.helpers import make_tracker, responses

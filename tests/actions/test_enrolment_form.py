@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from actions.enrolment_form import ActionAskEnrollmentConfirmed, ActionAskTeamCode, ValidateEnrollmentForm
 from bot.db.enrollments import NewEnrollment, create_enrollment
 from bot.db.models import CourseTeam
+from bot.shared.clock import danish_today
 from tests.helpers import make_tracker, responses
 
 form = ValidateEnrollmentForm()
-TODAY = date.today()
+TODAY = danish_today()
 
 
 def validate(slot: str, value: Any, dispatcher: CollectingDispatcher, **tracker_args: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from actions.enrolment import ActionStopForm, ActionSubmitEnrollment
 from bot.db.enrollments import MAX_NEW_ENROLMENTS_PER_CONTACT
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
+from bot.shared.clock import danish_today
 from tests.helpers import make_tracker, responses
 
 
@@ -52,7 +53,7 @@ def test_confirmed_enrolment_is_written(session: Session, teams: list[CourseTeam
 
 
 def test_born_child_is_stored_as_birth_date(session: Session, teams: list[CourseTeam], domain: dict[str, Any]) -> None:
-    born = date.today().replace(day=1)
+    born = danish_today().replace(day=1)
     submit(filled_form(teams[0], born, child_born=True), domain)
     row = session.scalars(select(CourseEnrollment)).one()
     assert (row.birth_date, row.due_date) == (born, None)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
 from typing import Any
 
 import pytest
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session
 from actions.services import CONCERN_TOPICS, ActionAnswerService, ActionAnswerServiceDetail
 from bot.db.seed import seed_services
 from bot.db.services import get_service, update_service
-from bot.municipality import current_municipality
+from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
 from tests.helpers import responses
 from tests.test_services_seed import FAQ_TOPICS
 
@@ -76,7 +76,7 @@ def test_worry_about_a_child_is_answered_from_its_row_and_always_offers_a_person
 
 def test_a_staff_edit_is_used_by_the_next_answer(catalogue: Session) -> None:
     update_service(catalogue, "tandpleje", "answer", "Tandplejen er gratis. Ring og book en tid.", editor="ab",
-                   known_units=set(current_municipality().units), today=date.today())
+                   known_units=set(current_municipality().units), today=danish_today())
     catalogue.commit()
     dispatcher, _ = run(ActionAnswerService(), tracker("faq", topic="tandpleje"))
     assert dispatcher.messages[0]["service_answer"] == "Tandplejen er gratis. Ring og book en tid."

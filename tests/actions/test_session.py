@@ -16,7 +16,7 @@ def test_session_starts_with_the_municipality_file_in_slots() -> None:
 
 
 def test_the_consent_question_comes_from_the_municipality_file(domain: dict) -> None:
-    from bot.municipality import current_municipality
+    from bot.shared.municipality import current_municipality
 
     events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), make_tracker(), {}))
     consent = current_municipality().privacy.enrollment_consent

@@ -27,8 +27,8 @@ from actions.youth_confirm import ActionAskYouthConfirm
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm
 from bot.db import youth as repo
 from bot.db.models import EducationEvent, MentorMeeting, YouthProfile
-from bot.opening_hours import DANISH_TIME
-from bot.settings import load_settings
+from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.settings import load_settings
 from tests.helpers import responses
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)  # a Wednesday

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.danger import signals_danger
-from bot.settings import ROOT
+from bot.shared.danger import signals_danger
+from bot.shared.settings import ROOT
 from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
 from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 
@@ -108,7 +108,7 @@ def check_in_rate(report_dirs: list[Path]) -> None:
 def short_answers() -> None:
     """Runs of 1-5 words of the held-out ordinary messages that the learned
     score (the phrase safeguard included) flags: short answers in a form."""
-    from bot.danger_model import DangerModel
+    from bot.shared.danger_model import DangerModel
 
     model = DangerModel.train(*training_examples())
     thresholds = configured_thresholds()
@@ -120,7 +120,7 @@ def short_answers() -> None:
 
 def added_latency() -> None:
     """The learned score's time per message (the phrase safeguard included), as the Rasa server runs it."""
-    from bot.danger_model import DangerModel
+    from bot.shared.danger_model import DangerModel
 
     model = DangerModel.train(*training_examples())
     thresholds = configured_thresholds()

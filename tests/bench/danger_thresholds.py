@@ -1,7 +1,7 @@
 """Choose the danger layer's two thresholds on the development sets
 (tests/data/danger_dev.yml, distress_dev.yml), never on the blind set.
 
-Trains the learned score (bot/danger_model.py) on data/nlu as `rasa train`
+Trains the learned score (bot/shared/danger_model.py) on data/nlu as `rasa train`
 does, and prints, for candidate thresholds, the recall at the high and at
 the check-in tier and the false alarms on the hard negatives and on the
 ordinary messages of the NLU dev sets. Runs in either environment:
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.danger import phrase_kind
-from bot.danger_model import DangerModel, Thresholds
+from bot.shared.danger import phrase_kind
+from bot.shared.danger_model import DangerModel, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"

@@ -18,18 +18,19 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import yaml
 
-from bot.cpr import MASK, contains_cpr, mask_cpr
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
-from bot.settings import ROOT, VAR_DIR, Settings
+from bot.shared.clock import danish_today
+from bot.shared.cpr import MASK, contains_cpr, mask_cpr
+from bot.shared.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
 from tests.bench import danger
 from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes
@@ -130,7 +131,7 @@ def one_conversation(base_url: str, n: int, pause: float = 0.0) -> list[float]:
     stand in for a parent reading and typing (0: back to back). With pauses,
     parents also arrive at different moments within the first pause."""
     sender = f"bench-{n}-{uuid.uuid4().hex[:6]}"
-    due = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
+    due = (danish_today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
     name = PARENTS[n % len(PARENTS)]
     email = f"bench{n}.{uuid.uuid4().hex[:4]}@example.dk"
     turns = ["hej", "vi vil gerne tilmelde os kurset", name, "/deny", due, "ja", "nej", email, None, "ja", "ja",
@@ -165,7 +166,7 @@ def latency_and_memory(model: Path) -> None:
         url = f"sqlite:///{folder}/municipal.db"
         upgrade(url)
         with make_sessionmaker(url).begin() as session:
-            seed_teams(session, date.today())
+            seed_teams(session, danish_today())
         settings = Settings(database_url=url, tracker_store_url=f"sqlite:///{folder}/tracker.db",
                             municipality_file=municipality_for_tests(Path(folder)),
                             rasa_url="http://127.0.0.1:16005",

@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,8 @@ from bot.db.session import make_sessionmaker
 from bot.db.staff import create_user, get_by_username
 from bot.rasa_client import api_headers
 from bot.runner import APP_PYTHON, Assistant
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, Settings
+from bot.shared.clock import danish_today
+from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, Settings
 from bot.staff.security import hash_password
 from bot.training import model_path
 from tests.helpers import municipality_for_tests
@@ -182,9 +182,9 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     upgrade(database_url)
     maker = make_sessionmaker(database_url)
     with maker.begin() as session:
-        seed_teams(session, date.today())
+        seed_teams(session, danish_today())
         seed_services(session)
-        seed_youth(session, date.today())
+        seed_youth(session, danish_today())
     municipality = municipality_for_tests(tmp_path_factory.mktemp("municipality"))
     assistant = Assistant(settings=e2e_settings(database_url, tracker_url, municipality), model=model, with_web=True)
     with assistant:

@@ -23,9 +23,9 @@ from sqlalchemy import delete, func, select
 
 from bot.db.models import CourseEnrollment, Escalation, MentorMeeting
 from bot.db.youth import get_by_reference
-from bot.municipality import current_municipality
 from bot.rasa_client import api_headers, api_token
 from bot.runner import Assistant
+from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import RunningAssistant, SocketChat
 from tests.e2e.test_youth_http import pair
 from tests.helpers import MESSAGES_PER_MINUTE, NEW_SESSIONS_PER_MINUTE
@@ -214,7 +214,7 @@ def test_make_run_has_no_rest_channel(running: RunningAssistant) -> None:
     production = Assistant(settings=replace(running.assistant.settings, rest_channel=False),
                            model=running.assistant.model)
     credentials = yaml.safe_load(production.credentials().read_text(encoding="utf-8"))
-    assert "rest" not in credentials and list(credentials) == ["bot.channels.widget.WidgetSocketIOInput"]
+    assert "rest" not in credentials and list(credentials) == ["bot.rasa_server.channels.widget.WidgetSocketIOInput"]
 
 
 def test_a_flood_of_danger_messages_from_rotating_conversations_opens_at_most_the_limit_of_cases(

@@ -3,17 +3,18 @@ real database; a restart of both servers in the middle of an enrolment."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.shared.clock import danish_today
 from tests.e2e.conftest import Chat, RunningAssistant
 
 pytestmark = pytest.mark.e2e
 
-DUE = date.today() + timedelta(weeks=12)
+DUE = danish_today() + timedelta(weeks=12)
 DUE_TEXT = DUE.strftime("%d.%m.%Y")
 
 

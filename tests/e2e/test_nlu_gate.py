@@ -15,7 +15,7 @@ import yaml
 from sklearn.metrics import f1_score
 
 from bot.rasa_client import api_headers
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 from tests.bench.danger_thresholds import strip_entities
 from tests.e2e.conftest import RunningAssistant
 

@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import MetaData, create_engine, select
 
 from bot.runner import LOG_DIR
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant, SocketChat
 from tests.e2e.test_access_http import forged_call
 from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions

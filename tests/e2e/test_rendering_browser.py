@@ -9,7 +9,6 @@ with noopener, and the payload's text is on the screen as text."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import httpx
 import pytest
@@ -17,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.db.youth import get_by_reference, record_education
 from bot.rasa_client import api_headers, bot_message
+from bot.shared.clock import danish_today
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.test_staff_browser import log_in
 from tests.e2e.test_widget_browser import REPLY_TIMEOUT, open_widget, say, session_id
@@ -153,7 +153,7 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
         assert profile is not None
         record_education(session, profile, kind="started",
                          programme="<img src=x onerror=window.__pwned.push('programme')>**hf**",
-                         institution="[VUC](javascript:window.__pwned.push('school'))", occurred_on=date.today())
+                         institution="[VUC](javascript:window.__pwned.push('school'))", occurred_on=danish_today())
     page = context.new_page()
     dialogs = watch(page)
     open_widget(page, running)
@@ -172,7 +172,7 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
             profile = get_by_reference(session, "UNG-002")
             assert profile is not None
             record_education(session, profile, kind="started", programme=programme, institution=institution,
-                             occurred_on=date.today())
+                             occurred_on=danish_today())
         say(page, "hvordan står det til med min uddannelse", "")
     assert_inert(page, dialogs)
     # The staff app's view of the young person shows the same names, escaped.

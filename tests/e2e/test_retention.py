@@ -9,14 +9,15 @@ import json
 import os
 import subprocess
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import MetaData, Table, create_engine, func, insert, select
 
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
 from bot.runner import APP_PYTHON
-from bot.settings import ROOT
+from bot.shared.clock import danish_today
+from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -60,7 +61,7 @@ def test_purge_removes_exactly_what_is_past_its_age(running: RunningAssistant) -
     add_conversation(tracker_url, "purge-old-31-days", 31)
     add_conversation(tracker_url, "purge-recent-29-days", 29)
 
-    today = date.today()
+    today = danish_today()
     now = datetime.now(timezone.utc)
     with running.sessions.begin() as session:
         team = session.scalars(select(CourseTeam)).first()

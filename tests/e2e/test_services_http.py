@@ -10,9 +10,9 @@ import subprocess
 import pytest
 
 from bot.db.services import get_service
-from bot.municipality import current_municipality
 from bot.runner import APP_PYTHON
-from bot.settings import ROOT
+from bot.shared.municipality import current_municipality
+from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from bot.db.models import CourseEnrollment
-from bot.municipality import current_municipality
-from bot.settings import ROOT
+from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
+from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.e2e
 AXE = ROOT / "bot" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots and axe-core reports of the latest run (not tracked: a test writes no file in git).
 REPORTS = ROOT / "var" / "reports"
-DUE_TEXT = (date.today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
+DUE_TEXT = (danish_today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
 REPLY_TIMEOUT = 30_000
 
 

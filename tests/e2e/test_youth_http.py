@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.db.models import MentorMeeting
 from bot.db.youth import get_by_reference
-from bot.opening_hours import DANISH_TIME
 from bot.rasa_client import api_headers
-from bot.youth.tokens import issue
+from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.tokens import issue
 from tests.e2e.conftest import Chat, RunningAssistant, SocketChat
 
 pytestmark = pytest.mark.e2e

@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from bot.cpr import MASK, contains_cpr, mask_cpr, mask_payload, mask_values
-from bot.settings import ROOT
+from bot.shared.cpr import MASK, contains_cpr, mask_cpr, mask_payload, mask_values
+from bot.shared.settings import ROOT
 
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "cpr_cases.yml").read_text(encoding="utf-8"))
 
@@ -31,7 +31,7 @@ def test_two_numbers_in_one_message_and_the_words_around_them_stay() -> None:
 
 
 def test_every_writing_of_a_generated_thousand_is_masked_whole() -> None:
-    from bot.cpr import _normalised
+    from bot.shared.cpr import _normalised
     from tests.cpr_writings import cpr_numbers
 
     messages = cpr_numbers()
@@ -68,7 +68,7 @@ def test_metadata_is_masked_all_the_way_down() -> None:
 def test_log_records_have_their_cpr_numbers_masked(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    from bot.cpr import mask_log_records
+    from bot.shared.cpr import mask_log_records
 
     mask_log_records()
     mask_log_records()  # twice is harmless

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cpr import contains_cpr
-from bot.danger import signals_danger
+from bot.shared.cpr import contains_cpr
+from bot.shared.danger import signals_danger
 from tests.test_nlu_data import normalise, training
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "distress_dev.yml"

@@ -1,4 +1,4 @@
-"""The learned danger score (bot/danger_model.py): the tiers its thresholds
+"""The learned danger score (bot/shared/danger_model.py): the tiers its thresholds
 make, the phrase safeguard as a floor, the kinds of danger and the help
 each needs, and a model that survives being saved into the trained model."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds, ordinary_pieces
+from bot.shared.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds, ordinary_pieces
 from bot.youth.pairing import new_code
 from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
 

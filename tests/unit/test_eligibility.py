@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from bot.eligibility import DateProblem, check_child_date, team_window
-from bot.municipality import CourseFormat
+from bot.shared.municipality import CourseFormat
 
 TODAY = date(2026, 11, 24)
 LAUNCH = CourseFormat(name="Familie med Hjerte", start_pregnancy_week=22, end_child_age_months=15, meetings=14,

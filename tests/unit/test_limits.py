@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.limits import SlidingWindow
+from bot.shared.limits import SlidingWindow
 
 
 class Clock:

@@ -1,5 +1,7 @@
-"""The Rasa server's faster action-response check accepts and rejects exactly
-what Rasa's own check does. Runs in the Rasa environment, where Rasa lives."""
+"""The Rasa server's launcher: its faster action-response check accepts and
+rejects exactly what Rasa's own check does, and it refuses to change the
+methods of another Rasa version. Runs in the Rasa environment, where Rasa
+lives."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ import subprocess
 
 import pytest
 
-from bot.settings import ROOT
+from bot.shared.settings import ROOT
 from bot.training import RASA_PYTHON, quiet_rasa_env
 
 CHECK = """
 import json, sys
 import jsonschema
 from rasa.core.actions.action import RemoteAction
-from bot import rasa_server
+from bot.rasa_server import launcher as rasa_server
 
 def verdict(response):
     try:
@@ -56,3 +58,18 @@ def verdicts() -> dict[str, list[object]]:
 def test_same_verdict_as_rasa(name: str, verdicts: dict[str, list[object]]) -> None:
     rasa_answer, ours = verdicts[name]
     assert rasa_answer == ours == EXPECTED[name]
+
+
+VERSION_CHECK = """
+import rasa
+from bot.rasa_server.launcher import check_rasa_version
+check_rasa_version(rasa.__version__)
+check_rasa_version("3.7.0")
+"""
+
+
+def test_the_launcher_refuses_another_rasa_version_loudly() -> None:
+    done = subprocess.run([str(RASA_PYTHON), "-c", VERSION_CHECK], cwd=ROOT,
+                          env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert done.returncode == 1  # the installed 3.6 passes; 3.7 stops the server before it starts
+    assert "changes Rasa 3.6.x's methods; this is Rasa 3.7.0" in done.stderr

@@ -8,9 +8,9 @@ import json
 import jwt
 import pytest
 
-from bot.danger import signals_danger
+from bot.shared.danger import signals_danger
+from bot.shared.tokens import AUDIENCE, issue, verified_profile_id
 from bot.youth.pairing import ALPHABET, code_hash, find_code, new_code
-from bot.youth.tokens import AUDIENCE, issue, verified_profile_id
 
 SECRET = "test-secret-for-tokens-0123456789"
 NOW = 1_800_000_000.0

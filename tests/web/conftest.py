@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.escalations import open_escalation
 from bot.db.models import Escalation
 from bot.db.staff import create_user
-from bot.settings import DEFAULT_MUNICIPALITY_FILE, Settings
+from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE, Settings
 from bot.staff.app import create_app
 from bot.staff.security import hash_password
 

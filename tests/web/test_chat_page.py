@@ -30,7 +30,7 @@ def test_privacy_page_and_health() -> None:
 
 
 def test_the_widget_gets_its_privacy_notice_from_the_municipality_file() -> None:
-    from bot.municipality import current_municipality
+    from bot.shared.municipality import current_municipality
 
     config = client.get("/widget/config.json")
     assert config.headers["access-control-allow-origin"] == "*"

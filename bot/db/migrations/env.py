@@ -3,7 +3,7 @@ from sqlalchemy import engine_from_config, pool
 
 from bot.db import models  # noqa: F401  (registers the tables on the metadata)
 from bot.db.base import Base
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or load_settings().database_url

@@ -26,8 +26,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import date
 from typing import Any
+
+from bot.shared.clock import danish_today
 
 MASK = "[CPR-nummer fjernet]"
 
@@ -76,7 +77,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     """Where in the original text the CPR numbers are (start, end)."""
     normal, origin = _normalised(text)
     found = []
-    this_year = date.today().year
+    this_year = danish_today().year
     for match in _CPR.finditer(normal):
         year, day, month = match.group("year"), int(match.group("day")), int(match.group("month"))
         if len(year) == 4 and int(year) > this_year:

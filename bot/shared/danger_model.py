@@ -1,6 +1,6 @@
 """The learned danger score: how likely a message signals danger to the writer
 or a child, and which kind of danger, next to the intent classifier and the
-phrase safeguard (bot/danger.py).
+phrase safeguard (bot/shared/danger.py).
 
 A linear model on character n-grams (2-5, inside word boundaries) and word
 uni- and bigrams of the message spelled without æ/ø/å, trained on danger
@@ -23,7 +23,7 @@ numbers), make three tiers:
 - below both: an ordinary message.
 
 Runs in both environments (numpy and scikit-learn, no Rasa): the Rasa server
-trains and serves it inside bot/danger_detector.py, and the application's
+trains and serves it inside bot/rasa_server/danger_detector.py, and the application's
 tests exercise it directly.
 """
 
@@ -44,7 +44,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from bot.danger import normalise, phrase_kind, signals_danger
+from bot.shared.danger import normalise, phrase_kind, signals_danger
 
 Tier = Literal["high", "check_in"]
 GENERAL = "general"

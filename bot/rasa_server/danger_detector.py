@@ -2,8 +2,8 @@
 .venv/rasa), in two components:
 
 `DangerScorer`, before the intent classifier: every message is scored for
-danger (bot/danger_model.py) and checked against the phrase safeguard
-(bot/danger.py); the assessment goes into the parse data under `danger`.
+danger (bot/shared/danger_model.py) and checked against the phrase safeguard
+(bot/shared/danger.py); the assessment goes into the parse data under `danger`.
 It trains on the NLU data (express_distress against every other example)
 and then takes the express_distress examples, and the hard negatives
 written for it (`metadata: {danger_layer_only: true}`), out of what the
@@ -49,9 +49,9 @@ from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import danger as danger_phrases
-from bot import danger_model
-from bot.danger_model import DangerModel, Thresholds
+from bot.shared import danger as danger_phrases
+from bot.shared import danger_model
+from bot.shared.danger_model import DangerModel, Thresholds
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.opening_hours import ChatHours
-from bot.settings import load_settings
+from bot.shared.opening_hours import ChatHours
+from bot.shared.settings import load_settings
 
 
 @dataclass(frozen=True)

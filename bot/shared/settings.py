@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = ROOT / "var"
 SPACY_PIPELINE_DIR = VAR_DIR / "spacy" / "da_pipeline"
 DEFAULT_MUNICIPALITY_FILE = ROOT / "bot" / "config" / "municipality.yml"
@@ -39,7 +39,7 @@ class Settings:
     youth_token_secret: str = ""
     staff_port: int = 8001
     secure_cookies: bool = False
-    # Signs the widget's sessions (bot/channels/widget.py).
+    # Signs the widget's sessions (bot/rasa_server/channels/widget.py).
     widget_session_secret: str = ""
     # Rasa's REST channel takes any conversation id: only the tests and benchmarks turn it on.
     rest_channel: bool = False

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import spacy
 
-TARGET = Path(__file__).resolve().parent.parent / "var" / "spacy" / "da_pipeline"
+TARGET = Path(__file__).resolve().parents[2] / "var" / "spacy" / "da_pipeline"
 MARKER = TARGET.parent / "source.json"
 FULL_MODEL = "da_core_news_sm"
 

@@ -2,7 +2,7 @@
 
 1. Privacy: every channel hands a user message to `Agent.handle_message`.
    There, before NLU, the tracker store, the action server or a log sees it,
-   CPR numbers are masked (bot/cpr.py) in the text, in a typed payload's
+   CPR numbers are masked (bot/shared/cpr.py) in the text, in a typed payload's
    entity values (after JSON decoding) and in the metadata, and the user is told once per
    conversation not to write them here (`utter_cpr_removed` in domain.yml).
    And when action_delete_my_data has deleted a conversation's data (it sets
@@ -14,7 +14,7 @@
    replaced by the result: `verified_profile_id` for a valid token,
    `token_rejected` for a forged, tampered or expired one, nothing else.
    What a client puts in the metadata is never passed on, so no client can
-   claim to be someone (bot/youth/tokens.py).
+   claim to be someone (bot/shared/tokens.py).
 3. Typed payloads: a message that starts with `/` ("/intent{entities}")
    bypasses NLU, so a citizen could type any intent with any entity
    ("/EXTERNAL_meeting_reminder{"meeting_id": 2}"). Such a message is taken
@@ -58,21 +58,20 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.widget import send_masked
-from bot.cpr import MASK, mask_log_records, mask_payload, mask_values
-from bot.danger import signals_danger
-from bot.limits import SlidingWindow
-from bot.municipality import current_municipality
-from bot.settings import load_settings
-from bot.youth.tokens import verified_profile_id
+from bot.rasa_server.channels.widget import send_masked
+from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
+from bot.shared.danger import signals_danger
+from bot.shared.limits import SlidingWindow
+from bot.shared.municipality import current_municipality
+from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
+from bot.shared.settings import load_settings
+from bot.shared.tokens import verified_profile_id
 
 CPR_NOTICE = "utter_cpr_removed"
-DELETION_SLOT = "conversation_deleted"
 # Both tiers of the danger layer: while staff hold the conversation no
 # check-in dialogue can run, so a message it is unsure about gets the
 # emergency answer too (a false alarm costs a few lines of help text).
@@ -130,7 +129,7 @@ def verified_metadata(metadata: Any, secret: str) -> dict[str, Any]:
     if not isinstance(token, str) or not token:
         return {}
     profile_id = verified_profile_id(token, secret)
-    return {"verified_profile_id": profile_id} if profile_id is not None else {"token_rejected": True}
+    return {VERIFIED_PROFILE_ID: profile_id} if profile_id is not None else {TOKEN_REJECTED: True}
 
 
 def with_verified_identity(handle_message: Any, secret: str) -> Any:
@@ -187,27 +186,6 @@ def with_limits(handle_message: Any) -> Any:
     return handle
 
 
-def deletion_confirmed(tracker: DialogueStateTracker) -> bool:
-    """Whether this turn (the events since the latest user message) deleted the data."""
-    for event in reversed(tracker.events):
-        if isinstance(event, SlotSet) and event.key == DELETION_SLOT and event.value is True:
-            return True
-        if isinstance(event, UserUttered):
-            return False
-    return False
-
-
-def with_deletion(save: Any) -> Any:
-    async def save_then_forget(self: SQLTrackerStore, tracker: DialogueStateTracker) -> None:
-        await save(self, tracker)
-        if deletion_confirmed(tracker):
-            with self.session_scope() as session:
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-                session.commit()
-
-    return save_then_forget
-
-
 def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
     async def run(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
         latest = tracker.latest_message
@@ -224,14 +202,29 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
     return run
 
 
+# The changes below replace methods of Rasa's own classes, where Rasa 3.6 has
+# no extension point (a message before any channel's or the NLU's hands, the
+# response check, the turn while a conversation is paused); they are written
+# against 3.6 and checked by tests/unit/test_rasa_server.py and the e2e tests.
+SUPPORTED_RASA = "3.6."
+
+
+def check_rasa_version(version: str) -> None:
+    if not version.startswith(SUPPORTED_RASA):
+        raise RuntimeError(f"bot/rasa_server/launcher.py changes Rasa {SUPPORTED_RASA}x's methods; this is Rasa "
+                           f"{version}: check each change against it, then update SUPPORTED_RASA")
+
+
 def install() -> None:
+    import rasa
+
+    check_rasa_version(rasa.__version__)
     mask_log_records()
     RemoteAction._validate_action_result = validate_action_result
     # Masking first: a message the limits turn away is still shown, and kept in
     # the widget's local copy, and must be masked there too.
     Agent.handle_message = with_cpr_masked(with_limits(with_offered_payloads_only(
         with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))))
-    SQLTrackerStore.save = with_deletion(SQLTrackerStore.save)
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 
 

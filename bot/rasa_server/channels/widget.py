@@ -19,7 +19,7 @@ gets `session_refused` and the widget says to wait or call.
 
 The widget keeps the conversation in the browser's localStorage. A message
 of the citizen's with a CPR number is masked by the Rasa server before
-anything stores it (bot/rasa_server.py), which then sends the widget the
+anything stores it (bot/rasa_server/launcher.py), which then sends the widget the
 masked text (`user_masked`, for the widget's own message id) so that the
 widget replaces its copy and the text on screen.
 """
@@ -38,9 +38,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from bot.limits import SlidingWindow
-from bot.municipality import current_municipality
-from bot.settings import load_settings
+from bot.shared.limits import SlidingWindow
+from bot.shared.municipality import current_municipality
+from bot.shared.settings import load_settings
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "widget_session"

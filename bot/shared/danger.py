@@ -1,6 +1,6 @@
 """Clear danger phrases, the floor under the learned danger score: a message
 that matches is express_distress whatever the classifier or the score
-thinks (bot/danger_detector.py). Recall matters more than anything here; the
+thinks (bot/rasa_server/danger_detector.py). Recall matters more than anything here; the
 phrases are specific enough that everyday words ("slår op", "død træt",
 "slår græsset", "kan det skade babyen at …") do not match. Measured in
 `make bench` on tests/data/distress_test.yml (blind); tuned on
@@ -46,7 +46,7 @@ _URGE = (r"(bange for|frygter|angst for|lyst til|tanker om|taenker paa|taenkt pa
 # Words that name the topic: said by someone in danger ("tanker om selvmord")
 # and by someone who is not ("en dokumentar om selvmord", "vi læser om
 # selvskade"). A topic word alone makes a message the check-in tier at least;
-# the learned score decides whether it is high (bot/danger_model.py).
+# the learned score decides whether it is high (bot/shared/danger_model.py).
 _TOPICS = [r"\bselvmor", r"\bsuicid", r"\bselvskad", r"\bafskedsbrev"]
 
 _SUICIDE_AND_SELF_HARM = [

@@ -1,1 +1,0 @@
-"""Rasa input channels of our own (they run inside the Rasa server, in .venv/rasa)."""

@@ -12,7 +12,7 @@ SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench lint train validate purge clean
+.PHONY: help setup run test test-fast bench lint train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ run: setup ## Set up what is missing, then run the assistant and the chat page
 
 test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, PostgreSQL, Chromium)
 	$(APP) -m pytest
+
+test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
+	$(APP) -m pytest -q -m "not e2e and not rasa"
 
 bench: setup ## Print NLU F1, training time, peak memory and latency
 	$(APP) -m tests.bench.run

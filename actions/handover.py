@@ -84,7 +84,7 @@ COURSE_FORMS = ("enrollment_form", "enrollment_lookup_form")
 
 def case_team(session: Session, tracker: Tracker) -> str:
     """Whose queue the case goes to: aftercare for an identified young person,
-    the course staff for an enrolment, the family team for everything else."""
+    the course staff for an enrollment, the family team for everything else."""
     if bound_profile_id(session, tracker.sender_id) is not None:
         return StaffTeam.YOUTH
     form = (tracker.active_loop or {}).get("name") or tracker.get_slot("paused_form")

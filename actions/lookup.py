@@ -1,5 +1,5 @@
-"""Checking and cancelling an enrolment: in the same conversation directly, in a
-later one with the reference code plus the e-mail or phone given at enrolment.
+"""Checking and cancelling an enrollment: in the same conversation directly, in a
+later one with the reference code plus the e-mail or phone given at enrollment.
 A miss says only that nothing matched, and wrong tries are limited per
 conversation, per code and overall (bot/db/enrollments.py)."""
 
@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import Interruptible, contact_details, latest_intent, read_yes_no, sessions
-from actions.enrolment import reset_lookup_slots
+from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, look_up
 from bot.db.models import CourseEnrollment, EnrollmentStatus
@@ -26,7 +26,7 @@ PURPOSE_BY_INTENT = {"check_enrollment": "check", "cancel_enrollment": "cancel"}
 
 class ActionStartLookup(Action):
     """Note what the user wants and whether this conversation already has an
-    active enrolment; the rules branch on ``enrollment_known``."""
+    active enrollment; the rules branch on ``enrollment_known``."""
 
     def name(self) -> str:
         return "action_start_lookup"
@@ -119,7 +119,7 @@ class ActionAskCancelConfirmed(Action):
 
 
 class ActionFinishLookup(Action):
-    """Show the enrolment, or cancel it after a yes, then clear the look-up."""
+    """Show the enrollment, or cancel it after a yes, then clear the look-up."""
 
     def name(self) -> str:
         return "action_finish_lookup"

@@ -1,6 +1,6 @@
 """What is stored about this conversation (my_data), and deleting it (delete_my_data).
 
-The enrolments made in the conversation are read and deleted here; the
+The enrollments made in the conversation are read and deleted here; the
 conversation itself (Rasa's tracker events) is deleted by the Rasa server
 right after this turn is saved (bot/rasa_server/launcher.py), because Rasa would
 otherwise write the events back.
@@ -117,7 +117,7 @@ class ActionShowMyData(Action):
 
 
 class ActionDeleteMyData(Action):
-    """After the user said yes: delete the enrolments made in this conversation.
+    """After the user said yes: delete the enrollments made in this conversation.
     The Rasa server deletes the conversation's events after this turn."""
 
     def name(self) -> str:
@@ -135,7 +135,7 @@ class ActionDeleteMyData(Action):
                     # municipality must keep; staff get the request as a task instead.
                     add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
                              "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
-                # Consents go with what they cover: the enrolments now; the case's contact consent stays with it.
+                # Consents go with what they cover: the enrollments now; the case's contact consent stays with it.
                 delete_conversation_consents(session, tracker.sender_id, keep_purposes=(CONTACT,) if cases else ())
                 if not cases:
                     delete_review_tags(session, tracker.sender_id)

@@ -1,4 +1,4 @@
-"""Which teams the enrolment form offers a family, and reading their choice."""
+"""Which teams the enrollment form offers a family, and reading their choice."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ actions of actions/, open to the Rasa server only.
 - Every route but /health needs `Authorization: Bearer <ACTION_SERVER_TOKEN>`,
   which endpoints.yml has the Rasa server send: without it, the action server
   would run any action on any tracker a caller makes up (another young
-  person's meetings, a cancelled enrolment).
+  person's meetings, a cancelled enrollment).
 - An action that fails answers 500 without echoing the request: Rasa SDK's
   own handler returns the whole tracker, with the conversation in it.
 """

@@ -324,8 +324,8 @@ def purge() -> None:
                   f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
                   f"{report.finished_enrollments} afsluttede tilmeldinger")
     click.echo(f"Deleted: {report.conversations} conversations ({report.events} events), "
-               f"{report.cancelled_enrollments} cancelled enrolments, "
-               f"{report.finished_enrollments} enrolments whose course is over")
+               f"{report.cancelled_enrollments} cancelled enrollments, "
+               f"{report.finished_enrollments} enrollments whose course is over")
 
 
 @cli.command("train")

@@ -6,12 +6,12 @@
   the review tags staff put on its messages. A conversation that became a
   case (an escalation) is a case record and is kept. A purged conversation
   is no longer tied to a young person's profile (the profile stays).
-- Consent records with what they cover: an enrolment's with the enrolment,
+- Consent records with what they cover: an enrollment's with the enrollment,
   the rest with the conversation.
 - Pairing codes a day after they expired, and wrong-code attempts older than
   the lock window.
-- Cancelled enrolments: `cancelled_enrollment_days` after the cancellation.
-- Enrolments whose course is over: `days_after_course` after the child (born
+- Cancelled enrollments: `cancelled_enrollment_days` after the cancellation.
+- Enrollments whose course is over: `days_after_course` after the child (born
   or due) passed the course window (the municipality file's course end).
 
 Idempotent, and safe while the servers run: each part is one transaction,

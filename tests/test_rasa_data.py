@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from bot.data_validation import real_warnings, validate_training_data
 from bot.shared.settings import ROOT, VAR_DIR
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
+
+pytestmark = pytest.mark.rasa
 
 
 def test_rasa_data_validate_has_no_warnings() -> None:

@@ -41,8 +41,8 @@ def delete_conversation_consents(session: Session, conversation_id: str, keep_pu
 
 
 def purge_consents(session: Session, purged_conversations: list[str]) -> int:
-    """Consents whose enrolment is gone, and those of purged conversations
-    (an enrolment's consent stays as long as the enrolment)."""
+    """Consents whose enrollment is gone, and those of purged conversations
+    (an enrollment's consent stays as long as the enrollment)."""
     enrolled = select(CourseEnrollment.reference_code)
     orphans = delete(ConsentRecord).where(ConsentRecord.purpose == ENROLLMENT, ConsentRecord.subject.is_not(None),
                                           ConsentRecord.subject.not_in(enrolled))

@@ -14,7 +14,7 @@ from bot.db.teams import release_seat, take_seat
 # No 0/O, 1/I/L: the code is read aloud on the phone and typed on mobiles.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "FMH-"
-# Checking or cancelling an enrolment needs its code and its contact. Wrong
+# Checking or cancelling an enrollment needs its code and its contact. Wrong
 # tries are limited per code (someone guessing the contact of a code they
 # saw) and overall (someone guessing codes from many conversations).
 MAX_WRONG_LOOKUPS_PER_CODE = 5
@@ -25,14 +25,14 @@ OVERALL_WINDOW = timedelta(minutes=15)
 # with every new look-up in the same conversation.
 MAX_WRONG_LOOKUPS_PER_CONVERSATION = 3
 PER_CONVERSATION_WINDOW = timedelta(hours=1)
-# New enrolments with one e-mail or phone number in a day: more is someone
+# New enrollments with one e-mail or phone number in a day: more is someone
 # filling seats with another person's contact (or a mistake for staff).
-MAX_NEW_ENROLMENTS_PER_CONTACT = 2
+MAX_NEW_ENROLLMENTS_PER_CONTACT = 2
 PER_CONTACT_WINDOW = timedelta(hours=24)
 
 
 class TeamFullError(Exception):
-    """The chosen team had no free seat when the enrolment was written."""
+    """The chosen team had no free seat when the enrollment was written."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,9 @@ def _contact_clauses(email: str | None, phone: str | None) -> list[Any]:
     return ([CourseEnrollment.email == email] if email else []) + ([CourseEnrollment.phone == phone] if phone else [])
 
 
-def new_enrolments_with_contact(session: Session, *, email: str | None, phone: str | None,
+def new_enrollments_with_contact(session: Session, *, email: str | None, phone: str | None,
                                 now: datetime | None = None) -> int:
-    """Enrolments made with this e-mail or phone number within PER_CONTACT_WINDOW."""
+    """Enrollments made with this e-mail or phone number within PER_CONTACT_WINDOW."""
     clauses = _contact_clauses(email, phone)
     if not clauses:
         return 0
@@ -92,7 +92,7 @@ class Lookup:
 
 def look_up(session: Session, conversation_id: str, reference_code: str, *, email: str | None,
             phone: str | None, now: datetime | None = None) -> Lookup:
-    """The enrolment with this code *and* this contact. A miss says only
+    """The enrollment with this code *and* this contact. A miss says only
     "no match" (not whether the code exists) and counts against the limits."""
     now = now or utcnow()
     code = reference_code.upper()
@@ -131,7 +131,7 @@ def find_active_for_conversation(session: Session, conversation_id: str) -> Cour
 
 
 def create_enrollment(session: Session, data: NewEnrollment) -> CourseEnrollment:
-    """Take a seat on the team and add the enrolment; raises TeamFullError."""
+    """Take a seat on the team and add the enrollment; raises TeamFullError."""
     if not take_seat(session, data.team_id):
         raise TeamFullError(data.team_id)
     enrollment = CourseEnrollment(
@@ -153,7 +153,7 @@ def create_enrollment(session: Session, data: NewEnrollment) -> CourseEnrollment
 
 
 def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
-    """Mark the enrolment cancelled and free its seat; the row is kept."""
+    """Mark the enrollment cancelled and free its seat; the row is kept."""
     if enrollment.status == EnrollmentStatus.CANCELLED:
         return
     enrollment.status = EnrollmentStatus.CANCELLED
@@ -163,7 +163,7 @@ def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
 
 
 def delete_cancelled_before(session: Session, cutoff: datetime) -> int:
-    """Cancelled enrolments are kept a while (the parent may ask), then deleted."""
+    """Cancelled enrollments are kept a while (the parent may ask), then deleted."""
     rows = session.scalars(
         select(CourseEnrollment).where(CourseEnrollment.status == EnrollmentStatus.CANCELLED,
                                        CourseEnrollment.cancelled_at < cutoff)
@@ -175,7 +175,7 @@ def delete_cancelled_before(session: Session, cutoff: datetime) -> int:
 
 
 def delete_with_child_date_before(session: Session, child_date_before: date) -> int:
-    """Enrolments whose course is over: the child (born or due) is past the course window."""
+    """Enrollments whose course is over: the child (born or due) is past the course window."""
     child_date = func.coalesce(CourseEnrollment.birth_date, CourseEnrollment.due_date)
     rows = session.scalars(select(CourseEnrollment).where(child_date < child_date_before)).all()
     for row in rows:
@@ -191,7 +191,7 @@ def list_by_conversation(session: Session, conversation_id: str) -> list[CourseE
 
 
 def delete_by_conversation(session: Session, conversation_id: str) -> int:
-    """Delete the enrolments made in a conversation; active ones free their seat."""
+    """Delete the enrollments made in a conversation; active ones free their seat."""
     rows = list_by_conversation(session, conversation_id)
     for row in rows:
         if row.status == EnrollmentStatus.ACTIVE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import case, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.models import Escalation, EscalationNote, EscalationStatus, NoteKind, utcnow
@@ -23,14 +24,22 @@ def open_escalation(session: Session, *, conversation_id: str, channel: str, rea
     and adds to its summary instead of queueing the conversation twice."""
     existing = open_for_conversation(session, conversation_id)
     if existing is None:
-        existing = Escalation(conversation_id=conversation_id, channel=channel, reason=reason, priority=priority,
-                              status=EscalationStatus.NEW, summary=summary, team=team)
-        session.add(existing)
-    else:
-        if PRIORITY_ORDER[priority] > PRIORITY_ORDER[existing.priority]:
-            existing.priority, existing.reason = priority, reason
-        existing.summary = f"{existing.summary}\n---\n{summary}".strip()
-        existing.updated_at = utcnow()
+        try:
+            # A savepoint: the unique index on open cases refuses a second one
+            # that another process wrote a moment ago, and only this insert is undone.
+            with session.begin_nested():
+                created = Escalation(conversation_id=conversation_id, channel=channel, reason=reason,
+                                     priority=priority, status=EscalationStatus.NEW, summary=summary, team=team)
+                session.add(created)
+            return created
+        except IntegrityError:
+            existing = open_for_conversation(session, conversation_id)
+            if existing is None:
+                raise
+    if PRIORITY_ORDER[priority] > PRIORITY_ORDER[existing.priority]:
+        existing.priority, existing.reason = priority, reason
+    existing.summary = f"{existing.summary}\n---\n{summary}".strip()
+    existing.updated_at = utcnow()
     session.flush()
     return existing
 

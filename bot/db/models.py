@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UtcDateTime
@@ -42,7 +42,7 @@ class CourseTeam(Base):
 
 
 class CourseEnrollment(Base):
-    """One family's enrolment. Holds only what the course needs: no CPR number."""
+    """One family's enrollment. Holds only what the course needs: no CPR number."""
 
     __tablename__ = "course_enrollments"
     __table_args__ = (
@@ -70,7 +70,7 @@ class CourseEnrollment(Base):
 
 
 class EnrollmentLookupAttempt(Base):
-    """A wrong code or contact typed to check or cancel an enrolment (its limits)."""
+    """A wrong code or contact typed to check or cancel an enrollment (its limits)."""
 
     __tablename__ = "enrollment_lookup_attempts"
 
@@ -124,6 +124,10 @@ class Escalation(Base):
     __table_args__ = (
         CheckConstraint("status IN ('new', 'claimed', 'answered', 'closed')", name="status_known"),
         CheckConstraint("priority IN ('critical', 'high', 'normal')", name="priority_known"),
+        # One open case per conversation, held by the database: two danger
+        # messages at the same moment cannot queue the conversation twice.
+        Index("uq_escalations_open_conversation_id", "conversation_id", unique=True,
+              sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -378,7 +382,7 @@ class ConsentAnswer:
 class ConsentRecord(Base):
     """A consent asked for before personal data is stored: for what, the
     words the person saw, their answer and when. Kept as long as what it
-    covers (`subject` names it, e.g. an enrolment's reference code)."""
+    covers (`subject` names it, e.g. an enrollment's reference code)."""
 
     __tablename__ = "consent_records"
     __table_args__ = (CheckConstraint("answer IN ('given', 'declined')", name="answer_known"),)

@@ -1,5 +1,5 @@
 """One conversation as staff see it (transcript, understood intents, the
-enrolments and escalations tied to it), the list of recent conversations,
+enrollments and escalations tied to it), the list of recent conversations,
 and review tags on single messages."""
 
 from __future__ import annotations

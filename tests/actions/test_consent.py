@@ -20,7 +20,7 @@ from bot.db.consents import purge_consents
 from bot.db.escalations import open_escalation
 from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam
 from bot.shared.municipality import current_municipality
-from tests.actions.test_enrolment_submit import filled_form, submit
+from tests.actions.test_enrollment_submit import filled_form, submit
 from tests.actions.test_handover import MONDAY_MORNING
 from tests.helpers import make_tracker, responses
 
@@ -30,12 +30,12 @@ def consents(session: Session, conversation: str) -> list[ConsentRecord]:
     return list(session.scalars(select(ConsentRecord).where(ConsentRecord.conversation_id == conversation)))
 
 
-def test_an_enrolment_records_the_consent_it_was_given_with(session: Session, teams: list[CourseTeam],
+def test_an_enrollment_records_the_consent_it_was_given_with(session: Session, teams: list[CourseTeam],
                                                             due_in_three_months: date, domain: dict[str, Any]) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-c")
-    enrolment = session.scalars(select(CourseEnrollment)).one()
+    enrollment = session.scalars(select(CourseEnrollment)).one()
     [row] = consents(session, "conv-c")
-    assert (row.purpose, row.answer, row.subject) == ("course_enrollment", "given", enrolment.reference_code)
+    assert (row.purpose, row.answer, row.subject) == ("course_enrollment", "given", enrollment.reference_code)
     assert row.text_shown == current_municipality().privacy.enrollment_consent
 
 
@@ -68,20 +68,20 @@ def test_a_phone_number_for_staff_is_stored_with_its_consent(session: Session,
     assert len(consents(session, "conv-k")) == 1
 
 
-def test_deleting_the_data_deletes_the_enrolment_consent(session: Session, teams: list[CourseTeam],
+def test_deleting_the_data_deletes_the_enrollment_consent(session: Session, teams: list[CourseTeam],
                                                          due_in_three_months: date, domain: dict[str, Any]) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-d")
     asyncio.run(ActionDeleteMyData().run(CollectingDispatcher(), make_tracker(sender_id="conv-d"), {}))
     assert consents(session, "conv-d") == []
 
 
-def test_the_purge_keeps_a_consent_as_long_as_its_enrolment(session: Session, teams: list[CourseTeam],
+def test_the_purge_keeps_a_consent_as_long_as_its_enrollment(session: Session, teams: list[CourseTeam],
                                                             due_in_three_months: date,
                                                             domain: dict[str, Any]) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-e")
     submit(filled_form(teams[0], due_in_three_months, consent=False, enrollment_outcome="no_consent"), domain,
            sender="conv-f")
-    assert purge_consents(session, ["conv-e", "conv-f"]) == 1  # the no of conv-f; conv-e's enrolment still exists
+    assert purge_consents(session, ["conv-e", "conv-f"]) == 1  # the no of conv-f; conv-e's enrollment still exists
     assert len(consents(session, "conv-e")) == 1
     session.delete(session.scalars(select(CourseEnrollment)).one())
     session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import actions.handover as handover
-from actions.enrolment import ActionStopForm
+from actions.enrollment import ActionStopForm
 from actions.handover import ActionRequestHuman, ActionSubmitContact, ValidateContactForm, read_contact_method
 from bot.db.escalations import open_escalation
 from bot.db.models import Escalation
@@ -63,7 +63,7 @@ def test_a_person_is_asked_for_and_the_conversation_is_queued(
     assert SlotSet("handoff_failed", False) in events and SlotSet("paused_form", None) in events
 
 
-def test_in_the_middle_of_the_enrolment_the_form_is_paused_not_lost(session: Session) -> None:
+def test_in_the_middle_of_the_enrollment_the_form_is_paused_not_lost(session: Session) -> None:
     slots = {"parent_name": "Mette Hansen", "child_born": False, "requested_slot": "child_date"}
     dispatcher, events = run(ActionRequestHuman(),
                              conversation("conv-form", active_loop="enrollment_form", slots=slots))
@@ -145,7 +145,7 @@ def test_the_contact_wish_is_stored_and_the_citizen_told_when(
     assert SlotSet("contact_method", None) in events  # asked afresh next time
 
 
-def test_after_the_contact_wish_the_paused_enrolment_is_offered(session: Session,
+def test_after_the_contact_wish_the_paused_enrollment_is_offered(session: Session,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handover, "now", lambda: MONDAY_MORNING)
     open_escalation(session, conversation_id="conv-p", channel="rest", reason="request_human", priority="normal",

@@ -36,7 +36,7 @@ def run(action: Any, **tracker_args: Any) -> tuple[CollectingDispatcher, list]:
     return dispatcher, events
 
 
-def test_start_knows_this_conversations_enrolment(session: Session, teams: list[CourseTeam],
+def test_start_knows_this_conversations_enrollment(session: Session, teams: list[CourseTeam],
                                                   due_in_three_months: date) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
     _, events = run(ActionStartLookup(), sender_id="conv-1", intent="cancel_enrollment")
@@ -70,7 +70,7 @@ def test_wrong_contact_finds_nothing_and_attempts_are_limited(session: Session, 
     assert asyncio.run(form.required_slots([], dispatcher, exhausted, {})) == []
 
 
-def test_check_shows_the_enrolment(session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+def test_check_shows_the_enrollment(session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
     dispatcher, _ = run(ActionFinishLookup(), slots={"lookup_purpose": "check",
                                                      "lookup_enrollment_id": float(enrollment.id)})
@@ -101,7 +101,7 @@ def test_cancel_asks_then_keeps_the_row_as_cancelled(session: Session, teams: li
     assert team.seats_taken == 0
 
 
-def test_no_enrolment_found_offers_the_phone() -> None:
+def test_no_enrollment_found_offers_the_phone() -> None:
     dispatcher, events = run(ActionFinishLookup(), slots={"lookup_purpose": "check"})
     assert responses(dispatcher) == ["utter_lookup_failed"]
     assert SlotSet("lookup_attempts", 0) in events

@@ -31,7 +31,7 @@ def run(action: Any, sender: str) -> tuple[CollectingDispatcher, list[dict[str, 
     return dispatcher, asyncio.run(action.run(dispatcher, make_tracker(sender_id=sender), {}))
 
 
-def test_my_data_lists_the_enrolment_its_consent_and_how_long_it_is_kept(
+def test_my_data_lists_the_enrollment_its_consent_and_how_long_it_is_kept(
         session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
     row = enrol(session, teams[0], "conv-mine", due_in_three_months)
     dispatcher, _ = run(ActionShowMyData(), "conv-mine")
@@ -50,7 +50,7 @@ def test_my_data_with_nothing_but_the_conversation(session: Session, teams: list
     assert responses(dispatcher) == ["utter_my_data_conversation_only"]
 
 
-def test_delete_removes_the_conversations_enrolments_and_frees_the_seat(
+def test_delete_removes_the_conversations_enrollments_and_frees_the_seat(
         session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
     enrol(session, teams[0], "conv-delete", due_in_three_months)
     other = enrol(session, teams[0], "conv-keep", due_in_three_months)

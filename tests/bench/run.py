@@ -127,7 +127,7 @@ def training_time() -> None:
 
 
 def one_conversation(base_url: str, n: int, pause: float = 0.0) -> list[float]:
-    """One enrolment; `pause` seconds between a reply and the next message
+    """One enrollment; `pause` seconds between a reply and the next message
     stand in for a parent reading and typing (0: back to back). With pauses,
     parents also arrive at different moments within the first pause."""
     sender = f"bench-{n}-{uuid.uuid4().hex[:6]}"
@@ -188,7 +188,7 @@ def latency_and_memory(model: Path) -> None:
 
 def print_latency(label: str, timings: list[float]) -> None:
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"\nLatency per turn, {CONVERSATIONS} concurrent enrolments over HTTP, {label} ({len(timings)} turns, "
+    print(f"\nLatency per turn, {CONVERSATIONS} concurrent enrollments over HTTP, {label} ({len(timings)} turns, "
           "including database writes)")
     median = statistics.median(timings)
     print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")

@@ -19,7 +19,7 @@ from bot.db.enrollments import (
     find_active_for_conversation,
     find_by_reference,
     look_up,
-    new_enrolments_with_contact,
+    new_enrollments_with_contact,
 )
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus, utcnow
 
@@ -39,7 +39,7 @@ def new(team: CourseTeam, email: str | None = "mette@example.dk", phone: str | N
                          consent_text="Må vi gemme oplysningerne?")
 
 
-def test_enrolment_takes_a_seat_and_gets_a_code(session: Session) -> None:
+def test_enrollment_takes_a_seat_and_gets_a_code(session: Session) -> None:
     team = make_team(session)
     enrollment = create_enrollment(session, new(team))
     session.refresh(team)
@@ -61,11 +61,11 @@ def test_full_team_refuses(session: Session) -> None:
 def test_find_by_conversation_and_count_by_contact(session: Session) -> None:
     team = make_team(session)
     enrollment = create_enrollment(session, new(team, email=None, phone="+4522334455", conversation="abc"))
-    assert new_enrolments_with_contact(session, email=None, phone="+4522334455") == 1
-    assert new_enrolments_with_contact(session, email="other@example.dk", phone=None) == 0
-    assert new_enrolments_with_contact(session, email=None, phone=None) == 0
+    assert new_enrollments_with_contact(session, email=None, phone="+4522334455") == 1
+    assert new_enrollments_with_contact(session, email="other@example.dk", phone=None) == 0
+    assert new_enrollments_with_contact(session, email=None, phone=None) == 0
     later = utcnow() + PER_CONTACT_WINDOW + timedelta(minutes=1)
-    assert new_enrolments_with_contact(session, email=None, phone="+4522334455", now=later) == 0
+    assert new_enrollments_with_contact(session, email=None, phone="+4522334455", now=later) == 0
     assert find_active_for_conversation(session, "abc") is enrollment
     assert find_active_for_conversation(session, "other") is None
 
@@ -131,7 +131,7 @@ def test_database_refuses_overbooking_even_without_the_repository(session: Sessi
         session.flush()
 
 
-def test_enrolment_needs_a_contact(session: Session) -> None:
+def test_enrollment_needs_a_contact(session: Session) -> None:
     team = make_team(session)
     with pytest.raises(IntegrityError):
         create_enrollment(session, new(team, email=None, phone=None))

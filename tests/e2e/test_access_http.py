@@ -280,8 +280,8 @@ def test_a_message_the_limits_turn_away_is_masked_first(running: RunningAssistan
     assert not any(e["event"] == "user" for e in running.tracker(chat.sender)["events"])
 
 
-def test_typing_someone_elses_contact_reveals_nothing_about_her_enrolment(running: RunningAssistant) -> None:
-    from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
+def test_typing_someone_elses_contact_reveals_nothing_about_her_enrollment(running: RunningAssistant) -> None:
+    from tests.e2e.test_enrollment_http import finish, start_and_answer_first_questions
 
     mother = running.chat()
     start_and_answer_first_questions(mother, "Sara Holm")
@@ -301,7 +301,7 @@ def test_typing_someone_elses_contact_reveals_nothing_about_her_enrolment(runnin
     transcript = "\n".join(said)
     assert code not in transcript and "allerede tilmeldt" not in transcript
     assert stranger.buttons  # the form goes on as for anyone: the teams to choose from
-    # Looking her enrolment up with her code but another contact: no match, nothing more.
+    # Looking her enrollment up with her code but another contact: no match, nothing more.
     looker = running.chat()
     looker.say("jeg vil gerne afmelde vores tilmelding til kurset")
     looker.say(code.lower())

@@ -1,5 +1,5 @@
 """End to end through the running servers (REST channel) and the running
-staff app: request_human in the middle of the enrolment pauses the form and
+staff app: request_human in the middle of the enrollment pauses the form and
 asks how to be contacted; a staff member takes the conversation (the
 assistant goes quiet, except for danger), answers into it, and closes it
 (the assistant is back)."""
@@ -45,7 +45,7 @@ def bot_texts_since(tracker: dict[str, Any], before: int) -> list[str]:
     return [e.get("text") or "" for e in tracker["events"][before:] if e["event"] == "bot"]
 
 
-def test_request_human_in_the_middle_of_the_enrolment_then_back_to_the_form(running: RunningAssistant) -> None:
+def test_request_human_in_the_middle_of_the_enrollment_then_back_to_the_form(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     chat.say("Mette Hansen")

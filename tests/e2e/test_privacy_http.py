@@ -15,7 +15,7 @@ from bot.runner import LOG_DIR
 from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant, SocketChat
 from tests.e2e.test_access_http import forged_call
-from tests.e2e.test_enrolment_http import finish, start_and_answer_first_questions
+from tests.e2e.test_enrollment_http import finish, start_and_answer_first_questions
 
 pytestmark = pytest.mark.e2e
 

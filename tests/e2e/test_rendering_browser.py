@@ -165,16 +165,21 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
     say(page, "hvordan står det til med min uddannelse", "onerror")
     assert_inert(page, dialogs)
     assert "<img src=x onerror=window.__pwned.push('programme')>" in page.locator(".kc-log").inner_text()
-    # More payloads as a programme and an institution, two a turn (within the messages-a-minute limit).
-    stored = [payload for payload in PAYLOADS if len(payload) <= 100][:24]
-    for programme, institution in zip(stored[::2], stored[1::2], strict=True):
+    # Every payload as a stored name: the status shows the three latest changes, each with its programme and
+    # institution, so six payloads a turn (within the messages-a-minute limit).
+    for start in range(0, len(PAYLOADS), 6):
+        batch = PAYLOADS[start:start + 6]
         with running.sessions.begin() as session:
             profile = get_by_reference(session, "UNG-002")
             assert profile is not None
-            record_education(session, profile, kind="started", programme=programme, institution=institution,
-                             occurred_on=danish_today())
+            for programme, institution in zip(batch[::2], [*batch[1::2], None], strict=False):
+                record_education(session, profile, kind="started", programme=programme, institution=institution,
+                                 occurred_on=danish_today())
         say(page, "hvordan står det til med min uddannelse", "")
     assert_inert(page, dialogs)
+    shown = page.locator(".kc-log").inner_text()
+    assert [payload for payload in PAYLOADS if payload.startswith("<")
+            and not any(mark in payload for mark in ("*", "[", "- ")) and payload not in shown] == []
     # The staff app's view of the young person shows the same names, escaped.
     staff_page = context.new_page()
     staff_dialogs = watch(staff_page)

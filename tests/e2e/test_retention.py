@@ -1,6 +1,6 @@
 """The purge, run as the CLI while the servers run, removes exactly what is
 past its age (municipality file: 30 days for conversations and cancelled
-enrolments, 90 days after the course) and nothing else; a second run removes
+enrollments, 90 days after the course) and nothing else; a second run removes
 nothing."""
 
 from __future__ import annotations
@@ -67,32 +67,32 @@ def test_purge_removes_exactly_what_is_past_its_age(running: RunningAssistant) -
         team = session.scalars(select(CourseTeam)).first()
         assert team is not None
 
-        def enrolment(name: str, **fields: object) -> None:
+        def enrollment(name: str, **fields: object) -> None:
             values: dict[str, object] = {
                 "reference_code": f"PRG-{name[:8].upper()}", "team_id": team.id, "parent_name": name,
                 "email": f"{name}@example.dk", "conversation_id": f"purge-{name}", "consent_text": "ja",
                 "due_date": today + timedelta(weeks=10)} | fields
             session.add(CourseEnrollment(**values))
 
-        enrolment("cancel40", status=EnrollmentStatus.CANCELLED, cancelled_at=now - timedelta(days=40))
-        enrolment("cancel20", status=EnrollmentStatus.CANCELLED, cancelled_at=now - timedelta(days=20))
-        enrolment("overdone", due_date=None, birth_date=today - timedelta(days=15 * 31 + 100))
-        enrolment("running", due_date=None, birth_date=today - timedelta(days=15 * 31))
+        enrollment("cancel40", status=EnrollmentStatus.CANCELLED, cancelled_at=now - timedelta(days=40))
+        enrollment("cancel20", status=EnrollmentStatus.CANCELLED, cancelled_at=now - timedelta(days=20))
+        enrollment("overdone", due_date=None, birth_date=today - timedelta(days=15 * 31 + 100))
+        enrollment("running", due_date=None, birth_date=today - timedelta(days=15 * 31))
 
     before = conversation_ids(tracker_url)
     with running.sessions() as session:
-        enrolments_before = set(session.scalars(select(CourseEnrollment.parent_name)))
+        enrollments_before = set(session.scalars(select(CourseEnrollment.parent_name)))
 
     report = purge(running)
-    assert "1 conversations (3 events), 1 cancelled enrolments, 1 enrolments whose course is over" in report
+    assert "1 conversations (3 events), 1 cancelled enrollments, 1 enrollments whose course is over" in report
 
     after = conversation_ids(tracker_url)
     assert set(before) - set(after) == {"purge-old-31-days"}
     assert all(after[sender] == count for sender, count in before.items() if sender in after)
     assert chat.sender in after and "purge-recent-29-days" in after
     with running.sessions() as session:
-        assert enrolments_before - set(session.scalars(select(CourseEnrollment.parent_name))) == {"cancel40",
+        assert enrollments_before - set(session.scalars(select(CourseEnrollment.parent_name))) == {"cancel40",
                                                                                                   "overdone"}
-    assert "0 conversations (0 events), 0 cancelled enrolments, 0 enrolments whose course is over" in purge(running)
+    assert "0 conversations (0 events), 0 cancelled enrollments, 0 enrollments whose course is over" in purge(running)
     chat.say("hvad er familie med hjerte")  # the servers kept running through it
     assert "Familie med Hjerte" in chat.text

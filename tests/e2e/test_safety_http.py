@@ -3,7 +3,7 @@ The first reply names 112 and the help line that fits (a medical emergency
 or a poisoning starts with "Ring 112 nu"); the case is critical in the
 database; a message the danger layer is unsure about gets a check-in
 question first, yes is the high path and no goes on where the conversation
-was; the same holds at the first turn, in the enrolment form, in a young
+was; the same holds at the first turn, in the enrollment form, in a young
 person's meeting form and while staff have the conversation."""
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def test_a_medical_emergency_starts_with_ring_112_nu(running: RunningAssistant, 
     assert_critical(running, chat)
 
 
-def test_danger_in_the_middle_of_an_enrolment_comes_first(running: RunningAssistant) -> None:
+def test_danger_in_the_middle_of_an_enrollment_comes_first(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     assert "Hvad er dit navn?" in chat.text
@@ -118,7 +118,7 @@ def test_unsure_at_the_first_turn_asks_and_yes_is_the_emergency_answer(running: 
     assert_critical(running, chat)
 
 
-def test_unsure_in_the_enrolment_form_and_no_goes_on_with_the_form(running: RunningAssistant) -> None:
+def test_unsure_in_the_enrollment_form_and_no_goes_on_with_the_form(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     chat.say("Mette Hansen")
@@ -132,7 +132,7 @@ def test_unsure_in_the_enrolment_form_and_no_goes_on_with_the_form(running: Runn
     assert "Er jeres barn født?" not in chat.text  # the form went on, the name kept
 
 
-def test_unsure_then_yes_in_the_enrolment_form_keeps_the_answers(running: RunningAssistant) -> None:
+def test_unsure_then_yes_in_the_enrollment_form_keeps_the_answers(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     chat.say("Mette Hansen")

@@ -82,7 +82,7 @@ def test_follow_ups_stay_on_the_topic(running: RunningAssistant) -> None:
     assert units["sundhedsplejen"].phone in chat.text
 
 
-def test_a_question_during_enrolment_is_answered_and_the_form_goes_on(running: RunningAssistant) -> None:
+def test_a_question_during_enrollment_is_answered_and_the_form_goes_on(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     assert "Hvad er dit navn?" in chat.text

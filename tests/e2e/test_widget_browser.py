@@ -1,5 +1,5 @@
 """The chat widget in a real headless Chromium (Debian's, driven by Playwright)
-against the running Rasa server, action server and web server: an enrolment
+against the running Rasa server, action server and web server: an enrollment
 with buttons and typed answers and a reload in the middle, the same with the
 keyboard only, axe-core with zero WCAG 2.1 AA violations, 320 px and 200 %
 zoom, and a server restart in the middle of a conversation."""
@@ -77,7 +77,7 @@ def reference_in(page: Page) -> str:
     return match.group(0)
 
 
-def enrolment(running: RunningAssistant, reference: str) -> CourseEnrollment:
+def enrollment(running: RunningAssistant, reference: str) -> CourseEnrollment:
     with running.sessions() as session:
         row = session.scalars(select(CourseEnrollment).where(CourseEnrollment.reference_code == reference)).one()
         session.expunge(row)
@@ -106,7 +106,7 @@ def test_enrol_with_buttons_and_typing_and_a_reload_in_the_middle(running: Runni
     choose(page, "Ja, det må I", "Er det rigtigt")
     choose(page, "Ja, tilmeld os", "I er tilmeldt")
 
-    row = enrolment(running, reference_in(page))
+    row = enrollment(running, reference_in(page))
     assert (row.parent_name, row.email, row.conversation_id) == ("Sofie Nørgaard", "sofie.widget@example.dk",
                                                                  session_id(page))
     second_tab = context.new_page()
@@ -156,7 +156,7 @@ def test_enrol_with_the_keyboard_only(running: RunningAssistant, context: Browse
     press_button_before_the_input(1, "Må vi gemme")
     type_and_wait("ja", "Er det rigtigt")
     type_and_wait("ja", "I er tilmeldt")
-    assert enrolment(running, reference_in(page)).email == "ahmed.keyboard@example.dk"
+    assert enrollment(running, reference_in(page)).email == "ahmed.keyboard@example.dk"
 
     page.keyboard.press("Escape")
     expect(page.locator("#kc-panel")).to_be_hidden()

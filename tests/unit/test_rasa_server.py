@@ -13,6 +13,8 @@ import pytest
 from bot.shared.settings import ROOT
 from bot.training import RASA_PYTHON, quiet_rasa_env
 
+pytestmark = pytest.mark.rasa  # runs Rasa itself in .venv/rasa
+
 CHECK = """
 import json, sys
 import jsonschema

@@ -5,17 +5,20 @@ citizen is refused and nothing changes."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import unquote_plus as unquote
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, create_engine, select
 
 from bot.db.escalations import open_escalation
 from bot.db.models import AuditEntry, Escalation, utcnow
 from bot.db.review import add_tag
 from bot.db.staff import create_user
+from bot.shared.protocol import TRACKER_EVENTS_TABLE
+from bot.staff.app import create_app
 from bot.staff.security import hash_password
-from tests.web.conftest import PASSWORD, StaffApp, csrf_of
+from tests.web.conftest import PASSWORD, StaffApp, csrf_of, staff_settings
 
 
 def audit_actions(app: StaffApp) -> list[tuple[str, str]]:
@@ -145,6 +148,46 @@ def test_a_conversation_shows_each_team_only_what_it_works_with(staff_app: Staff
     assert "UNG-T1" in youth_page and "Fare: suicide" in youth_page and "vil tale med en voksen" not in youth_page
     admin_page = staff_app.signed_in("boss").get("/samtale/ung-og-familie").text
     assert all(text in admin_page for text in ("UNG-T1", "Fare: suicide", "vil tale med en voksen"))
+
+
+def rasa_events_table(engine: Engine, conversations: dict[str, int]) -> None:
+    """The columns of Rasa's tracker store table that the staff app reads, with user messages."""
+    events = Table(TRACKER_EVENTS_TABLE, MetaData(), Column("id", Integer, primary_key=True),
+                   Column("sender_id", String(255)), Column("type_name", String(255)), Column("timestamp", Float),
+                   Column("intent_name", String(255)), Column("action_name", String(255)), Column("data", Text))
+    events.create(engine)
+    with engine.begin() as connection:
+        for sender, count in conversations.items():
+            connection.execute(events.insert(), [{"sender_id": sender, "type_name": "user", "timestamp": 1.8e9 + n,
+                                                  "data": "{}"} for n in range(count)])
+
+
+def test_the_conversation_list_and_its_search_show_only_the_teams_conversations(
+        staff_app: StaffApp, database_url: str, tmp_path: Path) -> None:
+    # The tracker store in a database of its own, as Rasa's often is (the municipal
+    # database's test transaction is not visible to another connection).
+    tracker = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    rasa_events_table(tracker, {"ung-liste": 3, "mor-liste": 2, "uden-sag": 1})
+    staff_app = StaffApp(create_app(staff_settings(database_url), sessions=staff_app.sessions,
+                                    tracker_engine=tracker), staff_app.sessions)
+    with staff_app.sessions.begin() as session:
+        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
+                    password_hash=hash_password(PASSWORD))
+        for conversation, team in (("ung-liste", "youth"), ("mor-liste", "family")):
+            open_escalation(session, conversation_id=conversation, channel="socketio", reason="request_human",
+                            priority="normal", summary="vil tale med en", team=team)
+    anne, yrsa, boss = (staff_app.signed_in(name) for name in ("anne", "yrsa", "boss"))
+    family_list, youth_list, all_list = (client.get("/samtaler").text for client in (anne, yrsa, boss))
+    assert "mor-liste" in family_list and "ung-liste" not in family_list and "uden-sag" not in family_list
+    assert "ung-liste" in youth_list and "mor-liste" not in youth_list
+    assert all(name in all_list for name in ("ung-liste", "mor-liste", "uden-sag"))
+    assert "ung-liste" not in anne.get("/samtaler", params={"q": "ung"}).text  # nor by searching for it
+    assert "ung-liste" in boss.get("/samtaler", params={"q": "ung"}).text
+    actions = audit_actions(staff_app)
+    assert ("anne", "view_conversations") in actions and ("boss", "search_conversations") in actions
+    with staff_app.sessions() as session:
+        searches = session.scalars(select(AuditEntry).where(AuditEntry.action == "search_conversations"))
+        assert all("ung" not in f"{entry.target} {entry.detail}" for entry in searches)  # the words are not logged
 
 
 def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> None:

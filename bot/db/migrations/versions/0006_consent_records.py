@@ -29,7 +29,7 @@ def upgrade() -> None:
     with op.batch_alter_table('consent_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_records_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consent_records_subject'), ['subject'], unique=False)
-    # Enrolments made before this table recorded their consent on the row: copy it.
+    # Enrollments made before this table recorded their consent on the row: copy it.
     op.execute(
         "INSERT INTO consent_records (conversation_id, purpose, text_shown, answer, subject, at) "
         "SELECT conversation_id, 'course_enrollment', consent_text, 'given', reference_code, created_at "

@@ -1,5 +1,5 @@
 """access control: enrollment_lookup_attempts (wrong codes or contacts typed to check
-or cancel an enrolment), conversation_bindings.last_seen_at (a pairing expires when idle),
+or cancel an enrollment), conversation_bindings.last_seen_at (a pairing expires when idle),
 staff_sessions (server-side staff sessions that logout revokes), staff_users.team and
 escalations.team (staff see their own team's cases)
 

@@ -1,4 +1,4 @@
-"""Writing the enrolment when the form is done, and leaving the form."""
+"""Writing the enrollment when the form is done, and leaving the form."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.common import contact_details, course_details, sessions
-from actions.enrolment_form import FORM_SLOTS
+from actions.enrollment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
 from actions.youth_forms import reset_youth_slots
 from bot.db.consents import ENROLLMENT, record_consent
 from bot.db.enrollments import (
-    MAX_NEW_ENROLMENTS_PER_CONTACT,
+    MAX_NEW_ENROLLMENTS_PER_CONTACT,
     NewEnrollment,
     TeamFullError,
     create_enrollment,
-    new_enrolments_with_contact,
+    new_enrollments_with_contact,
 )
 from bot.db.teams import get_team_by_code
 from bot.shared.municipality import current_municipality
@@ -39,7 +39,7 @@ OUTCOME_RESPONSES = {
     "no_consent": "utter_no_consent",
     "declined": "utter_enrollment_not_saved",
     "database_error": "utter_database_error",
-    "contact_limit": "utter_enrolment_contact_limit",
+    "contact_limit": "utter_enrollment_contact_limit",
 }
 
 
@@ -58,7 +58,7 @@ def consent_text(tracker: Tracker) -> str:
 
 
 class ActionSubmitEnrollment(Action):
-    """Write the enrolment (or explain why not), then clear the form."""
+    """Write the enrollment (or explain why not), then clear the form."""
 
     def name(self) -> str:
         return "action_submit_enrollment"
@@ -83,8 +83,8 @@ class ActionSubmitEnrollment(Action):
             with sessions().begin() as session:
                 team = get_team_by_code(session, tracker.get_slot("team_code"))
                 email, phone = tracker.get_slot("contact_email"), tracker.get_slot("contact_phone")
-                if new_enrolments_with_contact(session, email=email, phone=phone) >= MAX_NEW_ENROLMENTS_PER_CONTACT:
-                    dispatcher.utter_message(response="utter_enrolment_contact_limit", **details)
+                if new_enrollments_with_contact(session, email=email, phone=phone) >= MAX_NEW_ENROLLMENTS_PER_CONTACT:
+                    dispatcher.utter_message(response="utter_enrollment_contact_limit", **details)
                     return reset_enrollment_slots()
                 if team is None:
                     raise TeamFullError(tracker.get_slot("team_code"))

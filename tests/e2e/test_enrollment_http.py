@@ -1,5 +1,5 @@
 """End to end: the real Rasa server and action server, the HTTP channel, the
-real database; a restart of both servers in the middle of an enrolment."""
+real database; a restart of both servers in the middle of an enrollment."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ DUE = danish_today() + timedelta(weeks=12)
 DUE_TEXT = DUE.strftime("%d.%m.%Y")
 
 
-def enrolment(running: RunningAssistant, reference_in: str) -> CourseEnrollment:
+def enrollment(running: RunningAssistant, reference_in: str) -> CourseEnrollment:
     with running.sessions() as session:
         row = session.scalars(select(CourseEnrollment).where(CourseEnrollment.reference_code == reference_in)).one()
         session.expunge(row)
@@ -63,7 +63,7 @@ def test_enrol_through_http_and_find_the_row(running: RunningAssistant) -> None:
     chat = running.chat()
     start_and_answer_first_questions(chat, "Mette Hansen")
     code = finish(chat, "mette.e2e@example.dk")
-    row = enrolment(running, code)
+    row = enrollment(running, code)
     assert (row.parent_name, row.due_date, row.email, row.status) == (
         "Mette Hansen", DUE, "mette.e2e@example.dk", EnrollmentStatus.ACTIVE)
     assert row.conversation_id == chat.sender
@@ -72,12 +72,12 @@ def test_enrol_through_http_and_find_the_row(running: RunningAssistant) -> None:
     assert code in chat.text
 
 
-def test_restart_in_the_middle_of_an_enrolment(running: RunningAssistant) -> None:
+def test_restart_in_the_middle_of_an_enrollment(running: RunningAssistant) -> None:
     chat = running.chat()
     start_and_answer_first_questions(chat, "Sofie Jensen")
     running.restart()
     code = finish(chat, "sofie.e2e@example.dk")
-    assert enrolment(running, code).parent_name == "Sofie Jensen"
+    assert enrollment(running, code).parent_name == "Sofie Jensen"
 
 
 def test_question_in_the_middle_is_answered_and_the_form_resumes(running: RunningAssistant) -> None:
@@ -104,7 +104,7 @@ def test_later_conversation_checks_and_cancels_with_code_and_contact(running: Ru
     assert "afmelde" in later.text and code in later.text
     later.click("/affirm")
     assert "afmeldt" in later.text
-    assert enrolment(running, code).status == EnrollmentStatus.CANCELLED
+    assert enrollment(running, code).status == EnrollmentStatus.CANCELLED
 
 
 @pytest.mark.parametrize("message", ["", "🙂🙂🙂", "asdkjh qwpoeiru zmxnbv", "hej " * 800])

@@ -9,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from actions.enrolment import ActionStopForm, ActionSubmitEnrollment
-from bot.db.enrollments import MAX_NEW_ENROLMENTS_PER_CONTACT
+from actions.enrollment import ActionStopForm, ActionSubmitEnrollment
+from bot.db.enrollments import MAX_NEW_ENROLLMENTS_PER_CONTACT
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
 from bot.shared.clock import danish_today
 from tests.helpers import make_tracker, responses
@@ -35,7 +35,7 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(CourseEnrollment)) or 0
 
 
-def test_confirmed_enrolment_is_written(session: Session, teams: list[CourseTeam], due_in_three_months: date,
+def test_confirmed_enrollment_is_written(session: Session, teams: list[CourseTeam], due_in_three_months: date,
                                         domain: dict[str, Any]) -> None:
     team = teams[0]
     dispatcher, events = submit(filled_form(team, due_in_three_months), domain)
@@ -88,22 +88,22 @@ def test_a_contact_enrolled_elsewhere_is_never_revealed(session: Session, teams:
                                                        due_in_three_months: date, domain: dict[str, Any]) -> None:
     first, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="mother")
     stranger, _ = submit(filled_form(teams[1], due_in_three_months, contact_phone=None), domain, sender="stranger")
-    # The stranger's enrolment is made like any other: nothing of the first one is said.
+    # The stranger's enrollment is made like any other: nothing of the first one is said.
     assert responses(stranger) == ["utter_enrollment_saved"]
     assert stranger.messages[0]["reference_code"] != first.messages[0]["reference_code"]
     assert first.messages[0]["reference_code"] not in str(stranger.messages)
     assert count(session) == 2
 
 
-def test_more_enrolments_with_one_contact_in_a_day_are_refused(session: Session, teams: list[CourseTeam],
+def test_more_enrollments_with_one_contact_in_a_day_are_refused(session: Session, teams: list[CourseTeam],
                                                                due_in_three_months: date,
                                                                domain: dict[str, Any]) -> None:
-    for n in range(MAX_NEW_ENROLMENTS_PER_CONTACT):
+    for n in range(MAX_NEW_ENROLLMENTS_PER_CONTACT):
         submit(filled_form(teams[0], due_in_three_months), domain, sender=f"try-{n}")
     dispatcher, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="one-more")
-    assert responses(dispatcher) == ["utter_enrolment_contact_limit"]
+    assert responses(dispatcher) == ["utter_enrollment_contact_limit"]
     assert dispatcher.messages[0]["municipality_phone"]
-    assert count(session) == MAX_NEW_ENROLMENTS_PER_CONTACT
+    assert count(session) == MAX_NEW_ENROLLMENTS_PER_CONTACT
 
 
 def test_database_down_tells_the_phone_number_and_writes_nothing(teams: list[CourseTeam], due_in_three_months: date,

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.enrolment_form import ActionAskEnrollmentConfirmed, ActionAskTeamCode, ValidateEnrollmentForm
+from actions.enrollment_form import ActionAskEnrollmentConfirmed, ActionAskTeamCode, ValidateEnrollmentForm
 from bot.db.enrollments import NewEnrollment, create_enrollment
 from bot.db.models import CourseTeam
 from bot.shared.clock import danish_today

@@ -28,7 +28,7 @@ from bot.shared.municipality import current_municipality
 
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [
-    "lookup_purpose", "lookup_enrollment_id", "lookup_reference", "lookup_contact",
+    "lookup_purpose", "lookup_enrollment_id", "lookup_grant", "lookup_reference", "lookup_contact",
     "cancel_confirmed", "enrollment_known",
 ]
 OUTCOME_RESPONSES = {

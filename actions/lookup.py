@@ -5,10 +5,12 @@ conversation, per code and overall (bot/db/enrollments.py)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,10 +20,33 @@ from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, look_up
 from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.shared.settings import load_settings
 from bot.validation import normalise_reference, parse_contact
 
 MAX_LOOKUP_ATTEMPTS = 3
 PURPOSE_BY_INTENT = {"check_enrollment": "check", "cancel_enrollment": "cancel"}
+
+
+def lookup_grant(conversation_id: str, enrollment_id: int) -> str:
+    """Proof, kept in the slot `lookup_grant`, that this conversation found this
+    enrolment (its own, or by code and contact). The id alone is not trusted:
+    a tracker with another id would otherwise show or cancel any enrolment.
+    Signed with the action server's secret, which only the action server and
+    the Rasa server hold."""
+    key = load_settings().action_server_token.encode()
+    return hmac.new(key, f"lookup:{conversation_id}:{enrollment_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def found_events(conversation_id: str, enrollment_id: int) -> dict[str, Any]:
+    return {"lookup_enrollment_id": float(enrollment_id), "lookup_grant": lookup_grant(conversation_id, enrollment_id)}
+
+
+def granted_enrollment_id(tracker: Tracker) -> int | None:
+    value, grant = tracker.get_slot("lookup_enrollment_id"), tracker.get_slot("lookup_grant")
+    if value is None or not isinstance(grant, str):
+        return None
+    enrollment_id = int(value)
+    return enrollment_id if hmac.compare_digest(grant, lookup_grant(tracker.sender_id, enrollment_id)) else None
 
 
 class ActionStartLookup(Action):
@@ -43,7 +68,8 @@ class ActionStartLookup(Action):
         events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
         if enrollment is None:
             return events + [SlotSet("enrollment_known", False)]
-        return events + [SlotSet("enrollment_known", True), SlotSet("lookup_enrollment_id", float(enrollment.id))]
+        return events + [SlotSet("enrollment_known", True)] + [
+            SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment.id).items()]
 
 
 class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
@@ -84,7 +110,7 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
         except SQLAlchemyError:
             return {"lookup_contact": None, "lookup_attempts": MAX_LOOKUP_ATTEMPTS}  # the finish says what to do
         if enrollment_id is not None:
-            return {"lookup_contact": "ok", "lookup_enrollment_id": float(enrollment_id)}
+            return {"lookup_contact": "ok", **found_events(tracker.sender_id, enrollment_id)}
         attempts = MAX_LOOKUP_ATTEMPTS if found.outcome == "limited" else (tracker.get_slot("lookup_attempts") or 0) + 1
         if attempts < MAX_LOOKUP_ATTEMPTS:
             dispatcher.utter_message(response="utter_lookup_not_found")
@@ -107,15 +133,20 @@ class ActionAskCancelConfirmed(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        with sessions()() as session:
-            enrollment = session.get(CourseEnrollment, int(tracker.get_slot("lookup_enrollment_id")))
-            assert enrollment is not None
-            dispatcher.utter_message(
-                response="utter_ask_cancel_confirmed",
-                reference_code=enrollment.reference_code,
-                team_text=describe_team(enrollment.team),
-            )
-        return []
+        enrollment_id = granted_enrollment_id(tracker)
+        try:
+            with sessions()() as session:
+                enrollment = session.get(CourseEnrollment, enrollment_id) if enrollment_id is not None else None
+                if enrollment is not None:
+                    dispatcher.utter_message(response="utter_ask_cancel_confirmed",
+                                             reference_code=enrollment.reference_code,
+                                             team_text=describe_team(enrollment.team))
+                    return []
+        except SQLAlchemyError:
+            dispatcher.utter_message(response="utter_database_error", **contact_details())
+            return [ActiveLoop(None), *reset_lookup_slots()]
+        dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
+        return [ActiveLoop(None), *reset_lookup_slots()]
 
 
 class ActionFinishLookup(Action):
@@ -127,7 +158,7 @@ class ActionFinishLookup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        enrollment_id = tracker.get_slot("lookup_enrollment_id")
+        enrollment_id = granted_enrollment_id(tracker)
         purpose = tracker.get_slot("lookup_purpose")
         if enrollment_id is None:
             dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
@@ -136,8 +167,10 @@ class ActionFinishLookup(Action):
         # never "afmeldt" and then that the database failed.
         try:
             with sessions().begin() as session:
-                enrollment = session.get(CourseEnrollment, int(enrollment_id))
-                assert enrollment is not None
+                enrollment = session.get(CourseEnrollment, enrollment_id)
+                if enrollment is None:  # deleted since it was found
+                    dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
+                    return reset_lookup_slots()
                 details = {
                     "reference_code": enrollment.reference_code,
                     "team_text": describe_team(enrollment.team),

@@ -29,7 +29,7 @@ from actions.youth_identity import now, pairing_idle
 from bot.dates import format_danish_date
 from bot.db import youth as repo
 from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")

@@ -19,7 +19,7 @@ from actions.common import Interruptible, contact_details, read_yes_no, sessions
 from actions.youth_identity import identified_profile, now, tell_not_identified
 from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 
 YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",
@@ -77,7 +77,7 @@ class YouthFormValidation(Interruptible):
 
     @staticmethod
     def asked(tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot
+        return bool(tracker.get_slot("requested_slot") == slot)
 
     def free_text(self, tracker: Tracker, slot: str, limit: int, nothing: str) -> dict[str, Any]:
         """The answer to `slot` as written (a note, a reason, a school); "nej"/"ved ikke" gives `nothing`."""

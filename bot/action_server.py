@@ -37,7 +37,7 @@ def authorised(request: Request, token: str) -> bool:
 def build_app(token: str) -> Sanic:
     app = create_app("actions", cors_origins=[])
 
-    @app.on_request
+    @app.on_request  # type: ignore[untyped-decorator]  # Sanic's decorators are untyped
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS or authorised(request, token):
             return None
@@ -49,7 +49,8 @@ def build_app(token: str) -> Sanic:
         return response.json({"error": "internal error"}, status=500)
 
     app.error_handler.add(Exception, failed)
-    return app
+    built: Sanic = app
+    return built
 
 
 def main() -> None:

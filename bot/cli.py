@@ -259,7 +259,7 @@ def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
     from bot.db.models import MentorMeeting
     from bot.db.youth import YouthError, confirm_meeting
-    from bot.shared.opening_hours import DANISH_TIME
+    from bot.shared.clock import DANISH_TIME
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
@@ -285,7 +285,7 @@ def reminders_send(at: Any) -> None:
     """Send the reminders that are due, once."""
     from bot.db.models import utcnow
     from bot.rasa_client import RasaClient
-    from bot.shared.opening_hours import DANISH_TIME
+    from bot.shared.clock import DANISH_TIME
     from bot.youth.reminders import send_due
 
     settings = load_settings()

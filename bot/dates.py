@@ -9,6 +9,7 @@ know: ISO week numbers ("uge 12") and a bare month ("i april").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -66,7 +67,8 @@ def _iso_week_monday(week: int, year: int) -> date | None:
         return None
 
 
-def _pick_year(candidate_for_year, today: date, direction: Direction) -> date | None:
+def _pick_year(candidate_for_year: Callable[[int], date | None], today: date,
+               direction: Direction) -> date | None:
     """Choose this year's or the neighbouring year's date in the wanted direction."""
     this_year = candidate_for_year(today.year)
     if this_year is None:
@@ -136,7 +138,8 @@ def _dateparser(text: str, today: date, direction: Direction) -> date | None:
         return None
     if parsed.year < today.year - 60:  # "15.01.27" is 2027, not 1927
         parsed = parsed.replace(year=parsed.year + 100)
-    return parsed.date()
+    found: date = parsed.date()
+    return found
 
 
 _PREGNANCY_WEEK = re.compile(r"\b(\d{1,2})\s*\+?\s*\d?\s*(?:uger?\s+henne|uger?\s+gravid)|gravid\s+i\s+uge\s*(\d{1,2})")

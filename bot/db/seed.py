@@ -13,7 +13,7 @@ from bot.db.models import CourseTeam, EducationEvent, MentorMeeting, Service, ut
 from bot.db.services import get_service
 from bot.db.teams import get_team_by_code
 from bot.db.youth import create_profile, get_by_reference
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_teams.yml"
 SERVICES_SEED_FILE = Path(__file__).resolve().parent / "seed_services.yml"

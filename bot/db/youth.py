@@ -20,7 +20,7 @@ from bot.db.models import (
     YouthProfile,
     utcnow,
 )
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.youth.pairing import code_hash, new_code
 
 CODE_MINUTES = 30

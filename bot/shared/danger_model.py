@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -121,7 +122,7 @@ class OneText:
             self._parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset))
             offset += len(vectorizer.vocabulary_)
 
-    def __call__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, text: str) -> tuple[NDArray[Any], NDArray[Any]]:
         indices, weights = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
         for analyzer, vocabulary, idf, offset in self._parts:
             counts = Counter(i for gram in analyzer(text) if (i := vocabulary.get(gram)) is not None)
@@ -154,7 +155,7 @@ def ordinary_pieces(texts: Sequence[str], is_danger: Sequence[bool], min_example
     return sorted(piece for piece, count in seen.items() if count >= min_examples and not signals_danger(piece))
 
 
-def _weights(is_danger: Sequence[bool], pieces: int) -> np.ndarray:
+def _weights(is_danger: Sequence[bool], pieces: int) -> NDArray[Any]:
     """Balanced class weights over the written examples (a miss costs far more
     than a false alarm, and the danger class is a few hundred messages among
     thousands); the pieces come on top with an ordinary example's weight, so
@@ -175,11 +176,12 @@ class _Head:
         self._weights = sign * np.asarray(model.coef_[0], dtype=np.float64)
         self._bias = sign * float(model.intercept_[0])
 
-    def one(self, indices: np.ndarray, weights: np.ndarray) -> float:
+    def one(self, indices: NDArray[Any], weights: NDArray[Any]) -> float:
         return 1.0 / (1.0 + math.exp(-(float(self._weights[indices] @ weights) + self._bias)))
 
-    def many(self, matrix: Any) -> np.ndarray:
-        return self.model.predict_proba(matrix)[:, list(self.model.classes_).index(True)]
+    def many(self, matrix: Any) -> NDArray[Any]:
+        scores: NDArray[Any] = self.model.predict_proba(matrix)[:, list(self.model.classes_).index(True)]
+        return scores
 
 
 def is_short(text: str) -> bool:
@@ -227,7 +229,7 @@ class DangerModel:
             category_model.fit(written[known], [categories[i] for i in known])
         return cls(features, long, short, category_model)
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str]) -> NDArray[Any]:
         texts = list(texts)
         matrix = self._features.transform(texts)
         short = np.asarray([is_short(text) for text in texts], dtype=bool)
@@ -246,7 +248,7 @@ class DangerModel:
         tier = thresholds.tier(probability, phrase, topic_only=kind == "topic")
         return Assessment(probability, phrase, tier, self._one_category(indices, weights) if tier else GENERAL)
 
-    def _one_category(self, indices: np.ndarray, weights: np.ndarray) -> str:
+    def _one_category(self, indices: NDArray[Any], weights: NDArray[Any]) -> str:
         if self._categories is None:
             return GENERAL
         scores = self._categories.coef_[:, indices] @ weights + self._categories.intercept_

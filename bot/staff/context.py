@@ -17,7 +17,7 @@ from bot.db.audit import record
 from bot.db.models import StaffUser
 from bot.db.staff import user_of_session
 from bot.rasa_client import RasaClient
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.shared.settings import Settings
 from bot.staff.markdown import render as render_markdown
 from bot.staff.security import csrf_matches, new_csrf_token

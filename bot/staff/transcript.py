@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from actions.enrollment import ActionStopForm
 from actions.handover import ActionRequestHuman, ActionSubmitContact, ValidateContactForm, read_contact_method
 from bot.db.escalations import open_escalation
 from bot.db.models import Escalation
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from tests.helpers import make_tracker, responses
 
 MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=DANISH_TIME)

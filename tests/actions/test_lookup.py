@@ -4,6 +4,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from actions.lookup import (
     ActionFinishLookup,
     ActionStartLookup,
     ValidateEnrollmentLookupForm,
+    lookup_grant,
 )
 from bot.db.enrollments import NewEnrollment, create_enrollment
 from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
@@ -30,6 +32,11 @@ def enrol(session: Session, team: CourseTeam, due: date, conversation: str = "co
     return enrollment
 
 
+def found(conversation: str, enrollment: CourseEnrollment) -> dict[str, Any]:
+    """The slots the look-up sets when this conversation found the enrollment."""
+    return {"lookup_enrollment_id": float(enrollment.id), "lookup_grant": lookup_grant(conversation, enrollment.id)}
+
+
 def run(action: Any, **tracker_args: Any) -> tuple[CollectingDispatcher, list]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, make_tracker(**tracker_args), {}))
@@ -41,7 +48,8 @@ def test_start_knows_this_conversations_enrollment(session: Session, teams: list
     enrollment = enrol(session, teams[0], due_in_three_months)
     _, events = run(ActionStartLookup(), sender_id="conv-1", intent="cancel_enrollment")
     assert events == [SlotSet("lookup_purpose", "cancel"), SlotSet("enrollment_known", True),
-                      SlotSet("lookup_enrollment_id", float(enrollment.id))]
+                      SlotSet("lookup_enrollment_id", float(enrollment.id)),
+                      SlotSet("lookup_grant", lookup_grant("conv-1", enrollment.id))]
     _, events = run(ActionStartLookup(), sender_id="another", intent="check_enrollment")
     assert events == [SlotSet("lookup_purpose", "check"), SlotSet("enrollment_known", False)]
 
@@ -53,9 +61,10 @@ def test_later_conversation_needs_code_and_contact(session: Session, teams: list
     code = enrollment.reference_code.lower().replace("-", " ")
     assert form.validate_lookup_reference(code, dispatcher, make_tracker(), {}) == {
         "lookup_reference": enrollment.reference_code}
-    tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code})
+    tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code}, sender_id="later")
     assert form.validate_lookup_contact("22 33 44 55", dispatcher, tracker, {}) == {
-        "lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id)}
+        "lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id),
+        "lookup_grant": lookup_grant("later", enrollment.id)}
 
 
 def test_wrong_contact_finds_nothing_and_attempts_are_limited(session: Session, teams: list[CourseTeam],
@@ -72,8 +81,7 @@ def test_wrong_contact_finds_nothing_and_attempts_are_limited(session: Session, 
 
 def test_check_shows_the_enrollment(session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
-    dispatcher, _ = run(ActionFinishLookup(), slots={"lookup_purpose": "check",
-                                                     "lookup_enrollment_id": float(enrollment.id)})
+    dispatcher, _ = run(ActionFinishLookup(), sender_id="c", slots={"lookup_purpose": "check"} | found("c", enrollment))
     assert responses(dispatcher) == ["utter_enrollment_status"]
     assert dispatcher.messages[0]["reference_code"] == enrollment.reference_code
 
@@ -82,18 +90,18 @@ def test_cancel_asks_then_keeps_the_row_as_cancelled(session: Session, teams: li
                                                      due_in_three_months: date) -> None:
     team = teams[0]
     enrollment = enrol(session, team, due_in_three_months)
-    slots = {"lookup_purpose": "cancel", "lookup_enrollment_id": float(enrollment.id)}
+    slots = {"lookup_purpose": "cancel"} | found("c", enrollment)
     assert asyncio.run(form.required_slots([], CollectingDispatcher(), make_tracker(slots=slots), {})) == [
         "cancel_confirmed"]
-    asked, _ = run(ActionAskCancelConfirmed(), slots=slots)
+    asked, _ = run(ActionAskCancelConfirmed(), sender_id="c", slots=slots)
     assert responses(asked) == ["utter_ask_cancel_confirmed"]
 
-    kept, _ = run(ActionFinishLookup(), slots=slots | {"cancel_confirmed": False})
+    kept, _ = run(ActionFinishLookup(), sender_id="c", slots=slots | {"cancel_confirmed": False})
     assert responses(kept) == ["utter_cancel_aborted"]
     session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.ACTIVE
 
-    cancelled, _ = run(ActionFinishLookup(), slots=slots | {"cancel_confirmed": True})
+    cancelled, _ = run(ActionFinishLookup(), sender_id="c", slots=slots | {"cancel_confirmed": True})
     assert responses(cancelled) == ["utter_enrollment_cancelled"]
     session.refresh(enrollment)
     session.refresh(team)
@@ -105,3 +113,23 @@ def test_no_enrollment_found_offers_the_phone() -> None:
     dispatcher, events = run(ActionFinishLookup(), slots={"lookup_purpose": "check"})
     assert responses(dispatcher) == ["utter_lookup_failed"]
     assert SlotSet("lookup_attempts", 0) in events
+
+
+@pytest.mark.parametrize("grant", [None, "0" * 64, "other-conversation", "other-enrollment"])
+def test_an_enrollment_id_without_this_conversations_grant_shows_and_cancels_nothing(
+        session: Session, teams: list[CourseTeam], due_in_three_months: date, grant: str | None) -> None:
+    """A tracker that names someone else's enrollment (the slot is set only by the
+    actions, behind the action server's token: defence in depth) gets the look-up's
+    plain failure, and the enrollment stays as it was."""
+    enrollment = enrol(session, teams[0], due_in_three_months)
+    signed = {"other-conversation": lookup_grant("someone-else", enrollment.id),
+              "other-enrollment": lookup_grant("stranger", enrollment.id + 1)}.get(grant or "", grant)
+    slots = {"lookup_purpose": "cancel", "cancel_confirmed": True, "lookup_enrollment_id": float(enrollment.id),
+             "lookup_grant": signed}
+    asked, _ = run(ActionAskCancelConfirmed(), sender_id="stranger", slots=slots)
+    finished, events = run(ActionFinishLookup(), sender_id="stranger", slots=slots)
+    assert responses(asked) == responses(finished) == ["utter_lookup_failed"]
+    assert enrollment.reference_code not in str(asked.messages + finished.messages)
+    assert SlotSet("lookup_enrollment_id", None) in events
+    session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.ACTIVE

@@ -27,7 +27,7 @@ from actions.youth_confirm import ActionAskYouthConfirm
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm
 from bot.db import youth as repo
 from bot.db.models import EducationEvent, MentorMeeting, YouthProfile
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.shared.settings import load_settings
 from tests.helpers import responses
 

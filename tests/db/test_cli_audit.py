@@ -16,7 +16,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry
 from bot.db.seed import seed_youth
 from bot.db.session import make_sessionmaker
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 
 
 def test_cli_changes_are_in_the_audit_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

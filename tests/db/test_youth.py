@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db import youth as repo
 from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.db.seed import seed_youth
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 
 SECRET = "pairing-secret-for-the-tests-0123456789"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.db.models import MentorMeeting
 from bot.db.youth import get_by_reference
 from bot.rasa_client import api_headers
-from bot.shared.opening_hours import DANISH_TIME
+from bot.shared.clock import DANISH_TIME
 from bot.shared.tokens import issue
 from tests.e2e.conftest import Chat, RunningAssistant, SocketChat
 

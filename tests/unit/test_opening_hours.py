@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.shared.clock import DANISH_TIME
 from bot.shared.municipality import current_municipality
-from bot.shared.opening_hours import DANISH_TIME, ChatHours, OpeningHoursError, describe_opening
+from bot.shared.opening_hours import ChatHours, OpeningHoursError, describe_opening
 
 HOURS = ChatHours.parse({"monday": "08:00-15:00", "tuesday": "08:00-15:00", "friday": "08:30-13:00"})
 

@@ -116,7 +116,8 @@ class WidgetSocketIOInput(SocketIOInput):
 
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
-        return webhook
+        blueprint: Blueprint = webhook
+        return blueprint
 
 
 async def send_masked(output_channel: Any, recipient_id: str, metadata: Any, masked: str) -> None:

@@ -18,17 +18,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.enrollments import NewEnrollment, TeamFullError, create_enrollment
-from bot.db.migrate import upgrade
 from bot.db.models import CourseEnrollment, CourseTeam
-from bot.db.session import make_engine
-
-
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    upgrade(postgres_url)
-    engine = make_engine(postgres_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -15,17 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.escalations import open_escalation
-from bot.db.migrate import upgrade
 from bot.db.models import Escalation, EscalationStatus
-from bot.db.session import make_engine
-
-
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    upgrade(postgres_url)
-    engine = make_engine(postgres_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

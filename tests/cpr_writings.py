@@ -4,6 +4,7 @@ measurement (`make bench`). Deterministic: the same set on every run."""
 
 from __future__ import annotations
 
+import json
 import random
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -19,6 +20,8 @@ WRITINGS = [
     # dash), dots with spaces, a run of spaces, a braille blank
     "{d}{m}{y}\u2796{s}", "{d}{m}{y}\u207b{s}", "{d}{m}{y}\ufe31{s}", "{d}. {m}. {y}-{s}", "{d}{m}{y} -  {s}",
     "{d}{m}{y}\u2800{s}",
+    # separators that differ between day, month and year
+    "{d}{m} {y} {s}", "{d}{m} {y}-{s}", "{d}.{m} {y}-{s}", "{d} {m}{y}-{s}", "{d}/{m}-{y} {s}",
 ]
 SENTENCES = ["{x}", "mit cpr er {x}", "cpr: {x}.", "min søn har cpr {x} og er syg", "CPR-nr.{x}",
              "her er mit personnummer {x} 🙂", "{x} er min datters", "cpr {x}, hvad nu?"]
@@ -27,7 +30,7 @@ LOOK_ALIKES_FIXED = [
     "ring på 22 33 44 55", "mit nummer er 22334455", "+45 22 33 44 55", "+4522334455", "0045 22334455",
     "(+45) 2233 4455", "22-33-44-55", "+45 22-33-44-55", "tlf. 2233 4455", "+45 70 10 20 30",
     "termin 01.02.2027 kl. 12:30", "vi ses 12-03-2027 14:30", "født 2024-11-03 kl 04:12", "mødet er 3/4 kl 10.30",
-    "d. 12.03.2026 kl 14.00", "FMH-4T8PZ", "FMH-7K3Q9X", "sagsnummer 2023-004512", "sag 24-123456",
+    "d. 12.03.2026 kl 14.00", "FMH-4T8PZ", "FMH-7K3Q9X", "sagsnummer 2023-004512", "sag 24-123456", "sag 2012-031234",
     "journalnr. 27.03.02-A00-1234-23", "beløbet er 1.234,50 kr", "kr. 2.500,00", "12.345 kr om måneden",
     "postnr 8000 Aarhus C", "2100 København Ø", "ordre 12345678901", "ordrenr. 98765432", "uge 12 2027",
     "uge 5", "kl 1030 på torsdag", "hun blev født 010203", "kontonr 1234 5678901234", "K3M-9TQ",
@@ -71,4 +74,17 @@ def look_alikes(seed: int = 11) -> list[str]:
         found.append(f"sag {rng.randint(2019, 2026)}-{rng.randint(0, 999999):06d}")
     found += [f"3{rng.choice('01')}02{rng.randint(0, 99):02d}{rng.randint(0, 9999):04d} er ikke en dato"
               for _ in range(20)]  # the 30th and 31st of February
+    return found
+
+
+def typed_payloads(count_dates: int = 6, seed: int = 13) -> list[str]:
+    """Typed `/intent{…}` messages whose entity values carry a CPR number, written
+    out, JSON-escaped digit by digit, in a list and in a nested object."""
+    numbers = cpr_numbers(count_dates=count_dates, seed=seed)
+    found = []
+    for n, text in enumerate(numbers):
+        # digits as \u0030…, everything else as JSON writes it (an emoji as a surrogate pair)
+        value = "".join(f"\\u{ord(c):04x}" if c in "0123456789" else json.dumps(c)[1:-1] for c in text)
+        shape = ['{{"contact": "{v}"}}', '{{"note": ["hej", "{v}"]}}', '{{"a": {{"b": "{v}"}}}}'][n % 3]
+        found.append(f"/{['inform', 'give_contact', 'log_meeting'][n % 3]}" + shape.format(v=value))
     return found

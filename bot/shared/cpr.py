@@ -10,12 +10,12 @@ time (Unicode NFKC, every dash and minus to `-`, every space to ` `, every
 invisible character dropped), the numbers are found in the normalised text,
 and the places found are masked in the original text.
 
-What counts: a valid day and month, the same separator (or none) between
-day, month and year, a 2- or 4-digit year (a 4-digit one not in the
+What counts: a valid day and month, a separator or none between day, month
+and year (not always the same one: "0102 03 1234"), a 2- or 4-digit year (a 4-digit one not in the
 future), and then the serial after at most one separator. What does not:
 phone numbers (8 digits, or 10 with an impossible day like 45 from +45),
 dates with times (a colon in the "serial"), case numbers (2023-004512: the
-separators differ), amounts, postcodes, 10-digit numbers with an impossible
+day would be 20 and the month 23), amounts, postcodes, 10-digit numbers with an impossible
 day or month. No modulus-11: numbers issued since 2007 need not pass it.
 
 Standard library only: the Rasa server (.venv/rasa) imports it too.
@@ -42,9 +42,9 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"
 _CPR = re.compile(
     r"(?<![\d+])"  # not inside a longer number, not a +45 phone number
     r"(?P<day>0[1-9]|[12]\d|3[01])"
-    r"(?P<sep>(?:[./-] ?| )?)"  # "01.02.03", "01. 02. 03", "01 02 03", "010203"
+    r"(?P<sep1>(?:[./-] ?| )?)"  # "01.02.03", "01. 02. 03", "01 02 03", "010203"
     r"(?P<month>0[1-9]|1[0-2])"
-    r"(?P=sep)"  # the same separator between month and year as between day and month
+    r"(?P<sep2>(?:[./-] ?| )?)"  # the separators may differ: "0102 03", "01.02 03", "01/02-03"
     r"(?P<year>(?:19|20)\d{2}|\d{2})"
     r" ?[-./]? ?"  # before the serial: nothing, or a separator with spaces around
     r"\d{4}"
@@ -84,6 +84,8 @@ def _spans(text: str) -> list[tuple[int, int]]:
             continue  # a 4-digit year in the future is a date (a due date), not a birth date
         if day > _DAYS_IN_MONTH[month]:
             continue  # 31 February is no one's birthday
+        if not match.group("sep1") and match.group("sep2").strip():
+            continue  # "2012-031234" is a case number (year, then a number), not "20 12 03 1234"
         found.append((origin[match.start()], origin[match.end() - 1] + 1))
     return found
 

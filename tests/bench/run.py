@@ -29,11 +29,11 @@ from bot.db.seed import seed_teams
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
 from bot.shared.clock import danish_today
-from bot.shared.cpr import MASK, contains_cpr, mask_cpr
+from bot.shared.cpr import MASK, contains_cpr, mask_cpr, mask_payload
 from bot.shared.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
 from tests.bench import danger
-from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes
+from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes, typed_payloads
 from tests.helpers import municipality_for_tests
 
 HELD_OUT = {
@@ -116,6 +116,10 @@ def cpr_masking() -> None:
     print(f"CPR masking (tests/cpr_writings.py, {len(WRITINGS)} writings): {masked}/{len(numbers)} masked "
           f"({masked / len(numbers):.1%}), {kept}/{len(alikes)} look-alikes kept ({kept / len(alikes):.1%})   "
           f"targets 100 % and 100 %")
+    payloads = typed_payloads()
+    caught = sum(MASK in mask_payload(p) and not contains_cpr(mask_payload(p)) for p in payloads)
+    print(f"CPR masking in typed /intent{{…}} payloads (JSON-escaped entity values): {caught}/{len(payloads)} "
+          f"masked ({caught / len(payloads):.1%})   target 100 %")
 
 
 def training_time() -> None:

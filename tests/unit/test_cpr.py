@@ -60,6 +60,15 @@ def test_a_cpr_number_in_a_typed_payload_is_masked_after_json_decoding(payload: 
     assert MASK in masked and "1234" not in masked and "\\u0030" not in masked
 
 
+def test_every_generated_typed_payload_is_masked() -> None:
+    from tests.cpr_writings import typed_payloads
+
+    payloads = typed_payloads()
+    assert len(payloads) >= 200
+    missed = [p for p in payloads if not (MASK in mask_payload(p) and not contains_cpr(mask_payload(p)))]
+    assert missed == []
+
+
 def test_metadata_is_masked_all_the_way_down() -> None:
     assert mask_values({"a": ["0102031234", {"b": "cpr 010203-1234"}], "n": 3}) == {
         "a": [MASK, {"b": f"cpr {MASK}"}], "n": 3}

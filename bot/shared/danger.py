@@ -78,6 +78,8 @@ _SUICIDE_AND_SELF_HARM = [
     r"|haanden|foden|komfuret|ovnen|panden|kniven|papir\w*|strygejernet))",
     r"\b(skaaret|skaerer|skar|skaere|skaret|ridser|ridset|ridsede) (mig )?i (mig selv|armene|armen|benene|laarene"
     r"|haandled\w*)",
+    # "jeg skærer mig" with no object is how self-harm is said; not "skære mig en skive", "skar mig på kniven"
+    r"\b(skaere|skaerer) mig\b(?! (i|paa|med|en|et|lidt|ind|igennem|fri|ud|til|op|af|ved|pa)\b)",
     r"\bcutt(er|et|ede|e)( mig| igen| selv| stadig|$)", r"\bridse(r|t|de)? (mig|sig) (selv|igen|i nat|i arm\w*)",
     r"\b(braendt|braender|braendte) (mig|sig) (selv )?(med|paa) (en )?(lighter|cigaret\w*|smoeger)",
     r"\bafslutte (det hele|mit liv|livet)\b", r"\b(lettere|bedre|nemmere) (at vaere|hvis jeg var) doe?d\b",

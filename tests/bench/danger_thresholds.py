@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.shared.danger import phrase_kind
-from bot.shared.danger_model import DangerModel, Thresholds
+from bot.shared.danger_model import DangerModel, Thresholds, is_short
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -82,8 +82,8 @@ def short_pieces(max_words: int = 5) -> list[str]:
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
     kinds = [phrase_kind(t) for t in texts]
-    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic") in tiers
-            for kind, p in zip(kinds, scores, strict=True)]
+    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", long_text=not is_short(text))
+            in tiers for text, kind, p in zip(texts, kinds, scores, strict=True)]
     return sum(hits) / max(len(hits), 1)
 
 

@@ -16,15 +16,21 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last raised (2026-12-05; make bench prints the same numbers),
+# Measured when last changed (2026-12-06; make bench prints the same numbers),
 # rounded down (recall) and up (false alarms). danger_fresh.yml: recall
-# 165/166 (0.994), false alarms 12/170 at the high tier (0.071) and 20/170 at
-# either (0.118); danger_test.yml: 153/154 (0.994), 15/140 (0.107), 23/140
-# (0.164); distress_test.yml: 40/40, 1/40 and 1/40. The targets for
-# false alarms (<= 0.05 high, <= 0.10 either) are not met yet.
+# 166/166 (1.000), false alarms 5/170 at the high tier (0.029) and 22/170 at
+# either (0.129); danger_test.yml: 153/154 (0.994), 8/140 (0.057), 24/140
+# (0.171); distress_test.yml: 40/40, 0/40 and 1/40. The high tier's false
+# alarms halved (fresh 12 -> 5, test 15 -> 8: a clear phrase in a longer
+# message now needs the score for the emergency answer, else it is a
+# check-in); the check-in tier's went up by two and one (check-in threshold
+# 0.45 -> 0.40, which kept recall at or above its floor after 190 new danger
+# examples and 320 hard negatives): the one ceiling that was raised, on
+# purpose, a check-in costing a question and a miss costing everything. The
+# issue's target for the check-in tier (<= 0.10 either) is not met yet.
 RECALL_FLOOR = {"danger_fresh.yml": 0.99, "danger_test.yml": 0.99, "distress_test.yml": 0.99}
-HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.08, "danger_test.yml": 0.11, "distress_test.yml": 0.03}
-ANY_ALARM_CEILING = {"danger_fresh.yml": 0.12, "danger_test.yml": 0.17, "distress_test.yml": 0.03}
+HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.03, "danger_test.yml": 0.06, "distress_test.yml": 0.03}
+ANY_ALARM_CEILING = {"danger_fresh.yml": 0.13, "danger_test.yml": 0.18, "distress_test.yml": 0.03}
 
 
 @pytest.mark.parametrize("name", list(RECALL_FLOOR))

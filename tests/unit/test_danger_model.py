@@ -26,6 +26,15 @@ def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(probability
 
 @pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
                                                   (0.9, "high")])
+def test_a_clear_phrase_in_a_longer_message_is_at_least_a_check_in(probability: float, tier: str) -> None:
+    """The score of a longer message has the context to tell "min chef slår mig
+    ihjel hvis jeg kommer for sent igen haha" from a threat; the phrase keeps it
+    at check-in or above."""
+    assert THRESHOLDS.tier(probability, phrase_match=True, long_text=True) == tier
+
+
+@pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
+                                                  (0.9, "high")])
 def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability: float, tier: str) -> None:
     assert THRESHOLDS.tier(probability, phrase_match=True, topic_only=True) == tier
 

@@ -17,15 +17,18 @@ from actions.teams import describe_team
 from actions.youth_forms import reset_youth_slots
 from bot.db.consents import ENROLLMENT, record_consent
 from bot.db.enrollments import (
+    MAX_HELD_PER_CONTACT,
     MAX_NEW_ENROLLMENTS_PER_CONTACT,
     NewEnrollment,
     TeamFullError,
     create_enrollment,
     new_enrollments_with_contact,
 )
+from bot.db.escalations import open_escalation
 from bot.db.teams import get_team_by_code
 from bot.shared.municipality import current_municipality
 
+HELD_ENROLLMENT = "enrollment_check"
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [
     "lookup_purpose", "lookup_enrollment_id", "lookup_grant", "lookup_reference", "lookup_contact",
@@ -83,11 +86,16 @@ class ActionSubmitEnrollment(Action):
             with sessions().begin() as session:
                 team = get_team_by_code(session, tracker.get_slot("team_code"))
                 email, phone = tracker.get_slot("contact_email"), tracker.get_slot("contact_phone")
-                if new_enrollments_with_contact(session, email=email, phone=phone) >= MAX_NEW_ENROLLMENTS_PER_CONTACT:
+                earlier = new_enrollments_with_contact(session, email=email, phone=phone)
+                if earlier >= MAX_HELD_PER_CONTACT:
                     dispatcher.utter_message(response="utter_enrollment_contact_limit", **details)
                     return reset_enrollment_slots()
                 if team is None:
                     raise TeamFullError(tracker.get_slot("team_code"))
+                # Past the per-contact limit the enrollment is held for staff to
+                # check, and answered like any other: the answer never says
+                # whether someone enrolled with this contact before.
+                held = earlier >= MAX_NEW_ENROLLMENTS_PER_CONTACT
                 enrollment = create_enrollment(
                     session,
                     NewEnrollment(
@@ -101,7 +109,15 @@ class ActionSubmitEnrollment(Action):
                         conversation_id=tracker.sender_id,
                         consent_text=consent_text(tracker),
                     ),
+                    held=held,
                 )
+                if held:
+                    open_escalation(session, conversation_id=tracker.sender_id,
+                                    channel=tracker.get_latest_input_channel() or "unknown",
+                                    reason=HELD_ENROLLMENT, priority="normal", team="course",
+                                    summary=f"Tilmelding {enrollment.reference_code} venter på kontrol: "
+                                            f"{earlier} andre tilmeldinger med samme kontakt det seneste døgn. "
+                                            "Den har ingen plads endnu; ring og bekræft, eller afmeld.")
                 record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
                                text_shown=consent_text(tracker), given=True, subject=enrollment.reference_code)
                 reference_code, team_text = enrollment.reference_code, describe_team(team)

@@ -20,7 +20,6 @@ from bot.dates import (
     format_danish_date,
     parse_danish_date,
 )
-from bot.db.enrollments import MAX_NEW_ENROLLMENTS_PER_CONTACT, new_enrollments_with_contact
 from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, format_phone, parse_contact
@@ -153,14 +152,11 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         slots = {"contact": contact.describe(), "contact_email": contact.email, "contact_phone": contact.phone}
         try:
             with sessions()() as session:
-                # Whether this contact is enrolled already is never said here: that
-                # would tell a stranger who typed someone's e-mail that she is
-                # pregnant, and where her course is. A second enrollment with the
-                # same contact is made like any other (staff see both); only many
-                # in a day are refused (MAX_NEW_ENROLLMENTS_PER_CONTACT).
-                if new_enrollments_with_contact(session, email=contact.email, phone=contact.phone) \
-                        >= MAX_NEW_ENROLLMENTS_PER_CONTACT:
-                    return slots | {"enrollment_outcome": "contact_limit"}
+                # Whether this contact is enrolled already is never said here, nor
+                # anywhere else: that would tell a stranger who typed someone's
+                # e-mail that she is pregnant, and where her course is. The
+                # per-contact limit holds enrollments at the end instead
+                # (actions/enrollment.py), with the same answer as any other.
                 child_date = date.fromisoformat(tracker.get_slot("child_date"))
                 teams = offered_teams(session, child_date, today(), current_municipality().course)
         except SQLAlchemyError:

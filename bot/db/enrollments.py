@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from bot.db.models import CourseEnrollment, EnrollmentLookupAttempt, EnrollmentStatus, utcnow
+from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentLookupAttempt, EnrollmentStatus, utcnow
 from bot.db.teams import release_seat, take_seat
 
 # No 0/O, 1/I/L: the code is read aloud on the phone and typed on mobiles.
@@ -25,9 +25,13 @@ OVERALL_WINDOW = timedelta(minutes=15)
 # with every new look-up in the same conversation.
 MAX_WRONG_LOOKUPS_PER_CONVERSATION = 3
 PER_CONVERSATION_WINDOW = timedelta(hours=1)
-# New enrollments with one e-mail or phone number in a day: more is someone
-# filling seats with another person's contact (or a mistake for staff).
+# New enrollments with one e-mail or phone number in a day: past this many,
+# an enrollment is held (no seat; a case for staff to check it) and answered
+# like any other, so that nobody learns from the answer whether someone
+# enrolled with that contact before; past MAX_HELD_PER_CONTACT nothing more is
+# stored and the citizen is asked to call.
 MAX_NEW_ENROLLMENTS_PER_CONTACT = 2
+MAX_HELD_PER_CONTACT = 10
 PER_CONTACT_WINDOW = timedelta(hours=24)
 
 
@@ -130,14 +134,20 @@ def find_active_for_conversation(session: Session, conversation_id: str) -> Cour
     return session.scalar(query)
 
 
-def create_enrollment(session: Session, data: NewEnrollment) -> CourseEnrollment:
-    """Take a seat on the team and add the enrollment; raises TeamFullError."""
-    if not take_seat(session, data.team_id):
+def create_enrollment(session: Session, data: NewEnrollment, *, held: bool = False) -> CourseEnrollment:
+    """Take a seat on the team and add the enrollment; raises TeamFullError.
+    A held one takes no seat (staff confirm it), but a full team refuses it
+    all the same: its answer must not differ from an ordinary enrollment's."""
+    if held:
+        team = session.get(CourseTeam, data.team_id)
+        if team is None or team.seats_free <= 0:
+            raise TeamFullError(data.team_id)
+    elif not take_seat(session, data.team_id):
         raise TeamFullError(data.team_id)
     enrollment = CourseEnrollment(
         reference_code=_unused_reference_code(session),
         team_id=data.team_id,
-        status=EnrollmentStatus.ACTIVE,
+        status=EnrollmentStatus.HELD if held else EnrollmentStatus.ACTIVE,
         parent_name=data.parent_name,
         partner_name=data.partner_name,
         due_date=data.due_date,
@@ -156,9 +166,10 @@ def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
     """Mark the enrollment cancelled and free its seat; the row is kept."""
     if enrollment.status == EnrollmentStatus.CANCELLED:
         return
+    if enrollment.status == EnrollmentStatus.ACTIVE:
+        release_seat(session, enrollment.team_id)  # a held one took none
     enrollment.status = EnrollmentStatus.CANCELLED
     enrollment.cancelled_at = utcnow()
-    release_seat(session, enrollment.team_id)
     session.flush()
 
 

@@ -14,6 +14,8 @@ utcnow = utc_now
 
 class EnrollmentStatus:
     ACTIVE = "active"
+    # Made past the per-contact limit: no seat taken until staff have checked it.
+    HELD = "held"
     CANCELLED = "cancelled"
 
 
@@ -46,7 +48,7 @@ class CourseEnrollment(Base):
 
     __tablename__ = "course_enrollments"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'cancelled')", name="status_known"),
+        CheckConstraint("status IN ('active', 'held', 'cancelled')", name="status_known"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
         CheckConstraint("due_date IS NOT NULL OR birth_date IS NOT NULL", name="has_child_date"),
     )

@@ -234,6 +234,20 @@ def phrase_kind(text: str) -> Literal["clear", "topic"] | None:
     return "topic" if _TOPIC.search(searched) else None
 
 
+# Marks of a joke or an exaggeration: "min chef slår mig ihjel hvis jeg kommer
+# for sent haha", "mandage slår mig ihjel 😂".
+_LOOSELY = re.compile(r"(\b(haha\w*|hehe\w*|hihi\w*|lol|lmao|xd|jk|for sjov|spoek)\b|[😂🤣😅😆😜🙈🙃]"
+                      r"|\bhvis (jeg|du|vi|i)\b)")
+
+
+def said_loosely(text: str) -> bool:
+    """A longer message with a mark of a joke or an exaggeration ("haha", "😂",
+    "… hvis jeg glemmer det"): a danger phrase in it may be an idiom, and the
+    learned score, which reads the whole message, decides between the high
+    tier and a check-in (bot/shared/danger_model.py)."""
+    return len(re.findall(r"\w+", text)) > 5 and bool(_LOOSELY.search(normalise(text)))
+
+
 def signals_danger(text: str) -> bool:
     """A danger phrase or a topic word: the floor under the learned score."""
     return phrase_kind(text) is not None

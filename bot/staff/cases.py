@@ -24,7 +24,7 @@ router = APIRouter()
 
 STATUS_NAMES = {"new": "Ny", "claimed": "Taget", "answered": "Besvaret", "closed": "Lukket"}
 REASON_NAMES = {"distress": "Fare", "request_human": "Bad om en medarbejder", "concern": "Bekymring for et barn",
-                "misunderstood": "Misforstået"}
+                "misunderstood": "Misforstået", "enrollment_check": "Tilmelding skal kontrolleres"}
 PRIORITY_NAMES = {"critical": "Kritisk", "high": "Høj", "normal": "Normal"}
 MAX_MESSAGE = 2000
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions.enrollment import ActionStopForm, ActionSubmitEnrollment
-from bot.db.enrollments import MAX_NEW_ENROLLMENTS_PER_CONTACT
-from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus
+from bot.db.enrollments import MAX_HELD_PER_CONTACT, MAX_NEW_ENROLLMENTS_PER_CONTACT, cancel_enrollment
+from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus, Escalation
 from bot.shared.clock import danish_today
 from tests.helpers import make_tracker, responses
 
@@ -95,15 +95,49 @@ def test_a_contact_enrolled_elsewhere_is_never_revealed(session: Session, teams:
     assert count(session) == 2
 
 
-def test_more_enrollments_with_one_contact_in_a_day_are_refused(session: Session, teams: list[CourseTeam],
-                                                               due_in_three_months: date,
-                                                               domain: dict[str, Any]) -> None:
-    for n in range(MAX_NEW_ENROLLMENTS_PER_CONTACT):
-        submit(filled_form(teams[0], due_in_three_months), domain, sender=f"try-{n}")
+def test_past_the_per_contact_limit_an_enrollment_is_held_and_answered_like_any_other(
+        session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]) -> None:
+    """A stranger who types someone's e-mail learns nothing from the answer
+    (not even that it was used before); the extra one takes no seat and is a
+    case for the course team to check."""
+    team = teams[0]
+    first_answers = []
+    for n in range(MAX_NEW_ENROLLMENTS_PER_CONTACT + 1):
+        dispatcher, _ = submit(filled_form(team, due_in_three_months), domain, sender=f"try-{n}")
+        first_answers.append((responses(dispatcher), sorted(dispatcher.messages[0])))
+    assert len(set(map(str, first_answers))) == 1  # the same response with the same fields every time
+    rows = session.scalars(select(CourseEnrollment).order_by(CourseEnrollment.id)).all()
+    assert [r.status for r in rows] == [EnrollmentStatus.ACTIVE] * MAX_NEW_ENROLLMENTS_PER_CONTACT + [
+        EnrollmentStatus.HELD]
+    session.refresh(team)
+    assert team.seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
+    held_case = session.scalars(select(Escalation).where(Escalation.conversation_id == rows[-1].conversation_id)).one()
+    assert (held_case.team, held_case.reason, held_case.priority) == ("course", "enrollment_check", "normal")
+    assert rows[-1].reference_code in held_case.summary and "mette@example.dk" not in held_case.summary
+
+
+def test_a_held_enrollment_cancelled_frees_no_seat(session: Session, teams: list[CourseTeam],
+                                                   due_in_three_months: date, domain: dict[str, Any]) -> None:
+    team = teams[0]
+    for n in range(MAX_NEW_ENROLLMENTS_PER_CONTACT + 1):
+        submit(filled_form(team, due_in_three_months), domain, sender=f"try-{n}")
+    held = session.scalars(select(CourseEnrollment).where(CourseEnrollment.status == EnrollmentStatus.HELD)).one()
+    cancel_enrollment(session, held)
+    session.commit()
+    session.refresh(team)
+    assert held.status == EnrollmentStatus.CANCELLED and team.seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
+
+
+def test_a_flood_with_one_contact_stops_at_the_hold_limit(session: Session, teams: list[CourseTeam],
+                                                          due_in_three_months: date, domain: dict[str, Any]) -> None:
+    for n in range(MAX_HELD_PER_CONTACT):
+        submit(filled_form(teams[0], due_in_three_months), domain, sender=f"flood-{n}")
     dispatcher, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="one-more")
     assert responses(dispatcher) == ["utter_enrollment_contact_limit"]
     assert dispatcher.messages[0]["municipality_phone"]
-    assert count(session) == MAX_NEW_ENROLLMENTS_PER_CONTACT
+    assert count(session) == MAX_HELD_PER_CONTACT
+    session.refresh(teams[0])
+    assert teams[0].seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
 
 
 def test_database_down_tells_the_phone_number_and_writes_nothing(teams: list[CourseTeam], due_in_three_months: date,

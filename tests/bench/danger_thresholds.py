@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.shared.danger import phrase_kind
-from bot.shared.danger_model import DangerModel, Thresholds, is_short
+from bot.shared.danger import phrase_kind, said_loosely
+from bot.shared.danger_model import DangerModel, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -82,7 +82,7 @@ def short_pieces(max_words: int = 5) -> list[str]:
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
     kinds = [phrase_kind(t) for t in texts]
-    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", long_text=not is_short(text))
+    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=said_loosely(text))
             in tiers for text, kind, p in zip(texts, kinds, scores, strict=True)]
     return sum(hits) / max(len(hits), 1)
 

@@ -12,6 +12,8 @@ def test_migrations_go_up_down_and_up_again(database_url: str) -> None:
     assert {"course_teams", "course_enrollments", "services"} <= set(inspector.get_table_names())
     checks = {c["name"] for c in inspector.get_check_constraints("course_teams")}
     assert "ck_course_teams_seats_within_capacity" in checks
+    statuses = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints("course_enrollments")}
+    assert "'held'" in str(statuses["ck_course_enrollments_status_known"])  # 0009, under its conventional name
 
 
 def test_0004_turns_free_text_staff_notes_into_task_notes(database_url: str) -> None:

@@ -26,11 +26,23 @@ def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(probability
 
 @pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
                                                   (0.9, "high")])
-def test_a_clear_phrase_in_a_longer_message_is_at_least_a_check_in(probability: float, tier: str) -> None:
+def test_a_clear_phrase_said_loosely_is_at_least_a_check_in(probability: float, tier: str) -> None:
     """The score of a longer message has the context to tell "min chef slår mig
     ihjel hvis jeg kommer for sent igen haha" from a threat; the phrase keeps it
     at check-in or above."""
-    assert THRESHOLDS.tier(probability, phrase_match=True, long_text=True) == tier
+    assert THRESHOLDS.tier(probability, phrase_match=True, loosely=True) == tier
+
+
+@pytest.mark.parametrize(("text", "loosely"), [
+    ("min chef slår mig ihjel hvis jeg kommer for sent igen haha", True),
+    ("mandage slår mig altså helt ihjel 😂", True),
+    ("min kæreste slår mig, mit cpr er [CPR-nummer fjernet]", False), ("han slår mig haha", False),
+    ("bf slog mig igen lol men det er fint", True), ("jeg vil ikke leve mere", False),
+])
+def test_what_is_said_loosely(text: str, loosely: bool) -> None:
+    from bot.shared.danger import said_loosely
+
+    assert said_loosely(text) is loosely
 
 
 @pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),

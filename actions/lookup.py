@@ -171,7 +171,7 @@ class ActionFinishLookup(Action):
                 if enrollment is None:  # deleted since it was found
                     dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
                     return reset_lookup_slots()
-                details = {
+                details = contact_details() | {
                     "reference_code": enrollment.reference_code,
                     "team_text": describe_team(enrollment.team),
                     "team_address": enrollment.team.address,
@@ -187,8 +187,9 @@ class ActionFinishLookup(Action):
                 elif purpose == "enroll":
                     response = "utter_already_enrolled"
                 else:
-                    active = enrollment.status == EnrollmentStatus.ACTIVE
-                    response = "utter_enrollment_status" if active else "utter_enrollment_status_cancelled"
+                    response = {EnrollmentStatus.ACTIVE: "utter_enrollment_status",
+                                EnrollmentStatus.HELD: "utter_enrollment_status_held"}.get(
+                        enrollment.status, "utter_enrollment_status_cancelled")
         except SQLAlchemyError:
             response, details = "utter_database_error", contact_details()
         dispatcher.utter_message(response=response, **details)

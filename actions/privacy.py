@@ -49,7 +49,8 @@ def describe_enrollment(row: CourseEnrollment) -> str:
              else f"termin {format_danish_date(row.due_date)}" if row.due_date else "")
     contact = ", ".join(value for value in (row.email, row.phone) if value)
     partner = f", partner {row.partner_name}" if row.partner_name else ""
-    status = "afmeldt" if row.status == EnrollmentStatus.CANCELLED else "tilmeldt"
+    status = {EnrollmentStatus.CANCELLED: "afmeldt", EnrollmentStatus.HELD: "venter på, at en medarbejder bekræfter den"
+              }.get(row.status, "tilmeldt")
     kept = (f"slettes {retention.cancelled_enrollment_days} dage efter afmeldingen"
             if row.status == EnrollmentStatus.CANCELLED
             else f"slettes {retention.days_after_course} dage efter, at forløbet er slut")

@@ -86,6 +86,18 @@ def test_check_shows_the_enrollment(session: Session, teams: list[CourseTeam], d
     assert dispatcher.messages[0]["reference_code"] == enrollment.reference_code
 
 
+def test_check_of_a_held_enrollment_says_it_waits_for_staff(session: Session, teams: list[CourseTeam],
+                                                           due_in_three_months: date) -> None:
+    enrollment = create_enrollment(session, NewEnrollment(
+        team_id=teams[0].id, parent_name="Mette", partner_name=None, due_date=due_in_three_months, birth_date=None,
+        email="mette@example.dk", phone=None, conversation_id="c", consent_text="ja"), held=True)
+    session.commit()
+    dispatcher, _ = run(ActionFinishLookup(), sender_id="c", slots={"lookup_purpose": "check"} | found("c", enrollment))
+    assert responses(dispatcher) == ["utter_enrollment_status_held"]
+    assert dispatcher.messages[0]["reference_code"] == enrollment.reference_code
+    assert dispatcher.messages[0]["municipality_phone"]
+
+
 def test_cancel_asks_then_keeps_the_row_as_cancelled(session: Session, teams: list[CourseTeam],
                                                      due_in_three_months: date) -> None:
     team = teams[0]

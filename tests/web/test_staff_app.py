@@ -215,3 +215,23 @@ def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> 
         assert row is not None and row.status == "new" and row.notes == [] and row.claimed_by is None
     own = anne.post(f"/sag/{family_id}/note", data={"csrf_token": csrf_of(queue), "text": "ringet op"})
     assert own.status_code == 303
+
+
+def test_every_admin_page_and_an_admins_look_at_another_teams_transcript_are_audited(staff_app: StaffApp) -> None:
+    """Admins see everything, and so everything they look at is in the audit log
+    with what it was; staff of another team get 404 for the transcript and leave
+    no 'view_transcript' behind."""
+    with staff_app.sessions.begin() as session:
+        open_escalation(session, conversation_id="ung-2", channel="socketio", reason="distress", priority="critical",
+                        summary="Fare: suicide", team="youth")
+    boss, anne = staff_app.signed_in("boss"), staff_app.signed_in("anne")
+    for path in ("/admin/log", "/admin/brugere", "/admin/eksport", "/admin/eksport.yml", "/samtale/ung-2"):
+        assert boss.get(path).status_code == 200
+    assert anne.get("/samtale/ung-2").status_code == 404
+    with staff_app.sessions() as session:
+        entries = [(row.actor, row.action, row.target) for row in
+                   session.scalars(select(AuditEntry).where(AuditEntry.action != "login").order_by(AuditEntry.id))]
+    assert [(actor, action) for actor, action, _ in entries] == [
+        ("boss", "view_audit_log"), ("boss", "view_users"), ("boss", "view_export"), ("boss", "export_tags"),
+        ("boss", "view_transcript")]
+    assert entries[-1][2] == "conversation:ung-2"

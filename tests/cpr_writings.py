@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import random
 
+from bot.shared.clock import danish_today
+
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 # How the ten digits are written: d, m, y (2 digits), Y (4 digits), s (serial).
@@ -58,7 +60,9 @@ def cpr_numbers(count_dates: int = 48, seed: int = 7) -> list[str]:
 def look_alikes(seed: int = 11) -> list[str]:
     """At least 300 messages with numbers that are not CPR numbers."""
     rng = random.Random(seed)
-    found = list(LOOK_ALIKES_FIXED)
+    year = danish_today().year
+    # a date near now and a clock time after a space
+    found = [*LOOK_ALIKES_FIXED, f"12.03.{year} 1430", f"mødet 02.01.{year + 1} 0915", f"d. 30.11.{year - 1} 2359"]
     for _ in range(60):
         phone = f"{rng.randint(20, 99)}{rng.randint(0, 999999):06d}"
         found += [f"ring til {phone[:2]} {phone[2:4]} {phone[4:6]} {phone[6:]}", f"+45 {phone}",

@@ -14,7 +14,8 @@ What counts: a valid day and month, a separator or none between day, month
 and year (not always the same one: "0102 03 1234"), a 2- or 4-digit year (a 4-digit one not in the
 future), and then the serial after at most one separator. What does not:
 phone numbers (8 digits, or 10 with an impossible day like 45 from +45),
-dates with times (a colon in the "serial"), case numbers (2023-004512: the
+dates with times (a colon in the "serial"; "12.03.2026 1430", a date this
+year or last with a clock time after a space), case numbers (2023-004512: the
 day would be 20 and the month 23), amounts, postcodes, 10-digit numbers with an impossible
 day or month. No modulus-11: numbers issued since 2007 need not pass it.
 
@@ -46,8 +47,8 @@ _CPR = re.compile(
     r"(?P<month>0[1-9]|1[0-2])"
     r"(?P<sep2>(?:[./-] ?| )?)"  # the separators may differ: "0102 03", "01.02 03", "01/02-03"
     r"(?P<year>(?:19|20)\d{2}|\d{2})"
-    r" ?[-./]? ?"  # before the serial: nothing, or a separator with spaces around
-    r"\d{4}"
+    r"(?P<gap> ?[-./]? ?)"  # before the serial: nothing, or a separator with spaces around
+    r"(?P<serial>\d{4})"
     r"(?!\d)(?![:.,]\d)"  # not a longer number, a time (…12:30) or a decimal
 )
 
@@ -73,6 +74,10 @@ def _normalised(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+def _is_clock_time(digits: str) -> bool:
+    return int(digits[:2]) < 24 and int(digits[2:]) < 60
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     """Where in the original text the CPR numbers are (start, end)."""
     normal, origin = _normalised(text)
@@ -84,6 +89,9 @@ def _spans(text: str) -> list[tuple[int, int]]:
             continue  # a 4-digit year in the future is a date (a due date), not a birth date
         if day > _DAYS_IN_MONTH[month]:
             continue  # 31 February is no one's birthday
+        if len(year) == 4 and int(year) >= this_year - 1 and match.group("gap") == " " \
+                and _is_clock_time(match.group("serial")):
+            continue  # "12.03.2026 1430": a date this year or last and a time, not a newborn's number
         if not match.group("sep1") and match.group("sep2").strip():
             continue  # "2012-031234" is a case number (year, then a number), not "20 12 03 1234"
         found.append((origin[match.start()], origin[match.end() - 1] + 1))

@@ -12,19 +12,22 @@ SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast bench lint train validate purge clean
+.PHONY: help setup run test test-fast bench lint lock train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
+# Every release, the transitive ones too, from the lock files with their hashes
+# (requirements/*.in are what we ask for; `make lock` writes the *.txt).
 $(RASA_VENV)/.installed: requirements/rasa.txt
 	test -d $(RASA_VENV) || $(PYTHON310) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/rasa.txt
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/rasa.txt
 	touch $@
 
-$(APP_VENV)/.installed: requirements/app.txt
+# The development environment: the runtime's lock (app.txt) and the tools of dev.txt.
+$(APP_VENV)/.installed: requirements/dev.txt
 	test -d $(APP_VENV) || $(PYTHON310) -m venv $(APP_VENV)
-	$(APP_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/app.txt
+	$(APP_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
 
 # The widget's browser packages (socket.io client; axe-core for the tests), from the lock file.
@@ -55,6 +58,10 @@ test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no se
 
 bench: setup ## Print NLU F1, training time, peak memory and latency
 	$(APP) -m tests.bench.run
+
+LOCK := $(APP_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(APP_VENV)/.installed ## Re-lock requirements/*.txt from *.in (keeps the pins it can; --upgrade-package X to move one)
+	cd requirements && ../$(LOCK) -o app.txt app.in && ../$(LOCK) -o dev.txt dev.in && ../$(LOCK) -o rasa.txt rasa.in
 
 lint: $(APP_VENV)/.installed ## ruff and mypy
 	$(APP_VENV)/bin/ruff check bot actions tests

@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.transaction import Reply
 from actions.youth_forms import (
     NOTHING_SAVED,
     ForIdentified,
-    Reply,
     YouthFormValidation,
     YouthSubmit,
     local_today,

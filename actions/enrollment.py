@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import contact_details, course_details, sessions
+from actions.common import contact_details, course_details
 from actions.enrollment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
+from actions.transaction import Transaction
 from actions.youth_forms import reset_youth_slots
 from bot.db.consents import ENROLLMENT, record_consent
 from bot.db.enrollments import (
@@ -75,53 +76,15 @@ class ActionSubmitEnrollment(Action):
         details = contact_details() | course_details()
 
         if outcome == "no_consent":
-            self.record_declined(tracker)
+            self.record_declined(dispatcher, tracker)
         if outcome or not (confirmed and consent):
             dispatcher.utter_message(response=OUTCOME_RESPONSES.get(outcome, "utter_enrollment_not_saved"), **details)
             return reset_enrollment_slots()
 
-        child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        born = tracker.get_slot("child_born") is True
         try:
-            with sessions().begin() as session:
-                team = get_team_by_code(session, tracker.get_slot("team_code"))
-                email, phone = tracker.get_slot("contact_email"), tracker.get_slot("contact_phone")
-                earlier = new_enrollments_with_contact(session, email=email, phone=phone)
-                if earlier >= MAX_HELD_PER_CONTACT:
-                    dispatcher.utter_message(response="utter_enrollment_contact_limit", **details)
-                    return reset_enrollment_slots()
-                if team is None:
-                    raise TeamFullError(tracker.get_slot("team_code"))
-                # Past the per-contact limit the enrollment is held for staff to
-                # check, and answered like any other: the answer never says
-                # whether someone enrolled with this contact before.
-                held = earlier >= MAX_NEW_ENROLLMENTS_PER_CONTACT
-                enrollment = create_enrollment(
-                    session,
-                    NewEnrollment(
-                        team_id=team.id,
-                        parent_name=tracker.get_slot("parent_name"),
-                        partner_name=tracker.get_slot("partner_name"),
-                        due_date=None if born else child_date,
-                        birth_date=child_date if born else None,
-                        email=email,
-                        phone=phone,
-                        conversation_id=tracker.sender_id,
-                        consent_text=consent_text(tracker),
-                    ),
-                    held=held,
-                )
-                if held:
-                    open_escalation(session, conversation_id=tracker.sender_id,
-                                    channel=tracker.get_latest_input_channel() or "unknown",
-                                    reason=HELD_ENROLLMENT, priority="normal", team="course",
-                                    summary=f"Tilmelding {enrollment.reference_code} venter på kontrol: "
-                                            f"{earlier} andre tilmeldinger med samme kontakt det seneste døgn. "
-                                            "Den har ingen plads endnu; ring og bekræft, eller afmeld.")
-                record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
-                               text_shown=consent_text(tracker), given=True, subject=enrollment.reference_code)
-                reference_code, team_text = enrollment.reference_code, describe_team(team)
-        except TeamFullError:
+            with Transaction(dispatcher, self.name()) as tx:
+                self.enrol(tx, tracker, details)
+        except TeamFullError:  # rolled back
             dispatcher.utter_message(response="utter_team_full")
             # Back into the form to choose another team; the rest is kept.
             return [
@@ -130,22 +93,59 @@ class ActionSubmitEnrollment(Action):
                 ActiveLoop("enrollment_form"),
                 FollowupAction("enrollment_form"),
             ]
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **details)
-            return reset_enrollment_slots()
-
-        dispatcher.utter_message(response="utter_enrollment_saved", reference_code=reference_code, team_text=team_text)
         return reset_enrollment_slots()
 
     @staticmethod
-    def record_declined(tracker: Tracker) -> None:
-        """A no is recorded too (what was asked, when), with nothing else about the person."""
-        try:
-            with sessions().begin() as session:
-                record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
-                               text_shown=consent_text(tracker), given=False)
-        except SQLAlchemyError:
-            pass  # nothing was stored, which is what the parent asked for
+    def enrol(tx: Transaction, tracker: Tracker, details: dict[str, Any]) -> None:
+        """Write the enrollment and its consent (held for staff past the per-contact
+        limit; nothing past MAX_HELD_PER_CONTACT); raises TeamFullError."""
+        session = tx.session
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        born = tracker.get_slot("child_born") is True
+        team = get_team_by_code(session, tracker.get_slot("team_code"))
+        email, phone = tracker.get_slot("contact_email"), tracker.get_slot("contact_phone")
+        earlier = new_enrollments_with_contact(session, email=email, phone=phone)
+        if earlier >= MAX_HELD_PER_CONTACT:
+            tx.reply("utter_enrollment_contact_limit", **details)
+            return
+        if team is None:
+            raise TeamFullError(tracker.get_slot("team_code"))
+        # Past the per-contact limit the enrollment is held for staff to
+        # check, and answered like any other: the answer never says
+        # whether someone enrolled with this contact before.
+        held = earlier >= MAX_NEW_ENROLLMENTS_PER_CONTACT
+        enrollment = create_enrollment(
+            session,
+            NewEnrollment(
+                team_id=team.id,
+                parent_name=tracker.get_slot("parent_name"),
+                partner_name=tracker.get_slot("partner_name"),
+                due_date=None if born else child_date,
+                birth_date=child_date if born else None,
+                email=email,
+                phone=phone,
+                conversation_id=tracker.sender_id,
+                consent_text=consent_text(tracker),
+            ),
+            held=held,
+        )
+        if held:
+            open_escalation(session, conversation_id=tracker.sender_id,
+                            channel=tracker.get_latest_input_channel() or "unknown",
+                            reason=HELD_ENROLLMENT, priority="normal", team="course",
+                            summary=f"Tilmelding {enrollment.reference_code} venter på kontrol: "
+                                    f"{earlier} andre tilmeldinger med samme kontakt det seneste døgn. "
+                                    "Den har ingen plads endnu; ring og bekræft, eller afmeld.")
+        record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
+                       text_shown=consent_text(tracker), given=True, subject=enrollment.reference_code)
+        tx.reply("utter_enrollment_saved", reference_code=enrollment.reference_code, team_text=describe_team(team))
+
+    def record_declined(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """A no is recorded too (what was asked, when), with nothing else about the person.
+        No reply of its own on a database error: nothing was stored, which is what the parent asked for."""
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            record_consent(tx.session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
+                           text_shown=consent_text(tracker), given=False)
 
 
 class ActionStopForm(Action):

@@ -3,6 +3,7 @@ the team and the final confirmation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,16 +11,18 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, read_yes_no, sessions, today
+from actions.common import Interruptible, read_yes_no, today
 from actions.teams import button_title, choose_team, describe_team, offered_teams
+from actions.transaction import Transaction
 from bot.dates import (
     birth_date_from_age,
     due_date_from_pregnancy_week,
     format_danish_date,
     parse_danish_date,
 )
+from bot.db.models import CourseTeam
 from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, format_phone, parse_contact
@@ -42,11 +45,9 @@ def parse_child_date(text: str, born: bool, on: date) -> date | None:
     return due_date_from_pregnancy_week(text, on) or parse_danish_date(text, on, "future")
 
 
-def _team_by_code(code: str | None, child_date: date) -> Any:
-    course = current_municipality().course
-    with sessions()() as session:
-        teams = offered_teams(session, child_date, today(), course)
-        return next((t for t in teams if t.code == code), None)
+def teams_for(session: Session, child_date: date) -> Sequence[CourseTeam]:
+    """The teams offered to a family with this due or birth date today."""
+    return offered_teams(session, child_date, today(), current_municipality().course)
 
 
 class ValidateEnrollmentForm(Interruptible, FormValidationAction):
@@ -150,16 +151,16 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_contact")
             return {"contact": None}
         slots = {"contact": contact.describe(), "contact_email": contact.email, "contact_phone": contact.phone}
-        try:
-            with sessions()() as session:
-                # Whether this contact is enrolled already is never said here, nor
-                # anywhere else: that would tell a stranger who typed someone's
-                # e-mail that she is pregnant, and where her course is. The
-                # per-contact limit holds enrollments at the end instead
-                # (actions/enrollment.py), with the same answer as any other.
-                child_date = date.fromisoformat(tracker.get_slot("child_date"))
-                teams = offered_teams(session, child_date, today(), current_municipality().course)
-        except SQLAlchemyError:
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        # Whether this contact is enrolled already is never said here, nor
+        # anywhere else: that would tell a stranger who typed someone's
+        # e-mail that she is pregnant, and where her course is. The
+        # per-contact limit holds enrollments at the end instead
+        # (actions/enrollment.py), with the same answer as any other.
+        # No reply on a database error: the form ends and its submit says it.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            teams = teams_for(tx.session, child_date)
+        if tx.failed:
             return slots | {"enrollment_outcome": "database_error"}
         if not teams:
             window = team_window(child_date, current_municipality().course)
@@ -171,10 +172,9 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        try:
-            with sessions()() as session:
-                teams = offered_teams(session, child_date, today(), current_municipality().course)
-        except SQLAlchemyError:
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:  # the submit says it
+            teams = teams_for(tx.session, child_date)
+        if tx.failed:
             return {"team_code": None, "enrollment_outcome": "database_error"}
         team = choose_team(str(value), teams, today())
         if team is None:
@@ -217,16 +217,11 @@ class ActionAskTeamCode(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        course = current_municipality().course
-        with sessions()() as session:
-            teams = offered_teams(session, child_date, today(), course)
-            buttons = [
-                {"title": button_title(team), "payload": f'/inform{{"team_code":"{team.code}"}}'}
-                for team in teams
-            ]
-        early = team_window(child_date, course).too_early_today(today())
-        response = "utter_ask_team_code_early" if early else "utter_ask_team_code"
-        dispatcher.utter_message(response=response, buttons=buttons)
+        early = team_window(child_date, current_municipality().course).too_early_today(today())
+        with Transaction(dispatcher, self.name()) as tx:
+            buttons = [{"title": button_title(team), "payload": f'/inform{{"team_code":"{team.code}"}}'}
+                       for team in teams_for(tx.session, child_date)]
+            tx.reply("utter_ask_team_code_early" if early else "utter_ask_team_code", buttons=buttons)
         return []
 
 
@@ -240,7 +235,13 @@ class ActionAskEnrollmentConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        team = _team_by_code(tracker.get_slot("team_code"), child_date)
+        code = tracker.get_slot("team_code")
+        # No reply on a database error: the summary names the team by its code instead.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            team = next((t for t in teams_for(tx.session, child_date) if t.code == code), None)
+            team_text = describe_team(team) if team else code
+        if tx.failed:
+            team_text = code
         phone = tracker.get_slot("contact_phone")
         contact = " og ".join(
             p for p in (tracker.get_slot("contact_email"), format_phone(phone) if phone else None) if p
@@ -252,6 +253,6 @@ class ActionAskEnrollmentConfirmed(Action):
             child_date_label="Født" if tracker.get_slot("child_born") else "Termin",
             child_date_text=format_danish_date(child_date),
             contact_text=contact,
-            team_text=describe_team(team) if team else tracker.get_slot("team_code"),
+            team_text=team_text,
         )
         return []

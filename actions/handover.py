@@ -10,10 +10,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, sessions
+from actions.common import Interruptible, contact_details
+from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import find_active_for_conversation
 from bot.db.escalations import open_escalation, set_contact_wish
@@ -93,20 +93,14 @@ def case_team(session: Session, tracker: Tracker) -> str:
     return StaffTeam.FAMILY
 
 
-def open_case(tracker: Tracker, reason: str, priority: str, kind: str | None = None) -> bool:
-    """Queue the conversation for staff; False if the database cannot be reached.
-    `kind` (of danger) heads the summary, so staff see it before reading."""
+def open_case(session: Session, tracker: Tracker, reason: str, priority: str, kind: str | None = None) -> None:
+    """Queue the conversation for staff. `kind` (of danger) heads the summary,
+    so staff see it before reading."""
     summary = conversation_summary(tracker)
     if kind:
         summary = f"Fare: {kind}\n{summary}"
-    try:
-        with sessions().begin() as session:
-            open_escalation(session, conversation_id=tracker.sender_id,
-                            channel=tracker.get_latest_input_channel() or "unknown", reason=reason,
-                            priority=priority, summary=summary, team=case_team(session, tracker))
-    except SQLAlchemyError:
-        return False
-    return True
+    open_escalation(session, conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "unknown",
+                    reason=reason, priority=priority, summary=summary, team=case_team(session, tracker))
 
 
 def handoff_events(stored: bool, paused_form: str | None) -> list[EventType]:
@@ -126,14 +120,10 @@ class ActionRequestHuman(Action):
         active_form = (tracker.active_loop or {}).get("name")
         paused = active_form if active_form in PAUSABLE_FORMS else None
         reason = REASON_BY_PREVIOUS_RESPONSE.get(previous_response(tracker) or "", "request_human")
-        stored = open_case(tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
-        if not stored:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-        elif paused:
-            dispatcher.utter_message(response="utter_handoff_started_form_paused")
-        else:
-            dispatcher.utter_message(response="utter_handoff_started")
-        return handoff_events(stored, paused)
+        with Transaction(dispatcher, self.name()) as tx:
+            open_case(tx.session, tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
+            tx.reply("utter_handoff_started_form_paused" if paused else "utter_handoff_started")
+        return handoff_events(not tx.failed, paused)
 
 
 class ValidateContactForm(Interruptible, FormValidationAction):
@@ -200,33 +190,27 @@ class ActionSubmitContact(Action):
         reset = [SlotSet(slot, None) for slot in HANDOFF_SLOTS]
         if failed:
             return reset  # the citizen was given the phone number already
-        try:
-            with sessions().begin() as session:
-                case = set_contact_wish(session, tracker.sender_id, describe_wish(method, detail))
-                if case is not None and method in ("phone", "email") and detail:
-                    record_consent(session, conversation_id=tracker.sender_id, purpose=CONTACT, given=True,
-                                   text_shown=str(tracker.get_slot("privacy_contact_consent")
-                                                  or current_municipality().privacy.contact_consent),
-                                   subject=f"escalation:{case.id}")
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return reset
-        self.tell_when(dispatcher, method, detail)
-        if paused in RESUME_RESPONSES:
-            dispatcher.utter_message(response=RESUME_RESPONSES[paused])
+        with Transaction(dispatcher, self.name()) as tx:
+            case = set_contact_wish(tx.session, tracker.sender_id, describe_wish(method, detail))
+            if case is not None and method in ("phone", "email") and detail:
+                record_consent(tx.session, conversation_id=tracker.sender_id, purpose=CONTACT, given=True,
+                               text_shown=str(tracker.get_slot("privacy_contact_consent")
+                                              or current_municipality().privacy.contact_consent),
+                               subject=f"escalation:{case.id}")
+            tx.reply_all([when_staff_answer(method, detail)])
+            if paused in RESUME_RESPONSES:
+                tx.reply(RESUME_RESPONSES[paused])
         return reset
 
-    @staticmethod
-    def tell_when(dispatcher: CollectingDispatcher, method: str, detail: str | None) -> None:
-        hours = current_municipality().chat_hours
-        moment = now()
-        shown = format_phone(detail) if method == "phone" and detail else detail or ""
-        if hours.is_open(moment):
-            closes = hours.closes_today(moment)
-            until = clock(closes) if closes else ""
-            dispatcher.utter_message(response=WHEN_RESPONSES[method, True], closes=until, contact=shown)
-            return
-        opening = hours.next_opening(moment)
-        when = describe_opening(opening, moment) if opening else "på næste hverdag"
-        dispatcher.utter_message(response=WHEN_RESPONSES[method, False], next_opening=when, contact=shown,
-                                 **contact_details())
+
+def when_staff_answer(method: str, detail: str | None) -> tuple[str, dict[str, Any]]:
+    """The honest answer to when staff answer (now, or when the chat opens), and how."""
+    hours = current_municipality().chat_hours
+    moment = now()
+    shown = format_phone(detail) if method == "phone" and detail else detail or ""
+    if hours.is_open(moment):
+        closes = hours.closes_today(moment)
+        return WHEN_RESPONSES[method, True], {"closes": clock(closes) if closes else "", "contact": shown}
+    opening = hours.next_opening(moment)
+    when = describe_opening(opening, moment) if opening else "på næste hverdag"
+    return WHEN_RESPONSES[method, False], {"next_opening": when, "contact": shown, **contact_details()}

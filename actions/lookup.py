@@ -13,13 +13,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, latest_intent, read_yes_no, sessions
+from actions.common import Interruptible, contact_details, latest_intent, read_yes_no
 from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
-from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, look_up
-from bot.db.models import CourseEnrollment, EnrollmentStatus
+from actions.transaction import Reply, Transaction
+from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, get_enrollment, look_up
+from bot.db.models import EnrollmentStatus
 from bot.shared.settings import load_settings
 from bot.validation import normalise_reference, parse_contact
 
@@ -60,16 +61,15 @@ class ActionStartLookup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         purpose = PURPOSE_BY_INTENT.get(latest_intent(tracker) or "", "enroll")
-        try:
-            with sessions()() as session:
-                enrollment = find_active_for_conversation(session, tracker.sender_id)
-        except SQLAlchemyError:
-            enrollment = None
+        # No reply on a database error: the form asks for the code, as for an enrollment not known here.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            enrollment = find_active_for_conversation(tx.session, tracker.sender_id)
+            enrollment_id = enrollment.id if enrollment is not None else None
         events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
-        if enrollment is None:
+        if tx.failed or enrollment_id is None:
             return events + [SlotSet("enrollment_known", False)]
         return events + [SlotSet("enrollment_known", True)] + [
-            SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment.id).items()]
+            SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment_id).items()]
 
 
 class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
@@ -102,18 +102,24 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         contact = parse_contact(str(value))
-        try:
-            with sessions().begin() as session:
-                found = look_up(session, tracker.sender_id, tracker.get_slot("lookup_reference") or "",
-                                email=contact.email, phone=contact.phone)
-                enrollment_id = found.enrollment.id if found.enrollment is not None else None
-        except SQLAlchemyError:
-            return {"lookup_contact": None, "lookup_attempts": MAX_LOOKUP_ATTEMPTS}  # the finish says what to do
+        # No reply on a database error: the finish says what to do.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            found = look_up(tx.session, tracker.sender_id, tracker.get_slot("lookup_reference") or "",
+                            email=contact.email, phone=contact.phone)  # a miss counts against the limits
+            slots = self.after_look_up(tx, tracker, found.enrollment.id if found.enrollment else None,
+                                       limited=found.outcome == "limited")
+        if tx.failed:
+            return {"lookup_contact": None, "lookup_attempts": MAX_LOOKUP_ATTEMPTS}
+        return slots
+
+    @staticmethod
+    def after_look_up(tx: Transaction, tracker: Tracker, enrollment_id: int | None, *,
+                      limited: bool) -> dict[str, Any]:
         if enrollment_id is not None:
             return {"lookup_contact": "ok", **found_events(tracker.sender_id, enrollment_id)}
-        attempts = MAX_LOOKUP_ATTEMPTS if found.outcome == "limited" else (tracker.get_slot("lookup_attempts") or 0) + 1
+        attempts = MAX_LOOKUP_ATTEMPTS if limited else (tracker.get_slot("lookup_attempts") or 0) + 1
         if attempts < MAX_LOOKUP_ATTEMPTS:
-            dispatcher.utter_message(response="utter_lookup_not_found")
+            tx.reply("utter_lookup_not_found")
         # Ask for both again: a typo can be in either.
         return {"lookup_reference": None, "lookup_contact": None, "lookup_attempts": attempts}
 
@@ -134,18 +140,16 @@ class ActionAskCancelConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         enrollment_id = granted_enrollment_id(tracker)
-        try:
-            with sessions()() as session:
-                enrollment = session.get(CourseEnrollment, enrollment_id) if enrollment_id is not None else None
-                if enrollment is not None:
-                    dispatcher.utter_message(response="utter_ask_cancel_confirmed",
-                                             reference_code=enrollment.reference_code,
-                                             team_text=describe_team(enrollment.team))
-                    return []
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return [ActiveLoop(None), *reset_lookup_slots()]
-        dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
+        with Transaction(dispatcher, self.name()) as tx:
+            enrollment = get_enrollment(tx.session, enrollment_id) if enrollment_id is not None else None
+            if enrollment is not None:
+                tx.reply("utter_ask_cancel_confirmed", reference_code=enrollment.reference_code,
+                         team_text=describe_team(enrollment.team))
+            else:
+                tx.reply("utter_lookup_failed", **contact_details())
+            asked = enrollment is not None
+        if not tx.failed and asked:
+            return []
         return [ActiveLoop(None), *reset_lookup_slots()]
 
 
@@ -163,34 +167,31 @@ class ActionFinishLookup(Action):
         if enrollment_id is None:
             dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
             return reset_lookup_slots()
-        # The reply is chosen inside the transaction and sent after its commit:
-        # never "afmeldt" and then that the database failed.
-        try:
-            with sessions().begin() as session:
-                enrollment = session.get(CourseEnrollment, enrollment_id)
-                if enrollment is None:  # deleted since it was found
-                    dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
-                    return reset_lookup_slots()
-                details = contact_details() | {
-                    "reference_code": enrollment.reference_code,
-                    "team_text": describe_team(enrollment.team),
-                    "team_address": enrollment.team.address,
-                }
-                if purpose == "cancel" and tracker.get_slot("cancel_confirmed") is True:
-                    if enrollment.status == EnrollmentStatus.CANCELLED:
-                        response = "utter_enrollment_already_cancelled"
-                    else:
-                        cancel_enrollment(session, enrollment)
-                        response = "utter_enrollment_cancelled"
-                elif purpose == "cancel":
-                    response = "utter_cancel_aborted"
-                elif purpose == "enroll":
-                    response = "utter_already_enrolled"
-                else:
-                    response = {EnrollmentStatus.ACTIVE: "utter_enrollment_status",
-                                EnrollmentStatus.HELD: "utter_enrollment_status_held"}.get(
-                        enrollment.status, "utter_enrollment_status_cancelled")
-        except SQLAlchemyError:
-            response, details = "utter_database_error", contact_details()
-        dispatcher.utter_message(response=response, **details)
+        # Sent after the commit: never "afmeldt" and then that the database failed.
+        with Transaction(dispatcher, self.name()) as tx:
+            tx.reply_all([finish_lookup(tx.session, enrollment_id, purpose,
+                                        cancel=tracker.get_slot("cancel_confirmed") is True)])
         return reset_lookup_slots()
+
+
+def finish_lookup(session: Session, enrollment_id: int, purpose: str | None, *, cancel: bool) -> Reply:
+    """Show the enrollment, or cancel it after a yes; the reply."""
+    enrollment = get_enrollment(session, enrollment_id)
+    if enrollment is None:  # deleted since it was found
+        return "utter_lookup_failed", contact_details()
+    details = contact_details() | {
+        "reference_code": enrollment.reference_code,
+        "team_text": describe_team(enrollment.team),
+        "team_address": enrollment.team.address,
+    }
+    if purpose == "cancel" and cancel:
+        if enrollment.status == EnrollmentStatus.CANCELLED:
+            return "utter_enrollment_already_cancelled", details
+        cancel_enrollment(session, enrollment)
+        return "utter_enrollment_cancelled", details
+    if purpose == "cancel":
+        return "utter_cancel_aborted", details
+    if purpose == "enroll":
+        return "utter_already_enrolled", details
+    return {EnrollmentStatus.ACTIVE: "utter_enrollment_status", EnrollmentStatus.HELD: "utter_enrollment_status_held"
+            }.get(enrollment.status, "utter_enrollment_status_cancelled"), details

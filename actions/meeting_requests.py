@@ -10,14 +10,12 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import sessions
 from actions.meetings import describe_when
+from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
     NOTHING_SAVED,
-    Reply,
     YouthFormValidation,
     YouthSubmit,
     at_local,
@@ -26,7 +24,7 @@ from actions.youth_forms import (
 from actions.youth_identity import identified_profile, now
 from bot.dates import format_danish_date
 from bot.db import youth as repo
-from bot.db.models import MentorMeeting, YouthProfile
+from bot.db.models import YouthProfile
 from bot.youth.when import Window, find_date, find_window
 
 
@@ -129,18 +127,12 @@ class MeetingChoice(WindowExtraction):
         if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
             return {}
         on = find_date(self.text(tracker), local_today(), "future")
-        try:
-            with sessions().begin() as session:
-                profile, _ = identified_profile(session, tracker)
-                if profile is None:
-                    return {}
-                meeting = repo.pick_meeting(session, profile.id, now(), on)
-                meeting_id = meeting.id if meeting else None
-        except SQLAlchemyError:
+        # No reply on a database error: the form stops, and its submit action says it.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            slots = choose_meeting(tx.session, tracker, on)
+        if tx.failed:
             return {"youth_outcome": "error"}
-        if meeting_id is None:
-            return {"meeting_choice": "none:" + (on.isoformat() if on else "")}
-        return {"meeting_choice": str(meeting_id)}
+        return slots
 
     def validate_meeting_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
@@ -157,6 +149,16 @@ class MeetingChoice(WindowExtraction):
     async def extract_change_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> dict[str, Any]:
         return self.free_text(tracker, "change_reason", 300, nothing="ikke oplyst")
+
+
+def choose_meeting(session: Session, tracker: Tracker, on: date | None) -> dict[str, Any]:
+    profile, _ = identified_profile(session, tracker)
+    if profile is None:
+        return {}
+    meeting = repo.pick_meeting(session, profile.id, now(), on)
+    if meeting is None:
+        return {"meeting_choice": "none:" + (on.isoformat() if on else "")}
+    return {"meeting_choice": str(meeting.id)}
 
 
 class ValidateRescheduleMeetingForm(MeetingChoice, FormValidationAction):
@@ -182,8 +184,8 @@ class ChangeMeeting(YouthSubmit):
     def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         choice, value = str(tracker.get_slot("meeting_choice") or ""), tracker.get_slot("meeting_window")
         reason = tracker.get_slot("change_reason") or "ikke oplyst"
-        meeting = session.get(MentorMeeting, int(choice)) if choice.isdigit() else None
-        if meeting is None or meeting.profile_id != profile.id:
+        meeting = repo.own_meeting(session, profile.id, int(choice)) if choice.isdigit() else None
+        if meeting is None:
             return [NOTHING_SAVED]  # never someone else's meeting
         old_when, mentor = describe_when(meeting), profile.mentor_name
         if self.cancel or not (isinstance(value, dict) and "first" in value):

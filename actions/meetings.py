@@ -12,14 +12,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import sessions
+from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
     NOTHING_SAVED,
     ForIdentified,
-    Reply,
     YouthFormValidation,
     YouthSubmit,
     at_local,
@@ -167,17 +165,13 @@ class ActionRemindMeeting(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         meeting_id = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
                            if e.get("entity") == "meeting_id"), "")
-        try:
-            with sessions()() as session:
-                meeting = session.get(MentorMeeting, int(meeting_id)) if meeting_id.isdigit() else None
-                bound = repo.bound_profile_id(session, tracker.sender_id, now=now(), idle=pairing_idle())
-                # Only a meeting of the young person this conversation is bound to.
-                if meeting is None or meeting.starts_at is None or bound is None or bound[0] != meeting.profile_id:
-                    return []
-                local = meeting.starts_at.astimezone(DANISH_TIME)
-                mentor = meeting.with_whom
-        except SQLAlchemyError:
-            return []
-        dispatcher.utter_message(response="utter_meeting_reminder", mentor_name=mentor,
-                                 meeting_time=f"{local:%H.%M}")
+        # No reply on a database error: a reminder that cannot be checked is not sent.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            bound = repo.bound_profile_id(tx.session, tracker.sender_id, now=now(), idle=pairing_idle())
+            # Only a meeting of the young person this conversation is bound to.
+            meeting = (repo.own_meeting(tx.session, bound[0], int(meeting_id))
+                       if bound is not None and meeting_id.isdigit() else None)
+            if meeting is not None and meeting.starts_at is not None:
+                tx.reply("utter_meeting_reminder", mentor_name=meeting.with_whom,
+                         meeting_time=f"{meeting.starts_at.astimezone(DANISH_TIME):%H.%M}")
         return []

@@ -13,30 +13,20 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions, today
+from actions.common import contact_details, today
 from actions.teams import describe_team
+from actions.transaction import Transaction
 from actions.youth_identity import identified_profile
 from bot.dates import format_danish_date
 from bot.db.consents import CONTACT, ENROLLMENT, consents_of, delete_conversation_consents
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
 from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import (
-    ConsentRecord,
-    CourseEnrollment,
-    EducationEvent,
-    EnrollmentStatus,
-    Escalation,
-    MentorMeeting,
-    NoteKind,
-    YouthProfile,
-)
+from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Escalation, NoteKind, YouthProfile
 from bot.db.review import delete_by_conversation as delete_review_tags
-from bot.db.youth import forget_conversation
+from bot.db.youth import forget_conversation, stored_about
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import DELETION_SLOT
 
@@ -76,10 +66,7 @@ def describe_consent(row: ConsentRecord) -> str:
 
 
 def describe_youth(session: Session, profile: YouthProfile) -> str:
-    meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
-                              .where(MentorMeeting.profile_id == profile.id)) or 0
-    events = session.scalar(select(func.count()).select_from(EducationEvent)
-                            .where(EducationEvent.profile_id == profile.id)) or 0
+    meetings, events = stored_about(session, profile.id)
     programme = f", uddannelse: {profile.programme}" if profile.programme else ""
     return (f"- Du er logget ind som {profile.first_name} ({profile.reference}), mentor {profile.mentor_name}"
             f"{programme}. Kommunen har {meetings} møder og {events} uddannelsesændringer om dig. De hører til "
@@ -98,22 +85,18 @@ class ActionShowMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         days = str(current_municipality().retention.conversation_days)
-        try:
-            with sessions()() as session:
-                lines = [describe_enrollment(row) for row in list_by_conversation(session, tracker.sender_id)]
-                lines += [describe_case(case) for case in escalations_of(session, tracker.sender_id)]
-                lines += [describe_consent(row) for row in consents_of(session, tracker.sender_id)]
-                profile, _ = identified_profile(session, tracker)
-                if profile is not None:
-                    lines.append(describe_youth(session, profile))
-                session.commit()  # a first valid website token binds the conversation
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return []
-        if lines:
-            dispatcher.utter_message(response="utter_my_data", stored="\n".join(lines), conversation_days=days)
-        else:
-            dispatcher.utter_message(response="utter_my_data_conversation_only", conversation_days=days)
+        # Committed: a first valid website token binds the conversation.
+        with Transaction(dispatcher, self.name()) as tx:
+            lines = [describe_enrollment(row) for row in list_by_conversation(tx.session, tracker.sender_id)]
+            lines += [describe_case(case) for case in escalations_of(tx.session, tracker.sender_id)]
+            lines += [describe_consent(row) for row in consents_of(tx.session, tracker.sender_id)]
+            profile, _ = identified_profile(tx.session, tracker)
+            if profile is not None:
+                lines.append(describe_youth(tx.session, profile))
+            if lines:
+                tx.reply("utter_my_data", stored="\n".join(lines), conversation_days=days)
+            else:
+                tx.reply("utter_my_data_conversation_only", conversation_days=days)
         return []
 
 
@@ -127,29 +110,27 @@ class ActionDeleteMyData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        try:
-            with sessions().begin() as session:
-                deleted = delete_by_conversation(session, tracker.sender_id)
-                cases = escalations_of(session, tracker.sender_id)
-                for case in cases:
-                    # A conversation staff were asked to handle is a case record the
-                    # municipality must keep; staff get the request as a task instead.
-                    add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
-                             "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
-                # Consents go with what they cover: the enrollments now; the case's contact consent stays with it.
-                delete_conversation_consents(session, tracker.sender_id, keep_purposes=(CONTACT,) if cases else ())
-                if not cases:
-                    delete_review_tags(session, tracker.sender_id)
-                # A young person's profile belongs to their aftercare case: it stays;
-                # this conversation is no longer tied to it.
-                was_young_person = forget_conversation(session, tracker.sender_id)
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return []
-        if was_young_person:
-            dispatcher.utter_message(response="utter_youth_profile_kept")
-        if cases:
-            dispatcher.utter_message(response="utter_data_kept_for_case", **contact_details())
-            return []
-        dispatcher.utter_message(response="utter_data_deleted" if deleted else "utter_conversation_deleted")
-        return [SlotSet(DELETION_SLOT, True)]
+        with Transaction(dispatcher, self.name()) as tx:
+            session = tx.session
+            deleted = delete_by_conversation(session, tracker.sender_id)
+            cases = escalations_of(session, tracker.sender_id)
+            for case in cases:
+                # A conversation staff were asked to handle is a case record the
+                # municipality must keep; staff get the request as a task instead.
+                add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
+                         "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
+            # Consents go with what they cover: the enrollments now; the case's contact consent stays with it.
+            delete_conversation_consents(session, tracker.sender_id, keep_purposes=(CONTACT,) if cases else ())
+            if not cases:
+                delete_review_tags(session, tracker.sender_id)
+            # A young person's profile belongs to their aftercare case: it stays;
+            # this conversation is no longer tied to it.
+            if forget_conversation(session, tracker.sender_id):
+                tx.reply("utter_youth_profile_kept")
+            if cases:
+                tx.reply("utter_data_kept_for_case", **contact_details())
+            else:
+                tx.reply("utter_data_deleted" if deleted else "utter_conversation_deleted")
+            conversation_goes = not cases
+        # The Rasa server deletes the conversation only when its data is gone (and a case's is kept).
+        return [SlotSet(DELETION_SLOT, True)] if not tx.failed and conversation_goes else []

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import contact_details
 from actions.handover import handoff_events, open_case
+from actions.transaction import Transaction
 
 PAUSED_FORM = "paused_form"
 KIND_SLOT = "danger_kind"
@@ -44,11 +45,11 @@ class ActionEscalateDistress(Action):
         form = active_form(tracker)
         paused = form if form and form not in NOT_RESUMED else tracker.get_slot(PAUSED_FORM)
         kind = tracker.get_slot(KIND_SLOT) or "general"
-        stored = open_case(tracker, reason="distress", priority="critical", kind=str(kind))
-        # The help lines are already given; the phone number below needs no database.
-        dispatcher.utter_message(response="utter_distress_contact" if stored else "utter_distress_not_queued",
-                                 **contact_details())
-        return handoff_events(stored, paused)
+        # The help lines are already given; the phone number in either reply needs no database.
+        with Transaction(dispatcher, self.name(), error_reply="utter_distress_not_queued") as tx:
+            open_case(tx.session, tracker, reason="distress", priority="critical", kind=str(kind))
+            tx.reply("utter_distress_contact", **contact_details())
+        return handoff_events(not tx.failed, paused)
 
 
 class ActionPauseForCheckIn(Action):

@@ -15,9 +15,10 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from actions.common import course_details, latest_intent, sessions
+from actions.common import course_details, latest_intent
+from actions.transaction import Transaction
 from bot.db.services import get_service
 from bot.shared.municipality import Unit, current_municipality
 
@@ -59,20 +60,27 @@ class ServiceText:
     related: list[str]
 
 
-def read_service(topic: str) -> ServiceText | None:
-    """The topic's texts; None if there is no such row. Raises SQLAlchemyError
-    when the database cannot be read."""
-    with sessions()() as session:
-        row = get_service(session, topic)
-        if row is None:
-            return None
-        return ServiceText(row.topic, row.title, row.answer, row.read_more, row.audience, row.price, row.unit,
-                           row.link, row.next_step, row.related_topics)
+def read_service(session: Session, topic: str) -> ServiceText | None:
+    """The topic's texts; None if there is no such row."""
+    row = get_service(session, topic)
+    if row is None:
+        return None
+    return ServiceText(row.topic, row.title, row.answer, row.read_more, row.audience, row.price, row.unit,
+                       row.link, row.next_step, row.related_topics)
 
 
-def read_titles(topics: list[str]) -> dict[str, str]:
-    with sessions()() as session:
-        return {topic: row.title for topic in topics if (row := get_service(session, topic)) is not None}
+def read_titles(session: Session, topics: list[str]) -> dict[str, str]:
+    return {topic: row.title for topic in topics if (row := get_service(session, topic)) is not None}
+
+
+def read_from_database(dispatcher: CollectingDispatcher, where: str, topic: str,
+                       with_titles: bool = False) -> tuple[ServiceText | None, dict[str, str]]:
+    """The topic's texts and its related topics' titles; (None, {}) when the
+    database cannot be read (no reply: the domain's text is the fallback)."""
+    with Transaction(dispatcher, where, error_reply=None) as tx:
+        service = read_service(tx.session, topic)
+        titles = read_titles(tx.session, service.related) if service is not None and with_titles else {}
+    return (None, {}) if tx.failed else (service, titles)
 
 
 def asked_topic(tracker: Tracker) -> str | None:
@@ -115,13 +123,9 @@ def topic_button(topic: str, title: str) -> dict[str, str]:
     return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_SLOT}": "{topic}"}}'}
 
 
-def next_step_buttons(service: ServiceText) -> list[dict[str, str]]:
+def next_step_buttons(service: ServiceText, titles: dict[str, str]) -> list[dict[str, str]]:
     buttons = [{"title": "Ja, giv mig kontaktoplysninger", "payload": "/ask_contact_details"},
                {"title": "Læs mere", "payload": "/ask_read_more"}]
-    try:
-        titles = read_titles(service.related)
-    except SQLAlchemyError:
-        titles = {}
     return buttons + [topic_button(topic, titles[topic]) for topic in service.related if topic in titles]
 
 
@@ -138,10 +142,7 @@ class ActionAnswerService(Action):
         if topic is None:
             dispatcher.utter_message(response="utter_which_service")
             return []
-        try:
-            service = read_service(topic)
-        except SQLAlchemyError:
-            service = None
+        service, titles = read_from_database(dispatcher, self.name(), topic, with_titles=True)
         if service is None:
             dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
             dispatcher.utter_message(response="utter_service_contact",
@@ -149,7 +150,7 @@ class ActionAnswerService(Action):
         else:
             dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
             if topic not in CONCERN_TOPICS:
-                dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service),
+                dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service, titles),
                                          service_next_step=service.next_step)
         if topic in CONCERN_TOPICS:
             dispatcher.utter_message(response="utter_concern_offer_person")
@@ -168,10 +169,7 @@ class ActionAnswerServiceDetail(Action):
         intent = latest_intent(tracker) or "ask_contact_details"
         topic = current_topic(tracker, intent)
         response = DETAIL_RESPONSES.get(intent, "utter_service_contact")
-        try:
-            service = read_service(topic)
-        except SQLAlchemyError:
-            service = None
+        service, _ = read_from_database(dispatcher, self.name(), topic)
         municipality = current_municipality()
         unit = municipality.unit(service.unit if service else topic)
         if service is None and response in NEEDS_ROW:

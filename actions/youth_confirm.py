@@ -9,14 +9,22 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
-from actions.common import sessions
 from actions.education import KIND_NAMES
 from actions.meeting_requests import describe_window, window_fields
 from actions.meetings import describe_when
+from actions.transaction import Transaction
 from bot.dates import format_danish_date
-from bot.db.models import MentorMeeting
-from bot.db.youth import bound_profile_id
+from bot.db.youth import bound_profile_id, own_meeting
+
+
+def meeting_described(session: Session, tracker: Tracker) -> str:
+    """When the chosen meeting is; only the conversation's own young person's meeting is ever described."""
+    bound = bound_profile_id(session, tracker.sender_id)
+    choice = str(tracker.get_slot("meeting_choice") or "")
+    meeting = own_meeting(session, bound[0], int(choice)) if bound is not None and choice.isdigit() else None
+    return describe_when(meeting) if meeting is not None else "?"
 
 
 class ActionAskYouthConfirm(Action):
@@ -38,18 +46,13 @@ class ActionAskYouthConfirm(Action):
             window, _ = window_fields(tracker.get_slot("meeting_window"))
             dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
         elif form in ("reschedule_meeting_form", "cancel_meeting_form"):
-            with sessions()() as session:
-                meeting = session.get(MentorMeeting, int(tracker.get_slot("meeting_choice")))
-                bound = bound_profile_id(session, tracker.sender_id)
-                # Only the conversation's own young person's meeting is ever described.
-                mine = meeting is not None and bound is not None and meeting.profile_id == bound[0]
-                old_when = describe_when(meeting) if mine and meeting else "?"
-            if form == "cancel_meeting_form":
-                dispatcher.utter_message(response="utter_confirm_meeting_cancel", old_when=old_when)
-            else:
-                window, _ = window_fields(tracker.get_slot("meeting_window"))
-                dispatcher.utter_message(response="utter_confirm_meeting_move", old_when=old_when,
-                                         window=describe_window(window))
+            with Transaction(dispatcher, self.name()) as tx:
+                old_when = meeting_described(tx.session, tracker)
+                if form == "cancel_meeting_form":
+                    tx.reply("utter_confirm_meeting_cancel", old_when=old_when)
+                else:
+                    window, _ = window_fields(tracker.get_slot("meeting_window"))
+                    tx.reply("utter_confirm_meeting_move", old_when=old_when, window=describe_window(window))
         else:
             dispatcher.utter_message(response="utter_confirm_education",
                                      change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),

@@ -12,11 +12,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, read_yes_no, sessions
-from actions.youth_identity import identified_profile, now, tell_not_identified
+from actions.common import Interruptible, read_yes_no
+from actions.transaction import Reply, Transaction
+from actions.youth_identity import identified_profile, now, young_person
 from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
 from bot.shared.clock import DANISH_TIME
@@ -25,7 +25,6 @@ from bot.youth.when import find_date
 YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",
                "change_reason", "education_kind", "education_programme", "education_institution",
                "youth_confirm", "youth_outcome")
-Reply = tuple[str, dict[str, Any]]  # a response name and its values, sent after the commit
 NOTHING_SAVED: Reply = ("utter_youth_nothing_saved", {})
 _NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
 
@@ -54,17 +53,19 @@ class YouthFormValidation(Interruptible):
 
     form_slots: tuple[str, ...] = ()
 
-    def identified(self, tracker: Tracker) -> bool:
-        try:
-            with sessions().begin() as session:
-                profile, _ = identified_profile(session, tracker)
-        except SQLAlchemyError:
-            return False
-        return profile is not None
+    def name(self) -> str:
+        raise NotImplementedError
+
+    def identified(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        # No reply on a database error: the submit action that follows says it.
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            profile, _ = identified_profile(tx.session, tracker)
+            known = profile is not None
+        return not tx.failed and known
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
-        if tracker.get_slot("youth_outcome") or not self.identified(tracker):
+        if tracker.get_slot("youth_outcome") or not self.identified(dispatcher, tracker):
             return []
         return self.slots_needed(tracker)
 
@@ -111,8 +112,11 @@ class YouthFormValidation(Interruptible):
 
 class ForIdentified:
     """An action for an identified young person (a mixin; the actions that use
-    it are what the action server registers): identity first, one
-    transaction, and the replies only once it is committed."""
+    it are what the action server registers): the transaction template with
+    identity first, and the replies only once it is committed."""
+
+    def name(self) -> str:
+        raise NotImplementedError
 
     def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         raise NotImplementedError
@@ -122,19 +126,11 @@ class ForIdentified:
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        replies: list[Reply] = []
-        try:
-            with sessions().begin() as session:
-                profile, problem = identified_profile(session, tracker)
-                if profile is None:
-                    tell_not_identified(dispatcher, problem)
-                else:
-                    replies = self.answer(session, profile, tracker)
-        except (SQLAlchemyError, YouthError):
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return self.after()
-        for response, values in replies:
-            dispatcher.utter_message(response=response, **values)
+        # A YouthError (a meeting no longer open to change) is answered like a database error, as before.
+        with Transaction(dispatcher, self.name(), also=(YouthError,)) as tx:
+            profile = young_person(tx, tracker)
+            if profile is not None:
+                tx.reply_all(self.answer(tx.session, profile, tracker))
         return self.after()
 
 

@@ -13,15 +13,16 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, sessions
+from actions.common import Interruptible
+from actions.transaction import Transaction
 from bot.db.models import YouthProfile
 from bot.db.youth import (
     MAX_WRONG_CODES_PER_CONVERSATION,
     bind,
     bound_profile_id,
+    get_profile,
     redeem_code,
     touch_binding,
     unbind,
@@ -92,12 +93,19 @@ def resolve_identity(session: Session, tracker: Tracker) -> Identity:
 
 def identified_profile(session: Session, tracker: Tracker) -> tuple[YouthProfile | None, str | None]:
     identity = resolve_identity(session, tracker)
-    profile = session.get(YouthProfile, identity.profile_id) if identity.profile_id is not None else None
+    profile = get_profile(session, identity.profile_id) if identity.profile_id is not None else None
     return profile, identity.problem
 
 
-def tell_not_identified(dispatcher: CollectingDispatcher, problem: str | None) -> None:
-    dispatcher.utter_message(response=NOT_IDENTIFIED_RESPONSES.get(problem, "utter_identify_first"))
+def young_person(tx: Transaction, tracker: Tracker) -> YouthProfile | None:
+    """The transaction template's identity check: the young person the
+    conversation is verified as (a first valid website token binds it, an
+    idle pairing is logged out: both are committed with the action's work),
+    or None, with the reply that tells them why not."""
+    profile, problem = identified_profile(tx.session, tracker)
+    if profile is None:
+        tx.reply(NOT_IDENTIFIED_RESPONSES.get(problem, "utter_identify_first"))
+    return profile
 
 
 class ValidatePairingForm(Interruptible, FormValidationAction):
@@ -122,34 +130,36 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
     def validate_pairing_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> dict[str, Any]:
         code = find_code(str(value or ""))
-        try:
-            with sessions().begin() as session:
-                profile, _problem = identified_profile(session, tracker)
-                if profile is not None:
-                    dispatcher.utter_message(response="utter_already_identified", first_name=profile.first_name)
-                    return {"pairing_code": None, "pairing_outcome": "already"}
-                if code is None:
-                    dispatcher.utter_message(response="utter_code_format")
-                    return {"pairing_code": None}
-                result = redeem_code(session, tracker.sender_id, code, secret=load_settings().youth_token_secret,
-                                     now=now())
-                first_name = result.profile.first_name if result.profile else ""
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
+        with Transaction(dispatcher, self.name()) as tx:
+            slots = pair(tx, tracker, code)
+        if tx.failed:
             return {"pairing_code": None, "pairing_outcome": "error"}
-        if result.outcome == "bound":
-            dispatcher.utter_message(response="utter_identified", first_name=first_name)
-            return {"pairing_code": None, "pairing_outcome": "bound"}
-        if result.outcome in ("locked", "busy"):
-            dispatcher.utter_message(response="utter_code_locked" if result.outcome == "locked" else "utter_code_busy")
-            return {"pairing_code": None, "pairing_outcome": "locked"}
-        if result.outcome == "other_profile":
-            dispatcher.utter_message(response="utter_identified_as_someone_else")
-            return {"pairing_code": None, "pairing_outcome": "other_profile"}
-        dispatcher.utter_message(response="utter_code_used" if result.outcome == "used" else
-                                 "utter_code_expired" if result.outcome == "expired" else "utter_code_wrong",
-                                 max_tries=str(MAX_WRONG_CODES_PER_CONVERSATION))
+        return slots
+
+
+def pair(tx: Transaction, tracker: Tracker, code: str | None) -> dict[str, Any]:
+    """Redeem a pairing code (a wrong one counts against the limits); the slots to set."""
+    profile, _problem = identified_profile(tx.session, tracker)
+    if profile is not None:
+        tx.reply("utter_already_identified", first_name=profile.first_name)
+        return {"pairing_code": None, "pairing_outcome": "already"}
+    if code is None:
+        tx.reply("utter_code_format")
         return {"pairing_code": None}
+    result = redeem_code(tx.session, tracker.sender_id, code, secret=load_settings().youth_token_secret, now=now())
+    if result.outcome == "bound":
+        tx.reply("utter_identified", first_name=result.profile.first_name if result.profile else "")
+        return {"pairing_code": None, "pairing_outcome": "bound"}
+    if result.outcome in ("locked", "busy"):
+        tx.reply("utter_code_locked" if result.outcome == "locked" else "utter_code_busy")
+        return {"pairing_code": None, "pairing_outcome": "locked"}
+    if result.outcome == "other_profile":
+        tx.reply("utter_identified_as_someone_else")
+        return {"pairing_code": None, "pairing_outcome": "other_profile"}
+    tx.reply("utter_code_used" if result.outcome == "used" else
+             "utter_code_expired" if result.outcome == "expired" else "utter_code_wrong",
+             max_tries=str(MAX_WRONG_CODES_PER_CONVERSATION))
+    return {"pairing_code": None}
 
 
 class ActionFinishPairing(Action):
@@ -169,11 +179,7 @@ class ActionForgetMe(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        try:
-            with sessions().begin() as session:
-                was_bound = unbind(session, tracker.sender_id)
-        except SQLAlchemyError:
-            dispatcher.utter_message(response="utter_database_error", **contact_details())
-            return []
-        dispatcher.utter_message(response="utter_logged_out" if was_bound else "utter_not_logged_in")
+        with Transaction(dispatcher, self.name()) as tx:
+            was_bound = unbind(tx.session, tracker.sender_id)
+            tx.reply("utter_logged_out" if was_bound else "utter_not_logged_in")
         return []

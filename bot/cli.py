@@ -236,17 +236,13 @@ def youth_pair(reference: str, staff: str, minutes: int) -> None:
 @click.argument("reference")
 def youth_meetings(reference: str) -> None:
     """A profile's meetings, newest first (for the mentor)."""
-    from sqlalchemy import select
-
-    from bot.db.models import MentorMeeting
-    from bot.db.youth import get_by_reference
+    from bot.db.youth import get_by_reference, meetings_of
 
     with make_sessionmaker(load_settings().database_url)() as session:
         profile = get_by_reference(session, reference)
         if profile is None:
             raise click.ClickException(f"Profilen {reference} findes ikke.")
-        query = select(MentorMeeting).where(MentorMeeting.profile_id == profile.id).order_by(MentorMeeting.id.desc())
-        for m in session.scalars(query):
+        for m in meetings_of(session, profile.id):
             when = f"{m.starts_at:%Y-%m-%d %H:%M}" if m.starts_at else f"{m.window_text or '-'}"
             click.echo(f"#{m.id:<4} {m.status:10} {when:24} {m.rating or '':2} {m.reason or ''}")
 
@@ -257,13 +253,12 @@ def youth_meetings(reference: str) -> None:
 @click.option("--by", "staff", required=True)
 def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
-    from bot.db.models import MentorMeeting
-    from bot.db.youth import YouthError, confirm_meeting
+    from bot.db.youth import YouthError, confirm_meeting, get_meeting
     from bot.shared.clock import DANISH_TIME
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            meeting = session.get(MentorMeeting, meeting_id)
+            meeting = get_meeting(session, meeting_id)
             if meeting is None:
                 raise YouthError(f"Mødet #{meeting_id} findes ikke.")
             confirm_meeting(session, meeting, starts.replace(tzinfo=DANISH_TIME), staff)

@@ -24,19 +24,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import MetaData, Table, create_engine, delete, func, inspect, select
+from sqlalchemy import create_engine
 
 from bot.db.consents import purge_consents
 from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before, purge_lookup_attempts
-from bot.db.models import Escalation
+from bot.db.escalations import conversations_with_cases
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.session import make_sessionmaker
 from bot.db.staff import purge_sessions
+from bot.db.tracker_events import delete_conversations, stale_conversations
 from bot.db.youth import forget_conversation, purge_pairing
 from bot.shared.municipality import Municipality
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
-
-TRACKER_EVENTS = TRACKER_EVENTS_TABLE
 
 
 @dataclass(frozen=True)
@@ -52,17 +50,9 @@ def purge_conversations(tracker_store_url: str, older_than: datetime,
     """(conversations, events) deleted from the tracker store; `keep` are case records."""
     engine = create_engine(tracker_store_url)
     try:
-        if not inspect(engine).has_table(TRACKER_EVENTS):
-            return [], 0
-        events = Table(TRACKER_EVENTS, MetaData(), autoload_with=engine)
-        stale = (select(events.c.sender_id).group_by(events.c.sender_id)
-                 .having(func.max(events.c.timestamp) < older_than.timestamp()))
         with engine.begin() as connection:
-            senders = [sender for sender in connection.scalars(stale) if sender not in keep]
-            deleted = 0
-            for chunk in range(0, len(senders), 500):
-                batch = senders[chunk:chunk + 500]
-                deleted += connection.execute(delete(events).where(events.c.sender_id.in_(batch))).rowcount
+            senders = [sender for sender in stale_conversations(connection, older_than) if sender not in keep]
+            deleted = delete_conversations(connection, senders)
         return senders, deleted
     finally:
         engine.dispose()
@@ -72,7 +62,7 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
     retention = municipality.retention
     maker = make_sessionmaker(database_url)
     with maker() as session:
-        cases = set(session.scalars(select(Escalation.conversation_id).distinct()))
+        cases = conversations_with_cases(session)
     conversations, events = purge_conversations(tracker_store_url,
                                                 now - timedelta(days=retention.conversation_days), keep=cases)
     course_end = relativedelta(months=municipality.course.end_child_age_months)

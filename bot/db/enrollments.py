@@ -72,6 +72,10 @@ def find_by_reference(session: Session, reference_code: str) -> CourseEnrollment
     return session.scalar(query)
 
 
+def get_enrollment(session: Session, enrollment_id: int) -> CourseEnrollment | None:
+    return session.get(CourseEnrollment, enrollment_id, options=[joinedload(CourseEnrollment.team)])
+
+
 def _contact_clauses(email: str | None, phone: str | None) -> list[Any]:
     return ([CourseEnrollment.email == email] if email else []) + ([CourseEnrollment.phone == phone] if phone else [])
 

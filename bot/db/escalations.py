@@ -63,6 +63,11 @@ def list_by_conversation(session: Session, conversation_id: str) -> list[Escalat
     return list(session.scalars(select(Escalation).where(Escalation.conversation_id == conversation_id)))
 
 
+def conversations_with_cases(session: Session) -> set[str]:
+    """Every conversation that became a case (open or closed): a case record, kept."""
+    return set(session.scalars(select(Escalation.conversation_id).distinct()))
+
+
 def get_escalation(session: Session, escalation_id: int) -> Escalation | None:
     return session.get(Escalation, escalation_id, options=[selectinload(Escalation.notes)])
 

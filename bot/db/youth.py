@@ -64,6 +64,19 @@ def list_profiles(session: Session) -> list[YouthProfile]:
     return list(session.scalars(select(YouthProfile).order_by(YouthProfile.reference)))
 
 
+def get_profile(session: Session, profile_id: int) -> YouthProfile | None:
+    return session.get(YouthProfile, profile_id)
+
+
+def stored_about(session: Session, profile_id: int) -> tuple[int, int]:
+    """(meetings, education events) the municipality has about the young person."""
+    meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
+                              .where(MentorMeeting.profile_id == profile_id))
+    events = session.scalar(select(func.count()).select_from(EducationEvent)
+                            .where(EducationEvent.profile_id == profile_id))
+    return int(meetings or 0), int(events or 0)
+
+
 # Identity -----------------------------------------------------------------
 
 def _expired(row: ConversationBinding, now: datetime | None, idle: timedelta | None) -> bool:
@@ -181,6 +194,22 @@ def redeem_code(session: Session, conversation_id: str, code: str, *, secret: st
 
 # Meetings -----------------------------------------------------------------
 
+def get_meeting(session: Session, meeting_id: int) -> MentorMeeting | None:
+    return session.get(MentorMeeting, meeting_id)
+
+
+def own_meeting(session: Session, profile_id: int, meeting_id: int) -> MentorMeeting | None:
+    """The meeting, only if it is this young person's: never someone else's."""
+    meeting = get_meeting(session, meeting_id)
+    return meeting if meeting is not None and meeting.profile_id == profile_id else None
+
+
+def meetings_of(session: Session, profile_id: int) -> list[MentorMeeting]:
+    """All the young person's meetings, newest first (for the mentor)."""
+    query = select(MentorMeeting).where(MentorMeeting.profile_id == profile_id).order_by(MentorMeeting.id.desc())
+    return list(session.scalars(query))
+
+
 def upcoming_meetings(session: Session, profile_id: int, now: datetime, limit: int = 5) -> list[MentorMeeting]:
     """Requested and confirmed meetings from today on: the soonest first, requests without a time last."""
     today = now.date()
@@ -277,6 +306,13 @@ def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
         MentorMeeting.status == MeetingStatus.CONFIRMED, MentorMeeting.reminder_sent_at.is_(None),
         MentorMeeting.starts_at >= start, MentorMeeting.starts_at < start + timedelta(days=1))
     return list(session.scalars(query.order_by(MentorMeeting.starts_at)))
+
+
+def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
+    meeting = get_meeting(session, meeting_id)
+    if meeting is not None:
+        meeting.reminder_sent_at = now
+        session.flush()
 
 
 # Education ----------------------------------------------------------------

@@ -17,11 +17,11 @@ from bot.db.escalations import conversations_of_team
 from bot.db.escalations import list_by_conversation as escalations_of
 from bot.db.models import EducationEvent, MentorMeeting, StaffTeam, YouthProfile, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
-from bot.db.youth import bound_profile_id, latest_education, upcoming_meetings
+from bot.db.tracker_events import recent_conversations
+from bot.db.youth import bound_profile_id, get_profile, latest_education, upcoming_meetings
 from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of
-from bot.staff.tracker_store import recent_conversations
 from bot.staff.transcript import find_user_line, read_transcript
 
 router = APIRouter()
@@ -46,7 +46,7 @@ class YoungPerson:
 
 def young_person_of(session: Session, conversation_id: str) -> YoungPerson | None:
     bound = bound_profile_id(session, conversation_id)
-    profile = session.get(YouthProfile, bound[0]) if bound else None
+    profile = get_profile(session, bound[0]) if bound else None
     if bound is None or profile is None:
         return None
     how = "kode" if bound[1] == "pairing" else "login på hjemmesiden"

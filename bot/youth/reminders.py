@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import MentorMeeting, utcnow
-from bot.db.youth import conversations_of, meetings_to_remind
+from bot.db.models import utcnow
+from bot.db.youth import conversations_of, mark_reminded, meetings_to_remind
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 REMINDER_INTENT = "EXTERNAL_meeting_reminder"
@@ -36,9 +36,7 @@ def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime,
         except RasaUnavailable:
             continue
         with sessions.begin() as session:
-            row = session.get(MentorMeeting, meeting_id)
-            if row is not None:
-                row.reminder_sent_at = now
+            mark_reminded(session, meeting_id, now)
         sent += 1
     return sent
 

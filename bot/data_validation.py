@@ -7,9 +7,10 @@ server itself sends one (bot/rasa_server/launcher.py), and the staff app sends t
 utter_staff_* texts through Rasa's API (bot/staff/). The same goes
 for a retrieval intent's responses (utter_faq/<topic>), which
 actions/services.py sends when the services table cannot be read. And a
-retrieval intent listed in domain.yml, as the stories need, is reported as
-"duplicated across multiple domain files": the importer merges domain.yml
-with a domain it derives from the retrieval intents in the NLU data. We accept that
+retrieval intent listed in the domain (faq, in domain/services.yml), as the
+stories need, is reported as "duplicated across multiple domain files": the
+importer merges the domain/ files with a domain it derives from the retrieval
+intents in the NLU data. We accept that
 warning only for responses we can prove are used in one of those two ways;
 every other warning fails the check.
 """
@@ -19,8 +20,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-import yaml
-
+from bot.domain import load_domain
 from bot.shared.settings import ROOT
 from bot.training import RASA_BIN, quiet_rasa_env
 
@@ -35,7 +35,7 @@ _WARNING = re.compile(r"(UserWarning: .*|\bWARNING\b.*)")
 
 
 def responses_used_outside_stories() -> set[str]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain()
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
     senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"),
@@ -47,7 +47,7 @@ def responses_used_outside_stories() -> set[str]:
 
 
 def retrieval_intents() -> set[str]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain()
     return {name.split("/", 1)[0].removeprefix("utter_") for name in domain["responses"] if "/" in name}
 
 
@@ -71,7 +71,7 @@ def real_warnings(output: str) -> list[str]:
 
 def validate_training_data() -> int:
     result = subprocess.run(
-        [str(RASA_BIN), "data", "validate", "--config", "config.yml", "--domain", "domain.yml", "--data", "data"],
+        [str(RASA_BIN), "data", "validate", "--config", "config.yml", "--domain", "domain", "--data", "data"],
         cwd=ROOT, env=quiet_rasa_env() | {"PYTHONWARNINGS": "default"}, capture_output=True, text=True,
     )
     output = result.stdout + result.stderr

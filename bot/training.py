@@ -1,8 +1,8 @@
 """Train the Rasa model only when its inputs changed.
 
-The model's name carries a hash of everything training reads (config, domain,
-data, the spaCy pipeline's source), so an unchanged project finds its model
-and skips training; `make run` then starts in seconds.
+The model's name carries a hash of everything training reads (config, every
+domain file in domain/, data, the spaCy pipeline's source), so an unchanged
+project finds its model and skips training; `make run` then starts in seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from bot.shared.settings import ROOT, VAR_DIR
 MODELS_DIR = ROOT / "models"
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 RASA_PYTHON = RASA_BIN.with_name("python")
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# A folder counts with every .yml file in it, at any depth (domain/ is one file per feature).
+TRAINING_INPUTS = ("config.yml", "domain", "data")
 # The code of the pipeline's own components is trained into the model too.
 COMPONENT_SOURCES = ("bot/rasa_server/danger_detector.py", "bot/shared/danger_model.py", "bot/shared/danger.py")
 
@@ -64,7 +65,7 @@ def train_if_changed(force: bool = False) -> tuple[Path, float | None]:
         result = subprocess.run(
             [
                 str(RASA_BIN), "train",
-                "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+                "--config", "config.yml", "--domain", "domain", "--data", "data",
                 "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
             ],
             cwd=ROOT, env=quiet_rasa_env(), stdout=output, stderr=subprocess.STDOUT,

@@ -1,5 +1,5 @@
 """Fixtures: real databases (SQLite and PostgreSQL), sessions rolled back per
-test, the real domain, and trackers."""
+test, the real domain (domain/, merged), and trackers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.common import use_sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine
-from bot.shared.settings import ROOT
+from bot.domain import load_domain
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
@@ -99,7 +98,8 @@ def database_down() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    """The files of domain/ merged into one dict, as Rasa merges them."""
+    return load_domain()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
    There, before NLU, the tracker store, the action server or a log sees it,
    CPR numbers are masked (bot/shared/cpr.py) in the text, in a typed payload's
    entity values (after JSON decoding) and in the metadata, and the user is told once per
-   conversation not to write them here (`utter_cpr_removed` in domain.yml).
+   conversation not to write them here (`utter_cpr_removed` in domain/privacy.yml).
    And when action_delete_my_data has deleted a conversation's data (it sets
    the slot `conversation_deleted`), the conversation's events are deleted
    from the SQL tracker store right after Rasa saved the turn: deleting them

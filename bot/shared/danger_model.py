@@ -51,7 +51,7 @@ Tier = Literal["high", "check_in"]
 GENERAL = "general"
 
 # What a kind of danger needs first, as the emergency answer shows it
-# (utter_distress_help's variations in domain.yml condition on these).
+# (utter_distress_help's variations in domain/safety.yml condition on these).
 HELP_FOR_CATEGORY = {
     "suicide": "suicide", "self_harm": "suicide", "postnatal_crisis": "suicide",
     "overdose": "poisoning", "medical": "medical",

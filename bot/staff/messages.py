@@ -1,21 +1,20 @@
 """The Danish texts the staff app sends into a citizen's chat: the domain's
-utter_staff_* responses (one place for every text citizens read)."""
+utter_staff_* responses (domain/handover.yml; the domain is the one place for
+every text citizens read)."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-import yaml
-
-from bot.shared.settings import ROOT
+from bot.domain import load_domain
 
 _VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 @lru_cache(maxsize=1)
 def _responses() -> dict[str, list[dict[str, str]]]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain()
     responses: dict[str, list[dict[str, str]]] = domain["responses"]
     return responses
 

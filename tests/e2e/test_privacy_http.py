@@ -8,11 +8,10 @@ import uuid
 
 import httpx
 import pytest
-import yaml
 from sqlalchemy import MetaData, create_engine, select
 
+from bot.domain import load_domain
 from bot.runner import LOG_DIR
-from bot.shared.settings import ROOT
 from tests.e2e.conftest import RunningAssistant, SocketChat
 from tests.e2e.test_access_http import forged_call
 from tests.e2e.test_enrollment_http import finish, start_and_answer_first_questions
@@ -27,7 +26,7 @@ FORMS = {
     "in a question": "skal I bruge 0707071234 til tilmeldingen?",
 }
 DIGITS = ["1507864321", "2408921133", "1211902345", "1302913456", "0707071234", "0101904455"]
-NOTICE = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_cpr_removed"][0]["text"]
+NOTICE = load_domain()["responses"]["utter_cpr_removed"][0]["text"]
 
 
 def cpr_pattern() -> re.Pattern[str]:

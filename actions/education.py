@@ -22,8 +22,8 @@ from actions.youth_forms import (
     says_nothing,
 )
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import YouthProfile
+from bot.db import education as repo
+from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
 
 KIND_WORDS = [

@@ -23,8 +23,8 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import identified_profile, now
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import YouthProfile
+from bot.db import meetings as repo
+from bot.db.youth_models import YouthProfile
 from bot.youth.when import Window, find_date, find_window
 
 

@@ -25,8 +25,9 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import now, pairing_idle
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.db import meetings as repo
+from bot.db.youth import bound_profile_id
+from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 
@@ -167,7 +168,7 @@ class ActionRemindMeeting(Action):
                            if e.get("entity") == "meeting_id"), "")
         # No reply on a database error: a reminder that cannot be checked is not sent.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            bound = repo.bound_profile_id(tx.session, tracker.sender_id, now=now(), idle=pairing_idle())
+            bound = bound_profile_id(tx.session, tracker.sender_id, now=now(), idle=pairing_idle())
             # Only a meeting of the young person this conversation is bound to.
             meeting = (repo.own_meeting(tx.session, bound[0], int(meeting_id))
                        if bound is not None and meeting_id.isdigit() else None)

@@ -24,9 +24,10 @@ from bot.db.consents import CONTACT, ENROLLMENT, consents_of, delete_conversatio
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
 from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Escalation, NoteKind, YouthProfile
+from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Escalation, NoteKind
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.youth import forget_conversation, stored_about
+from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import DELETION_SLOT
 

@@ -16,7 +16,8 @@ from actions.meeting_requests import describe_window, window_fields
 from actions.meetings import describe_when
 from actions.transaction import Transaction
 from bot.dates import format_danish_date
-from bot.db.youth import bound_profile_id, own_meeting
+from bot.db.meetings import own_meeting
+from bot.db.youth import bound_profile_id
 
 
 def meeting_described(session: Session, tracker: Tracker) -> str:

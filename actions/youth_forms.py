@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from actions.common import Interruptible, read_yes_no
 from actions.transaction import Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
-from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 

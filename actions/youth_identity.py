@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from actions.common import Interruptible
 from actions.transaction import Transaction
-from bot.db.models import YouthProfile
 from bot.db.youth import (
     MAX_WRONG_CODES_PER_CONVERSATION,
     bind,
@@ -27,6 +26,7 @@ from bot.db.youth import (
     touch_binding,
     unbind,
 )
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import utc_now
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID

@@ -8,10 +8,12 @@ from typing import Any
 import click
 
 from bot.db import migrate
+from bot.db.meetings import confirm_meeting, get_meeting, meetings_of
 from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.services import EDITABLE_FIELDS, ServiceEditError, get_service, list_services, update_service
 from bot.db.session import make_sessionmaker
 from bot.db.teams import list_teams
+from bot.db.youth import YouthError, create_profile, get_by_reference, issue_code, list_profiles
 from bot.shared.clock import danish_today
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
@@ -192,8 +194,6 @@ def youth() -> None:
 @click.option("--aftercare-ends", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD")
 def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact: str, aftercare_ends: Any) -> None:
     """Create a profile (no CPR number: the reference is the municipality's own)."""
-    from bot.db.youth import YouthError, create_profile
-
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
             create_profile(session, reference=reference, first_name=first_name, mentor_name=mentor_name,
@@ -206,8 +206,6 @@ def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact:
 
 @youth.command("list")
 def youth_list() -> None:
-    from bot.db.youth import list_profiles
-
     with make_sessionmaker(load_settings().database_url)() as session:
         for profile in list_profiles(session):
             click.echo(f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
@@ -220,8 +218,6 @@ def youth_list() -> None:
 @click.option("--minutes", default=30, show_default=True, help="How long the code is valid.")
 def youth_pair(reference: str, staff: str, minutes: int) -> None:
     """Issue a one-time code the young person types in the chat to identify."""
-    from bot.db.youth import get_by_reference, issue_code
-
     settings = load_settings()
     with make_sessionmaker(settings.database_url).begin() as session:
         profile = get_by_reference(session, reference)
@@ -236,8 +232,6 @@ def youth_pair(reference: str, staff: str, minutes: int) -> None:
 @click.argument("reference")
 def youth_meetings(reference: str) -> None:
     """A profile's meetings, newest first (for the mentor)."""
-    from bot.db.youth import get_by_reference, meetings_of
-
     with make_sessionmaker(load_settings().database_url)() as session:
         profile = get_by_reference(session, reference)
         if profile is None:
@@ -253,7 +247,6 @@ def youth_meetings(reference: str) -> None:
 @click.option("--by", "staff", required=True)
 def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
-    from bot.db.youth import YouthError, confirm_meeting, get_meeting
     from bot.shared.clock import DANISH_TIME
 
     try:

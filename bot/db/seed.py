@@ -9,10 +9,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.db.models import CourseTeam, EducationEvent, MentorMeeting, Service, utcnow
+from bot.db.models import CourseTeam, Service, utcnow
 from bot.db.services import get_service
 from bot.db.teams import get_team_by_code
 from bot.db.youth import create_profile, get_by_reference
+from bot.db.youth_models import EducationEvent, MentorMeeting
 from bot.shared.clock import DANISH_TIME
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_teams.yml"

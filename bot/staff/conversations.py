@@ -12,13 +12,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
+from bot.db.education import latest_education
 from bot.db.enrollments import list_by_conversation as enrollments_of
 from bot.db.escalations import conversations_of_team
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import EducationEvent, MentorMeeting, StaffTeam, YouthProfile, utcnow
+from bot.db.meetings import upcoming_meetings
+from bot.db.models import StaffTeam, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
 from bot.db.tracker_events import recent_conversations
-from bot.db.youth import bound_profile_id, get_profile, latest_education, upcoming_meetings
+from bot.db.youth import bound_profile_id, get_profile
+from bot.db.youth_models import EducationEvent, MentorMeeting, YouthProfile
 from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.meetings import mark_reminded, meetings_to_remind
 from bot.db.models import utcnow
-from bot.db.youth import conversations_of, mark_reminded, meetings_to_remind
+from bot.db.youth import conversations_of
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 REMINDER_INTENT = "EXTERNAL_meeting_reminder"

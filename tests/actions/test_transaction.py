@@ -26,8 +26,9 @@ from actions.youth_identity import ActionForgetMe, ValidatePairingForm, pairing_
 from bot.db import youth as repo
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import NewEnrollment, create_enrollment
-from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam, EnrollmentStatus, YouthProfile
+from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam, EnrollmentStatus
 from bot.db.youth import YouthError
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import utc_now
 from bot.shared.protocol import VERIFIED_PROFILE_ID
 from tests.helpers import make_tracker, responses

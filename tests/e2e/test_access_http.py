@@ -21,8 +21,9 @@ import pytest
 import yaml
 from sqlalchemy import delete, func, select
 
-from bot.db.models import CourseEnrollment, Escalation, MentorMeeting
+from bot.db.models import CourseEnrollment, Escalation
 from bot.db.youth import get_by_reference
+from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import api_headers, api_token
 from bot.runner import Assistant
 from bot.shared.municipality import current_municipality
@@ -310,8 +311,9 @@ def test_typing_someone_elses_contact_reveals_nothing_about_her_enrollment(runni
 
 
 def test_rotating_conversations_get_no_more_pairing_tries_than_the_overall_limit(running: RunningAssistant) -> None:
-    from bot.db.models import PairingAttempt, utcnow
+    from bot.db.models import utcnow
     from bot.db.youth import MAX_WRONG_CODES_OVERALL
+    from bot.db.youth_models import PairingAttempt
 
     refused, started = 0, utcnow()
     try:

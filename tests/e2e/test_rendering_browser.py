@@ -15,7 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from bot.db.youth import get_by_reference, record_education
+from bot.db.education import record_education
+from bot.db.youth import get_by_reference
 from bot.rasa_client import api_headers, bot_message
 from bot.shared.clock import danish_today
 from tests.e2e.conftest import RunningAssistant

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import MentorMeeting
 from bot.db.youth import get_by_reference
+from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import api_headers
 from bot.shared.clock import DANISH_TIME
 from bot.shared.tokens import issue

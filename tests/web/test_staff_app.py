@@ -96,7 +96,8 @@ def test_admin_sees_the_audit_log_and_exports_tagged_messages(staff_app: StaffAp
 def test_the_conversation_view_shows_the_young_person_it_is_identified_as(staff_app: StaffApp) -> None:
     from datetime import date
 
-    from bot.db.youth import bind, create_profile, record_education
+    from bot.db.education import record_education
+    from bot.db.youth import bind, create_profile
 
     with staff_app.sessions.begin() as session:
         mikkel = create_profile(session, reference="UNG-W1", first_name="Mikkel", mentor_name="Sanne",

@@ -29,20 +29,23 @@ def meeting_described(session: Session, tracker: Tracker) -> str:
 
 
 class ActionAskYouthConfirm(Action):
-    """"Skal jeg gemme det sådan?" with what the form collected."""
+    """ "Skal jeg gemme det sådan?" with what the form collected."""
 
     def name(self) -> str:
         return "action_ask_youth_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = (tracker.active_loop or {}).get("name")
         if form == "log_meeting_form":
             score = str(tracker.get_slot("meeting_rating") or "?|").split("|", 1)[0]
             note = tracker.get_slot("meeting_note")
             day = format_danish_date(date.fromisoformat(tracker.get_slot("meeting_date")))
-            dispatcher.utter_message(response="utter_confirm_meeting_log", rating=score, meeting_day=day,
-                                     note="" if note in (None, "-") else f" Note: \"{note}\".")
+            dispatcher.utter_message(
+                response="utter_confirm_meeting_log",
+                rating=score,
+                meeting_day=day,
+                note="" if note in (None, "-") else f' Note: "{note}".',
+            )
         elif form == "book_meeting_form":
             window, _ = window_fields(tracker.get_slot("meeting_window"))
             dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
@@ -55,9 +58,9 @@ class ActionAskYouthConfirm(Action):
                     window, _ = window_fields(tracker.get_slot("meeting_window"))
                     tx.reply("utter_confirm_meeting_move", old_when=old_when, window=describe_window(window))
         else:
-            dispatcher.utter_message(response="utter_confirm_education",
-                                     change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
-                                     programme=str(tracker.get_slot("education_programme")))
+            dispatcher.utter_message(
+                response="utter_confirm_education",
+                change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
+                programme=str(tracker.get_slot("education_programme")),
+            )
         return []
-
-

@@ -111,8 +111,15 @@ def services_edit(topic: str, field: str, value: str, editor: str) -> None:
     """Change one field of a topic; the next answer uses it, no retraining."""
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            update_service(session, topic, field, value, editor=editor,
-                           known_units=set(current_municipality().units), today=danish_today())
+            update_service(
+                session,
+                topic,
+                field,
+                value,
+                editor=editor,
+                known_units=set(current_municipality().units),
+                today=danish_today(),
+            )
             cli_audit(session, "edit_service", f"service:{topic}", f"{field}, af {editor}")
     except ServiceEditError as error:
         raise click.ClickException(str(error)) from error
@@ -136,10 +143,15 @@ def staff() -> None:
 
 @staff.command("add")
 @click.argument("username")
-@click.option("--name", "display_name", default="", help="The name citizens see, e.g. \"Anne, sundhedsplejerske\".")
+@click.option("--name", "display_name", default="", help='The name citizens see, e.g. "Anne, sundhedsplejerske".')
 @click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
-@click.option("--team", type=click.Choice(["course", "family", "youth"]), default="family", show_default=True,
-              help="Whose cases the account sees: the course, the family team or aftercare (admins see all).")
+@click.option(
+    "--team",
+    type=click.Choice(["course", "family", "youth"]),
+    default="family",
+    show_default=True,
+    help="Whose cases the account sees: the course, the family team or aftercare (admins see all).",
+)
 @click.password_option(help="Asked for when left out (at least 12 characters).")
 def staff_add(username: str, display_name: str, role: str, team: str, password: str) -> None:
     """Create a staff account (the password is stored as an argon2 hash)."""
@@ -148,8 +160,14 @@ def staff_add(username: str, display_name: str, role: str, team: str, password: 
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            create_user(session, username=username, display_name=display_name, role=role, team=team,
-                        password_hash=hash_password(password))
+            create_user(
+                session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                team=team,
+                password_hash=hash_password(password),
+            )
             cli_audit(session, "add_staff", f"staff:{username.strip().lower()}", f"{role}, {team}")
     except (StaffUserError, PasswordError) as error:
         raise click.ClickException(str(error)) from error
@@ -196,8 +214,14 @@ def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact:
     """Create a profile (no CPR number: the reference is the municipality's own)."""
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            create_profile(session, reference=reference, first_name=first_name, mentor_name=mentor_name,
-                           mentor_contact=mentor_contact, aftercare_ends_on=aftercare_ends.date())
+            create_profile(
+                session,
+                reference=reference,
+                first_name=first_name,
+                mentor_name=mentor_name,
+                mentor_contact=mentor_contact,
+                aftercare_ends_on=aftercare_ends.date(),
+            )
             cli_audit(session, "add_youth_profile", f"youth:{reference.upper()}")
     except YouthError as error:
         raise click.ClickException(str(error)) from error
@@ -208,8 +232,10 @@ def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact:
 def youth_list() -> None:
     with make_sessionmaker(load_settings().database_url)() as session:
         for profile in list_profiles(session):
-            click.echo(f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
-                       f"{profile.programme or '-'}")
+            click.echo(
+                f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
+                f"{profile.programme or '-'}"
+            )
 
 
 @youth.command("pair")
@@ -267,8 +293,13 @@ def reminders() -> None:
 
 
 @reminders.command("send")
-@click.option("--now", "at", type=click.DateTime(["%Y-%m-%d %H:%M"]), default=None,
-              help="Pretend it is this Danish local time (testing); default: now.")
+@click.option(
+    "--now",
+    "at",
+    type=click.DateTime(["%Y-%m-%d %H:%M"]),
+    default=None,
+    help="Pretend it is this Danish local time (testing); default: now.",
+)
 def reminders_send(at: Any) -> None:
     """Send the reminders that are due, once."""
     from bot.db.models import utcnow
@@ -308,12 +339,18 @@ def purge() -> None:
     settings = load_settings()
     report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())
     with make_sessionmaker(settings.database_url).begin() as session:
-        cli_audit(session, "purge", "retention",
-                  f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
-                  f"{report.finished_enrollments} afsluttede tilmeldinger")
-    click.echo(f"Deleted: {report.conversations} conversations ({report.events} events), "
-               f"{report.cancelled_enrollments} cancelled enrollments, "
-               f"{report.finished_enrollments} enrollments whose course is over")
+        cli_audit(
+            session,
+            "purge",
+            "retention",
+            f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
+            f"{report.finished_enrollments} afsluttede tilmeldinger",
+        )
+    click.echo(
+        f"Deleted: {report.conversations} conversations ({report.events} events), "
+        f"{report.cancelled_enrollments} cancelled enrollments, "
+        f"{report.finished_enrollments} enrollments whose course is over"
+    )
 
 
 @cli.command("train")

@@ -128,8 +128,13 @@ class Escalation(Base):
         CheckConstraint("priority IN ('critical', 'high', 'normal')", name="priority_known"),
         # One open case per conversation, held by the database: two danger
         # messages at the same moment cannot queue the conversation twice.
-        Index("uq_escalations_open_conversation_id", "conversation_id", unique=True,
-              sqlite_where=text("status != 'closed'"), postgresql_where=text("status != 'closed'")),
+        Index(
+            "uq_escalations_open_conversation_id",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -39,15 +39,32 @@ class YouthError(ValueError):
 
 # Profiles -----------------------------------------------------------------
 
-def create_profile(session: Session, *, reference: str, first_name: str, mentor_name: str, mentor_contact: str,
-                   aftercare_ends_on: date, programme: str | None = None, institution: str | None = None,
-                   plan_next_step: str = "") -> YouthProfile:
+
+def create_profile(
+    session: Session,
+    *,
+    reference: str,
+    first_name: str,
+    mentor_name: str,
+    mentor_contact: str,
+    aftercare_ends_on: date,
+    programme: str | None = None,
+    institution: str | None = None,
+    plan_next_step: str = "",
+) -> YouthProfile:
     reference = reference.strip().upper()
     if not reference or session.scalar(select(YouthProfile).where(YouthProfile.reference == reference)):
         raise YouthError(f"Referencen {reference!r} er tom eller findes allerede.")
-    profile = YouthProfile(reference=reference, first_name=first_name.strip(), mentor_name=mentor_name.strip(),
-                           mentor_contact=mentor_contact.strip(), aftercare_ends_on=aftercare_ends_on,
-                           programme=programme, institution=institution, plan_next_step=plan_next_step)
+    profile = YouthProfile(
+        reference=reference,
+        first_name=first_name.strip(),
+        mentor_name=mentor_name.strip(),
+        mentor_contact=mentor_contact.strip(),
+        aftercare_ends_on=aftercare_ends_on,
+        programme=programme,
+        institution=institution,
+        plan_next_step=plan_next_step,
+    )
     session.add(profile)
     session.flush()
     return profile
@@ -67,22 +84,26 @@ def get_profile(session: Session, profile_id: int) -> YouthProfile | None:
 
 def stored_about(session: Session, profile_id: int) -> tuple[int, int]:
     """(meetings, education events) the municipality has about the young person."""
-    meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
-                              .where(MentorMeeting.profile_id == profile_id))
-    events = session.scalar(select(func.count()).select_from(EducationEvent)
-                            .where(EducationEvent.profile_id == profile_id))
+    meetings = session.scalar(
+        select(func.count()).select_from(MentorMeeting).where(MentorMeeting.profile_id == profile_id)
+    )
+    events = session.scalar(
+        select(func.count()).select_from(EducationEvent).where(EducationEvent.profile_id == profile_id)
+    )
     return int(meetings or 0), int(events or 0)
 
 
 # Identity -----------------------------------------------------------------
+
 
 def _expired(row: ConversationBinding, now: datetime | None, idle: timedelta | None) -> bool:
     # A website token is checked on every message; a pairing holds until idle.
     return row.method == "pairing" and idle is not None and (now or utcnow()) - row.last_seen_at > idle
 
 
-def bound_profile_id(session: Session, conversation_id: str, *, now: datetime | None = None,
-                     idle: timedelta | None = None) -> tuple[int, str] | None:
+def bound_profile_id(
+    session: Session, conversation_id: str, *, now: datetime | None = None, idle: timedelta | None = None
+) -> tuple[int, str] | None:
     """(profile id, method) the conversation is identified as, if any (and not idle longer than `idle`)."""
     row = session.scalar(select(ConversationBinding).where(ConversationBinding.conversation_id == conversation_id))
     return (row.profile_id, row.method) if row and not _expired(row, now, idle) else None
@@ -128,21 +149,37 @@ def purge_pairing(session: Session, now: datetime) -> int:
     return int(codes.rowcount or 0) + int(attempts.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def conversations_of(session: Session, profile_id: int, *, now: datetime | None = None,
-                     idle: timedelta | None = None) -> list[str]:
+def conversations_of(
+    session: Session, profile_id: int, *, now: datetime | None = None, idle: timedelta | None = None
+) -> list[str]:
     """The conversations bound to the profile (not idle longer than `idle`), latest first."""
     query = select(ConversationBinding).where(ConversationBinding.profile_id == profile_id)
     rows = session.scalars(query.order_by(ConversationBinding.bound_at.desc()))
     return [row.conversation_id for row in rows if not _expired(row, now, idle)]
 
 
-def issue_code(session: Session, profile: YouthProfile, *, secret: str, created_by: str,
-               now: datetime | None = None, minutes: int = CODE_MINUTES) -> str:
+def issue_code(
+    session: Session,
+    profile: YouthProfile,
+    *,
+    secret: str,
+    created_by: str,
+    now: datetime | None = None,
+    minutes: int = CODE_MINUTES,
+) -> str:
     """A new one-time code for the profile; the plain code is shown once, only its hash is kept."""
     now = now or utcnow()
     code = new_code()
-    session.add(PairingCode(profile_id=profile.id, code_hash=code_hash(code, secret), created_by=created_by,
-                            expires_at=now + timedelta(minutes=minutes), failed_attempts=0, created_at=now))
+    session.add(
+        PairingCode(
+            profile_id=profile.id,
+            code_hash=code_hash(code, secret),
+            created_by=created_by,
+            expires_at=now + timedelta(minutes=minutes),
+            failed_attempts=0,
+            created_at=now,
+        )
+    )
     session.flush()
     return code
 
@@ -154,8 +191,11 @@ class Redemption:
 
 
 def wrong_codes_recently(session: Session, conversation_id: str, now: datetime) -> int:
-    query = select(func.count()).select_from(PairingAttempt).where(
-        PairingAttempt.conversation_id == conversation_id, PairingAttempt.at >= now - WRONG_CODE_WINDOW)
+    query = (
+        select(func.count())
+        .select_from(PairingAttempt)
+        .where(PairingAttempt.conversation_id == conversation_id, PairingAttempt.at >= now - WRONG_CODE_WINDOW)
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -164,8 +204,9 @@ def wrong_codes_overall(session: Session, now: datetime) -> int:
     return int(session.scalar(query) or 0)
 
 
-def redeem_code(session: Session, conversation_id: str, code: str, *, secret: str,
-                now: datetime | None = None) -> Redemption:
+def redeem_code(
+    session: Session, conversation_id: str, code: str, *, secret: str, now: datetime | None = None
+) -> Redemption:
     now = now or utcnow()
     if wrong_codes_recently(session, conversation_id, now) >= MAX_WRONG_CODES_PER_CONVERSATION:
         return Redemption("locked")

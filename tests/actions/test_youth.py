@@ -32,18 +32,30 @@ pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
 
 def test_unidentified_gets_a_request_to_identify_and_nothing_else(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=2), with_whom=None, rating=4,
-                     how_it_went="godt", note=None, conversation_id="other")
+    log_held_meeting(
+        session,
+        mikkel,
+        held_at=NOW - timedelta(days=2),
+        with_whom=None,
+        rating=4,
+        how_it_went="godt",
+        note=None,
+        conversation_id="other",
+    )
     session.commit()
     for action in (ActionListMeetings(), ActionShowEducation()):
         dispatcher, events = run(action, tracker("stranger", "hvornår er mit næste møde", "list_meetings"))
         assert responses(dispatcher) == ["utter_identify_first"] and events == []
         assert "Sanne" not in str(dispatcher.messages)
-    form_slots = asyncio.run(ValidateLogMeetingForm().required_slots(
-        [], CollectingDispatcher(), tracker("stranger", "havde møde i går", "log_meeting"), {}))
+    form_slots = asyncio.run(
+        ValidateLogMeetingForm().required_slots(
+            [], CollectingDispatcher(), tracker("stranger", "havde møde i går", "log_meeting"), {}
+        )
+    )
     assert form_slots == []  # no questions: the submit action asks to identify
-    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("stranger", "", slots={"meeting_date": "2026-11-24",
-                                                                            "youth_confirm": True}))
+    dispatcher, _ = run(
+        ActionSaveMeetingLog(), tracker("stranger", "", slots={"meeting_date": "2026-11-24", "youth_confirm": True})
+    )
     assert responses(dispatcher) == ["utter_identify_first"]
     assert len(session.scalars(select(MentorMeeting)).all()) == 1  # nothing written
 
@@ -77,12 +89,16 @@ def test_wrong_codes_past_the_limit_lock_the_conversation(session: Session) -> N
 
 def test_a_token_identifies_but_only_for_its_own_conversation(session: Session) -> None:
     mikkel, aisha = young(session, "UNG-A", "Mikkel", "Sanne"), young(session, "UNG-B", "Aisha", "Jonas")
-    dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings",
-                                                      metadata={"verified_profile_id": mikkel.id}))
+    dispatcher, _ = run(
+        ActionListMeetings(),
+        tracker("conv-m", "mine møder", "list_meetings", metadata={"verified_profile_id": mikkel.id}),
+    )
     assert responses(dispatcher) == ["utter_meetings_list"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
     # Aisha's valid token in Mikkel's conversation gets nothing.
-    dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings",
-                                                      metadata={"verified_profile_id": aisha.id}))
+    dispatcher, _ = run(
+        ActionListMeetings(),
+        tracker("conv-m", "mine møder", "list_meetings", metadata={"verified_profile_id": aisha.id}),
+    )
     assert responses(dispatcher) == ["utter_identified_as_someone_else"]
     # A conversation identified by token needs the token on every message.
     for metadata, said in [({}, "utter_token_rejected"), ({"token_rejected": True}, "utter_token_rejected")]:
@@ -94,24 +110,47 @@ def test_two_young_people_never_see_or_change_each_others_meetings(session: Sess
     mikkel, aisha = young(session, "UNG-A", "Mikkel", "Sanne"), young(session, "UNG-B", "Aisha", "Jonas")
     bind(session, "conv-m", mikkel.id, "pairing")
     bind(session, "conv-a", aisha.id, "pairing")
-    theirs = request_meeting(session, aisha, first=date(2026, 12, 1), last=date(2026, 12, 1),
-                             window_text="1/12", starts_at=None, conversation_id="conv-a")
+    theirs = request_meeting(
+        session,
+        aisha,
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        window_text="1/12",
+        starts_at=None,
+        conversation_id="conv-a",
+    )
     confirm_meeting(session, theirs, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "jonas")
     session.commit()
     dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings"))
     assert "1. december" not in dispatcher.messages[0]["upcoming"] and "ingen" in dispatcher.messages[0]["upcoming"]
     # Mikkel asks to cancel "the meeting on 1/12" and even names Aisha's meeting id: nothing happens.
     form = ValidateRescheduleMeetingForm()
-    assert extract(form, "meeting_choice", tracker("conv-m", "kan vi rykke mødet d. 1/12", "reschedule_meeting")) \
-        == {"meeting_choice": "none:2026-12-01"}
-    dispatcher, _ = run(ActionCancelMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(theirs.id), "change_reason": "syg", "youth_confirm": True}))
+    assert extract(form, "meeting_choice", tracker("conv-m", "kan vi rykke mødet d. 1/12", "reschedule_meeting")) == {
+        "meeting_choice": "none:2026-12-01"
+    }
+    dispatcher, _ = run(
+        ActionCancelMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={"meeting_choice": str(theirs.id), "change_reason": "syg", "youth_confirm": True},
+        ),
+    )
     assert responses(dispatcher) == ["utter_youth_nothing_saved"]
     session.expire_all()
     assert session.get(MentorMeeting, theirs.id).status == "confirmed"  # type: ignore[union-attr]
     # Nor does the summary before saving describe her meeting.
-    dispatcher, _ = run(ActionAskYouthConfirm(), tracker("conv-m", "aflys", "cancel_meeting", slots={
-        "meeting_choice": str(theirs.id)}, active_loop="cancel_meeting_form"))
+    dispatcher, _ = run(
+        ActionAskYouthConfirm(),
+        tracker(
+            "conv-m",
+            "aflys",
+            "cancel_meeting",
+            slots={"meeting_choice": str(theirs.id)},
+            active_loop="cancel_meeting_form",
+        ),
+    )
     assert "1. december" not in str(dispatcher.messages) and "14.00" not in str(dispatcher.messages)
 
 
@@ -130,8 +169,16 @@ def test_my_data_shows_the_profile_and_delete_unbinds_but_keeps_the_case(session
 
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
     bind(session, "conv-m", mikkel.id, "pairing")
-    log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=1), with_whom=None, rating=3,
-                     how_it_went="ok", note=None, conversation_id="conv-m")
+    log_held_meeting(
+        session,
+        mikkel,
+        held_at=NOW - timedelta(days=1),
+        with_whom=None,
+        rating=3,
+        how_it_went="ok",
+        note=None,
+        conversation_id="conv-m",
+    )
     session.commit()
     dispatcher, _ = run(ActionShowMyData(), tracker("conv-m", "hvad har I gemt om mig", "my_data"))
     assert responses(dispatcher) == ["utter_my_data"]
@@ -154,8 +201,13 @@ def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session
     mikkel, sara = young(session, "UNG-R1", "Mikkel", "Sanne"), young(session, "UNG-R2", "Sara", "Lone")
     meetings = {}
     for profile in (mikkel, sara):
-        meeting = MentorMeeting(profile_id=profile.id, status="confirmed", starts_at=NOW + timedelta(days=1),
-                                with_whom=profile.mentor_name, changed_by="test")
+        meeting = MentorMeeting(
+            profile_id=profile.id,
+            status="confirmed",
+            starts_at=NOW + timedelta(days=1),
+            with_whom=profile.mentor_name,
+            changed_by="test",
+        )
         session.add(meeting)
         session.flush()
         meetings[profile.first_name] = str(meeting.id)
@@ -163,8 +215,9 @@ def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session
     session.commit()
 
     def remind(conversation: str, meeting_id: str) -> list[str]:
-        t = tracker(conversation, intent="EXTERNAL_meeting_reminder",
-                    entities=[{"entity": "meeting_id", "value": meeting_id}])
+        t = tracker(
+            conversation, intent="EXTERNAL_meeting_reminder", entities=[{"entity": "meeting_id", "value": meeting_id}]
+        )
         dispatcher, _ = run(ActionRemindMeeting(), t)
         return responses(dispatcher)
 

@@ -34,20 +34,43 @@ def test_log_a_meeting_with_a_correction(session: Session) -> None:
     assert extract(form, "meeting_date", at_summary) == {"meeting_date": "2026-11-23"}
     assert validate(form, "youth_confirm", False, at_summary)[0] == {"youth_confirm": None}  # asked again
     assert validate(form, "meeting_date", "2026-11-30", start)[1] == ["utter_meeting_date_in_future"]
-    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_date": "2026-11-23", "meeting_rating": "4|fint", "meeting_note": "-", "youth_confirm": True}))
+    dispatcher, _ = run(
+        ActionSaveMeetingLog(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={
+                "meeting_date": "2026-11-23",
+                "meeting_rating": "4|fint",
+                "meeting_note": "-",
+                "youth_confirm": True,
+            },
+        ),
+    )
     assert responses(dispatcher) == ["utter_meeting_logged"]
     [held] = past_meetings(session, mikkel.id)
     assert held.starts_at is not None
     assert (held.rating, held.with_whom, held.starts_at.astimezone(DANISH_TIME).date()) == (
-        4, "Sanne", date(2026, 11, 23))
+        4,
+        "Sanne",
+        date(2026, 11, 23),
+    )
 
 
-@pytest.mark.parametrize(("text", "asked", "expected"), [
-    ("4/5", False, (4, "4/5")), ("giver det 2", False, (2, "2/5")), ("3 ud af 5", False, (3, "3/5")),
-    ("5", True, (5, "5/5")), ("5", False, None), ("det var super", False, (5, "super")),
-    ("kedeligt", True, (2, "kedeligt")), ("i går kl 14", False, None),
-])
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("4/5", False, (4, "4/5")),
+        ("giver det 2", False, (2, "2/5")),
+        ("3 ud af 5", False, (3, "3/5")),
+        ("5", True, (5, "5/5")),
+        ("5", False, None),
+        ("det var super", False, (5, "super")),
+        ("kedeligt", True, (2, "kedeligt")),
+        ("i går kl 14", False, None),
+    ],
+)
 def test_ratings_as_people_give_them(text: str, asked: bool, expected: tuple[int, str] | None) -> None:
     assert read_rating(text, asked) == expected
 
@@ -56,23 +79,48 @@ def test_book_move_and_cancel_keep_the_history(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
     bind(session, "conv-m", mikkel.id, "pairing")
     session.commit()
-    window = {"first": "2026-11-30", "last": "2026-12-04", "part": "eftermiddag", "at": None,
-              "text": "næste uge om eftermiddagen"}
-    dispatcher, _ = run(ActionRequestMeeting(), tracker("conv-m", "ja", "affirm",
-                                                        slots={"meeting_window": window, "youth_confirm": True}))
+    window = {
+        "first": "2026-11-30",
+        "last": "2026-12-04",
+        "part": "eftermiddag",
+        "at": None,
+        "text": "næste uge om eftermiddagen",
+    }
+    dispatcher, _ = run(
+        ActionRequestMeeting(),
+        tracker("conv-m", "ja", "affirm", slots={"meeting_window": window, "youth_confirm": True}),
+    )
     assert responses(dispatcher) == ["utter_meeting_requested"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
     [requested] = upcoming_meetings(session, mikkel.id, NOW)
     assert requested.status == "requested"
     confirm_meeting(session, requested, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "sanne")
     session.commit()
     new_time = {"first": "2026-12-03", "last": "2026-12-03", "part": None, "at": "10:00:00", "text": "torsdag kl 10"}
-    dispatcher, _ = run(ActionMoveMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(requested.id), "meeting_window": new_time, "change_reason": "tandlæge",
-        "youth_confirm": True}))
+    dispatcher, _ = run(
+        ActionMoveMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={
+                "meeting_choice": str(requested.id),
+                "meeting_window": new_time,
+                "change_reason": "tandlæge",
+                "youth_confirm": True,
+            },
+        ),
+    )
     assert responses(dispatcher) == ["utter_meeting_moved"]
     [moved_to] = upcoming_meetings(session, mikkel.id, NOW)
-    dispatcher, _ = run(ActionCancelMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(moved_to.id), "change_reason": "syg", "youth_confirm": True}))
+    dispatcher, _ = run(
+        ActionCancelMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={"meeting_choice": str(moved_to.id), "change_reason": "syg", "youth_confirm": True},
+        ),
+    )
     assert responses(dispatcher) == ["utter_meeting_cancelled"]
     session.expire_all()
     statuses = [(m.status, m.reason) for m in session.scalars(select(MentorMeeting).order_by(MentorMeeting.id))]

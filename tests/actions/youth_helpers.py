@@ -22,20 +22,40 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)  # a Wednesday
 
 
 def young(session: Session, reference: str, name: str, mentor: str) -> YouthProfile:
-    profile = create_profile(session, reference=reference, first_name=name, mentor_name=mentor,
-                             mentor_contact=f"{mentor.lower()}@example.dk", aftercare_ends_on=date(2028, 1, 1))
+    profile = create_profile(
+        session,
+        reference=reference,
+        first_name=name,
+        mentor_name=mentor,
+        mentor_contact=f"{mentor.lower()}@example.dk",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
     session.commit()
     return profile
 
 
-def tracker(sender: str, text: str = "", intent: str = "inform", *, metadata: dict[str, Any] | None = None,
-            slots: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None,
-            active_loop: str | None = None) -> Tracker:
-    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}},
-               "metadata": metadata or {}}]
+def tracker(
+    sender: str,
+    text: str = "",
+    intent: str = "inform",
+    *,
+    metadata: dict[str, Any] | None = None,
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "metadata": metadata or {}}]
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
-    return Tracker(sender, dict(slots or {}), latest, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        latest,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(action: Action, t: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:

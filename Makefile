@@ -63,8 +63,9 @@ LOCK := $(APP_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --s
 lock: $(APP_VENV)/.installed ## Re-lock requirements/*.txt from *.in (keeps the pins it can; --upgrade-package X to move one)
 	cd requirements && ../$(LOCK) -o app.txt app.in && ../$(LOCK) -o dev.txt dev.in && ../$(LOCK) -o rasa.txt rasa.in
 
-lint: $(APP_VENV)/.installed ## ruff and mypy
+lint: $(APP_VENV)/.installed ## ruff (checks and formatting) and mypy
 	$(APP_VENV)/bin/ruff check bot actions tests
+	$(APP_VENV)/bin/ruff format --check bot actions tests
 	$(APP_VENV)/bin/mypy
 
 train: setup ## Train the model if data, domain or config changed

@@ -53,8 +53,10 @@ def contact_details() -> dict[str, Any]:
 def privacy_details() -> dict[str, str]:
     """The privacy texts from the municipality file, as response variables."""
     privacy = current_municipality().privacy
-    return {"privacy_enrollment_consent": privacy.enrollment_consent,
-            "privacy_contact_consent": privacy.contact_consent}
+    return {
+        "privacy_enrollment_consent": privacy.enrollment_consent,
+        "privacy_contact_consent": privacy.contact_consent,
+    }
 
 
 def course_details() -> dict[str, str]:
@@ -83,12 +85,14 @@ class Interruptible:
     read free text: none of them sees a danger message, a stop or a request
     for a person."""
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> list[EventType]:
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if latest_intent(tracker) in INTERRUPTING_INTENTS:
             return []
         events: list[EventType] = await super().get_extraction_events(  # type: ignore[misc]
-            dispatcher, tracker, domain)
+            dispatcher, tracker, domain
+        )
         return events
 
 

@@ -22,8 +22,8 @@ from actions.youth_forms import (
     says_nothing,
 )
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import YouthProfile
+from bot.db import education as repo
+from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
 
 KIND_WORDS = [
@@ -33,10 +33,21 @@ KIND_WORDS = [
     ("changed", r"skift(et|er|e)|gået over til|flyttet over|byttet|changed|switch"),
     ("started", r"start(et|er)|begynd(t|er)|kommet ind|optaget|er kommet på|er inde på|startede|began|started"),
 ]
-KIND_NAMES = {"started": "startet på", "changed": "skiftet til", "paused": "holder pause fra",
-              "stopped": "stoppet på", "finished": "færdig med"}
-_BUTTON_KINDS = {"/started": "started", "startet": "started", "skiftet": "changed", "pause": "paused",
-                 "stoppet": "stopped", "færdig": "finished"}
+KIND_NAMES = {
+    "started": "startet på",
+    "changed": "skiftet til",
+    "paused": "holder pause fra",
+    "stopped": "stoppet på",
+    "finished": "færdig med",
+}
+_BUTTON_KINDS = {
+    "/started": "started",
+    "startet": "started",
+    "skiftet": "changed",
+    "pause": "paused",
+    "stoppet": "stopped",
+    "færdig": "finished",
+}
 
 
 def read_kind(text: str) -> str | None:
@@ -62,8 +73,9 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
             return ["education_kind", "education_programme", "youth_confirm"]  # the school is known already
         return list(self.form_slots)
 
-    async def extract_education_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_education_kind(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if self.starting(tracker) or self.asked(tracker, "education_kind"):
             kind = read_kind(self.text(tracker))
             if kind:
@@ -71,33 +83,38 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
             return {"education_kind": "?"} if self.asked(tracker, "education_kind") else {}
         return {}
 
-    def validate_education_kind(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_education_kind(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value not in KIND_NAMES:
             dispatcher.utter_message(response="utter_invalid_education_kind")
             return {"education_kind": None}
         return {"education_kind": value}
 
-    async def extract_education_programme(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                          domain: DomainDict) -> dict[str, Any]:
+    async def extract_education_programme(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         found = entity_value(tracker, "programme")
-        if found and (self.starting(tracker) or self.asked(tracker, "education_programme")
-                      or self.asked(tracker, "youth_confirm")):
+        if found and (
+            self.starting(tracker) or self.asked(tracker, "education_programme") or self.asked(tracker, "youth_confirm")
+        ):
             return {"education_programme": found}
         if self.asked(tracker, "education_programme"):
             text = self.text(tracker).strip()
             return {"education_programme": text[:100] if text and not says_nothing(text) else "?"}
         return {}
 
-    def validate_education_programme(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    def validate_education_programme(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not value or value == "?":
             dispatcher.utter_message(response="utter_invalid_education_programme")
             return {"education_programme": None}
         return {"education_programme": value}
 
-    async def extract_education_institution(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                            domain: DomainDict) -> dict[str, Any]:
+    async def extract_education_institution(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         found = entity_value(tracker, "institution")
         if found and (self.starting(tracker) or self.asked(tracker, "education_institution")):
             return {"education_institution": found}
@@ -116,13 +133,18 @@ class ActionSaveEducation(YouthSubmit, Action):
         place = None if institution in (None, "-") else institution
         if place is None and kind in ("paused", "stopped", "finished"):
             place = profile.institution  # the school they were at
-        repo.record_education(session, profile, kind=kind, programme=programme, institution=place,
-                              occurred_on=local_today())
+        repo.record_education(
+            session, profile, kind=kind, programme=programme, institution=place, occurred_on=local_today()
+        )
         replies: list[Reply] = [("utter_education_saved", {"change": KIND_NAMES[kind], "programme": programme})]
         if kind == "stopped":
             unit = current_municipality().unit("ungeindsatsen")
-            replies.append(("utter_education_stopped_offer", {"mentor_name": profile.mentor_name,
-                                                              "unit_name": unit.name, "unit_phone": unit.phone}))
+            replies.append(
+                (
+                    "utter_education_stopped_offer",
+                    {"mentor_name": profile.mentor_name, "unit_name": unit.name, "unit_phone": unit.phone},
+                )
+            )
         return replies
 
 
@@ -131,11 +153,20 @@ class ActionShowEducation(ForIdentified, Action):
         return "action_show_education"
 
     def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
-        events = "\n".join(f"- {format_danish_date(e.occurred_on)}: {KIND_NAMES[e.kind]} {e.programme}"
-                           + (f" ({e.institution})" if e.institution else "")
-                           for e in repo.latest_education(session, profile.id))
-        current = (f"{profile.programme}" + (f" på {profile.institution}" if profile.institution else "")
-                   if profile.programme else "ingen uddannelse registreret lige nu")
+        events = "\n".join(
+            f"- {format_danish_date(e.occurred_on)}: {KIND_NAMES[e.kind]} {e.programme}"
+            + (f" ({e.institution})" if e.institution else "")
+            for e in repo.latest_education(session, profile.id)
+        )
+        current = (
+            f"{profile.programme}" + (f" på {profile.institution}" if profile.institution else "")
+            if profile.programme
+            else "ingen uddannelse registreret lige nu"
+        )
         next_step = profile.plan_next_step or "ikke skrevet ind endnu; tal med din mentor om det"
-        return [("utter_education_status", {"current": current, "next_step": next_step,
-                                            "events": events or "- ingen endnu"})]
+        return [
+            (
+                "utter_education_status",
+                {"current": current, "next_step": next_step, "events": events or "- ingen endnu"},
+            )
+        ]

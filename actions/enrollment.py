@@ -32,8 +32,13 @@ from bot.shared.municipality import current_municipality
 HELD_ENROLLMENT = "enrollment_check"
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [
-    "lookup_purpose", "lookup_enrollment_id", "lookup_grant", "lookup_reference", "lookup_contact",
-    "cancel_confirmed", "enrollment_known",
+    "lookup_purpose",
+    "lookup_enrollment_id",
+    "lookup_grant",
+    "lookup_reference",
+    "lookup_contact",
+    "cancel_confirmed",
+    "enrollment_known",
 ]
 OUTCOME_RESPONSES = {
     "not_first_child": "utter_not_first_child",
@@ -67,9 +72,7 @@ class ActionSubmitEnrollment(Action):
     def name(self) -> str:
         return "action_submit_enrollment"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         outcome = tracker.get_slot("enrollment_outcome")
         confirmed = tracker.get_slot("enrollment_confirmed") is True
         consent = tracker.get_slot("consent") is True
@@ -130,22 +133,38 @@ class ActionSubmitEnrollment(Action):
             held=held,
         )
         if held:
-            open_escalation(session, conversation_id=tracker.sender_id,
-                            channel=tracker.get_latest_input_channel() or "unknown",
-                            reason=HELD_ENROLLMENT, priority="normal", team="course",
-                            summary=f"Tilmelding {enrollment.reference_code} venter på kontrol: "
-                                    f"{earlier} andre tilmeldinger med samme kontakt det seneste døgn. "
-                                    "Den har ingen plads endnu; ring og bekræft, eller afmeld.")
-        record_consent(session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
-                       text_shown=consent_text(tracker), given=True, subject=enrollment.reference_code)
+            open_escalation(
+                session,
+                conversation_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                reason=HELD_ENROLLMENT,
+                priority="normal",
+                team="course",
+                summary=f"Tilmelding {enrollment.reference_code} venter på kontrol: "
+                f"{earlier} andre tilmeldinger med samme kontakt det seneste døgn. "
+                "Den har ingen plads endnu; ring og bekræft, eller afmeld.",
+            )
+        record_consent(
+            session,
+            conversation_id=tracker.sender_id,
+            purpose=ENROLLMENT,
+            text_shown=consent_text(tracker),
+            given=True,
+            subject=enrollment.reference_code,
+        )
         tx.reply("utter_enrollment_saved", reference_code=enrollment.reference_code, team_text=describe_team(team))
 
     def record_declined(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """A no is recorded too (what was asked, when), with nothing else about the person.
         No reply of its own on a database error: nothing was stored, which is what the parent asked for."""
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            record_consent(tx.session, conversation_id=tracker.sender_id, purpose=ENROLLMENT,
-                           text_shown=consent_text(tracker), given=False)
+            record_consent(
+                tx.session,
+                conversation_id=tracker.sender_id,
+                purpose=ENROLLMENT,
+                text_shown=consent_text(tracker),
+                given=False,
+            )
 
 
 class ActionStopForm(Action):
@@ -154,14 +173,20 @@ class ActionStopForm(Action):
     def name(self) -> str:
         return "action_stop_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if (tracker.active_loop or {}).get("name") == "contact_form":
             # The conversation is already with staff; only the contact wish is skipped.
             dispatcher.utter_message(response="utter_contact_stopped")
             return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in HANDOFF_SLOTS]
         dispatcher.utter_message(response="utter_enrollment_stopped")
-        return ([ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("pairing_code", None),
-                 SlotSet("pairing_outcome", None)]
-                + reset_enrollment_slots() + reset_lookup_slots() + reset_youth_slots())
+        return (
+            [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                SlotSet("pairing_code", None),
+                SlotSet("pairing_outcome", None),
+            ]
+            + reset_enrollment_slots()
+            + reset_lookup_slots()
+            + reset_youth_slots()
+        )

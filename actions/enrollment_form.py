@@ -28,8 +28,16 @@ from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, format_phone, parse_contact
 
 FORM_SLOTS = [
-    "parent_name", "child_born", "child_date", "first_child", "partner_joins",
-    "partner_name", "contact", "team_code", "consent", "enrollment_confirmed",
+    "parent_name",
+    "child_born",
+    "child_date",
+    "first_child",
+    "partner_joins",
+    "partner_name",
+    "contact",
+    "team_code",
+    "consent",
+    "enrollment_confirmed",
 ]
 _DATE_PROBLEM_RESPONSES = {
     DateProblem.DUE_IN_PAST: "utter_due_date_in_past",
@@ -213,14 +221,14 @@ class ActionAskTeamCode(Action):
     def name(self) -> str:
         return "action_ask_team_code"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
         early = team_window(child_date, current_municipality().course).too_early_today(today())
         with Transaction(dispatcher, self.name()) as tx:
-            buttons = [{"title": button_title(team), "payload": f'/inform{{"team_code":"{team.code}"}}'}
-                       for team in teams_for(tx.session, child_date)]
+            buttons = [
+                {"title": button_title(team), "payload": f'/inform{{"team_code":"{team.code}"}}'}
+                for team in teams_for(tx.session, child_date)
+            ]
             tx.reply("utter_ask_team_code_early" if early else "utter_ask_team_code", buttons=buttons)
         return []
 
@@ -231,9 +239,7 @@ class ActionAskEnrollmentConfirmed(Action):
     def name(self) -> str:
         return "action_ask_enrollment_confirmed"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
         code = tracker.get_slot("team_code")
         # No reply on a database error: the summary names the team by its code instead.

@@ -27,16 +27,22 @@ from bot.validation import find_danish_phone, find_email, format_phone
 SUMMARY_MESSAGES = 3
 PAUSABLE_FORMS = ("enrollment_form", "enrollment_lookup_form")
 # What the bot said just before the user asked for a person tells why they asked.
-REASON_BY_PREVIOUS_RESPONSE = {"utter_offer_person": "misunderstood", "utter_report_concern": "concern",
-                               "utter_concern_offer_person": "concern"}
+REASON_BY_PREVIOUS_RESPONSE = {
+    "utter_offer_person": "misunderstood",
+    "utter_report_concern": "concern",
+    "utter_concern_offer_person": "concern",
+}
 PRIORITY_BY_REASON = {"concern": "high"}
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
 # (contact method, staff in now) -> what the citizen is told
 WHEN_RESPONSES = {
-    ("chat", True): "utter_handoff_chat_open", ("chat", False): "utter_handoff_chat_closed",
-    ("phone", True): "utter_handoff_phone_open", ("phone", False): "utter_handoff_phone_closed",
-    ("email", True): "utter_handoff_email_open", ("email", False): "utter_handoff_email_closed",
+    ("chat", True): "utter_handoff_chat_open",
+    ("chat", False): "utter_handoff_chat_closed",
+    ("phone", True): "utter_handoff_phone_open",
+    ("phone", False): "utter_handoff_phone_closed",
+    ("email", True): "utter_handoff_email_open",
+    ("email", False): "utter_handoff_email_closed",
 }
 
 _METHODS = [
@@ -52,8 +58,7 @@ now = utc_now  # a module attribute, so that tests can set the clock
 def conversation_summary(tracker: Tracker) -> str:
     """The latest user messages and what they were understood as (CPR numbers are already masked)."""
     users = [event for event in tracker.events if event.get("event") == "user"][-SUMMARY_MESSAGES:]
-    lines = [f"{(e.get('parse_data') or {}).get('intent', {}).get('name', '?')}: {e.get('text') or ''}"
-             for e in users]
+    lines = [f"{(e.get('parse_data') or {}).get('intent', {}).get('name', '?')}: {e.get('text') or ''}" for e in users]
     return "\n".join(lines)
 
 
@@ -99,24 +104,34 @@ def open_case(session: Session, tracker: Tracker, reason: str, priority: str, ki
     summary = conversation_summary(tracker)
     if kind:
         summary = f"Fare: {kind}\n{summary}"
-    open_escalation(session, conversation_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "unknown",
-                    reason=reason, priority=priority, summary=summary, team=case_team(session, tracker))
+    open_escalation(
+        session,
+        conversation_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "unknown",
+        reason=reason,
+        priority=priority,
+        summary=summary,
+        team=case_team(session, tracker),
+    )
 
 
 def handoff_events(stored: bool, paused_form: str | None) -> list[EventType]:
     """Leave any form (its answers stay in their slots) and start the contact wish afresh."""
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("contact_method", None),
-            SlotSet("handoff_contact", None), SlotSet("handoff_failed", not stored),
-            SlotSet("paused_form", paused_form)]
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("contact_method", None),
+        SlotSet("handoff_contact", None),
+        SlotSet("handoff_failed", not stored),
+        SlotSet("paused_form", paused_form),
+    ]
 
 
 class ActionRequestHuman(Action):
     def name(self) -> str:
         return "action_request_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         active_form = (tracker.active_loop or {}).get("name")
         paused = active_form if active_form in PAUSABLE_FORMS else None
         reason = REASON_BY_PREVIOUS_RESPONSE.get(previous_response(tracker) or "", "request_human")
@@ -161,8 +176,9 @@ class ValidateContactForm(Interruptible, FormValidationAction):
         method = tracker.get_slot("contact_method")
         detail = find_danish_phone(text) if method == "phone" else find_email(text)
         if detail is None:
-            dispatcher.utter_message(response="utter_invalid_handoff_phone" if method == "phone"
-                                     else "utter_invalid_handoff_email")
+            dispatcher.utter_message(
+                response="utter_invalid_handoff_phone" if method == "phone" else "utter_invalid_handoff_email"
+            )
         return {"handoff_contact": detail}
 
 
@@ -180,9 +196,7 @@ class ActionSubmitContact(Action):
     def name(self) -> str:
         return "action_submit_contact"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         method = tracker.get_slot("contact_method") or "chat"
         detail = tracker.get_slot("handoff_contact")
         paused = tracker.get_slot("paused_form")
@@ -193,10 +207,16 @@ class ActionSubmitContact(Action):
         with Transaction(dispatcher, self.name()) as tx:
             case = set_contact_wish(tx.session, tracker.sender_id, describe_wish(method, detail))
             if case is not None and method in ("phone", "email") and detail:
-                record_consent(tx.session, conversation_id=tracker.sender_id, purpose=CONTACT, given=True,
-                               text_shown=str(tracker.get_slot("privacy_contact_consent")
-                                              or current_municipality().privacy.contact_consent),
-                               subject=f"escalation:{case.id}")
+                record_consent(
+                    tx.session,
+                    conversation_id=tracker.sender_id,
+                    purpose=CONTACT,
+                    given=True,
+                    text_shown=str(
+                        tracker.get_slot("privacy_contact_consent") or current_municipality().privacy.contact_consent
+                    ),
+                    subject=f"escalation:{case.id}",
+                )
             tx.reply_all([when_staff_answer(method, detail)])
             if paused in RESUME_RESPONSES:
                 tx.reply(RESUME_RESPONSES[paused])

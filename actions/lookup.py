@@ -57,9 +57,7 @@ class ActionStartLookup(Action):
     def name(self) -> str:
         return "action_start_lookup"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         purpose = PURPOSE_BY_INTENT.get(latest_intent(tracker) or "", "enroll")
         # No reply on a database error: the form asks for the code, as for an enrollment not known here.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
@@ -68,8 +66,11 @@ class ActionStartLookup(Action):
         events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
         if tx.failed or enrollment_id is None:
             return events + [SlotSet("enrollment_known", False)]
-        return events + [SlotSet("enrollment_known", True)] + [
-            SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment_id).items()]
+        return (
+            events
+            + [SlotSet("enrollment_known", True)]
+            + [SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment_id).items()]
+        )
 
 
 class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
@@ -104,17 +105,22 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
         contact = parse_contact(str(value))
         # No reply on a database error: the finish says what to do.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            found = look_up(tx.session, tracker.sender_id, tracker.get_slot("lookup_reference") or "",
-                            email=contact.email, phone=contact.phone)  # a miss counts against the limits
-            slots = self.after_look_up(tx, tracker, found.enrollment.id if found.enrollment else None,
-                                       limited=found.outcome == "limited")
+            found = look_up(
+                tx.session,
+                tracker.sender_id,
+                tracker.get_slot("lookup_reference") or "",
+                email=contact.email,
+                phone=contact.phone,
+            )  # a miss counts against the limits
+            slots = self.after_look_up(
+                tx, tracker, found.enrollment.id if found.enrollment else None, limited=found.outcome == "limited"
+            )
         if tx.failed:
             return {"lookup_contact": None, "lookup_attempts": MAX_LOOKUP_ATTEMPTS}
         return slots
 
     @staticmethod
-    def after_look_up(tx: Transaction, tracker: Tracker, enrollment_id: int | None, *,
-                      limited: bool) -> dict[str, Any]:
+    def after_look_up(tx: Transaction, tracker: Tracker, enrollment_id: int | None, *, limited: bool) -> dict[str, Any]:
         if enrollment_id is not None:
             return {"lookup_contact": "ok", **found_events(tracker.sender_id, enrollment_id)}
         attempts = MAX_LOOKUP_ATTEMPTS if limited else (tracker.get_slot("lookup_attempts") or 0) + 1
@@ -136,15 +142,16 @@ class ActionAskCancelConfirmed(Action):
     def name(self) -> str:
         return "action_ask_cancel_confirmed"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         enrollment_id = granted_enrollment_id(tracker)
         with Transaction(dispatcher, self.name()) as tx:
             enrollment = get_enrollment(tx.session, enrollment_id) if enrollment_id is not None else None
             if enrollment is not None:
-                tx.reply("utter_ask_cancel_confirmed", reference_code=enrollment.reference_code,
-                         team_text=describe_team(enrollment.team))
+                tx.reply(
+                    "utter_ask_cancel_confirmed",
+                    reference_code=enrollment.reference_code,
+                    team_text=describe_team(enrollment.team),
+                )
             else:
                 tx.reply("utter_lookup_failed", **contact_details())
             asked = enrollment is not None
@@ -159,9 +166,7 @@ class ActionFinishLookup(Action):
     def name(self) -> str:
         return "action_finish_lookup"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         enrollment_id = granted_enrollment_id(tracker)
         purpose = tracker.get_slot("lookup_purpose")
         if enrollment_id is None:
@@ -169,8 +174,9 @@ class ActionFinishLookup(Action):
             return reset_lookup_slots()
         # Sent after the commit: never "afmeldt" and then that the database failed.
         with Transaction(dispatcher, self.name()) as tx:
-            tx.reply_all([finish_lookup(tx.session, enrollment_id, purpose,
-                                        cancel=tracker.get_slot("cancel_confirmed") is True)])
+            tx.reply_all(
+                [finish_lookup(tx.session, enrollment_id, purpose, cancel=tracker.get_slot("cancel_confirmed") is True)]
+            )
         return reset_lookup_slots()
 
 
@@ -193,5 +199,7 @@ def finish_lookup(session: Session, enrollment_id: int, purpose: str | None, *, 
         return "utter_cancel_aborted", details
     if purpose == "enroll":
         return "utter_already_enrolled", details
-    return {EnrollmentStatus.ACTIVE: "utter_enrollment_status", EnrollmentStatus.HELD: "utter_enrollment_status_held"
-            }.get(enrollment.status, "utter_enrollment_status_cancelled"), details
+    return {
+        EnrollmentStatus.ACTIVE: "utter_enrollment_status",
+        EnrollmentStatus.HELD: "utter_enrollment_status_held",
+    }.get(enrollment.status, "utter_enrollment_status_cancelled"), details

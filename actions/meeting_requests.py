@@ -23,8 +23,8 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import identified_profile, now
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import YouthProfile
+from bot.db import meetings as repo
+from bot.db.youth_models import YouthProfile
 from bot.youth.when import Window, find_date, find_window
 
 
@@ -36,20 +36,28 @@ def window_from_slot(value: Any) -> Window | None:
 
 
 def window_to_slot(window: Window, text: str) -> dict[str, Any]:
-    return {"first": window.first.isoformat(), "last": window.last.isoformat(), "part": window.part_of_day,
-            "at": window.at.isoformat() if window.at else None, "text": text[:200]}
+    return {
+        "first": window.first.isoformat(),
+        "last": window.last.isoformat(),
+        "part": window.part_of_day,
+        "at": window.at.isoformat() if window.at else None,
+        "text": text[:200],
+    }
 
 
 def describe_window(window: Window) -> str:
-    days = (format_danish_date(window.first) if window.first == window.last else
-            f"mellem {format_danish_date(window.first)} og {format_danish_date(window.last)}")
+    days = (
+        format_danish_date(window.first)
+        if window.first == window.last
+        else f"mellem {format_danish_date(window.first)} og {format_danish_date(window.last)}"
+    )
     if window.at:
         return f"{days} kl. {window.at:%H.%M}"
     return f"{days} om {window.part_of_day}en" if window.part_of_day else days
 
 
-
 # Ask for a new meeting ------------------------------------------------------
+
 
 class WindowExtraction(YouthFormValidation):
     """The time window ("næste uge om eftermiddagen", "torsdag kl 14") in the
@@ -57,20 +65,25 @@ class WindowExtraction(YouthFormValidation):
 
     window_from_start = True
 
-    async def extract_meeting_window(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_meeting_window(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = self.text(tracker)
         window = find_window(text, local_today())
-        may_read = ((self.window_from_start and self.starting(tracker)) or self.asked(tracker, "meeting_window")
-                    or self.asked(tracker, "youth_confirm"))
+        may_read = (
+            (self.window_from_start and self.starting(tracker))
+            or self.asked(tracker, "meeting_window")
+            or self.asked(tracker, "youth_confirm")
+        )
         if window and may_read:
             return {"meeting_window": window_to_slot(window, text)}
         if self.asked(tracker, "meeting_window"):
             return {"meeting_window": {"unreadable": text[:200]}}
         return {}
 
-    def validate_meeting_window(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_meeting_window(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         window = window_from_slot(value)
         if window is None:
             dispatcher.utter_message(response="utter_invalid_meeting_window")
@@ -108,20 +121,29 @@ class ActionRequestMeeting(YouthSubmit, Action):
         if not isinstance(value, dict) or "first" not in value:
             return [NOTHING_SAVED]
         window, text = window_fields(value)
-        repo.request_meeting(session, profile, first=window.first, last=window.last, window_text=text,
-                             starts_at=exact_start(window), conversation_id=tracker.sender_id)
+        repo.request_meeting(
+            session,
+            profile,
+            first=window.first,
+            last=window.last,
+            window_text=text,
+            starts_at=exact_start(window),
+            conversation_id=tracker.sender_id,
+        )
         return [("utter_meeting_requested", {"mentor_name": profile.mentor_name, "window": describe_window(window)})]
 
 
 # Move or cancel a meeting ---------------------------------------------------
+
 
 class MeetingChoice(WindowExtraction):
     """Which meeting: the one on the day the message names, or else the next one."""
 
     window_from_start = False  # "kan vi rykke mødet på torsdag": torsdag is the meeting, not the new time
 
-    async def extract_meeting_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_meeting_choice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
             return {}
         if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
@@ -134,20 +156,23 @@ class MeetingChoice(WindowExtraction):
             return {"youth_outcome": "error"}
         return slots
 
-    def validate_meeting_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_meeting_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if str(value).startswith("none:"):
             on = str(value)[5:]
             if on:
-                dispatcher.utter_message(response="utter_no_meeting_that_day",
-                                         meeting_day=format_danish_date(date.fromisoformat(on)))
+                dispatcher.utter_message(
+                    response="utter_no_meeting_that_day", meeting_day=format_danish_date(date.fromisoformat(on))
+                )
             else:
                 dispatcher.utter_message(response="utter_no_meetings_to_change")
             return {"meeting_choice": None, "youth_outcome": "no_meeting"}
         return {"meeting_choice": value}
 
-    async def extract_change_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def extract_change_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self.free_text(tracker, "change_reason", 300, nothing="ikke oplyst")
 
 
@@ -192,10 +217,19 @@ class ChangeMeeting(YouthSubmit):
             repo.cancel_meeting(session, meeting, reason)
             return [("utter_meeting_cancelled", {"old_when": old_when, "mentor_name": mentor})]
         window, text = window_fields(value)
-        repo.move_meeting(session, meeting, first=window.first, last=window.last, window_text=text,
-                          starts_at=exact_start(window), reason=reason, conversation_id=tracker.sender_id)
-        return [("utter_meeting_moved", {"old_when": old_when, "window": describe_window(window),
-                                         "mentor_name": mentor})]
+        repo.move_meeting(
+            session,
+            meeting,
+            first=window.first,
+            last=window.last,
+            window_text=text,
+            starts_at=exact_start(window),
+            reason=reason,
+            conversation_id=tracker.sender_id,
+        )
+        return [
+            ("utter_meeting_moved", {"old_when": old_when, "window": describe_window(window), "mentor_name": mentor})
+        ]
 
 
 class ActionMoveMeeting(ChangeMeeting, Action):
@@ -208,5 +242,3 @@ class ActionCancelMeeting(ChangeMeeting, Action):
 
     def name(self) -> str:
         return "action_cancel_meeting"
-
-

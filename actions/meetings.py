@@ -25,18 +25,21 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import now, pairing_idle
 from bot.dates import format_danish_date
-from bot.db import youth as repo
-from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.db import meetings as repo
+from bot.db.youth import bound_profile_id
+from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
-_RATING_WORDS = [(5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
-                 (1, ("elendigt", "lort", "forfærdeligt", "horribelt", "fucked")),
-                 (2, ("dårligt", "daarligt", "skidt", "kedeligt", "træls", "traels", "ikke så godt")),
-                 (4, ("godt", "fint", "chill", "fedt", "hyggeligt")),
-                 (3, ("ok", "okay", "okey", "fint nok", "så så", "mellem"))]
+_RATING_WORDS = [
+    (5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
+    (1, ("elendigt", "lort", "forfærdeligt", "horribelt", "fucked")),
+    (2, ("dårligt", "daarligt", "skidt", "kedeligt", "træls", "traels", "ikke så godt")),
+    (4, ("godt", "fint", "chill", "fedt", "hyggeligt")),
+    (3, ("ok", "okay", "okey", "fint nok", "så så", "mellem")),
+]
 
 
 def read_rating(text: str, asked: bool) -> tuple[int, str] | None:
@@ -65,14 +68,17 @@ def describe_when(meeting: MentorMeeting) -> str:
 
 
 def describe_meeting(meeting: MentorMeeting) -> str:
-    status = {MeetingStatus.REQUESTED: "ønsket, venter på svar", MeetingStatus.CONFIRMED: "aftalt",
-              MeetingStatus.HELD: "holdt"}.get(meeting.status, meeting.status)
+    status = {
+        MeetingStatus.REQUESTED: "ønsket, venter på svar",
+        MeetingStatus.CONFIRMED: "aftalt",
+        MeetingStatus.HELD: "holdt",
+    }.get(meeting.status, meeting.status)
     rating = f", {meeting.rating}/5" if meeting.rating else ""
     return f"- {describe_when(meeting)} med {meeting.with_whom} ({status}{rating})"
 
 
-
 # Log a meeting that took place ----------------------------------------------
+
 
 class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
     form_slots = ("meeting_date", "meeting_rating", "meeting_note", "youth_confirm")
@@ -80,19 +86,22 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_log_meeting_form"
 
-    async def extract_meeting_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def extract_meeting_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = self.text(tracker)
         found = find_date(text, local_today(), "past")
-        if found and (self.starting(tracker) or self.asked(tracker, "meeting_date")
-                      or self.asked(tracker, "youth_confirm")):
+        if found and (
+            self.starting(tracker) or self.asked(tracker, "meeting_date") or self.asked(tracker, "youth_confirm")
+        ):
             return {"meeting_date": found.isoformat()}  # also a correction at the summary
         if self.asked(tracker, "meeting_date"):
             return {"meeting_date": "?"}
         return {}
 
-    def validate_meeting_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    def validate_meeting_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         try:
             day = date.fromisoformat(str(value))
         except ValueError:
@@ -103,8 +112,9 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return {"meeting_date": None}
         return {"meeting_date": day.isoformat()}
 
-    async def extract_meeting_rating(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_meeting_rating(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not (self.starting(tracker) or self.asked(tracker, "meeting_rating")):
             return {}
         rating = read_rating(self.text(tracker), self.asked(tracker, "meeting_rating"))
@@ -112,15 +122,17 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return {"meeting_rating": f"{rating[0]}|{rating[1]}"}
         return {"meeting_rating": "?"} if self.asked(tracker, "meeting_rating") else {}
 
-    def validate_meeting_rating(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_meeting_rating(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not re.match(r"^[1-5]\|", str(value)):
             dispatcher.utter_message(response="utter_invalid_meeting_rating")
             return {"meeting_rating": None}
         return {"meeting_rating": value}
 
-    async def extract_meeting_note(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def extract_meeting_note(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 
@@ -134,14 +146,30 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
         if not day or not rating_slot:
             return [NOTHING_SAVED]
         score, word = str(rating_slot).split("|", 1)
-        repo.log_held_meeting(session, profile, held_at=at_local(date.fromisoformat(day), None), with_whom=None,
-                              rating=int(score), how_it_went=word, note=None if note in (None, "-") else note,
-                              conversation_id=tracker.sender_id)
-        return [("utter_meeting_logged", {"mentor_name": profile.mentor_name, "rating": score,
-                                          "meeting_day": format_danish_date(date.fromisoformat(day))})]
+        repo.log_held_meeting(
+            session,
+            profile,
+            held_at=at_local(date.fromisoformat(day), None),
+            with_whom=None,
+            rating=int(score),
+            how_it_went=word,
+            note=None if note in (None, "-") else note,
+            conversation_id=tracker.sender_id,
+        )
+        return [
+            (
+                "utter_meeting_logged",
+                {
+                    "mentor_name": profile.mentor_name,
+                    "rating": score,
+                    "meeting_day": format_danish_date(date.fromisoformat(day)),
+                },
+            )
+        ]
 
 
 # Listing, and the reminder ---------------------------------------------------
+
 
 class ActionListMeetings(ForIdentified, Action):
     def name(self) -> str:
@@ -150,8 +178,16 @@ class ActionListMeetings(ForIdentified, Action):
     def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         upcoming = "\n".join(describe_meeting(m) for m in repo.upcoming_meetings(session, profile.id, now()))
         past = "\n".join(describe_meeting(m) for m in repo.past_meetings(session, profile.id))
-        return [("utter_meetings_list", {"mentor_name": profile.mentor_name,
-                                         "upcoming": upcoming or "- ingen lige nu", "past": past or "- ingen endnu"})]
+        return [
+            (
+                "utter_meetings_list",
+                {
+                    "mentor_name": profile.mentor_name,
+                    "upcoming": upcoming or "- ingen lige nu",
+                    "past": past or "- ingen endnu",
+                },
+            )
+        ]
 
 
 class ActionRemindMeeting(Action):
@@ -161,17 +197,28 @@ class ActionRemindMeeting(Action):
     def name(self) -> str:
         return "action_remind_meeting"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        meeting_id = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
-                           if e.get("entity") == "meeting_id"), "")
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        meeting_id = next(
+            (
+                str(e.get("value"))
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == "meeting_id"
+            ),
+            "",
+        )
         # No reply on a database error: a reminder that cannot be checked is not sent.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            bound = repo.bound_profile_id(tx.session, tracker.sender_id, now=now(), idle=pairing_idle())
+            bound = bound_profile_id(tx.session, tracker.sender_id, now=now(), idle=pairing_idle())
             # Only a meeting of the young person this conversation is bound to.
-            meeting = (repo.own_meeting(tx.session, bound[0], int(meeting_id))
-                       if bound is not None and meeting_id.isdigit() else None)
+            meeting = (
+                repo.own_meeting(tx.session, bound[0], int(meeting_id))
+                if bound is not None and meeting_id.isdigit()
+                else None
+            )
             if meeting is not None and meeting.starts_at is not None:
-                tx.reply("utter_meeting_reminder", mentor_name=meeting.with_whom,
-                         meeting_time=f"{meeting.starts_at.astimezone(DANISH_TIME):%H.%M}")
+                tx.reply(
+                    "utter_meeting_reminder",
+                    mentor_name=meeting.with_whom,
+                    meeting_time=f"{meeting.starts_at.astimezone(DANISH_TIME):%H.%M}",
+                )
         return []

@@ -24,9 +24,10 @@ from bot.db.consents import CONTACT, ENROLLMENT, consents_of, delete_conversatio
 from bot.db.enrollments import delete_by_conversation, list_by_conversation
 from bot.db.escalations import add_note
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Escalation, NoteKind, YouthProfile
+from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Escalation, NoteKind
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.youth import forget_conversation, stored_about
+from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import DELETION_SLOT
 
@@ -35,23 +36,36 @@ from bot.shared.protocol import DELETION_SLOT
 
 def describe_enrollment(row: CourseEnrollment) -> str:
     retention = current_municipality().retention
-    child = (f"fødselsdato {format_danish_date(row.birth_date)}" if row.birth_date
-             else f"termin {format_danish_date(row.due_date)}" if row.due_date else "")
+    child = (
+        f"fødselsdato {format_danish_date(row.birth_date)}"
+        if row.birth_date
+        else f"termin {format_danish_date(row.due_date)}"
+        if row.due_date
+        else ""
+    )
     contact = ", ".join(value for value in (row.email, row.phone) if value)
     partner = f", partner {row.partner_name}" if row.partner_name else ""
-    status = {EnrollmentStatus.CANCELLED: "afmeldt", EnrollmentStatus.HELD: "venter på, at en medarbejder bekræfter den"
-              }.get(row.status, "tilmeldt")
-    kept = (f"slettes {retention.cancelled_enrollment_days} dage efter afmeldingen"
-            if row.status == EnrollmentStatus.CANCELLED
-            else f"slettes {retention.days_after_course} dage efter, at forløbet er slut")
-    return (f"- Familie med Hjerte, kode {row.reference_code} ({status}): {row.parent_name}{partner}, {child}, "
-            f"{contact}, hold {describe_team(row.team)}. Samtykke givet {format_danish_date(row.created_at.date())} "
-            f"til teksten: \"{row.consent_text}\" Oplysningerne {kept}.")
+    status = {
+        EnrollmentStatus.CANCELLED: "afmeldt",
+        EnrollmentStatus.HELD: "venter på, at en medarbejder bekræfter den",
+    }.get(row.status, "tilmeldt")
+    kept = (
+        f"slettes {retention.cancelled_enrollment_days} dage efter afmeldingen"
+        if row.status == EnrollmentStatus.CANCELLED
+        else f"slettes {retention.days_after_course} dage efter, at forløbet er slut"
+    )
+    return (
+        f"- Familie med Hjerte, kode {row.reference_code} ({status}): {row.parent_name}{partner}, {child}, "
+        f"{contact}, hold {describe_team(row.team)}. Samtykke givet {format_danish_date(row.created_at.date())} "
+        f'til teksten: "{row.consent_text}" Oplysningerne {kept}.'
+    )
 
 
 def describe_case(case: Escalation) -> str:
-    return (f"- Samtalen er sendt til en medarbejder {format_danish_date(case.created_at.date())} (en sag hos "
-            "kommunen). Den gemmes efter reglerne for kommunens sager, ikke efter chattens slettefrister.")
+    return (
+        f"- Samtalen er sendt til en medarbejder {format_danish_date(case.created_at.date())} (en sag hos "
+        "kommunen). Den gemmes efter reglerne for kommunens sager, ikke efter chattens slettefrister."
+    )
 
 
 CONSENT_PURPOSES = {ENROLLMENT: "tilmelding til Familie med Hjerte", CONTACT: "at en medarbejder kontakter dig"}
@@ -61,18 +75,22 @@ def describe_consent(row: ConsentRecord) -> str:
     answer = "givet" if row.answer == "given" else "ikke givet"
     purpose = CONSENT_PURPOSES.get(row.purpose, row.purpose)
     subject = f" ({row.subject})" if row.subject and not row.subject.startswith("escalation") else ""
-    return (f"- Samtykke {answer} {format_danish_date(row.at.date())} til {purpose}{subject}: "
-            f"\"{row.text_shown}\" Gemmes, så længe det, samtykket gælder, gemmes.")
+    return (
+        f"- Samtykke {answer} {format_danish_date(row.at.date())} til {purpose}{subject}: "
+        f'"{row.text_shown}" Gemmes, så længe det, samtykket gælder, gemmes.'
+    )
 
 
 def describe_youth(session: Session, profile: YouthProfile) -> str:
     meetings, events = stored_about(session, profile.id)
     programme = f", uddannelse: {profile.programme}" if profile.programme else ""
-    return (f"- Du er logget ind som {profile.first_name} ({profile.reference}), mentor {profile.mentor_name}"
-            f"{programme}. Kommunen har {meetings} møder og {events} uddannelsesændringer om dig. De hører til "
-            "din sag om efterværn, gemmes mens efterværnet varer (til "
-            f"{format_danish_date(profile.aftercare_ends_on)}) og derefter efter kommunens regler for sager. "
-            "Din mentor kan se dem.")
+    return (
+        f"- Du er logget ind som {profile.first_name} ({profile.reference}), mentor {profile.mentor_name}"
+        f"{programme}. Kommunen har {meetings} møder og {events} uddannelsesændringer om dig. De hører til "
+        "din sag om efterværn, gemmes mens efterværnet varer (til "
+        f"{format_danish_date(profile.aftercare_ends_on)}) og derefter efter kommunens regler for sager. "
+        "Din mentor kan se dem."
+    )
 
 
 class ActionShowMyData(Action):
@@ -81,9 +99,7 @@ class ActionShowMyData(Action):
     def name(self) -> str:
         return "action_show_my_data"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         days = str(current_municipality().retention.conversation_days)
         # Committed: a first valid website token binds the conversation.
         with Transaction(dispatcher, self.name()) as tx:
@@ -107,9 +123,7 @@ class ActionDeleteMyData(Action):
     def name(self) -> str:
         return "action_delete_my_data"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         with Transaction(dispatcher, self.name()) as tx:
             session = tx.session
             deleted = delete_by_conversation(session, tracker.sender_id)
@@ -117,8 +131,13 @@ class ActionDeleteMyData(Action):
             for case in cases:
                 # A conversation staff were asked to handle is a case record the
                 # municipality must keep; staff get the request as a task instead.
-                add_note(session, case, "assistenten", f"Borgeren bad {today():%d.%m.%Y} om at få sine "
-                         "oplysninger slettet: vurder, hvad der kan slettes.", kind=NoteKind.TASK)
+                add_note(
+                    session,
+                    case,
+                    "assistenten",
+                    f"Borgeren bad {today():%d.%m.%Y} om at få sine oplysninger slettet: vurder, hvad der kan slettes.",
+                    kind=NoteKind.TASK,
+                )
             # Consents go with what they cover: the enrollments now; the case's contact consent stays with it.
             delete_conversation_consents(session, tracker.sender_id, keep_purposes=(CONTACT,) if cases else ())
             if not cases:

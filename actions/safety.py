@@ -39,9 +39,7 @@ class ActionEscalateDistress(Action):
     def name(self) -> str:
         return "action_escalate_distress"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = active_form(tracker)
         paused = form if form and form not in NOT_RESUMED else tracker.get_slot(PAUSED_FORM)
         kind = tracker.get_slot(KIND_SLOT) or "general"
@@ -58,9 +56,7 @@ class ActionPauseForCheckIn(Action):
     def name(self) -> str:
         return "action_pause_for_check_in"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = active_form(tracker)
         if form is None:
             return []
@@ -75,9 +71,7 @@ class ActionResumeAfterCheckIn(Action):
     def name(self) -> str:
         return "action_resume_after_check_in"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         paused = tracker.get_slot(PAUSED_FORM)
         dispatcher.utter_message(response="utter_check_in_safe")
         if not paused or paused in NOT_RESUMED:

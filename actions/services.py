@@ -65,16 +65,27 @@ def read_service(session: Session, topic: str) -> ServiceText | None:
     row = get_service(session, topic)
     if row is None:
         return None
-    return ServiceText(row.topic, row.title, row.answer, row.read_more, row.audience, row.price, row.unit,
-                       row.link, row.next_step, row.related_topics)
+    return ServiceText(
+        row.topic,
+        row.title,
+        row.answer,
+        row.read_more,
+        row.audience,
+        row.price,
+        row.unit,
+        row.link,
+        row.next_step,
+        row.related_topics,
+    )
 
 
 def read_titles(session: Session, topics: list[str]) -> dict[str, str]:
     return {topic: row.title for topic in topics if (row := get_service(session, topic)) is not None}
 
 
-def read_from_database(dispatcher: CollectingDispatcher, where: str, topic: str,
-                       with_titles: bool = False) -> tuple[ServiceText | None, dict[str, str]]:
+def read_from_database(
+    dispatcher: CollectingDispatcher, where: str, topic: str, with_titles: bool = False
+) -> tuple[ServiceText | None, dict[str, str]]:
     """The topic's texts and its related topics' titles; (None, {}) when the
     database cannot be read (no reply: the domain's text is the fallback)."""
     with Transaction(dispatcher, where, error_reply=None) as tx:
@@ -124,8 +135,10 @@ def topic_button(topic: str, title: str) -> dict[str, str]:
 
 
 def next_step_buttons(service: ServiceText, titles: dict[str, str]) -> list[dict[str, str]]:
-    buttons = [{"title": "Ja, giv mig kontaktoplysninger", "payload": "/ask_contact_details"},
-               {"title": "Læs mere", "payload": "/ask_read_more"}]
+    buttons = [
+        {"title": "Ja, giv mig kontaktoplysninger", "payload": "/ask_contact_details"},
+        {"title": "Læs mere", "payload": "/ask_read_more"},
+    ]
     return buttons + [topic_button(topic, titles[topic]) for topic in service.related if topic in titles]
 
 
@@ -135,9 +148,7 @@ class ActionAnswerService(Action):
     def name(self) -> str:
         return "action_answer_service"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = asked_topic(tracker)
         if topic is None:
             dispatcher.utter_message(response="utter_which_service")
@@ -145,13 +156,17 @@ class ActionAnswerService(Action):
         service, titles = read_from_database(dispatcher, self.name(), topic, with_titles=True)
         if service is None:
             dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
-            dispatcher.utter_message(response="utter_service_contact",
-                                     **unit_details(current_municipality().unit(GENERAL_TOPIC)))
+            dispatcher.utter_message(
+                response="utter_service_contact", **unit_details(current_municipality().unit(GENERAL_TOPIC))
+            )
         else:
             dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
             if topic not in CONCERN_TOPICS:
-                dispatcher.utter_message(response="utter_service_next_step", buttons=next_step_buttons(service, titles),
-                                         service_next_step=service.next_step)
+                dispatcher.utter_message(
+                    response="utter_service_next_step",
+                    buttons=next_step_buttons(service, titles),
+                    service_next_step=service.next_step,
+                )
         if topic in CONCERN_TOPICS:
             dispatcher.utter_message(response="utter_concern_offer_person")
         return [SlotSet(TOPIC_SLOT, topic)]
@@ -163,9 +178,7 @@ class ActionAnswerServiceDetail(Action):
     def name(self) -> str:
         return "action_answer_service_detail"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         intent = latest_intent(tracker) or "ask_contact_details"
         topic = current_topic(tracker, intent)
         response = DETAIL_RESPONSES.get(intent, "utter_service_contact")
@@ -179,8 +192,12 @@ class ActionAnswerServiceDetail(Action):
             response = "utter_service_contact"
         details = unit_details(unit)
         if service is not None:
-            details |= {"service_title": service.title, "service_price": service.price,
-                        "service_audience": service.audience, "service_read_more": service.read_more,
-                        "service_link": service.link}
+            details |= {
+                "service_title": service.title,
+                "service_price": service.price,
+                "service_audience": service.audience,
+                "service_read_more": service.read_more,
+                "service_link": service.link,
+            }
         dispatcher.utter_message(response=response, **details)
         return []

@@ -16,14 +16,25 @@ from bot.shared.municipality import CourseFormat
 
 TEAMS_OFFERED = 4
 _ORDINALS = {
-    "første": 0, "foerste": 0, "1": 0, "1.": 0, "anden": 1, "andet": 1, "2": 1, "2.": 1,
-    "tredje": 2, "3": 2, "3.": 2, "fjerde": 3, "4": 3, "4.": 3, "sidste": -1,
+    "første": 0,
+    "foerste": 0,
+    "1": 0,
+    "1.": 0,
+    "anden": 1,
+    "andet": 1,
+    "2": 1,
+    "2.": 1,
+    "tredje": 2,
+    "3": 2,
+    "3.": 2,
+    "fjerde": 3,
+    "4": 3,
+    "4.": 3,
+    "sidste": -1,
 }
 
 
-def offered_teams(
-    session: Session, child_date: date, today: date, course: CourseFormat
-) -> Sequence[CourseTeam]:
+def offered_teams(session: Session, child_date: date, today: date, course: CourseFormat) -> Sequence[CourseTeam]:
     window = team_window(child_date, course)
     earliest = max(window.earliest, today)
     return list_open_teams(session, earliest=earliest, latest=window.latest)[:TEAMS_OFFERED]

@@ -54,8 +54,14 @@ Reply = tuple[str, dict[str, Any]]  # a response name and its values
 class Transaction:
     """One transaction, and the replies to send once it is committed (see the module's docstring)."""
 
-    def __init__(self, dispatcher: CollectingDispatcher, where: str, *, error_reply: str | None = DATABASE_ERROR,
-                 also: tuple[type[Exception], ...] = ()) -> None:
+    def __init__(
+        self,
+        dispatcher: CollectingDispatcher,
+        where: str,
+        *,
+        error_reply: str | None = DATABASE_ERROR,
+        also: tuple[type[Exception], ...] = (),
+    ) -> None:
         self.dispatcher = dispatcher
         self.where = where
         self.error_reply = error_reply
@@ -83,8 +89,9 @@ class Transaction:
         self._session.begin()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> bool:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> bool:
         session, self._session = self.session, None
         error = exc
         try:

@@ -16,7 +16,8 @@ from actions.meeting_requests import describe_window, window_fields
 from actions.meetings import describe_when
 from actions.transaction import Transaction
 from bot.dates import format_danish_date
-from bot.db.youth import bound_profile_id, own_meeting
+from bot.db.meetings import own_meeting
+from bot.db.youth import bound_profile_id
 
 
 def meeting_described(session: Session, tracker: Tracker) -> str:
@@ -28,20 +29,23 @@ def meeting_described(session: Session, tracker: Tracker) -> str:
 
 
 class ActionAskYouthConfirm(Action):
-    """"Skal jeg gemme det sådan?" with what the form collected."""
+    """ "Skal jeg gemme det sådan?" with what the form collected."""
 
     def name(self) -> str:
         return "action_ask_youth_confirm"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = (tracker.active_loop or {}).get("name")
         if form == "log_meeting_form":
             score = str(tracker.get_slot("meeting_rating") or "?|").split("|", 1)[0]
             note = tracker.get_slot("meeting_note")
             day = format_danish_date(date.fromisoformat(tracker.get_slot("meeting_date")))
-            dispatcher.utter_message(response="utter_confirm_meeting_log", rating=score, meeting_day=day,
-                                     note="" if note in (None, "-") else f" Note: \"{note}\".")
+            dispatcher.utter_message(
+                response="utter_confirm_meeting_log",
+                rating=score,
+                meeting_day=day,
+                note="" if note in (None, "-") else f' Note: "{note}".',
+            )
         elif form == "book_meeting_form":
             window, _ = window_fields(tracker.get_slot("meeting_window"))
             dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
@@ -54,9 +58,9 @@ class ActionAskYouthConfirm(Action):
                     window, _ = window_fields(tracker.get_slot("meeting_window"))
                     tx.reply("utter_confirm_meeting_move", old_when=old_when, window=describe_window(window))
         else:
-            dispatcher.utter_message(response="utter_confirm_education",
-                                     change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
-                                     programme=str(tracker.get_slot("education_programme")))
+            dispatcher.utter_message(
+                response="utter_confirm_education",
+                change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
+                programme=str(tracker.get_slot("education_programme")),
+            )
         return []
-
-

@@ -17,14 +17,24 @@ from sqlalchemy.orm import Session
 from actions.common import Interruptible, read_yes_no
 from actions.transaction import Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
-from bot.db.models import YouthProfile
 from bot.db.youth import YouthError
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.youth.when import find_date
 
-YOUTH_SLOTS = ("meeting_date", "meeting_rating", "meeting_note", "meeting_window", "meeting_choice",
-               "change_reason", "education_kind", "education_programme", "education_institution",
-               "youth_confirm", "youth_outcome")
+YOUTH_SLOTS = (
+    "meeting_date",
+    "meeting_rating",
+    "meeting_note",
+    "meeting_window",
+    "meeting_choice",
+    "change_reason",
+    "education_kind",
+    "education_programme",
+    "education_institution",
+    "youth_confirm",
+    "youth_outcome",
+)
 NOTHING_SAVED: Reply = ("utter_youth_nothing_saved", {})
 _NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
 
@@ -63,8 +73,9 @@ class YouthFormValidation(Interruptible):
             known = profile is not None
         return not tx.failed and known
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("youth_outcome") or not self.identified(dispatcher, tracker):
             return []
         return self.slots_needed(tracker)
@@ -92,15 +103,17 @@ class YouthFormValidation(Interruptible):
         """The message that started the form (nothing asked yet)."""
         return tracker.get_slot("requested_slot") is None
 
-    async def extract_youth_confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def extract_youth_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self.asked(tracker, "youth_confirm"):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return {"youth_confirm": {"affirm": True, "deny": False}.get(str(intent), self.text(tracker))}
 
-    def validate_youth_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    def validate_youth_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         answer = read_yes_no(value, tracker)
         text = self.text(tracker)
         if answer is False and find_date(text, local_today(), "past") is not None:
@@ -124,8 +137,7 @@ class ForIdentified:
     def after(self) -> list[EventType]:
         return []
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         # A YouthError (a meeting no longer open to change) is answered like a database error, as before.
         with Transaction(dispatcher, self.name(), also=(YouthError,)) as tx:
             profile = young_person(tx, tracker)

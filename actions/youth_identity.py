@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from actions.common import Interruptible
 from actions.transaction import Transaction
-from bot.db.models import YouthProfile
 from bot.db.youth import (
     MAX_WRONG_CODES_PER_CONVERSATION,
     bind,
@@ -27,6 +26,7 @@ from bot.db.youth import (
     touch_binding,
     unbind,
 )
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import utc_now
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
@@ -112,14 +112,16 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_pairing_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("pairing_outcome"):
             return []  # identified, locked out, or identified already
         return ["pairing_code"]
 
-    async def extract_pairing_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def extract_pairing_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = tracker.latest_message.get("text") or ""
         asked = tracker.get_slot("requested_slot") == "pairing_code"
         code = find_code(text)
@@ -127,8 +129,9 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
             return {"pairing_code": code or text[:40]}
         return {}
 
-    def validate_pairing_code(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    def validate_pairing_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         code = find_code(str(value or ""))
         with Transaction(dispatcher, self.name()) as tx:
             slots = pair(tx, tracker, code)
@@ -156,9 +159,14 @@ def pair(tx: Transaction, tracker: Tracker, code: str | None) -> dict[str, Any]:
     if result.outcome == "other_profile":
         tx.reply("utter_identified_as_someone_else")
         return {"pairing_code": None, "pairing_outcome": "other_profile"}
-    tx.reply("utter_code_used" if result.outcome == "used" else
-             "utter_code_expired" if result.outcome == "expired" else "utter_code_wrong",
-             max_tries=str(MAX_WRONG_CODES_PER_CONVERSATION))
+    tx.reply(
+        "utter_code_used"
+        if result.outcome == "used"
+        else "utter_code_expired"
+        if result.outcome == "expired"
+        else "utter_code_wrong",
+        max_tries=str(MAX_WRONG_CODES_PER_CONVERSATION),
+    )
     return {"pairing_code": None}
 
 
@@ -166,19 +174,17 @@ class ActionFinishPairing(Action):
     def name(self) -> str:
         return "action_finish_pairing"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         return [SlotSet("pairing_code", None), SlotSet("pairing_outcome", None)]
 
 
 class ActionForgetMe(Action):
-    """"log mig ud": the conversation is no longer identified; nothing of the profile is deleted."""
+    """ "log mig ud": the conversation is no longer identified; nothing of the profile is deleted."""
 
     def name(self) -> str:
         return "action_forget_me"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         with Transaction(dispatcher, self.name()) as tx:
             was_bound = unbind(tx.session, tracker.sender_id)
             tx.reply("utter_logged_out" if was_bound else "utter_not_logged_in")

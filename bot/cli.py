@@ -8,10 +8,12 @@ from typing import Any
 import click
 
 from bot.db import migrate
+from bot.db.meetings import confirm_meeting, get_meeting, meetings_of
 from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.services import EDITABLE_FIELDS, ServiceEditError, get_service, list_services, update_service
 from bot.db.session import make_sessionmaker
 from bot.db.teams import list_teams
+from bot.db.youth import YouthError, create_profile, get_by_reference, issue_code, list_profiles
 from bot.shared.clock import danish_today
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
@@ -109,8 +111,15 @@ def services_edit(topic: str, field: str, value: str, editor: str) -> None:
     """Change one field of a topic; the next answer uses it, no retraining."""
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            update_service(session, topic, field, value, editor=editor,
-                           known_units=set(current_municipality().units), today=danish_today())
+            update_service(
+                session,
+                topic,
+                field,
+                value,
+                editor=editor,
+                known_units=set(current_municipality().units),
+                today=danish_today(),
+            )
             cli_audit(session, "edit_service", f"service:{topic}", f"{field}, af {editor}")
     except ServiceEditError as error:
         raise click.ClickException(str(error)) from error
@@ -134,10 +143,15 @@ def staff() -> None:
 
 @staff.command("add")
 @click.argument("username")
-@click.option("--name", "display_name", default="", help="The name citizens see, e.g. \"Anne, sundhedsplejerske\".")
+@click.option("--name", "display_name", default="", help='The name citizens see, e.g. "Anne, sundhedsplejerske".')
 @click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
-@click.option("--team", type=click.Choice(["course", "family", "youth"]), default="family", show_default=True,
-              help="Whose cases the account sees: the course, the family team or aftercare (admins see all).")
+@click.option(
+    "--team",
+    type=click.Choice(["course", "family", "youth"]),
+    default="family",
+    show_default=True,
+    help="Whose cases the account sees: the course, the family team or aftercare (admins see all).",
+)
 @click.password_option(help="Asked for when left out (at least 12 characters).")
 def staff_add(username: str, display_name: str, role: str, team: str, password: str) -> None:
     """Create a staff account (the password is stored as an argon2 hash)."""
@@ -146,8 +160,14 @@ def staff_add(username: str, display_name: str, role: str, team: str, password: 
 
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            create_user(session, username=username, display_name=display_name, role=role, team=team,
-                        password_hash=hash_password(password))
+            create_user(
+                session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                team=team,
+                password_hash=hash_password(password),
+            )
             cli_audit(session, "add_staff", f"staff:{username.strip().lower()}", f"{role}, {team}")
     except (StaffUserError, PasswordError) as error:
         raise click.ClickException(str(error)) from error
@@ -192,12 +212,16 @@ def youth() -> None:
 @click.option("--aftercare-ends", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD")
 def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact: str, aftercare_ends: Any) -> None:
     """Create a profile (no CPR number: the reference is the municipality's own)."""
-    from bot.db.youth import YouthError, create_profile
-
     try:
         with make_sessionmaker(load_settings().database_url).begin() as session:
-            create_profile(session, reference=reference, first_name=first_name, mentor_name=mentor_name,
-                           mentor_contact=mentor_contact, aftercare_ends_on=aftercare_ends.date())
+            create_profile(
+                session,
+                reference=reference,
+                first_name=first_name,
+                mentor_name=mentor_name,
+                mentor_contact=mentor_contact,
+                aftercare_ends_on=aftercare_ends.date(),
+            )
             cli_audit(session, "add_youth_profile", f"youth:{reference.upper()}")
     except YouthError as error:
         raise click.ClickException(str(error)) from error
@@ -206,12 +230,12 @@ def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact:
 
 @youth.command("list")
 def youth_list() -> None:
-    from bot.db.youth import list_profiles
-
     with make_sessionmaker(load_settings().database_url)() as session:
         for profile in list_profiles(session):
-            click.echo(f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
-                       f"{profile.programme or '-'}")
+            click.echo(
+                f"{profile.reference:10} {profile.first_name:12} mentor {profile.mentor_name:10} "
+                f"{profile.programme or '-'}"
+            )
 
 
 @youth.command("pair")
@@ -220,8 +244,6 @@ def youth_list() -> None:
 @click.option("--minutes", default=30, show_default=True, help="How long the code is valid.")
 def youth_pair(reference: str, staff: str, minutes: int) -> None:
     """Issue a one-time code the young person types in the chat to identify."""
-    from bot.db.youth import get_by_reference, issue_code
-
     settings = load_settings()
     with make_sessionmaker(settings.database_url).begin() as session:
         profile = get_by_reference(session, reference)
@@ -236,8 +258,6 @@ def youth_pair(reference: str, staff: str, minutes: int) -> None:
 @click.argument("reference")
 def youth_meetings(reference: str) -> None:
     """A profile's meetings, newest first (for the mentor)."""
-    from bot.db.youth import get_by_reference, meetings_of
-
     with make_sessionmaker(load_settings().database_url)() as session:
         profile = get_by_reference(session, reference)
         if profile is None:
@@ -253,7 +273,6 @@ def youth_meetings(reference: str) -> None:
 @click.option("--by", "staff", required=True)
 def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     """Confirm a requested meeting at a time (Danish local time, "YYYY-MM-DD HH:MM")."""
-    from bot.db.youth import YouthError, confirm_meeting, get_meeting
     from bot.shared.clock import DANISH_TIME
 
     try:
@@ -274,8 +293,13 @@ def reminders() -> None:
 
 
 @reminders.command("send")
-@click.option("--now", "at", type=click.DateTime(["%Y-%m-%d %H:%M"]), default=None,
-              help="Pretend it is this Danish local time (testing); default: now.")
+@click.option(
+    "--now",
+    "at",
+    type=click.DateTime(["%Y-%m-%d %H:%M"]),
+    default=None,
+    help="Pretend it is this Danish local time (testing); default: now.",
+)
 def reminders_send(at: Any) -> None:
     """Send the reminders that are due, once."""
     from bot.db.models import utcnow
@@ -315,12 +339,18 @@ def purge() -> None:
     settings = load_settings()
     report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())
     with make_sessionmaker(settings.database_url).begin() as session:
-        cli_audit(session, "purge", "retention",
-                  f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
-                  f"{report.finished_enrollments} afsluttede tilmeldinger")
-    click.echo(f"Deleted: {report.conversations} conversations ({report.events} events), "
-               f"{report.cancelled_enrollments} cancelled enrollments, "
-               f"{report.finished_enrollments} enrollments whose course is over")
+        cli_audit(
+            session,
+            "purge",
+            "retention",
+            f"{report.conversations} samtaler, {report.cancelled_enrollments} afmeldte, "
+            f"{report.finished_enrollments} afsluttede tilmeldinger",
+        )
+    click.echo(
+        f"Deleted: {report.conversations} conversations ({report.events} events), "
+        f"{report.cancelled_enrollments} cancelled enrollments, "
+        f"{report.finished_enrollments} enrollments whose course is over"
+    )
 
 
 @cli.command("train")

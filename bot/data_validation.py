@@ -28,7 +28,8 @@ from bot.training import RASA_BIN, quiet_rasa_env
 # trigger_intent API; possible_distress is set by the danger layer
 # (bot/rasa_server/danger_detector.py), never trained.
 _UNTRAINED_INTENT = re.compile(
-    r"The intent '(EXTERNAL_\w+|possible_distress)' is listed in the domain file, but is not found in the NLU")
+    r"The intent '(EXTERNAL_\w+|possible_distress)' is listed in the domain file, but is not found in the NLU"
+)
 _UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
 _DUPLICATE_INTENTS = re.compile(r"duplicated intents have been found across multiple domain files: (.+)$")
 _WARNING = re.compile(r"(UserWarning: .*|\bWARNING\b.*)")
@@ -38,8 +39,11 @@ def responses_used_outside_stories() -> set[str]:
     domain = load_domain()
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
-    senders = [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot" / "staff").glob("*.py"),
-               ROOT / "bot" / "rasa_server" / "launcher.py"]
+    senders = [
+        *(ROOT / "actions").glob("*.py"),
+        *(ROOT / "bot" / "staff").glob("*.py"),
+        ROOT / "bot" / "rasa_server" / "launcher.py",
+    ]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)
     sent_by_actions = set(re.findall(r'"(utter_\w+)"', action_code))
     retrieval_groups = {name.split("/", 1)[0] for name in domain["responses"] if "/" in name}
@@ -72,7 +76,10 @@ def real_warnings(output: str) -> list[str]:
 def validate_training_data() -> int:
     result = subprocess.run(
         [str(RASA_BIN), "data", "validate", "--config", "config.yml", "--domain", "domain", "--data", "data"],
-        cwd=ROOT, env=quiet_rasa_env() | {"PYTHONWARNINGS": "default"}, capture_output=True, text=True,
+        cwd=ROOT,
+        env=quiet_rasa_env() | {"PYTHONWARNINGS": "default"},
+        capture_output=True,
+        text=True,
     )
     output = result.stdout + result.stderr
     problems = real_warnings(output)

@@ -19,19 +19,59 @@ from dateutil.relativedelta import relativedelta
 Direction = Literal["future", "past"]
 
 _NUMBER_WORDS = {
-    "en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7,
-    "otte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "halvanden": 1,
+    "en": 1,
+    "et": 1,
+    "to": 2,
+    "tre": 3,
+    "fire": 4,
+    "fem": 5,
+    "seks": 6,
+    "syv": 7,
+    "otte": 8,
+    "ni": 9,
+    "ti": 10,
+    "elleve": 11,
+    "tolv": 12,
+    "halvanden": 1,
 }
 _ASCII_SPELLINGS = {
-    "paa": "på", "gaar": "går", "maaned": "måned", "maaneder": "måneder", "aar": "år",
-    "soendag": "søndag", "loerdag": "lørdag", "toersdag": "torsdag", "foedt": "født",
-    "naeste": "næste", "januar.": "januar",
+    "paa": "på",
+    "gaar": "går",
+    "maaned": "måned",
+    "maaneder": "måneder",
+    "aar": "år",
+    "soendag": "søndag",
+    "loerdag": "lørdag",
+    "toersdag": "torsdag",
+    "foedt": "født",
+    "naeste": "næste",
+    "januar.": "januar",
 }
 _MONTHS = {
-    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4,
-    "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _FILLER = re.compile(
     r"\b(vi|jeg|hun|han|har|er|termin|terminen|terminsdato|forventet|omkring|cirka|ca\.?|"
@@ -67,8 +107,7 @@ def _iso_week_monday(week: int, year: int) -> date | None:
         return None
 
 
-def _pick_year(candidate_for_year: Callable[[int], date | None], today: date,
-               direction: Direction) -> date | None:
+def _pick_year(candidate_for_year: Callable[[int], date | None], today: date, direction: Direction) -> date | None:
     """Choose this year's or the neighbouring year's date in the wanted direction."""
     this_year = candidate_for_year(today.year)
     if this_year is None:
@@ -171,8 +210,18 @@ def birth_date_from_age(text: str, today: date) -> date | None:
 
 
 _MONTH_NAMES = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 

@@ -54,8 +54,12 @@ class RasaClient:
 
     def tracker(self, conversation_id: str) -> dict[str, Any]:
         try:
-            response = httpx.get(self._url(conversation_id, "tracker"), timeout=self.timeout,
-                                 params={"include_events": "ALL"}, headers=api_headers(self.secret))
+            response = httpx.get(
+                self._url(conversation_id, "tracker"),
+                timeout=self.timeout,
+                params={"include_events": "ALL"},
+                headers=api_headers(self.secret),
+            )
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
@@ -65,20 +69,27 @@ class RasaClient:
     def append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         """Add events; bot messages among them are sent to the citizen's latest channel."""
         try:
-            response = httpx.post(self._url(conversation_id, "tracker/events"), json=events, timeout=self.timeout,
-                                  params={"output_channel": "latest", "execute_side_effects": "true"},
-                                  headers=api_headers(self.secret))
+            response = httpx.post(
+                self._url(conversation_id, "tracker/events"),
+                json=events,
+                timeout=self.timeout,
+                params={"output_channel": "latest", "execute_side_effects": "true"},
+                headers=api_headers(self.secret),
+            )
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
 
-
     def trigger_intent(self, conversation_id: str, intent: str, entities: dict[str, str]) -> None:
         """An external event: Rasa runs the conversation's rule for `intent` and sends the reply."""
         try:
-            response = httpx.post(self._url(conversation_id, "trigger_intent"), timeout=self.timeout,
-                                  json={"name": intent, "entities": entities},
-                                  params={"output_channel": "latest"}, headers=api_headers(self.secret))
+            response = httpx.post(
+                self._url(conversation_id, "trigger_intent"),
+                timeout=self.timeout,
+                json={"name": intent, "entities": entities},
+                params={"output_channel": "latest"},
+                headers=api_headers(self.secret),
+            )
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error

@@ -45,8 +45,9 @@ class PurgeReport:
     finished_enrollments: int
 
 
-def purge_conversations(tracker_store_url: str, older_than: datetime,
-                        keep: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], int]:
+def purge_conversations(
+    tracker_store_url: str, older_than: datetime, keep: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[str], int]:
     """(conversations, events) deleted from the tracker store; `keep` are case records."""
     engine = create_engine(tracker_store_url)
     try:
@@ -63,8 +64,9 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
     maker = make_sessionmaker(database_url)
     with maker() as session:
         cases = conversations_with_cases(session)
-    conversations, events = purge_conversations(tracker_store_url,
-                                                now - timedelta(days=retention.conversation_days), keep=cases)
+    conversations, events = purge_conversations(
+        tracker_store_url, now - timedelta(days=retention.conversation_days), keep=cases
+    )
     course_end = relativedelta(months=municipality.course.end_child_age_months)
     today: date = now.date()
     with maker.begin() as session:
@@ -76,8 +78,7 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
         purge_sessions(session, now)
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
-            session, today - course_end - timedelta(days=retention.days_after_course))
+            session, today - course_end - timedelta(days=retention.days_after_course)
+        )
         purge_consents(session, conversations)
     return PurgeReport(len(conversations), events, cancelled, finished)
-
-

@@ -84,13 +84,26 @@ class Assistant:
         self._spawn(
             "rasa",
             [
-                str(RASA_PYTHON), "-m", "bot.rasa_server", "run", "--model", str(self.model),
+                str(RASA_PYTHON),
+                "-m",
+                "bot.rasa_server",
+                "run",
+                "--model",
+                str(self.model),
                 # The HTTP API (transcripts, the staff app's messages) needs a JWT
                 # signed with RASA_API_SECRET, which bot/rasa_server/launcher.py reads from
                 # the environment: no secret among the process's arguments.
-                "--enable-api", "--cors", self.settings.web_origin, "--interface", self.settings.rasa_host,
-                "--endpoints", "endpoints.yml", "--credentials", str(self.credentials()),
-                "--port", str(self.settings.rasa_port),
+                "--enable-api",
+                "--cors",
+                self.settings.web_origin,
+                "--interface",
+                self.settings.rasa_host,
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                str(self.credentials()),
+                "--port",
+                str(self.settings.rasa_port),
             ],
         )
 
@@ -103,16 +116,34 @@ class Assistant:
             "web",
             # --ws none: the page needs no websockets, and rasa-sdk pins a
             # websockets release older than uvicorn's websocket support expects.
-            [str(APP_PYTHON), "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
-             "--port", str(self.settings.web_port)],
+            [
+                str(APP_PYTHON),
+                "-m",
+                "uvicorn",
+                "bot.web.app:app",
+                "--ws",
+                "none",
+                "--port",
+                str(self.settings.web_port),
+            ],
         )
 
     def start_staff(self) -> None:
         self._spawn(
             "staff",
             # Staff only: bound to this machine; the municipality's proxy adds HTTPS.
-            [str(APP_PYTHON), "-m", "uvicorn", "bot.staff.app:app", "--ws", "none", "--host", "127.0.0.1",
-             "--port", str(self.settings.staff_port)],
+            [
+                str(APP_PYTHON),
+                "-m",
+                "uvicorn",
+                "bot.staff.app:app",
+                "--ws",
+                "none",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.settings.staff_port),
+            ],
         )
 
     def start_reminders(self) -> None:
@@ -181,8 +212,12 @@ class Assistant:
     def warm_up(self) -> None:
         """The first message through a fresh model is slow (TensorFlow builds
         its graphs); take that hit here, not in a parent's first message."""
-        httpx.post(f"http://127.0.0.1:{self.settings.rasa_port}/model/parse", json={"text": "hej"},
-                   headers=self.api_headers(), timeout=120)
+        httpx.post(
+            f"http://127.0.0.1:{self.settings.rasa_port}/model/parse",
+            json={"text": "hej"},
+            headers=self.api_headers(),
+            timeout=120,
+        )
 
     def log_tail(self, name: str, characters: int = 3000) -> str:
         log = LOG_DIR / f"{name}.log"
@@ -228,8 +263,11 @@ def run_forever(assistant: Assistant) -> None:
         assistant.start()
         url = f"http://localhost:{assistant.settings.web_port}/"
         staff = f"http://127.0.0.1:{assistant.settings.staff_port}/"
-        print(f"\nReady: the chat on {url}\nStaff app: {staff} (create a login: python -m bot staff add)\n"
-              f"Logs: {LOG_DIR}\nStop with Ctrl-C.\n", flush=True)
+        print(
+            f"\nReady: the chat on {url}\nStaff app: {staff} (create a login: python -m bot staff add)\n"
+            f"Logs: {LOG_DIR}\nStop with Ctrl-C.\n",
+            flush=True,
+        )
         while all(p.poll() is None for p in assistant.processes.values()):
             time.sleep(1)
         print("A process stopped; see the logs in", LOG_DIR, file=sys.stderr)

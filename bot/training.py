@@ -64,11 +64,23 @@ def train_if_changed(force: bool = False) -> tuple[Path, float | None]:
     with log.open("w") as output:
         result = subprocess.run(
             [
-                str(RASA_BIN), "train",
-                "--config", "config.yml", "--domain", "domain", "--data", "data",
-                "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+                str(RASA_BIN),
+                "train",
+                "--config",
+                "config.yml",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--out",
+                str(MODELS_DIR),
+                "--fixed-model-name",
+                target.name.removesuffix(".tar.gz"),
             ],
-            cwd=ROOT, env=quiet_rasa_env(), stdout=output, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=quiet_rasa_env(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     if result.returncode != 0:
         print(log.read_text()[-5000:])

@@ -88,8 +88,9 @@ def session(session_maker: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def database_down() -> Iterator[None]:
     """The actions' database is unreachable (nothing listens on port 1)."""
-    unreachable = create_engine("postgresql+psycopg2://postgres@127.0.0.1:1/nowhere",
-                                connect_args={"connect_timeout": 2})
+    unreachable = create_engine(
+        "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere", connect_args={"connect_timeout": 2}
+    )
     use_sessionmaker(sessionmaker(unreachable))
     yield
     use_sessionmaker(None)

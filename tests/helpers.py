@@ -50,8 +50,10 @@ def municipality_for_tests(folder: Path) -> Path:
     from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE
 
     municipality = yaml.safe_load(DEFAULT_MUNICIPALITY_FILE.read_text(encoding="utf-8"))
-    municipality["security"] |= {"new_sessions_per_minute": NEW_SESSIONS_PER_MINUTE,
-                                 "messages_per_minute": MESSAGES_PER_MINUTE}
+    municipality["security"] |= {
+        "new_sessions_per_minute": NEW_SESSIONS_PER_MINUTE,
+        "messages_per_minute": MESSAGES_PER_MINUTE,
+    }
     path = folder / "municipality.yml"
     path.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
     return path

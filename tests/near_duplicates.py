@@ -27,7 +27,7 @@ def shingles(text: str, size: int = 4) -> frozenset[str]:
     padded = f" {normalise(text)} "
     if len(padded) <= size:
         return frozenset({padded})
-    return frozenset(padded[i:i + size] for i in range(len(padded) - size + 1))
+    return frozenset(padded[i : i + size] for i in range(len(padded) - size + 1))
 
 
 def similarity(a: str, b: str) -> float:

@@ -48,8 +48,13 @@ def test_a_name_in_two_domain_files_is_an_error(tmp_path: Path) -> None:
 
 def test_the_model_fingerprint_covers_every_domain_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(domain_files()) <= set(training._input_files())
-    for name in ["config.yml", "data/nlu/core.yml", "domain/core.yml", *training.COMPONENT_SOURCES,
-                 "var/spacy/source.json"]:
+    for name in [
+        "config.yml",
+        "data/nlu/core.yml",
+        "domain/core.yml",
+        *training.COMPONENT_SOURCES,
+        "var/spacy/source.json",
+    ]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x: 1\n")
     monkeypatch.setattr(training, "ROOT", tmp_path)
@@ -78,9 +83,19 @@ KNOWN_GAPS = {
     # The contact wish is the way to a person: action_request_human opened the case before the form started.
     ("contact_form", "a person"),
     # Only the enrollment form has rules that answer a question and ask again.
-    *{(form, "a question") for form in ("enrollment_lookup_form", "contact_form", "pairing_form", "log_meeting_form",
-                                        "book_meeting_form", "reschedule_meeting_form", "cancel_meeting_form",
-                                        "education_form")},
+    *{
+        (form, "a question")
+        for form in (
+            "enrollment_lookup_form",
+            "contact_form",
+            "pairing_form",
+            "log_meeting_form",
+            "book_meeting_form",
+            "reschedule_meeting_form",
+            "cancel_meeting_form",
+            "education_form",
+        )
+    },
 }
 
 
@@ -99,7 +114,7 @@ def form_rules() -> list[dict[str, Any]]:
 
 def handles(rule: dict[str, Any], intent: str, actions: list[str]) -> bool:
     taken = [step["action"] for step in rule["steps"] if "action" in step]
-    if intent not in rule["intents"] or taken[:len(actions)] != actions:
+    if intent not in rule["intents"] or taken[: len(actions)] != actions:
         return False
     if intent == "faq":  # a question is answered, and the form goes on
         return rule["steps"][-2:] == [{"action": rule["form"]}, {"active_loop": rule["form"]}]
@@ -108,8 +123,12 @@ def handles(rule: dict[str, Any], intent: str, actions: list[str]) -> bool:
 
 def missing_interruptions() -> set[tuple[str, str]]:
     rules = form_rules()
-    return {(form, kind) for form in load_domain()["forms"] for kind, (intent, actions) in INTERRUPTIONS.items()
-            if not any(rule["form"] == form and handles(rule, intent, actions) for rule in rules)}
+    return {
+        (form, kind)
+        for form in load_domain()["forms"]
+        for kind, (intent, actions) in INTERRUPTIONS.items()
+        if not any(rule["form"] == form and handles(rule, intent, actions) for rule in rules)
+    }
 
 
 def test_the_interruptions_cover_every_intent_the_forms_refuse_as_an_answer() -> None:

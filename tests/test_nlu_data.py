@@ -14,8 +14,21 @@ from bot.shared.settings import ROOT
 from tests.near_duplicates import NearDuplicateIndex
 
 CORE_AND_PARENT_INTENTS = [
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "help", "inform", "stop", "request_human",
-    "out_of_scope", "enroll_course", "ask_course_info", "check_enrollment", "cancel_enrollment",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "help",
+    "inform",
+    "stop",
+    "request_human",
+    "out_of_scope",
+    "enroll_course",
+    "ask_course_info",
+    "check_enrollment",
+    "cancel_enrollment",
 ]
 
 
@@ -86,13 +99,26 @@ def test_held_out_messages_are_not_in_training(name: str) -> None:
 
 
 def test_the_two_evaluation_sets_do_not_overlap() -> None:
-    dev, blind = ({normalise(line) for lines in examples(path).values() for line in lines}
-                  for path in EVALUATION_SETS.values())
+    dev, blind = (
+        {normalise(line) for lines in examples(path).values() for line in lines} for path in EVALUATION_SETS.values()
+    )
     assert dev & blind == set()
 
 
-FAQ_TOPICS = ["sundhedspleje", "tandpleje", "familieraadgivning", "foraeldrenetvaerk", "dagtilbud",
-              "efterfoedselsreaktion", "underretning", "fritidsjob", "efterværn", "mentor", "ungeindsats", "kontakt"]
+FAQ_TOPICS = [
+    "sundhedspleje",
+    "tandpleje",
+    "familieraadgivning",
+    "foraeldrenetvaerk",
+    "dagtilbud",
+    "efterfoedselsreaktion",
+    "underretning",
+    "fritidsjob",
+    "efterværn",
+    "mentor",
+    "ungeindsats",
+    "kontakt",
+]
 FOLLOW_UPS = ["ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details", "ask_read_more"]
 FAQ_TEST = ROOT / "tests" / "data" / "faq_test.yml"
 
@@ -110,8 +136,19 @@ def test_the_blind_service_questions_are_not_in_training() -> None:
     assert [line for lines in held_out.values() for line in lines if normalise(line) in trained] == []
 
 
-DANGER_CATEGORIES = ["suicide", "self_harm", "overdose", "medical", "partner_violence", "child_abuse",
-                     "sexual_abuse", "stalking_threats", "homeless", "harm_baby", "postnatal_crisis"]
+DANGER_CATEGORIES = [
+    "suicide",
+    "self_harm",
+    "overdose",
+    "medical",
+    "partner_violence",
+    "child_abuse",
+    "sexual_abuse",
+    "stalking_threats",
+    "homeless",
+    "harm_baby",
+    "postnatal_crisis",
+]
 # Blind (written without seeing the training data) and development sets of the danger layer.
 DANGER_SETS = ["danger_fresh.yml", "danger_test.yml", "danger_dev.yml", "distress_test.yml", "distress_dev.yml"]
 
@@ -120,7 +157,7 @@ def danger_set_messages(name: str) -> list[str]:
     cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
     found: list[str] = []
     for part in cases.values():
-        for texts in (part.values() if isinstance(part, dict) else [part]):
+        for texts in part.values() if isinstance(part, dict) else [part]:
             found.extend(texts)
     return found
 
@@ -165,8 +202,17 @@ def test_the_blind_danger_sets_cover_every_kind(name: str) -> None:
     assert sum(len(texts) for texts in cases["danger"].values()) >= 120 and len(cases["not_danger"]) >= 120
 
 
-YOUTH_INTENTS = ["log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "cancel_meeting",
-                 "update_education", "education_status", "identify", "forget_me"]
+YOUTH_INTENTS = [
+    "log_meeting",
+    "list_meetings",
+    "book_meeting",
+    "reschedule_meeting",
+    "cancel_meeting",
+    "update_education",
+    "education_status",
+    "identify",
+    "forget_me",
+]
 YOUTH_SETS = {"dev": ROOT / "tests" / "data" / "youth_holdout.yml", "blind": ROOT / "tests" / "data" / "youth_test.yml"}
 
 
@@ -194,8 +240,11 @@ def test_youth_examples_read_like_young_people_write() -> None:
 def test_programme_and_institution_annotations_are_in_the_lookup_tables() -> None:
     text = (ROOT / "data" / "nlu" / "youth.yml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    lookups = {block["lookup"]: {line.strip()[2:].strip().lower() for line in block["examples"].splitlines()
-                                 if line.strip()} for block in data["nlu"] if "lookup" in block}
+    lookups = {
+        block["lookup"]: {line.strip()[2:].strip().lower() for line in block["examples"].splitlines() if line.strip()}
+        for block in data["nlu"]
+        if "lookup" in block
+    }
     annotated = re.findall(r"\[([^\]]+)\]\((programme|institution)\)", text)
     assert len(annotated) >= 40
     assert [value for value, entity in annotated if value.lower() not in lookups[entity]] == []

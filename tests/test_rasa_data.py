@@ -37,9 +37,22 @@ def test_only_the_known_false_positive_is_tolerated() -> None:
 def test_test_stories_pass_without_prediction_errors() -> None:
     out = VAR_DIR / "test-results"
     result = subprocess.run(
-        [str(RASA_BIN), "test", "core", "--model", str(model_path()), "--stories", "tests/test_stories.yml",
-         "--fail-on-prediction-errors", "--out", str(out)],
-        cwd=ROOT, env=quiet_rasa_env(), capture_output=True, text=True,
+        [
+            str(RASA_BIN),
+            "test",
+            "core",
+            "--model",
+            str(model_path()),
+            "--stories",
+            "tests/test_stories.yml",
+            "--fail-on-prediction-errors",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=quiet_rasa_env(),
+        capture_output=True,
+        text=True,
     )
     failed = (out / "failed_test_stories.yml").read_text() if (out / "failed_test_stories.yml").exists() else ""
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + failed

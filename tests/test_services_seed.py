@@ -13,8 +13,20 @@ from bot.db.seed import planned_services
 from bot.shared.municipality import load_municipality
 from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE, ROOT
 
-FAQ_TOPICS = ["sundhedspleje", "tandpleje", "familieraadgivning", "foraeldrenetvaerk", "dagtilbud",
-              "efterfoedselsreaktion", "underretning", "fritidsjob", "efterværn", "mentor", "ungeindsats", "kontakt"]
+FAQ_TOPICS = [
+    "sundhedspleje",
+    "tandpleje",
+    "familieraadgivning",
+    "foraeldrenetvaerk",
+    "dagtilbud",
+    "efterfoedselsreaktion",
+    "underretning",
+    "fritidsjob",
+    "efterværn",
+    "mentor",
+    "ungeindsats",
+    "kontakt",
+]
 COURSE_TOPIC = "familie_med_hjerte"
 SERVICES = {service.topic: service for service in planned_services()}
 # Facts the answers must state (issue: "Facts must be right for Denmark today").
@@ -70,8 +82,11 @@ def test_required_facts_are_stated(topic: str) -> None:
 
 
 def test_the_domain_fallback_texts_are_the_seed_answers(domain: dict[str, Any]) -> None:
-    fallbacks = {name.split("/", 1)[1]: texts[0]["text"] for name, texts in domain["responses"].items()
-                 if name.startswith("utter_faq/")}
+    fallbacks = {
+        name.split("/", 1)[1]: texts[0]["text"]
+        for name, texts in domain["responses"].items()
+        if name.startswith("utter_faq/")
+    }
     assert fallbacks == {topic: SERVICES[topic].answer for topic in FAQ_TOPICS}
 
 

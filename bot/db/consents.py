@@ -12,10 +12,17 @@ ENROLLMENT = "course_enrollment"
 CONTACT = "contact_for_case"
 
 
-def record_consent(session: Session, *, conversation_id: str, purpose: str, text_shown: str, given: bool,
-                   subject: str | None = None) -> ConsentRecord:
-    row = ConsentRecord(conversation_id=conversation_id, purpose=purpose, text_shown=text_shown,
-                        answer="given" if given else "declined", subject=subject, at=utcnow())
+def record_consent(
+    session: Session, *, conversation_id: str, purpose: str, text_shown: str, given: bool, subject: str | None = None
+) -> ConsentRecord:
+    row = ConsentRecord(
+        conversation_id=conversation_id,
+        purpose=purpose,
+        text_shown=text_shown,
+        answer="given" if given else "declined",
+        subject=subject,
+        at=utcnow(),
+    )
     session.add(row)
     session.flush()
     return row
@@ -44,14 +51,19 @@ def purge_consents(session: Session, purged_conversations: list[str]) -> int:
     """Consents whose enrollment is gone, and those of purged conversations
     (an enrollment's consent stays as long as the enrollment)."""
     enrolled = select(CourseEnrollment.reference_code)
-    orphans = delete(ConsentRecord).where(ConsentRecord.purpose == ENROLLMENT, ConsentRecord.subject.is_not(None),
-                                          ConsentRecord.subject.not_in(enrolled))
+    orphans = delete(ConsentRecord).where(
+        ConsentRecord.purpose == ENROLLMENT, ConsentRecord.subject.is_not(None), ConsentRecord.subject.not_in(enrolled)
+    )
     deleted = int(session.execute(orphans).rowcount or 0)  # type: ignore[attr-defined]
     for conversation in purged_conversations:
-        query = delete(ConsentRecord).where(ConsentRecord.conversation_id == conversation,
-                                            # (a no has no subject: NULL must not keep it)
-                                            ~((ConsentRecord.purpose == ENROLLMENT)
-                                              & ConsentRecord.subject.is_not(None)
-                                              & ConsentRecord.subject.in_(enrolled)))
+        query = delete(ConsentRecord).where(
+            ConsentRecord.conversation_id == conversation,
+            # (a no has no subject: NULL must not keep it)
+            ~(
+                (ConsentRecord.purpose == ENROLLMENT)
+                & ConsentRecord.subject.is_not(None)
+                & ConsentRecord.subject.in_(enrolled)
+            ),
+        )
         deleted += int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
     return deleted

@@ -80,15 +80,17 @@ def _contact_clauses(email: str | None, phone: str | None) -> list[Any]:
     return ([CourseEnrollment.email == email] if email else []) + ([CourseEnrollment.phone == phone] if phone else [])
 
 
-def new_enrollments_with_contact(session: Session, *, email: str | None, phone: str | None,
-                                now: datetime | None = None) -> int:
+def new_enrollments_with_contact(
+    session: Session, *, email: str | None, phone: str | None, now: datetime | None = None
+) -> int:
     """Enrollments made with this e-mail or phone number within PER_CONTACT_WINDOW."""
     clauses = _contact_clauses(email, phone)
     if not clauses:
         return 0
     since = (now or utcnow()) - PER_CONTACT_WINDOW
-    query = select(func.count()).select_from(CourseEnrollment).where(or_(*clauses),
-                                                                     CourseEnrollment.created_at >= since)
+    query = (
+        select(func.count()).select_from(CourseEnrollment).where(or_(*clauses), CourseEnrollment.created_at >= since)
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -98,20 +100,43 @@ class Lookup:
     enrollment: CourseEnrollment | None = None
 
 
-def look_up(session: Session, conversation_id: str, reference_code: str, *, email: str | None,
-            phone: str | None, now: datetime | None = None) -> Lookup:
+def look_up(
+    session: Session,
+    conversation_id: str,
+    reference_code: str,
+    *,
+    email: str | None,
+    phone: str | None,
+    now: datetime | None = None,
+) -> Lookup:
     """The enrollment with this code *and* this contact. A miss says only
     "no match" (not whether the code exists) and counts against the limits."""
     now = now or utcnow()
     code = reference_code.upper()
     wrong = select(func.count()).select_from(EnrollmentLookupAttempt)
-    per_code = session.scalar(wrong.where(EnrollmentLookupAttempt.reference_code == code,
-                                          EnrollmentLookupAttempt.at >= now - PER_CODE_WINDOW)) or 0
+    per_code = (
+        session.scalar(
+            wrong.where(
+                EnrollmentLookupAttempt.reference_code == code, EnrollmentLookupAttempt.at >= now - PER_CODE_WINDOW
+            )
+        )
+        or 0
+    )
     overall = session.scalar(wrong.where(EnrollmentLookupAttempt.at >= now - OVERALL_WINDOW)) or 0
-    mine = session.scalar(wrong.where(EnrollmentLookupAttempt.conversation_id == conversation_id,
-                                      EnrollmentLookupAttempt.at >= now - PER_CONVERSATION_WINDOW)) or 0
-    if per_code >= MAX_WRONG_LOOKUPS_PER_CODE or overall >= MAX_WRONG_LOOKUPS_OVERALL \
-            or mine >= MAX_WRONG_LOOKUPS_PER_CONVERSATION:
+    mine = (
+        session.scalar(
+            wrong.where(
+                EnrollmentLookupAttempt.conversation_id == conversation_id,
+                EnrollmentLookupAttempt.at >= now - PER_CONVERSATION_WINDOW,
+            )
+        )
+        or 0
+    )
+    if (
+        per_code >= MAX_WRONG_LOOKUPS_PER_CODE
+        or overall >= MAX_WRONG_LOOKUPS_OVERALL
+        or mine >= MAX_WRONG_LOOKUPS_PER_CONVERSATION
+    ):
         return Lookup("limited")
     enrollment = find_by_reference(session, code)
     if enrollment is not None and ((email and email == enrollment.email) or (phone and phone == enrollment.phone)):
@@ -180,8 +205,9 @@ def cancel_enrollment(session: Session, enrollment: CourseEnrollment) -> None:
 def delete_cancelled_before(session: Session, cutoff: datetime) -> int:
     """Cancelled enrollments are kept a while (the parent may ask), then deleted."""
     rows = session.scalars(
-        select(CourseEnrollment).where(CourseEnrollment.status == EnrollmentStatus.CANCELLED,
-                                       CourseEnrollment.cancelled_at < cutoff)
+        select(CourseEnrollment).where(
+            CourseEnrollment.status == EnrollmentStatus.CANCELLED, CourseEnrollment.cancelled_at < cutoff
+        )
     ).all()
     for row in rows:
         session.delete(row)
@@ -200,8 +226,12 @@ def delete_with_child_date_before(session: Session, child_date_before: date) -> 
 
 
 def list_by_conversation(session: Session, conversation_id: str) -> list[CourseEnrollment]:
-    query = (select(CourseEnrollment).options(joinedload(CourseEnrollment.team))
-             .where(CourseEnrollment.conversation_id == conversation_id).order_by(CourseEnrollment.created_at))
+    query = (
+        select(CourseEnrollment)
+        .options(joinedload(CourseEnrollment.team))
+        .where(CourseEnrollment.conversation_id == conversation_id)
+        .order_by(CourseEnrollment.created_at)
+    )
     return list(session.scalars(query))
 
 

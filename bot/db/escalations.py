@@ -18,8 +18,16 @@ class EscalationStateError(ValueError):
     """A change that does not fit where the escalation stands (the message is Danish, for staff)."""
 
 
-def open_escalation(session: Session, *, conversation_id: str, channel: str, reason: str, priority: str,
-                    summary: str, team: str = "family") -> Escalation:
+def open_escalation(
+    session: Session,
+    *,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    priority: str,
+    summary: str,
+    team: str = "family",
+) -> Escalation:
     """One open escalation per conversation: a new reason raises its priority
     and adds to its summary instead of queueing the conversation twice."""
     existing = open_for_conversation(session, conversation_id)
@@ -28,8 +36,15 @@ def open_escalation(session: Session, *, conversation_id: str, channel: str, rea
             # A savepoint: the unique index on open cases refuses a second one
             # that another process wrote a moment ago, and only this insert is undone.
             with session.begin_nested():
-                created = Escalation(conversation_id=conversation_id, channel=channel, reason=reason,
-                                     priority=priority, status=EscalationStatus.NEW, summary=summary, team=team)
+                created = Escalation(
+                    conversation_id=conversation_id,
+                    channel=channel,
+                    reason=reason,
+                    priority=priority,
+                    status=EscalationStatus.NEW,
+                    summary=summary,
+                    team=team,
+                )
                 session.add(created)
             return created
         except IntegrityError:
@@ -46,8 +61,9 @@ def open_escalation(session: Session, *, conversation_id: str, channel: str, rea
 
 def open_for_conversation(session: Session, conversation_id: str) -> Escalation | None:
     return session.scalar(
-        select(Escalation).where(Escalation.conversation_id == conversation_id,
-                                 Escalation.status != EscalationStatus.CLOSED)
+        select(Escalation).where(
+            Escalation.conversation_id == conversation_id, Escalation.status != EscalationStatus.CLOSED
+        )
     )
 
 
@@ -72,8 +88,14 @@ def get_escalation(session: Session, escalation_id: int) -> Escalation | None:
     return session.get(Escalation, escalation_id, options=[selectinload(Escalation.notes)])
 
 
-def queue(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES, reason: str | None = None,
-          channel: str | None = None, team: str | None = None) -> list[Escalation]:
+def queue(
+    session: Session,
+    *,
+    statuses: tuple[str, ...] = OPEN_STATUSES,
+    reason: str | None = None,
+    channel: str | None = None,
+    team: str | None = None,
+) -> list[Escalation]:
     """Escalations for the staff queue (of one team, or all): most urgent first, then the longest waiting."""
     urgency = case({name: -rank for name, rank in PRIORITY_ORDER.items()}, value=Escalation.priority)
     query = select(Escalation).where(Escalation.status.in_(statuses))
@@ -128,8 +150,9 @@ def close(session: Session, escalation: Escalation, staff: str, outcome: str, no
     session.flush()
 
 
-def add_note(session: Session, escalation: Escalation, author: str, text: str,
-             kind: str = NoteKind.NOTE) -> EscalationNote:
+def add_note(
+    session: Session, escalation: Escalation, author: str, text: str, kind: str = NoteKind.NOTE
+) -> EscalationNote:
     if not text.strip():
         raise EscalationStateError("Noten er tom.")
     note = EscalationNote(escalation=escalation, author=author, kind=kind, text=text.strip())

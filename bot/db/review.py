@@ -16,22 +16,41 @@ class ReviewTagError(ValueError):
     """Bad input for a tag (the message is Danish)."""
 
 
-def add_tag(session: Session, *, conversation_id: str, message_at: float, message_text: str,
-            predicted_intent: str, confidence: float | None, tag: str, correct_intent: str | None,
-            tagged_by: str) -> ReviewTag:
+def add_tag(
+    session: Session,
+    *,
+    conversation_id: str,
+    message_at: float,
+    message_text: str,
+    predicted_intent: str,
+    confidence: float | None,
+    tag: str,
+    correct_intent: str | None,
+    tagged_by: str,
+) -> ReviewTag:
     if tag not in TAGS:
         raise ReviewTagError("Ukendt mærke.")
-    row = ReviewTag(conversation_id=conversation_id, message_at=message_at, message_text=message_text,
-                    predicted_intent=predicted_intent, confidence=confidence, tag=tag,
-                    correct_intent=correct_intent or None, tagged_by=tagged_by)
+    row = ReviewTag(
+        conversation_id=conversation_id,
+        message_at=message_at,
+        message_text=message_text,
+        predicted_intent=predicted_intent,
+        confidence=confidence,
+        tag=tag,
+        correct_intent=correct_intent or None,
+        tagged_by=tagged_by,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def tags_of(session: Session, conversation_id: str) -> list[ReviewTag]:
-    return list(session.scalars(select(ReviewTag).where(ReviewTag.conversation_id == conversation_id)
-                                .order_by(ReviewTag.message_at)))
+    return list(
+        session.scalars(
+            select(ReviewTag).where(ReviewTag.conversation_id == conversation_id).order_by(ReviewTag.message_at)
+        )
+    )
 
 
 def all_tags(session: Session) -> list[ReviewTag]:
@@ -52,9 +71,12 @@ def export_nlu(tags: list[ReviewTag]) -> str:
         intent = row.correct_intent or row.predicted_intent or "nlu_fallback"
         if row.message_text not in by_intent[intent]:
             by_intent[intent].append(row.message_text)
-    lines = ["# Beskeder mærket i personaleappen. Gennemgå dem, før de kommer i data/nlu/:",
-             "# de er rigtige borgeres ord (CPR-numre er allerede fjernet).",
-             'version: "3.1"', "nlu:"]
+    lines = [
+        "# Beskeder mærket i personaleappen. Gennemgå dem, før de kommer i data/nlu/:",
+        "# de er rigtige borgeres ord (CPR-numre er allerede fjernet).",
+        'version: "3.1"',
+        "nlu:",
+    ]
     for intent, texts in sorted(by_intent.items()):
         lines += [f"  - intent: {intent}", "    examples: |"]
         lines += [f"      - {' '.join(text.split())}" for text in texts]

@@ -9,10 +9,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.db.models import CourseTeam, EducationEvent, MentorMeeting, Service, utcnow
+from bot.db.models import CourseTeam, Service, utcnow
 from bot.db.services import get_service
 from bot.db.teams import get_team_by_code
 from bot.db.youth import create_profile, get_by_reference
+from bot.db.youth_models import EducationEvent, MentorMeeting
 from bot.shared.clock import DANISH_TIME
 
 SEED_FILE = Path(__file__).resolve().parent / "seed_teams.yml"
@@ -106,22 +107,43 @@ def seed_youth(session: Session, today: date, seed_file: Path = YOUTH_SEED_FILE)
         if get_by_reference(session, entry["reference"]) is not None:
             continue
         profile = create_profile(
-            session, reference=entry["reference"], first_name=entry["first_name"],
-            mentor_name=entry["mentor_name"], mentor_contact=entry["mentor_contact"],
+            session,
+            reference=entry["reference"],
+            first_name=entry["first_name"],
+            mentor_name=entry["mentor_name"],
+            mentor_contact=entry["mentor_contact"],
             aftercare_ends_on=today + timedelta(days=entry["aftercare_ends_in_days"]),
-            programme=entry.get("programme"), institution=entry.get("institution"),
-            plan_next_step=entry.get("plan_next_step", ""))
+            programme=entry.get("programme"),
+            institution=entry.get("institution"),
+            plan_next_step=entry.get("plan_next_step", ""),
+        )
         for meeting in entry["meetings"]:
-            starts = datetime.combine(today + timedelta(days=meeting["days"]), time(meeting["hour"]),
-                                      tzinfo=DANISH_TIME)
-            session.add(MentorMeeting(profile_id=profile.id, status=meeting["status"], starts_at=starts,
-                                      with_whom=profile.mentor_name, rating=meeting.get("rating"),
-                                      how_it_went=meeting.get("how_it_went"), changed_by="seed",
-                                      changed_at=utcnow()))
+            starts = datetime.combine(
+                today + timedelta(days=meeting["days"]), time(meeting["hour"]), tzinfo=DANISH_TIME
+            )
+            session.add(
+                MentorMeeting(
+                    profile_id=profile.id,
+                    status=meeting["status"],
+                    starts_at=starts,
+                    with_whom=profile.mentor_name,
+                    rating=meeting.get("rating"),
+                    how_it_went=meeting.get("how_it_went"),
+                    changed_by="seed",
+                    changed_at=utcnow(),
+                )
+            )
         for event in entry["education"]:
-            session.add(EducationEvent(profile_id=profile.id, kind=event["kind"], programme=event["programme"],
-                                       institution=event.get("institution"),
-                                       occurred_on=today + timedelta(days=event["days"]), recorded_by="seed"))
+            session.add(
+                EducationEvent(
+                    profile_id=profile.id,
+                    kind=event["kind"],
+                    programme=event["programme"],
+                    institution=event.get("institution"),
+                    occurred_on=today + timedelta(days=event["days"]),
+                    recorded_by="seed",
+                )
+            )
         added += 1
     session.flush()
     return added

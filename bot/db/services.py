@@ -11,8 +11,18 @@ from sqlalchemy.orm import Session
 from bot.db.models import Service
 from bot.shared.clock import utc_now
 
-EDITABLE_FIELDS = ("title", "answer", "read_more", "audience", "price", "unit", "link", "next_step", "related",
-                   "sources")
+EDITABLE_FIELDS = (
+    "title",
+    "answer",
+    "read_more",
+    "audience",
+    "price",
+    "unit",
+    "link",
+    "next_step",
+    "related",
+    "sources",
+)
 MAX_LENGTH = {"title": 100, "answer": 700, "unit": 60, "link": 500, "related": 300, "next_step": 300}
 
 
@@ -49,13 +59,15 @@ def check_edit(field: str, value: str, *, known_topics: set[str], known_units: s
     if field == "link" and not value.startswith("https://"):
         raise ServiceEditError("Linket skal begynde med https://.")
     if field == "unit" and value not in known_units:
-        raise ServiceEditError(f"Enheden '{value}' findes ikke i kommunefilen. Kendte enheder: "
-                               f"{', '.join(sorted(known_units))}.")
+        raise ServiceEditError(
+            f"Enheden '{value}' findes ikke i kommunefilen. Kendte enheder: {', '.join(sorted(known_units))}."
+        )
     return value
 
 
-def update_service(session: Session, topic: str, field: str, value: str, *, editor: str, known_units: set[str],
-                   today: date) -> Service:
+def update_service(
+    session: Session, topic: str, field: str, value: str, *, editor: str, known_units: set[str], today: date
+) -> Service:
     """Change one field of one topic; the change counts as a review today."""
     service = get_service(session, topic)
     if service is None:

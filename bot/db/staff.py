@@ -22,8 +22,9 @@ def get_by_username(session: Session, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
 
 
-def create_user(session: Session, *, username: str, display_name: str, role: str, password_hash: str,
-                team: str = StaffTeam.FAMILY) -> StaffUser:
+def create_user(
+    session: Session, *, username: str, display_name: str, role: str, password_hash: str, team: str = StaffTeam.FAMILY
+) -> StaffUser:
     username = username.strip().lower()
     if not username or len(username) > 100:
         raise StaffUserError("Brugernavnet skal være 1-100 tegn.")
@@ -33,8 +34,14 @@ def create_user(session: Session, *, username: str, display_name: str, role: str
         raise StaffUserError("Teamet skal være course, family eller youth.")
     if get_by_username(session, username) is not None:
         raise StaffUserError(f"Brugeren {username} findes allerede.")
-    user = StaffUser(username=username, display_name=display_name.strip() or username, role=role, team=team,
-                     password_hash=password_hash, active=True)
+    user = StaffUser(
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        team=team,
+        password_hash=password_hash,
+        active=True,
+    )
     session.add(user)
     session.flush()
     return user
@@ -51,6 +58,7 @@ def record_login(session: Session, user: StaffUser) -> None:
 
 # Sessions -------------------------------------------------------------------
 
+
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -59,8 +67,11 @@ def start_session(session: Session, user: StaffUser, now: datetime | None = None
     """A new session for the user; returns the key for the cookie (only its hash is stored)."""
     now = now or utcnow()
     key = secrets.token_urlsafe(32)
-    session.add(StaffSession(key_hash=_key_hash(key), user_id=user.id, created_at=now,
-                             expires_at=now + timedelta(hours=SESSION_HOURS)))
+    session.add(
+        StaffSession(
+            key_hash=_key_hash(key), user_id=user.id, created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)
+        )
+    )
     session.flush()
     return key
 

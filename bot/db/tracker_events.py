@@ -36,14 +36,23 @@ def recent_conversations(engine: Engine, limit: int = 50, search: str = "") -> l
     events = events_table(engine)
     if events is None:
         return []
-    query = (select(events.c.sender_id, func.max(events.c.timestamp),
-                    func.sum((events.c.type_name == "user").cast(events.c.id.type)))
-             .group_by(events.c.sender_id).order_by(func.max(events.c.timestamp).desc()).limit(limit))
+    query = (
+        select(
+            events.c.sender_id,
+            func.max(events.c.timestamp),
+            func.sum((events.c.type_name == "user").cast(events.c.id.type)),
+        )
+        .group_by(events.c.sender_id)
+        .order_by(func.max(events.c.timestamp).desc())
+        .limit(limit)
+    )
     if search:
         query = query.where(events.c.sender_id.contains(search, autoescape=True))
     with engine.connect() as connection:
-        return [ConversationRow(sender, datetime.fromtimestamp(float(last), tz=timezone.utc), int(count or 0))
-                for sender, last, count in connection.execute(query)]
+        return [
+            ConversationRow(sender, datetime.fromtimestamp(float(last), tz=timezone.utc), int(count or 0))
+            for sender, last, count in connection.execute(query)
+        ]
 
 
 def stale_conversations(connection: Connection, older_than: datetime) -> list[str]:
@@ -51,8 +60,11 @@ def stale_conversations(connection: Connection, older_than: datetime) -> list[st
     events = events_table(connection)
     if events is None:
         return []
-    stale = (select(events.c.sender_id).group_by(events.c.sender_id)
-             .having(func.max(events.c.timestamp) < older_than.timestamp()))
+    stale = (
+        select(events.c.sender_id)
+        .group_by(events.c.sender_id)
+        .having(func.max(events.c.timestamp) < older_than.timestamp())
+    )
     return list(connection.scalars(stale))
 
 
@@ -63,6 +75,6 @@ def delete_conversations(connection: Connection, conversation_ids: list[str]) ->
         return 0
     deleted = 0
     for start in range(0, len(conversation_ids), DELETE_BATCH):
-        batch = conversation_ids[start:start + DELETE_BATCH]
+        batch = conversation_ids[start : start + DELETE_BATCH]
         deleted += connection.execute(delete(events).where(events.c.sender_id.in_(batch))).rowcount
     return deleted

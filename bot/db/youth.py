@@ -1,26 +1,25 @@
 """Young people in aftercare: profiles, who a conversation is identified as,
-pairing codes, mentor meetings and education events. Repository functions
-take a session and never commit."""
+and pairing codes. Their mentor meetings are in bot/db/meetings.py, their
+education in bot/db/education.py. Repository functions take a session and
+never commit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import (
+from bot.db.models import utcnow
+from bot.db.youth_models import (
     ConversationBinding,
     EducationEvent,
-    MeetingStatus,
     MentorMeeting,
     PairingAttempt,
     PairingCode,
     YouthProfile,
-    utcnow,
 )
-from bot.shared.clock import DANISH_TIME
 from bot.youth.pairing import code_hash, new_code
 
 CODE_MINUTES = 30
@@ -32,8 +31,6 @@ MAX_TRIES_PER_CODE = 3  # a used or expired code typed again counts against it
 # everyone meanwhile, which a young person's contact person can help with).
 MAX_WRONG_CODES_OVERALL = 30
 OVERALL_WINDOW = timedelta(minutes=15)
-EDUCATION_KINDS = ("started", "changed", "paused", "stopped", "finished")
-OPEN_MEETINGS = (MeetingStatus.REQUESTED, MeetingStatus.CONFIRMED)
 
 
 class YouthError(ValueError):
@@ -42,15 +39,32 @@ class YouthError(ValueError):
 
 # Profiles -----------------------------------------------------------------
 
-def create_profile(session: Session, *, reference: str, first_name: str, mentor_name: str, mentor_contact: str,
-                   aftercare_ends_on: date, programme: str | None = None, institution: str | None = None,
-                   plan_next_step: str = "") -> YouthProfile:
+
+def create_profile(
+    session: Session,
+    *,
+    reference: str,
+    first_name: str,
+    mentor_name: str,
+    mentor_contact: str,
+    aftercare_ends_on: date,
+    programme: str | None = None,
+    institution: str | None = None,
+    plan_next_step: str = "",
+) -> YouthProfile:
     reference = reference.strip().upper()
     if not reference or session.scalar(select(YouthProfile).where(YouthProfile.reference == reference)):
         raise YouthError(f"Referencen {reference!r} er tom eller findes allerede.")
-    profile = YouthProfile(reference=reference, first_name=first_name.strip(), mentor_name=mentor_name.strip(),
-                           mentor_contact=mentor_contact.strip(), aftercare_ends_on=aftercare_ends_on,
-                           programme=programme, institution=institution, plan_next_step=plan_next_step)
+    profile = YouthProfile(
+        reference=reference,
+        first_name=first_name.strip(),
+        mentor_name=mentor_name.strip(),
+        mentor_contact=mentor_contact.strip(),
+        aftercare_ends_on=aftercare_ends_on,
+        programme=programme,
+        institution=institution,
+        plan_next_step=plan_next_step,
+    )
     session.add(profile)
     session.flush()
     return profile
@@ -70,22 +84,26 @@ def get_profile(session: Session, profile_id: int) -> YouthProfile | None:
 
 def stored_about(session: Session, profile_id: int) -> tuple[int, int]:
     """(meetings, education events) the municipality has about the young person."""
-    meetings = session.scalar(select(func.count()).select_from(MentorMeeting)
-                              .where(MentorMeeting.profile_id == profile_id))
-    events = session.scalar(select(func.count()).select_from(EducationEvent)
-                            .where(EducationEvent.profile_id == profile_id))
+    meetings = session.scalar(
+        select(func.count()).select_from(MentorMeeting).where(MentorMeeting.profile_id == profile_id)
+    )
+    events = session.scalar(
+        select(func.count()).select_from(EducationEvent).where(EducationEvent.profile_id == profile_id)
+    )
     return int(meetings or 0), int(events or 0)
 
 
 # Identity -----------------------------------------------------------------
+
 
 def _expired(row: ConversationBinding, now: datetime | None, idle: timedelta | None) -> bool:
     # A website token is checked on every message; a pairing holds until idle.
     return row.method == "pairing" and idle is not None and (now or utcnow()) - row.last_seen_at > idle
 
 
-def bound_profile_id(session: Session, conversation_id: str, *, now: datetime | None = None,
-                     idle: timedelta | None = None) -> tuple[int, str] | None:
+def bound_profile_id(
+    session: Session, conversation_id: str, *, now: datetime | None = None, idle: timedelta | None = None
+) -> tuple[int, str] | None:
     """(profile id, method) the conversation is identified as, if any (and not idle longer than `idle`)."""
     row = session.scalar(select(ConversationBinding).where(ConversationBinding.conversation_id == conversation_id))
     return (row.profile_id, row.method) if row and not _expired(row, now, idle) else None
@@ -131,21 +149,37 @@ def purge_pairing(session: Session, now: datetime) -> int:
     return int(codes.rowcount or 0) + int(attempts.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def conversations_of(session: Session, profile_id: int, *, now: datetime | None = None,
-                     idle: timedelta | None = None) -> list[str]:
+def conversations_of(
+    session: Session, profile_id: int, *, now: datetime | None = None, idle: timedelta | None = None
+) -> list[str]:
     """The conversations bound to the profile (not idle longer than `idle`), latest first."""
     query = select(ConversationBinding).where(ConversationBinding.profile_id == profile_id)
     rows = session.scalars(query.order_by(ConversationBinding.bound_at.desc()))
     return [row.conversation_id for row in rows if not _expired(row, now, idle)]
 
 
-def issue_code(session: Session, profile: YouthProfile, *, secret: str, created_by: str,
-               now: datetime | None = None, minutes: int = CODE_MINUTES) -> str:
+def issue_code(
+    session: Session,
+    profile: YouthProfile,
+    *,
+    secret: str,
+    created_by: str,
+    now: datetime | None = None,
+    minutes: int = CODE_MINUTES,
+) -> str:
     """A new one-time code for the profile; the plain code is shown once, only its hash is kept."""
     now = now or utcnow()
     code = new_code()
-    session.add(PairingCode(profile_id=profile.id, code_hash=code_hash(code, secret), created_by=created_by,
-                            expires_at=now + timedelta(minutes=minutes), failed_attempts=0, created_at=now))
+    session.add(
+        PairingCode(
+            profile_id=profile.id,
+            code_hash=code_hash(code, secret),
+            created_by=created_by,
+            expires_at=now + timedelta(minutes=minutes),
+            failed_attempts=0,
+            created_at=now,
+        )
+    )
     session.flush()
     return code
 
@@ -157,8 +191,11 @@ class Redemption:
 
 
 def wrong_codes_recently(session: Session, conversation_id: str, now: datetime) -> int:
-    query = select(func.count()).select_from(PairingAttempt).where(
-        PairingAttempt.conversation_id == conversation_id, PairingAttempt.at >= now - WRONG_CODE_WINDOW)
+    query = (
+        select(func.count())
+        .select_from(PairingAttempt)
+        .where(PairingAttempt.conversation_id == conversation_id, PairingAttempt.at >= now - WRONG_CODE_WINDOW)
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -167,8 +204,9 @@ def wrong_codes_overall(session: Session, now: datetime) -> int:
     return int(session.scalar(query) or 0)
 
 
-def redeem_code(session: Session, conversation_id: str, code: str, *, secret: str,
-                now: datetime | None = None) -> Redemption:
+def redeem_code(
+    session: Session, conversation_id: str, code: str, *, secret: str, now: datetime | None = None
+) -> Redemption:
     now = now or utcnow()
     if wrong_codes_recently(session, conversation_id, now) >= MAX_WRONG_CODES_PER_CONVERSATION:
         return Redemption("locked")
@@ -190,151 +228,3 @@ def redeem_code(session: Session, conversation_id: str, code: str, *, secret: st
     row.used_at = now
     session.flush()
     return Redemption("bound", profile)
-
-
-# Meetings -----------------------------------------------------------------
-
-def get_meeting(session: Session, meeting_id: int) -> MentorMeeting | None:
-    return session.get(MentorMeeting, meeting_id)
-
-
-def own_meeting(session: Session, profile_id: int, meeting_id: int) -> MentorMeeting | None:
-    """The meeting, only if it is this young person's: never someone else's."""
-    meeting = get_meeting(session, meeting_id)
-    return meeting if meeting is not None and meeting.profile_id == profile_id else None
-
-
-def meetings_of(session: Session, profile_id: int) -> list[MentorMeeting]:
-    """All the young person's meetings, newest first (for the mentor)."""
-    query = select(MentorMeeting).where(MentorMeeting.profile_id == profile_id).order_by(MentorMeeting.id.desc())
-    return list(session.scalars(query))
-
-
-def upcoming_meetings(session: Session, profile_id: int, now: datetime, limit: int = 5) -> list[MentorMeeting]:
-    """Requested and confirmed meetings from today on: the soonest first, requests without a time last."""
-    today = now.date()
-    query = select(MentorMeeting).where(
-        MentorMeeting.profile_id == profile_id, MentorMeeting.status.in_(OPEN_MEETINGS),
-        or_(MentorMeeting.starts_at >= now - timedelta(hours=2), MentorMeeting.window_last >= today))
-    rows = list(session.scalars(query))
-    return sorted(rows, key=lambda m: (m.starts_at is None, m.starts_at or now,
-                                       m.window_first or today))[:limit]
-
-
-def past_meetings(session: Session, profile_id: int, limit: int = 3) -> list[MentorMeeting]:
-    query = (select(MentorMeeting).where(MentorMeeting.profile_id == profile_id,
-                                         MentorMeeting.status == MeetingStatus.HELD)
-             .order_by(MentorMeeting.starts_at.desc()).limit(limit))
-    return list(session.scalars(query))
-
-
-def log_held_meeting(session: Session, profile: YouthProfile, *, held_at: datetime, with_whom: str | None,
-                     rating: int | None, how_it_went: str | None, note: str | None,
-                     conversation_id: str) -> MentorMeeting:
-    if rating is not None and not 1 <= rating <= 5:
-        raise YouthError("Giv mødet et tal fra 1 til 5.")
-    meeting = MentorMeeting(profile_id=profile.id, status=MeetingStatus.HELD, starts_at=held_at,
-                            with_whom=with_whom or profile.mentor_name, rating=rating, how_it_went=how_it_went,
-                            note=(note or None) and note[:500], conversation_id=conversation_id,
-                            changed_by="chat", changed_at=utcnow())
-    session.add(meeting)
-    session.flush()
-    return meeting
-
-
-def request_meeting(session: Session, profile: YouthProfile, *, first: date, last: date, window_text: str,
-                    starts_at: datetime | None, conversation_id: str, note: str | None = None,
-                    replaces: MentorMeeting | None = None) -> MentorMeeting:
-    meeting = MentorMeeting(profile_id=profile.id, status=MeetingStatus.REQUESTED, starts_at=starts_at,
-                            window_first=first, window_last=last, window_text=window_text[:200],
-                            with_whom=profile.mentor_name, note=note, conversation_id=conversation_id,
-                            replaces_id=replaces.id if replaces else None, changed_by="chat", changed_at=utcnow())
-    session.add(meeting)
-    session.flush()
-    return meeting
-
-
-def confirm_meeting(session: Session, meeting: MentorMeeting, starts_at: datetime, by: str) -> None:
-    if meeting.status not in OPEN_MEETINGS:
-        raise YouthError("Kun et ønsket eller aftalt møde kan bekræftes.")
-    meeting.status, meeting.starts_at = MeetingStatus.CONFIRMED, starts_at
-    meeting.reminder_sent_at = None
-    meeting.changed_by, meeting.changed_at = by, utcnow()
-    session.flush()
-
-
-def move_meeting(session: Session, meeting: MentorMeeting, *, first: date, last: date, window_text: str,
-                 starts_at: datetime | None, reason: str, conversation_id: str) -> MentorMeeting:
-    """The old meeting stays, marked moved; the new time is a request the mentor confirms."""
-    if meeting.status not in OPEN_MEETINGS:
-        raise YouthError("Mødet er ikke aftalt, så det kan ikke flyttes.")
-    meeting.status, meeting.reason = MeetingStatus.MOVED, reason[:300]
-    meeting.changed_by, meeting.changed_at = "chat", utcnow()
-    profile = session.get(YouthProfile, meeting.profile_id)
-    assert profile is not None
-    return request_meeting(session, profile, first=first, last=last, window_text=window_text,
-                           starts_at=starts_at, conversation_id=conversation_id, replaces=meeting)
-
-
-def cancel_meeting(session: Session, meeting: MentorMeeting, reason: str) -> None:
-    if meeting.status not in OPEN_MEETINGS:
-        raise YouthError("Mødet er ikke aftalt, så det kan ikke aflyses.")
-    meeting.status, meeting.reason = MeetingStatus.CANCELLED, reason[:300]
-    meeting.changed_by, meeting.changed_at = "chat", utcnow()
-    session.flush()
-
-
-def pick_meeting(session: Session, profile_id: int, now: datetime, on: date | None) -> MentorMeeting | None:
-    """The meeting a young person means: the one on that day, or else the next one."""
-    upcoming = upcoming_meetings(session, profile_id, now, limit=50)
-    if on is None:
-        return upcoming[0] if upcoming else None
-    for meeting in upcoming:
-        if meeting.starts_at is not None and meeting.starts_at.astimezone(DANISH_TIME).date() == on:
-            return meeting
-        if meeting.starts_at is None and meeting.window_first and meeting.window_last \
-                and meeting.window_first <= on <= meeting.window_last:
-            return meeting
-    return None
-
-
-def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
-    """Confirmed meetings tomorrow (Danish date) not yet reminded of."""
-    tomorrow = now.astimezone(DANISH_TIME).date() + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=DANISH_TIME)
-    query = select(MentorMeeting).where(
-        MentorMeeting.status == MeetingStatus.CONFIRMED, MentorMeeting.reminder_sent_at.is_(None),
-        MentorMeeting.starts_at >= start, MentorMeeting.starts_at < start + timedelta(days=1))
-    return list(session.scalars(query.order_by(MentorMeeting.starts_at)))
-
-
-def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
-    meeting = get_meeting(session, meeting_id)
-    if meeting is not None:
-        meeting.reminder_sent_at = now
-        session.flush()
-
-
-# Education ----------------------------------------------------------------
-
-def record_education(session: Session, profile: YouthProfile, *, kind: str, programme: str,
-                     institution: str | None, occurred_on: date, note: str | None = None,
-                     recorded_by: str = "chat") -> EducationEvent:
-    if kind not in EDUCATION_KINDS:
-        raise YouthError("Ukendt ændring.")
-    event = EducationEvent(profile_id=profile.id, kind=kind, programme=programme[:100],
-                           institution=institution and institution[:150], occurred_on=occurred_on, note=note,
-                           recorded_by=recorded_by)
-    session.add(event)
-    if kind in ("started", "changed"):
-        profile.programme, profile.institution = programme[:100], institution and institution[:150]
-    elif kind in ("stopped", "finished") and (profile.programme or "").lower() == programme.lower():
-        profile.programme, profile.institution = None, None
-    session.flush()
-    return event
-
-
-def latest_education(session: Session, profile_id: int, limit: int = 3) -> list[EducationEvent]:
-    query = (select(EducationEvent).where(EducationEvent.profile_id == profile_id)
-             .order_by(EducationEvent.occurred_on.desc(), EducationEvent.id.desc()).limit(limit))
-    return list(session.scalars(query))

@@ -92,11 +92,13 @@ class DangerScorer(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"high_threshold": 0.8, "check_in_threshold": 0.45, "regularisation": 32.0}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: DangerModel | None = None) -> None:
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: DangerModel | None = None
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
-        self._thresholds = Thresholds(high=float(self._config["high_threshold"]),
-                                      check_in=float(self._config["check_in_threshold"]))
+        self._thresholds = Thresholds(
+            high=float(self._config["high_threshold"]), check_in=float(self._config["check_in_threshold"])
+        )
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
@@ -112,22 +114,36 @@ class DangerScorer(GraphComponent):
         return digest.hexdigest()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> DangerScorer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerScorer:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get("text") and m.get("intent")]
         self._model = DangerModel.train(
-            [m.get("text") for m in examples], [m.get("intent") == DISTRESS for m in examples],
-            [example_category(m) for m in examples], regularisation=float(self._config["regularisation"]))
+            [m.get("text") for m in examples],
+            [m.get("intent") == DISTRESS for m in examples],
+            [example_category(m) for m in examples],
+            regularisation=float(self._config["regularisation"]),
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory / MODEL_FILE)
         return self._resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> DangerScorer:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerScorer:
         with model_storage.read_from(resource) as directory:
             model = DangerModel.load(directory / MODEL_FILE)
         return cls(config, model_storage, resource, model)
@@ -142,9 +158,17 @@ class DangerScorer(GraphComponent):
             text = message.get("text") or ""
             if text:
                 assessment = self._model.assess(text, self._thresholds)
-                message.set("danger", {"probability": round(assessment.probability, 4), "tier": assessment.tier,
-                                       "category": assessment.category, "phrase": assessment.phrase_match,
-                                       "help": assessment.help}, add_to_output=True)
+                message.set(
+                    "danger",
+                    {
+                        "probability": round(assessment.probability, 4),
+                        "tier": assessment.tier,
+                        "category": assessment.category,
+                        "phrase": assessment.phrase_match,
+                        "help": assessment.help,
+                    },
+                    add_to_output=True,
+                )
         return messages
 
 
@@ -153,8 +177,13 @@ class DangerDetector(GraphComponent, IntentClassifier):
     """Turns the scorer's tier into the intent, whatever the classifier said."""
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> DangerDetector:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerDetector:
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -166,12 +195,21 @@ class DangerDetector(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _decide(message: Message, danger: dict[str, Any]) -> None:
-        ranking = [r for r in message.get("intent_ranking") or []
-                   if r.get("name") not in (DISTRESS, CHECK_IN, NLU_FALLBACK)]
+        ranking = [
+            r for r in message.get("intent_ranking") or [] if r.get("name") not in (DISTRESS, CHECK_IN, NLU_FALLBACK)
+        ]
         intent = {"name": DISTRESS if danger["tier"] == "high" else CHECK_IN, "confidence": 1.0}
         message.set("intent", intent, add_to_output=True)
         message.set("intent_ranking", [intent, *ranking], add_to_output=True)
         entities = [e for e in message.get("entities") or [] if e.get("entity") != KIND_ENTITY]
-        entities.append({"entity": KIND_ENTITY, "value": danger["help"], "start": 0, "end": len(message.get("text")),
-                         "confidence": danger["probability"], "extractor": DangerDetector.__name__})
+        entities.append(
+            {
+                "entity": KIND_ENTITY,
+                "value": danger["help"],
+                "start": 0,
+                "end": len(message.get("text")),
+                "confidence": danger["probability"],
+                "extractor": DangerDetector.__name__,
+            }
+        )
         message.set("entities", entities, add_to_output=True)

@@ -145,16 +145,20 @@ def offered_payloads(tracker: DialogueStateTracker | None) -> set[str]:
     found: set[str] = set()
     for event in tracker.events if tracker is not None else []:
         if isinstance(event, BotUttered):
-            found.update(str(b.get("payload", "")).strip() for b in event.data.get("buttons") or []
-                         if isinstance(b, dict))
+            found.update(
+                str(b.get("payload", "")).strip() for b in event.data.get("buttons") or [] if isinstance(b, dict)
+            )
     return found
 
 
 def with_offered_payloads_only(handle_message: Any) -> Any:
     async def handle(self: Agent, message: UserMessage) -> Any:
         text = (message.text or "").strip()
-        if text.startswith(PAYLOAD_PREFIX) and text not in OWN_PAYLOADS \
-                and text not in offered_payloads(await self.tracker_store.retrieve(message.sender_id)):
+        if (
+            text.startswith(PAYLOAD_PREFIX)
+            and text not in OWN_PAYLOADS
+            and text not in offered_payloads(await self.tracker_store.retrieve(message.sender_id))
+        ):
             message.text = text.lstrip(PAYLOAD_PREFIX).strip() or text
         return await handle_message(self, message)
 
@@ -168,7 +172,8 @@ async def answer_directly(agent: Agent, message: UserMessage, response: str) -> 
     text = (agent.domain.responses.get(response) or [{"text": ""}])[0]["text"]
     municipality = current_municipality()
     await message.output_channel.send_text_message(
-        message.sender_id, text.format_map({"municipality_phone": municipality.phone}))
+        message.sender_id, text.format_map({"municipality_phone": municipality.phone})
+    )
 
 
 def with_limits(handle_message: Any) -> Any:
@@ -192,8 +197,9 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
         if tracker.is_paused() and latest is not None and latest.intent.get("name") in DANGER_INTENTS:
             for name in DANGER_WHILE_PAUSED:
                 action = action_for_name_or_text(name, self.domain, self.action_endpoint)
-                await self._run_action(action, tracker, output_channel, self.nlg,
-                                       PolicyPrediction.for_action_name(self.domain, name))
+                await self._run_action(
+                    action, tracker, output_channel, self.nlg, PolicyPrediction.for_action_name(self.domain, name)
+                )
             # Listen again, as after any turn, so the rules read the next message
             # in the usual state once the conversation is resumed.
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
@@ -211,8 +217,10 @@ SUPPORTED_RASA = "3.6."
 
 def check_rasa_version(version: str) -> None:
     if not version.startswith(SUPPORTED_RASA):
-        raise RuntimeError(f"bot/rasa_server/launcher.py changes Rasa {SUPPORTED_RASA}x's methods; this is Rasa "
-                           f"{version}: check each change against it, then update SUPPORTED_RASA")
+        raise RuntimeError(
+            f"bot/rasa_server/launcher.py changes Rasa {SUPPORTED_RASA}x's methods; this is Rasa "
+            f"{version}: check each change against it, then update SUPPORTED_RASA"
+        )
 
 
 def install() -> None:
@@ -223,8 +231,11 @@ def install() -> None:
     RemoteAction._validate_action_result = validate_action_result
     # Masking first: a message the limits turn away is still shown, and kept in
     # the widget's local copy, and must be masked there too.
-    Agent.handle_message = with_cpr_masked(with_limits(with_offered_payloads_only(
-        with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))))
+    Agent.handle_message = with_cpr_masked(
+        with_limits(
+            with_offered_payloads_only(with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))
+        )
+    )
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 
 

@@ -89,8 +89,12 @@ def _spans(text: str) -> list[tuple[int, int]]:
             continue  # a 4-digit year in the future is a date (a due date), not a birth date
         if day > _DAYS_IN_MONTH[month]:
             continue  # 31 February is no one's birthday
-        if len(year) == 4 and int(year) >= this_year - 1 and match.group("gap") == " " \
-                and _is_clock_time(match.group("serial")):
+        if (
+            len(year) == 4
+            and int(year) >= this_year - 1
+            and match.group("gap") == " "
+            and _is_clock_time(match.group("serial"))
+        ):
             continue  # "12.03.2026 1430": a date this year or last and a time, not a newborn's number
         if not match.group("sep1") and match.group("sep2").strip():
             continue  # "2012-031234" is a case number (year, then a number), not "20 12 03 1234"

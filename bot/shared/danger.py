@@ -24,8 +24,10 @@ from typing import Literal
 _SPELLING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "", "'": ""})
 
 _NOT = r"(ik|ikk|ikke)"
-_KID = (r"(baby(en)?|barn(et)?|boern(ene)?|soen(nen)?|soenner(ne)?|datter(en)?|doetre(ne)?|dreng(en)?|pige(n)?"
-        r"|unge(rne)?|lillebror|lillesoester|tvilling(erne)?|lille( (pige|dreng|skat|mus|baby|fyr|ven|pus))?)")
+_KID = (
+    r"(baby(en)?|barn(et)?|boern(ene)?|soen(nen)?|soenner(ne)?|datter(en)?|doetre(ne)?|dreng(en)?|pige(n)?"
+    r"|unge(rne)?|lillebror|lillesoester|tvilling(erne)?|lille( (pige|dreng|skat|mus|baby|fyr|ven|pus))?)"
+)
 # a child, with or without "min/vores/den …", or a pronoun for one
 _CHILD = rf"(((min|mit|mine|vores|den|det|sin|sit|sine|hans|hendes) )?{_KID}\b|ham\b|hende\b)"
 _WHO = rf"(mig|os|{_CHILD})"
@@ -33,15 +35,21 @@ _WHO = rf"(mig|os|{_CHILD})"
 _OWN = rf"(jeg|vi|(min|mit|mine|vores) {_KID}|babyen|barnet|boernene)"
 _PARTNER = r"(mand|kone|kaereste|kaerste|samlever|partner|eks\w*|far|mor|stedfar|stedmor|plejefar|plejemor)"
 # hitting, kicking, choking, threatening someone: present, past, participle, chat typos
-_HIT = (r"(sla{1,2}r|slog|sla{1,2}e?t|slaaer|sparker|sparkede|sparket|sparke[rt]? til|kvaeler|kvalte|kvalt|banker"
-        r"|bankede|banket|taesker|taeskede|taesket|taever|taevede|taevet|truer|truede|truet|skubber|skubbede|skubbet"
-        r"|nikker|nikkede|smadrer|smadrede|smadret)")
+_HIT = (
+    r"(sla{1,2}r|slog|sla{1,2}e?t|slaaer|sparker|sparkede|sparket|sparke[rt]? til|kvaeler|kvalte|kvalt|banker"
+    r"|bankede|banket|taesker|taeskede|taesket|taever|taevede|taevet|truer|truede|truet|skubber|skubbede|skubbet"
+    r"|nikker|nikkede|smadrer|smadrede|smadret)"
+)
 # what was done to the writer or their child ("jeg er blevet slået", "min søn bliver slået")
-_HARMED = (r"(sla{1,2}e?t(?! ud\b| omkuld| af (hvor|at|hvordan|tanken))|banket(?! op)|taesket|taevet|sparket(?! ud)"
-           r"|kvalt|misbrugt(?! som)|voldtaget|voltaget|overfaldet"
-           r"|truet(?! med (udsaettelse|fyring|boede|opsigelse|sagsanlaeg|inkasso)))")
-_URGE = (r"(bange for|frygter|angst for|lyst til|tanker om|taenker paa|taenkt paa|fristet til|finde paa|kommer til"
-         r"|ved|tanken om)")
+_HARMED = (
+    r"(sla{1,2}e?t(?! ud\b| omkuld| af (hvor|at|hvordan|tanken))|banket(?! op)|taesket|taevet|sparket(?! ud)"
+    r"|kvalt|misbrugt(?! som)|voldtaget|voltaget|overfaldet"
+    r"|truet(?! med (udsaettelse|fyring|boede|opsigelse|sagsanlaeg|inkasso)))"
+)
+_URGE = (
+    r"(bange for|frygter|angst for|lyst til|tanker om|taenker paa|taenkt paa|fristet til|finde paa|kommer til"
+    r"|ved|tanken om)"
+)
 
 # Words that name the topic: said by someone in danger ("tanker om selvmord")
 # and by someone who is not ("en dokumentar om selvmord", "vi læser om
@@ -51,27 +59,35 @@ _TOPICS = [r"\bselvmor", r"\bsuicid", r"\bselvskad", r"\bafskedsbrev"]
 
 _SUICIDE_AND_SELF_HARM = [
     r"\btager? mit (eget )?liv\b",
-    r"\b(at|vil|ville|skal|gerne|kan|kunne) tage livet af mig\b", r"\bende (det hele|mit liv|livet)\b",
+    r"\b(at|vil|ville|skal|gerne|kan|kunne) tage livet af mig\b",
+    r"\bende (det hele|mit liv|livet)\b",
     r"\bgoere en ende paa (mit liv|livet|det hele|mig selv|alt|det)\b(?! (her|der))",
     rf"\b(orker|gider|kan|vil) {_NOT} (at )?leve\b(?! (uden|af|med|for|paa|i|sammen))",
-    rf"\b{_NOT} (at )?leve (mere|laengere|laenger)\b", rf"\b{_NOT} (\w+ )?lyst til at leve\b",
-    rf"\b(burde|fortjener) {_NOT} (at )?leve\b", r"\bikke vaerd at leve\b",
-    rf"\b{_NOT} (lyst til |\w+ )?(at )?(vaere|blive) i live\b", rf"\b{_NOT} (at )?vaere til (mere|laengere|laenger)\b",
+    rf"\b{_NOT} (at )?leve (mere|laengere|laenger)\b",
+    rf"\b{_NOT} (\w+ )?lyst til at leve\b",
+    rf"\b(burde|fortjener) {_NOT} (at )?leve\b",
+    r"\bikke vaerd at leve\b",
+    rf"\b{_NOT} (lyst til |\w+ )?(at )?(vaere|blive) i live\b",
+    rf"\b{_NOT} (at )?vaere til (mere|laengere|laenger)\b",
     # "vil ikke være her" at the end of a thought, not "… her i julen"
     rf"\b(vil|ville|har lyst til at|gider|orker) (bare |slet |overhovedet )?{_NOT} (vaere|leve) her\b"
     r"(?= *($|[.,!?:;)😔😢😭]| mere| mer\b| laenger| fr\b| alts| bare| nu\b))",
-    rf"\b{_NOT} (vaere|var|er) her (mere|laengere|laenger)\b", r"\bingen (ville|vil|kommer til at) savne mig\b",
+    rf"\b{_NOT} (vaere|var|er) her (mere|laengere|laenger)\b",
+    r"\bingen (ville|vil|kommer til at) savne mig\b",
     r"\b(ingen|nogen) (grund|mening) (til|med) at (leve|fortsaette)\b(?! (paa|med|i|til|uddannelsen|kurset))",
     r"\bvil (jeg )?(bare |gerne |helst |bare gerne )?doe?\b(?! (af|for|hvis|med))",
     r"\blyst? til at doe?\b(?! (af|for))",
-    r"\boensk\w* (at )?jeg (bare )?var doe?d\b", r"\b(tanker om|taenker paa|taenkt paa|taenker) at doe?\b",
+    r"\boensk\w* (at )?jeg (bare )?var doe?d\b",
+    r"\b(tanker om|taenker paa|taenkt paa|taenker) at doe?\b",
     r"\bbedre (af )?uden mig\b(?! (i|paa|til|ved|hjemme|derhjemme|naar|om))",
     r"\b(bedre|bedst) (for \w+ )?hvis jeg (bare )?(ikke var her|ikke fandtes|ikke levede|ikke eksisterede|var doe?d"
     r"|forsvandt|doede|doer)\b",
     r"\b(lyst til at|vil|ville|bare|gerne) (\w+ )?forsvinde (for altid|fra det hele|fra jorden)\b",
     r"\b(vil|bare|gerne) (bare )?vaek for altid\b",
-    rf"\b(haaber|oensker) (at )?(jeg )?({_NOT}|aldrig) (at )?(jeg )?vaagne", r"\baldrig (at )?vaagne (op )?igen\b",
-    r"\bdoe(d)? (fra|af) det hele\b", r"\bingen (anden )?vej ud\b(?! (af|end))",
+    rf"\b(haaber|oensker) (at )?(jeg )?({_NOT}|aldrig) (at )?(jeg )?vaagne",
+    r"\baldrig (at )?vaagne (op )?igen\b",
+    r"\bdoe(d)? (fra|af) det hele\b",
+    r"\bingen (anden )?vej ud\b(?! (af|end))",
     r"\bingen (anden )?udvej\b(?! (end|med|paa|for|i|til))",
     r"\b(skade|skader|skaere i|skaerer i|cutte|cutter|goere skade paa|goer skade paa) (mig|sig) selv\b",
     r"\b(skaaret|skar|skaret|braendt|brandt|braendte) (i )?mig selv\b(?! (i|paa|med) (fingeren|tommelfingeren"
@@ -80,9 +96,11 @@ _SUICIDE_AND_SELF_HARM = [
     r"|haandled\w*)",
     # "jeg skærer mig" with no object is how self-harm is said; not "skære mig en skive", "skar mig på kniven"
     r"\b(skaere|skaerer) mig\b(?! (i|paa|med|en|et|lidt|ind|igennem|fri|ud|til|op|af|ved|pa)\b)",
-    r"\bcutt(er|et|ede|e)( mig| igen| selv| stadig|$)", r"\bridse(r|t|de)? (mig|sig) (selv|igen|i nat|i arm\w*)",
+    r"\bcutt(er|et|ede|e)( mig| igen| selv| stadig|$)",
+    r"\bridse(r|t|de)? (mig|sig) (selv|igen|i nat|i arm\w*)",
     r"\b(braendt|braender|braendte) (mig|sig) (selv )?(med|paa) (en )?(lighter|cigaret\w*|smoeger)",
-    r"\bafslutte (det hele|mit liv|livet)\b", r"\b(lettere|bedre|nemmere) (at vaere|hvis jeg var) doe?d\b",
+    r"\bafslutte (det hele|mit liv|livet)\b",
+    r"\b(lettere|bedre|nemmere) (at vaere|hvis jeg var) doe?d\b",
     r"\bingen (ville|vil) (\w+ ){0,3}hvis jeg (forsvandt|doede|var doe?d|var vaek|ikke var her)\b",
     # a lot of pills at once, not "må jeg tage piller mod hovedpine"
     r"\b(taget|tage|tager|tog|slugt|sluge|sluger|slugte|spist|spiste)( lige)? (alle|en hel \w+|en masse|mange"
@@ -90,11 +108,18 @@ _SUICIDE_AND_SELF_HARM = [
     r"|tabletter\w*|panodil\w*|pamol\w*|sovepiller)\b(?! (mod|imod|for|mens|til|om dagen))",
     r"\bgemt (\w+ )?(piller|tabletter) (sammen|til)",
     r"\b(taget|tog|slugt|slugte|spist|spiste) (alt )?for mange (piller|tabletter|panodil\w*|pamol\w*|sovepiller)\b"
-    r"(?! med)", r"\b(tage|tager|tog|taget) (en )?overdosis\b",
+    r"(?! med)",
+    r"\b(tage|tager|tog|taget) (en )?overdosis\b",
     r"\b(hoppe|springe|kaste mig|smide mig) (ud |ned )?(fra|foran|under|ud foran) (broen|taget|altanen|vinduet"
-    r"|toget|et tog|en bil|bilerne|en lastbil|bussen)", r"\bjeg staar paa (broen|kanten)\b",
-    r"\b(kill|killing|hurt|hurting|cut|cutting) myself\b", r"\bwant(s|ed)? to die\b", r"\bwanna die\b", r"\bkms\b",
-    r"\bend(ing)? (my life|it all)\b", r"\bsuicidal\b", r"\b(dont|do not) want to (be alive|live|be here)\b",
+    r"|toget|et tog|en bil|bilerne|en lastbil|bussen)",
+    r"\bjeg staar paa (broen|kanten)\b",
+    r"\b(kill|killing|hurt|hurting|cut|cutting) myself\b",
+    r"\bwant(s|ed)? to die\b",
+    r"\bwanna die\b",
+    r"\bkms\b",
+    r"\bend(ing)? (my life|it all)\b",
+    r"\bsuicidal\b",
+    r"\b(dont|do not) want to (be alive|live|be here)\b",
     r"\bbetter off (without me|if i (was|were) (gone|dead))\b",
 ]
 
@@ -103,15 +128,21 @@ _VIOLENCE_AND_CONTROL = [
     rf"\b(vil|ville|skal|kommer til at|sagt at han|siger han) (draebe|myrde|kvaele|skyde|stikke|slaa) {_WHO}",
     rf"\b(sla{{1,2}}|sla{{1,2}}r|slog|draebe|draeber|draebte) {_WHO}( selv)? ihjel\b",
     rf"\btru(er|ede|et) (mig |os )?med (at )?(komme og )?(slaa|draebe|skade|smide|braende|kvaele|stikke|skyde"
-    rf"|voldtage|ihjel|tage (mit liv|livet|mig|{_CHILD}))", r"\btru(er|ede|et) (mig |os )?med (en )?kniv",
+    rf"|voldtage|ihjel|tage (mit liv|livet|mig|{_CHILD}))",
+    r"\btru(er|ede|et) (mig |os )?med (en )?kniv",
     rf"\b{_OWN}( paa \S+( aar| mdr| maaneder)?)? (er |bliver |blev |er blevet |har vaeret |var )(\w+ )?{_HARMED}\b",
     r"\b(han|hun) (sla{1,2}r|slog) (og (sla{1,2}r|slog)|igen og igen)\b",
     r"\bhjaelp\b[^.?!]{0,20}\b(han|hun) (sla{1,2}r|slog)\b",
-    r"\bkvaelertag\b", rf"\b(fat|tag) (om|i) halsen paa {_WHO}", r"\bby the throat\b",
-    r"\bgoe(re|r)? (mig|os) fortraed\b", r"\b(ikke|ik) overlever (natten|i nat)\b",
-    r"\b(kastet|skubbet|smidt) (ind i|mod|ned ad) (vaeggen|muren|doeren|gulvet|trappen)", r"\blussing",
+    r"\bkvaelertag\b",
+    rf"\b(fat|tag) (om|i) halsen paa {_WHO}",
+    r"\bby the throat\b",
+    r"\bgoe(re|r)? (mig|os) fortraed\b",
+    r"\b(ikke|ik) overlever (natten|i nat)\b",
+    r"\b(kastet|skubbet|smidt) (ind i|mod|ned ad) (vaeggen|muren|doeren|gulvet|trappen)",
+    r"\blussing",
     r"\b(han|hun) har (en |sin |et )?(kniv|pistol|vaaben)\b(?! til (at|\w+))",
-    r"\b(udsat for|oplever|lever med) vold\b", r"\bvold (derhjemme|hjemme)\b",
+    r"\b(udsat for|oplever|lever med) vold\b",
+    r"\bvold (derhjemme|hjemme)\b",
     r"\bvold i (hjemmet|familien|mit forhold|vores forhold|parforholdet)\b",
     r"\bvoldeligt (forhold|parforhold|aegteskab|hjem)\b",
     rf"\b(han|hun|min {_PARTNER}|babyens far|boernenes far) (er|bliver|blev|var|kan blive|har vaeret) (\w+ )?"
@@ -119,26 +150,32 @@ _VIOLENCE_AND_CONTROL = [
     rf"\bbange for (ham|hende|min {_PARTNER})\b",
     # the whole message is who hits ("far slår", "min kæreste slog"): no object, nothing after it
     rf"^\W*((min|mit|vores|babyens|boernenes) )?{_PARTNER}(en|n)? {_HIT}\W*$",
-    r"\boverfald(er|et|t)? mig\b", r"\b(forfoelger|forfulgte|stalker|stalkede) (mig|os)\b",
-    rf"\b(laas|spaerr)\w* {_WHO} inde\b", rf"\blukke\w* {_CHILD} inde\b",
+    r"\boverfald(er|et|t)? mig\b",
+    r"\b(forfoelger|forfulgte|stalker|stalkede) (mig|os)\b",
+    rf"\b(laas|spaerr)\w* {_WHO} inde\b",
+    rf"\blukke\w* {_CHILD} inde\b",
     rf"\b{_OWN} (er|bliver|blev|er blevet|sidder) (\w+ )?(laast|spaerret) inde\b",
     r"\blaas\w* (doeren|hoveddoeren|os|mig)[^.?!]{0,30}\b(ikke|ik) (kan|maa) (komme|slippe|gaa) ud\b",
-    rf"\b(skjuler|gemmer) (mig|os) for (ham|hende|min {_PARTNER})\b", r"\bskjuler (mig|os) (i|paa|hos|med|ude|inde)\b",
+    rf"\b(skjuler|gemmer) (mig|os) for (ham|hende|min {_PARTNER})\b",
+    r"\bskjuler (mig|os) (i|paa|hos|med|ude|inde)\b",
     rf"\b(skub|kast|smed|smide)\w* {_WHO} (ind i|mod|ned ad|ned paa) (vaeggen|muren|doeren|gulvet|trappen|skabet)",
     rf"\bkast\w* (med )?(ting|ting og sager|flasker|glas|tallerkner|stole|knive) efter {_WHO}",
     r"\bbraend\w* (huset|lejligheden|hjemmet) (af|ned)\b",
     rf"\b(toe?r|tor) {_NOT} (\w+ )?((gaa|komme|tage|koere|cykle) hjem\b(?! (fra|med))|sove (der)?hjemme"
     r"|vaere (der)?hjemme|lukke op)",
     # sexual abuse
-    r"\b(voldtog|voldtaget|voldtaegt|voltaget)\b", rf"\bmisbrug(er|te|t)? {_WHO}",
+    r"\b(voldtog|voldtaget|voldtaegt|voltaget)\b",
+    rf"\bmisbrug(er|te|t)? {_WHO}",
     rf"\b(roe?rer|roe?rte|roe?rt|befamler|befamlede) ved {_WHO}",
     rf"\btvinge\w* (mig|hende|os|{_CHILD}) til (sex|at have sex|seksuel|ting jeg ikke vil|at goere ting)",
     r"\btvunget (mig |hende |os )?til (sex|at have sex|seksuel)",
     r"\b(jeg|vi|min \w+|mit \w+|mine \w+|vores \w+) (er|var|har vaeret|blev|bliver|er blevet) udsat for"
     r" (seksuelle )?(overgreb|incest)",
     # English
-    r"\b(hits|beats|hurts|hit|beat|choked|strangled|raped) (me|my|the kids|our)\b", r"\b(domestic )?violence at home\b",
-    r"\bthreatens? (me|us|my)\b", r"\b(threaten\w*|going|wants?|will|tried) to (kill|hurt|beat|strangle|rape)"
+    r"\b(hits|beats|hurts|hit|beat|choked|strangled|raped) (me|my|the kids|our)\b",
+    r"\b(domestic )?violence at home\b",
+    r"\bthreatens? (me|us|my)\b",
+    r"\b(threaten\w*|going|wants?|will|tried) to (kill|hurt|beat|strangle|rape)"
     r" (me|us|my|our)\b",
     r"\b(he|dad|stepdad|uncle|boyfriend|husband|father|brother|cousin|man|guy) (\w+ )?(touches|touched|is touching)"
     r" me\b",
@@ -156,29 +193,40 @@ _CHILD_IN_DANGER = [
     r"(?! over (?!for\b|mig selv))",
     r"\b(miste|mister|mistede|mistet) (kontrollen|besindelsen|selvkontrollen) (over for|overfor|med) (min|vores"
     r"|hende|ham|babyen|barnet)",
-    r"\bbange for mig selv\b", r"\bbange for hvad jeg (goer|kan finde paa|kommer til)",
+    r"\bbange for mig selv\b",
+    r"\bbange for hvad jeg (goer|kan finde paa|kommer til)",
     rf"\bkast\w* {_CHILD} (ind i|mod|paa|ud af) (vaeggen|gulvet|muren|vinduet)",
-    rf"\b(haardt|haardhaendet) fat i {_CHILD}", rf"\bpude over ({_CHILD}|ansigtet|hovedet)",
-    rf"\b(tabe|smide|kaste) {_CHILD}[^.?!]{{0,30}}\bmed vilje\b", r"\b(scared|afraid) of myself\b",
+    rf"\b(haardt|haardhaendet) fat i {_CHILD}",
+    rf"\bpude over ({_CHILD}|ansigtet|hovedet)",
+    rf"\b(tabe|smide|kaste) {_CHILD}[^.?!]{{0,30}}\bmed vilje\b",
+    r"\b(scared|afraid) of myself\b",
     r"\b(shook|grabbed|squeezed) (her|him|my baby|the baby) too hard\b",
     r"\b(shake|shaking|shook|shaken|hurt|hurting) (my|the|our) (baby|child|kid|son|daughter)",
-    r"\b(barnet|babyen|boernene) er ikke (i )?sikker", r"\bikke passe paa (hende|ham|babyen|barnet) i nat\b",
+    r"\b(barnet|babyen|boernene) er ikke (i )?sikker",
+    r"\bikke passe paa (hende|ham|babyen|barnet) i nat\b",
     r"\bikke (\w+ ){0,3}(er )?(i sikkerhed|tryg|trygt|sikker|sikkert) (der)?hjemme\b",
-    r"\b(ikke faaet|ikke spist|ingen) mad i (\d+|to|tre|fire|flere) dage\b", rf"\befterlad\w* {_CHILD} alene\b",
+    r"\b(ikke faaet|ikke spist|ingen) mad i (\d+|to|tre|fire|flere) dage\b",
+    rf"\befterlad\w* {_CHILD} alene\b",
     r"\b(babyen|baby|\w+ paa [0-5]( aar| mdr| maaneder)?) (er|ligger|sidder|blev|bliver) (\w+ )?alene hjemme\b",
 ]
 
 # Medical emergencies and poisoning: "Ring 112 nu" comes first for these.
 _PILLS = r"(piller|pillerne|tabletter\w*|panodil\w*|pamol\w*|ipren\w*|sovepiller|smertestillende)"
 _MEDICAL_AND_POISONING = [
-    rf"\b(traekker|trakker|traeker) {_NOT} (mere )?vejret\b", r"\bholdt op med at (traekke|trakke) vejret\b",
-    r"\bingen vejrtraekning\b", r"\b(not|isnt|is not|stopped) breathing\b", r"\bbevidstloes\b", r"\bbevidstlos\b",
+    rf"\b(traekker|trakker|traeker) {_NOT} (mere )?vejret\b",
+    r"\bholdt op med at (traekke|trakke) vejret\b",
+    r"\bingen vejrtraekning\b",
+    r"\b(not|isnt|is not|stopped) breathing\b",
+    r"\bbevidstloes\b",
+    r"\bbevidstlos\b",
     r"\bunconscious\b",
     rf"\bkan {_NOT} (faa |fa )?(vaekket|vaekke) ({_CHILD}|min (ven|veninde|kammerat|kaereste|mand|kone|mor|far))"
     r"(?! (om morgenen|til skole|i tide))",
     rf"\b({_CHILD}|han|hun) (er|bliver|blev|ligger) (helt )?(slap|livloes|blaa (i hovedet|i ansigtet|om laeberne))\b"
     r"(?! i (nakken|ryggen|armene|benene|kroppen))",
-    r"\bblaa (om )?laeber\w*\b", r"\b(har|fik|faar|fâr) kramper\b", r"\bkrampeanfald\b",
+    r"\bblaa (om )?laeber\w*\b",
+    r"\b(har|fik|faar|fâr) kramper\b",
+    r"\bkrampeanfald\b",
     rf"\b(tabt|tabte|smed|smidt|kastet|kastede) ({_CHILD}) (paa|ned paa|mod) (gulvet|flisegulvet|jorden|trappen)",
     r"\b(bloeder|blodet) (\w+ )?(rigtig |virkelig |helt vildt |saa |voldsomt |kraftigt )?(meget|voldsomt|kraftigt)\b"
     r"(?![^.?!]{0,30}\b(naesen|naeseblod|tandkoed\w*|fingeren|knaeet|tandkoedet)\b)",
@@ -186,18 +234,22 @@ _MEDICAL_AND_POISONING = [
     rf"(af )?(mine |hendes |hans )?{_PILLS}",
     r"\b(drukket|drak|slugt|slugte|spist|spiste|faaet) (\w+ ){0,2}(afloebsrens|klorin|kaustisk soda|opvaskemiddel"
     r"|rengoeringsmiddel|lampeolie|frostvaeske|terpentin|et batteri|knapcellebatteri|gift|rottegift|maskinopvask\w*)",
-    r"\b(overdosed?|od'?et|oded)\b", rf"\bfor meget (af )?(\w+ )?{_PILLS}\b(?! (mod|om))",
+    r"\b(overdosed?|od'?et|oded)\b",
+    rf"\bfor meget (af )?(\w+ )?{_PILLS}\b(?! (mod|om))",
 ]
 
-_GAMES = (r"(skak|ludo|uno|kort|kortspil|\w*spil(let)?|\w*bold|tennis|badminton|bordtennis|padel|matador|yatzy"
-          r"|armlaegning|loeb|quiz|trivial|wordfeud|fortnite|fifa|minecraft|finalen|kampen|konkurrencen|\w+ spil)")
+_GAMES = (
+    r"(skak|ludo|uno|kort|kortspil|\w*spil(let)?|\w*bold|tennis|badminton|bordtennis|padel|matador|yatzy"
+    r"|armlaegning|loeb|quiz|trivial|wordfeud|fortnite|fifa|minecraft|finalen|kampen|konkurrencen|\w+ spil)"
+)
 # Everyday idioms that share words with a danger phrase: blanked out before the search.
 _EVERYDAY_IDIOMS = [
     r"\b(det|hvilket|nyheden|beskeden|ulykken|historien|foedslen) (slog|sla{1,2}r|rystede|ryster|har rystet|smadrede)"
     r" (mig|os|hende|ham)\b",
     rf"\b({_HIT}|slaa) (mig|os|dig|ham|hende)( \w+){{0,2}} i {_GAMES}\b",
     r"\b(sla{1,2}\w*|slog) (mig|os|dig|sig) (ned|loes|sammen|til taals)\b",
-    r"\bjeg (har )?(lige )?(slog|sla{1,2}e?t) mig\b(?! (selv|ihjel))", r"\bvi (har )?(slog|sla{1,2}e?t) os\b",
+    r"\bjeg (har )?(lige )?(slog|sla{1,2}e?t) mig\b(?! (selv|ihjel))",
+    r"\bvi (har )?(slog|sla{1,2}e?t) os\b",
     r"\b((det|den)( her| der)?( \w+)?|arbejdet|jobbet|skolen|studiet|eksamen|varmen|kulden|vejret|traetheden|koeen"
     r"|trafikken) (sla{1,2}r|draeber) (mig|os) ihjel\b",
     r"\b(babyen|baby|barnet|fosteret|den lille|ungen|maven) (sparker|sparkede|sla{1,2}r|slog|bokser) (mig|os)\b",
@@ -227,7 +279,7 @@ def normalise(text: str) -> str:
 
 
 def phrase_kind(text: str) -> Literal["clear", "topic"] | None:
-    """"clear": a danger phrase; "topic": only a word that names the topic; None: neither."""
+    """ "clear": a danger phrase; "topic": only a word that names the topic; None: neither."""
     searched = _EVERYDAY.sub(" ~ ", normalise(text))
     if _CLEAR.search(searched):
         return "clear"
@@ -236,8 +288,10 @@ def phrase_kind(text: str) -> Literal["clear", "topic"] | None:
 
 # Marks of a joke or an exaggeration: "min chef slår mig ihjel hvis jeg kommer
 # for sent haha", "mandage slår mig ihjel 😂".
-_LOOSELY = re.compile(r"(\b(haha\w*|hehe\w*|hihi\w*|lol|lmao|xd|jk|for sjov|spoek)\b|[😂🤣😅😆😜🙈🙃]"
-                      r"|\bhvis (jeg|du|vi|i)\b)")
+_LOOSELY = re.compile(
+    r"(\b(haha\w*|hehe\w*|hihi\w*|lol|lmao|xd|jk|for sjov|spoek)\b|[😂🤣😅😆😜🙈🙃]"
+    r"|\bhvis (jeg|du|vi|i)\b)"
+)
 
 
 def said_loosely(text: str) -> bool:

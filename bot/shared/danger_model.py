@@ -53,11 +53,17 @@ GENERAL = "general"
 # What a kind of danger needs first, as the emergency answer shows it
 # (utter_distress_help's variations in domain/safety.yml condition on these).
 HELP_FOR_CATEGORY = {
-    "suicide": "suicide", "self_harm": "suicide", "postnatal_crisis": "suicide",
-    "overdose": "poisoning", "medical": "medical",
-    "partner_violence": "violence", "stalking_threats": "violence",
-    "child_abuse": "child", "sexual_abuse": "child",
-    "homeless": "homeless", "harm_baby": "baby",
+    "suicide": "suicide",
+    "self_harm": "suicide",
+    "postnatal_crisis": "suicide",
+    "overdose": "poisoning",
+    "medical": "medical",
+    "partner_violence": "violence",
+    "stalking_threats": "violence",
+    "child_abuse": "child",
+    "sexual_abuse": "child",
+    "homeless": "homeless",
+    "harm_baby": "baby",
 }
 CATEGORIES = tuple(HELP_FOR_CATEGORY)
 # A message of at most this many words is scored by the head that knows short answers.
@@ -73,8 +79,9 @@ class Thresholds:
         if not 0.0 < self.check_in <= self.high <= 1.0:
             raise ValueError(f"need 0 < check_in <= high <= 1, got {self}")
 
-    def tier(self, probability: float, phrase_match: bool = False, topic_only: bool = False,
-             loosely: bool = False) -> Tier | None:
+    def tier(
+        self, probability: float, phrase_match: bool = False, topic_only: bool = False, loosely: bool = False
+    ) -> Tier | None:
         """The phrase safeguard is a floor under the score:
         - a clear phrase is high whatever the score;
         - unless the message is said loosely (bot/shared/danger.py,
@@ -107,12 +114,32 @@ class Assessment:
 
 
 def _features() -> FeatureUnion:
-    return FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=normalise,
-                                  sublinear_tf=True, min_df=1, dtype=np.float32)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=normalise,
-                                  token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, dtype=np.float32)),
-    ])
+    return FeatureUnion(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    preprocessor=normalise,
+                    sublinear_tf=True,
+                    min_df=1,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=(1, 2),
+                    preprocessor=normalise,
+                    token_pattern=r"(?u)\b\w+\b",
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
 
 
 class OneText:
@@ -158,8 +185,13 @@ def ordinary_pieces(texts: Sequence[str], is_danger: Sequence[bool], min_example
     for text, flag in zip(texts, is_danger, strict=True):
         if not flag:
             words = re.findall(r"\w+", text.lower())
-            seen.update({*words, *(f"{a} {b}" for a, b in pairwise(words)),
-                         *(" ".join(words[i:i + 3]) for i in range(len(words) - 2))})
+            seen.update(
+                {
+                    *words,
+                    *(f"{a} {b}" for a, b in pairwise(words)),
+                    *(" ".join(words[i : i + 3]) for i in range(len(words) - 2)),
+                }
+            )
     return sorted(piece for piece, count in seen.items() if count >= min_examples and not signals_danger(piece))
 
 
@@ -207,8 +239,13 @@ class DangerModel:
     short everyday answers. A short danger message is caught by the short
     head and the phrase safeguard."""
 
-    def __init__(self, features: FeatureUnion, long: LogisticRegression, short: LogisticRegression,
-                 categories: LogisticRegression | None) -> None:
+    def __init__(
+        self,
+        features: FeatureUnion,
+        long: LogisticRegression,
+        short: LogisticRegression,
+        categories: LogisticRegression | None,
+    ) -> None:
         self._features = features
         self._heads = (long, short)
         self._long, self._short = _Head(long), _Head(short)
@@ -216,8 +253,13 @@ class DangerModel:
         self._one_text = OneText(features)
 
     @classmethod
-    def train(cls, texts: Sequence[str], is_danger: Sequence[bool],
-              categories: Sequence[str | None], regularisation: float = 32.0) -> DangerModel:
+    def train(
+        cls,
+        texts: Sequence[str],
+        is_danger: Sequence[bool],
+        categories: Sequence[str | None],
+        regularisation: float = 32.0,
+    ) -> DangerModel:
         if not any(is_danger) or all(is_danger):
             raise ValueError("the danger score needs danger and other examples")
         pieces = ordinary_pieces(texts, is_danger)
@@ -227,10 +269,16 @@ class DangerModel:
         long = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="liblinear")
         long.fit(written, np.asarray(is_danger, dtype=bool))
         short = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
-        short.fit(matrix, np.asarray([*is_danger, *([False] * len(pieces))], dtype=bool),
-                  sample_weight=_weights(is_danger, len(pieces)))
-        known = [i for i, (flag, category) in enumerate(zip(is_danger, categories, strict=True))
-                 if flag and category in HELP_FOR_CATEGORY]
+        short.fit(
+            matrix,
+            np.asarray([*is_danger, *([False] * len(pieces))], dtype=bool),
+            sample_weight=_weights(is_danger, len(pieces)),
+        )
+        known = [
+            i
+            for i, (flag, category) in enumerate(zip(is_danger, categories, strict=True))
+            if flag and category in HELP_FOR_CATEGORY
+        ]
         category_model = None
         if len({categories[i] for i in known}) >= 2:
             category_model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)

@@ -66,9 +66,7 @@ def load_settings() -> Settings:
     database_url = _env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'municipal.db'}")
     # On SQLite the tracker lives in its own file (two writers on one SQLite
     # file lock each other out); on PostgreSQL it shares the municipal database.
-    default_tracker = (
-        f"sqlite:///{VAR_DIR / 'tracker.db'}" if database_url.startswith("sqlite") else database_url
-    )
+    default_tracker = f"sqlite:///{VAR_DIR / 'tracker.db'}" if database_url.startswith("sqlite") else database_url
     rasa_port = int(_env("RASA_PORT", "5005"))
     return Settings(
         database_url=database_url,
@@ -113,7 +111,6 @@ def _secret(name: str) -> str:
             with os.fdopen(descriptor, "w") as file:
                 file.write(secrets.token_urlsafe(32))
     return path.read_text().strip()
-
 
 
 def rasa_environment(settings: Settings) -> dict[str, str]:

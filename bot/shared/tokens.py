@@ -29,9 +29,13 @@ def verified_profile_id(token: str, secret: str, now: float | None = None) -> in
         return None
     try:
         # Times are checked below against `now` (the tests move the clock).
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            options={"require": ["exp", "iat", "sub", "aud"], "verify_exp": False,
-                                     "verify_iat": False})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            options={"require": ["exp", "iat", "sub", "aud"], "verify_exp": False, "verify_iat": False},
+        )
     except jwt.PyJWTError:
         return None
     current = now if now is not None else time.time()

@@ -45,5 +45,8 @@ def export_file(request: Request, user: Admin, ctx: Ctx) -> Any:
     with ctx.sessions.begin() as session:
         text = export_nlu(all_tags(session))
         audit(session, request, user, "export_tags")
-    return PlainTextResponse(text, media_type="text/yaml; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="maerkede-beskeder.yml"'})
+    return PlainTextResponse(
+        text,
+        media_type="text/yaml; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="maerkede-beskeder.yml"'},
+    )

@@ -24,7 +24,7 @@ from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, pa
 SESSION_HOURS = 8
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -32,8 +32,11 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None, sessions: sessionmaker[Session] | None = None,
-               tracker_engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    sessions: sessionmaker[Session] | None = None,
+    tracker_engine: Engine | None = None,
+) -> FastAPI:
     settings = settings or load_settings()
     app = FastAPI(title="Personaleapp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.staff = StaffContext(
@@ -42,8 +45,14 @@ def create_app(settings: Settings | None = None, sessions: sessionmaker[Session]
         rasa=RasaClient(settings.rasa_url, settings.rasa_api_secret),
         tracker_engine=tracker_engine or create_engine(settings.tracker_store_url),
     )
-    app.add_middleware(SessionMiddleware, secret_key=settings.staff_secret, session_cookie="staff_session",
-                       max_age=SESSION_HOURS * 3600, same_site="strict", https_only=settings.secure_cookies)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.staff_secret,
+        session_cookie="staff_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="strict",
+        https_only=settings.secure_cookies,
+    )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

@@ -29,8 +29,13 @@ def login(request: Request, form: CheckedForm, ctx: Ctx) -> Any:
     with ctx.sessions.begin() as session:
         if login_locked(session, username, client_of(request)):
             audit(session, request, username or "?", LOGIN_FAILED, detail="spærret: for mange forsøg")
-            return page(request, "login.html", None, status_code=429,
-                        error="For mange forkerte forsøg. Vent 15 minutter, og prøv igen.")
+            return page(
+                request,
+                "login.html",
+                None,
+                status_code=429,
+                error="For mange forkerte forsøg. Vent 15 minutter, og prøv igen.",
+            )
         user = get_by_username(session, username) if username else None
         if not verify_password(user.password_hash if user else None, password) or user is None or not user.active:
             audit(session, request, username or "?", LOGIN_FAILED)

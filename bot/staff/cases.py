@@ -23,8 +23,13 @@ from bot.staff.messages import render
 router = APIRouter()
 
 STATUS_NAMES = {"new": "Ny", "claimed": "Taget", "answered": "Besvaret", "closed": "Lukket"}
-REASON_NAMES = {"distress": "Fare", "request_human": "Bad om en medarbejder", "concern": "Bekymring for et barn",
-                "misunderstood": "Misforstået", "enrollment_check": "Tilmelding skal kontrolleres"}
+REASON_NAMES = {
+    "distress": "Fare",
+    "request_human": "Bad om en medarbejder",
+    "concern": "Bekymring for et barn",
+    "misunderstood": "Misforstået",
+    "enrollment_check": "Tilmelding skal kontrolleres",
+}
 PRIORITY_NAMES = {"critical": "Kritisk", "high": "Høj", "normal": "Normal"}
 MAX_MESSAGE = 2000
 
@@ -39,31 +44,58 @@ def waiting(escalation: Escalation, now: datetime) -> str:
 
 
 @router.get("/")
-def queue_page(request: Request, user: SignedIn, ctx: Ctx, status: str = "", reason: str = "",
-               channel: str = "", auto: str = "") -> Any:
+def queue_page(
+    request: Request, user: SignedIn, ctx: Ctx, status: str = "", reason: str = "", channel: str = "", auto: str = ""
+) -> Any:
     statuses = (status,) if status in STATUS_NAMES else repo.OPEN_STATUSES
     with ctx.sessions.begin() as session:
-        rows = repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None,
-                          team=team_of(user))
+        rows = repo.queue(
+            session, statuses=statuses, reason=reason or None, channel=channel or None, team=team_of(user)
+        )
         channels, reasons = repo.channels_and_reasons(session)
         # The queue shows who needs help and why: every view is logged (not the
         # automatic refreshes, which repeat one view).
         if auto != "1":
-            audit(session, request, user, "view_queue", "queue",
-                  ", ".join(f"{k}={v}" for k, v in {"status": status, "reason": reason, "channel": channel}.items()
-                            if v))
+            audit(
+                session,
+                request,
+                user,
+                "view_queue",
+                "queue",
+                ", ".join(f"{k}={v}" for k, v in {"status": status, "reason": reason, "channel": channel}.items() if v),
+            )
     now = utcnow()
     # Refreshing by itself only when the staff member asks for it (WCAG 2.2.1).
-    query = urlencode({key: value for key, value in {"status": status, "reason": reason, "channel": channel}.items()
-                       if value})
+    query = urlencode(
+        {key: value for key, value in {"status": status, "reason": reason, "channel": channel}.items() if value}
+    )
     filters = {"status": status, "reason": reason, "channel": channel}
-    return page(request, "queue.html", user, rows=rows, now=now, waiting=waiting, auto=auto == "1", query=query,
-                filters=filters, channels=channels, reasons=reasons, status_names=STATUS_NAMES,
-                reason_names=REASON_NAMES, priority_names=PRIORITY_NAMES)
+    return page(
+        request,
+        "queue.html",
+        user,
+        rows=rows,
+        now=now,
+        waiting=waiting,
+        auto=auto == "1",
+        query=query,
+        filters=filters,
+        channels=channels,
+        reasons=reasons,
+        status_names=STATUS_NAMES,
+        reason_names=REASON_NAMES,
+        priority_names=PRIORITY_NAMES,
+    )
 
 
-def _change(request: Request, ctx: StaffContext, user: StaffUser, escalation_id: int, action: str,
-            change: Callable[[Session, Escalation], str]) -> Any:
+def _change(
+    request: Request,
+    ctx: StaffContext,
+    user: StaffUser,
+    escalation_id: int,
+    action: str,
+    change: Callable[[Session, Escalation], str],
+) -> Any:
     """Run one change on an escalation in one transaction, audited; a refusal
     (or Rasa out of reach) changes nothing and is shown to the staff member."""
     conversation = ""
@@ -100,8 +132,10 @@ def claim(request: Request, escalation_id: int, form: CheckedForm, user: SignedI
         repo.claim(session, escalation, user.username)
         if not already:
             # The citizen is told, and the assistant stays quiet until staff close the case.
-            ctx.rasa.append(escalation.conversation_id,
-                            [bot_message(render("utter_staff_joined", **_names(user)), user.username), PAUSE])
+            ctx.rasa.append(
+                escalation.conversation_id,
+                [bot_message(render("utter_staff_joined", **_names(user)), user.username), PAUSE],
+            )
         return ""
 
     return _change(request, ctx, user, escalation_id, "claim", change)
@@ -142,9 +176,10 @@ def close(request: Request, escalation_id: int, form: CheckedForm, user: SignedI
         repo.close(session, escalation, user.username, outcome)
         if was_taken:
             # Hand the conversation back to the assistant, and tell the citizen.
-            ctx.rasa.append(escalation.conversation_id,
-                            [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME,
-                             LISTEN])
+            ctx.rasa.append(
+                escalation.conversation_id,
+                [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME, LISTEN],
+            )
         return outcome[:300]
 
     return _change(request, ctx, user, escalation_id, "close", change)

@@ -107,19 +107,20 @@ async def checked_form(request: Request) -> FormData:
     """Every form carries the session's CSRF token; a post without it changes nothing."""
     form = await request.form()
     if not csrf_matches(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
-        raise Forbidden("Formularen var for gammel eller kom et andet sted fra. "
-                        "Gå tilbage, opdater siden og prøv igen.")
+        raise Forbidden(
+            "Formularen var for gammel eller kom et andet sted fra. Gå tilbage, opdater siden og prøv igen."
+        )
     return form
 
 
-def audit(session: Session, request: Request, user: StaffUser | str, action: str, target: str = "",
-          detail: str = "") -> None:
+def audit(
+    session: Session, request: Request, user: StaffUser | str, action: str, target: str = "", detail: str = ""
+) -> None:
     actor = user if isinstance(user, str) else user.username
     record(session, actor, action, target, detail, client_of(request))
 
 
-def page(request: Request, template: str, user: StaffUser | None, status_code: int = 200,
-         **values: Any) -> Any:
+def page(request: Request, template: str, user: StaffUser | None, status_code: int = 200, **values: Any) -> Any:
     values |= {"user": user, "csrf_token": csrf_token(request)}
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
 

@@ -12,13 +12,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
+from bot.db.education import latest_education
 from bot.db.enrollments import list_by_conversation as enrollments_of
 from bot.db.escalations import conversations_of_team
 from bot.db.escalations import list_by_conversation as escalations_of
-from bot.db.models import EducationEvent, MentorMeeting, StaffTeam, YouthProfile, utcnow
+from bot.db.meetings import upcoming_meetings
+from bot.db.models import StaffTeam, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
 from bot.db.tracker_events import recent_conversations
-from bot.db.youth import bound_profile_id, get_profile, latest_education, upcoming_meetings
+from bot.db.youth import bound_profile_id, get_profile
+from bot.db.youth_models import EducationEvent, MentorMeeting, YouthProfile
 from bot.rasa_client import RasaUnavailable
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of
@@ -50,8 +53,9 @@ def young_person_of(session: Session, conversation_id: str) -> YoungPerson | Non
     if bound is None or profile is None:
         return None
     how = "kode" if bound[1] == "pairing" else "login på hjemmesiden"
-    return YoungPerson(profile, how, upcoming_meetings(session, profile.id, utcnow()),
-                       latest_education(session, profile.id))
+    return YoungPerson(
+        profile, how, upcoming_meetings(session, profile.id, utcnow()), latest_education(session, profile.id)
+    )
 
 
 @router.get("/samtaler")
@@ -63,8 +67,14 @@ def conversations_page(request: Request, user: SignedIn, ctx: Ctx, q: str = "") 
             own = conversations_of_team(session, team)
             rows = [row for row in rows if row.conversation_id in own]
         # Logged without the search words: they may be a citizen's name.
-        audit(session, request, user, "search_conversations" if q.strip() else "view_conversations",
-              "conversations", f"{len(rows)} samtaler")
+        audit(
+            session,
+            request,
+            user,
+            "search_conversations" if q.strip() else "view_conversations",
+            "conversations",
+            f"{len(rows)} samtaler",
+        )
     return page(request, "conversations.html", user, rows=rows, q=q)
 
 
@@ -88,10 +98,24 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
         youth = young_person_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
         audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
-    return page(request, "conversation.html", user, conversation_id=conversation_id, lines=lines,
-                unavailable=unavailable, escalations=escalations, enrollments=enrollments, tags=tags, youth=youth,
-                tag_names=TAGS, error=fejl[:300], status_names=STATUS_NAMES, reason_names=REASON_NAMES,
-                priority_names=PRIORITY_NAMES, intents=sorted({line.intent for line in lines if line.intent}))
+    return page(
+        request,
+        "conversation.html",
+        user,
+        conversation_id=conversation_id,
+        lines=lines,
+        unavailable=unavailable,
+        escalations=escalations,
+        enrollments=enrollments,
+        tags=tags,
+        youth=youth,
+        tag_names=TAGS,
+        error=fejl[:300],
+        status_names=STATUS_NAMES,
+        reason_names=REASON_NAMES,
+        priority_names=PRIORITY_NAMES,
+        intents=sorted({line.intent for line in lines if line.intent}),
+    )
 
 
 @router.post("/samtale/{conversation_id}/maerke")
@@ -106,10 +130,17 @@ def tag_message(request: Request, conversation_id: str, form: CheckedForm, user:
         if line is None:
             raise ReviewTagError("Beskeden findes ikke i samtalen.")
         with ctx.sessions.begin() as session:
-            add_tag(session, conversation_id=conversation_id, message_at=line.timestamp, message_text=line.text,
-                    predicted_intent=line.intent, confidence=line.confidence, tag=str(form.get("tag") or ""),
-                    correct_intent=str(form.get("correct_intent") or "").strip()[:100] or None,
-                    tagged_by=user.username)
+            add_tag(
+                session,
+                conversation_id=conversation_id,
+                message_at=line.timestamp,
+                message_text=line.text,
+                predicted_intent=line.intent,
+                confidence=line.confidence,
+                tag=str(form.get("tag") or ""),
+                correct_intent=str(form.get("correct_intent") or "").strip()[:100] or None,
+                tagged_by=user.username,
+            )
             audit(session, request, user, "tag", f"conversation:{conversation_id}", str(form.get("tag")))
     except (ValueError, RasaUnavailable) as error:
         message = str(error) if isinstance(error, ReviewTagError) else "Mærket kunne ikke gemmes. Prøv igen."

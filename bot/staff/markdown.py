@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 SAFE_SCHEMES = ("https", "http", "mailto", "tel")
-_INLINE = re.compile(r"\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^\s)]+)\)"
-                     r"|((?:https?://|mailto:|tel:)[^\s<>()]*[^\s<>().,!?;:'\"])")
+_INLINE = re.compile(
+    r"\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^\s)]+)\)"
+    r"|((?:https?://|mailto:|tel:)[^\s<>()]*[^\s<>().,!?;:'\"])"
+)
 _ITEM = re.compile(r"^\s*[-*•]\s+(.*)$")
 
 
@@ -30,7 +32,7 @@ def _link(label: str, url: str, original: str) -> Markup:
 def _inline(text: str) -> Markup:
     out, last = Markup(""), 0
     for match in _INLINE.finditer(text):
-        out += escape(text[last:match.start()])
+        out += escape(text[last : match.start()])
         bold, label, url, bare = match.groups()
         if bold is not None:
             out += Markup("<strong>{}</strong>").format(bold)

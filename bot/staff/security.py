@@ -49,6 +49,7 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
 
 
 def login_locked(session: Session, username: str, client: str) -> bool:
-    per_user, per_client = failed_logins_since(session, username=username.strip().lower(), client=client,
-                                               since=window_start(LOCKOUT_MINUTES))
+    per_user, per_client = failed_logins_since(
+        session, username=username.strip().lower(), client=client, since=window_start(LOCKOUT_MINUTES)
+    )
     return per_user >= MAX_FAILURES_PER_USER or per_client >= MAX_FAILURES_PER_CLIENT

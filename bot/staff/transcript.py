@@ -25,8 +25,10 @@ class Line:
         return self.intent == "nlu_fallback"
 
 
-_SYSTEM = {"pause": "Medarbejder har overtaget samtalen (assistenten er stille)",
-           "resume": "Samtalen er givet tilbage til assistenten"}
+_SYSTEM = {
+    "pause": "Medarbejder har overtaget samtalen (assistenten er stille)",
+    "resume": "Samtalen er givet tilbage til assistenten",
+}
 
 
 def _moment(event: dict[str, Any]) -> tuple[datetime, float]:
@@ -41,8 +43,9 @@ def read_transcript(tracker: dict[str, Any]) -> list[Line]:
         at, stamp = _moment(event)
         if kind == "user":
             intent = (event.get("parse_data") or {}).get("intent") or {}
-            lines.append(Line("user", event.get("text") or "", at, stamp, intent.get("name") or "",
-                              intent.get("confidence")))
+            lines.append(
+                Line("user", event.get("text") or "", at, stamp, intent.get("name") or "", intent.get("confidence"))
+            )
         elif kind == "bot":
             staff = (event.get("metadata") or {}).get("staff")
             buttons = (event.get("data") or {}).get("buttons") or []

@@ -33,15 +33,18 @@ def content_security_policy(rasa_url: str) -> str:
     script and styles from this server, no inline script, and a connection
     to the Rasa server (socket.io over HTTP polling and websockets)."""
     websocket = rasa_url.replace("https://", "wss://").replace("http://", "ws://")
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {rasa_url} {websocket}; frame-ancestors 'none'; base-uri 'none'; "
-            "form-action 'self'; object-src 'none'")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {rasa_url} {websocket}; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'; object-src 'none'"
+    )
 
 
 def page(request: Request, template: str) -> HTMLResponse:
     rasa_url = load_settings().rasa_url
-    response = templates.TemplateResponse(request, template,
-                                          {"municipality": current_municipality(), "rasa_url": rasa_url})
+    response = templates.TemplateResponse(
+        request, template, {"municipality": current_municipality(), "rasa_url": rasa_url}
+    )
     response.headers["Content-Security-Policy"] = content_security_policy(rasa_url)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -62,8 +65,11 @@ def privacy_page(request: Request) -> HTMLResponse:
 def widget_config() -> JSONResponse:
     """Texts the widget shows, from the municipality file (the one place they are edited)."""
     municipality = current_municipality()
-    body = {"municipality": municipality.name, "privacy_notice": municipality.privacy.chat_notice,
-            "privacy_url": municipality.privacy.page_url}
+    body = {
+        "municipality": municipality.name,
+        "privacy_notice": municipality.privacy.chat_notice,
+        "privacy_url": municipality.privacy.page_url,
+    }
     return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
 
 

@@ -11,15 +11,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.meetings import mark_reminded, meetings_to_remind
 from bot.db.models import utcnow
-from bot.db.youth import conversations_of, mark_reminded, meetings_to_remind
+from bot.db.youth import conversations_of
 from bot.rasa_client import RasaClient, RasaUnavailable
 
 REMINDER_INTENT = "EXTERNAL_meeting_reminder"
 
 
-def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime,
-             idle: timedelta | None = None) -> int:
+def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime, idle: timedelta | None = None) -> int:
     """Send the reminders that are due; returns how many went out. A conversation
     whose pairing is idle longer than `idle` is logged out: it gets none."""
     sent = 0
@@ -41,8 +41,9 @@ def send_due(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime,
     return sent
 
 
-def run_forever(sessions: sessionmaker[Session], rasa: RasaClient, every_seconds: float = 60,
-                idle: timedelta | None = None) -> None:
+def run_forever(
+    sessions: sessionmaker[Session], rasa: RasaClient, every_seconds: float = 60, idle: timedelta | None = None
+) -> None:
     while True:
         send_due(sessions, rasa, utcnow(), idle)
         time.sleep(every_seconds)

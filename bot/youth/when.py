@@ -14,18 +14,74 @@ from typing import Literal
 
 Direction = Literal["future", "past"]
 
-WEEKDAYS = {"mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5, "søndag": 6,
-            "man": 0, "tirs": 1, "tir": 1, "ons": 2, "tors": 3, "tor": 3, "fre": 4, "fred": 4, "lør": 5, "søn": 6}
-MONTHS = {"januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
-          "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-          "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
-PARTS_OF_DAY = {"morgen": (time(8), time(10)), "formiddag": (time(9), time(12)), "middag": (time(11), time(13)),
-                "eftermiddag": (time(12), time(16)), "aften": (time(17), time(20))}
+WEEKDAYS = {
+    "mandag": 0,
+    "tirsdag": 1,
+    "onsdag": 2,
+    "torsdag": 3,
+    "fredag": 4,
+    "lørdag": 5,
+    "søndag": 6,
+    "man": 0,
+    "tirs": 1,
+    "tir": 1,
+    "ons": 2,
+    "tors": 3,
+    "tor": 3,
+    "fre": 4,
+    "fred": 4,
+    "lør": 5,
+    "søn": 6,
+}
+MONTHS = {
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+PARTS_OF_DAY = {
+    "morgen": (time(8), time(10)),
+    "formiddag": (time(9), time(12)),
+    "middag": (time(11), time(13)),
+    "eftermiddag": (time(12), time(16)),
+    "aften": (time(17), time(20)),
+}
 _ASCII = [("ae", "æ"), ("oe", "ø"), ("aa", "å")]
 _DAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
-_RELATIVE = {"i forgårs": -2, "iforgårs": -2, "i går": -1, "igår": -1, "i dag": 0, "idag": 0, "i aften": 0,
-             "i morgen": 1, "imorgen": 1, "i overmorgen": 2, "iovermorgen": 2}
+_RELATIVE = {
+    "i forgårs": -2,
+    "iforgårs": -2,
+    "i går": -1,
+    "igår": -1,
+    "i dag": 0,
+    "idag": 0,
+    "i aften": 0,
+    "i morgen": 1,
+    "imorgen": 1,
+    "i overmorgen": 2,
+    "iovermorgen": 2,
+}
 _RELATIVE_RE = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, _RELATIVE), key=len, reverse=True)) + r")(?!\w)")
 _IN_N = re.compile(r"\bom (\d+|en|et|to|tre|fire) (dag|dage|uge|uger)\b")
 _AGO_N = re.compile(r"\bfor (\d+|en|et|to|tre|fire) (dag|dage|uge|uger) siden\b")
@@ -108,7 +164,7 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
 
 
 def find_time(text: str) -> time | None:
-    """"kl 14", "kl. 9.30", "14:30" -> a time of day; None without one."""
+    """ "kl 14", "kl. 9.30", "14:30" -> a time of day; None without one."""
     match = _TIME.search(normalise(text))
     if not match:
         return None
@@ -135,7 +191,7 @@ class Window:
 
 
 def find_window(text: str, today: date) -> Window | None:
-    """"næste uge", "torsdag eller fredag eftermiddag", "i morgen kl 10" -> a window; None without a date."""
+    """ "næste uge", "torsdag eller fredag eftermiddag", "i morgen kl 10" -> a window; None without a date."""
     t = normalise(text)
     part, at = find_part_of_day(t), find_time(t)
     if _NEXT_WEEK.search(t):

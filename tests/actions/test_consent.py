@@ -30,8 +30,9 @@ def consents(session: Session, conversation: str) -> list[ConsentRecord]:
     return list(session.scalars(select(ConsentRecord).where(ConsentRecord.conversation_id == conversation)))
 
 
-def test_an_enrollment_records_the_consent_it_was_given_with(session: Session, teams: list[CourseTeam],
-                                                            due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_an_enrollment_records_the_consent_it_was_given_with(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-c")
     enrollment = session.scalars(select(CourseEnrollment)).one()
     [row] = consents(session, "conv-c")
@@ -39,48 +40,63 @@ def test_an_enrollment_records_the_consent_it_was_given_with(session: Session, t
     assert row.text_shown == current_municipality().privacy.enrollment_consent
 
 
-def test_a_no_is_recorded_with_nothing_about_the_person(session: Session, teams: list[CourseTeam],
-                                                        due_in_three_months: date, domain: dict[str, Any]) -> None:
-    dispatcher, _ = submit(filled_form(teams[0], due_in_three_months, consent=False, enrollment_outcome="no_consent"),
-                           domain, sender="conv-no")
+def test_a_no_is_recorded_with_nothing_about_the_person(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    dispatcher, _ = submit(
+        filled_form(teams[0], due_in_three_months, consent=False, enrollment_outcome="no_consent"),
+        domain,
+        sender="conv-no",
+    )
     assert responses(dispatcher) == ["utter_no_consent"]
     [row] = consents(session, "conv-no")
     assert (row.answer, row.subject) == ("declined", None)
     assert session.scalars(select(CourseEnrollment)).all() == []
 
 
-def test_a_phone_number_for_staff_is_stored_with_its_consent(session: Session,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_phone_number_for_staff_is_stored_with_its_consent(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handover, "now", lambda: MONDAY_MORNING)
-    case = open_escalation(session, conversation_id="conv-k", channel="rest", reason="request_human",
-                           priority="normal", summary="")
+    case = open_escalation(
+        session, conversation_id="conv-k", channel="rest", reason="request_human", priority="normal", summary=""
+    )
     session.commit()
-    asyncio.run(ActionSubmitContact().run(CollectingDispatcher(), make_tracker(
-        sender_id="conv-k", slots={"contact_method": "phone", "handoff_contact": "+4512345678"}), {}))
+    asyncio.run(
+        ActionSubmitContact().run(
+            CollectingDispatcher(),
+            make_tracker(sender_id="conv-k", slots={"contact_method": "phone", "handoff_contact": "+4512345678"}),
+            {},
+        )
+    )
     [row] = consents(session, "conv-k")
     assert (row.purpose, row.answer, row.subject) == ("contact_for_case", "given", f"escalation:{case.id}")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionShowMyData().run(dispatcher, make_tracker(sender_id="conv-k"), {}))
-    assert "Samtykke givet" in dispatcher.messages[0]["stored"] and "medarbejder kontakter dig" in \
-        dispatcher.messages[0]["stored"]
+    assert (
+        "Samtykke givet" in dispatcher.messages[0]["stored"]
+        and "medarbejder kontakter dig" in dispatcher.messages[0]["stored"]
+    )
     # The case is kept on deletion, and so is the consent it was contacted under.
     asyncio.run(ActionDeleteMyData().run(CollectingDispatcher(), make_tracker(sender_id="conv-k"), {}))
     assert len(consents(session, "conv-k")) == 1
 
 
-def test_deleting_the_data_deletes_the_enrollment_consent(session: Session, teams: list[CourseTeam],
-                                                         due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_deleting_the_data_deletes_the_enrollment_consent(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-d")
     asyncio.run(ActionDeleteMyData().run(CollectingDispatcher(), make_tracker(sender_id="conv-d"), {}))
     assert consents(session, "conv-d") == []
 
 
-def test_the_purge_keeps_a_consent_as_long_as_its_enrollment(session: Session, teams: list[CourseTeam],
-                                                            due_in_three_months: date,
-                                                            domain: dict[str, Any]) -> None:
+def test_the_purge_keeps_a_consent_as_long_as_its_enrollment(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-e")
-    submit(filled_form(teams[0], due_in_three_months, consent=False, enrollment_outcome="no_consent"), domain,
-           sender="conv-f")
+    submit(
+        filled_form(teams[0], due_in_three_months, consent=False, enrollment_outcome="no_consent"),
+        domain,
+        sender="conv-f",
+    )
     assert purge_consents(session, ["conv-e", "conv-f"]) == 1  # the no of conv-f; conv-e's enrollment still exists
     assert len(consents(session, "conv-e")) == 1
     session.delete(session.scalars(select(CourseEnrollment)).one())

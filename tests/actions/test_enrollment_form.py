@@ -33,11 +33,18 @@ def test_bad_name_is_asked_again(dispatcher: CollectingDispatcher) -> None:
     assert responses(dispatcher) == ["utter_invalid_parent_name"]
 
 
-@pytest.mark.parametrize(("text", "intent", "born"), [
-    ("ja", "affirm", True), ("nej", "deny", False), ("/affirm", "affirm", True),
-    ("hun kom i sidste uge", "inform", None), ("vi venter stadig", "inform", False),
-    ("jeps", "inform", True), ("nope", "inform", False),
-])
+@pytest.mark.parametrize(
+    ("text", "intent", "born"),
+    [
+        ("ja", "affirm", True),
+        ("nej", "deny", False),
+        ("/affirm", "affirm", True),
+        ("hun kom i sidste uge", "inform", None),
+        ("vi venter stadig", "inform", False),
+        ("jeps", "inform", True),
+        ("nope", "inform", False),
+    ],
+)
 def test_child_born(text: str, intent: str, born: bool | None, dispatcher: CollectingDispatcher) -> None:
     result = validate("child_born", text, dispatcher, intent=intent, text=text)
     assert result["child_born"] is born
@@ -45,8 +52,20 @@ def test_child_born(text: str, intent: str, born: bool | None, dispatcher: Colle
 
 def test_child_born_with_the_due_date_in_the_same_message(dispatcher: CollectingDispatcher) -> None:
     due = TODAY + timedelta(days=100)
-    months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-              "november", "december"]
+    months = [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     text = f"nej vi har termin {due.day}. {months[due.month - 1]} {due.year}"
     result = validate("child_born", text, dispatcher, intent="deny", text=text)
     assert result == {"child_born": False, "child_date": due.isoformat()}
@@ -86,17 +105,28 @@ def test_partner_name_instead_of_yes(dispatcher: CollectingDispatcher) -> None:
 
 
 def test_no_partner_skips_the_name(dispatcher: CollectingDispatcher) -> None:
-    slots = asyncio.run(form.required_slots(["partner_joins", "partner_name", "contact"], dispatcher,
-                                            make_tracker(slots={"partner_joins": False}), {}))
+    slots = asyncio.run(
+        form.required_slots(
+            ["partner_joins", "partner_name", "contact"], dispatcher, make_tracker(slots={"partner_joins": False}), {}
+        )
+    )
     assert slots == ["partner_joins", "contact"]
 
 
-def test_contact_is_parsed(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                           dispatcher: CollectingDispatcher) -> None:
-    result = validate("contact", "mette@example.dk / +45 22 33 44 55", dispatcher,
-                      slots={"child_date": due_in_three_months.isoformat(), "child_born": False})
-    assert result == {"contact": "mette@example.dk og 22 33 44 55", "contact_email": "mette@example.dk",
-                      "contact_phone": "+4522334455"}
+def test_contact_is_parsed(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
+    result = validate(
+        "contact",
+        "mette@example.dk / +45 22 33 44 55",
+        dispatcher,
+        slots={"child_date": due_in_three_months.isoformat(), "child_born": False},
+    )
+    assert result == {
+        "contact": "mette@example.dk og 22 33 44 55",
+        "contact_email": "mette@example.dk",
+        "contact_phone": "+4522334455",
+    }
 
 
 def test_invalid_contact_is_asked_again(session: Session, dispatcher: CollectingDispatcher) -> None:
@@ -104,12 +134,23 @@ def test_invalid_contact_is_asked_again(session: Session, dispatcher: Collecting
     assert responses(dispatcher) == ["utter_invalid_contact"]
 
 
-def test_a_contact_enrolled_elsewhere_is_not_revealed(session: Session, teams: list[CourseTeam],
-                                                      due_in_three_months: date,
-                                                      dispatcher: CollectingDispatcher) -> None:
-    existing = create_enrollment(session, NewEnrollment(
-        team_id=teams[0].id, parent_name="Mette", partner_name=None, due_date=due_in_three_months,
-        birth_date=None, email="mette@example.dk", phone=None, conversation_id="earlier", consent_text="ja"))
+def test_a_contact_enrolled_elsewhere_is_not_revealed(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
+    existing = create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=teams[0].id,
+            parent_name="Mette",
+            partner_name=None,
+            due_date=due_in_three_months,
+            birth_date=None,
+            email="mette@example.dk",
+            phone=None,
+            conversation_id="earlier",
+            consent_text="ja",
+        ),
+    )
     session.commit()
     result = validate("contact", "METTE@example.dk", dispatcher, slots={"child_date": due_in_three_months.isoformat()})
     assert result == {"contact": "mette@example.dk", "contact_email": "mette@example.dk", "contact_phone": None}
@@ -117,13 +158,15 @@ def test_a_contact_enrolled_elsewhere_is_not_revealed(session: Session, teams: l
 
 
 def test_no_fitting_team(session: Session, dispatcher: CollectingDispatcher) -> None:
-    result = validate("contact", "mette@example.dk", dispatcher,
-                      slots={"child_date": (TODAY + timedelta(weeks=30)).isoformat()})
+    result = validate(
+        "contact", "mette@example.dk", dispatcher, slots={"child_date": (TODAY + timedelta(weeks=30)).isoformat()}
+    )
     assert result["enrollment_outcome"] == "too_early_no_team"
 
 
-def test_team_chosen_by_button_place_or_ordinal(session: Session, teams: list[CourseTeam],
-                                                due_in_three_months: date, dispatcher: CollectingDispatcher) -> None:
+def test_team_chosen_by_button_place_or_ordinal(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
     slots = {"child_date": due_in_three_months.isoformat()}
     ask = ActionAskTeamCode()
     asyncio.run(ask.run(dispatcher, make_tracker(slots=slots), {}))
@@ -136,38 +179,49 @@ def test_team_chosen_by_button_place_or_ordinal(session: Session, teams: list[Co
     assert chosen is None or chosen.startswith("NORD-")
 
 
-def test_unknown_team_is_asked_again(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                                     dispatcher: CollectingDispatcher) -> None:
+def test_unknown_team_is_asked_again(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
     slots = {"child_date": due_in_three_months.isoformat()}
     assert validate("team_code", "holdet på månen", dispatcher, slots=slots) == {"team_code": None}
     assert responses(dispatcher) == ["utter_invalid_team"]
 
 
-def test_full_teams_are_not_offered(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                                    dispatcher: CollectingDispatcher) -> None:
+def test_full_teams_are_not_offered(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
     for team in teams:
         team.seats_taken = team.capacity
     session.commit()
-    asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots={"child_date": due_in_three_months.isoformat()}),
-                                        {}))
+    asyncio.run(
+        ActionAskTeamCode().run(dispatcher, make_tracker(slots={"child_date": due_in_three_months.isoformat()}), {})
+    )
     assert dispatcher.messages[0]["buttons"] == []
 
 
 def test_consent_and_confirmation(dispatcher: CollectingDispatcher) -> None:
-    assert validate("consent", "nej tak", dispatcher, intent="deny") == {"consent": False,
-                                                                        "enrollment_outcome": "no_consent"}
+    assert validate("consent", "nej tak", dispatcher, intent="deny") == {
+        "consent": False,
+        "enrollment_outcome": "no_consent",
+    }
     assert validate("enrollment_confirmed", "ja", dispatcher, intent="affirm") == {"enrollment_confirmed": True}
     assert validate("consent", "måske", dispatcher, intent="inform") == {"consent": None}
 
 
-def test_summary_shows_what_will_be_stored(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                                           dispatcher: CollectingDispatcher) -> None:
+def test_summary_shows_what_will_be_stored(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
     slots = {"child_date": due_in_three_months.isoformat()}
     asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots=slots), {}))
     code = dispatcher.messages[0]["buttons"][0]["payload"].split('"')[3]
     summary = CollectingDispatcher()
-    slots |= {"parent_name": "Mette Hansen", "child_born": False, "team_code": code,
-              "contact_email": "mette@example.dk", "contact_phone": "+4522334455"}
+    slots |= {
+        "parent_name": "Mette Hansen",
+        "child_born": False,
+        "team_code": code,
+        "contact_email": "mette@example.dk",
+        "contact_phone": "+4522334455",
+    }
     asyncio.run(ActionAskEnrollmentConfirmed().run(summary, make_tracker(slots=slots), {}))
     message = summary.messages[0]
     assert message["response"] == "utter_ask_enrollment_confirmed"

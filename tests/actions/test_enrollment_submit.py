@@ -18,10 +18,18 @@ from tests.helpers import make_tracker, responses
 
 def filled_form(team: CourseTeam, due: date, **overrides: Any) -> dict[str, Any]:
     return {
-        "parent_name": "Mette Hansen", "child_born": False, "child_date": due.isoformat(), "first_child": True,
-        "partner_joins": True, "partner_name": "Jonas Hansen", "contact": "mette@example.dk",
-        "contact_email": "mette@example.dk", "contact_phone": "+4522334455", "team_code": team.code,
-        "consent": True, "enrollment_confirmed": True,
+        "parent_name": "Mette Hansen",
+        "child_born": False,
+        "child_date": due.isoformat(),
+        "first_child": True,
+        "partner_joins": True,
+        "partner_name": "Jonas Hansen",
+        "contact": "mette@example.dk",
+        "contact_email": "mette@example.dk",
+        "contact_phone": "+4522334455",
+        "team_code": team.code,
+        "consent": True,
+        "enrollment_confirmed": True,
     } | overrides
 
 
@@ -35,16 +43,25 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(CourseEnrollment)) or 0
 
 
-def test_confirmed_enrollment_is_written(session: Session, teams: list[CourseTeam], due_in_three_months: date,
-                                        domain: dict[str, Any]) -> None:
+def test_confirmed_enrollment_is_written(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     team = teams[0]
     dispatcher, events = submit(filled_form(team, due_in_three_months), domain)
     assert responses(dispatcher) == ["utter_enrollment_saved"]
     row = session.scalars(select(CourseEnrollment)).one()
     assert (row.parent_name, row.partner_name, row.due_date, row.birth_date) == (
-        "Mette Hansen", "Jonas Hansen", due_in_three_months, None)
+        "Mette Hansen",
+        "Jonas Hansen",
+        due_in_three_months,
+        None,
+    )
     assert (row.email, row.phone, row.conversation_id, row.status) == (
-        "mette@example.dk", "+4522334455", "conv-1", EnrollmentStatus.ACTIVE)
+        "mette@example.dk",
+        "+4522334455",
+        "conv-1",
+        EnrollmentStatus.ACTIVE,
+    )
     assert row.team_id == team.id and row.consent_text.startswith("For at tilmelde jer")
     assert dispatcher.messages[0]["reference_code"] == row.reference_code
     session.refresh(team)
@@ -59,8 +76,9 @@ def test_born_child_is_stored_as_birth_date(session: Session, teams: list[Course
     assert (row.birth_date, row.due_date) == (born, None)
 
 
-def test_nothing_is_stored_without_consent_or_confirmation(session: Session, teams: list[CourseTeam],
-                                                           due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_nothing_is_stored_without_consent_or_confirmation(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     for overrides, expected in [
         ({"consent": False, "enrollment_outcome": "no_consent"}, "utter_no_consent"),
         ({"enrollment_confirmed": False, "enrollment_outcome": "declined"}, "utter_enrollment_not_saved"),
@@ -72,8 +90,9 @@ def test_nothing_is_stored_without_consent_or_confirmation(session: Session, tea
     assert count(session) == 0
 
 
-def test_team_filled_meanwhile_returns_to_the_team_question(session: Session, teams: list[CourseTeam],
-                                                            due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_team_filled_meanwhile_returns_to_the_team_question(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     team = teams[0]
     team.seats_taken = team.capacity
     session.commit()
@@ -84,8 +103,9 @@ def test_team_filled_meanwhile_returns_to_the_team_question(session: Session, te
     assert count(session) == 0
 
 
-def test_a_contact_enrolled_elsewhere_is_never_revealed(session: Session, teams: list[CourseTeam],
-                                                       due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_a_contact_enrolled_elsewhere_is_never_revealed(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     first, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="mother")
     stranger, _ = submit(filled_form(teams[1], due_in_three_months, contact_phone=None), domain, sender="stranger")
     # The stranger's enrollment is made like any other: nothing of the first one is said.
@@ -96,7 +116,8 @@ def test_a_contact_enrolled_elsewhere_is_never_revealed(session: Session, teams:
 
 
 def test_past_the_per_contact_limit_an_enrollment_is_held_and_answered_like_any_other(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]) -> None:
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     """A stranger who types someone's e-mail learns nothing from the answer
     (not even that it was used before); the extra one takes no seat and is a
     case for the course team to check."""
@@ -108,7 +129,8 @@ def test_past_the_per_contact_limit_an_enrollment_is_held_and_answered_like_any_
     assert len(set(map(str, first_answers))) == 1  # the same response with the same fields every time
     rows = session.scalars(select(CourseEnrollment).order_by(CourseEnrollment.id)).all()
     assert [r.status for r in rows] == [EnrollmentStatus.ACTIVE] * MAX_NEW_ENROLLMENTS_PER_CONTACT + [
-        EnrollmentStatus.HELD]
+        EnrollmentStatus.HELD
+    ]
     session.refresh(team)
     assert team.seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
     held_case = session.scalars(select(Escalation).where(Escalation.conversation_id == rows[-1].conversation_id)).one()
@@ -116,8 +138,9 @@ def test_past_the_per_contact_limit_an_enrollment_is_held_and_answered_like_any_
     assert rows[-1].reference_code in held_case.summary and "mette@example.dk" not in held_case.summary
 
 
-def test_a_held_enrollment_cancelled_frees_no_seat(session: Session, teams: list[CourseTeam],
-                                                   due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_a_held_enrollment_cancelled_frees_no_seat(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     team = teams[0]
     for n in range(MAX_NEW_ENROLLMENTS_PER_CONTACT + 1):
         submit(filled_form(team, due_in_three_months), domain, sender=f"try-{n}")
@@ -128,8 +151,9 @@ def test_a_held_enrollment_cancelled_frees_no_seat(session: Session, teams: list
     assert held.status == EnrollmentStatus.CANCELLED and team.seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
 
 
-def test_a_flood_with_one_contact_stops_at_the_hold_limit(session: Session, teams: list[CourseTeam],
-                                                          due_in_three_months: date, domain: dict[str, Any]) -> None:
+def test_a_flood_with_one_contact_stops_at_the_hold_limit(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
     for n in range(MAX_HELD_PER_CONTACT):
         submit(filled_form(teams[0], due_in_three_months), domain, sender=f"flood-{n}")
     dispatcher, _ = submit(filled_form(teams[0], due_in_three_months), domain, sender="one-more")
@@ -140,8 +164,9 @@ def test_a_flood_with_one_contact_stops_at_the_hold_limit(session: Session, team
     assert teams[0].seats_taken == MAX_NEW_ENROLLMENTS_PER_CONTACT
 
 
-def test_database_down_tells_the_phone_number_and_writes_nothing(teams: list[CourseTeam], due_in_three_months: date,
-                                                                 domain: dict[str, Any], database_down: None) -> None:
+def test_database_down_tells_the_phone_number_and_writes_nothing(
+    teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any], database_down: None
+) -> None:
     dispatcher, events = submit(filled_form(teams[0], due_in_three_months), domain)
     assert responses(dispatcher) == ["utter_database_error"]
     assert dispatcher.messages[0]["municipality_phone"]

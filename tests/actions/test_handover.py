@@ -26,16 +26,30 @@ MONDAY_MORNING = datetime(2026, 11, 30, 10, 0, tzinfo=DANISH_TIME)
 MONDAY_NIGHT = datetime(2026, 11, 30, 23, 40, tzinfo=DANISH_TIME)
 
 
-def conversation(sender: str, *, bot_before: str | None = None, text: str = "kan jeg tale med en person",
-                 active_loop: str | None = None, slots: dict[str, Any] | None = None) -> Tracker:
-    events: list[dict[str, Any]] = [{"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}},
-                                     "input_channel": "socketio"}]
+def conversation(
+    sender: str,
+    *,
+    bot_before: str | None = None,
+    text: str = "kan jeg tale med en person",
+    active_loop: str | None = None,
+    slots: dict[str, Any] | None = None,
+) -> Tracker:
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}, "input_channel": "socketio"}
+    ]
     if bot_before:
         events.append({"event": "bot", "text": "...", "metadata": {"utter_action": bot_before}})
-    events.append({"event": "user", "text": text, "parse_data": {"intent": {"name": "request_human"}},
-                   "input_channel": "socketio"})
-    return make_tracker(slots=slots, text=text, intent="request_human", sender_id=sender, events=events,
-                        active_loop=active_loop)
+    events.append(
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {"intent": {"name": "request_human"}},
+            "input_channel": "socketio",
+        }
+    )
+    return make_tracker(
+        slots=slots, text=text, intent="request_human", sender_id=sender, events=events, active_loop=active_loop
+    )
 
 
 def run(action: Action, tracker: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
@@ -48,13 +62,17 @@ def escalation_of(session: Session, sender: str) -> Escalation:
     return session.scalars(select(Escalation).where(Escalation.conversation_id == sender)).one()
 
 
-@pytest.mark.parametrize(("bot_before", "reason", "priority"), [
-    (None, "request_human", "normal"),
-    ("utter_offer_person", "misunderstood", "normal"),  # after two misunderstood messages
-    ("utter_report_concern", "concern", "high"),  # after the underretning explanation
-])
+@pytest.mark.parametrize(
+    ("bot_before", "reason", "priority"),
+    [
+        (None, "request_human", "normal"),
+        ("utter_offer_person", "misunderstood", "normal"),  # after two misunderstood messages
+        ("utter_report_concern", "concern", "high"),  # after the underretning explanation
+    ],
+)
 def test_a_person_is_asked_for_and_the_conversation_is_queued(
-        session: Session, bot_before: str | None, reason: str, priority: str) -> None:
+    session: Session, bot_before: str | None, reason: str, priority: str
+) -> None:
     dispatcher, events = run(ActionRequestHuman(), conversation("conv-h", bot_before=bot_before))
     assert responses(dispatcher) == ["utter_handoff_started"]
     row = escalation_of(session, "conv-h")
@@ -65,8 +83,9 @@ def test_a_person_is_asked_for_and_the_conversation_is_queued(
 
 def test_in_the_middle_of_the_enrollment_the_form_is_paused_not_lost(session: Session) -> None:
     slots = {"parent_name": "Mette Hansen", "child_born": False, "requested_slot": "child_date"}
-    dispatcher, events = run(ActionRequestHuman(),
-                             conversation("conv-form", active_loop="enrollment_form", slots=slots))
+    dispatcher, events = run(
+        ActionRequestHuman(), conversation("conv-form", active_loop="enrollment_form", slots=slots)
+    )
     assert responses(dispatcher) == ["utter_handoff_started_form_paused"]
     assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
     assert SlotSet("paused_form", "enrollment_form") in events
@@ -77,17 +96,34 @@ def test_database_down_gives_the_phone_number_and_asks_nothing_more(database_dow
     dispatcher, events = run(ActionRequestHuman(), conversation("conv-down"))
     assert responses(dispatcher) == ["utter_database_error"] and dispatcher.messages[0]["municipality_phone"]
     assert SlotSet("handoff_failed", True) in events
-    slots = asyncio.run(ValidateContactForm().required_slots(
-        ["contact_method", "handoff_contact"], CollectingDispatcher(), make_tracker(slots={"handoff_failed": True}),
-        {}))
+    slots = asyncio.run(
+        ValidateContactForm().required_slots(
+            ["contact_method", "handoff_contact"],
+            CollectingDispatcher(),
+            make_tracker(slots={"handoff_failed": True}),
+            {},
+        )
+    )
     assert slots == []
 
 
-@pytest.mark.parametrize(("text", "method"), [
-    ("chat", "chat"), ("her i chatten tak", "chat"), ("ring til mig", "phone"), ("ring gerne", "phone"),
-    ("tlf", "phone"), ("12 34 56 78", "phone"), ("e-mail", "email"), ("send en mail", "email"),
-    ("mette@example.dk", "email"), ("phone please", "phone"), ("hvad?", None), ("ved ikke", None),
-])
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("chat", "chat"),
+        ("her i chatten tak", "chat"),
+        ("ring til mig", "phone"),
+        ("ring gerne", "phone"),
+        ("tlf", "phone"),
+        ("12 34 56 78", "phone"),
+        ("e-mail", "email"),
+        ("send en mail", "email"),
+        ("mette@example.dk", "email"),
+        ("phone please", "phone"),
+        ("hvad?", None),
+        ("ved ikke", None),
+    ],
+)
 def test_the_contact_method_is_read_from_what_people_write(text: str, method: str | None) -> None:
     assert read_contact_method(text) == method
 
@@ -102,8 +138,14 @@ def test_contact_form_asks_for_the_number_only_when_calling() -> None:
     form = ValidateContactForm()
 
     def required(method: str | None) -> list[str]:
-        return asyncio.run(form.required_slots(["contact_method", "handoff_contact"], CollectingDispatcher(),
-                                               make_tracker(slots={"contact_method": method}), {}))
+        return asyncio.run(
+            form.required_slots(
+                ["contact_method", "handoff_contact"],
+                CollectingDispatcher(),
+                make_tracker(slots={"contact_method": method}),
+                {},
+            )
+        )
 
     assert required("chat") == ["contact_method"]
     assert required("phone") == ["contact_method", "handoff_contact"]
@@ -112,54 +154,91 @@ def test_contact_form_asks_for_the_number_only_when_calling() -> None:
 
 def test_contact_form_validation() -> None:
     assert validate("contact_method", "ring til mig på 12345678") == (
-        {"contact_method": "phone", "handoff_contact": "+4512345678"}, [])
+        {"contact_method": "phone", "handoff_contact": "+4512345678"},
+        [],
+    )
     assert validate("contact_method", "hmm") == ({"contact_method": None}, ["utter_invalid_contact_method"])
     assert validate("handoff_contact", "1234", {"contact_method": "phone"}) == (
-        {"handoff_contact": None}, ["utter_invalid_handoff_phone"])
+        {"handoff_contact": None},
+        ["utter_invalid_handoff_phone"],
+    )
     assert validate("handoff_contact", "mette(at)example", {"contact_method": "email"}) == (
-        {"handoff_contact": None}, ["utter_invalid_handoff_email"])
+        {"handoff_contact": None},
+        ["utter_invalid_handoff_email"],
+    )
     assert validate("handoff_contact", "Mette@Example.dk", {"contact_method": "email"})[0] == {
-        "handoff_contact": "mette@example.dk"}
+        "handoff_contact": "mette@example.dk"
+    }
 
 
-@pytest.mark.parametrize(("now", "method", "detail", "response", "told", "wish"), [
-    (MONDAY_MORNING, "chat", None, "utter_handoff_chat_open", {"closes": "kl. 15"}, "chat"),
-    (MONDAY_NIGHT, "chat", None, "utter_handoff_chat_closed", {"next_opening": "i morgen kl. 8"}, "chat"),
-    (MONDAY_MORNING, "phone", "+4512345678", "utter_handoff_phone_open", {"contact": "12 34 56 78"},
-     "telefon 12 34 56 78"),
-    (MONDAY_NIGHT, "email", "mette@example.dk", "utter_handoff_email_closed",
-     {"next_opening": "i morgen kl. 8", "contact": "mette@example.dk"}, "e-mail mette@example.dk"),
-])
+@pytest.mark.parametrize(
+    ("now", "method", "detail", "response", "told", "wish"),
+    [
+        (MONDAY_MORNING, "chat", None, "utter_handoff_chat_open", {"closes": "kl. 15"}, "chat"),
+        (MONDAY_NIGHT, "chat", None, "utter_handoff_chat_closed", {"next_opening": "i morgen kl. 8"}, "chat"),
+        (
+            MONDAY_MORNING,
+            "phone",
+            "+4512345678",
+            "utter_handoff_phone_open",
+            {"contact": "12 34 56 78"},
+            "telefon 12 34 56 78",
+        ),
+        (
+            MONDAY_NIGHT,
+            "email",
+            "mette@example.dk",
+            "utter_handoff_email_closed",
+            {"next_opening": "i morgen kl. 8", "contact": "mette@example.dk"},
+            "e-mail mette@example.dk",
+        ),
+    ],
+)
 def test_the_contact_wish_is_stored_and_the_citizen_told_when(
-        session: Session, monkeypatch: pytest.MonkeyPatch, now: datetime, method: str, detail: str | None,
-        response: str, told: dict[str, str], wish: str) -> None:
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    now: datetime,
+    method: str,
+    detail: str | None,
+    response: str,
+    told: dict[str, str],
+    wish: str,
+) -> None:
     monkeypatch.setattr(handover, "now", lambda: now)
-    open_escalation(session, conversation_id="conv-w", channel="socketio", reason="request_human",
-                    priority="normal", summary="")
+    open_escalation(
+        session, conversation_id="conv-w", channel="socketio", reason="request_human", priority="normal", summary=""
+    )
     session.commit()
-    dispatcher, events = run(ActionSubmitContact(), make_tracker(
-        sender_id="conv-w", slots={"contact_method": method, "handoff_contact": detail}))
+    dispatcher, events = run(
+        ActionSubmitContact(),
+        make_tracker(sender_id="conv-w", slots={"contact_method": method, "handoff_contact": detail}),
+    )
     assert responses(dispatcher) == [response]
     assert told.items() <= dispatcher.messages[0].items()
     assert escalation_of(session, "conv-w").contact_wish == wish
     assert SlotSet("contact_method", None) in events  # asked afresh next time
 
 
-def test_after_the_contact_wish_the_paused_enrollment_is_offered(session: Session,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_the_contact_wish_the_paused_enrollment_is_offered(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(handover, "now", lambda: MONDAY_MORNING)
-    open_escalation(session, conversation_id="conv-p", channel="rest", reason="request_human", priority="normal",
-                    summary="")
+    open_escalation(
+        session, conversation_id="conv-p", channel="rest", reason="request_human", priority="normal", summary=""
+    )
     session.commit()
-    dispatcher, events = run(ActionSubmitContact(), make_tracker(
-        sender_id="conv-p", slots={"contact_method": "chat", "paused_form": "enrollment_form"}))
+    dispatcher, events = run(
+        ActionSubmitContact(),
+        make_tracker(sender_id="conv-p", slots={"contact_method": "chat", "paused_form": "enrollment_form"}),
+    )
     assert responses(dispatcher) == ["utter_handoff_chat_open", "utter_resume_enrollment"]
     assert SlotSet("paused_form", None) in events
 
 
 def test_stop_during_the_contact_wish_keeps_the_case_and_the_paused_answers() -> None:
-    dispatcher, events = run(ActionStopForm(), make_tracker(slots={"parent_name": "Mette"}, intent="stop",
-                                                            active_loop="contact_form"))
+    dispatcher, events = run(
+        ActionStopForm(), make_tracker(slots={"parent_name": "Mette"}, intent="stop", active_loop="contact_form")
+    )
     assert responses(dispatcher) == ["utter_contact_stopped"]
     assert not any(e.get("name") == "parent_name" for e in events)
 
@@ -169,8 +248,14 @@ def test_a_case_goes_to_the_team_that_works_it(session: Session) -> None:
 
     from bot.db import youth
 
-    mikkel = youth.create_profile(session, reference="UNG-H1", first_name="Mikkel", mentor_name="Sanne",
-                                  mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+    mikkel = youth.create_profile(
+        session,
+        reference="UNG-H1",
+        first_name="Mikkel",
+        mentor_name="Sanne",
+        mentor_contact="sanne@example.dk",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
     youth.bind(session, "ung-h", mikkel.id, "pairing")
     session.commit()
     run(ActionRequestHuman(), conversation("ung-h"))

@@ -25,9 +25,20 @@ form = ValidateEnrollmentLookupForm()
 
 
 def enrol(session: Session, team: CourseTeam, due: date, conversation: str = "conv-1") -> CourseEnrollment:
-    enrollment = create_enrollment(session, NewEnrollment(
-        team_id=team.id, parent_name="Mette", partner_name=None, due_date=due, birth_date=None,
-        email="mette@example.dk", phone="+4522334455", conversation_id=conversation, consent_text="ja"))
+    enrollment = create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=team.id,
+            parent_name="Mette",
+            partner_name=None,
+            due_date=due,
+            birth_date=None,
+            email="mette@example.dk",
+            phone="+4522334455",
+            conversation_id=conversation,
+            consent_text="ja",
+        ),
+    )
     session.commit()
     return enrollment
 
@@ -43,32 +54,41 @@ def run(action: Any, **tracker_args: Any) -> tuple[CollectingDispatcher, list]:
     return dispatcher, events
 
 
-def test_start_knows_this_conversations_enrollment(session: Session, teams: list[CourseTeam],
-                                                  due_in_three_months: date) -> None:
+def test_start_knows_this_conversations_enrollment(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
     _, events = run(ActionStartLookup(), sender_id="conv-1", intent="cancel_enrollment")
-    assert events == [SlotSet("lookup_purpose", "cancel"), SlotSet("enrollment_known", True),
-                      SlotSet("lookup_enrollment_id", float(enrollment.id)),
-                      SlotSet("lookup_grant", lookup_grant("conv-1", enrollment.id))]
+    assert events == [
+        SlotSet("lookup_purpose", "cancel"),
+        SlotSet("enrollment_known", True),
+        SlotSet("lookup_enrollment_id", float(enrollment.id)),
+        SlotSet("lookup_grant", lookup_grant("conv-1", enrollment.id)),
+    ]
     _, events = run(ActionStartLookup(), sender_id="another", intent="check_enrollment")
     assert events == [SlotSet("lookup_purpose", "check"), SlotSet("enrollment_known", False)]
 
 
-def test_later_conversation_needs_code_and_contact(session: Session, teams: list[CourseTeam],
-                                                   due_in_three_months: date) -> None:
+def test_later_conversation_needs_code_and_contact(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
     dispatcher = CollectingDispatcher()
     code = enrollment.reference_code.lower().replace("-", " ")
     assert form.validate_lookup_reference(code, dispatcher, make_tracker(), {}) == {
-        "lookup_reference": enrollment.reference_code}
+        "lookup_reference": enrollment.reference_code
+    }
     tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code}, sender_id="later")
     assert form.validate_lookup_contact("22 33 44 55", dispatcher, tracker, {}) == {
-        "lookup_contact": "ok", "lookup_enrollment_id": float(enrollment.id),
-        "lookup_grant": lookup_grant("later", enrollment.id)}
+        "lookup_contact": "ok",
+        "lookup_enrollment_id": float(enrollment.id),
+        "lookup_grant": lookup_grant("later", enrollment.id),
+    }
 
 
-def test_wrong_contact_finds_nothing_and_attempts_are_limited(session: Session, teams: list[CourseTeam],
-                                                              due_in_three_months: date) -> None:
+def test_wrong_contact_finds_nothing_and_attempts_are_limited(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     enrollment = enrol(session, teams[0], due_in_three_months)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots={"lookup_reference": enrollment.reference_code, "lookup_attempts": 0})
@@ -86,11 +106,24 @@ def test_check_shows_the_enrollment(session: Session, teams: list[CourseTeam], d
     assert dispatcher.messages[0]["reference_code"] == enrollment.reference_code
 
 
-def test_check_of_a_held_enrollment_says_it_waits_for_staff(session: Session, teams: list[CourseTeam],
-                                                           due_in_three_months: date) -> None:
-    enrollment = create_enrollment(session, NewEnrollment(
-        team_id=teams[0].id, parent_name="Mette", partner_name=None, due_date=due_in_three_months, birth_date=None,
-        email="mette@example.dk", phone=None, conversation_id="c", consent_text="ja"), held=True)
+def test_check_of_a_held_enrollment_says_it_waits_for_staff(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
+    enrollment = create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=teams[0].id,
+            parent_name="Mette",
+            partner_name=None,
+            due_date=due_in_three_months,
+            birth_date=None,
+            email="mette@example.dk",
+            phone=None,
+            conversation_id="c",
+            consent_text="ja",
+        ),
+        held=True,
+    )
     session.commit()
     dispatcher, _ = run(ActionFinishLookup(), sender_id="c", slots={"lookup_purpose": "check"} | found("c", enrollment))
     assert responses(dispatcher) == ["utter_enrollment_status_held"]
@@ -98,13 +131,15 @@ def test_check_of_a_held_enrollment_says_it_waits_for_staff(session: Session, te
     assert dispatcher.messages[0]["municipality_phone"]
 
 
-def test_cancel_asks_then_keeps_the_row_as_cancelled(session: Session, teams: list[CourseTeam],
-                                                     due_in_three_months: date) -> None:
+def test_cancel_asks_then_keeps_the_row_as_cancelled(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     team = teams[0]
     enrollment = enrol(session, team, due_in_three_months)
     slots = {"lookup_purpose": "cancel"} | found("c", enrollment)
     assert asyncio.run(form.required_slots([], CollectingDispatcher(), make_tracker(slots=slots), {})) == [
-        "cancel_confirmed"]
+        "cancel_confirmed"
+    ]
     asked, _ = run(ActionAskCancelConfirmed(), sender_id="c", slots=slots)
     assert responses(asked) == ["utter_ask_cancel_confirmed"]
 
@@ -129,15 +164,22 @@ def test_no_enrollment_found_offers_the_phone() -> None:
 
 @pytest.mark.parametrize("grant", [None, "0" * 64, "other-conversation", "other-enrollment"])
 def test_an_enrollment_id_without_this_conversations_grant_shows_and_cancels_nothing(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date, grant: str | None) -> None:
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, grant: str | None
+) -> None:
     """A tracker that names someone else's enrollment (the slot is set only by the
     actions, behind the action server's token: defence in depth) gets the look-up's
     plain failure, and the enrollment stays as it was."""
     enrollment = enrol(session, teams[0], due_in_three_months)
-    signed = {"other-conversation": lookup_grant("someone-else", enrollment.id),
-              "other-enrollment": lookup_grant("stranger", enrollment.id + 1)}.get(grant or "", grant)
-    slots = {"lookup_purpose": "cancel", "cancel_confirmed": True, "lookup_enrollment_id": float(enrollment.id),
-             "lookup_grant": signed}
+    signed = {
+        "other-conversation": lookup_grant("someone-else", enrollment.id),
+        "other-enrollment": lookup_grant("stranger", enrollment.id + 1),
+    }.get(grant or "", grant)
+    slots = {
+        "lookup_purpose": "cancel",
+        "cancel_confirmed": True,
+        "lookup_enrollment_id": float(enrollment.id),
+        "lookup_grant": signed,
+    }
     asked, _ = run(ActionAskCancelConfirmed(), sender_id="stranger", slots=slots)
     finished, events = run(ActionFinishLookup(), sender_id="stranger", slots=slots)
     assert responses(asked) == responses(finished) == ["utter_lookup_failed"]

@@ -18,10 +18,20 @@ from tests.helpers import make_tracker, responses
 
 
 def enrol(session: Session, team: CourseTeam, conversation: str, due: date) -> CourseEnrollment:
-    row = create_enrollment(session, NewEnrollment(
-        team_id=team.id, parent_name="Mette Hansen", partner_name="Jonas", due_date=due, birth_date=None,
-        email="mette.privacy@example.dk", phone="22334455", conversation_id=conversation,
-        consent_text="Må vi gemme oplysningerne?"))
+    row = create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=team.id,
+            parent_name="Mette Hansen",
+            partner_name="Jonas",
+            due_date=due,
+            birth_date=None,
+            email="mette.privacy@example.dk",
+            phone="22334455",
+            conversation_id=conversation,
+            consent_text="Må vi gemme oplysningerne?",
+        ),
+    )
     session.commit()
     return row
 
@@ -32,26 +42,36 @@ def run(action: Any, sender: str) -> tuple[CollectingDispatcher, list[dict[str, 
 
 
 def test_my_data_lists_the_enrollment_its_consent_and_how_long_it_is_kept(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     row = enrol(session, teams[0], "conv-mine", due_in_three_months)
     dispatcher, _ = run(ActionShowMyData(), "conv-mine")
     assert responses(dispatcher) == ["utter_my_data"]
     stored = dispatcher.messages[0]["stored"]
-    for detail in [row.reference_code, "Mette Hansen", "Jonas", "mette.privacy@example.dk", "22334455",
-                   "Må vi gemme oplysningerne?", "90 dage efter, at forløbet er slut"]:
+    for detail in [
+        row.reference_code,
+        "Mette Hansen",
+        "Jonas",
+        "mette.privacy@example.dk",
+        "22334455",
+        "Må vi gemme oplysningerne?",
+        "90 dage efter, at forløbet er slut",
+    ]:
         assert detail in stored
     assert dispatcher.messages[0]["conversation_days"] == "30"
 
 
-def test_my_data_with_nothing_but_the_conversation(session: Session, teams: list[CourseTeam],
-                                                   due_in_three_months: date) -> None:
+def test_my_data_with_nothing_but_the_conversation(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     enrol(session, teams[0], "someone-else", due_in_three_months)
     dispatcher, _ = run(ActionShowMyData(), "conv-empty")
     assert responses(dispatcher) == ["utter_my_data_conversation_only"]
 
 
 def test_delete_removes_the_conversations_enrollments_and_frees_the_seat(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     enrol(session, teams[0], "conv-delete", due_in_three_months)
     other = enrol(session, teams[0], "conv-keep", due_in_three_months)
     dispatcher, events = run(ActionDeleteMyData(), "conv-delete")
@@ -73,12 +93,19 @@ def test_database_down_deletes_nothing_and_keeps_the_conversation(database_down:
 
 
 def test_a_conversation_that_became_a_case_is_kept_and_staff_get_the_request(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date) -> None:
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
     from bot.db.escalations import open_escalation
 
     enrol(session, teams[0], "conv-case", due_in_three_months)
-    open_escalation(session, conversation_id="conv-case", channel="rest", reason="distress", priority="critical",
-                    summary="express_distress: ...")
+    open_escalation(
+        session,
+        conversation_id="conv-case",
+        channel="rest",
+        reason="distress",
+        priority="critical",
+        summary="express_distress: ...",
+    )
     session.commit()
     dispatcher, _ = run(ActionShowMyData(), "conv-case")
     assert "sendt til en medarbejder" in dispatcher.messages[0]["stored"]

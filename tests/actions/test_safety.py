@@ -19,11 +19,25 @@ from tests.helpers import responses
 
 
 def tracker(sender: str, text: str, active_loop: str | None = None) -> Tracker:
-    events = [{"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}},
-              {"event": "user", "text": text, "parse_data": {"intent": {"name": "express_distress"}},
-               "input_channel": "socketio"}]
-    return Tracker(sender, {}, {"text": text, "intent": {"name": "express_distress"}, "entities": []}, events,
-                   False, None, {"name": active_loop} if active_loop else {}, "action_listen")
+    events = [
+        {"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}},
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {"intent": {"name": "express_distress"}},
+            "input_channel": "socketio",
+        },
+    ]
+    return Tracker(
+        sender,
+        {},
+        {"text": text, "intent": {"name": "express_distress"}, "entities": []},
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(t: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
@@ -77,8 +91,11 @@ def test_after_a_check_in_the_form_set_aside_is_still_the_one_to_go_back_to(sess
 
 
 def test_the_contact_wish_itself_is_never_the_form_to_go_back_to(session: Session) -> None:
-    _, events = run(with_slots(tracker("conv-contact", "han står udenfor", active_loop="contact_form"),
-                               paused_form="enrollment_form"))
+    _, events = run(
+        with_slots(
+            tracker("conv-contact", "han står udenfor", active_loop="contact_form"), paused_form="enrollment_form"
+        )
+    )
     assert SlotSet("paused_form", "enrollment_form") in events
 
 
@@ -97,8 +114,9 @@ def test_the_check_in_sets_a_form_aside_with_its_answers() -> None:
 
 
 def test_no_to_the_check_in_takes_the_form_up_again() -> None:
-    dispatcher, events = check_in(ActionResumeAfterCheckIn(),
-                                  with_slots(tracker("conv-c4", "nej"), paused_form="log_meeting_form"))
+    dispatcher, events = check_in(
+        ActionResumeAfterCheckIn(), with_slots(tracker("conv-c4", "nej"), paused_form="log_meeting_form")
+    )
     assert responses(dispatcher) == ["utter_check_in_safe"]
     assert events == [SlotSet("paused_form", None), FollowupAction("log_meeting_form")]
     dispatcher, events = check_in(ActionResumeAfterCheckIn(), tracker("conv-c5", "nej"))

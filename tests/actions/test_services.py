@@ -23,15 +23,29 @@ from tests.helpers import responses
 from tests.test_services_seed import FAQ_TOPICS
 
 
-def tracker(intent: str, *, topic: str | None = None, button_topic: str | None = None,
-            events: list[dict[str, Any]] | None = None, active_loop: str | None = None) -> Tracker:
+def tracker(
+    intent: str,
+    *,
+    topic: str | None = None,
+    button_topic: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
     latest: dict[str, Any] = {"text": "...", "intent": {"name": intent, "confidence": 0.9}, "entities": []}
     if topic:
         latest["response_selector"] = {"faq": {"response": {"intent_response_key": f"faq/{topic}"}}}
     if button_topic:
         latest["entities"] = [{"entity": "service_topic", "value": button_topic}]
-    return Tracker(f"test-{uuid.uuid4().hex[:8]}", {}, latest, events or [], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        f"test-{uuid.uuid4().hex[:8]}",
+        {},
+        latest,
+        events or [],
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(action: Any, tracker: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
@@ -41,9 +55,11 @@ def run(action: Any, tracker: Tracker) -> tuple[CollectingDispatcher, list[dict[
 
 def answered(topic: str) -> list[dict[str, Any]]:
     """Events of a conversation where the assistant just answered about `topic`."""
-    return [{"event": "user", "parse_data": {"intent": {"name": "faq"}}},
-            {"event": "action", "name": "action_answer_service"},
-            {"event": "slot", "name": "service_topic", "value": topic}]
+    return [
+        {"event": "user", "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "action", "name": "action_answer_service"},
+        {"event": "slot", "name": "service_topic", "value": topic},
+    ]
 
 
 @pytest.fixture
@@ -75,8 +91,15 @@ def test_worry_about_a_child_is_answered_from_its_row_and_always_offers_a_person
 
 
 def test_a_staff_edit_is_used_by_the_next_answer(catalogue: Session) -> None:
-    update_service(catalogue, "tandpleje", "answer", "Tandplejen er gratis. Ring og book en tid.", editor="ab",
-                   known_units=set(current_municipality().units), today=danish_today())
+    update_service(
+        catalogue,
+        "tandpleje",
+        "answer",
+        "Tandplejen er gratis. Ring og book en tid.",
+        editor="ab",
+        known_units=set(current_municipality().units),
+        today=danish_today(),
+    )
     catalogue.commit()
     dispatcher, _ = run(ActionAnswerService(), tracker("faq", topic="tandpleje"))
     assert dispatcher.messages[0]["service_answer"] == "Tandplejen er gratis. Ring og book en tid."
@@ -112,8 +135,9 @@ def test_no_topic_asks_which_service(catalogue: Session) -> None:
         ("ungeindsats", "ask_audience", "utter_service_audience", "audience"),
     ],
 )
-def test_follow_ups_are_answered_from_the_topics_row(catalogue: Session, topic: str, intent: str, response: str,
-                                                     value: str) -> None:
+def test_follow_ups_are_answered_from_the_topics_row(
+    catalogue: Session, topic: str, intent: str, response: str, value: str
+) -> None:
     row = get_service(catalogue, topic)
     dispatcher, _ = run(ActionAnswerServiceDetail(), tracker(intent, events=answered(topic)))
     assert responses(dispatcher) == [response]
@@ -129,8 +153,9 @@ def test_follow_ups_are_answered_from_the_topics_row(catalogue: Session, topic: 
         ("familieraadgivning", "affirm", "utter_service_contact", "phone"),
     ],
 )
-def test_where_and_when_come_from_the_topics_unit(catalogue: Session, topic: str, intent: str, response: str,
-                                                  detail: str) -> None:
+def test_where_and_when_come_from_the_topics_unit(
+    catalogue: Session, topic: str, intent: str, response: str, detail: str
+) -> None:
     row = get_service(catalogue, topic)
     assert row is not None
     unit = current_municipality().units[row.unit]
@@ -167,9 +192,18 @@ def test_database_down_follow_up_still_gives_where_to_ask(database_down: None) -
 
 
 def test_every_response_the_actions_use_is_in_the_domain(domain: dict[str, Any]) -> None:
-    used = {"utter_service_answer", "utter_service_next_step", "utter_which_service", "utter_service_price",
-            "utter_service_audience", "utter_service_read_more", "utter_service_location", "utter_service_hours",
-            "utter_service_contact", "utter_concern_offer_person"} | {f"utter_faq/{topic}" for topic in FAQ_TOPICS}
+    used = {
+        "utter_service_answer",
+        "utter_service_next_step",
+        "utter_which_service",
+        "utter_service_price",
+        "utter_service_audience",
+        "utter_service_read_more",
+        "utter_service_location",
+        "utter_service_hours",
+        "utter_service_contact",
+        "utter_concern_offer_person",
+    } | {f"utter_faq/{topic}" for topic in FAQ_TOPICS}
     assert used <= set(domain["responses"])
 
 

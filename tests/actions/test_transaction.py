@@ -26,8 +26,9 @@ from actions.youth_identity import ActionForgetMe, ValidatePairingForm, pairing_
 from bot.db import youth as repo
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import NewEnrollment, create_enrollment
-from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam, EnrollmentStatus, YouthProfile
+from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam, EnrollmentStatus
 from bot.db.youth import YouthError
+from bot.db.youth_models import YouthProfile
 from bot.shared.clock import utc_now
 from bot.shared.protocol import VERIFIED_PROFILE_ID
 from tests.helpers import make_tracker, responses
@@ -47,8 +48,15 @@ def write_consent(tx: Transaction, conversation: str) -> None:
 def duplicate_profile(tx: Transaction, *, flush: bool) -> None:
     """A second profile with a taken reference: the database refuses it (a unique index)."""
     for _ in range(2):
-        tx.session.add(YouthProfile(reference="TX-DUP", first_name=SECRET, mentor_name="Sanne", mentor_contact="-",
-                                    aftercare_ends_on=date(2028, 1, 1)))
+        tx.session.add(
+            YouthProfile(
+                reference="TX-DUP",
+                first_name=SECRET,
+                mentor_name="Sanne",
+                mentor_contact="-",
+                aftercare_ends_on=date(2028, 1, 1),
+            )
+        )
         if flush:
             tx.session.flush()
 
@@ -69,7 +77,8 @@ def test_replies_are_sent_only_after_the_commit(session: Session) -> None:
 
 @pytest.mark.parametrize("at_commit", [False, True], ids=["in the block", "at the commit"])
 def test_a_database_error_writes_nothing_and_sends_only_the_database_error(
-        session: Session, at_commit: bool, caplog: pytest.LogCaptureFixture) -> None:
+    session: Session, at_commit: bool, caplog: pytest.LogCaptureFixture
+) -> None:
     dispatcher = CollectingDispatcher()
     caplog.set_level(logging.DEBUG)
     with Transaction(dispatcher, "action_under_test") as tx:
@@ -147,13 +156,20 @@ def test_the_session_lives_only_inside_the_block(session: Session) -> None:
 
 # The young person's identity through the template ----------------------------
 
+
 def with_metadata(sender: str, metadata: dict[str, Any]) -> Tracker:
     return make_tracker(sender_id=sender, events=[{"event": "user", "text": "", "metadata": metadata}])
 
 
 def test_a_verified_young_person_is_bound_with_the_actions_commit(session: Session) -> None:
-    profile = repo.create_profile(session, reference="TX-UNG", first_name="Mikkel", mentor_name="Sanne",
-                                  mentor_contact="-", aftercare_ends_on=date(2028, 1, 1))
+    profile = repo.create_profile(
+        session,
+        reference="TX-UNG",
+        first_name="Mikkel",
+        mentor_name="Sanne",
+        mentor_contact="-",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
     session.commit()
     dispatcher = CollectingDispatcher()
     with Transaction(dispatcher, "test") as tx:
@@ -173,10 +189,12 @@ def test_someone_not_identified_is_told_so_after_the_commit(session: Session) ->
 
 # Actions: a commit that fails is never preceded by a reply --------------------
 
+
 @pytest.fixture
 def failing_commit() -> Iterator[None]:
     """Every commit from here on fails, as when the connection is lost at the
     commit (however the session is committed; a flush still works)."""
+
     def lost(_session: Session) -> None:
         raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
 
@@ -186,15 +204,31 @@ def failing_commit() -> Iterator[None]:
 
 
 def test_a_cancellation_whose_commit_fails_is_not_reported_as_done(
-        session: Session, teams: list[CourseTeam], due_in_three_months: date, request: pytest.FixtureRequest) -> None:
-    enrollment = create_enrollment(session, NewEnrollment(
-        team_id=teams[0].id, parent_name="Mette", partner_name=None, due_date=due_in_three_months, birth_date=None,
-        email="mette@example.dk", phone=None, conversation_id="tx-cancel", consent_text="ja"))
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, request: pytest.FixtureRequest
+) -> None:
+    enrollment = create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=teams[0].id,
+            parent_name="Mette",
+            partner_name=None,
+            due_date=due_in_three_months,
+            birth_date=None,
+            email="mette@example.dk",
+            phone=None,
+            conversation_id="tx-cancel",
+            consent_text="ja",
+        ),
+    )
     session.commit()
     request.getfixturevalue("failing_commit")
     dispatcher = CollectingDispatcher()
-    slots = {"lookup_purpose": "cancel", "cancel_confirmed": True, "lookup_enrollment_id": float(enrollment.id),
-             "lookup_grant": lookup_grant("tx-cancel", enrollment.id)}
+    slots = {
+        "lookup_purpose": "cancel",
+        "cancel_confirmed": True,
+        "lookup_enrollment_id": float(enrollment.id),
+        "lookup_grant": lookup_grant("tx-cancel", enrollment.id),
+    }
     asyncio.run(ActionFinishLookup().run(dispatcher, make_tracker(slots=slots, sender_id="tx-cancel"), {}))
     assert responses(dispatcher) == ["utter_database_error"]
     session.expire_all()
@@ -202,15 +236,20 @@ def test_a_cancellation_whose_commit_fails_is_not_reported_as_done(
 
 
 def young_and_paired(session: Session, reference: str, conversation: str) -> YouthProfile:
-    profile = repo.create_profile(session, reference=reference, first_name="Mikkel", mentor_name="Sanne",
-                                  mentor_contact="-", aftercare_ends_on=date(2028, 1, 1))
+    profile = repo.create_profile(
+        session,
+        reference=reference,
+        first_name="Mikkel",
+        mentor_name="Sanne",
+        mentor_contact="-",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
     repo.bind(session, conversation, profile.id, "pairing")
     session.commit()
     return profile
 
 
-def test_a_log_out_whose_commit_fails_is_not_reported_as_done(session: Session,
-                                                              request: pytest.FixtureRequest) -> None:
+def test_a_log_out_whose_commit_fails_is_not_reported_as_done(session: Session, request: pytest.FixtureRequest) -> None:
     profile = young_and_paired(session, "TX-OUT", "tx-out")
     request.getfixturevalue("failing_commit")
     dispatcher = CollectingDispatcher()
@@ -220,7 +259,8 @@ def test_a_log_out_whose_commit_fails_is_not_reported_as_done(session: Session,
 
 
 def test_an_expired_pairing_is_not_reported_when_its_log_out_is_not_committed(
-        session: Session, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Before the template, "utter_pairing_expired" went out before the commit, then the database error."""
     profile = young_and_paired(session, "TX-IDLE", "tx-idle")
     later = utc_now() + pairing_idle() + timedelta(days=1)
@@ -232,8 +272,9 @@ def test_an_expired_pairing_is_not_reported_when_its_log_out_is_not_committed(
     assert repo.bound_profile_id(session, "tx-idle") == (profile.id, "pairing")  # still bound: nothing was saved
 
 
-def test_already_identified_is_not_said_before_a_commit_that_fails(session: Session,
-                                                                   request: pytest.FixtureRequest) -> None:
+def test_already_identified_is_not_said_before_a_commit_that_fails(
+    session: Session, request: pytest.FixtureRequest
+) -> None:
     """Before the template, "utter_already_identified" went out before the commit, then the database error."""
     young_and_paired(session, "TX-AGAIN", "tx-again")
     request.getfixturevalue("failing_commit")

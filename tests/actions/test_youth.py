@@ -1,134 +1,104 @@
 """The young people's actions on real SQLite and PostgreSQL: identity before
-anything (pairing code, website token, log out), and two young people never
-seeing or changing each other's data; meetings and education."""
+anything (pairing code, website token, log out, an idle pairing), and two
+young people never seeing or changing each other's data. Meetings are in
+test_youth_meetings.py, education in test_youth_education.py."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
-from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import actions.youth_identity as identity
-from actions.education import ActionSaveEducation, ActionShowEducation, ValidateEducationForm, read_kind
-from actions.meeting_requests import (
-    ActionCancelMeeting,
-    ActionMoveMeeting,
-    ActionRequestMeeting,
-    ValidateRescheduleMeetingForm,
-)
-from actions.meetings import ActionListMeetings, ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
+from actions.education import ActionShowEducation
+from actions.meeting_requests import ActionCancelMeeting, ValidateRescheduleMeetingForm
+from actions.meetings import ActionListMeetings, ActionSaveMeetingLog, ValidateLogMeetingForm
 from actions.youth_confirm import ActionAskYouthConfirm
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm
-from bot.db import youth as repo
-from bot.db.models import EducationEvent, MentorMeeting, YouthProfile
+from bot.db.meetings import confirm_meeting, log_held_meeting, past_meetings, request_meeting
+from bot.db.youth import MAX_WRONG_CODES_PER_CONVERSATION, bind, bound_profile_id, issue_code
+from bot.db.youth_models import ConversationBinding, MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.shared.settings import load_settings
+from tests.actions.youth_helpers import NOW, extract, run, tracker, validate, young
 from tests.helpers import responses
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)  # a Wednesday
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(identity, "now", lambda: NOW)
-    import actions.meeting_requests
-    import actions.meetings
-    import actions.youth_forms
-
-    for module in (actions.youth_forms, actions.meetings, actions.meeting_requests):
-        monkeypatch.setattr(module, "now", lambda: NOW)
-
-
-def young(session: Session, reference: str, name: str, mentor: str) -> YouthProfile:
-    profile = repo.create_profile(session, reference=reference, first_name=name, mentor_name=mentor,
-                                  mentor_contact=f"{mentor.lower()}@example.dk", aftercare_ends_on=date(2028, 1, 1))
-    session.commit()
-    return profile
-
-
-def tracker(sender: str, text: str = "", intent: str = "inform", *, metadata: dict[str, Any] | None = None,
-            slots: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None,
-            active_loop: str | None = None) -> Tracker:
-    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}},
-               "metadata": metadata or {}}]
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
-    return Tracker(sender, dict(slots or {}), latest, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
-
-
-def run(action: Action, t: Tracker) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    return dispatcher, asyncio.run(action.run(dispatcher, t, {}))
-
-
-def validate(form: Any, slot: str, value: Any, t: Tracker) -> tuple[dict[str, Any], list[str]]:
-    dispatcher = CollectingDispatcher()
-    return getattr(form, f"validate_{slot}")(value, dispatcher, t, {}), responses(dispatcher)
-
-
-def extract(form: Any, slot: str, t: Tracker) -> dict[str, Any]:
-    return asyncio.run(getattr(form, f"extract_{slot}")(CollectingDispatcher(), t, {}))
+pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
 
 
 def test_unidentified_gets_a_request_to_identify_and_nothing_else(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=2), with_whom=None, rating=4,
-                          how_it_went="godt", note=None, conversation_id="other")
+    log_held_meeting(
+        session,
+        mikkel,
+        held_at=NOW - timedelta(days=2),
+        with_whom=None,
+        rating=4,
+        how_it_went="godt",
+        note=None,
+        conversation_id="other",
+    )
     session.commit()
     for action in (ActionListMeetings(), ActionShowEducation()):
         dispatcher, events = run(action, tracker("stranger", "hvornår er mit næste møde", "list_meetings"))
         assert responses(dispatcher) == ["utter_identify_first"] and events == []
         assert "Sanne" not in str(dispatcher.messages)
-    form_slots = asyncio.run(ValidateLogMeetingForm().required_slots(
-        [], CollectingDispatcher(), tracker("stranger", "havde møde i går", "log_meeting"), {}))
+    form_slots = asyncio.run(
+        ValidateLogMeetingForm().required_slots(
+            [], CollectingDispatcher(), tracker("stranger", "havde møde i går", "log_meeting"), {}
+        )
+    )
     assert form_slots == []  # no questions: the submit action asks to identify
-    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("stranger", "", slots={"meeting_date": "2026-11-24",
-                                                                            "youth_confirm": True}))
+    dispatcher, _ = run(
+        ActionSaveMeetingLog(), tracker("stranger", "", slots={"meeting_date": "2026-11-24", "youth_confirm": True})
+    )
     assert responses(dispatcher) == ["utter_identify_first"]
     assert len(session.scalars(select(MentorMeeting)).all()) == 1  # nothing written
 
 
 def test_pairing_code_in_the_first_message_identifies(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    code = repo.issue_code(session, mikkel, secret=load_settings().youth_token_secret, created_by="ab", now=NOW)
+    code = issue_code(session, mikkel, secret=load_settings().youth_token_secret, created_by="ab", now=NOW)
     session.commit()
     form = ValidatePairingForm()
     t = tracker("conv-p", f"min kode er {code.lower()}", "identify")
     assert extract(form, "pairing_code", t) == {"pairing_code": code}
     slots, said = validate(form, "pairing_code", code, t)
     assert said == ["utter_identified"] and slots["pairing_outcome"] == "bound"
-    assert repo.bound_profile_id(session, "conv-p") == (mikkel.id, "pairing")
+    assert bound_profile_id(session, "conv-p") == (mikkel.id, "pairing")
     slots, said = validate(form, "pairing_code", code, tracker("conv-q", code))
     assert said == ["utter_code_used"] and slots == {"pairing_code": None}
 
 
 def test_wrong_codes_past_the_limit_lock_the_conversation(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    code = repo.issue_code(session, mikkel, secret=load_settings().youth_token_secret, created_by="ab", now=NOW)
+    code = issue_code(session, mikkel, secret=load_settings().youth_token_secret, created_by="ab", now=NOW)
     session.commit()
     form = ValidatePairingForm()
-    for _ in range(repo.MAX_WRONG_CODES_PER_CONVERSATION):
+    for _ in range(MAX_WRONG_CODES_PER_CONVERSATION):
         assert validate(form, "pairing_code", "AB3-CD4", tracker("conv-w", "AB3-CD4"))[1] == ["utter_code_wrong"]
     slots, said = validate(form, "pairing_code", code, tracker("conv-w", code))
     assert said == ["utter_code_locked"] and slots["pairing_outcome"] == "locked"
-    assert repo.bound_profile_id(session, "conv-w") is None
+    assert bound_profile_id(session, "conv-w") is None
     assert validate(form, "pairing_code", "hej", tracker("conv-z", "hej"))[1] == ["utter_code_format"]
 
 
 def test_a_token_identifies_but_only_for_its_own_conversation(session: Session) -> None:
     mikkel, aisha = young(session, "UNG-A", "Mikkel", "Sanne"), young(session, "UNG-B", "Aisha", "Jonas")
-    dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings",
-                                                      metadata={"verified_profile_id": mikkel.id}))
+    dispatcher, _ = run(
+        ActionListMeetings(),
+        tracker("conv-m", "mine møder", "list_meetings", metadata={"verified_profile_id": mikkel.id}),
+    )
     assert responses(dispatcher) == ["utter_meetings_list"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
     # Aisha's valid token in Mikkel's conversation gets nothing.
-    dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings",
-                                                      metadata={"verified_profile_id": aisha.id}))
+    dispatcher, _ = run(
+        ActionListMeetings(),
+        tracker("conv-m", "mine møder", "list_meetings", metadata={"verified_profile_id": aisha.id}),
+    )
     assert responses(dispatcher) == ["utter_identified_as_someone_else"]
     # A conversation identified by token needs the token on every message.
     for metadata, said in [({}, "utter_token_rejected"), ({"token_rejected": True}, "utter_token_rejected")]:
@@ -138,125 +108,59 @@ def test_a_token_identifies_but_only_for_its_own_conversation(session: Session) 
 
 def test_two_young_people_never_see_or_change_each_others_meetings(session: Session) -> None:
     mikkel, aisha = young(session, "UNG-A", "Mikkel", "Sanne"), young(session, "UNG-B", "Aisha", "Jonas")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
-    repo.bind(session, "conv-a", aisha.id, "pairing")
-    theirs = repo.request_meeting(session, aisha, first=date(2026, 12, 1), last=date(2026, 12, 1),
-                                  window_text="1/12", starts_at=None, conversation_id="conv-a")
-    repo.confirm_meeting(session, theirs, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "jonas")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    bind(session, "conv-a", aisha.id, "pairing")
+    theirs = request_meeting(
+        session,
+        aisha,
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 1),
+        window_text="1/12",
+        starts_at=None,
+        conversation_id="conv-a",
+    )
+    confirm_meeting(session, theirs, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "jonas")
     session.commit()
     dispatcher, _ = run(ActionListMeetings(), tracker("conv-m", "mine møder", "list_meetings"))
     assert "1. december" not in dispatcher.messages[0]["upcoming"] and "ingen" in dispatcher.messages[0]["upcoming"]
     # Mikkel asks to cancel "the meeting on 1/12" and even names Aisha's meeting id: nothing happens.
     form = ValidateRescheduleMeetingForm()
-    assert extract(form, "meeting_choice", tracker("conv-m", "kan vi rykke mødet d. 1/12", "reschedule_meeting")) \
-        == {"meeting_choice": "none:2026-12-01"}
-    dispatcher, _ = run(ActionCancelMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(theirs.id), "change_reason": "syg", "youth_confirm": True}))
+    assert extract(form, "meeting_choice", tracker("conv-m", "kan vi rykke mødet d. 1/12", "reschedule_meeting")) == {
+        "meeting_choice": "none:2026-12-01"
+    }
+    dispatcher, _ = run(
+        ActionCancelMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={"meeting_choice": str(theirs.id), "change_reason": "syg", "youth_confirm": True},
+        ),
+    )
     assert responses(dispatcher) == ["utter_youth_nothing_saved"]
     session.expire_all()
     assert session.get(MentorMeeting, theirs.id).status == "confirmed"  # type: ignore[union-attr]
     # Nor does the summary before saving describe her meeting.
-    dispatcher, _ = run(ActionAskYouthConfirm(), tracker("conv-m", "aflys", "cancel_meeting", slots={
-        "meeting_choice": str(theirs.id)}, active_loop="cancel_meeting_form"))
+    dispatcher, _ = run(
+        ActionAskYouthConfirm(),
+        tracker(
+            "conv-m",
+            "aflys",
+            "cancel_meeting",
+            slots={"meeting_choice": str(theirs.id)},
+            active_loop="cancel_meeting_form",
+        ),
+    )
     assert "1. december" not in str(dispatcher.messages) and "14.00" not in str(dispatcher.messages)
-
-
-def test_log_a_meeting_with_a_correction(session: Session) -> None:
-    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
-    session.commit()
-    form = ValidateLogMeetingForm()
-    start = tracker("conv-m", "havde møde m. min mentor igår, det gik fint", "log_meeting")
-    assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24"}
-    assert extract(form, "meeting_rating", start) == {"meeting_rating": "4|fint"}
-    at_summary = tracker("conv-m", "nej det var i mandags", "deny", slots={"requested_slot": "youth_confirm"})
-    assert extract(form, "meeting_date", at_summary) == {"meeting_date": "2026-11-23"}
-    assert validate(form, "youth_confirm", False, at_summary)[0] == {"youth_confirm": None}  # asked again
-    assert validate(form, "meeting_date", "2026-11-30", start)[1] == ["utter_meeting_date_in_future"]
-    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_date": "2026-11-23", "meeting_rating": "4|fint", "meeting_note": "-", "youth_confirm": True}))
-    assert responses(dispatcher) == ["utter_meeting_logged"]
-    [held] = repo.past_meetings(session, mikkel.id)
-    assert held.starts_at is not None
-    assert (held.rating, held.with_whom, held.starts_at.astimezone(DANISH_TIME).date()) == (
-        4, "Sanne", date(2026, 11, 23))
-
-
-@pytest.mark.parametrize(("text", "asked", "expected"), [
-    ("4/5", False, (4, "4/5")), ("giver det 2", False, (2, "2/5")), ("3 ud af 5", False, (3, "3/5")),
-    ("5", True, (5, "5/5")), ("5", False, None), ("det var super", False, (5, "super")),
-    ("kedeligt", True, (2, "kedeligt")), ("i går kl 14", False, None),
-])
-def test_ratings_as_people_give_them(text: str, asked: bool, expected: tuple[int, str] | None) -> None:
-    assert read_rating(text, asked) == expected
-
-
-def test_book_move_and_cancel_keep_the_history(session: Session) -> None:
-    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
-    session.commit()
-    window = {"first": "2026-11-30", "last": "2026-12-04", "part": "eftermiddag", "at": None,
-              "text": "næste uge om eftermiddagen"}
-    dispatcher, _ = run(ActionRequestMeeting(), tracker("conv-m", "ja", "affirm",
-                                                        slots={"meeting_window": window, "youth_confirm": True}))
-    assert responses(dispatcher) == ["utter_meeting_requested"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
-    [requested] = repo.upcoming_meetings(session, mikkel.id, NOW)
-    assert requested.status == "requested"
-    repo.confirm_meeting(session, requested, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "sanne")
-    session.commit()
-    new_time = {"first": "2026-12-03", "last": "2026-12-03", "part": None, "at": "10:00:00", "text": "torsdag kl 10"}
-    dispatcher, _ = run(ActionMoveMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(requested.id), "meeting_window": new_time, "change_reason": "tandlæge",
-        "youth_confirm": True}))
-    assert responses(dispatcher) == ["utter_meeting_moved"]
-    [moved_to] = repo.upcoming_meetings(session, mikkel.id, NOW)
-    dispatcher, _ = run(ActionCancelMeeting(), tracker("conv-m", "ja", "affirm", slots={
-        "meeting_choice": str(moved_to.id), "change_reason": "syg", "youth_confirm": True}))
-    assert responses(dispatcher) == ["utter_meeting_cancelled"]
-    session.expire_all()
-    statuses = [(m.status, m.reason) for m in session.scalars(select(MentorMeeting).order_by(MentorMeeting.id))]
-    assert statuses == [("moved", "tandlæge"), ("cancelled", "syg")]
-
-
-@pytest.mark.parametrize(("text", "kind"), [
-    ("jeg er startet på hf", "started"), ("er stoppet på tømreruddannelsen", "stopped"),
-    ("har droppet ud af fgu", "stopped"), ("holder pause fra stx", "paused"), ("har fået svendebrev", "finished"),
-    ("har skiftet til eux", "changed"), ("hej", None),
-])
-def test_education_changes_are_read(text: str, kind: str | None) -> None:
-    assert read_kind(text) == kind
-
-
-def test_stopping_an_education_is_recorded_and_offers_a_talk(session: Session) -> None:
-    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
-    repo.record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
-                          occurred_on=date(2026, 8, 1))
-    session.commit()
-    form = ValidateEducationForm()
-    start = tracker("conv-m", "jeg er stoppet på hf", "update_education",
-                    entities=[{"entity": "programme", "value": "hf"}])
-    assert extract(form, "education_kind", start) == {"education_kind": "stopped"}
-    assert extract(form, "education_programme", start) == {"education_programme": "hf"}
-    dispatcher, _ = run(ActionSaveEducation(), tracker("conv-m", "ja", "affirm", slots={
-        "education_kind": "stopped", "education_programme": "hf", "youth_confirm": True}))
-    assert responses(dispatcher) == ["utter_education_saved", "utter_education_stopped_offer"]
-    assert dispatcher.messages[1]["unit_phone"] == "70 10 20 36"
-    session.expire_all()
-    events = session.scalars(select(EducationEvent).order_by(EducationEvent.id)).all()
-    assert [(e.kind, e.programme, e.institution) for e in events] == [
-        ("started", "hf", "VUC"), ("stopped", "hf", "VUC")]
-    dispatcher, _ = run(ActionShowEducation(), tracker("conv-m", "hvordan ser min plan ud", "education_status"))
-    assert "ingen uddannelse registreret" in dispatcher.messages[0]["current"]
 
 
 def test_log_out_unbinds_and_keeps_the_data(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
+    bind(session, "conv-m", mikkel.id, "pairing")
     session.commit()
     assert responses(run(ActionForgetMe(), tracker("conv-m", "log mig ud", "forget_me"))[0]) == ["utter_logged_out"]
     assert responses(run(ActionForgetMe(), tracker("conv-m", "log mig ud", "forget_me"))[0]) == ["utter_not_logged_in"]
-    assert repo.bound_profile_id(session, "conv-m") is None
+    assert bound_profile_id(session, "conv-m") is None
     assert session.get(YouthProfile, mikkel.id) is not None
 
 
@@ -264,9 +168,17 @@ def test_my_data_shows_the_profile_and_delete_unbinds_but_keeps_the_case(session
     from actions.privacy import ActionDeleteMyData, ActionShowMyData
 
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
-    repo.bind(session, "conv-m", mikkel.id, "pairing")
-    repo.log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=1), with_whom=None, rating=3,
-                          how_it_went="ok", note=None, conversation_id="conv-m")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    log_held_meeting(
+        session,
+        mikkel,
+        held_at=NOW - timedelta(days=1),
+        with_whom=None,
+        rating=3,
+        how_it_went="ok",
+        note=None,
+        conversation_id="conv-m",
+    )
     session.commit()
     dispatcher, _ = run(ActionShowMyData(), tracker("conv-m", "hvad har I gemt om mig", "my_data"))
     assert responses(dispatcher) == ["utter_my_data"]
@@ -275,9 +187,9 @@ def test_my_data_shows_the_profile_and_delete_unbinds_but_keeps_the_case(session
     dispatcher, events = run(ActionDeleteMyData(), tracker("conv-m", "ja", "affirm"))
     assert responses(dispatcher) == ["utter_youth_profile_kept", "utter_conversation_deleted"]
     assert events == [{"event": "slot", "timestamp": None, "name": "conversation_deleted", "value": True}]
-    assert repo.bound_profile_id(session, "conv-m") is None
+    assert bound_profile_id(session, "conv-m") is None
     session.expire_all()
-    assert len(repo.past_meetings(session, mikkel.id)) == 1  # part of the aftercare case
+    assert len(past_meetings(session, mikkel.id)) == 1  # part of the aftercare case
     # A stranger asking sees nothing of Mikkel's.
     dispatcher, _ = run(ActionShowMyData(), tracker("conv-x", "hvad har I gemt om mig", "my_data"))
     assert responses(dispatcher) == ["utter_my_data_conversation_only"]
@@ -289,17 +201,23 @@ def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session
     mikkel, sara = young(session, "UNG-R1", "Mikkel", "Sanne"), young(session, "UNG-R2", "Sara", "Lone")
     meetings = {}
     for profile in (mikkel, sara):
-        meeting = MentorMeeting(profile_id=profile.id, status="confirmed", starts_at=NOW + timedelta(days=1),
-                                with_whom=profile.mentor_name, changed_by="test")
+        meeting = MentorMeeting(
+            profile_id=profile.id,
+            status="confirmed",
+            starts_at=NOW + timedelta(days=1),
+            with_whom=profile.mentor_name,
+            changed_by="test",
+        )
         session.add(meeting)
         session.flush()
         meetings[profile.first_name] = str(meeting.id)
-    repo.bind(session, "mikkels-chat", mikkel.id, "pairing")
+    bind(session, "mikkels-chat", mikkel.id, "pairing")
     session.commit()
 
     def remind(conversation: str, meeting_id: str) -> list[str]:
-        t = tracker(conversation, intent="EXTERNAL_meeting_reminder",
-                    entities=[{"entity": "meeting_id", "value": meeting_id}])
+        t = tracker(
+            conversation, intent="EXTERNAL_meeting_reminder", entities=[{"entity": "meeting_id", "value": meeting_id}]
+        )
         dispatcher, _ = run(ActionRemindMeeting(), t)
         return responses(dispatcher)
 
@@ -310,18 +228,18 @@ def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session
 
 def test_an_idle_pairing_logs_the_conversation_out(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     mikkel = young(session, "UNG-I", "Mikkel", "Sanne")
-    repo.bind(session, "mikkels-phone", mikkel.id, "pairing")
+    bind(session, "mikkels-phone", mikkel.id, "pairing")
     session.commit()
     idle = identity.pairing_idle()
     dispatcher, _ = run(ActionListMeetings(), tracker("mikkels-phone", "mine møder", "list_meetings"))
     assert responses(dispatcher) == ["utter_meetings_list"]  # NOW is within the idle time of binding
     monkeypatch.setattr(identity, "now", lambda: NOW + idle + timedelta(days=1))
-    later = repo.bound_profile_id(session, "mikkels-phone")
+    later = bound_profile_id(session, "mikkels-phone")
     assert later is not None
-    row = session.scalars(select(repo.ConversationBinding)).one()
+    row = session.scalars(select(ConversationBinding)).one()
     row.last_seen_at = NOW
     session.commit()
     dispatcher, _ = run(ActionListMeetings(), tracker("mikkels-phone", "mine møder", "list_meetings"))
     assert responses(dispatcher) == ["utter_pairing_expired"] and "Sanne" not in str(dispatcher.messages)
     session.expire_all()
-    assert repo.bound_profile_id(session, "mikkels-phone") is None  # logged out, not only hidden
+    assert bound_profile_id(session, "mikkels-phone") is None  # logged out, not only hidden

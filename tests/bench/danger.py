@@ -26,8 +26,9 @@ from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
 SETS = {
-    "fresh blind, tests/data/danger_fresh.yml (written without seeing the training data, measured once)":
-        "danger_fresh.yml",
+    (
+        "fresh blind, tests/data/danger_fresh.yml (written without seeing the training data, measured once)"
+    ): "danger_fresh.yml",
     "blind, tests/data/danger_test.yml (written without seeing the training data)": "danger_test.yml",
     "development, tests/data/danger_dev.yml (thresholds chosen here)": "danger_dev.yml",
     "older blind, tests/data/distress_test.yml": "distress_test.yml",
@@ -48,8 +49,10 @@ def predictions(run_nlu: Callable[..., Path], name: str, out_dir: Path) -> dict[
     """The intent the trained pipeline gives every message of the set."""
     by_kind, negatives = read_set(name)
     # rasa test nlu wants labels; the negatives get a stand-in one, only the predictions count.
-    blocks = [{"intent": HIGH, "examples": "".join(f"- {t}\n" for texts in by_kind.values() for t in texts)},
-              {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in negatives)}]
+    blocks = [
+        {"intent": HIGH, "examples": "".join(f"- {t}\n" for texts in by_kind.values() for t in texts)},
+        {"intent": "out_of_scope", "examples": "".join(f"- {t}\n" for t in negatives)},
+    ]
     messages = out_dir / name
     messages.write_text(yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True), encoding="utf-8")
     return predicted_intents(run_nlu(messages, "--successes"))
@@ -78,10 +81,14 @@ def danger_sets(run_nlu: Callable[..., Path], out_dir: Path) -> None:
         alarms_high = sum(predicted.get(t) == HIGH for t in negatives)
         alarms_any = sum(predicted.get(t) in (HIGH, CHECK_IN) for t in negatives)
         print(f"\nDanger, {label}")
-        print(f"  recall high {share(high, len(every))}, high or check-in {share(any_tier, len(every))}; "
-              f"the phrase safeguard alone {share(sum(signals_danger(t) for t in every), len(every))}")
-        print(f"  false alarms on hard negatives: high {share(alarms_high, len(negatives))}, "
-              f"high or check-in {share(alarms_any, len(negatives))}")
+        print(
+            f"  recall high {share(high, len(every))}, high or check-in {share(any_tier, len(every))}; "
+            f"the phrase safeguard alone {share(sum(signals_danger(t) for t in every), len(every))}"
+        )
+        print(
+            f"  false alarms on hard negatives: high {share(alarms_high, len(negatives))}, "
+            f"high or check-in {share(alarms_any, len(negatives))}"
+        )
         print(f"  {TARGETS}")
         if len(by_kind) > 1:
             for kind, texts in by_kind.items():
@@ -101,8 +108,10 @@ def check_in_rate(report_dirs: list[Path]) -> None:
                 total += 1
                 if item["intent_prediction"]["name"] in (HIGH, CHECK_IN):
                     flagged.append(item["text"])
-    print(f"\nDanger layer on ordinary messages of the other intents: flagged {share(len(flagged), total)}"
-          f"   target <= 2 %" + (f"\n  {flagged}" if flagged else ""))
+    print(
+        f"\nDanger layer on ordinary messages of the other intents: flagged {share(len(flagged), total)}"
+        f"   target <= 2 %" + (f"\n  {flagged}" if flagged else "")
+    )
 
 
 def short_answers() -> None:
@@ -114,8 +123,10 @@ def short_answers() -> None:
     thresholds = configured_thresholds()
     pieces = short_pieces()
     flagged = [text for text in pieces if model.assess(text, thresholds).tier]
-    print(f"\nDanger layer on short pieces (1-5 words) of ordinary messages: flagged {share(len(flagged), len(pieces))}"
-          f"   gate <= {SHORT_PIECES_CEILING:.3f}\n  {flagged}")
+    print(
+        f"\nDanger layer on short pieces (1-5 words) of ordinary messages: flagged {share(len(flagged), len(pieces))}"
+        f"   gate <= {SHORT_PIECES_CEILING:.3f}\n  {flagged}"
+    )
 
 
 def added_latency() -> None:
@@ -131,5 +142,7 @@ def added_latency() -> None:
         model.assess(text, thresholds)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
-    print(f"\nDanger layer, time added per message: median {statistics.median(timings):.2f} ms, "
-          f"p95 {timings[int(len(timings) * 0.95)]:.2f} ms   target <= 5 ms")
+    print(
+        f"\nDanger layer, time added per message: median {statistics.median(timings):.2f} ms, "
+        f"p95 {timings[int(len(timings) * 0.95)]:.2f} ms   target <= 5 ms"
+    )

@@ -63,8 +63,9 @@ def ordinary_messages() -> list[str]:
     found = []
     for name in ("nlu_holdout.yml", "youth_holdout.yml"):
         for block in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["nlu"]:
-            found += [strip_entities(line.strip()[2:].strip()) for line in block["examples"].splitlines()
-                      if line.strip()]
+            found += [
+                strip_entities(line.strip()[2:].strip()) for line in block["examples"].splitlines() if line.strip()
+            ]
     return found
 
 
@@ -75,15 +76,17 @@ def short_pieces(max_words: int = 5) -> list[str]:
     for text in ordinary_messages():
         words = text.split()
         for size in range(1, max_words + 1):
-            found.update(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+            found.update(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
     return sorted(found)
 
 
 def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: set[str]) -> float:
     scores = model.probabilities(texts)
     kinds = [phrase_kind(t) for t in texts]
-    hits = [thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=said_loosely(text))
-            in tiers for text, kind, p in zip(texts, kinds, scores, strict=True)]
+    hits = [
+        thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=said_loosely(text)) in tiers
+        for text, kind, p in zip(texts, kinds, scores, strict=True)
+    ]
     return sum(hits) / max(len(hits), 1)
 
 
@@ -99,11 +102,21 @@ def main() -> None:
             t = Thresholds(high=high, check_in=check)
             cells = []
             for positive, negative in sets.values():
-                cells.append((rate(model, positive, t, {"high"}), rate(model, positive, t, {"high", "check_in"}),
-                              rate(model, negative, t, {"high"}), rate(model, negative, t, {"high", "check_in"})))
-            print(f"{high:.2f}  {check:.2f} | " + "  ".join(f"{c[0]:.3f}/{c[1]:.3f}" for c in cells) + " | "
-                  + "  ".join(f"{c[2]:.3f}/{c[3]:.3f}" for c in cells)
-                  + f" | {rate(model, ordinary, t, {'high', 'check_in'}):.3f}")
+                cells.append(
+                    (
+                        rate(model, positive, t, {"high"}),
+                        rate(model, positive, t, {"high", "check_in"}),
+                        rate(model, negative, t, {"high"}),
+                        rate(model, negative, t, {"high", "check_in"}),
+                    )
+                )
+            print(
+                f"{high:.2f}  {check:.2f} | "
+                + "  ".join(f"{c[0]:.3f}/{c[1]:.3f}" for c in cells)
+                + " | "
+                + "  ".join(f"{c[2]:.3f}/{c[3]:.3f}" for c in cells)
+                + f" | {rate(model, ordinary, t, {'high', 'check_in'}):.3f}"
+            )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,20 @@ YOUTH_HELD_OUT = {
     "youth blind set (written without seeing the training data)": ROOT / "tests" / "data" / "youth_test.yml",
 }
 OUT = VAR_DIR / "bench"
-PARENTS = ["Mette Hansen", "Ali Khan", "Sofie Nørgaard", "Jonas Berg", "Karen-Margrethe Poulsen", "Camilla Due",
-           "Line Skov Jensen", "Maria Rasmussen", "Ahmed Hassan", "Julie Møller", "Emma Lund", "Sara Holm"]
+PARENTS = [
+    "Mette Hansen",
+    "Ali Khan",
+    "Sofie Nørgaard",
+    "Jonas Berg",
+    "Karen-Margrethe Poulsen",
+    "Camilla Due",
+    "Line Skov Jensen",
+    "Maria Rasmussen",
+    "Ahmed Hassan",
+    "Julie Møller",
+    "Emma Lund",
+    "Sara Holm",
+]
 CONVERSATIONS = 10  # at the same time
 ROUNDS = 3  # each of the 10 parents enrols, then the next one takes the place
 
@@ -56,8 +68,13 @@ def rasa_test_nlu(model: Path, messages: Path, *options: str) -> Path:
     """`rasa test nlu` on one file; returns the folder with its reports."""
     out = OUT / "nlu" / messages.stem
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(messages), "--out", str(out),
-                    *options], cwd=ROOT, env=quiet_rasa_env(), check=True, capture_output=True)
+    subprocess.run(
+        [str(RASA_BIN), "test", "nlu", "--model", str(model), "--nlu", str(messages), "--out", str(out), *options],
+        cwd=ROOT,
+        env=quiet_rasa_env(),
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -65,8 +82,11 @@ def nlu_f1(model: Path, label: str, held_out: Path) -> None:
     out = rasa_test_nlu(model, held_out, "--successes")  # every prediction: the danger check-in rate reads them
     report = json.loads((out / "intent_report.json").read_text())
     print(f"\nNLU intent F1, {label}; never used in training")
-    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in
-               ("macro avg", "weighted avg", "micro avg")}
+    intents = {
+        k: v
+        for k, v in report.items()
+        if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg")
+    }
     for name, scores in sorted(intents.items()):
         print(f"  {name:20} F1 {scores['f1-score']:.3f}  (n={scores['support']})")
     print(f"  {'macro avg':20} F1 {report['macro avg']['f1-score']:.3f}   target >= 0.93")
@@ -78,12 +98,17 @@ def youth_f1(model: Path, label: str, held_out: Path) -> None:
     (a message of theirs taken for another intent lowers its recall)."""
     out = rasa_test_nlu(model, held_out, "--successes")
     report = json.loads((out / "intent_report.json").read_text())
-    intents = {k: v for k, v in report.items() if isinstance(v, dict) and v.get("support")
-               and k not in ("macro avg", "weighted avg", "micro avg")}
+    intents = {
+        k: v
+        for k, v in report.items()
+        if isinstance(v, dict) and v.get("support") and k not in ("macro avg", "weighted avg", "micro avg")
+    }
     print(f"\nNLU intent F1, {label}")
     for name, scores in sorted(intents.items()):
-        print(f"  {name:20} F1 {scores['f1-score']:.3f}  precision {scores['precision']:.3f}  "
-              f"recall {scores['recall']:.3f}  (n={scores['support']})")
+        print(
+            f"  {name:20} F1 {scores['f1-score']:.3f}  precision {scores['precision']:.3f}  "
+            f"recall {scores['recall']:.3f}  (n={scores['support']})"
+        )
     macro = sum(v["f1-score"] for v in intents.values()) / max(len(intents), 1)
     print(f"  {'macro avg':20} F1 {macro:.3f}   accuracy {report['accuracy']:.3f}")
 
@@ -93,14 +118,23 @@ def service_topics(model: Path) -> None:
     intents = json.loads((out / "intent_report.json").read_text())
     topics = json.loads((out / "response_selection_report.json").read_text())
     print("\nService questions (blind set): a service question at all (intent)? which topic (ResponseSelector)?")
-    for name in ["faq", "ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details",
-                 "ask_read_more"]:
+    for name in [
+        "faq",
+        "ask_price",
+        "ask_location",
+        "ask_opening_hours",
+        "ask_audience",
+        "ask_contact_details",
+        "ask_read_more",
+    ]:
         scores = intents.get(name, {})
         print(f"  intent {name:22} F1 {scores.get('f1-score', 0):.3f}  (n={scores.get('support', 0)})")
     for name, scores in sorted(topics.items()):
         if isinstance(scores, dict) and "recall" in scores and "/" in name:
-            print(f"  topic  {name:28} accuracy {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
-                  f"(n={scores['support']})")
+            print(
+                f"  topic  {name:28} accuracy {scores['recall']:.3f}  precision {scores['precision']:.3f}  "
+                f"(n={scores['support']})"
+            )
     print(f"  topics overall accuracy {topics.get('accuracy', float('nan')):.3f}")
 
 
@@ -108,25 +142,36 @@ def cpr_masking() -> None:
     cases = yaml.safe_load((ROOT / "tests" / "data" / "cpr_cases.yml").read_text(encoding="utf-8"))
     caught = sum(mask_cpr(text) != text for text in cases["cpr"])
     false = [text for text in cases["not_cpr"] if mask_cpr(text) != text]
-    print(f"\nCPR masking (tests/data/cpr_cases.yml): {caught}/{len(cases['cpr'])} CPR numbers masked, "
-          f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}")
+    print(
+        f"\nCPR masking (tests/data/cpr_cases.yml): {caught}/{len(cases['cpr'])} CPR numbers masked, "
+        f"{len(false)}/{len(cases['not_cpr'])} look-alikes masked by mistake {false or ''}"
+    )
     numbers, alikes = cpr_numbers(), look_alikes()
     masked = sum(MASK in mask_cpr(text) and not contains_cpr(mask_cpr(text)) for text in numbers)
     kept = sum(mask_cpr(text) == text for text in alikes)
-    print(f"CPR masking (tests/cpr_writings.py, {len(WRITINGS)} writings): {masked}/{len(numbers)} masked "
-          f"({masked / len(numbers):.1%}), {kept}/{len(alikes)} look-alikes kept ({kept / len(alikes):.1%})   "
-          f"targets 100 % and 100 %")
+    print(
+        f"CPR masking (tests/cpr_writings.py, {len(WRITINGS)} writings): {masked}/{len(numbers)} masked "
+        f"({masked / len(numbers):.1%}), {kept}/{len(alikes)} look-alikes kept ({kept / len(alikes):.1%})   "
+        f"targets 100 % and 100 %"
+    )
     payloads = typed_payloads()
     caught = sum(MASK in mask_payload(p) and not contains_cpr(mask_payload(p)) for p in payloads)
-    print(f"CPR masking in typed /intent{{…}} payloads (JSON-escaped entity values): {caught}/{len(payloads)} "
-          f"masked ({caught / len(payloads):.1%})   target 100 %")
+    print(
+        f"CPR masking in typed /intent{{…}} payloads (JSON-escaped entity values): {caught}/{len(payloads)} "
+        f"masked ({caught / len(payloads):.1%})   target 100 %"
+    )
 
 
 def training_time() -> None:
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        subprocess.run([str(RASA_BIN), "train", "--out", folder, "--force"], cwd=ROOT, env=quiet_rasa_env(),
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(RASA_BIN), "train", "--out", folder, "--force"],
+            cwd=ROOT,
+            env=quiet_rasa_env(),
+            check=True,
+            capture_output=True,
+        )
         print(f"\nTraining from scratch: {time.perf_counter() - started:.0f} s   target <= 180 s")
 
 
@@ -138,8 +183,20 @@ def one_conversation(base_url: str, n: int, pause: float = 0.0) -> list[float]:
     due = (danish_today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
     name = PARENTS[n % len(PARENTS)]
     email = f"bench{n}.{uuid.uuid4().hex[:4]}@example.dk"
-    turns = ["hej", "vi vil gerne tilmelde os kurset", name, "/deny", due, "ja", "nej", email, None, "ja", "ja",
-             "er vi tilmeldt?"]
+    turns = [
+        "hej",
+        "vi vil gerne tilmelde os kurset",
+        name,
+        "/deny",
+        due,
+        "ja",
+        "nej",
+        email,
+        None,
+        "ja",
+        "ja",
+        "er vi tilmeldt?",
+    ]
     timings: list[float] = []
     buttons: list[dict[str, str]] = []
     last: object = None
@@ -171,20 +228,28 @@ def latency_and_memory(model: Path) -> None:
         upgrade(url)
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, danish_today())
-        settings = Settings(database_url=url, tracker_store_url=f"sqlite:///{folder}/tracker.db",
-                            municipality_file=municipality_for_tests(Path(folder)),
-                            rasa_url="http://127.0.0.1:16005",
-                            action_server_port=16055, web_port=16000, rasa_port=16005, log_level="WARNING",
-                            rasa_api_secret=f"bench-{uuid.uuid4().hex}",
-                            action_server_token=f"bench-{uuid.uuid4().hex}",
-                            widget_session_secret=f"bench-{uuid.uuid4().hex}", rest_channel=True)
+        settings = Settings(
+            database_url=url,
+            tracker_store_url=f"sqlite:///{folder}/tracker.db",
+            municipality_file=municipality_for_tests(Path(folder)),
+            rasa_url="http://127.0.0.1:16005",
+            action_server_port=16055,
+            web_port=16000,
+            rasa_port=16005,
+            log_level="WARNING",
+            rasa_api_secret=f"bench-{uuid.uuid4().hex}",
+            action_server_token=f"bench-{uuid.uuid4().hex}",
+            widget_session_secret=f"bench-{uuid.uuid4().hex}",
+            rest_channel=True,
+        )
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
             for label, pause in (("back to back", 0.0), ("with 2 s (1-3 s) to read and type", 2.0)):
                 with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
                     total = CONVERSATIONS * ROUNDS
-                    results = list(pool.map(one_conversation, [settings.rasa_url] * total, range(total),
-                                            [pause] * total))
+                    results = list(
+                        pool.map(one_conversation, [settings.rasa_url] * total, range(total), [pause] * total)
+                    )
                 print_latency(label, sorted(t * 1000 for conversation in results for t in conversation))
             memory = peak_memory_mb(assistant.processes["rasa"].pid)
     print(f"\nRasa server peak memory (VmHWM): {memory:.0f} MB   target <= 1536 MB")
@@ -192,8 +257,10 @@ def latency_and_memory(model: Path) -> None:
 
 def print_latency(label: str, timings: list[float]) -> None:
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"\nLatency per turn, {CONVERSATIONS} concurrent enrollments over HTTP, {label} ({len(timings)} turns, "
-          "including database writes)")
+    print(
+        f"\nLatency per turn, {CONVERSATIONS} concurrent enrollments over HTTP, {label} ({len(timings)} turns, "
+        "including database writes)"
+    )
     median = statistics.median(timings)
     print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")
 

@@ -25,8 +25,14 @@ from bot.db.models import CourseEnrollment, CourseTeam
 def team_id(pg_engine: Engine) -> Iterator[int]:
     maker = sessionmaker(pg_engine)
     with maker.begin() as session:
-        team = CourseTeam(code=f"RACE-{uuid.uuid4().hex[:6]}", place="Racehuset", address="Vej 1",
-                          start_date=date(2027, 2, 1), capacity=1, seats_taken=0)
+        team = CourseTeam(
+            code=f"RACE-{uuid.uuid4().hex[:6]}",
+            place="Racehuset",
+            address="Vej 1",
+            start_date=date(2027, 2, 1),
+            capacity=1,
+            seats_taken=0,
+        )
         session.add(team)
         session.flush()
         created = team.id
@@ -37,9 +43,20 @@ def team_id(pg_engine: Engine) -> Iterator[int]:
 
 
 def _enrol(session: Session, team_id: int, email: str) -> None:
-    create_enrollment(session, NewEnrollment(
-        team_id=team_id, parent_name="Forælder", partner_name=None, due_date=date(2027, 3, 1), birth_date=None,
-        email=email, phone=None, conversation_id=email, consent_text="ja"))
+    create_enrollment(
+        session,
+        NewEnrollment(
+            team_id=team_id,
+            parent_name="Forælder",
+            partner_name=None,
+            due_date=date(2027, 3, 1),
+            birth_date=None,
+            email=email,
+            phone=None,
+            conversation_id=email,
+            consent_text="ja",
+        ),
+    )
 
 
 def test_two_families_and_the_last_seat(pg_engine: Engine, team_id: int) -> None:

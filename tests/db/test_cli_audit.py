@@ -27,23 +27,44 @@ def test_cli_changes_are_in_the_audit_log(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("DATABASE_URL", url)
     runner = CliRunner()
     outputs = []
-    for args in (["db", "seed"],
-                 ["staff", "add", "ulla", "--name", "Ulla", "--password", "korrekt-hest-batteri-9"],
-                 ["staff", "deactivate", "ulla"],
-                 ["youth", "add", "UNG-777", "--name", "Ida", "--mentor", "Lone", "--mentor-contact", "lone@x.dk",
-                  "--aftercare-ends", "2028-01-01"],
-                 ["youth", "pair", "UNG-777", "--by", "ab"],
-                 ["services", "load"],
-                 ["services", "edit", "tandpleje", "price", "Det er gratis.", "--by", "ab"],
-                 ["purge"]):
+    for args in (
+        ["db", "seed"],
+        ["staff", "add", "ulla", "--name", "Ulla", "--password", "korrekt-hest-batteri-9"],
+        ["staff", "deactivate", "ulla"],
+        [
+            "youth",
+            "add",
+            "UNG-777",
+            "--name",
+            "Ida",
+            "--mentor",
+            "Lone",
+            "--mentor-contact",
+            "lone@x.dk",
+            "--aftercare-ends",
+            "2028-01-01",
+        ],
+        ["youth", "pair", "UNG-777", "--by", "ab"],
+        ["services", "load"],
+        ["services", "edit", "tandpleje", "price", "Det er gratis.", "--by", "ab"],
+        ["purge"],
+    ):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
     with make_sessionmaker(url)() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
         rows = [(row.action, row.target, row.client) for row in entries]
-    assert [action for action, _, _ in rows] == ["seed", "add_staff", "deactivate_staff", "add_youth_profile",
-                                                 "issue_pairing_code", "load_services", "edit_service", "purge"]
+    assert [action for action, _, _ in rows] == [
+        "seed",
+        "add_staff",
+        "deactivate_staff",
+        "add_youth_profile",
+        "issue_pairing_code",
+        "load_services",
+        "edit_service",
+        "purge",
+    ]
     assert ("add_youth_profile", "youth:UNG-777", "cli") in rows
     # The pairing code itself is never in the log.
     code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", outputs[4])

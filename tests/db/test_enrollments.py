@@ -25,18 +25,28 @@ from bot.db.models import CourseEnrollment, CourseTeam, EnrollmentStatus, utcnow
 
 
 def make_team(session: Session, capacity: int = 2, code: str = "TEST-1") -> CourseTeam:
-    team = CourseTeam(code=code, place="Testhuset", address="Testvej 1", start_date=date(2027, 2, 1),
-                      capacity=capacity, seats_taken=0)
+    team = CourseTeam(
+        code=code, place="Testhuset", address="Testvej 1", start_date=date(2027, 2, 1), capacity=capacity, seats_taken=0
+    )
     session.add(team)
     session.flush()
     return team
 
 
-def new(team: CourseTeam, email: str | None = "mette@example.dk", phone: str | None = None,
-        conversation: str = "c1") -> NewEnrollment:
-    return NewEnrollment(team_id=team.id, parent_name="Mette Hansen", partner_name=None, due_date=date(2027, 3, 1),
-                         birth_date=None, email=email, phone=phone, conversation_id=conversation,
-                         consent_text="Må vi gemme oplysningerne?")
+def new(
+    team: CourseTeam, email: str | None = "mette@example.dk", phone: str | None = None, conversation: str = "c1"
+) -> NewEnrollment:
+    return NewEnrollment(
+        team_id=team.id,
+        parent_name="Mette Hansen",
+        partner_name=None,
+        due_date=date(2027, 3, 1),
+        birth_date=None,
+        email=email,
+        phone=phone,
+        conversation_id=conversation,
+        consent_text="Må vi gemme oplysningerne?",
+    )
 
 
 def test_enrollment_takes_a_seat_and_gets_a_code(session: Session) -> None:
@@ -77,7 +87,8 @@ def test_a_look_up_needs_the_code_and_the_contact(session: Session) -> None:
     assert look_up(session, "c2", code, email="mette@example.dk", phone=None).outcome == "found"
     # A wrong contact and an unknown code are the same miss.
     assert look_up(session, "c2", code, email="someone@example.dk", phone=None) == look_up(
-        session, "c2", "FMH-ZZZZZZ", email="mette@example.dk", phone=None)
+        session, "c2", "FMH-ZZZZZZ", email="mette@example.dk", phone=None
+    )
     assert look_up(session, "c2", code, email=None, phone=None).outcome == "no_match"
 
 
@@ -89,13 +100,16 @@ def test_wrong_tries_are_limited_per_code_and_overall(session: Session) -> None:
     # Guessing the contact of a code seen somewhere: even the right one waits now.
     assert look_up(session, "owner", code, email="mette@example.dk", phone=None).outcome == "limited"
     other = create_enrollment(session, new(make_team(session, code="TEST-2"), email="sofie@example.dk"))
-    outcomes = [look_up(session, f"rotating-{n}", f"FMH-{n:06d}", email="x@example.dk", phone=None).outcome
-                for n in range(100)]
+    outcomes = [
+        look_up(session, f"rotating-{n}", f"FMH-{n:06d}", email="x@example.dk", phone=None).outcome for n in range(100)
+    ]
     assert outcomes.count("no_match") == MAX_WRONG_LOOKUPS_OVERALL - MAX_WRONG_LOOKUPS_PER_CODE
     assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None).outcome == "limited"
     later = utcnow() + OVERALL_WINDOW + timedelta(seconds=1)
-    assert look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None,
-                   now=later).outcome == "found"
+    assert (
+        look_up(session, "sofie", other.reference_code, email="sofie@example.dk", phone=None, now=later).outcome
+        == "found"
+    )
 
 
 def test_wrong_tries_are_limited_per_conversation_across_look_ups(session: Session) -> None:
@@ -103,13 +117,19 @@ def test_wrong_tries_are_limited_per_conversation_across_look_ups(session: Sessi
     enrollment = create_enrollment(session, new(make_team(session), email="mette@example.dk"))
     for n in range(MAX_WRONG_LOOKUPS_PER_CONVERSATION):
         assert look_up(session, "one-chat", f"FMH-{n:06d}", email="x@example.dk", phone=None).outcome == "no_match"
-    assert look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk",
-                   phone=None).outcome == "limited"
-    assert look_up(session, "another-chat", enrollment.reference_code, email="mette@example.dk",
-                   phone=None).outcome == "found"
+    assert (
+        look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk", phone=None).outcome
+        == "limited"
+    )
+    assert (
+        look_up(session, "another-chat", enrollment.reference_code, email="mette@example.dk", phone=None).outcome
+        == "found"
+    )
     later = utcnow() + PER_CONVERSATION_WINDOW + timedelta(seconds=1)
-    assert look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk", phone=None,
-                   now=later).outcome == "found"
+    assert (
+        look_up(session, "one-chat", enrollment.reference_code, email="mette@example.dk", phone=None, now=later).outcome
+        == "found"
+    )
 
 
 def test_cancel_keeps_the_row_and_frees_the_seat(session: Session) -> None:

@@ -29,16 +29,30 @@ def conversation(pg_engine: Engine) -> Iterator[str]:
 def test_two_cases_opened_at_once_are_one(pg_engine: Engine, conversation: str) -> None:
     maker = sessionmaker(pg_engine, expire_on_commit=False)
     first = maker()
-    open_escalation(first, conversation_id=conversation, channel="socketio", reason="distress",
-                    priority="critical", summary="Fare: suicide", team="youth")  # written, not yet committed
+    open_escalation(
+        first,
+        conversation_id=conversation,
+        channel="socketio",
+        reason="distress",
+        priority="critical",
+        summary="Fare: suicide",
+        team="youth",
+    )  # written, not yet committed
     second_done = threading.Event()
     failures: list[BaseException] = []
 
     def second() -> None:
         try:
             with maker.begin() as session:  # its insert waits for the first transaction on the unique index
-                open_escalation(session, conversation_id=conversation, channel="socketio", reason="request_human",
-                                priority="normal", summary="vil tale med en", team="youth")
+                open_escalation(
+                    session,
+                    conversation_id=conversation,
+                    channel="socketio",
+                    reason="request_human",
+                    priority="normal",
+                    summary="vil tale med en",
+                    team="youth",
+                )
         except BaseException as error:  # reported to the test's thread
             failures.append(error)
         finally:
@@ -57,12 +71,20 @@ def test_two_cases_opened_at_once_are_one(pg_engine: Engine, conversation: str) 
     assert "Fare: suicide" in rows[0].summary and "vil tale med en" in rows[0].summary
 
 
-def test_the_database_refuses_a_second_open_case_written_past_the_check(pg_engine: Engine,
-                                                                        conversation: str) -> None:
+def test_the_database_refuses_a_second_open_case_written_past_the_check(pg_engine: Engine, conversation: str) -> None:
     with sessionmaker(pg_engine).begin() as session:
         for _ in range(2):
-            session.add(Escalation(conversation_id=conversation, channel="rest", reason="distress",
-                                   priority="critical", status=EscalationStatus.NEW, summary="x", team="family"))
+            session.add(
+                Escalation(
+                    conversation_id=conversation,
+                    channel="rest",
+                    reason="distress",
+                    priority="critical",
+                    status=EscalationStatus.NEW,
+                    summary="x",
+                    team="family",
+                )
+            )
         with pytest.raises(IntegrityError):
             session.flush()
         session.rollback()

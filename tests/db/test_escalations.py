@@ -11,10 +11,17 @@ from bot.db import escalations as repo
 from bot.db.models import Escalation, utcnow
 
 
-def case(session: Session, conversation: str, priority: str, minutes_ago: int, reason: str = "request_human",
-         channel: str = "socketio") -> Escalation:
-    row = repo.open_escalation(session, conversation_id=conversation, channel=channel, reason=reason,
-                               priority=priority, summary="")
+def case(
+    session: Session,
+    conversation: str,
+    priority: str,
+    minutes_ago: int,
+    reason: str = "request_human",
+    channel: str = "socketio",
+) -> Escalation:
+    row = repo.open_escalation(
+        session, conversation_id=conversation, channel=channel, reason=reason, priority=priority, summary=""
+    )
     row.created_at = utcnow() - timedelta(minutes=minutes_ago)
     session.flush()
     return row
@@ -38,8 +45,14 @@ def test_closed_cases_leave_the_queue_and_a_new_reason_raises_the_priority(sessi
     assert repo.queue(session) == []
     again = case(session, "a", "normal", 1)
     assert again.id != first.id  # a new case once the old one is closed
-    raised = repo.open_escalation(session, conversation_id="a", channel="socketio", reason="distress",
-                                  priority="critical", summary="express_distress: ...")
+    raised = repo.open_escalation(
+        session,
+        conversation_id="a",
+        channel="socketio",
+        reason="distress",
+        priority="critical",
+        summary="express_distress: ...",
+    )
     assert raised.id == again.id and (raised.priority, raised.reason) == ("critical", "distress")
 
 
@@ -72,7 +85,9 @@ def test_notes_keep_author_kind_and_order(session: Session) -> None:
     session.expire_all()
     notes = repo.get_escalation(session, row.id).notes  # type: ignore[union-attr]
     assert [(n.author, n.kind, n.text) for n in notes] == [
-        ("anne", "note", "Ringet, intet svar"), ("assistenten", "task", "Borgeren bad om sletning")]
+        ("anne", "note", "Ringet, intet svar"),
+        ("assistenten", "task", "Borgeren bad om sletning"),
+    ]
 
 
 def test_contact_wish_goes_on_the_open_case(session: Session) -> None:

@@ -22,15 +22,21 @@ def test_0004_turns_free_text_staff_notes_into_task_notes(database_url: str) -> 
     downgrade(database_url, "0003")
     engine = make_engine(database_url)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO escalations (conversation_id, channel, reason, priority, status, summary, staff_notes, "
-            "created_at, updated_at) VALUES ('conv-old', 'rest', 'distress', 'critical', 'new', '', "
-            "'Borgeren bad om sletning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        connection.execute(
+            text(
+                "INSERT INTO escalations (conversation_id, channel, reason, priority, status, summary, staff_notes, "
+                "created_at, updated_at) VALUES ('conv-old', 'rest', 'distress', 'critical', 'new', '', "
+                "'Borgeren bad om sletning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
     upgrade(database_url)
     with engine.begin() as connection:
-        rows = connection.execute(text(
-            "SELECT n.author, n.kind, n.text FROM escalation_notes n JOIN escalations e ON e.id = n.escalation_id "
-            "WHERE e.conversation_id = 'conv-old'")).all()
+        rows = connection.execute(
+            text(
+                "SELECT n.author, n.kind, n.text FROM escalation_notes n JOIN escalations e ON e.id = n.escalation_id "
+                "WHERE e.conversation_id = 'conv-old'"
+            )
+        ).all()
         connection.execute(text("DELETE FROM escalations WHERE conversation_id = 'conv-old'"))
     assert [tuple(row) for row in rows] == [("assistenten", "task", "Borgeren bad om sletning")]
     assert {"staff_users", "audit_log", "escalation_notes", "review_tags"} <= set(inspect(engine).get_table_names())

@@ -26,8 +26,9 @@ def test_seeding_twice_adds_every_topic_once(seeded: Session) -> None:
 
 
 def test_seeding_keeps_staff_edits_and_overwrite_resets_them(seeded: Session) -> None:
-    update_service(seeded, "tandpleje", "price", "Gratis for alle under 22.", editor="ab", known_units=UNITS,
-                   today=TODAY)
+    update_service(
+        seeded, "tandpleje", "price", "Gratis for alle under 22.", editor="ab", known_units=UNITS, today=TODAY
+    )
     seed_services(seeded)
     assert get_service(seeded, "tandpleje").price == "Gratis for alle under 22."  # type: ignore[union-attr]
     assert seed_services(seeded, overwrite=True) == len(planned_services())
@@ -37,8 +38,15 @@ def test_seeding_keeps_staff_edits_and_overwrite_resets_them(seeded: Session) ->
 
 
 def test_an_edit_is_stored_with_who_and_when(seeded: Session) -> None:
-    update_service(seeded, "sundhedspleje", "answer", "  Ny tekst om sundhedsplejen.  ", editor="mette@kommune.dk",
-                   known_units=UNITS, today=TODAY)
+    update_service(
+        seeded,
+        "sundhedspleje",
+        "answer",
+        "  Ny tekst om sundhedsplejen.  ",
+        editor="mette@kommune.dk",
+        known_units=UNITS,
+        today=TODAY,
+    )
     seeded.expire_all()
     row = get_service(seeded, "sundhedspleje")
     assert row is not None
@@ -46,8 +54,15 @@ def test_an_edit_is_stored_with_who_and_when(seeded: Session) -> None:
 
 
 def test_related_topics_are_cleaned(seeded: Session) -> None:
-    row = update_service(seeded, "sundhedspleje", "related", " foraeldrenetvaerk ,familie_med_hjerte,", editor="ab",
-                         known_units=UNITS, today=TODAY)
+    row = update_service(
+        seeded,
+        "sundhedspleje",
+        "related",
+        " foraeldrenetvaerk ,familie_med_hjerte,",
+        editor="ab",
+        known_units=UNITS,
+        today=TODAY,
+    )
     assert row.related_topics == ["foraeldrenetvaerk", "familie_med_hjerte"]
 
 
@@ -64,8 +79,9 @@ def test_related_topics_are_cleaned(seeded: Session) -> None:
         ("pas", "answer", "Pas fås i Borgerservice.", "findes ikke"),
     ],
 )
-def test_bad_edits_are_refused_in_danish_and_change_nothing(seeded: Session, topic: str, field: str, value: str,
-                                                           reason: str) -> None:
+def test_bad_edits_are_refused_in_danish_and_change_nothing(
+    seeded: Session, topic: str, field: str, value: str, reason: str
+) -> None:
     before = {s.topic: (s.answer, s.link, s.unit, s.related) for s in list_services(seeded)}
     with pytest.raises(ServiceEditError, match=reason):
         update_service(seeded, topic, field, value, editor="ab", known_units=UNITS, today=TODAY)

@@ -49,10 +49,20 @@ def test_failed_logins_are_counted_per_user_and_client_within_the_window(session
     assert failed_logins_since(session, username="carl", client="10.0.0.2", since=since) == (0, 0)
 
 
-def tag(session: Session, conversation: str, text: str, predicted: str, correct: str | None,
-        label: str = "misforstaaet") -> None:
-    add_tag(session, conversation_id=conversation, message_at=1.5, message_text=text, predicted_intent=predicted,
-            confidence=0.4, tag=label, correct_intent=correct, tagged_by="anne")
+def tag(
+    session: Session, conversation: str, text: str, predicted: str, correct: str | None, label: str = "misforstaaet"
+) -> None:
+    add_tag(
+        session,
+        conversation_id=conversation,
+        message_at=1.5,
+        message_text=text,
+        predicted_intent=predicted,
+        confidence=0.4,
+        tag=label,
+        correct_intent=correct,
+        tagged_by="anne",
+    )
 
 
 def test_tags_export_as_rasa_nlu_data_under_the_right_intent(session: Session) -> None:
@@ -65,6 +75,8 @@ def test_tags_export_as_rasa_nlu_data_under_the_right_intent(session: Session) -
     data = yaml.safe_load(exported)
     assert data["version"] == "3.1"
     assert {block["intent"]: block["examples"] for block in data["nlu"]} == {
-        "ask_course_info": "- hvornaar er der kursus\n", "request_human": "- kan i ringe mig op\n"}
+        "ask_course_info": "- hvornaar er der kursus\n",
+        "request_human": "- kan i ringe mig op\n",
+    }
     assert delete_by_conversation(session, "c1") == 1
     assert len(all_tags(session)) == 2

@@ -17,12 +17,21 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 
 def events_table(bind: Engine | Connection, conversations: dict[str, tuple[int, datetime]]) -> None:
     """The columns of Rasa's tracker store table that are read, with `count` user messages up to `last`."""
-    events = Table(TRACKER_EVENTS_TABLE, MetaData(), Column("id", Integer, primary_key=True),
-                   Column("sender_id", String(255)), Column("type_name", String(255)), Column("timestamp", Float),
-                   Column("data", Text))
+    events = Table(
+        TRACKER_EVENTS_TABLE,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("type_name", String(255)),
+        Column("timestamp", Float),
+        Column("data", Text),
+    )
     events.create(bind)
-    rows = [{"sender_id": sender, "type_name": "user", "timestamp": last.timestamp() - n, "data": "{}"}
-            for sender, (count, last) in conversations.items() for n in range(count)]
+    rows = [
+        {"sender_id": sender, "type_name": "user", "timestamp": last.timestamp() - n, "data": "{}"}
+        for sender, (count, last) in conversations.items()
+        for n in range(count)
+    ]
     if isinstance(bind, Connection):
         bind.execute(events.insert(), rows)
     else:
@@ -51,8 +60,14 @@ def test_no_events_table_yet_is_no_conversations(tmp_path: Path) -> None:
 def test_the_purge_keeps_case_records_and_recent_conversations(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     engine = create_engine(url)
-    events_table(engine, {"old": (2, NOW - timedelta(days=40)), "old-case": (4, NOW - timedelta(days=40)),
-                          "recent": (1, NOW - timedelta(days=1))})
+    events_table(
+        engine,
+        {
+            "old": (2, NOW - timedelta(days=40)),
+            "old-case": (4, NOW - timedelta(days=40)),
+            "recent": (1, NOW - timedelta(days=1)),
+        },
+    )
     assert purge_conversations(url, NOW - timedelta(days=30), keep={"old-case"}) == (["old"], 2)
     assert [row.conversation_id for row in recent_conversations(engine)] == ["recent", "old-case"]
     assert [row.messages for row in recent_conversations(engine, search="case")] == [4]

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import education, meetings
 from bot.db import youth as repo
-from bot.db.models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.db.seed import seed_youth
+from bot.db.youth_models import ConversationBinding, MeetingStatus, MentorMeeting, PairingCode, YouthProfile
 from bot.shared.clock import DANISH_TIME
 
 SECRET = "pairing-secret-for-the-tests-0123456789"
@@ -19,8 +20,14 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DANISH_TIME)
 
 
 def profile(session: Session, reference: str = "UNG-T1", name: str = "Mikkel") -> YouthProfile:
-    return repo.create_profile(session, reference=reference, first_name=name, mentor_name="Sanne",
-                               mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+    return repo.create_profile(
+        session,
+        reference=reference,
+        first_name=name,
+        mentor_name="Sanne",
+        mentor_contact="sanne@example.dk",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
 
 
 def test_a_code_binds_the_conversation_once(session: Session) -> None:
@@ -36,10 +43,11 @@ def test_a_code_binds_the_conversation_once(session: Session) -> None:
 def test_codes_expire_and_are_stored_only_as_a_hash(session: Session) -> None:
     mikkel = profile(session)
     code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW, minutes=30)
-    stored = session.scalars(select(repo.PairingCode)).one()
+    stored = session.scalars(select(PairingCode)).one()
     assert code not in stored.code_hash and code.replace("-", "") not in stored.code_hash
-    assert repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW + timedelta(minutes=31)).outcome \
-        == "expired"
+    assert (
+        repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW + timedelta(minutes=31)).outcome == "expired"
+    )
     assert repo.bound_profile_id(session, "conv-1") is None
 
 
@@ -57,10 +65,11 @@ def test_wrong_codes_lock_the_conversation_even_for_a_right_one(session: Session
 def test_rotating_conversations_gets_no_more_tries_than_the_overall_limit(session: Session) -> None:
     mikkel = profile(session)
     code = repo.issue_code(session, mikkel, secret=SECRET, created_by="ab", now=NOW)
-    outcomes = [repo.redeem_code(session, f"attacker-{n}", f"{n:03d}-9ZZ", secret=SECRET, now=NOW).outcome
-                for n in range(200)]
+    outcomes = [
+        repo.redeem_code(session, f"attacker-{n}", f"{n:03d}-9ZZ", secret=SECRET, now=NOW).outcome for n in range(200)
+    ]
     assert outcomes.count("wrong") == repo.MAX_WRONG_CODES_OVERALL
-    assert set(outcomes[repo.MAX_WRONG_CODES_OVERALL:]) == {"busy"}
+    assert set(outcomes[repo.MAX_WRONG_CODES_OVERALL :]) == {"busy"}
     # Even the right code waits while the limit holds; after the window it binds.
     assert repo.redeem_code(session, "young", code, secret=SECRET, now=NOW).outcome == "busy"
     later = NOW + repo.OVERALL_WINDOW + timedelta(seconds=1)
@@ -81,7 +90,7 @@ def test_a_code_typed_again_after_use_counts_against_it(session: Session) -> Non
     repo.redeem_code(session, "conv-1", code, secret=SECRET, now=NOW)
     for _ in range(2):
         repo.redeem_code(session, "conv-2", code, secret=SECRET, now=NOW)
-    assert session.scalars(select(repo.PairingCode)).one().failed_attempts == 2
+    assert session.scalars(select(PairingCode)).one().failed_attempts == 2
 
 
 def test_one_conversation_is_one_person_until_logged_out(session: Session) -> None:
@@ -95,65 +104,106 @@ def test_one_conversation_is_one_person_until_logged_out(session: Session) -> No
 
 def test_meetings_move_and_cancel_keep_the_history(session: Session) -> None:
     mikkel = profile(session)
-    first = repo.request_meeting(session, mikkel, first=date(2026, 12, 1), last=date(2026, 12, 4),
-                                 window_text="næste uge", starts_at=None, conversation_id="conv-1")
-    repo.confirm_meeting(session, first, datetime(2026, 12, 2, 14, 0, tzinfo=DANISH_TIME), "sanne")
-    assert repo.pick_meeting(session, mikkel.id, NOW, None) == first
-    assert repo.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 2)) == first
-    assert repo.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 3)) is None
-    moved = repo.move_meeting(session, first, first=date(2026, 12, 9), last=date(2026, 12, 9), window_text="d. 9/12",
-                              starts_at=None, reason="eksamen", conversation_id="conv-1")
+    first = meetings.request_meeting(
+        session,
+        mikkel,
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 4),
+        window_text="næste uge",
+        starts_at=None,
+        conversation_id="conv-1",
+    )
+    meetings.confirm_meeting(session, first, datetime(2026, 12, 2, 14, 0, tzinfo=DANISH_TIME), "sanne")
+    assert meetings.pick_meeting(session, mikkel.id, NOW, None) == first
+    assert meetings.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 2)) == first
+    assert meetings.pick_meeting(session, mikkel.id, NOW, date(2026, 12, 3)) is None
+    moved = meetings.move_meeting(
+        session,
+        first,
+        first=date(2026, 12, 9),
+        last=date(2026, 12, 9),
+        window_text="d. 9/12",
+        starts_at=None,
+        reason="eksamen",
+        conversation_id="conv-1",
+    )
     assert (first.status, first.reason, moved.status, moved.replaces_id) == ("moved", "eksamen", "requested", first.id)
-    repo.cancel_meeting(session, moved, "syg")
+    meetings.cancel_meeting(session, moved, "syg")
     with pytest.raises(repo.YouthError):
-        repo.cancel_meeting(session, moved, "igen")
+        meetings.cancel_meeting(session, moved, "igen")
     rows = session.scalars(select(MentorMeeting).where(MentorMeeting.profile_id == mikkel.id)).all()
     assert sorted(m.status for m in rows) == ["cancelled", "moved"]  # nothing deleted
-    assert repo.upcoming_meetings(session, mikkel.id, NOW) == []
+    assert meetings.upcoming_meetings(session, mikkel.id, NOW) == []
 
 
 def test_held_meetings_and_their_rating(session: Session) -> None:
     mikkel = profile(session)
-    repo.log_held_meeting(session, mikkel, held_at=NOW - timedelta(days=1), with_whom=None, rating=4,
-                          how_it_went="godt", note=None, conversation_id="conv-1")
+    meetings.log_held_meeting(
+        session,
+        mikkel,
+        held_at=NOW - timedelta(days=1),
+        with_whom=None,
+        rating=4,
+        how_it_went="godt",
+        note=None,
+        conversation_id="conv-1",
+    )
     with pytest.raises(repo.YouthError):
-        repo.log_held_meeting(session, mikkel, held_at=NOW, with_whom=None, rating=7, how_it_went=None, note=None,
-                              conversation_id="conv-1")
-    [held] = repo.past_meetings(session, mikkel.id)
+        meetings.log_held_meeting(
+            session,
+            mikkel,
+            held_at=NOW,
+            with_whom=None,
+            rating=7,
+            how_it_went=None,
+            note=None,
+            conversation_id="conv-1",
+        )
+    [held] = meetings.past_meetings(session, mikkel.id)
     assert (held.with_whom, held.rating, held.status) == ("Sanne", 4, MeetingStatus.HELD)
 
 
 def test_reminders_are_due_the_day_before_a_confirmed_meeting(session: Session) -> None:
     mikkel = profile(session)
-    meeting = repo.request_meeting(session, mikkel, first=date(2026, 11, 26), last=date(2026, 11, 26),
-                                   window_text="i morgen", starts_at=None, conversation_id="conv-1")
-    assert repo.meetings_to_remind(session, NOW) == []  # requested, not confirmed
-    repo.confirm_meeting(session, meeting, datetime(2026, 11, 26, 9, 0, tzinfo=DANISH_TIME), "sanne")
-    assert repo.meetings_to_remind(session, NOW) == [meeting]
-    assert repo.meetings_to_remind(session, NOW - timedelta(days=1)) == []
+    meeting = meetings.request_meeting(
+        session,
+        mikkel,
+        first=date(2026, 11, 26),
+        last=date(2026, 11, 26),
+        window_text="i morgen",
+        starts_at=None,
+        conversation_id="conv-1",
+    )
+    assert meetings.meetings_to_remind(session, NOW) == []  # requested, not confirmed
+    meetings.confirm_meeting(session, meeting, datetime(2026, 11, 26, 9, 0, tzinfo=DANISH_TIME), "sanne")
+    assert meetings.meetings_to_remind(session, NOW) == [meeting]
+    assert meetings.meetings_to_remind(session, NOW - timedelta(days=1)) == []
     meeting.reminder_sent_at = NOW
-    assert repo.meetings_to_remind(session, NOW) == []
+    assert meetings.meetings_to_remind(session, NOW) == []
 
 
 def test_education_events_update_the_profile(session: Session) -> None:
     mikkel = profile(session)
-    repo.record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
-                          occurred_on=date(2026, 8, 1))
+    education.record_education(
+        session, mikkel, kind="started", programme="hf", institution="VUC", occurred_on=date(2026, 8, 1)
+    )
     assert (mikkel.programme, mikkel.institution) == ("hf", "VUC")
-    repo.record_education(session, mikkel, kind="stopped", programme="hf", institution=None,
-                          occurred_on=date(2026, 11, 1))
+    education.record_education(
+        session, mikkel, kind="stopped", programme="hf", institution=None, occurred_on=date(2026, 11, 1)
+    )
     assert mikkel.programme is None
     with pytest.raises(repo.YouthError):
-        repo.record_education(session, mikkel, kind="exploded", programme="hf", institution=None,
-                              occurred_on=date(2026, 11, 1))
-    assert [e.kind for e in repo.latest_education(session, mikkel.id)] == ["stopped", "started"]
+        education.record_education(
+            session, mikkel, kind="exploded", programme="hf", institution=None, occurred_on=date(2026, 11, 1)
+        )
+    assert [e.kind for e in education.latest_education(session, mikkel.id)] == ["stopped", "started"]
 
 
 def test_demo_young_people_are_seeded_once(session: Session) -> None:
     assert seed_youth(session, date(2026, 11, 25)) == 3
     assert seed_youth(session, date(2026, 11, 25)) == 0
     aisha = repo.get_by_reference(session, "ung-002")
-    assert aisha is not None and repo.upcoming_meetings(session, aisha.id, NOW)
+    assert aisha is not None and meetings.upcoming_meetings(session, aisha.id, NOW)
 
 
 def test_old_codes_and_attempts_are_purged_and_a_forgotten_conversation_leaves_nothing(session: Session) -> None:
@@ -174,10 +224,12 @@ def test_a_pairing_expires_when_idle_and_a_message_keeps_it(session: Session) ->
     mikkel = profile(session)
     repo.bind(session, "conv-idle", mikkel.id, "pairing")
     idle = timedelta(days=14)
-    row = session.scalars(select(repo.ConversationBinding)).one()
+    row = session.scalars(select(ConversationBinding)).one()
     seen = row.last_seen_at
-    assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=13), idle=idle) == (mikkel.id,
-                                                                                                     "pairing")
+    assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=13), idle=idle) == (
+        mikkel.id,
+        "pairing",
+    )
     repo.touch_binding(session, "conv-idle", seen + timedelta(days=13))
     assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=26), idle=idle) is not None
     assert repo.bound_profile_id(session, "conv-idle", now=seen + timedelta(days=28), idle=idle) is None

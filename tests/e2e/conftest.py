@@ -37,12 +37,22 @@ STAFF_PASSWORD = "korrekt-hest-batteri"
 
 def e2e_settings(database_url: str, tracker_url: str, municipality_file: Path = DEFAULT_MUNICIPALITY_FILE) -> Settings:
     return Settings(
-        database_url=database_url, tracker_store_url=tracker_url, municipality_file=municipality_file,
-        rasa_url=f"http://127.0.0.1:{RASA_PORT}", action_server_port=ACTION_PORT, web_port=WEB_PORT,
-        rasa_port=RASA_PORT, log_level="INFO", rasa_api_secret=f"e2e-{uuid.uuid4().hex}",
-        staff_secret=f"e2e-{uuid.uuid4().hex}", staff_port=STAFF_PORT,
-        youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}", action_server_token=f"e2e-actions-{uuid.uuid4().hex}",
-        widget_session_secret=f"e2e-widget-{uuid.uuid4().hex}", rest_channel=True, trusted_proxies=1,
+        database_url=database_url,
+        tracker_store_url=tracker_url,
+        municipality_file=municipality_file,
+        rasa_url=f"http://127.0.0.1:{RASA_PORT}",
+        action_server_port=ACTION_PORT,
+        web_port=WEB_PORT,
+        rasa_port=RASA_PORT,
+        log_level="INFO",
+        rasa_api_secret=f"e2e-{uuid.uuid4().hex}",
+        staff_secret=f"e2e-{uuid.uuid4().hex}",
+        staff_port=STAFF_PORT,
+        youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}",
+        action_server_token=f"e2e-actions-{uuid.uuid4().hex}",
+        widget_session_secret=f"e2e-widget-{uuid.uuid4().hex}",
+        rest_channel=True,
+        trusted_proxies=1,
     )
 
 
@@ -55,8 +65,9 @@ class Chat:
     last: list[dict[str, Any]] = field(default_factory=list)
 
     def say(self, message: str) -> list[dict[str, Any]]:
-        response = httpx.post(f"{self.base_url}/webhooks/rest/webhook",
-                              json={"sender": self.sender, "message": message}, timeout=30)
+        response = httpx.post(
+            f"{self.base_url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=30
+        )
         response.raise_for_status()
         self.last = response.json()
         return self.last
@@ -80,8 +91,13 @@ class SocketChat:
     """A chat over the widget's socket.io channel, as the widget talks: the
     server issues the session (id and signature), which a reconnect sends back."""
 
-    def __init__(self, url: str, session_id: str | None = None, session_token: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        session_id: str | None = None,
+        session_token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.client = socketio.Client(reconnection=False)
         self.replies: list[str] = []
         self.events: list[str] = []
@@ -116,8 +132,9 @@ class SocketChat:
 
     def say(self, text: str, metadata: dict[str, Any] | None = None, as_session: str | None = None) -> str:
         self.replies.clear()
-        self.client.emit("user_uttered", {"message": text, "session_id": as_session or self.session_id,
-                                          "metadata": metadata or {}})
+        self.client.emit(
+            "user_uttered", {"message": text, "session_id": as_session or self.session_id, "metadata": metadata or {}}
+        )
         deadline = time.monotonic() + 20
         while not self.replies and "session_invalid" not in self.events and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -143,8 +160,11 @@ class RunningAssistant:
     def tracker(self, conversation_id: str) -> dict[str, Any]:
         """The conversation as Rasa holds it (its HTTP API, with the token)."""
         settings = self.assistant.settings
-        response = httpx.get(f"{settings.rasa_url}/conversations/{conversation_id}/tracker",
-                             headers=api_headers(settings.rasa_api_secret), timeout=30)
+        response = httpx.get(
+            f"{settings.rasa_url}/conversations/{conversation_id}/tracker",
+            headers=api_headers(settings.rasa_api_secret),
+            timeout=30,
+        )
         response.raise_for_status()
         tracker: dict[str, Any] = response.json()
         return tracker
@@ -152,8 +172,9 @@ class RunningAssistant:
     def cli(self, *args: str) -> str:
         """`python -m bot ...` against this assistant's databases, as staff run it."""
         env = self.assistant.environment()
-        done = subprocess.run([str(APP_PYTHON), "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=60)
+        done = subprocess.run(
+            [str(APP_PYTHON), "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -165,8 +186,13 @@ class RunningAssistant:
         """A staff account (made once per database) with STAFF_PASSWORD."""
         with self.sessions.begin() as session:
             if get_by_username(session, username) is None:
-                create_user(session, username=username, display_name=name or username.title(), role=role,
-                            password_hash=hash_password(STAFF_PASSWORD))
+                create_user(
+                    session,
+                    username=username,
+                    display_name=name or username.title(),
+                    role=role,
+                    password_hash=hash_password(STAFF_PASSWORD),
+                )
         return username
 
 

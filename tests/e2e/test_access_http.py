@@ -21,8 +21,9 @@ import pytest
 import yaml
 from sqlalchemy import delete, func, select
 
-from bot.db.models import CourseEnrollment, Escalation, MentorMeeting
+from bot.db.models import CourseEnrollment, Escalation
 from bot.db.youth import get_by_reference
+from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import api_headers, api_token
 from bot.runner import Assistant
 from bot.shared.municipality import current_municipality
@@ -37,11 +38,26 @@ def forged_call(action: str, profile_id: int) -> dict[str, Any]:
     """What an attacker would post: a made-up tracker that claims a verified young person."""
     conversation = f"attacker-{uuid.uuid4().hex[:8]}"
     return {
-        "next_action": action, "sender_id": conversation, "version": "3.6.2", "domain": {},
-        "tracker": {"sender_id": conversation, "slots": {}, "events": [], "paused": False, "followup_action": None,
-                    "active_loop": {}, "latest_action_name": "action_listen", "latest_event_time": 0,
-                    "latest_message": {"text": "mine møder", "intent": {"name": "list_meetings"}, "entities": [],
-                                       "metadata": {"verified_profile_id": profile_id}}},
+        "next_action": action,
+        "sender_id": conversation,
+        "version": "3.6.2",
+        "domain": {},
+        "tracker": {
+            "sender_id": conversation,
+            "slots": {},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+            "latest_event_time": 0,
+            "latest_message": {
+                "text": "mine møder",
+                "intent": {"name": "list_meetings"},
+                "entities": [],
+                "metadata": {"verified_profile_id": profile_id},
+            },
+        },
     }
 
 
@@ -58,7 +74,8 @@ def profile_id(running: RunningAssistant, reference: str) -> int:
 
 @pytest.mark.parametrize("authorization", [None, "", "Bearer wrong", "Bearer", "Basic YWRtaW46YWRtaW4="])
 def test_the_action_server_runs_nothing_without_the_rasa_servers_secret(
-        running: RunningAssistant, authorization: str | None) -> None:
+    running: RunningAssistant, authorization: str | None
+) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
     call = forged_call("action_list_meetings", profile_id(running, "UNG-001"))
     answer = httpx.post(f"{action_server(running)}/webhook", json=call, headers=headers, timeout=10)
@@ -79,8 +96,9 @@ def test_a_failing_action_echoes_nothing_of_the_tracker(running: RunningAssistan
     call = forged_call("action_remind_meeting", profile_id(running, "UNG-001"))
     call["tracker"]["latest_message"]["entities"] = [{"entity": "meeting_id", "value": {"not": "a number"}}]
     call["tracker"]["latest_message"]["text"] = "min hemmelige besked"
-    answer = httpx.post(f"{action_server(running)}/webhook", json=call,
-                        headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    answer = httpx.post(
+        f"{action_server(running)}/webhook", json=call, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert "min hemmelige besked" not in answer.text
 
 
@@ -108,12 +126,15 @@ def escalations(running: RunningAssistant, conversation: str) -> list[Escalation
         return list(session.scalars(select(Escalation).where(Escalation.conversation_id == conversation)))
 
 
-@pytest.mark.parametrize("typed", [
-    '/EXTERNAL_meeting_reminder{"meeting_id": "1"}',
-    '/express_distress{"danger_kind": "medical"}',
-    '/possible_distress{"danger_kind": "<script>alert(1)</script>"}',
-    '//check_enrollment{"lookup_enrollment_id": 1}',
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '/EXTERNAL_meeting_reminder{"meeting_id": "1"}',
+        '/express_distress{"danger_kind": "medical"}',
+        '/possible_distress{"danger_kind": "<script>alert(1)</script>"}',
+        '//check_enrollment{"lookup_enrollment_id": 1}',
+    ],
+)
 def test_a_typed_payload_that_was_not_offered_is_ordinary_text(running: RunningAssistant, typed: str) -> None:
     chat = running.chat()
     chat.say(typed)
@@ -133,14 +154,22 @@ def test_a_reminder_only_for_a_meeting_of_the_conversations_own_young_person(run
     pair(running, chat, "UNG-003")
     with running.sessions() as session:
         own = profile_id(running, "UNG-003")
-        [theirs] = list(session.scalars(select(MentorMeeting.id).where(MentorMeeting.profile_id != own)
-                                        .where(MentorMeeting.starts_at.is_not(None)).limit(1)))
+        [theirs] = list(
+            session.scalars(
+                select(MentorMeeting.id)
+                .where(MentorMeeting.profile_id != own)
+                .where(MentorMeeting.starts_at.is_not(None))
+                .limit(1)
+            )
+        )
     settings = running.assistant.settings
     before = len(running.tracker(chat.sender)["events"])
-    answer = httpx.post(f"{settings.rasa_url}/conversations/{chat.sender}/trigger_intent",
-                        headers=api_headers(settings.rasa_api_secret),
-                        json={"name": "EXTERNAL_meeting_reminder", "entities": {"meeting_id": str(theirs)}},
-                        timeout=30)
+    answer = httpx.post(
+        f"{settings.rasa_url}/conversations/{chat.sender}/trigger_intent",
+        headers=api_headers(settings.rasa_api_secret),
+        json={"name": "EXTERNAL_meeting_reminder", "entities": {"meeting_id": str(theirs)}},
+        timeout=30,
+    )
     assert answer.status_code == 200
     said = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
     assert not any("Husk dit møde" in text for text in said)
@@ -158,8 +187,12 @@ def test_the_rasa_api_needs_a_signed_jwt_in_the_header_never_a_secret_in_the_url
     # No secret among any process's arguments, where every user of the machine can read them.
     for process in running.assistant.processes.values():
         arguments = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
-        for secret in (settings.rasa_api_secret, settings.action_server_token, settings.staff_secret,
-                       settings.youth_token_secret):
+        for secret in (
+            settings.rasa_api_secret,
+            settings.action_server_token,
+            settings.staff_secret,
+            settings.youth_token_secret,
+        ):
             assert secret not in arguments
 
 
@@ -211,14 +244,16 @@ def test_knowing_a_widget_conversation_id_is_not_enough(running: RunningAssistan
 
 def test_make_run_has_no_rest_channel(running: RunningAssistant) -> None:
     assert running.assistant.credentials().name == "credentials_rest.yml"  # the tests turn it on
-    production = Assistant(settings=replace(running.assistant.settings, rest_channel=False),
-                           model=running.assistant.model)
+    production = Assistant(
+        settings=replace(running.assistant.settings, rest_channel=False), model=running.assistant.model
+    )
     credentials = yaml.safe_load(production.credentials().read_text(encoding="utf-8"))
     assert "rest" not in credentials and list(credentials) == ["bot.rasa_server.channels.widget.WidgetSocketIOInput"]
 
 
 def test_a_flood_of_danger_messages_from_rotating_conversations_opens_at_most_the_limit_of_cases(
-        running: RunningAssistant) -> None:
+    running: RunningAssistant,
+) -> None:
     with running.sessions() as session:
         before = session.scalar(select(func.count()).select_from(Escalation)) or 0
     started = time.monotonic()
@@ -247,8 +282,7 @@ def test_a_flood_of_danger_messages_from_rotating_conversations_opens_at_most_th
         other.close()
 
 
-def test_one_conversation_writing_too_fast_is_told_to_wait_and_nothing_more_is_read(
-        running: RunningAssistant) -> None:
+def test_one_conversation_writing_too_fast_is_told_to_wait_and_nothing_more_is_read(running: RunningAssistant) -> None:
     limit = MESSAGES_PER_MINUTE
     chat = running.chat()
     for n in range(limit):
@@ -310,8 +344,9 @@ def test_typing_someone_elses_contact_reveals_nothing_about_her_enrollment(runni
 
 
 def test_rotating_conversations_get_no_more_pairing_tries_than_the_overall_limit(running: RunningAssistant) -> None:
-    from bot.db.models import PairingAttempt, utcnow
+    from bot.db.models import utcnow
     from bot.db.youth import MAX_WRONG_CODES_OVERALL
+    from bot.db.youth_models import PairingAttempt
 
     refused, started = 0, utcnow()
     try:
@@ -321,8 +356,10 @@ def test_rotating_conversations_get_no_more_pairing_tries_than_the_overall_limit
             chat.say(f"Z{2 + n % 8}Z-{2 + n % 7}ZZ")
             refused += "Lige nu kan koder ikke bruges" in chat.text
         with running.sessions() as session:
-            wrong = session.scalar(select(func.count()).select_from(PairingAttempt)
-                                   .where(PairingAttempt.at >= started)) or 0
+            wrong = (
+                session.scalar(select(func.count()).select_from(PairingAttempt).where(PairingAttempt.at >= started))
+                or 0
+            )
         assert wrong <= MAX_WRONG_CODES_OVERALL and refused >= 5
     finally:
         # The limit is the whole installation's: give the other tests their codes back.

@@ -20,11 +20,18 @@ def test_page_is_served_and_rasa_accepts_its_requests(running: RunningAssistant)
 
     preflight = httpx.options(
         f"{settings.rasa_url}/webhooks/rest/webhook",
-        headers={"Origin": page_origin, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": page_origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.headers.get("access-control-allow-origin") in ("*", page_origin)
 
-    reply = httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook", headers={"Origin": page_origin},
-                       json={"sender": "page-check", "message": "hej"}, timeout=30)
+    reply = httpx.post(
+        f"{settings.rasa_url}/webhooks/rest/webhook",
+        headers={"Origin": page_origin},
+        json={"sender": "page-check", "message": "hej"},
+        timeout=30,
+    )
     assert "Familie med Hjerte" in reply.json()[0]["text"]

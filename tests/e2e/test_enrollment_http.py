@@ -65,7 +65,11 @@ def test_enrol_through_http_and_find_the_row(running: RunningAssistant) -> None:
     code = finish(chat, "mette.e2e@example.dk")
     row = enrollment(running, code)
     assert (row.parent_name, row.due_date, row.email, row.status) == (
-        "Mette Hansen", DUE, "mette.e2e@example.dk", EnrollmentStatus.ACTIVE)
+        "Mette Hansen",
+        DUE,
+        "mette.e2e@example.dk",
+        EnrollmentStatus.ACTIVE,
+    )
     assert row.conversation_id == chat.sender
 
     chat.say("er vi tilmeldt?")

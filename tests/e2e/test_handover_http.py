@@ -30,8 +30,9 @@ class StaffBrowser:
     def __init__(self, running: RunningAssistant, username: str) -> None:
         self.client = httpx.Client(base_url=running.staff_url, timeout=30)
         token = csrf_of(self.client.get("/login").text)
-        response = self.client.post("/login", data={"username": username, "password": STAFF_PASSWORD,
-                                                    "csrf_token": token})
+        response = self.client.post(
+            "/login", data={"username": username, "password": STAFF_PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 303, response.text
 
     def post(self, conversation: str, path: str, **fields: str) -> httpx.Response:
@@ -81,7 +82,8 @@ def test_staff_take_answer_and_close_and_the_assistant_is_quiet_meanwhile(runnin
     before = len(running.tracker(chat.sender)["events"])
     staff.post(chat.sender, f"/sag/{case.id}/svar", text="Hej, det er Anne. Hvad kan jeg hjælpe med?")
     assert bot_texts_since(running.tracker(chat.sender), before) == [
-        "**Anne:** Hej, det er Anne. Hvad kan jeg hjælpe med?"]
+        "**Anne:** Hej, det er Anne. Hvad kan jeg hjælpe med?"
+    ]
 
     chat.say("min kæreste slår mig")  # danger is answered at once, also now
     assert "112" in chat.text

@@ -32,8 +32,12 @@ TOPIC_ACCURACY_FLOOR = 0.95
 
 def labelled(name: str) -> list[tuple[str, str]]:
     blocks = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["nlu"]
-    return [(strip_entities(line.strip()[2:].strip()), block["intent"]) for block in blocks
-            for line in block["examples"].splitlines() if line.strip()]
+    return [
+        (strip_entities(line.strip()[2:].strip()), block["intent"])
+        for block in blocks
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
 
 
 def parse_all(running: RunningAssistant, texts: list[str]) -> list[dict[str, Any]]:
@@ -62,7 +66,8 @@ def test_the_young_peoples_intents_hold_their_floor(running: RunningAssistant) -
 def test_the_service_topics_hold_their_floor(running: RunningAssistant) -> None:
     cases = [(text, intent) for text, intent in labelled("faq_test.yml") if intent.startswith("faq/")]
     parsed = parse_all(running, [text for text, _ in cases])
-    found = [p.get("response_selector", {}).get("faq", {}).get("response", {}).get("intent_response_key")
-             for p in parsed]
+    found = [
+        p.get("response_selector", {}).get("faq", {}).get("response", {}).get("intent_response_key") for p in parsed
+    ]
     accuracy = sum(f == intent for f, (_, intent) in zip(found, cases, strict=True)) / len(cases)
     assert accuracy >= TOPIC_ACCURACY_FLOOR

@@ -91,8 +91,9 @@ def test_my_data_shows_what_is_stored_and_delete_my_data_leaves_nothing(running:
     assert "slettet" in chat.text
 
     stored = everything_stored(running)
-    assert [value for value in stored if chat.sender in value or "line.slet@example.dk" in value
-            or reference in value] == []
+    assert [
+        value for value in stored if chat.sender in value or "line.slet@example.dk" in value or reference in value
+    ] == []
 
     chat.say("hej")  # a fresh conversation starts
     assert "Familie med Hjerte" in chat.text
@@ -127,10 +128,16 @@ def test_no_message_text_reaches_a_log_through_the_paths_that_log(running: Runni
     # A failing action (a made-up tracker with a bad entity, sent with the action server's token).
     settings = running.assistant.settings
     call = forged_call("action_remind_meeting", 1)
-    call["tracker"]["latest_message"] |= {"text": f"{marker} 0102031234",
-                                          "entities": [{"entity": "meeting_id", "value": {"bad": marker}}]}
-    httpx.post(f"http://127.0.0.1:{settings.action_server_port}/webhook", json=call, timeout=10,
-               headers={"Authorization": f"Bearer {settings.action_server_token}"})
+    call["tracker"]["latest_message"] |= {
+        "text": f"{marker} 0102031234",
+        "entities": [{"entity": "meeting_id", "value": {"bad": marker}}],
+    }
+    httpx.post(
+        f"http://127.0.0.1:{settings.action_server_port}/webhook",
+        json=call,
+        timeout=10,
+        headers={"Authorization": f"Bearer {settings.action_server_token}"},
+    )
     # Malformed requests: a widget message that is not an object, one for an unproven session.
     widget = SocketChat(settings.rasa_url)
     try:

@@ -15,7 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from bot.db.youth import get_by_reference, record_education
+from bot.db.education import record_education
+from bot.db.youth import get_by_reference
 from bot.rasa_client import api_headers, bot_message
 from bot.shared.clock import danish_today
 from tests.e2e.conftest import RunningAssistant
@@ -50,7 +51,7 @@ PAYLOADS = [
     "<body onload=\"window.__pwned.push('body')\">",
     "<style>@import 'javascript:window.__pwned.push(1)';</style>",
     "<link rel=stylesheet href=\"javascript:window.__pwned.push('link')\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned.push('meta')\">",
+    '<meta http-equiv="refresh" content="0;url=javascript:window.__pwned.push(\'meta\')">',
     "<object data=\"javascript:window.__pwned.push('object')\"></object>",
     "<embed src=\"javascript:window.__pwned.push('embed')\">",
     "<form action=\"javascript:window.__pwned.push('form')\"><button>x</button></form>",
@@ -70,8 +71,9 @@ PAYLOADS = [
     "[mail](mailto:a@b.dk) [ring](tel:70102030) [web](https://www.eksempel-kommune.dk)",
 ]
 # Payloads that are HTML and no markdown: each must be on the screen exactly as written.
-PLAIN_HTML = [payload for payload in PAYLOADS
-              if payload.startswith("<") and not any(mark in payload for mark in ("*", "[", "- "))]
+PLAIN_HTML = [
+    payload for payload in PAYLOADS if payload.startswith("<") and not any(mark in payload for mark in ("*", "[", "- "))
+]
 ALLOWED = {"P", "UL", "LI", "STRONG", "A"}
 CHECK = """() => {
   const bubbles = [...document.querySelectorAll('.kc-bot .kc-bubble, .transcript .text')];
@@ -102,8 +104,9 @@ def watch(page: Page) -> list[str]:
     return dialogs
 
 
-def staff_view(context: BrowserContext, running: RunningAssistant, conversation: str, where: str,
-               expected: str) -> Page:
+def staff_view(
+    context: BrowserContext, running: RunningAssistant, conversation: str, where: str, expected: str
+) -> Page:
     """The conversation in the staff app, signed in as an admin, once it shows `expected`; no script ran."""
     staff_page = context.new_page()
     dialogs = watch(staff_page)
@@ -120,8 +123,10 @@ def assert_inert(page: Page, dialogs: list[str]) -> None:
     assert found["pwned"] == [] and dialogs == []
     assert set(found["tags"]) <= ALLOWED, found["tags"]
     assert set(found["attributes"]) <= {"href", "target", "rel"}, found["attributes"]
-    assert all(protocol in ("https:", "http:", "mailto:", "tel:") and rel == "noopener noreferrer"
-               for protocol, rel in found["links"]), found["links"]
+    assert all(
+        protocol in ("https:", "http:", "mailto:", "tel:") and rel == "noopener noreferrer"
+        for protocol, rel in found["links"]
+    ), found["links"]
 
 
 def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, context: BrowserContext) -> None:
@@ -132,10 +137,13 @@ def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, cont
     conversation = session_id(page)
     settings = running.assistant.settings
     for payload in PAYLOADS:
-        answer = httpx.post(f"{settings.rasa_url}/conversations/{conversation}/tracker/events",
-                            params={"output_channel": "latest", "execute_side_effects": "true"},
-                            headers=api_headers(settings.rasa_api_secret), json=[bot_message(payload, "e2e")],
-                            timeout=30)
+        answer = httpx.post(
+            f"{settings.rasa_url}/conversations/{conversation}/tracker/events",
+            params={"output_channel": "latest", "execute_side_effects": "true"},
+            headers=api_headers(settings.rasa_api_secret),
+            json=[bot_message(payload, "e2e")],
+            timeout=30,
+        )
         assert answer.status_code == 200
     expect(page.locator(".kc-bot")).to_have_count(len(PAYLOADS) + 1, timeout=REPLY_TIMEOUT)
     page.wait_for_timeout(500)
@@ -149,8 +157,10 @@ def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, cont
     found = staff_page.evaluate(STAFF_CHECK)
     assert set(found["tags"]) <= ALLOWED, found["tags"]
     assert set(found["attributes"]) <= {"href", "target", "rel"}, found["attributes"]
-    assert found["links"] and all(protocol in ("https:", "http:", "mailto:", "tel:") and rel == "noopener noreferrer"
-                                  for protocol, rel in found["links"]), found["links"]
+    assert found["links"] and all(
+        protocol in ("https:", "http:", "mailto:", "tel:") and rel == "noopener noreferrer"
+        for protocol, rel in found["links"]
+    ), found["links"]
     # Every payload that is HTML and no markdown is on both screens exactly as written.
     staff_text = staff_page.locator("main .transcript").inner_text()
     assert [payload for payload in PLAIN_HTML if payload not in shown or payload not in staff_text] == []
@@ -160,9 +170,14 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
     with running.sessions.begin() as session:
         profile = get_by_reference(session, "UNG-002")
         assert profile is not None
-        record_education(session, profile, kind="started",
-                         programme="<img src=x onerror=window.__pwned.push('programme')>**hf**",
-                         institution="[VUC](javascript:window.__pwned.push('school'))", occurred_on=danish_today())
+        record_education(
+            session,
+            profile,
+            kind="started",
+            programme="<img src=x onerror=window.__pwned.push('programme')>**hf**",
+            institution="[VUC](javascript:window.__pwned.push('school'))",
+            occurred_on=danish_today(),
+        )
     page = context.new_page()
     dialogs = watch(page)
     open_widget(page, running)
@@ -177,13 +192,19 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
     # Every payload as a stored name: the status shows the three latest changes, each with its programme and
     # institution, so six payloads a turn (within the messages-a-minute limit).
     for start in range(0, len(PAYLOADS), 6):
-        batch = PAYLOADS[start:start + 6]
+        batch = PAYLOADS[start : start + 6]
         with running.sessions.begin() as session:
             profile = get_by_reference(session, "UNG-002")
             assert profile is not None
             for programme, institution in zip(batch[::2], [*batch[1::2], None], strict=False):
-                record_education(session, profile, kind="started", programme=programme, institution=institution,
-                                 occurred_on=danish_today())
+                record_education(
+                    session,
+                    profile,
+                    kind="started",
+                    programme=programme,
+                    institution=institution,
+                    occurred_on=danish_today(),
+                )
         say(page, "hvordan står det til med min uddannelse", "")
     assert_inert(page, dialogs)
     shown = page.locator(".kc-log").inner_text()

@@ -38,9 +38,17 @@ def add_conversation(url: str, sender: str, age_days: float) -> None:
     engine = create_engine(url)
     events = Table("events", MetaData(), autoload_with=engine)
     started = time.time() - age_days * DAY
-    rows = [{"sender_id": sender, "type_name": kind, "timestamp": started + i, "intent_name": None,
-             "action_name": None, "data": json.dumps({"event": kind, "timestamp": started + i})}
-            for i, kind in enumerate(["action", "user", "bot"])]
+    rows = [
+        {
+            "sender_id": sender,
+            "type_name": kind,
+            "timestamp": started + i,
+            "intent_name": None,
+            "action_name": None,
+            "data": json.dumps({"event": kind, "timestamp": started + i}),
+        }
+        for i, kind in enumerate(["action", "user", "bot"])
+    ]
     with engine.begin() as connection:
         connection.execute(insert(events), rows)
     engine.dispose()
@@ -69,9 +77,14 @@ def test_purge_removes_exactly_what_is_past_its_age(running: RunningAssistant) -
 
         def enrollment(name: str, **fields: object) -> None:
             values: dict[str, object] = {
-                "reference_code": f"PRG-{name[:8].upper()}", "team_id": team.id, "parent_name": name,
-                "email": f"{name}@example.dk", "conversation_id": f"purge-{name}", "consent_text": "ja",
-                "due_date": today + timedelta(weeks=10)} | fields
+                "reference_code": f"PRG-{name[:8].upper()}",
+                "team_id": team.id,
+                "parent_name": name,
+                "email": f"{name}@example.dk",
+                "conversation_id": f"purge-{name}",
+                "consent_text": "ja",
+                "due_date": today + timedelta(weeks=10),
+            } | fields
             session.add(CourseEnrollment(**values))
 
         enrollment("cancel40", status=EnrollmentStatus.CANCELLED, cancelled_at=now - timedelta(days=40))
@@ -91,8 +104,10 @@ def test_purge_removes_exactly_what_is_past_its_age(running: RunningAssistant) -
     assert all(after[sender] == count for sender, count in before.items() if sender in after)
     assert chat.sender in after and "purge-recent-29-days" in after
     with running.sessions() as session:
-        assert enrollments_before - set(session.scalars(select(CourseEnrollment.parent_name))) == {"cancel40",
-                                                                                                  "overdone"}
+        assert enrollments_before - set(session.scalars(select(CourseEnrollment.parent_name))) == {
+            "cancel40",
+            "overdone",
+        }
     assert "0 conversations (0 events), 0 cancelled enrollments, 0 enrollments whose course is over" in purge(running)
     chat.say("hvad er familie med hjerte")  # the servers kept running through it
     assert "Familie med Hjerte" in chat.text

@@ -48,8 +48,12 @@ def escalations(running: RunningAssistant, conversation: str) -> list[Escalation
 
 def parse(running: RunningAssistant, text: str) -> dict[str, Any]:
     settings = running.assistant.settings
-    response = httpx.post(f"{settings.rasa_url}/model/parse", headers=api_headers(settings.rasa_api_secret),
-                          json={"text": text}, timeout=30)
+    response = httpx.post(
+        f"{settings.rasa_url}/model/parse",
+        headers=api_headers(settings.rasa_api_secret),
+        json={"text": text},
+        timeout=30,
+    )
     response.raise_for_status()
     result: dict[str, Any] = response.json()
     return result
@@ -67,15 +71,19 @@ def assert_critical(running: RunningAssistant, chat: Chat) -> None:
     assert (row.priority, row.reason) == ("critical", "distress")
 
 
-@pytest.mark.parametrize(("message", "help_line"), [
-    ("min kæreste slår mig", "1888"),
-    ("jeg orker ikke at leve mere", "70 201 201"),
-    ("jeg er så bange for at jeg gør min baby noget i nat", "112"),
-    ("min stedfar slår mig og jeg er 16", "116 111"),
-    ("han har smidt mig ud og jeg har ikke noget sted at sove i nat", "114"),
-])
-def test_the_first_reply_names_112_and_the_help_line_that_fits(running: RunningAssistant, message: str,
-                                                               help_line: str) -> None:
+@pytest.mark.parametrize(
+    ("message", "help_line"),
+    [
+        ("min kæreste slår mig", "1888"),
+        ("jeg orker ikke at leve mere", "70 201 201"),
+        ("jeg er så bange for at jeg gør min baby noget i nat", "112"),
+        ("min stedfar slår mig og jeg er 16", "116 111"),
+        ("han har smidt mig ud og jeg har ikke noget sted at sove i nat", "114"),
+    ],
+)
+def test_the_first_reply_names_112_and_the_help_line_that_fits(
+    running: RunningAssistant, message: str, help_line: str
+) -> None:
     chat = running.chat()
     chat.say(message)
     first = chat.last[0]["text"]
@@ -84,10 +92,13 @@ def test_the_first_reply_names_112_and_the_help_line_that_fits(running: RunningA
     assert "Hvordan vil du helst kontaktes?" in chat.text
 
 
-@pytest.mark.parametrize(("message", "then"), [
-    ("min baby trækker ikke vejret", "Bliv i telefonen"),
-    ("min veninde har taget en hel pakke pamol og nu kaster hun op", "82 12 12 12"),
-])
+@pytest.mark.parametrize(
+    ("message", "then"),
+    [
+        ("min baby trækker ikke vejret", "Bliv i telefonen"),
+        ("min veninde har taget en hel pakke pamol og nu kaster hun op", "82 12 12 12"),
+    ],
+)
 def test_a_medical_emergency_starts_with_ring_112_nu(running: RunningAssistant, message: str, then: str) -> None:
     chat = running.chat()
     chat.say(message)

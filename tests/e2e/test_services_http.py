@@ -50,8 +50,9 @@ def test_each_topic_is_answered_from_its_row(running: RunningAssistant, topic: s
 
 def edit(running: RunningAssistant, *args: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"DATABASE_URL": running.assistant.settings.database_url}
-    return subprocess.run([str(APP_PYTHON), "-m", "bot", "services", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(APP_PYTHON), "-m", "bot", "services", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 def test_a_cli_edit_changes_the_next_answer_without_retraining(running: RunningAssistant) -> None:

@@ -68,8 +68,9 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     expect(staff.locator(".transcript")).to_contain_text("min kæreste slår mig")
     expect(staff.locator(".transcript")).to_contain_text("express_distress")
     staff.get_by_role("button", name="Tag sagen").click()
-    expect(citizen.locator(".kc-log")).to_contain_text("Anne fra Eksempel Kommune har overtaget samtalen",
-                                                       timeout=REPLY_TIMEOUT)
+    expect(citizen.locator(".kc-log")).to_contain_text(
+        "Anne fra Eksempel Kommune har overtaget samtalen", timeout=REPLY_TIMEOUT
+    )
 
     answer = "Hej, det er Anne fra kommunen. Er du et sikkert sted lige nu?"
     staff.get_by_label("Svar borgeren i chatten").fill(answer)

@@ -84,8 +84,9 @@ def enrollment(running: RunningAssistant, reference: str) -> CourseEnrollment:
         return row
 
 
-def test_enrol_with_buttons_and_typing_and_a_reload_in_the_middle(running: RunningAssistant,
-                                                                 context: BrowserContext) -> None:
+def test_enrol_with_buttons_and_typing_and_a_reload_in_the_middle(
+    running: RunningAssistant, context: BrowserContext
+) -> None:
     page = context.new_page()
     open_widget(page, running)
     say(page, "hej", "Familie med Hjerte")
@@ -107,8 +108,11 @@ def test_enrol_with_buttons_and_typing_and_a_reload_in_the_middle(running: Runni
     choose(page, "Ja, tilmeld os", "I er tilmeldt")
 
     row = enrollment(running, reference_in(page))
-    assert (row.parent_name, row.email, row.conversation_id) == ("Sofie Nørgaard", "sofie.widget@example.dk",
-                                                                 session_id(page))
+    assert (row.parent_name, row.email, row.conversation_id) == (
+        "Sofie Nørgaard",
+        "sofie.widget@example.dk",
+        session_id(page),
+    )
     second_tab = context.new_page()
     second_tab.goto(site(running))
     second_tab.get_by_role("button", name="Chat med Eksempel Kommune").click()
@@ -163,8 +167,9 @@ def test_enrol_with_the_keyboard_only(running: RunningAssistant, context: Browse
     expect(launcher).to_be_focused()
 
 
-def test_no_wcag_aa_violations_and_usable_at_320px_and_200_percent_zoom(running: RunningAssistant,
-                                                                       browser: Browser) -> None:
+def test_no_wcag_aa_violations_and_usable_at_320px_and_200_percent_zoom(
+    running: RunningAssistant, browser: Browser
+) -> None:
     REPORTS.mkdir(parents=True, exist_ok=True)
     # 200 % zoom of a 1280 x 720 window is a 640 x 360 CSS-pixel viewport.
     viewports = [("320px", {"width": 320, "height": 640}), ("200-percent-zoom", {"width": 640, "height": 360})]
@@ -186,8 +191,12 @@ def test_no_wcag_aa_violations_and_usable_at_320px_and_200_percent_zoom(running:
             expect(page.get_by_role("button", name=control)).to_be_in_viewport()
         if name == "320px":
             page.screenshot(path=str(REPORTS / "widget-320px.png"))
-            report = {"axe": page.evaluate("() => axe.version"), "tags": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
-                      "privacy notice open": privacy_violations, "after a greeting with buttons": violations}
+            report = {
+                "axe": page.evaluate("() => axe.version"),
+                "tags": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+                "privacy notice open": privacy_violations,
+                "after a greeting with buttons": violations,
+            }
             (REPORTS / "widget-axe.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         context.close()
 
@@ -213,8 +222,9 @@ def test_talk_to_a_person_and_start_a_new_conversation(running: RunningAssistant
     assert session_id(page) != first
 
 
-def test_the_widget_keeps_only_the_masked_form_of_a_cpr_number(running: RunningAssistant,
-                                                             context: BrowserContext) -> None:
+def test_the_widget_keeps_only_the_masked_form_of_a_cpr_number(
+    running: RunningAssistant, context: BrowserContext
+) -> None:
     page = context.new_page()
     open_widget(page, running)
     say(page, "min søns cpr er 01.02.03\u00a0-\u00a01234, kan han komme med?", "CPR-nummer")

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import MentorMeeting
 from bot.db.youth import get_by_reference
+from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import api_headers
 from bot.shared.clock import DANISH_TIME
 from bot.shared.tokens import issue
@@ -29,8 +29,11 @@ def meetings_of(running: RunningAssistant, reference: str) -> list[MentorMeeting
     with running.sessions() as session:
         profile = get_by_reference(session, reference)
         assert profile is not None
-        return list(session.scalars(select(MentorMeeting).where(MentorMeeting.profile_id == profile.id)
-                                    .order_by(MentorMeeting.id)))
+        return list(
+            session.scalars(
+                select(MentorMeeting).where(MentorMeeting.profile_id == profile.id).order_by(MentorMeeting.id)
+            )
+        )
 
 
 def pair(running: RunningAssistant, chat: Chat, reference: str) -> None:
@@ -63,8 +66,9 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     assert "Påmindelser sendt: 1" in running.cli("reminders", "send", "--now", the_day_before)
     assert "Påmindelser sendt: 0" in running.cli("reminders", "send", "--now", the_day_before)  # once only
     reminders = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
-    assert reminders == ["Husk dit møde med Lene i morgen kl. 14.00. Kan du ikke komme, så skriv \"aflys mødet\" "
-                         "eller \"ryk mødet\"."]
+    assert reminders == [
+        'Husk dit møde med Lene i morgen kl. 14.00. Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".'
+    ]
 
     new_day = day + timedelta(days=2)
     chat.say("kan vi rykke mødet?")
@@ -147,16 +151,24 @@ def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
     assert held.starts_at.astimezone(DANISH_TIME).date() == two_days_ago
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("jeg er startet på hf på vuc", {("programme", "hf"), ("institution", "vuc")}),
-    ("er stoppet på tømreruddannelsen", {("programme", "tømreruddannelsen")}),
-    ("har skiftet til eux på tech college", {("programme", "eux"), ("institution", "tech college")}),
-])
-def test_programme_and_institution_are_extracted(running: RunningAssistant, text: str,
-                                                 expected: set[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jeg er startet på hf på vuc", {("programme", "hf"), ("institution", "vuc")}),
+        ("er stoppet på tømreruddannelsen", {("programme", "tømreruddannelsen")}),
+        ("har skiftet til eux på tech college", {("programme", "eux"), ("institution", "tech college")}),
+    ],
+)
+def test_programme_and_institution_are_extracted(
+    running: RunningAssistant, text: str, expected: set[tuple[str, str]]
+) -> None:
     settings = running.assistant.settings
-    parsed = httpx.post(f"{settings.rasa_url}/model/parse", headers=api_headers(settings.rasa_api_secret),
-                        json={"text": text}, timeout=30).json()
+    parsed = httpx.post(
+        f"{settings.rasa_url}/model/parse",
+        headers=api_headers(settings.rasa_api_secret),
+        json={"text": text},
+        timeout=30,
+    ).json()
     assert parsed["intent"]["name"] == "update_education"
     assert {(e["entity"], e["value"].lower()) for e in parsed["entities"]} == expected
 

@@ -50,11 +50,14 @@ def test_every_generated_look_alike_is_left_alone() -> None:
     assert [text for text in messages if mask_cpr(text) != text] == []
 
 
-@pytest.mark.parametrize("payload", [
-    '/inform{"contact": "\\u0030\\u0031\\u0030\\u0032\\u0030\\u0033-1234"}',
-    '/inform{"contact": "010203 - 1234"}',
-    '/inform{"note": ["mit cpr", "01.02.03-1234"]}',
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/inform{"contact": "\\u0030\\u0031\\u0030\\u0032\\u0030\\u0033-1234"}',
+        '/inform{"contact": "010203 - 1234"}',
+        '/inform{"note": ["mit cpr", "01.02.03-1234"]}',
+    ],
+)
 def test_a_cpr_number_in_a_typed_payload_is_masked_after_json_decoding(payload: str) -> None:
     masked = mask_payload(payload)
     assert MASK in masked and "1234" not in masked and "\\u0030" not in masked
@@ -71,7 +74,9 @@ def test_every_generated_typed_payload_is_masked() -> None:
 
 def test_metadata_is_masked_all_the_way_down() -> None:
     assert mask_values({"a": ["0102031234", {"b": "cpr 010203-1234"}], "n": 3}) == {
-        "a": [MASK, {"b": f"cpr {MASK}"}], "n": 3}
+        "a": [MASK, {"b": f"cpr {MASK}"}],
+        "n": 3,
+    }
 
 
 def test_log_records_have_their_cpr_numbers_masked(caplog: pytest.LogCaptureFixture) -> None:

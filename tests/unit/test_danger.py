@@ -20,68 +20,136 @@ DEV_SET = Path(__file__).resolve().parents[1] / "data" / "distress_dev.yml"
 DEV_RECALL_PERCENT = 96
 
 
-@pytest.mark.parametrize("text", [
-    "min kæreste slår mig", "jeg orker ikke at leve mere", "han truer med at slå mig",
-    "jeg er bange for at jeg gør min baby noget", "jeg får lyst til at ryste ham", "min mand ryster babyen",
-    "vil ikke være her mere", "jeg har lyst til at skade mig selv", "jeg tænker på selvmord",
-    "jeg vil tage mit eget liv", "I want to die", "my boyfriend hits me", "min kaereste slaar mig igen",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min kæreste slår mig",
+        "jeg orker ikke at leve mere",
+        "han truer med at slå mig",
+        "jeg er bange for at jeg gør min baby noget",
+        "jeg får lyst til at ryste ham",
+        "min mand ryster babyen",
+        "vil ikke være her mere",
+        "jeg har lyst til at skade mig selv",
+        "jeg tænker på selvmord",
+        "jeg vil tage mit eget liv",
+        "I want to die",
+        "my boyfriend hits me",
+        "min kaereste slaar mig igen",
+    ],
+)
 def test_clear_danger_matches(text: str) -> None:
     assert signals_danger(text)
 
 
 # Written independently of the dev set: partner violence, threats, sexual abuse, a child shaken or hit, a parent
 # afraid of hurting the baby, suicide and self-harm; no-æøå spelling, slang, typos and English.
-@pytest.mark.parametrize("text", [
-    "min kæreste truede med at stikke mig ned", "nogle gange vil jeg bare dø", "alle ville have det bedre uden mig",
-    "han siger han slår mig ihjel", "min stedfar misbruger mig", "min træner rører ved mig og jeg kan ikke lide det",
-    "min mand låser mig inde i soveværelset", "jeg er bange for at ryste babyen", "kan ikke mere og vil ikke vaere her",
-    "I'm going to kill myself", "min kæreste kvalte mig næsten i går", "jeg vil slå mig selv ihjel",
-    "min eks har voldtaget mig", "min baby er blevet rystet af hendes far",
-    "han har sparket mig i maven mens jeg er gravid", "jeg tager alle pillerne i nat",
-    "my dad beats me when he's drunk",
-    "min mand bankede vores søn i går", "livet er ikke værd at leve", "jeg har lyst til at gøre skade på mig selv",
-    "jeg skærer i mig selv når det bliver for meget", "min kæreste tvinger mig til sex når han er fuld",
-    "jeg har lyst til at kvæle hende når hun skriger", "min far taesker min lillebror", "vil gerne doe",
-    "ville ønske jeg var død", "min kæreste truer med at dræbe mig", "i dont want to live anymore",
-    "min søn er blevet slået af sin far", "vi tør ikke tage hjem, han er helt vild", "han har tævet mig",
-    "jeg har skåret mig selv", "det er bedst for alle hvis jeg dør", "idk man vil bare ik vaere her mere",
-    "hjælp mig han slår og slår",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min kæreste truede med at stikke mig ned",
+        "nogle gange vil jeg bare dø",
+        "alle ville have det bedre uden mig",
+        "han siger han slår mig ihjel",
+        "min stedfar misbruger mig",
+        "min træner rører ved mig og jeg kan ikke lide det",
+        "min mand låser mig inde i soveværelset",
+        "jeg er bange for at ryste babyen",
+        "kan ikke mere og vil ikke vaere her",
+        "I'm going to kill myself",
+        "min kæreste kvalte mig næsten i går",
+        "jeg vil slå mig selv ihjel",
+        "min eks har voldtaget mig",
+        "min baby er blevet rystet af hendes far",
+        "han har sparket mig i maven mens jeg er gravid",
+        "jeg tager alle pillerne i nat",
+        "my dad beats me when he's drunk",
+        "min mand bankede vores søn i går",
+        "livet er ikke værd at leve",
+        "jeg har lyst til at gøre skade på mig selv",
+        "jeg skærer i mig selv når det bliver for meget",
+        "min kæreste tvinger mig til sex når han er fuld",
+        "jeg har lyst til at kvæle hende når hun skriger",
+        "min far taesker min lillebror",
+        "vil gerne doe",
+        "ville ønske jeg var død",
+        "min kæreste truer med at dræbe mig",
+        "i dont want to live anymore",
+        "min søn er blevet slået af sin far",
+        "vi tør ikke tage hjem, han er helt vild",
+        "han har tævet mig",
+        "jeg har skåret mig selv",
+        "det er bedst for alle hvis jeg dør",
+        "idk man vil bare ik vaere her mere",
+        "hjælp mig han slår og slår",
+    ],
+)
 def test_danger_phrases_match(text: str) -> None:
     assert signals_danger(text)
 
 
-@pytest.mark.parametrize("text", [
-    "jeg slår lige op hvornår kurset er", "han slår græsset", "jeg er død træt", "dræber mig den her kø",
-    "min søn slog hovedet, skal vi til lægen", "jeg ryster af kulde", "jeg er bange for at komme for sent",
-    "hvordan laver man en underretning", "jeg har været lidt ked af det efter fødslen",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg slår lige op hvornår kurset er",
+        "han slår græsset",
+        "jeg er død træt",
+        "dræber mig den her kø",
+        "min søn slog hovedet, skal vi til lægen",
+        "jeg ryster af kulde",
+        "jeg er bange for at komme for sent",
+        "hvordan laver man en underretning",
+        "jeg har været lidt ked af det efter fødslen",
+    ],
+)
 def test_everyday_words_do_not(text: str) -> None:
     assert not signals_danger(text)
 
 
 # Everyday phrases that share a danger phrase's words: idioms, games, a toddler's kicks, health questions.
-@pytest.mark.parametrize("text", [
-    "han slår græsset hver lørdag", "jeg er død træt i dag", "hun slår op med ham",
-    "babyen græder hele tiden og jeg er så træt", "min mand slår græsset mens babyen sover",
-    "det dræber mig at vente i telefonkø", "vi slog os ned i Holstebro sidste år",
-    "kan det skade babyen at jeg tager panodil", "min far slår mig altid i skak", "jeg kan ikke leve uden min kaffe",
-    "det rystede mig at se prisen", "jeg ryster barnevognen for at få hende til at sove",
-    "jeg vil ikke være her til mødet på fredag", "min datter sparker mig i søvne",
-    "hvordan underretter jeg om et barn jeg er bekymret for", "I'm so tired I could die", "jeg er ved at dø af varme",
-    "det her job slår mig ihjel haha", "kan man ryste en flaske med modermælkserstatning",
-    "vi slog rekord i gåture i weekenden", "min kæreste er bange for at holde babyen forkert",
-    "hvad gør jeg hvis mit barn slår andre børn i børnehaven",
-    "en pige i min datters klasse bliver slået derhjemme, hvad gør jeg", "jeg dræber lige tiden med en podcast",
-    "my baby keeps kicking me in bed", "det var dræbende kedeligt",
-    "vil ikke være her i weekenden, vi er hos svigermor",
-    "jeg er bange for at miste kontrollen over økonomien nu vi er på barsel", "jeg slog mig på sofabordet",
-    "jeg blev slået af hvor stor hun var blevet", "nøglerne er låst inde i bilen",
-    "min søn er 3, hvad gør jeg når han slår?", "det gør mig ondt at høre", "katten har ridset mig igen",
-    "jeg er blevet rystet over prisen på bleer", "min søn skubber mig væk når jeg vil kramme",
-    "jeg tager piller mod hovedpine, må jeg amme", "jeg er bange for at skade barnet hvis jeg løfter forkert",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "han slår græsset hver lørdag",
+        "jeg er død træt i dag",
+        "hun slår op med ham",
+        "babyen græder hele tiden og jeg er så træt",
+        "min mand slår græsset mens babyen sover",
+        "det dræber mig at vente i telefonkø",
+        "vi slog os ned i Holstebro sidste år",
+        "kan det skade babyen at jeg tager panodil",
+        "min far slår mig altid i skak",
+        "jeg kan ikke leve uden min kaffe",
+        "det rystede mig at se prisen",
+        "jeg ryster barnevognen for at få hende til at sove",
+        "jeg vil ikke være her til mødet på fredag",
+        "min datter sparker mig i søvne",
+        "hvordan underretter jeg om et barn jeg er bekymret for",
+        "I'm so tired I could die",
+        "jeg er ved at dø af varme",
+        "det her job slår mig ihjel haha",
+        "kan man ryste en flaske med modermælkserstatning",
+        "vi slog rekord i gåture i weekenden",
+        "min kæreste er bange for at holde babyen forkert",
+        "hvad gør jeg hvis mit barn slår andre børn i børnehaven",
+        "en pige i min datters klasse bliver slået derhjemme, hvad gør jeg",
+        "jeg dræber lige tiden med en podcast",
+        "my baby keeps kicking me in bed",
+        "det var dræbende kedeligt",
+        "vil ikke være her i weekenden, vi er hos svigermor",
+        "jeg er bange for at miste kontrollen over økonomien nu vi er på barsel",
+        "jeg slog mig på sofabordet",
+        "jeg blev slået af hvor stor hun var blevet",
+        "nøglerne er låst inde i bilen",
+        "min søn er 3, hvad gør jeg når han slår?",
+        "det gør mig ondt at høre",
+        "katten har ridset mig igen",
+        "jeg er blevet rystet over prisen på bleer",
+        "min søn skubber mig væk når jeg vil kramme",
+        "jeg tager piller mod hovedpine, må jeg amme",
+        "jeg er bange for at skade barnet hvis jeg løfter forkert",
+    ],
+)
 def test_everyday_phrases_do_not_match(text: str) -> None:
     assert not signals_danger(text)
 
@@ -111,22 +179,41 @@ def test_the_dev_set_is_sizeable_cpr_free_and_not_trained_on() -> None:
 
 # The medical emergencies and poisonings the issue named (not breathing, unconscious, a limp or blue baby,
 # a baby dropped, a number of pills, a household poison), written for this test.
-@pytest.mark.parametrize("text", [
-    "min ven har taget et eller andet og han trækker ikke vejret", "hjælp han trækker ik vejret",
-    "min baby er helt slap", "babyen er blå om læberne", "han er bevidstløs", "jeg kan ikke vække hende",
-    "min søn har drukket afløbsrens", "har taget 20 panodil", "hun fik kramper", "jeg tabte babyen på gulvet",
-    "jeg bløder rigtig meget og er gravid i uge 30", "min datter har slugt et knapcellebatteri",
-    "my friend is not breathing",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min ven har taget et eller andet og han trækker ikke vejret",
+        "hjælp han trækker ik vejret",
+        "min baby er helt slap",
+        "babyen er blå om læberne",
+        "han er bevidstløs",
+        "jeg kan ikke vække hende",
+        "min søn har drukket afløbsrens",
+        "har taget 20 panodil",
+        "hun fik kramper",
+        "jeg tabte babyen på gulvet",
+        "jeg bløder rigtig meget og er gravid i uge 30",
+        "min datter har slugt et knapcellebatteri",
+        "my friend is not breathing",
+    ],
+)
 def test_medical_emergencies_and_poisoning_match(text: str) -> None:
     assert signals_danger(text)
 
 
-@pytest.mark.parametrize("text", [
-    "babyen vågner ikke om natten for at spise", "min næse bløder meget", "jeg har slået knæet og det bløder lidt",
-    "hvor mange panodil må jeg tage", "kan jeg tage 2 panodil mod hovedpine",
-    "babyen trækker vejret hurtigt når hun sover, er det normalt", "min baby er slap i nakken stadig, er det normalt",
-    "jeg kan ikke få vækket min kæreste om morgenen haha", "har fået en overdosis af kaffe i dag",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "babyen vågner ikke om natten for at spise",
+        "min næse bløder meget",
+        "jeg har slået knæet og det bløder lidt",
+        "hvor mange panodil må jeg tage",
+        "kan jeg tage 2 panodil mod hovedpine",
+        "babyen trækker vejret hurtigt når hun sover, er det normalt",
+        "min baby er slap i nakken stadig, er det normalt",
+        "jeg kan ikke få vækket min kæreste om morgenen haha",
+        "har fået en overdosis af kaffe i dag",
+    ],
+)
 def test_everyday_health_questions_do_not(text: str) -> None:
     assert not signals_danger(text)

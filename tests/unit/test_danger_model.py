@@ -15,17 +15,28 @@ from tests.bench.danger_thresholds import configured_thresholds, short_pieces, t
 THRESHOLDS = Thresholds(high=0.6, check_in=0.25)
 
 
-@pytest.mark.parametrize(("probability", "phrase", "tier"), [
-    (0.95, False, "high"), (0.6, False, "high"), (0.59, False, "check_in"), (0.25, False, "check_in"),
-    (0.24, False, None), (0.0, False, None), (0.0, True, "high"), (0.3, True, "high"),
-])
-def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(probability: float, phrase: bool,
-                                                                    tier: str | None) -> None:
+@pytest.mark.parametrize(
+    ("probability", "phrase", "tier"),
+    [
+        (0.95, False, "high"),
+        (0.6, False, "high"),
+        (0.59, False, "check_in"),
+        (0.25, False, "check_in"),
+        (0.24, False, None),
+        (0.0, False, None),
+        (0.0, True, "high"),
+        (0.3, True, "high"),
+    ],
+)
+def test_two_thresholds_make_three_tiers_and_a_phrase_is_always_high(
+    probability: float, phrase: bool, tier: str | None
+) -> None:
     assert THRESHOLDS.tier(probability, phrase) == tier
 
 
-@pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
-                                                  (0.9, "high")])
+@pytest.mark.parametrize(
+    ("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"), (0.9, "high")]
+)
 def test_a_clear_phrase_said_loosely_is_at_least_a_check_in(probability: float, tier: str) -> None:
     """The score of a longer message has the context to tell "min chef slår mig
     ihjel hvis jeg kommer for sent igen haha" from a threat; the phrase keeps it
@@ -33,29 +44,40 @@ def test_a_clear_phrase_said_loosely_is_at_least_a_check_in(probability: float, 
     assert THRESHOLDS.tier(probability, phrase_match=True, loosely=True) == tier
 
 
-@pytest.mark.parametrize(("text", "loosely"), [
-    ("min chef slår mig ihjel hvis jeg kommer for sent igen haha", True),
-    ("mandage slår mig altså helt ihjel 😂", True),
-    ("min kæreste slår mig, mit cpr er [CPR-nummer fjernet]", False), ("han slår mig haha", False),
-    ("bf slog mig igen lol men det er fint", True), ("jeg vil ikke leve mere", False),
-])
+@pytest.mark.parametrize(
+    ("text", "loosely"),
+    [
+        ("min chef slår mig ihjel hvis jeg kommer for sent igen haha", True),
+        ("mandage slår mig altså helt ihjel 😂", True),
+        ("min kæreste slår mig, mit cpr er [CPR-nummer fjernet]", False),
+        ("han slår mig haha", False),
+        ("bf slog mig igen lol men det er fint", True),
+        ("jeg vil ikke leve mere", False),
+    ],
+)
 def test_what_is_said_loosely(text: str, loosely: bool) -> None:
     from bot.shared.danger import said_loosely
 
     assert said_loosely(text) is loosely
 
 
-@pytest.mark.parametrize(("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"),
-                                                  (0.9, "high")])
+@pytest.mark.parametrize(
+    ("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"), (0.9, "high")]
+)
 def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability: float, tier: str) -> None:
     assert THRESHOLDS.tier(probability, phrase_match=True, topic_only=True) == tier
 
 
-@pytest.mark.parametrize(("text", "tier"), [
-    ("så en dokumentar om selvmord blandt unge", "check_in"), ("vi læser om selvskade i psykologi", "check_in"),
-    ("jeg tænker på selvmord hele tiden", "high"), ("jeg har skrevet et afskedsbrev til min mor", "high"),
-    ("jeg vil ikke leve mere", "high"),
-])
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("så en dokumentar om selvmord blandt unge", "check_in"),
+        ("vi læser om selvskade i psykologi", "check_in"),
+        ("jeg tænker på selvmord hele tiden", "high"),
+        ("jeg har skrevet et afskedsbrev til min mor", "high"),
+        ("jeg vil ikke leve mere", "high"),
+    ],
+)
 def test_topic_words_and_clear_phrases(model: DangerModel, text: str, tier: str) -> None:
     assert model.assess(text, configured_thresholds()).tier == tier
 
@@ -73,8 +95,15 @@ def test_the_configured_thresholds_leave_room_for_a_check_in() -> None:
 
 def test_every_kind_of_danger_has_a_help_line_group() -> None:
     assert set(HELP_FOR_CATEGORY) == set(CATEGORIES)
-    assert set(HELP_FOR_CATEGORY.values()) == {"suicide", "medical", "poisoning", "violence", "child", "homeless",
-                                               "baby"}
+    assert set(HELP_FOR_CATEGORY.values()) == {
+        "suicide",
+        "medical",
+        "poisoning",
+        "violence",
+        "child",
+        "homeless",
+        "baby",
+    }
 
 
 def test_a_model_needs_both_classes() -> None:
@@ -87,22 +116,31 @@ def model() -> DangerModel:
     return DangerModel.train(*training_examples())
 
 
-@pytest.mark.parametrize(("text", "help"), [
-    ("min kæreste har slået mig igen og jeg tør ikke tage hjem", "violence"),
-    ("jeg har slugt en masse sovepiller", "poisoning"),
-    ("min baby er helt slap og blå om læberne", "medical"),
-    ("jeg har tænkt meget på at tage mit eget liv", "suicide"),
-    ("jeg har ingen steder at sove i nat, de smed mig ud", "homeless"),
-])
+@pytest.mark.parametrize(
+    ("text", "help"),
+    [
+        ("min kæreste har slået mig igen og jeg tør ikke tage hjem", "violence"),
+        ("jeg har slugt en masse sovepiller", "poisoning"),
+        ("min baby er helt slap og blå om læberne", "medical"),
+        ("jeg har tænkt meget på at tage mit eget liv", "suicide"),
+        ("jeg har ingen steder at sove i nat, de smed mig ud", "homeless"),
+    ],
+)
 def test_clear_danger_is_high_with_the_help_it_needs(model: DangerModel, text: str, help: str) -> None:
     assessment = model.assess(text, configured_thresholds())
     assert assessment.tier == "high"
     assert assessment.help == help
 
 
-@pytest.mark.parametrize("text", [
-    "hvornår starter kurset", "tak for hjælpen", "hvad koster tandplejen", "kan jeg flytte mit møde til fredag",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hvornår starter kurset",
+        "tak for hjælpen",
+        "hvad koster tandplejen",
+        "kan jeg flytte mit møde til fredag",
+    ],
+)
 def test_ordinary_messages_are_not_flagged(model: DangerModel, text: str) -> None:
     assessment = model.assess(text, configured_thresholds())
     assert assessment.tier is None and assessment.help == "general"
@@ -111,9 +149,28 @@ def test_ordinary_messages_are_not_flagged(model: DangerModel, text: str) -> Non
 # Short everyday answers that the score, trained on long danger messages and
 # short examples of the other intents, once read as danger ("og" and "har"
 # scored 0.999, "jeg ved ikke" 0.88, a pairing code with "har" in it 0.88).
-SHORT_ANSWERS = ["og", "har", "han", "ikke", "her", "mig", "nat", "ved ikke", "jeg ved ikke", "jeg kan ikke",
-                 "han kommer ikke", "det ved jeg ikke", "jeg har", "hun har", "og jeg", "ikke mig",
-                 "har ikke hørt noget", "hvad så nu", "ok tak", "ja han kommer også med"]
+SHORT_ANSWERS = [
+    "og",
+    "har",
+    "han",
+    "ikke",
+    "her",
+    "mig",
+    "nat",
+    "ved ikke",
+    "jeg ved ikke",
+    "jeg kan ikke",
+    "han kommer ikke",
+    "det ved jeg ikke",
+    "jeg har",
+    "hun har",
+    "og jeg",
+    "ikke mig",
+    "har ikke hørt noget",
+    "hvad så nu",
+    "ok tak",
+    "ja han kommer også med",
+]
 
 
 @pytest.mark.parametrize("text", SHORT_ANSWERS)
@@ -139,20 +196,30 @@ def test_pairing_codes_are_not_danger(model: DangerModel) -> None:
     codes = [new_code() for _ in range(3000)]
     # halves that once scored as danger, in the codes as the generator makes them
     codes += [f"{half}-{digits}" for half in ("HAR", "HAN", "NAT", "AND", "SEX", "ENS") for digits in ("7Q9", "2M5")]
-    flagged = [text for code in codes for text in (code, code.lower(), f"min kode er {code.lower()}")
-               if model.assess(text, thresholds).tier]
+    flagged = [
+        text
+        for code in codes
+        for text in (code, code.lower(), f"min kode er {code.lower()}")
+        if model.assess(text, thresholds).tier
+    ]
     assert flagged == []
 
 
-@pytest.mark.parametrize("text", ["far slår", "kæresten slår", "baby slap", "overdosis hjælp", "ser ingen udvej",
-                                  "vil dø", "kms"])
+@pytest.mark.parametrize(
+    "text", ["far slår", "kæresten slår", "baby slap", "overdosis hjælp", "ser ingen udvej", "vil dø", "kms"]
+)
 def test_short_danger_is_still_caught(model: DangerModel, text: str) -> None:
     assert model.assess(text, configured_thresholds()).tier == "high"
 
 
 def test_pieces_are_ordinary_words_and_pairs_never_a_danger_phrase() -> None:
-    texts = ["hvornår starter kurset", "hvornår starter det", "jeg vil ikke leve mere", "kurset starter i nat",
-             "i nat er det"]
+    texts = [
+        "hvornår starter kurset",
+        "hvornår starter det",
+        "jeg vil ikke leve mere",
+        "kurset starter i nat",
+        "i nat er det",
+    ]
     pieces = ordinary_pieces(texts, [False, False, True, False, False])
     assert "hvornår starter" in pieces and "starter" in pieces and "i nat" in pieces
     assert "leve" not in pieces and "er" not in pieces  # danger words, and words of one example only
@@ -171,8 +238,15 @@ def test_saved_and_loaded_it_scores_the_same(model: DangerModel, tmp_path: Path)
 
 def test_one_message_scores_as_the_whole_pipeline_does(model: DangerModel) -> None:
     thresholds = configured_thresholds()
-    for text in ["jeg vil ikke leve mere 😢", "hvornår åbner sundhedsplejen", "min kaereste slaar mig", "ok", "🙂",
-                 "min baby er helt slap og blå", "zzz qqq"]:
+    for text in [
+        "jeg vil ikke leve mere 😢",
+        "hvornår åbner sundhedsplejen",
+        "min kaereste slaar mig",
+        "ok",
+        "🙂",
+        "min baby er helt slap og blå",
+        "zzz qqq",
+    ]:
         assessment = model.assess(text, thresholds)
         assert abs(assessment.probability - float(model.probabilities([text])[0])) < 1e-4
         if assessment.tier:

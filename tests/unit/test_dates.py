@@ -58,8 +58,10 @@ def test_past_dates(text: str, expected: date) -> None:
     assert parse_danish_date(text, TODAY, "past") == expected
 
 
-@pytest.mark.parametrize("text", ["hej", "ja", "en", "12", "1/13", "31/4", "30. februar", "Mette Hansen",
-                                  "mette@gmail.com", "12345678", "", "🙂"])
+@pytest.mark.parametrize(
+    "text",
+    ["hej", "ja", "en", "12", "1/13", "31/4", "30. februar", "Mette Hansen", "mette@gmail.com", "12345678", "", "🙂"],
+)
 def test_not_a_date(text: str) -> None:
     assert parse_danish_date(text, TODAY) is None
 

@@ -6,10 +6,12 @@ from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import CourseFormat
 
 TODAY = date(2026, 11, 24)
-LAUNCH = CourseFormat(name="Familie med Hjerte", start_pregnancy_week=22, end_child_age_months=15, meetings=14,
-                      group_size=10)
-HOLSTEBRO_NOW = CourseFormat(name="Familie med Hjerte", start_pregnancy_week=26, end_child_age_months=18,
-                             meetings=14, group_size=10)
+LAUNCH = CourseFormat(
+    name="Familie med Hjerte", start_pregnancy_week=22, end_child_age_months=15, meetings=14, group_size=10
+)
+HOLSTEBRO_NOW = CourseFormat(
+    name="Familie med Hjerte", start_pregnancy_week=26, end_child_age_months=18, meetings=14, group_size=10
+)
 
 
 @pytest.mark.parametrize(

@@ -17,25 +17,31 @@ def local(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=DANISH_TIME)
 
 
-@pytest.mark.parametrize(("moment", "is_open"), [
-    ("2026-11-30 07:59", False),  # Monday before opening
-    ("2026-11-30 08:00", True),
-    ("2026-11-30 14:59", True),
-    ("2026-11-30 15:00", False),
-    ("2026-12-02 10:00", False),  # Wednesday: closed all day
-    ("2026-12-05 10:00", False),  # Saturday
-])
+@pytest.mark.parametrize(
+    ("moment", "is_open"),
+    [
+        ("2026-11-30 07:59", False),  # Monday before opening
+        ("2026-11-30 08:00", True),
+        ("2026-11-30 14:59", True),
+        ("2026-11-30 15:00", False),
+        ("2026-12-02 10:00", False),  # Wednesday: closed all day
+        ("2026-12-05 10:00", False),  # Saturday
+    ],
+)
 def test_is_open(moment: str, is_open: bool) -> None:
     assert HOURS.is_open(local(moment)) is is_open
 
 
-@pytest.mark.parametrize(("moment", "expected"), [
-    ("2026-11-30 07:00", "i dag kl. 8"),       # Monday morning
-    ("2026-11-30 16:00", "i morgen kl. 8"),    # Monday evening
-    ("2026-12-01 23:40", "fredag kl. 8.30"),   # Tuesday night: Wednesday and Thursday closed
-    ("2026-12-04 13:00", "mandag kl. 8"),      # Friday at closing time
-    ("2026-12-05 12:00", "mandag kl. 8"),      # Saturday
-])
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-30 07:00", "i dag kl. 8"),  # Monday morning
+        ("2026-11-30 16:00", "i morgen kl. 8"),  # Monday evening
+        ("2026-12-01 23:40", "fredag kl. 8.30"),  # Tuesday night: Wednesday and Thursday closed
+        ("2026-12-04 13:00", "mandag kl. 8"),  # Friday at closing time
+        ("2026-12-05 12:00", "mandag kl. 8"),  # Saturday
+    ],
+)
 def test_next_opening_in_danish(moment: str, expected: str) -> None:
     now = local(moment)
     opening = HOURS.next_opening(now)

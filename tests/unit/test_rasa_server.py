@@ -35,22 +35,35 @@ print(json.dumps({name: [rasa_verdicts[name], verdict(response)] for name, respo
 """
 
 RESPONSES = {
-    "slots and a message": {"events": [{"event": "slot", "name": "reference", "value": "FMH-4T8PZ"}],
-                            "responses": [{"response": "utter_enrolled"}]},
+    "slots and a message": {
+        "events": [{"event": "slot", "name": "reference", "value": "FMH-4T8PZ"}],
+        "responses": [{"response": "utter_enrolled"}],
+    },
     "nothing": {},
     "form deactivated": {"events": [{"event": "active_loop", "name": None}], "responses": []},
     "unknown event": {"events": [{"event": "no_such_event"}], "responses": []},
     "events not a list": {"events": "slot", "responses": []},
     "response not an object": {"events": [], "responses": ["hej"]},
 }
-EXPECTED = {"slots and a message": True, "nothing": True, "form deactivated": True,
-            "unknown event": "invalid", "events not a list": "invalid", "response not an object": "invalid"}
+EXPECTED = {
+    "slots and a message": True,
+    "nothing": True,
+    "form deactivated": True,
+    "unknown event": "invalid",
+    "events not a list": "invalid",
+    "response not an object": "invalid",
+}
 
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, list[object]]:
-    done = subprocess.run([str(RASA_PYTHON), "-c", CHECK, json.dumps(RESPONSES)], cwd=ROOT,
-                          env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", CHECK, json.dumps(RESPONSES)],
+        cwd=ROOT,
+        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     found: dict[str, list[object]] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
@@ -71,7 +84,12 @@ check_rasa_version("3.7.0")
 
 
 def test_the_launcher_refuses_another_rasa_version_loudly() -> None:
-    done = subprocess.run([str(RASA_PYTHON), "-c", VERSION_CHECK], cwd=ROOT,
-                          env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", VERSION_CHECK],
+        cwd=ROOT,
+        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1  # the installed 3.6 passes; 3.7 stops the server before it starts
     assert "changes Rasa 3.6.x's methods; this is Rasa 3.7.0" in done.stderr

@@ -24,8 +24,16 @@ def test_names(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["12345678", "mette@example.dk", "a", "", "hvad koster det egentlig for os to og vores baby her i kommunen",
-     "R2D2", "!!!", "🙂🙂"],
+    [
+        "12345678",
+        "mette@example.dk",
+        "a",
+        "",
+        "hvad koster det egentlig for os to og vores baby her i kommunen",
+        "R2D2",
+        "!!!",
+        "🙂🙂",
+    ],
 )
 def test_not_names(text: str) -> None:
     assert clean_name(text) is None
@@ -78,8 +86,12 @@ def test_contact_with_both() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("FMH-7K3Q9", "FMH-7K3Q9"), ("fmh-7k3q9", "FMH-7K3Q9"), ("min kode er FMH 7K3Q9", "FMH-7K3Q9"),
-     ("FMH7K3Q9", "FMH-7K3Q9")],
+    [
+        ("FMH-7K3Q9", "FMH-7K3Q9"),
+        ("fmh-7k3q9", "FMH-7K3Q9"),
+        ("min kode er FMH 7K3Q9", "FMH-7K3Q9"),
+        ("FMH7K3Q9", "FMH-7K3Q9"),
+    ],
 )
 def test_reference_codes(text: str, expected: str) -> None:
     assert normalise_reference(text) == expected

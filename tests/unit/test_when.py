@@ -11,48 +11,62 @@ from bot.youth.when import Window, find_date, find_time, find_window
 TODAY = date(2026, 11, 25)  # a Wednesday
 
 
-@pytest.mark.parametrize(("text", "direction", "expected"), [
-    ("havde møde m. min mentor igår", "past", date(2026, 11, 24)),
-    ("var til samtale i går det gik fint", "past", date(2026, 11, 24)),
-    ("i forgårs", "past", date(2026, 11, 23)),
-    ("nej det var i tirsdags", "past", date(2026, 11, 24)),
-    ("sidste fredag", "past", date(2026, 11, 20)),
-    ("mødet i mandags", "past", date(2026, 11, 23)),
-    ("mandag", "past", date(2026, 11, 23)),
-    ("d. 3/2", "future", date(2027, 2, 3)),
-    ("d. 3/2", "past", date(2026, 2, 3)),
-    ("den 12.", "future", date(2026, 12, 12)),
-    ("12. december", "future", date(2026, 12, 12)),
-    ("kan vi rykke til torsdag kl 14", "future", date(2026, 11, 26)),
-    ("på torsdag", "future", date(2026, 11, 26)),
-    ("næste onsdag", "future", date(2026, 12, 2)),
-    ("imorgen", "future", date(2026, 11, 26)),
-    ("om to uger", "future", date(2026, 12, 9)),
-    ("for 3 dage siden", "past", date(2026, 11, 22)),
-    ("moedet paa fredag", "future", date(2026, 11, 27)),
-    ("24.11.2026", "past", date(2026, 11, 24)),
-    ("det gik fint", "past", None),
-    ("4 ud af 5", "past", None),
-])
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("havde møde m. min mentor igår", "past", date(2026, 11, 24)),
+        ("var til samtale i går det gik fint", "past", date(2026, 11, 24)),
+        ("i forgårs", "past", date(2026, 11, 23)),
+        ("nej det var i tirsdags", "past", date(2026, 11, 24)),
+        ("sidste fredag", "past", date(2026, 11, 20)),
+        ("mødet i mandags", "past", date(2026, 11, 23)),
+        ("mandag", "past", date(2026, 11, 23)),
+        ("d. 3/2", "future", date(2027, 2, 3)),
+        ("d. 3/2", "past", date(2026, 2, 3)),
+        ("den 12.", "future", date(2026, 12, 12)),
+        ("12. december", "future", date(2026, 12, 12)),
+        ("kan vi rykke til torsdag kl 14", "future", date(2026, 11, 26)),
+        ("på torsdag", "future", date(2026, 11, 26)),
+        ("næste onsdag", "future", date(2026, 12, 2)),
+        ("imorgen", "future", date(2026, 11, 26)),
+        ("om to uger", "future", date(2026, 12, 9)),
+        ("for 3 dage siden", "past", date(2026, 11, 22)),
+        ("moedet paa fredag", "future", date(2026, 11, 27)),
+        ("24.11.2026", "past", date(2026, 11, 24)),
+        ("det gik fint", "past", None),
+        ("4 ud af 5", "past", None),
+    ],
+)
 def test_find_date(text: str, direction: str, expected: date | None) -> None:
     assert find_date(text, TODAY, direction) == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("kl 14", time(14)), ("kl. 9.30", time(9, 30)), ("torsdag 14:30", time(14, 30)), ("kl.10", time(10)),
-    ("d. 3/2", None), ("4 ud af 5", None), ("kl 25", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kl 14", time(14)),
+        ("kl. 9.30", time(9, 30)),
+        ("torsdag 14:30", time(14, 30)),
+        ("kl.10", time(10)),
+        ("d. 3/2", None),
+        ("4 ud af 5", None),
+        ("kl 25", None),
+    ],
+)
 def test_find_time(text: str, expected: time | None) -> None:
     assert find_time(text) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("en gang i næste uge", Window(date(2026, 11, 30), date(2026, 12, 4))),
-    ("næste uge om eftermiddagen", Window(date(2026, 11, 30), date(2026, 12, 4), "eftermiddag")),
-    ("torsdag eller fredag eftermiddag", Window(date(2026, 11, 26), date(2026, 11, 27), "eftermiddag")),
-    ("i morgen kl 10", Window(date(2026, 11, 26), date(2026, 11, 26), None, time(10))),
-    ("når som helst", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("en gang i næste uge", Window(date(2026, 11, 30), date(2026, 12, 4))),
+        ("næste uge om eftermiddagen", Window(date(2026, 11, 30), date(2026, 12, 4), "eftermiddag")),
+        ("torsdag eller fredag eftermiddag", Window(date(2026, 11, 26), date(2026, 11, 27), "eftermiddag")),
+        ("i morgen kl 10", Window(date(2026, 11, 26), date(2026, 11, 26), None, time(10))),
+        ("når som helst", None),
+    ],
+)
 def test_find_window(text: str, expected: Window | None) -> None:
     assert find_window(text, TODAY) == expected
 

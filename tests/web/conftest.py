@@ -37,32 +37,46 @@ class StaffApp:
         assert response.status_code == 303, response.text
         return client
 
-    def escalation(self, conversation: str, priority: str = "critical", reason: str = "distress",
-                   channel: str = "socketio") -> Escalation:
+    def escalation(
+        self, conversation: str, priority: str = "critical", reason: str = "distress", channel: str = "socketio"
+    ) -> Escalation:
         with self.sessions.begin() as session:
-            return open_escalation(session, conversation_id=conversation, channel=channel, reason=reason,
-                                   priority=priority, summary="express_distress: hjælp")
+            return open_escalation(
+                session,
+                conversation_id=conversation,
+                channel=channel,
+                reason=reason,
+                priority=priority,
+                summary="express_distress: hjælp",
+            )
 
 
 def csrf_of(html: str) -> str:
     marker = 'name="csrf_token" value="'
     start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    return html[start : html.index('"', start)]
 
 
 def staff_settings(database_url: str, rasa_url: str = NOBODY_LISTENS) -> Settings:
-    return Settings(database_url=database_url, tracker_store_url=database_url,
-                    municipality_file=DEFAULT_MUNICIPALITY_FILE, rasa_url=rasa_url, action_server_port=1,
-                    web_port=1, rasa_port=1, log_level="INFO", rasa_api_secret="test-token",
-                    staff_secret="test-secret-" + "x" * 32)
+    return Settings(
+        database_url=database_url,
+        tracker_store_url=database_url,
+        municipality_file=DEFAULT_MUNICIPALITY_FILE,
+        rasa_url=rasa_url,
+        action_server_port=1,
+        web_port=1,
+        rasa_port=1,
+        log_level="INFO",
+        rasa_api_secret="test-token",
+        staff_secret="test-secret-" + "x" * 32,
+    )
 
 
 @pytest.fixture
 def staff_app(session_maker: sessionmaker[Session], database_url: str, engine: Engine) -> Iterator[StaffApp]:
     with session_maker.begin() as session:
-        create_user(session, username="anne", display_name="Anne", role="staff",
-                    password_hash=hash_password(PASSWORD))
-        create_user(session, username="boss", display_name="Bo", role="admin",
-                    password_hash=hash_password(PASSWORD))
-    yield StaffApp(create_app(staff_settings(database_url), sessions=session_maker, tracker_engine=engine),
-                   session_maker)
+        create_user(session, username="anne", display_name="Anne", role="staff", password_hash=hash_password(PASSWORD))
+        create_user(session, username="boss", display_name="Bo", role="admin", password_hash=hash_password(PASSWORD))
+    yield StaffApp(
+        create_app(staff_settings(database_url), sessions=session_maker, tracker_engine=engine), session_maker
+    )

@@ -71,7 +71,10 @@ def test_notes_and_closing_an_untaken_case_need_no_chat(staff_app: StaffApp) -> 
     with staff_app.sessions() as session:
         closed = session.get(Escalation, row.id)
         assert closed is not None and (closed.status, closed.outcome, closed.claimed_by) == (
-            "closed", "Dobbeltoprettet", "anne")
+            "closed",
+            "Dobbeltoprettet",
+            "anne",
+        )
         assert [note.text for note in closed.notes] == ["Ringet [CPR-nummer fjernet], intet svar"]
     assert [a for a in audit_actions(staff_app) if a[1] in ("note", "close")] == [("anne", "note"), ("anne", "close")]
     assert "samtale-1" not in client.get("/").text  # closed cases leave the queue
@@ -80,9 +83,17 @@ def test_notes_and_closing_an_untaken_case_need_no_chat(staff_app: StaffApp) -> 
 
 def test_admin_sees_the_audit_log_and_exports_tagged_messages(staff_app: StaffApp) -> None:
     with staff_app.sessions.begin() as session:
-        add_tag(session, conversation_id="samtale-1", message_at=1.0, message_text="kan i ringe mig op",
-                predicted_intent="nlu_fallback", confidence=0.3, tag="misforstaaet",
-                correct_intent="request_human", tagged_by="anne")
+        add_tag(
+            session,
+            conversation_id="samtale-1",
+            message_at=1.0,
+            message_text="kan i ringe mig op",
+            predicted_intent="nlu_fallback",
+            confidence=0.3,
+            tag="misforstaaet",
+            correct_intent="request_human",
+            tagged_by="anne",
+        )
     client = staff_app.signed_in("boss")
     log = client.get("/admin/log").text
     assert "login" in log and "boss" in log
@@ -96,19 +107,40 @@ def test_admin_sees_the_audit_log_and_exports_tagged_messages(staff_app: StaffAp
 def test_the_conversation_view_shows_the_young_person_it_is_identified_as(staff_app: StaffApp) -> None:
     from datetime import date
 
-    from bot.db.youth import bind, create_profile, record_education
+    from bot.db.education import record_education
+    from bot.db.youth import bind, create_profile
 
     with staff_app.sessions.begin() as session:
-        mikkel = create_profile(session, reference="UNG-W1", first_name="Mikkel", mentor_name="Sanne",
-                                mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1),
-                                plan_next_step="Bestå hf")
-        record_education(session, mikkel, kind="started", programme="hf", institution="VUC",
-                         occurred_on=date(2026, 8, 1))
+        mikkel = create_profile(
+            session,
+            reference="UNG-W1",
+            first_name="Mikkel",
+            mentor_name="Sanne",
+            mentor_contact="sanne@example.dk",
+            aftercare_ends_on=date(2028, 1, 1),
+            plan_next_step="Bestå hf",
+        )
+        record_education(
+            session, mikkel, kind="started", programme="hf", institution="VUC", occurred_on=date(2026, 8, 1)
+        )
         bind(session, "samtale-ung", mikkel.id, "pairing")
-        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
-                    password_hash=hash_password(PASSWORD))
-        open_escalation(session, conversation_id="samtale-ung", channel="socketio", reason="request_human",
-                        priority="normal", summary="vil tale med en", team="youth")
+        create_user(
+            session,
+            username="yrsa",
+            display_name="Yrsa",
+            role="staff",
+            team="youth",
+            password_hash=hash_password(PASSWORD),
+        )
+        open_escalation(
+            session,
+            conversation_id="samtale-ung",
+            channel="socketio",
+            reason="request_human",
+            priority="normal",
+            summary="vil tale med en",
+            team="youth",
+        )
     page = staff_app.signed_in("yrsa").get("/samtale/samtale-ung").text
     assert "Ung i efterværn" in page and "Mikkel</strong> (UNG-W1), identificeret med kode" in page
     assert "Mentor: Sanne" in page and "started hf (VUC)" in page and "Bestå hf" in page
@@ -128,17 +160,42 @@ def test_a_conversation_shows_each_team_only_what_it_works_with(staff_app: Staff
     from bot.db.youth import bind, create_profile
 
     with staff_app.sessions.begin() as session:
-        mikkel = create_profile(session, reference="UNG-T1", first_name="Mikkel", mentor_name="Sanne",
-                                mentor_contact="sanne@example.dk", aftercare_ends_on=date(2028, 1, 1))
+        mikkel = create_profile(
+            session,
+            reference="UNG-T1",
+            first_name="Mikkel",
+            mentor_name="Sanne",
+            mentor_contact="sanne@example.dk",
+            aftercare_ends_on=date(2028, 1, 1),
+        )
         bind(session, "ung-og-familie", mikkel.id, "pairing")
-        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
-                    password_hash=hash_password(PASSWORD))
-        family_case = open_escalation(session, conversation_id="ung-og-familie", channel="socketio",
-                                      reason="request_human", priority="normal", summary="vil tale med en voksen",
-                                      team="family")
+        create_user(
+            session,
+            username="yrsa",
+            display_name="Yrsa",
+            role="staff",
+            team="youth",
+            password_hash=hash_password(PASSWORD),
+        )
+        family_case = open_escalation(
+            session,
+            conversation_id="ung-og-familie",
+            channel="socketio",
+            reason="request_human",
+            priority="normal",
+            summary="vil tale med en voksen",
+            team="family",
+        )
         close(session, family_case, "anne", "ringet op")
-        youth_case = open_escalation(session, conversation_id="ung-og-familie", channel="socketio",
-                                     reason="distress", priority="critical", summary="Fare: suicide", team="youth")
+        youth_case = open_escalation(
+            session,
+            conversation_id="ung-og-familie",
+            channel="socketio",
+            reason="distress",
+            priority="critical",
+            summary="Fare: suicide",
+            team="youth",
+        )
         add_note(session, youth_case, author="yrsa", text="Mentor ringet op om aftenen")
     family_page = staff_app.signed_in("anne").get("/samtale/ung-og-familie").text
     assert "vil tale med en voksen" in family_page
@@ -152,30 +209,59 @@ def test_a_conversation_shows_each_team_only_what_it_works_with(staff_app: Staff
 
 def rasa_events_table(engine: Engine, conversations: dict[str, int]) -> None:
     """The columns of Rasa's tracker store table that the staff app reads, with user messages."""
-    events = Table(TRACKER_EVENTS_TABLE, MetaData(), Column("id", Integer, primary_key=True),
-                   Column("sender_id", String(255)), Column("type_name", String(255)), Column("timestamp", Float),
-                   Column("intent_name", String(255)), Column("action_name", String(255)), Column("data", Text))
+    events = Table(
+        TRACKER_EVENTS_TABLE,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("type_name", String(255)),
+        Column("timestamp", Float),
+        Column("intent_name", String(255)),
+        Column("action_name", String(255)),
+        Column("data", Text),
+    )
     events.create(engine)
     with engine.begin() as connection:
         for sender, count in conversations.items():
-            connection.execute(events.insert(), [{"sender_id": sender, "type_name": "user", "timestamp": 1.8e9 + n,
-                                                  "data": "{}"} for n in range(count)])
+            connection.execute(
+                events.insert(),
+                [
+                    {"sender_id": sender, "type_name": "user", "timestamp": 1.8e9 + n, "data": "{}"}
+                    for n in range(count)
+                ],
+            )
 
 
 def test_the_conversation_list_and_its_search_show_only_the_teams_conversations(
-        staff_app: StaffApp, database_url: str, tmp_path: Path) -> None:
+    staff_app: StaffApp, database_url: str, tmp_path: Path
+) -> None:
     # The tracker store in a database of its own, as Rasa's often is (the municipal
     # database's test transaction is not visible to another connection).
     tracker = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     rasa_events_table(tracker, {"ung-liste": 3, "mor-liste": 2, "uden-sag": 1})
-    staff_app = StaffApp(create_app(staff_settings(database_url), sessions=staff_app.sessions,
-                                    tracker_engine=tracker), staff_app.sessions)
+    staff_app = StaffApp(
+        create_app(staff_settings(database_url), sessions=staff_app.sessions, tracker_engine=tracker),
+        staff_app.sessions,
+    )
     with staff_app.sessions.begin() as session:
-        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
-                    password_hash=hash_password(PASSWORD))
+        create_user(
+            session,
+            username="yrsa",
+            display_name="Yrsa",
+            role="staff",
+            team="youth",
+            password_hash=hash_password(PASSWORD),
+        )
         for conversation, team in (("ung-liste", "youth"), ("mor-liste", "family")):
-            open_escalation(session, conversation_id=conversation, channel="socketio", reason="request_human",
-                            priority="normal", summary="vil tale med en", team=team)
+            open_escalation(
+                session,
+                conversation_id=conversation,
+                channel="socketio",
+                reason="request_human",
+                priority="normal",
+                summary="vil tale med en",
+                team=team,
+            )
     anne, yrsa, boss = (staff_app.signed_in(name) for name in ("anne", "yrsa", "boss"))
     family_list, youth_list, all_list = (client.get("/samtaler").text for client in (anne, yrsa, boss))
     assert "mor-liste" in family_list and "ung-liste" not in family_list and "uden-sag" not in family_list
@@ -192,12 +278,32 @@ def test_the_conversation_list_and_its_search_show_only_the_teams_conversations(
 
 def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> None:
     with staff_app.sessions.begin() as session:
-        create_user(session, username="yrsa", display_name="Yrsa", role="staff", team="youth",
-                    password_hash=hash_password(PASSWORD))
-        youth_case = open_escalation(session, conversation_id="ung-1", channel="socketio", reason="distress",
-                                     priority="critical", summary="Fare: suicide", team="youth")
-        family_case = open_escalation(session, conversation_id="mor-1", channel="socketio", reason="distress",
-                                      priority="critical", summary="Fare: baby", team="family")
+        create_user(
+            session,
+            username="yrsa",
+            display_name="Yrsa",
+            role="staff",
+            team="youth",
+            password_hash=hash_password(PASSWORD),
+        )
+        youth_case = open_escalation(
+            session,
+            conversation_id="ung-1",
+            channel="socketio",
+            reason="distress",
+            priority="critical",
+            summary="Fare: suicide",
+            team="youth",
+        )
+        family_case = open_escalation(
+            session,
+            conversation_id="mor-1",
+            channel="socketio",
+            reason="distress",
+            priority="critical",
+            summary="Fare: baby",
+            team="family",
+        )
         youth_id, family_id = youth_case.id, family_case.id
     anne, yrsa, boss = (staff_app.signed_in(name) for name in ("anne", "yrsa", "boss"))
     assert "mor-1" in anne.get("/").text and "ung-1" not in anne.get("/").text
@@ -207,8 +313,9 @@ def test_staff_see_their_own_teams_cases_and_admins_all(staff_app: StaffApp) -> 
     # Another team's case cannot be taken, answered, noted or closed, even with its id.
     queue = anne.get("/").text
     for action in ("tag", "svar", "note", "luk"):
-        response = anne.post(f"/sag/{youth_id}/{action}", data={"csrf_token": csrf_of(queue), "text": "x",
-                                                                 "outcome": "x"})
+        response = anne.post(
+            f"/sag/{youth_id}/{action}", data={"csrf_token": csrf_of(queue), "text": "x", "outcome": "x"}
+        )
         assert response.status_code == 404
     with staff_app.sessions() as session:
         row = session.get(Escalation, youth_id)
@@ -222,16 +329,29 @@ def test_every_admin_page_and_an_admins_look_at_another_teams_transcript_are_aud
     with what it was; staff of another team get 404 for the transcript and leave
     no 'view_transcript' behind."""
     with staff_app.sessions.begin() as session:
-        open_escalation(session, conversation_id="ung-2", channel="socketio", reason="distress", priority="critical",
-                        summary="Fare: suicide", team="youth")
+        open_escalation(
+            session,
+            conversation_id="ung-2",
+            channel="socketio",
+            reason="distress",
+            priority="critical",
+            summary="Fare: suicide",
+            team="youth",
+        )
     boss, anne = staff_app.signed_in("boss"), staff_app.signed_in("anne")
     for path in ("/admin/log", "/admin/brugere", "/admin/eksport", "/admin/eksport.yml", "/samtale/ung-2"):
         assert boss.get(path).status_code == 200
     assert anne.get("/samtale/ung-2").status_code == 404
     with staff_app.sessions() as session:
-        entries = [(row.actor, row.action, row.target) for row in
-                   session.scalars(select(AuditEntry).where(AuditEntry.action != "login").order_by(AuditEntry.id))]
+        entries = [
+            (row.actor, row.action, row.target)
+            for row in session.scalars(select(AuditEntry).where(AuditEntry.action != "login").order_by(AuditEntry.id))
+        ]
     assert [(actor, action) for actor, action, _ in entries] == [
-        ("boss", "view_audit_log"), ("boss", "view_users"), ("boss", "view_export"), ("boss", "export_tags"),
-        ("boss", "view_transcript")]
+        ("boss", "view_audit_log"),
+        ("boss", "view_users"),
+        ("boss", "view_export"),
+        ("boss", "export_tags"),
+        ("boss", "view_transcript"),
+    ]
     assert entries[-1][2] == "conversation:ung-2"

@@ -33,15 +33,22 @@ def routes_of(routes: list[Any], prefix: str = "") -> list[tuple[str, str]]:
 
 def every_route(app: StaffApp) -> list[tuple[str, str]]:
     """(method, path) of every route the app has, path parameters filled in."""
-    return [(method, re.sub(r"\{(\w+)(:\w+)?\}",
-                            lambda m: "samtale-1" if m.group(1) == "conversation_id" else "1", path))
-            for method, path in routes_of(app.app.routes)]
+    return [
+        (method, re.sub(r"\{(\w+)(:\w+)?\}", lambda m: "samtale-1" if m.group(1) == "conversation_id" else "1", path))
+        for method, path in routes_of(app.app.routes)
+    ]
 
 
 def test_the_walk_finds_every_kind_of_route(staff_app: StaffApp) -> None:
     routes = set(every_route(staff_app))
-    assert {("GET", "/"), ("GET", "/samtale/samtale-1"), ("POST", "/sag/1/svar"), ("POST", "/sag/1/luk"),
-            ("POST", "/logout"), ("GET", "/admin/eksport.yml")} <= routes
+    assert {
+        ("GET", "/"),
+        ("GET", "/samtale/samtale-1"),
+        ("POST", "/sag/1/svar"),
+        ("POST", "/sag/1/luk"),
+        ("POST", "/logout"),
+        ("GET", "/admin/eksport.yml"),
+    } <= routes
     assert len(routes) >= 14
 
 
@@ -152,8 +159,9 @@ def test_unknown_user_and_wrong_password_look_the_same(staff_app: StaffApp) -> N
     texts = []
     for username in ["anne", "findes-ikke"]:
         token = csrf_of(client.get("/login").text)
-        response = client.post("/login", data={"username": username, "password": "forkert-forkert",
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"username": username, "password": "forkert-forkert", "csrf_token": token}
+        )
         texts.append((response.status_code, "Forkert brugernavn eller adgangskode" in response.text))
     assert texts == [(401, True), (401, True)]
 

@@ -59,8 +59,12 @@ def new_session(secret: str) -> tuple[str, str]:
 
 
 def valid(session_id: Any, token: Any, secret: str) -> bool:
-    return (isinstance(session_id, str) and isinstance(token, str) and 0 < len(session_id) <= 64
-            and hmac.compare_digest(sign(session_id, secret).encode(), token.encode()))
+    return (
+        isinstance(session_id, str)
+        and isinstance(token, str)
+        and 0 < len(session_id) <= 64
+        and hmac.compare_digest(sign(session_id, secret).encode(), token.encode())
+    )
 
 
 def client_address(environ: dict[str, Any] | None) -> str:
@@ -96,8 +100,9 @@ class WidgetSocketIOInput(SocketIOInput):
                 session_id, token = new_session(secret)
             await sio.save_session(sid, {SESSION_KEY: session_id}, namespace=namespace)
             sio.enter_room(sid, session_id, namespace=namespace)
-            await sio.emit("session_confirm", {"session_id": session_id, "session_token": token}, room=sid,
-                           namespace=namespace)
+            await sio.emit(
+                "session_confirm", {"session_id": session_id, "session_token": token}, room=sid, namespace=namespace
+            )
 
         async def handle_message(sid: str, data: Any) -> None:
             proven = (await sio.get_session(sid, namespace=namespace)).get(SESSION_KEY)

@@ -1,0 +1,201 @@
+"""A young person's meetings with their mentor or contact person. Nothing is
+deleted: a move marks the meeting moved and adds the new one, a cancellation
+keeps the row. Repository functions take a session and never commit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import utcnow
+from bot.db.youth import YouthError
+from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.shared.clock import DANISH_TIME
+
+OPEN_MEETINGS = (MeetingStatus.REQUESTED, MeetingStatus.CONFIRMED)
+
+
+def get_meeting(session: Session, meeting_id: int) -> MentorMeeting | None:
+    return session.get(MentorMeeting, meeting_id)
+
+
+def own_meeting(session: Session, profile_id: int, meeting_id: int) -> MentorMeeting | None:
+    """The meeting, only if it is this young person's: never someone else's."""
+    meeting = get_meeting(session, meeting_id)
+    return meeting if meeting is not None and meeting.profile_id == profile_id else None
+
+
+def meetings_of(session: Session, profile_id: int) -> list[MentorMeeting]:
+    """All the young person's meetings, newest first (for the mentor)."""
+    query = select(MentorMeeting).where(MentorMeeting.profile_id == profile_id).order_by(MentorMeeting.id.desc())
+    return list(session.scalars(query))
+
+
+def upcoming_meetings(session: Session, profile_id: int, now: datetime, limit: int = 5) -> list[MentorMeeting]:
+    """Requested and confirmed meetings from today on: the soonest first, requests without a time last."""
+    today = now.date()
+    query = select(MentorMeeting).where(
+        MentorMeeting.profile_id == profile_id,
+        MentorMeeting.status.in_(OPEN_MEETINGS),
+        or_(MentorMeeting.starts_at >= now - timedelta(hours=2), MentorMeeting.window_last >= today),
+    )
+    rows = list(session.scalars(query))
+    return sorted(rows, key=lambda m: (m.starts_at is None, m.starts_at or now, m.window_first or today))[:limit]
+
+
+def past_meetings(session: Session, profile_id: int, limit: int = 3) -> list[MentorMeeting]:
+    query = (
+        select(MentorMeeting)
+        .where(MentorMeeting.profile_id == profile_id, MentorMeeting.status == MeetingStatus.HELD)
+        .order_by(MentorMeeting.starts_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def log_held_meeting(
+    session: Session,
+    profile: YouthProfile,
+    *,
+    held_at: datetime,
+    with_whom: str | None,
+    rating: int | None,
+    how_it_went: str | None,
+    note: str | None,
+    conversation_id: str,
+) -> MentorMeeting:
+    if rating is not None and not 1 <= rating <= 5:
+        raise YouthError("Giv mødet et tal fra 1 til 5.")
+    meeting = MentorMeeting(
+        profile_id=profile.id,
+        status=MeetingStatus.HELD,
+        starts_at=held_at,
+        with_whom=with_whom or profile.mentor_name,
+        rating=rating,
+        how_it_went=how_it_went,
+        note=(note or None) and note[:500],
+        conversation_id=conversation_id,
+        changed_by="chat",
+        changed_at=utcnow(),
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def request_meeting(
+    session: Session,
+    profile: YouthProfile,
+    *,
+    first: date,
+    last: date,
+    window_text: str,
+    starts_at: datetime | None,
+    conversation_id: str,
+    note: str | None = None,
+    replaces: MentorMeeting | None = None,
+) -> MentorMeeting:
+    meeting = MentorMeeting(
+        profile_id=profile.id,
+        status=MeetingStatus.REQUESTED,
+        starts_at=starts_at,
+        window_first=first,
+        window_last=last,
+        window_text=window_text[:200],
+        with_whom=profile.mentor_name,
+        note=note,
+        conversation_id=conversation_id,
+        replaces_id=replaces.id if replaces else None,
+        changed_by="chat",
+        changed_at=utcnow(),
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def confirm_meeting(session: Session, meeting: MentorMeeting, starts_at: datetime, by: str) -> None:
+    if meeting.status not in OPEN_MEETINGS:
+        raise YouthError("Kun et ønsket eller aftalt møde kan bekræftes.")
+    meeting.status, meeting.starts_at = MeetingStatus.CONFIRMED, starts_at
+    meeting.reminder_sent_at = None
+    meeting.changed_by, meeting.changed_at = by, utcnow()
+    session.flush()
+
+
+def move_meeting(
+    session: Session,
+    meeting: MentorMeeting,
+    *,
+    first: date,
+    last: date,
+    window_text: str,
+    starts_at: datetime | None,
+    reason: str,
+    conversation_id: str,
+) -> MentorMeeting:
+    """The old meeting stays, marked moved; the new time is a request the mentor confirms."""
+    if meeting.status not in OPEN_MEETINGS:
+        raise YouthError("Mødet er ikke aftalt, så det kan ikke flyttes.")
+    meeting.status, meeting.reason = MeetingStatus.MOVED, reason[:300]
+    meeting.changed_by, meeting.changed_at = "chat", utcnow()
+    profile = session.get(YouthProfile, meeting.profile_id)
+    assert profile is not None
+    return request_meeting(
+        session,
+        profile,
+        first=first,
+        last=last,
+        window_text=window_text,
+        starts_at=starts_at,
+        conversation_id=conversation_id,
+        replaces=meeting,
+    )
+
+
+def cancel_meeting(session: Session, meeting: MentorMeeting, reason: str) -> None:
+    if meeting.status not in OPEN_MEETINGS:
+        raise YouthError("Mødet er ikke aftalt, så det kan ikke aflyses.")
+    meeting.status, meeting.reason = MeetingStatus.CANCELLED, reason[:300]
+    meeting.changed_by, meeting.changed_at = "chat", utcnow()
+    session.flush()
+
+
+def pick_meeting(session: Session, profile_id: int, now: datetime, on: date | None) -> MentorMeeting | None:
+    """The meeting a young person means: the one on that day, or else the next one."""
+    upcoming = upcoming_meetings(session, profile_id, now, limit=50)
+    if on is None:
+        return upcoming[0] if upcoming else None
+    for meeting in upcoming:
+        if meeting.starts_at is not None and meeting.starts_at.astimezone(DANISH_TIME).date() == on:
+            return meeting
+        if (
+            meeting.starts_at is None
+            and meeting.window_first
+            and meeting.window_last
+            and meeting.window_first <= on <= meeting.window_last
+        ):
+            return meeting
+    return None
+
+
+def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
+    """Confirmed meetings tomorrow (Danish date) not yet reminded of."""
+    tomorrow = now.astimezone(DANISH_TIME).date() + timedelta(days=1)
+    start = datetime.combine(tomorrow, datetime.min.time(), tzinfo=DANISH_TIME)
+    query = select(MentorMeeting).where(
+        MentorMeeting.status == MeetingStatus.CONFIRMED,
+        MentorMeeting.reminder_sent_at.is_(None),
+        MentorMeeting.starts_at >= start,
+        MentorMeeting.starts_at < start + timedelta(days=1),
+    )
+    return list(session.scalars(query.order_by(MentorMeeting.starts_at)))
+
+
+def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
+    meeting = get_meeting(session, meeting_id)
+    if meeting is not None:
+        meeting.reminder_sent_at = now
+        session.flush()

@@ -1,0 +1,68 @@
+"""A young person's education through the actions, on real SQLite and
+PostgreSQL: changes read from what people write, and stopping an education
+recorded with a talk offered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.education import ActionSaveEducation, ActionShowEducation, ValidateEducationForm, read_kind
+from bot.db.education import record_education
+from bot.db.youth import bind
+from bot.db.youth_models import EducationEvent
+from tests.actions.youth_helpers import extract, run, tracker, young
+from tests.helpers import responses
+
+pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("jeg er startet på hf", "started"),
+        ("er stoppet på tømreruddannelsen", "stopped"),
+        ("har droppet ud af fgu", "stopped"),
+        ("holder pause fra stx", "paused"),
+        ("har fået svendebrev", "finished"),
+        ("har skiftet til eux", "changed"),
+        ("hej", None),
+    ],
+)
+def test_education_changes_are_read(text: str, kind: str | None) -> None:
+    assert read_kind(text) == kind
+
+
+def test_stopping_an_education_is_recorded_and_offers_a_talk(session: Session) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    record_education(session, mikkel, kind="started", programme="hf", institution="VUC", occurred_on=date(2026, 8, 1))
+    session.commit()
+    form = ValidateEducationForm()
+    start = tracker(
+        "conv-m", "jeg er stoppet på hf", "update_education", entities=[{"entity": "programme", "value": "hf"}]
+    )
+    assert extract(form, "education_kind", start) == {"education_kind": "stopped"}
+    assert extract(form, "education_programme", start) == {"education_programme": "hf"}
+    dispatcher, _ = run(
+        ActionSaveEducation(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={"education_kind": "stopped", "education_programme": "hf", "youth_confirm": True},
+        ),
+    )
+    assert responses(dispatcher) == ["utter_education_saved", "utter_education_stopped_offer"]
+    assert dispatcher.messages[1]["unit_phone"] == "70 10 20 36"
+    session.expire_all()
+    events = session.scalars(select(EducationEvent).order_by(EducationEvent.id)).all()
+    assert [(e.kind, e.programme, e.institution) for e in events] == [
+        ("started", "hf", "VUC"),
+        ("stopped", "hf", "VUC"),
+    ]
+    dispatcher, _ = run(ActionShowEducation(), tracker("conv-m", "hvordan ser min plan ud", "education_status"))
+    assert "ingen uddannelse registreret" in dispatcher.messages[0]["current"]

@@ -1,0 +1,127 @@
+"""A young person's meetings through the actions, on real SQLite and
+PostgreSQL: a held meeting logged (with a correction), ratings as people give
+them, and booking, moving and cancelling with the history kept."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.meeting_requests import ActionCancelMeeting, ActionMoveMeeting, ActionRequestMeeting
+from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
+from bot.db.meetings import confirm_meeting, past_meetings, upcoming_meetings
+from bot.db.youth import bind
+from bot.db.youth_models import MentorMeeting
+from bot.shared.clock import DANISH_TIME
+from tests.actions.youth_helpers import NOW, extract, run, tracker, validate, young
+from tests.helpers import responses
+
+pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
+
+
+def test_log_a_meeting_with_a_correction(session: Session) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    session.commit()
+    form = ValidateLogMeetingForm()
+    start = tracker("conv-m", "havde møde m. min mentor igår, det gik fint", "log_meeting")
+    assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24"}
+    assert extract(form, "meeting_rating", start) == {"meeting_rating": "4|fint"}
+    at_summary = tracker("conv-m", "nej det var i mandags", "deny", slots={"requested_slot": "youth_confirm"})
+    assert extract(form, "meeting_date", at_summary) == {"meeting_date": "2026-11-23"}
+    assert validate(form, "youth_confirm", False, at_summary)[0] == {"youth_confirm": None}  # asked again
+    assert validate(form, "meeting_date", "2026-11-30", start)[1] == ["utter_meeting_date_in_future"]
+    dispatcher, _ = run(
+        ActionSaveMeetingLog(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={
+                "meeting_date": "2026-11-23",
+                "meeting_rating": "4|fint",
+                "meeting_note": "-",
+                "youth_confirm": True,
+            },
+        ),
+    )
+    assert responses(dispatcher) == ["utter_meeting_logged"]
+    [held] = past_meetings(session, mikkel.id)
+    assert held.starts_at is not None
+    assert (held.rating, held.with_whom, held.starts_at.astimezone(DANISH_TIME).date()) == (
+        4,
+        "Sanne",
+        date(2026, 11, 23),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("4/5", False, (4, "4/5")),
+        ("giver det 2", False, (2, "2/5")),
+        ("3 ud af 5", False, (3, "3/5")),
+        ("5", True, (5, "5/5")),
+        ("5", False, None),
+        ("det var super", False, (5, "super")),
+        ("kedeligt", True, (2, "kedeligt")),
+        ("i går kl 14", False, None),
+    ],
+)
+def test_ratings_as_people_give_them(text: str, asked: bool, expected: tuple[int, str] | None) -> None:
+    assert read_rating(text, asked) == expected
+
+
+def test_book_move_and_cancel_keep_the_history(session: Session) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    session.commit()
+    window = {
+        "first": "2026-11-30",
+        "last": "2026-12-04",
+        "part": "eftermiddag",
+        "at": None,
+        "text": "næste uge om eftermiddagen",
+    }
+    dispatcher, _ = run(
+        ActionRequestMeeting(),
+        tracker("conv-m", "ja", "affirm", slots={"meeting_window": window, "youth_confirm": True}),
+    )
+    assert responses(dispatcher) == ["utter_meeting_requested"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
+    [requested] = upcoming_meetings(session, mikkel.id, NOW)
+    assert requested.status == "requested"
+    confirm_meeting(session, requested, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "sanne")
+    session.commit()
+    new_time = {"first": "2026-12-03", "last": "2026-12-03", "part": None, "at": "10:00:00", "text": "torsdag kl 10"}
+    dispatcher, _ = run(
+        ActionMoveMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={
+                "meeting_choice": str(requested.id),
+                "meeting_window": new_time,
+                "change_reason": "tandlæge",
+                "youth_confirm": True,
+            },
+        ),
+    )
+    assert responses(dispatcher) == ["utter_meeting_moved"]
+    [moved_to] = upcoming_meetings(session, mikkel.id, NOW)
+    dispatcher, _ = run(
+        ActionCancelMeeting(),
+        tracker(
+            "conv-m",
+            "ja",
+            "affirm",
+            slots={"meeting_choice": str(moved_to.id), "change_reason": "syg", "youth_confirm": True},
+        ),
+    )
+    assert responses(dispatcher) == ["utter_meeting_cancelled"]
+    session.expire_all()
+    statuses = [(m.status, m.reason) for m in session.scalars(select(MentorMeeting).order_by(MentorMeeting.id))]
+    assert statuses == [("moved", "tandlæge"), ("cancelled", "syg")]

@@ -47,6 +47,15 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def e2e_postgres_url() -> Iterator[str]:
+    """The running servers' own database: they commit, so they never share one
+    with the tests that roll back (and the order of the tests cannot matter)."""
+    name = _create_postgres_database()
+    yield f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
+    _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'municipal.db'}"
 

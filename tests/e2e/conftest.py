@@ -3,6 +3,7 @@ on its own ports and its own databases, for both backends."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 import time
@@ -30,7 +31,9 @@ from bot.staff.security import hash_password
 from bot.training import model_path
 from tests.helpers import municipality_for_tests
 
-RASA_PORT, ACTION_PORT, WEB_PORT, STAFF_PORT = 15005, 15055, 18000, 18001
+# E2E_PORT_OFFSET moves them all, so that two checkouts can run their end-to-end tests at once.
+_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
+RASA_PORT, ACTION_PORT, WEB_PORT, STAFF_PORT = (port + _OFFSET for port in (15005, 15055, 18000, 18001))
 CHROMIUM = "/usr/bin/chromium"
 STAFF_PASSWORD = "korrekt-hest-batteri"
 
@@ -89,7 +92,12 @@ class Chat:
 
 class SocketChat:
     """A chat over the widget's socket.io channel, as the widget talks: the
-    server issues the session (id and signature), which a reconnect sends back."""
+    server issues the session (id and signature), which a reconnect sends back.
+
+    With the Rasa API's secret, `say` waits for the end of the turn itself
+    (Rasa's tracker back at action_listen, and every bot message of the turn
+    received), not for a fixed time; without it (a session that is refused,
+    an outsider), until no more replies come."""
 
     def __init__(
         self,
@@ -97,48 +105,91 @@ class SocketChat:
         session_id: str | None = None,
         session_token: str | None = None,
         headers: dict[str, str] | None = None,
+        api_secret: str | None = None,
     ) -> None:
+        self.url, self.api_secret = url, api_secret
         self.client = socketio.Client(reconnection=False)
         self.replies: list[str] = []
         self.events: list[str] = []
         self.session: dict[str, str] = {}
         self.confirmed = threading.Event()
-        self.client.on("bot_uttered", lambda data: self.replies.append(str(data.get("text", ""))))
-        self.client.on("session_invalid", lambda _data: self.events.append("session_invalid"))
-        self.client.on("session_confirm", self._confirm)
-        self.client.on("session_refused", lambda _data: self.refused.set())
         self.refused = threading.Event()
+        self.answered = threading.Event()  # a session confirmed or refused
+        self.heard = threading.Event()  # a reply or a refusal of the session
+        self.client.on("bot_uttered", self._reply)
+        self.client.on("session_invalid", self._invalid)
+        self.client.on("session_confirm", self._confirm)
+        self.client.on("session_refused", self._refuse)
         self.client.connect(url, transports=["websocket", "polling"], headers=headers or {})
         self.request_session(session_id, session_token)
+
+    def _reply(self, data: dict[str, Any]) -> None:
+        self.replies.append(str(data.get("text", "")))
+        self.heard.set()
+
+    def _invalid(self, _data: Any) -> None:
+        self.events.append("session_invalid")
+        self.heard.set()
+
+    def _refuse(self, _data: Any) -> None:
+        self.refused.set()
+        self.answered.set()
 
     def request_session(self, session_id: str | None = None, session_token: str | None = None) -> bool:
         """Ask for a session; False when the server refused a new one."""
         self.confirmed.clear()
         self.refused.clear()
+        self.answered.clear()
         self.client.emit("session_request", {"session_id": session_id, "session_token": session_token})
-        deadline = time.monotonic() + 10
-        while not (self.confirmed.is_set() or self.refused.is_set()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert self.confirmed.is_set() or self.refused.is_set(), "no answer to session_request"
+        assert self.answered.wait(10), "no answer to session_request"
         return self.confirmed.is_set()
 
     def _confirm(self, data: dict[str, str]) -> None:
         self.session = data
         self.confirmed.set()
+        self.answered.set()
 
     @property
     def session_id(self) -> str:
         return self.session["session_id"]
 
-    def say(self, text: str, metadata: dict[str, Any] | None = None, as_session: str | None = None) -> str:
-        self.replies.clear()
-        self.client.emit(
-            "user_uttered", {"message": text, "session_id": as_session or self.session_id, "metadata": metadata or {}}
+    def _events(self, conversation: str) -> list[dict[str, Any]]:
+        assert self.api_secret is not None
+        response = httpx.get(
+            f"{self.url}/conversations/{conversation}/tracker",
+            headers=api_headers(self.api_secret),
+            timeout=30,
         )
-        deadline = time.monotonic() + 20
-        while not self.replies and "session_invalid" not in self.events and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.5)
+        response.raise_for_status()
+        events: list[dict[str, Any]] = response.json()["events"]
+        return events
+
+    def _turn_done(self, conversation: str, users_before: int) -> bool:
+        events = self._events(conversation)
+        users = [i for i, e in enumerate(events) if e["event"] == "user"]
+        if len(users) <= users_before or events[-1].get("name") != "action_listen":
+            return False
+        sent = sum(e["event"] == "bot" for e in events[users[-1] :])
+        return len(self.replies) >= sent
+
+    def say(self, text: str, metadata: dict[str, Any] | None = None, as_session: str | None = None) -> str:
+        conversation = as_session or self.session_id
+        users_before = None
+        if self.api_secret and not as_session:
+            users_before = sum(e["event"] == "user" for e in self._events(conversation))
+        self.replies.clear()
+        self.heard.clear()
+        self.client.emit("user_uttered", {"message": text, "session_id": conversation, "metadata": metadata or {}})
+        self.heard.wait(20)
+        if users_before is not None and self.replies:
+            deadline = time.monotonic() + 20
+            while not self._turn_done(conversation, users_before) and time.monotonic() < deadline:
+                self.heard.clear()
+                self.heard.wait(0.1)  # woken early by the next reply
+        else:
+            # until no more replies come: each reply wakes the wait
+            while self.heard.wait(0.5) and self.replies:
+                self.heard.clear()
         return "\n".join(self.replies)
 
     def close(self) -> None:
@@ -154,8 +205,12 @@ class RunningAssistant:
         return Chat(self.assistant.settings.rasa_url)
 
     def restart(self) -> None:
-        self.assistant.stop()
-        self.assistant.start()
+        try:
+            self.assistant.stop()
+        finally:
+            # started again whatever happened in stop(), so that one failed restart
+            # does not take every later test with it
+            self.assistant.start()
 
     def tracker(self, conversation_id: str) -> dict[str, Any]:
         """The conversation as Rasa holds it (its HTTP API, with the token)."""
@@ -168,6 +223,18 @@ class RunningAssistant:
         response.raise_for_status()
         tracker: dict[str, Any] = response.json()
         return tracker
+
+    def turn_replies(self, conversation_id: str, timeout: float = 30) -> int:
+        """Once the conversation's latest turn is over (Rasa's tracker back at
+        action_listen), how many bot messages it sent."""
+        deadline = time.monotonic() + timeout
+        while True:
+            events = self.tracker(conversation_id)["events"]
+            if events and events[-1].get("name") == "action_listen":
+                users = [i for i, e in enumerate(events) if e["event"] == "user"]
+                return sum(e["event"] == "bot" for e in events[users[-1] if users else 0 :])
+            assert time.monotonic() < deadline, "the turn did not end"
+            time.sleep(0.05)
 
     def cli(self, *args: str) -> str:
         """`python -m bot ...` against this assistant's databases, as staff run it."""
@@ -204,7 +271,7 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         folder = tmp_path_factory.mktemp("e2e")
         database_url, tracker_url = f"sqlite:///{folder / 'municipal.db'}", f"sqlite:///{folder / 'tracker.db'}"
     else:
-        database_url = tracker_url = request.getfixturevalue("postgres_url")
+        database_url = tracker_url = request.getfixturevalue("e2e_postgres_url")
     upgrade(database_url)
     maker = make_sessionmaker(database_url)
     with maker.begin() as session:

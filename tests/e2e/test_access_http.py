@@ -213,7 +213,7 @@ def test_rasa_answers_only_the_configured_site_and_only_on_this_machine(running:
 
 def test_knowing_a_widget_conversation_id_is_not_enough(running: RunningAssistant) -> None:
     url = running.assistant.settings.rasa_url
-    victim = SocketChat(url)
+    victim = SocketChat(url, api_secret=running.assistant.settings.rasa_api_secret)
     try:
         assert "Familie med Hjerte" in victim.say("hej")
         victims_id = victim.session_id

@@ -75,6 +75,9 @@ PLAIN_HTML = [
     payload for payload in PAYLOADS if payload.startswith("<") and not any(mark in payload for mark in ("*", "[", "- "))
 ]
 ALLOWED = {"P", "UL", "LI", "STRONG", "A"}
+# A payload's <img src=x onerror=…> would run its handler once the image has
+# failed to load: wait for every image on the page to be done, not a fixed time.
+IMAGES_SETTLED = "() => Array.from(document.images).every(image => image.complete)"
 CHECK = """() => {
   const bubbles = [...document.querySelectorAll('.kc-bot .kc-bubble, .transcript .text')];
   const elements = bubbles.flatMap(b => [...b.querySelectorAll('*')]);
@@ -113,7 +116,7 @@ def staff_view(
     log_in(staff_page, running, running.staff_user(f"rendering-{uuid.uuid4().hex[:6]}", role="admin"))
     staff_page.goto(f"{running.staff_url}/samtale/{conversation}")
     expect(staff_page.locator(where)).to_contain_text(expected)
-    staff_page.wait_for_timeout(300)
+    staff_page.wait_for_function(IMAGES_SETTLED)
     assert staff_page.evaluate("() => window.__pwned") == [] and dialogs == []
     return staff_page
 
@@ -146,7 +149,7 @@ def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, cont
         )
         assert answer.status_code == 200
     expect(page.locator(".kc-bot")).to_have_count(len(PAYLOADS) + 1, timeout=REPLY_TIMEOUT)
-    page.wait_for_timeout(500)
+    page.wait_for_function(IMAGES_SETTLED)
     assert_inert(page, dialogs)
     shown = page.locator(".kc-log").inner_text()
     assert "<script>window.__pwned.push('script')</script>" in shown  # the text itself, as text

@@ -105,7 +105,8 @@ def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> No
         assert mikkel is not None and aisha is not None
         mikkel_id, aisha_id = mikkel.id, aisha.id
     ask = "hvornår ser jeg min mentor næste gang?"
-    mikkel_chat, aisha_chat = SocketChat(settings.rasa_url), SocketChat(settings.rasa_url)
+    mikkel_chat = SocketChat(settings.rasa_url, api_secret=settings.rasa_api_secret)
+    aisha_chat = SocketChat(settings.rasa_url, api_secret=settings.rasa_api_secret)
     try:
         # Side by side, each with their own token: each sees only their own mentor.
         assert "Sanne" in mikkel_chat.say(ask, {"token": issue(mikkel_id, secret)})
@@ -122,7 +123,7 @@ def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> No
             reply = mikkel_chat.say(ask, {"token": bad})
             assert "udløbet eller virker ikke" in reply and "Sanne" not in reply
         # A client claiming an identity in the metadata is not believed.
-        stranger = SocketChat(settings.rasa_url)
+        stranger = SocketChat(settings.rasa_url, api_secret=settings.rasa_api_secret)
         try:
             reply = stranger.say(ask, {"verified_profile_id": mikkel_id})
             assert "hvem du er" in reply and "Sanne" not in reply

@@ -22,10 +22,9 @@ from actions.youth_forms import (
     local_today,
 )
 from actions.youth_identity import identified_profile, now
-from bot.dates import format_danish_date
+from bot.dates import Window, find_date, find_window, format_danish_date
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile
-from bot.youth.when import Window, find_date, find_window
 
 
 def window_from_slot(value: Any) -> Window | None:

@@ -24,12 +24,11 @@ from actions.youth_forms import (
     local_today,
 )
 from actions.youth_identity import now, pairing_idle
-from bot.dates import format_danish_date
+from bot.dates import find_date, format_danish_date
 from bot.db import meetings as repo
 from bot.db.youth import bound_profile_id
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
-from bot.youth.when import find_date
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from actions.common import Interruptible, read_yes_no
 from actions.transaction import Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
+from bot.dates import find_date
 from bot.db.youth import YouthError
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
-from bot.youth.when import find_date
 
 YOUTH_SLOTS = (
     "meeting_date",

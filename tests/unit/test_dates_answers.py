@@ -1,8 +1,11 @@
-from datetime import date
+"""A whole answer that is a date (the enrollment form): bot/dates/answers.py."""
+
+from datetime import date, timedelta
 
 import pytest
 
 from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, format_danish_date, parse_danish_date
+from bot.dates.words import MONTHS, WEEKDAYS, pick_year
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 
@@ -93,3 +96,54 @@ def test_birth_date_from_age(text: str, expected: date) -> None:
 
 def test_format_danish_date() -> None:
     assert format_danish_date(date(2027, 1, 4)) == "4. januar 2027"
+
+
+# The shared words (bot/dates/words.py): spellings the in-text parser knew first.
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("på fred", "future", date(2026, 11, 27)),  # a weekday abbreviation dateparser does not know
+        ("imorgen", "future", date(2026, 11, 25)),  # the days around today written as one word
+        ("idag", "future", TODAY),
+        ("igår", "past", date(2026, 11, 23)),
+        ("igaar", "past", date(2026, 11, 23)),
+        ("i forgaars", "past", date(2026, 11, 22)),  # every ASCII spelling, not only a list of words
+        ("iforgaars", "past", date(2026, 11, 22)),
+    ],
+)
+def test_spellings_from_the_shared_words(text: str, direction: str, expected: date) -> None:
+    assert parse_danish_date(text, TODAY, direction) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("word", sorted(WEEKDAYS))
+def test_every_weekday_word(word: str) -> None:
+    found = parse_danish_date(f"på {word}", TODAY)
+    assert found is not None and found.weekday() == WEEKDAYS[word]
+
+
+@pytest.mark.parametrize("word", sorted(MONTHS))
+def test_every_month_word(word: str) -> None:
+    assert parse_danish_date(f"3. {word}", TODAY) == date(2026 + (MONTHS[word] < 12), MONTHS[word], 3)
+
+
+def _monday_of_week_53(year: int) -> date | None:
+    try:
+        return date.fromisocalendar(year, 53, 1)
+    except ValueError:
+        return None
+
+
+def test_pick_year_takes_the_nearest_occurrence_in_the_direction() -> None:
+    def third_of_march(year: int) -> date:
+        return date(year, 3, 3)
+
+    assert pick_year(third_of_march, TODAY, "future") == date(2027, 3, 3)
+    assert pick_year(third_of_march, TODAY, "past") == date(2026, 3, 3)
+    last_week = TODAY - timedelta(days=5)
+    assert pick_year(lambda year: last_week.replace(year=year), TODAY, "future") == last_week.replace(year=2027)
+    assert pick_year(lambda year: last_week.replace(year=year), TODAY, "future", timedelta(days=7)) == last_week
+    # A year without the date (no week 53 in 2027) looks at the neighbouring years.
+    assert pick_year(_monday_of_week_53, date(2027, 6, 1), "past") == date(2026, 12, 28)
+    assert pick_year(_monday_of_week_53, date(2027, 6, 1), "future") is None

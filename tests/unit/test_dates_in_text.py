@@ -1,4 +1,4 @@
-"""Dates, times and windows inside young people's messages."""
+"""Dates, times and windows inside young people's messages: bot/dates/in_text.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import date, time
 
 import pytest
 
-from bot.youth.when import Window, find_date, find_time, find_window
+from bot.dates import Window, find_date, find_part_of_day, find_time, find_window
+from bot.dates.words import MONTHS, WEEKDAYS
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -73,3 +74,36 @@ def test_find_window(text: str, expected: Window | None) -> None:
 
 def test_a_numeric_date_in_a_window_is_one_day() -> None:
     assert find_window("d. 8/12 kl 10", TODAY) == Window(date(2026, 12, 8), date(2026, 12, 8), None, time(10))
+
+
+# The shared words (bot/dates/words.py): spellings the enrollment form's parser knew first.
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "expected"),
+    [
+        ("om fem dage", "future", date(2026, 11, 30)),  # every number word up to tolv
+        ("kan vi ses om ti dage", "future", date(2026, 12, 5)),
+        ("for seks dage siden", "past", date(2026, 11, 19)),
+        ("paa toersdag", "future", date(2026, 11, 26)),  # a misspelling the æ/ø/å rule would not mend
+        ("det var i toersdags", "past", date(2026, 11, 19)),
+    ],
+)
+def test_spellings_from_the_shared_words(text: str, direction: str, expected: date) -> None:
+    assert find_date(text, TODAY, direction) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("word", sorted(WEEKDAYS))
+def test_every_weekday_word(word: str) -> None:
+    found = find_date(f"på {word}", TODAY)
+    assert found is not None and found.weekday() == WEEKDAYS[word]
+
+
+@pytest.mark.parametrize("word", sorted(MONTHS))
+def test_every_month_word(word: str) -> None:
+    assert find_date(f"3. {word}", TODAY) == date(2026 + (MONTHS[word] < 12), MONTHS[word], 3)
+
+
+def test_part_of_day() -> None:
+    assert find_part_of_day("torsdag om eftermiddagen") == "eftermiddag"
+    assert find_part_of_day("i morgen") is None

@@ -1,0 +1,150 @@
+"""The Danish words for dates, once for the whole application: months,
+weekdays, number words, parts of the day, the days around today, and the
+ASCII spellings people type without æ, ø and å. Also the one rule for a day
+and month written without a year.
+
+Both parsers (bot/dates/answers.py, bot/dates/in_text.py) read these tables,
+so a spelling taught here is understood everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, time, timedelta
+from typing import Literal
+
+Direction = Literal["future", "past"]
+
+MONTH_NAMES = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS = {
+    **{name: number for number, name in enumerate(MONTH_NAMES, start=1)},
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+WEEKDAYS = {
+    **{name: number for number, name in enumerate(WEEKDAY_NAMES)},
+    "man": 0,
+    "tirs": 1,
+    "tir": 1,
+    "ons": 2,
+    "tors": 3,
+    "tor": 3,
+    "fre": 4,
+    "fred": 4,
+    "lør": 5,
+    "søn": 6,
+}
+NUMBER_WORDS = {
+    "en": 1,
+    "et": 1,
+    "to": 2,
+    "tre": 3,
+    "fire": 4,
+    "fem": 5,
+    "seks": 6,
+    "syv": 7,
+    "otte": 8,
+    "ni": 9,
+    "ti": 10,
+    "elleve": 11,
+    "tolv": 12,
+    "halvanden": 1,
+}
+PARTS_OF_DAY = {
+    "morgen": (time(8), time(10)),
+    "formiddag": (time(9), time(12)),
+    "middag": (time(11), time(13)),
+    "eftermiddag": (time(12), time(16)),
+    "aften": (time(17), time(20)),
+}
+# The days around today, also written as one word ("igår", "imorgen").
+RELATIVE_DAYS = {
+    "i forgårs": -2,
+    "iforgårs": -2,
+    "i går": -1,
+    "igår": -1,
+    "i dag": 0,
+    "idag": 0,
+    "i aften": 0,
+    "i morgen": 1,
+    "imorgen": 1,
+    "i overmorgen": 2,
+    "iovermorgen": 2,
+}
+# Misspellings that the æ/ø/å rule below would not mend ("toersdag" would become "tørsdag").
+_MISSPELLINGS = {"toersdag": "torsdag"}
+_ASCII = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+
+
+def alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first ("december" before "dec")."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+RELATIVE_DAYS_RE = re.compile(rf"(?<!\w)({alternatives(RELATIVE_DAYS)})(?!\w)")
+
+
+def normalise(text: str) -> str:
+    """Lower case, single spaces, and Danish letters for their ASCII spellings ("paa", "naeste", "soendag")."""
+    lowered = " ".join(text.lower().split())
+    for wrong, right in _MISSPELLINGS.items():
+        lowered = lowered.replace(wrong, right)
+    for ascii_form, letter in _ASCII:
+        lowered = lowered.replace(ascii_form, letter)
+    return lowered
+
+
+def relative_day(text: str, today: date) -> date | None:
+    """ "i går", "imorgen", "i overmorgen" in normalised text -> that day."""
+    match = RELATIVE_DAYS_RE.search(text)
+    return today + timedelta(days=RELATIVE_DAYS[match.group(1)]) if match else None
+
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def pick_year(
+    candidate_for_year: Callable[[int], date | None],
+    today: date,
+    direction: Direction,
+    grace: timedelta = timedelta(0),
+) -> date | None:
+    """A date written without a year ("3/2", "uge 12", "i april"): its next
+    occurrence from today, or for `direction="past"` its latest one, among last
+    year's, this year's and next year's. Within `grace` of today the date
+    counts as both (a due date last week is still this year's)."""
+    candidates = [found for found in (candidate_for_year(today.year + k) for k in (-1, 0, 1)) if found]
+    if direction == "past":
+        past = [found for found in candidates if found <= today + grace]
+        return max(past) if past else None
+    future = [found for found in candidates if found >= today - grace]
+    return min(future) if future else None

@@ -284,7 +284,10 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         yield RunningAssistant(assistant, maker)
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, not per session: Playwright's sync API keeps an
+# event loop running in the main thread while it is open, and the action tests'
+# asyncio.run() must not meet it when the tests run in a random order.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
     with sync_playwright() as playwright:

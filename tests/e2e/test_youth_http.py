@@ -51,19 +51,24 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     chat.say("hvornår ser jeg min mentor næste gang?")
     assert "hvem du er" in chat.text and "Lene" not in chat.text  # nothing before identity
     pair(running, chat, "UNG-003")
+    # Other tests may have booked for the same young person before (any order): only this test's meetings count.
+    known = {m.id for m in meetings_of(running, "UNG-003")}
+
+    def mine() -> list[MentorMeeting]:
+        return [m for m in meetings_of(running, "UNG-003") if m.id not in known]
 
     chat.say("kan jeg få et møde m. min mentor næste uge om eftermiddagen")
     assert "Skal jeg bede din mentor om et møde mellem" in chat.text
     chat.say("ja")
     assert "Jeg har bedt Lene om et møde" in chat.text and "bekræftet" in chat.text
-    [requested] = meetings_of(running, "UNG-003")
+    [requested] = mine()
     assert requested.status == "requested" and requested.window_first is not None
 
     day = requested.window_first + timedelta(days=1)
     running.cli("youth", "confirm", str(requested.id), f"{day:%Y-%m-%d} 14:00", "--by", "lene")
     the_day_before = f"{day - timedelta(days=1):%Y-%m-%d} 09:00"
     before = len(running.tracker(chat.sender)["events"])
-    assert "Påmindelser sendt: 1" in running.cli("reminders", "send", "--now", the_day_before)
+    assert re.search(r"Påmindelser sendt: [1-9]", running.cli("reminders", "send", "--now", the_day_before))
     assert "Påmindelser sendt: 0" in running.cli("reminders", "send", "--now", the_day_before)  # once only
     reminders = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
     assert reminders == [
@@ -79,7 +84,7 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     assert "Skal jeg flytte mødet" in chat.text
     chat.say("ja")
     assert "er flyttet" in chat.text
-    old, new = meetings_of(running, "UNG-003")
+    old, new = mine()
     assert (old.status, old.reason, new.status, new.replaces_id) == ("moved", "tandlæge", "requested", old.id)
 
     chat.say("jeg kan ikke komme til mødet, aflys det")
@@ -88,7 +93,7 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     assert "Skal jeg aflyse mødet" in chat.text
     chat.say("ja")
     assert "er aflyst" in chat.text
-    assert [m.status for m in meetings_of(running, "UNG-003")] == ["moved", "cancelled"]  # history kept
+    assert [m.status for m in mine()] == ["moved", "cancelled"]  # history kept
 
     chat.say("log mig ud")
     assert "logget ud" in chat.text

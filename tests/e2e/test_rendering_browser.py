@@ -136,7 +136,7 @@ def test_bot_and_staff_replies_are_shown_as_text(running: RunningAssistant, cont
     page = context.new_page()
     dialogs = watch(page)
     open_widget(page, running)
-    say(page, "hej", "Familie med Hjerte")
+    say(page, running, "hej", "Familie med Hjerte")
     conversation = session_id(page)
     settings = running.assistant.settings
     for payload in PAYLOADS:
@@ -187,9 +187,9 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
     output = running.cli("youth", "pair", "UNG-002", "--by", "ab")
     code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", output)
     assert code
-    say(page, "jeg vil logge ind med min kode", "kode")
-    say(page, code.group(0), "Tak")
-    say(page, "hvordan står det til med min uddannelse", "onerror")
+    say(page, running, "jeg vil logge ind med min kode", "kode")
+    say(page, running, code.group(0), "Tak")
+    say(page, running, "hvordan står det til med min uddannelse", "onerror")
     assert_inert(page, dialogs)
     assert "<img src=x onerror=window.__pwned.push('programme')>" in page.locator(".kc-log").inner_text()
     # Every payload as a stored name: the status shows the three latest changes, each with its programme and
@@ -208,7 +208,7 @@ def test_a_stored_programme_name_is_shown_as_text(running: RunningAssistant, con
                     institution=institution,
                     occurred_on=danish_today(),
                 )
-        say(page, "hvordan står det til med min uddannelse", "")
+        say(page, running, "hvordan står det til med min uddannelse", "")
     assert_inert(page, dialogs)
     shown = page.locator(".kc-log").inner_text()
     assert [payload for payload in PLAIN_HTML if payload not in shown] == []

@@ -44,11 +44,11 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     citizen_context = browser.new_context(locale="da-DK")
     citizen = citizen_context.new_page()
     open_widget(citizen, running)
-    say(citizen, "min kæreste slår mig og jeg tør ikke gå hjem", "112")
+    say(citizen, running, "min kæreste slår mig og jeg tør ikke gå hjem", "112")
     # the help line for violence in the home
     expect(citizen.locator(".kc-log")).to_contain_text("Lev Uden Vold: ring 1888", timeout=REPLY_TIMEOUT)
     expect(citizen.locator(".kc-log")).to_contain_text("Hvordan vil du helst kontaktes?", timeout=REPLY_TIMEOUT)
-    say(citizen, "her i chatten", "chatten")
+    say(citizen, running, "her i chatten", "chatten")
 
     # bypass_csp: the staff app allows no injected scripts; axe-core is injected by the test.
     staff_context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 800}, bypass_csp=True)
@@ -90,7 +90,7 @@ def test_a_critical_conversation_is_answered_and_closed_by_staff(running: Runnin
     staff.get_by_label("Luk sagen med et udfald").fill("Talt med borgeren; opfølgning i morgen")
     staff.get_by_role("button", name="Luk sagen").click()
     expect(citizen.locator(".kc-log")).to_contain_text("Anne har afsluttet samtalen", timeout=REPLY_TIMEOUT)
-    say(citizen, "hej", "Familie med Hjerte")  # the assistant answers again
+    say(citizen, running, "hej", "Familie med Hjerte")  # the assistant answers again
 
     staff.get_by_role("link", name="Kø", exact=True).click()
     expect(row).to_have_count(0)  # closed cases leave the queue

@@ -20,13 +20,15 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, TypeVar
 
 from fastapi import Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import sms as repo
@@ -75,6 +77,28 @@ def response_text(name: str) -> str:
     return str((load_domain()["responses"].get(name) or [{"text": ""}])[0]["text"])
 
 
+T = TypeVar("T")
+_WRITES = threading.Lock()
+
+
+def write(sessions: sessionmaker[Session], work: Callable[[Session], T], tries: int = 5) -> T:
+    """One transaction, one at a time in this process (the handlers and the sender
+    thread), tried again when SQLite says another process holds the lock."""
+    for attempt in range(1, tries + 1):
+        try:
+            with _WRITES, sessions.begin() as session:
+                return work(session)
+        except OperationalError as error:
+            if "locked" not in str(error.orig) or attempt == tries:
+                raise
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
+def mark(session: Session, *, outbound_id: int, status: str, gateway_id: str | None, attempts: int) -> None:
+    repo.mark_outbound(session, outbound_id, status, utc_now(), gateway_id, attempts)
+
+
 class Sender:
     """Sends the queued texts, oldest first, one at a time: the order people read them in."""
 
@@ -103,14 +127,16 @@ class Sender:
                 status, gateway_id, attempts = "failed", None, error.attempts
             else:
                 status, gateway_id, attempts = "sent", sent.gateway_id, sent.attempts
-            with self.sessions.begin() as session:
-                repo.mark_outbound(session, outbound_id, status, utc_now(), gateway_id, attempts)
+            write(
+                self.sessions,
+                partial(mark, outbound_id=outbound_id, status=status, gateway_id=gateway_id, attempts=attempts),
+            )
         return len(queue)
 
 
 def make_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    sessions = make_sessionmaker(settings.database_url)
+    sessions = make_sessionmaker(settings.database_url, immediate=True)
     client = SmsClient(settings.sms_gateway_base, settings.sms_gateway_token, settings.sms_sender)
     sender = Sender(sessions, client)
 
@@ -137,7 +163,8 @@ def make_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(status_code=422, detail="not a number")
         conversation_id = conversation_id_for(msisdn, settings.sms_number_key)
         now = utc_now()
-        with sessions.begin() as session:
+
+        def register(session: Session) -> dict[str, Any]:
             row = repo.conversation(session, msisdn, conversation_id)
             if not repo.register_inbound(session, message.id, row.conversation_id, now):
                 return {"duplicate": True}
@@ -151,18 +178,22 @@ def make_app(settings: Settings | None = None) -> FastAPI:
                 return answer | {"handled": True}
             offered = repo.take_offered(session, row)
             registered = repo.profile_by_number(session, msisdn)
-            answer |= {
+            return answer | {
                 "text": answered_payload(message.message, offered) or message.message,
                 "profile_id": registered.profile_id if registered else None,
                 "stopped": row.opted_out_at is not None,
             }
+
+        answer = write(sessions, register)
         sender.wake.set()
         return answer
 
     @app.post(SMS_OUTBOX_PATH, dependencies=[Depends(internal)])
     def outbox(batch: Outbox) -> dict[str, int]:
-        now, queued = utc_now(), 0
-        with sessions.begin() as session:
+        now = utc_now()
+
+        def queue(session: Session) -> int:
+            queued = 0
             row = repo.by_conversation(session, batch.conversation_id)
             if row is None:
                 raise HTTPException(status_code=404, detail="no number for this conversation")
@@ -174,6 +205,9 @@ def make_app(settings: Settings | None = None) -> FastAPI:
                 for part in split(body):
                     repo.add_outbound(session, row, part, batch.kind, now)
                     queued += 1
+            return queued
+
+        queued = write(sessions, queue)
         sender.wake.set()
         return {"queued": queued}
 
@@ -183,8 +217,8 @@ def make_app(settings: Settings | None = None) -> FastAPI:
         final = delivered or report.status.upper() in ("UNDELIVERED", "REJECTED", "EXPIRED", "SKIPPED")
         if not final:
             return {"known": True}
-        with sessions.begin() as session:
-            return {"known": repo.delivery_report(session, report.id, delivered, utc_now())}
+        known = write(sessions, lambda session: repo.delivery_report(session, report.id, delivered, utc_now()))
+        return {"known": known}
 
     @app.get("/health")
     def health() -> dict[str, str]:

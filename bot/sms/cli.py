@@ -31,7 +31,7 @@ def sms_number(reference: str, number: str | None, remove: bool) -> None:
     if not remove and msisdn is None:
         raise click.ClickException(f"{number!r} er ikke et mobilnummer.")
     try:
-        with make_sessionmaker(load_settings().database_url).begin() as session:
+        with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
             profile = repo.set_mobile(session, reference, msisdn)
             cli_audit(session, "remove_mobile" if remove else "set_mobile", f"youth:{profile.reference}")
     except repo.SmsError as error:

@@ -35,7 +35,7 @@ def reminders_send(at: Any) -> None:
     settings = load_settings()
     now = at.replace(tzinfo=DANISH_TIME) if at else utcnow()
     rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
-    sessions = make_sessionmaker(settings.database_url)
+    sessions = make_sessionmaker(settings.database_url, immediate=True)
     municipality = current_municipality()
     sent = send_due(
         sessions,
@@ -62,7 +62,7 @@ def reminders_run(every: int) -> None:
     rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
     municipality = current_municipality()
     run_forever(
-        make_sessionmaker(settings.database_url),
+        make_sessionmaker(settings.database_url, immediate=True),
         rasa,
         every,
         municipality.security.pairing_idle,

@@ -1,7 +1,10 @@
 """Who a young person is: nothing personal is shown or changed until the
 conversation is bound to a youth_profiles row, by the website's signed token
-(checked by the Rasa server on every message, bot/rasa_server/launcher.py) or by a
-one-time pairing code from staff. "log mig ud" / "glem mig" unbinds."""
+(checked by the Rasa server on every message, bot/rasa_server/launcher.py), by
+the registered mobile number of a text (asserted by the Rasa server's sms
+channel on every text) or by a one-time pairing code from staff. "log mig ud"
+/ "glem mig" unbinds. A text from a number registered on no profile gets
+nothing personal, and no pairing either: the contact person registers the number."""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from bot.db.youth import (
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import utc_now
 from bot.shared.municipality import current_municipality
-from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
+from bot.shared.protocol import SMS_UNREGISTERED, TOKEN_REJECTED, VERIFIED_BY, VERIFIED_PROFILE_ID
 from bot.shared.settings import load_settings
 from bot.youth.pairing import find_code
 
@@ -40,7 +43,10 @@ NOT_IDENTIFIED_RESPONSES = {
     "token_missing": "utter_token_rejected",
     "other_profile": "utter_identified_as_someone_else",
     "pairing_expired": "utter_pairing_expired",
+    SMS_UNREGISTERED: "utter_sms_register_number",
 }
+# Bindings that hold only while every message proves them again (a token, a number).
+ASSERTED_METHODS = ("token", "sms")
 
 
 now = utc_now  # a module attribute, so that tests can set the clock
@@ -73,8 +79,11 @@ def resolve_identity(session: Session, tracker: Tracker) -> Identity:
     metadata = latest_metadata(tracker)
     conversation = tracker.sender_id
     verified = metadata.get(VERIFIED_PROFILE_ID)
+    if metadata.get(SMS_UNREGISTERED):
+        return Identity(None, SMS_UNREGISTERED)
     if isinstance(verified, int):
-        if not bind(session, conversation, verified, "token"):
+        method = "sms" if metadata.get(VERIFIED_BY) == "sms" else "token"
+        if not bind(session, conversation, verified, method):
             return Identity(None, "other_profile")
         return Identity(verified)
     if metadata.get(TOKEN_REJECTED):
@@ -82,7 +91,7 @@ def resolve_identity(session: Session, tracker: Tracker) -> Identity:
     stored = bound_profile_id(session, conversation)
     if stored is None:
         return Identity(None)
-    if stored[1] == "token":
+    if stored[1] in ASSERTED_METHODS:
         return Identity(None, "token_missing")
     if bound_profile_id(session, conversation, now=now(), idle=pairing_idle()) is None:
         unbind(session, conversation)
@@ -142,7 +151,10 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
 
 def pair(tx: Transaction, tracker: Tracker, code: str | None) -> dict[str, Any]:
     """Redeem a pairing code (a wrong one counts against the limits); the slots to set."""
-    profile, _problem = identified_profile(tx.session, tracker)
+    profile, problem = identified_profile(tx.session, tracker)
+    if problem == SMS_UNREGISTERED:
+        tx.reply(NOT_IDENTIFIED_RESPONSES[SMS_UNREGISTERED])
+        return {"pairing_code": None, "pairing_outcome": "locked"}
     if profile is not None:
         tx.reply("utter_already_identified", first_name=profile.first_name)
         return {"pairing_code": None, "pairing_outcome": "already"}

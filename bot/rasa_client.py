@@ -80,14 +80,17 @@ class RasaClient:
         except httpx.HTTPError as error:
             raise RasaUnavailable(str(error)) from error
 
-    def trigger_intent(self, conversation_id: str, intent: str, entities: dict[str, str]) -> None:
-        """An external event: Rasa runs the conversation's rule for `intent` and sends the reply."""
+    def trigger_intent(
+        self, conversation_id: str, intent: str, entities: dict[str, str], output_channel: str = "latest"
+    ) -> None:
+        """An external event: Rasa runs the conversation's rule for `intent` and sends the reply
+        on the conversation's latest channel (or the one named: "sms" for a text)."""
         try:
             response = httpx.post(
                 self._url(conversation_id, "trigger_intent"),
                 timeout=self.timeout,
                 json={"name": intent, "entities": entities},
-                params={"output_channel": "latest"},
+                params={"output_channel": output_channel},
                 headers=api_headers(self.secret),
             )
             response.raise_for_status()

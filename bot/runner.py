@@ -1,4 +1,6 @@
-"""Start and stop the assistant's processes: action server, Rasa server, web page.
+"""Start and stop the assistant's processes: action server, Rasa server, the
+internal SMS app (and the local SMS gateway when no real one is configured),
+web page, staff app and the reminder job.
 
 Shared by `make run` and the end-to-end tests, so the tests run the assistant
 exactly as a user does.
@@ -65,6 +67,14 @@ class Assistant:
             "ACTION_SERVER_PORT": str(self.settings.action_server_port),
             "ACTION_SERVER_HOST": self.settings.action_server_host,
             "LOG_LEVEL": self.settings.log_level,
+            "SMS_GATEWAY_URL": self.settings.sms_gateway_url,
+            "SMS_GATEWAY_TOKEN": self.settings.sms_gateway_token,
+            "SMS_WEBHOOK_SECRET": self.settings.sms_webhook_secret,
+            "SMS_SENDER": self.settings.sms_sender,
+            "SMS_APP_PORT": str(self.settings.sms_app_port),
+            "SMS_INTERNAL_SECRET": self.settings.sms_internal_secret,
+            "SMS_NUMBER_KEY": self.settings.sms_number_key,
+            "SMS_GATEWAY_PORT": str(self.settings.sms_gateway_port),
             "PYTHONPATH": str(ROOT),
         }
         return env
@@ -146,11 +156,37 @@ class Assistant:
             ],
         )
 
+    def start_sms(self) -> None:
+        """The internal SMS app (bound to this machine; the Rasa server's sms channel calls it)."""
+        self._spawn(
+            "sms",
+            [str(APP_PYTHON), "-m", "uvicorn", "bot.sms.app:app", "--ws", "none", "--host", "127.0.0.1"]
+            + ["--port", str(self.settings.sms_app_port)],
+        )
+
+    @property
+    def local_gateway(self) -> bool:
+        """Without a municipality's gateway (SMS_GATEWAY_URL), the local one stands in (bot/sms/gateway.py)."""
+        return not self.settings.sms_gateway_url
+
+    def start_gateway(self) -> None:
+        self._spawn(
+            "gateway",
+            [str(APP_PYTHON), "-m", "uvicorn", "bot.sms.gateway:app", "--ws", "none", "--host", "127.0.0.1"]
+            + ["--port", str(self.settings.sms_gateway_port)],
+        )
+
     def start_reminders(self) -> None:
         self._spawn("reminders", [str(APP_PYTHON), "-m", "bot", "reminders", "run"])
 
     def ports(self) -> dict[str, int]:
-        ports = {"actions": self.settings.action_server_port, "rasa": self.settings.rasa_port}
+        ports = {
+            "actions": self.settings.action_server_port,
+            "rasa": self.settings.rasa_port,
+            "sms": self.settings.sms_app_port,
+        }
+        if self.local_gateway:
+            ports["gateway"] = self.settings.sms_gateway_port
         if self.with_web:
             ports["web"] = self.settings.web_port
             ports["staff"] = self.settings.staff_port
@@ -167,6 +203,9 @@ class Assistant:
         self.check_ports_free()
         try:
             self.start_actions()
+            self.start_sms()
+            if self.local_gateway:
+                self.start_gateway()
             self.start_rasa()
             if self.with_web:
                 self.start_web()
@@ -181,6 +220,8 @@ class Assistant:
         urls = {
             "actions": f"http://127.0.0.1:{self.settings.action_server_port}/health",
             "rasa": f"http://127.0.0.1:{self.settings.rasa_port}/status",
+            "sms": f"http://127.0.0.1:{self.settings.sms_app_port}/health",
+            "gateway": f"http://127.0.0.1:{self.settings.sms_gateway_port}/health",
         }
         if "web" in self.processes:
             urls["web"] = f"http://localhost:{self.settings.web_port}/health"
@@ -263,8 +304,9 @@ def run_forever(assistant: Assistant) -> None:
         assistant.start()
         url = f"http://localhost:{assistant.settings.web_port}/"
         staff = f"http://127.0.0.1:{assistant.settings.staff_port}/"
+        phone = f"\nTexts (SMS) as a young person: {url}telefon" if assistant.local_gateway else ""
         print(
-            f"\nReady: the chat on {url}\nStaff app: {staff} (create a login: python -m bot staff add)\n"
+            f"\nReady: the chat on {url}{phone}\nStaff app: {staff} (create a login: python -m bot staff add)\n"
             f"Logs: {LOG_DIR}\nStop with Ctrl-C.\n",
             flush=True,
         )

@@ -9,13 +9,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.shared.settings import load_settings
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, immediate: bool = False) -> Engine:
+    """`immediate` (SQLite only): every transaction takes the write lock when it
+    begins and waits for it (up to the timeout). A deferred transaction that read
+    and then writes fails at once when another process wrote in between; the
+    processes that write often beside the others (the SMS app, the reminder job,
+    the sms commands) wait instead."""
     if url.startswith("sqlite"):
         # check_same_thread off: the pool hands a connection to one thread at a time,
         # but web servers (and the staff app tests) run requests in worker threads.
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin_immediate if immediate else _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
@@ -35,8 +40,12 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def make_sessionmaker(url: str) -> sessionmaker[Session]:
-    return sessionmaker(make_engine(url), expire_on_commit=False)
+def _sqlite_begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(url: str, *, immediate: bool = False) -> sessionmaker[Session]:
+    return sessionmaker(make_engine(url, immediate=immediate), expire_on_commit=False)
 
 
 @lru_cache(maxsize=1)

@@ -39,6 +39,8 @@ class YouthProfile(Base):
     programme: Mapped[str | None] = mapped_column(String(100))
     institution: Mapped[str | None] = mapped_column(String(150))
     plan_next_step: Mapped[str] = mapped_column(Text, default="")
+    # Digits with the country code (4512345678): a text from it is this young person (bot/sms/).
+    mobile: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 

@@ -14,7 +14,10 @@
    replaced by the result: `verified_profile_id` for a valid token,
    `token_rejected` for a forged, tampered or expired one, nothing else.
    What a client puts in the metadata is never passed on, so no client can
-   claim to be someone (bot/shared/tokens.py).
+   claim to be someone (bot/shared/tokens.py). A text's metadata is what the
+   sms channel asserts (the number's young person, or `sms_unregistered`),
+   taken only from the channel's own message objects
+   (bot/rasa_server/channels/sms.py).
 3. Typed payloads: a message that starts with `/` ("/intent{entities}")
    bypasses NLU, so a citizen could type any intent with any entity
    ("/EXTERNAL_meeting_reminder{"meeting_id": 2}"). Such a message is taken
@@ -62,6 +65,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
 from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
 from bot.shared.danger import signals_danger
@@ -134,7 +138,8 @@ def verified_metadata(metadata: Any, secret: str) -> dict[str, Any]:
 
 def with_verified_identity(handle_message: Any, secret: str) -> Any:
     async def handle(self: Agent, message: UserMessage) -> Any:
-        message.metadata = verified_metadata(message.metadata, secret)
+        by_sms = asserted_by_sms(message)
+        message.metadata = by_sms if by_sms is not None else verified_metadata(message.metadata, secret)
         return await handle_message(self, message)
 
     return handle

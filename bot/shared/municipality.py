@@ -4,12 +4,13 @@ about which service) and the course's format."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from bot.shared.clock import DANISH_TIME
 from bot.shared.opening_hours import ChatHours
 from bot.shared.settings import load_settings
 
@@ -63,6 +64,20 @@ class Security:
 
 
 @dataclass(frozen=True)
+class Texts:
+    """SMS: no text the person did not ask for (a reminder) between these hours, Danish time."""
+
+    quiet_from_hour: int = 21
+    quiet_until_hour: int = 8
+
+    def quiet(self, at: datetime) -> bool:
+        hour = at.astimezone(DANISH_TIME).hour
+        if self.quiet_from_hour > self.quiet_until_hour:  # over midnight
+            return hour >= self.quiet_from_hour or hour < self.quiet_until_hour
+        return self.quiet_from_hour <= hour < self.quiet_until_hour
+
+
+@dataclass(frozen=True)
 class Privacy:
     """The privacy texts citizens see; kept in the municipality file only."""
 
@@ -85,6 +100,7 @@ class Municipality:
     chat_hours: ChatHours = field(default_factory=lambda: ChatHours({}))
     retention: Retention = Retention()
     security: Security = Security()
+    sms: Texts = Texts()
 
     def unit(self, key: str) -> Unit:
         """The unit, or the municipality's general contact if the file has no such unit."""
@@ -103,6 +119,7 @@ def load_municipality(path: Path) -> Municipality:
         course=CourseFormat(**raw["course"]),
         retention=Retention(**(raw.get("retention") or {})),
         security=Security(**(raw.get("security") or {})),
+        sms=Texts(**(raw.get("sms") or {})),
         privacy=Privacy(**raw["privacy"]),
         chat_hours=ChatHours.parse(raw.get("chat_hours")),
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},

@@ -9,6 +9,18 @@ from __future__ import annotations
 # (bot/rasa_server/launcher.py); read by actions/youth_identity.py.
 VERIFIED_PROFILE_ID = "verified_profile_id"
 TOKEN_REJECTED = "token_rejected"
+# Set by the Rasa server for a text from a number registered on no profile
+# (bot/rasa_server/channels/sms.py): the general assistant only.
+SMS_UNREGISTERED = "sms_unregistered"
+# Who verified VERIFIED_PROFILE_ID when not the website's token: "sms" (the registered number).
+VERIFIED_BY = "verified_by"
+
+# Between the Rasa server's sms channel and the application's internal SMS app
+# (bot/sms/app.py, on 127.0.0.1): the header with SMS_INTERNAL_SECRET, and its routes.
+SMS_SECRET_HEADER = "X-Sms-Internal-Secret"
+SMS_INBOUND_PATH = "/internal/sms/inbound"
+SMS_OUTBOX_PATH = "/internal/sms/outbox"
+SMS_STATUS_PATH = "/internal/sms/status"
 
 # Set by action_delete_my_data (actions/privacy.py) once the data is gone; the
 # Rasa server then deletes the conversation's events.

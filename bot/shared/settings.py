@@ -51,6 +51,29 @@ class Settings:
     # What the Rasa server sends the action server (endpoints.yml), and where the action server listens.
     action_server_token: str = ""
     action_server_host: str = "127.0.0.1"
+    # SMS (bot/sms/, bot/rasa_server/channels/sms.py). The gateway's REST base URL and
+    # token; without a URL, `bot run` starts the local gateway (bot/sms/gateway.py) on sms_gateway_port.
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    # The gateway signs inbound messages with it (HS256 JWT in X-Gwapi-Signature).
+    sms_webhook_secret: str = ""
+    # The sender name or number the texts come from (max 11 characters as a name).
+    sms_sender: str = "Kommunen"
+    # The application's internal SMS app (127.0.0.1 only) and the header secret the Rasa server sends it.
+    sms_app_port: int = 5056
+    sms_internal_secret: str = ""
+    # Keys the conversation ids made from phone numbers ("sms-" + an HMAC of the number).
+    sms_number_key: str = ""
+    sms_gateway_port: int = 5057
+
+    @property
+    def sms_app_url(self) -> str:
+        return f"http://127.0.0.1:{self.sms_app_port}"
+
+    @property
+    def sms_gateway_base(self) -> str:
+        """The gateway's REST base URL: the municipality's, or the local gateway of `make run`."""
+        return (self.sms_gateway_url or f"http://127.0.0.1:{self.sms_gateway_port}").rstrip("/")
 
     @property
     def web_origin(self) -> str:
@@ -91,6 +114,14 @@ def load_settings() -> Settings:
         site_origin=_env("SITE_ORIGIN", ""),
         action_server_token=_secret("ACTION_SERVER_TOKEN"),
         action_server_host=_env("ACTION_SERVER_HOST", "127.0.0.1"),
+        sms_gateway_url=_env("SMS_GATEWAY_URL", ""),
+        sms_gateway_token=_secret("SMS_GATEWAY_TOKEN"),
+        sms_webhook_secret=_secret("SMS_WEBHOOK_SECRET"),
+        sms_sender=_env("SMS_SENDER", "Kommunen"),
+        sms_app_port=int(_env("SMS_APP_PORT", "5056")),
+        sms_internal_secret=_secret("SMS_INTERNAL_SECRET"),
+        sms_number_key=_secret("SMS_NUMBER_KEY"),
+        sms_gateway_port=int(_env("SMS_GATEWAY_PORT", "5057")),
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
+from bot.web.phone import router as phone_router
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -26,6 +27,7 @@ WIDGET_FILES = {
 app = FastAPI(title="Kommunens chat", docs_url=None, redoc_url=None, openapi_url=None)
 app.mount("/static", StaticFiles(directory=STATIC), name="static")
 templates = Jinja2Templates(directory=HERE / "templates")
+app.include_router(phone_router)
 
 
 def content_security_policy(rasa_url: str) -> str:
@@ -40,10 +42,10 @@ def content_security_policy(rasa_url: str) -> str:
     )
 
 
-def page(request: Request, template: str) -> HTMLResponse:
+def page(request: Request, template: str, **context: object) -> HTMLResponse:
     rasa_url = load_settings().rasa_url
     response = templates.TemplateResponse(
-        request, template, {"municipality": current_municipality(), "rasa_url": rasa_url}
+        request, template, {"municipality": current_municipality(), "rasa_url": rasa_url, **context}
     )
     response.headers["Content-Security-Policy"] = content_security_policy(rasa_url)
     response.headers["X-Content-Type-Options"] = "nosniff"

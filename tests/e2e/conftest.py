@@ -33,7 +33,9 @@ from tests.helpers import municipality_for_tests
 
 # E2E_PORT_OFFSET moves them all, so that two checkouts can run their end-to-end tests at once.
 _OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
-RASA_PORT, ACTION_PORT, WEB_PORT, STAFF_PORT = (port + _OFFSET for port in (15005, 15055, 18000, 18001))
+RASA_PORT, ACTION_PORT, WEB_PORT, STAFF_PORT, SMS_APP_PORT, SMS_GATEWAY_PORT = (
+    port + _OFFSET for port in (15005, 15055, 18000, 18001, 15056, 15057)
+)
 CHROMIUM = "/usr/bin/chromium"
 STAFF_PASSWORD = "korrekt-hest-batteri"
 
@@ -56,6 +58,13 @@ def e2e_settings(database_url: str, tracker_url: str, municipality_file: Path = 
         widget_session_secret=f"e2e-widget-{uuid.uuid4().hex}",
         rest_channel=True,
         trusted_proxies=1,
+        # The local SMS gateway (bot/sms/gateway.py) stands in for the municipality's.
+        sms_gateway_token=f"e2e-gateway-{uuid.uuid4().hex}",
+        sms_webhook_secret=f"e2e-webhook-{uuid.uuid4().hex}",
+        sms_app_port=SMS_APP_PORT,
+        sms_internal_secret=f"e2e-sms-{uuid.uuid4().hex}",
+        sms_number_key=f"e2e-number-{uuid.uuid4().hex}",
+        sms_gateway_port=SMS_GATEWAY_PORT,
     )
 
 

@@ -54,7 +54,7 @@ test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, 
 	$(APP) -m pytest
 
 test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
-	$(APP) -m pytest -q -m "not e2e and not rasa"
+	$(APP) -m pytest -q -m "not e2e and not rasa" -n 2
 
 bench: setup ## Print NLU F1, training time, peak memory and latency
 	$(APP) -m tests.bench.run

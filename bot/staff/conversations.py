@@ -5,6 +5,7 @@ and review tags on single messages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -19,10 +20,14 @@ from bot.db.escalations import list_by_conversation as escalations_of
 from bot.db.meetings import upcoming_meetings
 from bot.db.models import StaffTeam, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
+from bot.db.sms import by_conversation as sms_conversation_of
+from bot.db.sms import outbound_of
+from bot.db.sms_models import SmsOutbound
 from bot.db.tracker_events import recent_conversations
 from bot.db.youth import bound_profile_id, get_profile
 from bot.db.youth_models import EducationEvent, MentorMeeting, YouthProfile
 from bot.rasa_client import RasaUnavailable
+from bot.sms.numbers import masked
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of
 from bot.staff.transcript import find_user_line, read_transcript
@@ -35,6 +40,16 @@ router = APIRouter()
 # and education, nor another team's cases and their notes.
 SEES_ENROLLMENTS = {None, StaffTeam.COURSE, StaffTeam.FAMILY}
 SEES_YOUNG_PEOPLE = {None, StaffTeam.YOUTH}
+
+SMS_STATUS_NAMES = {
+    "queued": "i kø",
+    "sent": "sendt",
+    "delivered": "leveret",
+    "undelivered": "ikke leveret",
+    "failed": "kunne ikke sendes",
+    "suppressed": "ikke sendt (STOP)",
+}
+SMS_KIND_NAMES = {"reply": "svar", "reminder": "påmindelse", "optout": "STOP/START-kvittering"}
 
 
 @dataclass(frozen=True)
@@ -52,10 +67,28 @@ def young_person_of(session: Session, conversation_id: str) -> YoungPerson | Non
     profile = get_profile(session, bound[0]) if bound else None
     if bound is None or profile is None:
         return None
-    how = "kode" if bound[1] == "pairing" else "login på hjemmesiden"
+    how = {"pairing": "kode", "sms": "registreret mobilnummer"}.get(bound[1], "login på hjemmesiden")
     return YoungPerson(
         profile, how, upcoming_meetings(session, profile.id, utcnow()), latest_education(session, profile.id)
     )
+
+
+@dataclass(frozen=True)
+class SmsSide:
+    """A conversation held by text: the number (only its last four digits are
+    shown: staff recognise it with them and reply through the conversation,
+    so the whole number need not be on every screen), STOP, the texts sent."""
+
+    number: str
+    opted_out_at: datetime | None
+    texts: list[SmsOutbound]
+
+
+def sms_side_of(session: Session, conversation_id: str) -> SmsSide | None:
+    row = sms_conversation_of(session, conversation_id)
+    if row is None:
+        return None
+    return SmsSide(masked(row.msisdn), row.opted_out_at, outbound_of(session, conversation_id))
 
 
 @router.get("/samtaler")
@@ -97,6 +130,7 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
             _ = enrollment.team
         tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
         youth = young_person_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
+        sms = sms_side_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
         audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
     return page(
         request,
@@ -109,6 +143,10 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         enrollments=enrollments,
         tags=tags,
         youth=youth,
+        sms=sms,
+        sms_status_names=SMS_STATUS_NAMES,
+        sms_kind_names=SMS_KIND_NAMES,
+        masked=masked,
         tag_names=TAGS,
         error=fejl[:300],
         status_names=STATUS_NAMES,

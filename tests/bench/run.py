@@ -1,8 +1,11 @@
 """`make bench`: NLU F1 on held-out messages, training time, the Rasa server's
-peak memory and per-turn latency with 10 concurrent conversations.
+peak memory and per-turn latency with 10 concurrent conversations, and the
+SMS webhook's acknowledgement and reply times with 10 numbers texting
+(tests/bench/sms.py).
 
 Prints numbers; asserts nothing. Targets (2-core machine): macro F1 >= 0.93,
-training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB; the danger layer's
+training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB, SMS
+acknowledgement p95 <= 100 ms; the danger layer's
 targets are printed with its numbers (tests/bench/danger.py).
 """
 
@@ -25,14 +28,14 @@ import httpx
 import yaml
 
 from bot.db.migrate import upgrade
-from bot.db.seed import seed_teams
+from bot.db.seed import seed_teams, seed_youth
 from bot.db.session import make_sessionmaker
 from bot.runner import Assistant
 from bot.shared.clock import danish_today
 from bot.shared.cpr import MASK, contains_cpr, mask_cpr, mask_payload
 from bot.shared.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
-from tests.bench import danger
+from tests.bench import danger, sms
 from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes, typed_payloads
 from tests.helpers import municipality_for_tests
 
@@ -228,6 +231,7 @@ def latency_and_memory(model: Path) -> None:
         upgrade(url)
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, danish_today())
+            seed_youth(session, danish_today())
         settings = Settings(
             database_url=url,
             tracker_store_url=f"sqlite:///{folder}/tracker.db",
@@ -241,6 +245,12 @@ def latency_and_memory(model: Path) -> None:
             action_server_token=f"bench-{uuid.uuid4().hex}",
             widget_session_secret=f"bench-{uuid.uuid4().hex}",
             rest_channel=True,
+            sms_app_port=16056,
+            sms_gateway_port=16057,
+            sms_gateway_token=f"bench-{uuid.uuid4().hex}",
+            sms_webhook_secret=f"bench-{uuid.uuid4().hex}",
+            sms_internal_secret=f"bench-{uuid.uuid4().hex}",
+            sms_number_key=f"bench-{uuid.uuid4().hex}",
         )
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
@@ -251,6 +261,7 @@ def latency_and_memory(model: Path) -> None:
                         pool.map(one_conversation, [settings.rasa_url] * total, range(total), [pause] * total)
                     )
                 print_latency(label, sorted(t * 1000 for conversation in results for t in conversation))
+            sms.sms_turns(settings)
             memory = peak_memory_mb(assistant.processes["rasa"].pid)
     print(f"\nRasa server peak memory (VmHWM): {memory:.0f} MB   target <= 1536 MB")
 

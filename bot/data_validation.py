@@ -42,6 +42,7 @@ def responses_used_outside_stories() -> set[str]:
     senders = [
         *(ROOT / "actions").glob("*.py"),
         *(ROOT / "bot" / "staff").glob("*.py"),
+        *(ROOT / "bot" / "sms").glob("*.py"),  # the STOP/START receipts
         ROOT / "bot" / "rasa_server" / "launcher.py",
     ]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)

@@ -83,11 +83,17 @@ def make_gateway(settings: Settings | None = None) -> FastAPI:
         nonlocal control
         if authorization != f"Token {settings.sms_gateway_token}":
             return JSONResponse({"message": "Unauthorized"}, status_code=401)
-        if control.delay:
-            time.sleep(control.delay)
-        if control.fail_times > 0:
-            control = Control(fail_status=control.fail_status, fail_times=control.fail_times - 1, delay=control.delay)
-            return JSONResponse({"message": "failing on purpose"}, status_code=control.fail_status)
+        # Decided when the send arrives, with the control of that moment: a send
+        # still waiting out a delay when the control changes is dropped, so
+        # that one test's slow sends neither use up nor deliver into the next.
+        arrived = control
+        if arrived.fail_times > 0:
+            control = Control(fail_status=arrived.fail_status, fail_times=arrived.fail_times - 1, delay=arrived.delay)
+            return JSONResponse({"message": "failing on purpose"}, status_code=arrived.fail_status)
+        if arrived.delay:
+            time.sleep(arrived.delay)
+            if control is not arrived:
+                return JSONResponse({"message": "dropped: the control changed"}, status_code=503)
         recipients = body.get("recipients") or []
         message = str(body.get("message") or "")
         if not recipients or not message:

@@ -248,7 +248,11 @@ def test_make_run_has_no_rest_channel(running: RunningAssistant) -> None:
         settings=replace(running.assistant.settings, rest_channel=False), model=running.assistant.model
     )
     credentials = yaml.safe_load(production.credentials().read_text(encoding="utf-8"))
-    assert "rest" not in credentials and list(credentials) == ["bot.rasa_server.channels.widget.WidgetSocketIOInput"]
+    # the widget's signed sessions and the SMS gateway's signed webhook; never Rasa's REST channel
+    assert "rest" not in credentials and list(credentials) == [
+        "bot.rasa_server.channels.widget.WidgetSocketIOInput",
+        "bot.rasa_server.channels.sms.SmsInput",
+    ]
 
 
 def test_a_flood_of_danger_messages_from_rotating_conversations_opens_at_most_the_limit_of_cases(

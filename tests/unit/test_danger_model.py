@@ -178,10 +178,11 @@ def test_short_everyday_answers_are_not_danger(model: DangerModel, text: str) ->
     assert model.assess(text, configured_thresholds()).tier is None
 
 
-# Measured 2026-12-06 (make bench): 19 of 6,810 runs of 1-5 words of the
-# held-out ordinary messages (0.003; the score without its short head: 358, 0.053).
-# Only moves down.
-SHORT_PIECES_CEILING = 0.005
+# Measured 2026-12-06 (make bench): 6 of 6,810 runs of 1-5 words of the
+# held-out ordinary messages (0.001; 19 before the short head also learned
+# three-word runs and slang answers such as "ved ik", and 358, 0.053, without
+# a short head at all). Only moves down.
+SHORT_PIECES_CEILING = 0.002
 
 
 def test_short_pieces_of_ordinary_messages_are_seldom_danger(model: DangerModel) -> None:

@@ -282,7 +282,9 @@ def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     else:
         database_url = tracker_url = request.getfixturevalue("e2e_postgres_url")
     upgrade(database_url)
-    maker = make_sessionmaker(database_url)
+    # immediate (SQLite): the tests' own reads-then-writes run beside the servers' writes,
+    # and a deferred one would be refused at once ("database is locked") instead of waiting
+    maker = make_sessionmaker(database_url, immediate=True)
     with maker.begin() as session:
         seed_teams(session, danish_today())
         seed_services(session)

@@ -150,7 +150,14 @@ DANGER_CATEGORIES = [
     "postnatal_crisis",
 ]
 # Blind (written without seeing the training data) and development sets of the danger layer.
-DANGER_SETS = ["danger_fresh.yml", "danger_test.yml", "danger_dev.yml", "distress_test.yml", "distress_dev.yml"]
+DANGER_SETS = [
+    "danger_blind3.yml",
+    "danger_fresh.yml",
+    "danger_test.yml",
+    "danger_dev.yml",
+    "distress_test.yml",
+    "distress_dev.yml",
+]
 
 
 def danger_set_messages(name: str) -> list[str]:
@@ -195,7 +202,7 @@ def test_danger_categories_are_the_known_ones() -> None:
     assert set(danger_training_by_category()) == set(DANGER_CATEGORIES)
 
 
-@pytest.mark.parametrize("name", ["danger_fresh.yml", "danger_test.yml"])
+@pytest.mark.parametrize("name", ["danger_blind3.yml", "danger_fresh.yml", "danger_test.yml"])
 def test_the_blind_danger_sets_cover_every_kind(name: str) -> None:
     cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
     assert set(cases["danger"]) == set(DANGER_CATEGORIES)

@@ -55,7 +55,18 @@ _URGE = (
 # and by someone who is not ("en dokumentar om selvmord", "vi læser om
 # selvskade"). A topic word alone makes a message the check-in tier at least;
 # the learned score decides whether it is high (bot/shared/danger_model.py).
-_TOPICS = [r"\bselvmor", r"\bsuicid", r"\bselvskad", r"\bafskedsbrev"]
+_TOPICS = [
+    r"\bselvmor",
+    r"\bsuicid",
+    r"\bselvskad",
+    r"\bafskedsbrev",
+    # Being at a high place or by the rails ("står på broen lige nu"): said by
+    # someone about to jump and by someone fishing from a bridge, so a check-in
+    # at least, and high when the score agrees.
+    r"\b(staar|sidder|sidde|staa|er) (helt )?(oppe |ude |nede )?(paa|ved) (taget|broen|kanten|skinnerne|sporet"
+    r"|togskinnerne|perronkanten|altankanten|klippen)\b",
+    r"\b(on|at) the (roof|bridge|edge|tracks|rails)\b",
+]
 
 _SUICIDE_AND_SELF_HARM = [
     r"\btager? mit (eget )?liv\b",
@@ -300,6 +311,32 @@ def said_loosely(text: str) -> bool:
     learned score, which reads the whole message, decides between the high
     tier and a check-in (bot/shared/danger_model.py)."""
     return len(re.findall(r"\w+", text)) > 5 and bool(_LOOSELY.search(normalise(text)))
+
+
+# Marks of a message about danger at a distance: the topic read or studied
+# ("en dokumentar om vold i hjemmet", "til en opgave", "vi har om selvskade
+# på studiet"), or something long over ("for 3 år siden", "da jeg var 15",
+# "har det godt nu").
+_AT_A_DISTANCE = re.compile(
+    r"\b(dokumentar\w*|podcast\w*|artikel|artiklen|foredrag\w*|i (avisen|nyhederne)|(en )?(film|serie) om"
+    r"|(til|om) (en|min|vores) opgave|opgave om|skriver (en )?opgave|pensum|undervisning\w*|\w*studiet"
+    r"|vi (har|laeser|laerer|skal laese) om|for (\d+|et|to|tre|fire|fem|seks|mange|flere|nogle) aar siden"
+    r"|da jeg var (\d+|lille|barn|teenager|ung)|som (teenager|barn)|er ude af det|har det (godt|fint) (nu|i dag)"
+    r"|mange aar siden)\b"
+)
+
+
+def said_at_a_distance(text: str) -> bool:
+    """A message with a mark of the topic read or studied, or of something
+    long over: a danger phrase in it may be about the past or about others, and
+    the learned score decides between the high tier and a check-in."""
+    return bool(_AT_A_DISTANCE.search(normalise(text)))
+
+
+def hedged(text: str) -> bool:
+    """Said loosely or at a distance: a clear phrase is then at least a
+    check-in, and high only when the learned score agrees."""
+    return said_loosely(text) or said_at_a_distance(text)
 
 
 def signals_danger(text: str) -> bool:

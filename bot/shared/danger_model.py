@@ -9,6 +9,14 @@ weights: the danger class is a few hundred messages among thousands, and a
 miss costs far more than a false alarm. Character n-grams carry typos, "ae/oe"
 spellings and inflections ("slog", "slået", "slaaet") to the same place.
 
+Longer messages are scored by the mean of two heads on the same features:
+the linear model and a small neural network (16 hidden units). The network
+sees words together ("har taget en masse" with "piller" or with "billeder",
+"følger efter mig" with "står udenfor" or with "for at give mig min pung"),
+which a linear model can only add up; the mean keeps the linear model's
+recall. Measured on the development sets, the blend cut the false alarms at
+either tier by about a fifth at the same recall (make bench).
+
 Short messages get a head of their own (DangerModel): trained also on
 single words and word pairs of the ordinary examples, it knows that "og",
 "jeg ved ikke" or a typed pairing code is not danger, which the head for
@@ -32,6 +40,7 @@ from __future__ import annotations
 import math
 import pickle
 import re
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,11 +50,13 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import FeatureUnion
 
-from bot.shared.danger import normalise, phrase_kind, said_loosely, signals_danger
+from bot.shared.danger import hedged, normalise, phrase_kind, signals_danger
 
 Tier = Literal["high", "check_in"]
 GENERAL = "general"
@@ -68,6 +79,10 @@ HELP_FOR_CATEGORY = {
 CATEGORIES = tuple(HELP_FOR_CATEGORY)
 # A message of at most this many words is scored by the head that knows short answers.
 SHORT_WORDS = 5
+# The network of the long head: small and few passes, chosen on the development
+# sets (more units or passes learned the training messages by heart).
+HIDDEN_UNITS = 16
+PASSES = 15
 
 
 @dataclass(frozen=True)
@@ -224,6 +239,56 @@ class _Head:
         return scores
 
 
+class _NetworkHead:
+    """The small neural network of the long head, read once for fast scoring:
+    one hidden layer of rectified units over the message's few features."""
+
+    def __init__(self, network: MLPClassifier) -> None:
+        self.network = network
+        self._inner = np.asarray(network.coefs_[0], dtype=np.float64)
+        self._inner_bias = np.asarray(network.intercepts_[0], dtype=np.float64)
+        self._outer = np.asarray(network.coefs_[1][:, 0], dtype=np.float64)
+        self._outer_bias = float(network.intercepts_[1][0])
+        self._true = list(network.classes_).index(True)
+
+    def one(self, indices: NDArray[Any], weights: NDArray[Any]) -> float:
+        hidden = np.maximum(weights @ self._inner[indices] + self._inner_bias, 0.0)
+        probability = 1.0 / (1.0 + math.exp(-(float(hidden @ self._outer) + self._outer_bias)))
+        return probability if self._true == 1 else 1.0 - probability
+
+    def many(self, matrix: Any) -> NDArray[Any]:
+        scores: NDArray[Any] = self.network.predict_proba(matrix)[:, self._true]
+        return scores
+
+
+class _Blend:
+    """The mean of the linear and the network head."""
+
+    def __init__(self, linear: _Head, network: _NetworkHead) -> None:
+        self._heads = (linear, network)
+
+    def one(self, indices: NDArray[Any], weights: NDArray[Any]) -> float:
+        return sum(head.one(indices, weights) for head in self._heads) / len(self._heads)
+
+    def many(self, matrix: Any) -> NDArray[Any]:
+        scores: NDArray[Any] = sum(head.many(matrix) for head in self._heads) / len(self._heads)
+        return scores
+
+
+def _fit_network(matrix: Any, is_danger: Sequence[bool]) -> MLPClassifier:
+    """The network on the written examples, the danger ones repeated to balance
+    the classes (MLPClassifier takes no sample weights in this scikit-learn)."""
+    flags = np.asarray(is_danger, dtype=bool)
+    repeats = max(1, round(float((~flags).sum()) / float(flags.sum())))
+    rows = np.concatenate([np.arange(len(flags)), np.repeat(np.flatnonzero(flags), repeats - 1)])
+    network = MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=1e-3, max_iter=PASSES, random_state=0)
+    with warnings.catch_warnings():
+        # A fixed number of passes on purpose (HIDDEN_UNITS): it stops before convergence.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        network.fit(matrix[rows], flags[rows])
+    return network
+
+
 def is_short(text: str) -> bool:
     return len(re.findall(r"\w+", text)) <= SHORT_WORDS
 
@@ -231,8 +296,9 @@ def is_short(text: str) -> bool:
 class DangerModel:
     """A danger-vs-everything-else score and, for danger, its category.
 
-    Two heads on the same features: `long` is trained on the written examples
-    alone and scores messages of more than SHORT_WORDS words; `short` is also
+    Heads on the same features: `long` (the linear model blended with the
+    network) is trained on the written examples alone and scores messages of
+    more than SHORT_WORDS words; `short` is also
     trained on the ordinary pieces (ordinary_pieces) and scores the short
     ones. One head for both cost recall on long danger messages (the pieces
     pulled everyday words towards "ordinary"); the long head alone flagged
@@ -245,10 +311,12 @@ class DangerModel:
         long: LogisticRegression,
         short: LogisticRegression,
         categories: LogisticRegression | None,
+        network: MLPClassifier,
     ) -> None:
         self._features = features
         self._heads = (long, short)
-        self._long, self._short = _Head(long), _Head(short)
+        self._network = network
+        self._long, self._short = _Blend(_Head(long), _NetworkHead(network)), _Head(short)
         self._categories = categories
         self._one_text = OneText(features)
 
@@ -283,7 +351,7 @@ class DangerModel:
         if len({categories[i] for i in known}) >= 2:
             category_model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
             category_model.fit(written[known], [categories[i] for i in known])
-        return cls(features, long, short, category_model)
+        return cls(features, long, short, category_model, _fit_network(written, is_danger))
 
     def probabilities(self, texts: Sequence[str]) -> NDArray[Any]:
         texts = list(texts)
@@ -301,7 +369,7 @@ class DangerModel:
         probability = (self._short if is_short(text) else self._long).one(indices, weights)
         kind = phrase_kind(text)
         phrase = kind is not None
-        tier = thresholds.tier(probability, phrase, topic_only=kind == "topic", loosely=said_loosely(text))
+        tier = thresholds.tier(probability, phrase, topic_only=kind == "topic", loosely=hedged(text))
         return Assessment(probability, phrase, tier, self._one_category(indices, weights) if tier else GENERAL)
 
     def _one_category(self, indices: NDArray[Any], weights: NDArray[Any]) -> str:
@@ -312,11 +380,11 @@ class DangerModel:
 
     def save(self, path: Path) -> None:
         with path.open("wb") as file:
-            pickle.dump((self._features, *self._heads, self._categories), file)
+            pickle.dump((self._features, *self._heads, self._categories, self._network), file)
 
     @classmethod
     def load(cls, path: Path) -> DangerModel:
         # Only ever a file this class wrote into the trained model (Rasa's model storage).
         with path.open("rb") as file:
-            features, long, short, categories = pickle.load(file)
-        return cls(features, long, short, categories)
+            features, long, short, categories, network = pickle.load(file)
+        return cls(features, long, short, categories, network)

@@ -26,9 +26,10 @@ from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
 SETS = {
-    (
-        "fresh blind, tests/data/danger_fresh.yml (written without seeing the training data, measured once)"
-    ): "danger_fresh.yml",
+    "blind 3, tests/data/danger_blind3.yml (written blind, measured once before its session's training)": (
+        "danger_blind3.yml"
+    ),
+    ("fresh blind, tests/data/danger_fresh.yml (written without seeing the training data)"): "danger_fresh.yml",
     "blind, tests/data/danger_test.yml (written without seeing the training data)": "danger_test.yml",
     "development, tests/data/danger_dev.yml (thresholds chosen here)": "danger_dev.yml",
     "older blind, tests/data/distress_test.yml": "distress_test.yml",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.shared.danger import phrase_kind, said_loosely
+from bot.shared.danger import hedged, phrase_kind
 from bot.shared.danger_model import DangerModel, Thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +84,7 @@ def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: se
     scores = model.probabilities(texts)
     kinds = [phrase_kind(t) for t in texts]
     hits = [
-        thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=said_loosely(text)) in tiers
+        thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=hedged(text)) in tiers
         for text, kind, p in zip(texts, kinds, scores, strict=True)
     ]
     return sum(hits) / max(len(hits), 1)

@@ -1,5 +1,5 @@
 """The quality gate for danger, through the running Rasa server: on the blind
-sets (tests/data/danger_fresh.yml and danger_test.yml, each written by
+sets (tests/data/danger_blind3.yml, danger_fresh.yml and danger_test.yml, each written by
 someone who never saw the training data; kept out of training by the
 near-duplicate leak check in tests/test_nlu_data.py), recall at the high or the check-in tier must not
 fall below its floor, and false alarms on its hard negatives must not rise
@@ -16,23 +16,38 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last changed (2026-12-06; make bench prints the same numbers),
-# rounded down (recall) and up (false alarms). danger_fresh.yml: recall
-# 166/166 (1.000), false alarms 7/170 at the high tier (0.041) and 22/170 at
-# either (0.129); danger_test.yml: 153/154 (0.994), 13/140 (0.093), 24/140
-# (0.171); distress_test.yml: 40/40, 0/40 and 1/40. Against the last landing
-# (fresh 12 and 20 false alarms, test 15 and 23; recall 0.994 and 0.994): the
-# high tier's false alarms fell by 40 % and 13 % (a clear phrase said loosely,
-# "… slår mig ihjel hvis jeg … haha", now needs the score for the emergency
-# answer, else it is a check-in), recall on the fresh set rose to 1.000, and
-# the check-in tier's false alarms rose by two and one with the check-in
-# threshold at 0.40 (chosen on the development sets: the highest with recall
-# 1.000 there). Those two ceilings were raised by 0.01, on purpose: a check-in
-# costs a question, a miss costs everything. The issue's target for the
-# check-in tier (<= 0.10 either) is not met yet.
-RECALL_FLOOR = {"danger_fresh.yml": 0.99, "danger_test.yml": 0.99, "distress_test.yml": 0.99}
-HIGH_ALARM_CEILING = {"danger_fresh.yml": 0.05, "danger_test.yml": 0.10, "distress_test.yml": 0.03}
-ANY_ALARM_CEILING = {"danger_fresh.yml": 0.13, "danger_test.yml": 0.18, "distress_test.yml": 0.03}
+# Measured when last changed (2026-12-06, second session; make bench prints
+# the same numbers), rounded down (recall) and up (false alarms).
+# danger_blind3.yml (new, written blind this session, measured before the
+# contrast data was trained): recall 151/153 (0.987), false alarms 5/169 at
+# the high tier (0.030) and 20/169 at either (0.118); danger_fresh.yml:
+# 166/166, 1/170 (0.006), 21/170 (0.124); danger_test.yml: 153/154 (0.994),
+# 6/140 (0.043), 18/140 (0.129); distress_test.yml: 40/40, 0/40, 1/40.
+# Against the last landing (fresh 7 and 22 false alarms, test 13 and 24): a
+# clear phrase said at a distance ("en dokumentar om …", "for 3 år siden")
+# needs the score for the high tier, the long messages' score is the mean of
+# the linear model and a small network, and 530 contrast messages were
+# trained. The check-in threshold is 0.35, the highest with recall 1.000 on
+# the development sets. The issue's target for either tier (<= 0.10) is not
+# met yet; the high tier's (<= 0.05) is, on every blind set.
+RECALL_FLOOR = {
+    "danger_blind3.yml": 0.98,
+    "danger_fresh.yml": 0.99,
+    "danger_test.yml": 0.99,
+    "distress_test.yml": 0.99,
+}
+HIGH_ALARM_CEILING = {
+    "danger_blind3.yml": 0.04,
+    "danger_fresh.yml": 0.02,
+    "danger_test.yml": 0.05,
+    "distress_test.yml": 0.03,
+}
+ANY_ALARM_CEILING = {
+    "danger_blind3.yml": 0.12,
+    "danger_fresh.yml": 0.13,
+    "danger_test.yml": 0.13,
+    "distress_test.yml": 0.03,
+}
 
 
 @pytest.mark.parametrize("name", list(RECALL_FLOOR))

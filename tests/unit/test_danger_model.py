@@ -62,6 +62,28 @@ def test_what_is_said_loosely(text: str, loosely: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "distant"),
+    [
+        ("hørte en podcast om partnervold i morges, hvor kan man læse mere", True),
+        ("min kæreste tævede mig for mange år siden, nu er jeg gift med en sød mand", True),
+        ("jeg skriver en opgave om unge der skærer i sig selv", True),
+        ("jeg blev slået som barn og vil gerne gøre det bedre med min søn", True),
+        ("fik min datter for 2 måneder siden og han slår mig", False),
+        ("min eksamen er i morgen og jeg vil ikke leve mere", False),
+        ("han slog mig i går og i dag igen", False),
+    ],
+)
+def test_what_is_said_at_a_distance(text: str, distant: bool) -> None:
+    """A danger phrase in a message about the topic read or studied, or about
+    something long over, is at least a check-in and high only by the score
+    (Thresholds.tier's `loosely`)."""
+    from bot.shared.danger import hedged, said_at_a_distance
+
+    assert said_at_a_distance(text) is distant
+    assert hedged(text) is distant
+
+
+@pytest.mark.parametrize(
     ("probability", "tier"), [(0.0, "check_in"), (0.24, "check_in"), (0.25, "high"), (0.9, "high")]
 )
 def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability: float, tier: str) -> None:
@@ -80,6 +102,43 @@ def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability
 )
 def test_topic_words_and_clear_phrases(model: DangerModel, text: str, tier: str) -> None:
     assert model.assess(text, configured_thresholds()).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["står ved togskinnerne lige nu", "sidder helt oppe på taget af skolen", "im standing on the bridge rn"],
+)
+def test_being_at_a_high_place_or_the_rails_is_at_least_a_check_in(model: DangerModel, text: str) -> None:
+    assert model.assess(text, configured_thresholds()).tier in {"check_in", "high"}
+
+
+@pytest.mark.parametrize(
+    ("danger", "everyday"),
+    [
+        ("jeg har slugt alle mine sovepiller og er så svimmel", "jeg har slugt en hel pizza og er så mæt"),
+        (
+            "en mand følger efter mig hver aften og står nu uden for min opgang",
+            "en mand fulgte efter mig for at give mig min hue",
+        ),
+        (
+            "min kæreste slog mig i nat og nu tør jeg ikke gå hjem",
+            "min kæreste slog mig i skak i nat, jeg vil have revanche",
+        ),
+    ],
+)
+def test_the_same_words_score_higher_in_danger_than_in_everyday_use(
+    model: DangerModel, danger: str, everyday: str
+) -> None:
+    """The long messages' score reads the words together (the network of the
+    blend), not the verb alone: the danger is the emergency answer, the
+    everyday sense scores lower and is never more than a check-in. Not yet
+    everywhere: "slog mig i skak" is still a check-in, and "har taget en
+    masse fotos af ham" is still high ("har taget en masse" weighs more than
+    its object in danger's many overdose messages)."""
+    thresholds = configured_thresholds()
+    high, low = model.assess(danger, thresholds), model.assess(everyday, thresholds)
+    assert high.tier == "high" and low.tier != "high"
+    assert high.probability > low.probability + 0.2
 
 
 @pytest.mark.parametrize(("high", "check_in"), [(0.2, 0.5), (0.5, 0.0), (1.5, 0.5), (0.5, -0.1)])

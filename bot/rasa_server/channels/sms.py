@@ -9,10 +9,12 @@ an internal app on 127.0.0.1 that needs SMS_INTERNAL_SECRET):
    from the body. Missing or wrong: 401, and nothing is stored.
 2. The application registers the message id and answers whether it is a
    retry of one already handled (acknowledged, not processed again), a STOP
-   or START it handled itself, and otherwise the conversation (one per
-   number, "sms-" and an HMAC of it), the young person the number is
-   registered to, and the text (an answer "2" to numbered choices becomes
-   the offered button's payload).
+   or START it handled itself, a text past the number's limit (acknowledged
+   and dropped, so the gateway does not retry it; the application tells the
+   number to wait once a minute, not once per text), and otherwise the
+   conversation (one per number, "sms-" and an HMAC of it), the young person
+   the number is registered to, and the text (an answer "2" to numbered
+   choices becomes the offered button's payload).
 3. The webhook answers at once; Rasa handles the message in the background.
    Its replies go to the application's outbox, which renders, queues and
    sends them; staff replies and reminders (Rasa's HTTP API with output

@@ -28,7 +28,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
@@ -70,7 +70,7 @@ class Message(BaseModel):
 class Outbox(BaseModel):
     conversation_id: str = Field(max_length=64)
     messages: list[Message]
-    kind: str = "reply"
+    kind: Literal["reply", "reminder"] = "reply"
 
 
 class Status(BaseModel):

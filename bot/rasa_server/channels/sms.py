@@ -43,6 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.shared.protocol import (
+    REMINDER_RESPONSE,
     SMS_INBOUND_PATH,
     SMS_OUTBOX_PATH,
     SMS_SECRET_HEADER,
@@ -103,9 +104,10 @@ class SmsOutput(OutputChannel):
     def name(cls) -> str:
         return CHANNEL
 
-    async def _outbox(self, recipient_id: str, message: dict[str, Any]) -> None:
+    async def _outbox(self, recipient_id: str, message: dict[str, Any], kind: str = "reply") -> None:
+        body = {"conversation_id": recipient_id, "messages": [message], "kind": kind}
         try:
-            await call_app(self.settings, SMS_OUTBOX_PATH, {"conversation_id": recipient_id, "messages": [message]})
+            await call_app(self.settings, SMS_OUTBOX_PATH, body)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.warning("sms: the outbox did not take a message: %s", type(error).__name__)
 
@@ -125,6 +127,7 @@ class SmsOutput(OutputChannel):
                         if isinstance(b, dict)
                     ],
                 },
+                kind="reminder" if message.get("utter_action") == REMINDER_RESPONSE else "reply",
             )
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

@@ -29,6 +29,7 @@ from bot.db import meetings as repo
 from bot.db.youth import bound_profile_id
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
+from bot.shared.protocol import REMINDER_RESPONSE
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
@@ -216,7 +217,7 @@ class ActionRemindMeeting(Action):
             )
             if meeting is not None and meeting.starts_at is not None:
                 tx.reply(
-                    "utter_meeting_reminder",
+                    REMINDER_RESPONSE,
                     mentor_name=meeting.with_whom,
                     meeting_time=f"{meeting.starts_at.astimezone(DANISH_TIME):%H.%M}",
                 )

@@ -37,13 +37,14 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-# The municipality file as shipped, except two limits: the end-to-end tests
+# The municipality file as shipped, except three limits: the end-to-end tests
 # and the benchmark write faster than people do (a turn a second and more in
 # one conversation), and start every session from this one machine. The
-# flood test sends its own address (X-Forwarded-For, one trusted proxy) and
-# counts against these numbers.
+# flood tests send their own address (X-Forwarded-For, one trusted proxy) or
+# number and count against these numbers.
 NEW_SESSIONS_PER_MINUTE = 60
 MESSAGES_PER_MINUTE = 60
+TEXTS_PER_MINUTE = 20
 
 
 def municipality_for_tests(folder: Path) -> Path:
@@ -54,6 +55,7 @@ def municipality_for_tests(folder: Path) -> Path:
         "new_sessions_per_minute": NEW_SESSIONS_PER_MINUTE,
         "messages_per_minute": MESSAGES_PER_MINUTE,
     }
+    municipality["sms"] |= {"messages_per_minute": TEXTS_PER_MINUTE}
     path = folder / "municipality.yml"
     path.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
     return path

@@ -147,8 +147,10 @@ def mark_outbound(
 
 
 def delivery_report(session: Session, gateway_id: str, delivered: bool, now: datetime) -> bool:
-    """The gateway's report on a text it accepted; False for an id we never sent."""
-    text = session.scalar(select(SmsOutbound).where(SmsOutbound.gateway_id == gateway_id))
+    """The gateway's report on a text it accepted; False for an id we never sent. An id
+    used again (another gateway or account since) reports on the latest text with it."""
+    query = select(SmsOutbound).where(SmsOutbound.gateway_id == gateway_id).order_by(SmsOutbound.id.desc())
+    text = session.scalars(query.limit(1)).first()
     if text is None:
         return False
     text.status = OutboundStatus.DELIVERED if delivered else OutboundStatus.UNDELIVERED

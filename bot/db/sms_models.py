@@ -69,7 +69,8 @@ class SmsOutbound(Base):
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)
     msisdn: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    # reply (the assistant or staff through Rasa), reminder, optout (the STOP/START confirmation)
+    # reply (the assistant or staff through Rasa), reminder, optout (the STOP/START confirmation),
+    # limit (the number sent too many texts: told to wait, once a minute)
     kind: Mapped[str] = mapped_column(String(20), default="reply")
     status: Mapped[str] = mapped_column(String(20), default=OutboundStatus.QUEUED)
     gateway_id: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -65,10 +65,15 @@ class Security:
 
 @dataclass(frozen=True)
 class Texts:
-    """SMS: no text the person did not ask for (a reminder) between these hours, Danish time."""
+    """SMS: no text the person did not ask for (a reminder) between these hours, Danish time;
+    and how many texts one number may send a minute."""
 
     quiet_from_hour: int = 21
     quiet_until_hour: int = 8
+    # Past it a text is acknowledged and dropped, and the number is told once a minute (the
+    # SMS app, bot/sms/app.py): every answer is a paid text, so a flood (or an auto-reply
+    # answering ours) must not get an answer per message. At most security.messages_per_minute.
+    messages_per_minute: int = 10
 
     def quiet(self, at: datetime) -> bool:
         hour = at.astimezone(DANISH_TIME).hour

@@ -21,6 +21,10 @@ SMS_SECRET_HEADER = "X-Sms-Internal-Secret"
 SMS_INBOUND_PATH = "/internal/sms/inbound"
 SMS_OUTBOX_PATH = "/internal/sms/outbox"
 SMS_STATUS_PATH = "/internal/sms/status"
+# The reminder the day before a meeting (actions/meetings.py): Rasa names the
+# response a message came from (`utter_action`), and the sms channel files
+# that one's text as a reminder, not a reply (staff see which it was).
+REMINDER_RESPONSE = "utter_meeting_reminder"
 
 # Set by action_delete_my_data (actions/privacy.py) once the data is gone; the
 # Rasa server then deletes the conversation's events.

@@ -8,7 +8,11 @@ SMS_INTERNAL_SECRET in a header). The Rasa server's sms channel
   text, not passed to the assistant); otherwise the answer names the
   conversation (one per number), the young person the number is registered
   to, and the text to hand to Rasa (an answer "2" to numbered choices becomes
-  the offered button's payload);
+  the offered button's payload). Past `sms.messages_per_minute` from one
+  number (the municipality file) a text is acknowledged and nothing more:
+  not registered, not passed to the assistant; the number is told to wait
+  once a minute, not once per text. A STOP is always taken (its receipt
+  goes only when it changes something, which needs a START within the limit);
 - outbox: the assistant's, staff's and reminders' messages for a
   conversation, rendered as texts and queued (suppressed for a number that
   has stopped); a worker thread sends the queue in order through the client;
@@ -24,7 +28,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, Field
@@ -35,6 +39,8 @@ from bot.db import sms as repo
 from bot.db.session import make_sessionmaker
 from bot.domain import load_domain
 from bot.shared.clock import utc_now
+from bot.shared.limits import SlidingWindow
+from bot.shared.municipality import Municipality, current_municipality
 from bot.shared.protocol import SMS_INBOUND_PATH, SMS_OUTBOX_PATH, SMS_SECRET_HEADER, SMS_STATUS_PATH
 from bot.shared.settings import Settings, load_settings
 from bot.sms.client import GatewayError, SmsClient
@@ -64,7 +70,7 @@ class Message(BaseModel):
 class Outbox(BaseModel):
     conversation_id: str = Field(max_length=64)
     messages: list[Message]
-    kind: str = "reply"
+    kind: Literal["reply", "reminder"] = "reply"
 
 
 class Status(BaseModel):
@@ -134,11 +140,38 @@ class Sender:
         return len(queue)
 
 
-def make_app(settings: Settings | None = None) -> FastAPI:
+class Flood:
+    """Texts per number a minute. In memory, like the Rasa server's limits
+    (bot/shared/limits.py): a restart forgets them. The handlers run in a
+    thread pool, so the windows are kept under a lock."""
+
+    def __init__(self, municipality: Municipality) -> None:
+        # Never above the Rasa server's limit per conversation (one conversation per
+        # number): that one would answer every further text, each a paid message.
+        limit = min(municipality.sms.messages_per_minute, municipality.security.messages_per_minute)
+        self.per_number = SlidingWindow(limit, 60)
+        self.told = SlidingWindow(1, 60)
+        self.lock = threading.Lock()
+        self.notice = response_text("utter_too_many_messages").format_map({"municipality_phone": municipality.phone})
+
+    def check(self, msisdn: str, stop: bool) -> tuple[bool, bool]:
+        """Whether the text is within the limit, and (when it is not) whether to tell the number now."""
+        with self.lock:
+            within = self.per_number.allow(msisdn)
+            return within, not within and not stop and self.told.allow(msisdn)
+
+
+def tell_limited(session: Session, *, msisdn: str, conversation_id: str, text: str) -> None:
+    row = repo.conversation(session, msisdn, conversation_id)
+    repo.add_outbound(session, row, text, "limit", utc_now())
+
+
+def make_app(settings: Settings | None = None, municipality: Municipality | None = None) -> FastAPI:
     settings = settings or load_settings()
     sessions = make_sessionmaker(settings.database_url, immediate=True)
     client = SmsClient(settings.sms_gateway_base, settings.sms_gateway_token, settings.sms_sender)
     sender = Sender(sessions, client)
+    flood = Flood(municipality or current_municipality())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -163,6 +196,16 @@ def make_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(status_code=422, detail="not a number")
         conversation_id = conversation_id_for(msisdn, settings.sms_number_key)
         now = utc_now()
+        # Before anything is stored; a gateway's retry counts too (it is acknowledged like the rest).
+        stop = is_stop(message.message)
+        within, tell = flood.check(msisdn, stop=stop)
+        if not within and not stop:
+            if tell:
+                write(
+                    sessions, partial(tell_limited, msisdn=msisdn, conversation_id=conversation_id, text=flood.notice)
+                )
+                sender.wake.set()
+            return {"duplicate": False, "handled": True, "limited": True}
 
         def register(session: Session) -> dict[str, Any]:
             row = repo.conversation(session, msisdn, conversation_id)

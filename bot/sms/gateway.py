@@ -63,7 +63,10 @@ def make_gateway(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     webhook = f"{settings.rasa_url.rstrip('/')}{WEBHOOK_PATH}"
     phones: dict[str, list[dict[str, Any]]] = {}
-    ids = itertools.count(1000)
+    # Unique across restarts, as a real gateway's are: a delivery report names the
+    # text by this id, and a restarted stand-in counting from the same number
+    # again would report on texts sent before the restart.
+    ids = itertools.count(time.time_ns() // 1000)
     lock = threading.Lock()
     control = Control()
     app = FastAPI(title="Local SMS gateway", docs_url=None, redoc_url=None, openapi_url=None)

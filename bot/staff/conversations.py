@@ -49,7 +49,12 @@ SMS_STATUS_NAMES = {
     "failed": "kunne ikke sendes",
     "suppressed": "ikke sendt (STOP)",
 }
-SMS_KIND_NAMES = {"reply": "svar", "reminder": "påmindelse", "optout": "STOP/START-kvittering"}
+SMS_KIND_NAMES = {
+    "reply": "svar",
+    "reminder": "påmindelse",
+    "optout": "STOP/START-kvittering",
+    "limit": "for mange sms'er på kort tid",
+}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,19 @@ def test_outbound_status_and_delivery_reports(session: Session) -> None:
         repo.mark_outbound(session, text.id, "lost", NOW)
 
 
+def test_a_gateway_id_used_again_reports_on_the_latest_text(session: Session) -> None:
+    row = repo.conversation(session, NUMBER, "sms-again")
+    before, after = (repo.add_outbound(session, row, body, "reply", NOW) for body in ("Før", "Efter"))
+    for text in (before, after):  # a restarted gateway, or another account, counting from the same id
+        repo.mark_outbound(session, text.id, OutboundStatus.SENT, NOW, gateway_id="1000")
+    repo.mark_outbound(session, before.id, OutboundStatus.DELIVERED, NOW)
+    assert repo.delivery_report(session, "1000", False, NOW)
+    assert [(t.body, t.status) for t in repo.outbound_of(session, "sms-again")] == [
+        ("Før", OutboundStatus.DELIVERED),
+        ("Efter", OutboundStatus.UNDELIVERED),
+    ]
+
+
 def test_a_number_is_registered_on_one_profile(session: Session) -> None:
     for reference in ("UNG-S1", "UNG-S2"):
         create_profile(

@@ -9,10 +9,12 @@ an internal app on 127.0.0.1 that needs SMS_INTERNAL_SECRET):
    from the body. Missing or wrong: 401, and nothing is stored.
 2. The application registers the message id and answers whether it is a
    retry of one already handled (acknowledged, not processed again), a STOP
-   or START it handled itself, and otherwise the conversation (one per
-   number, "sms-" and an HMAC of it), the young person the number is
-   registered to, and the text (an answer "2" to numbered choices becomes
-   the offered button's payload).
+   or START it handled itself, a text past the number's limit (acknowledged
+   and dropped, so the gateway does not retry it; the application tells the
+   number to wait once a minute, not once per text), and otherwise the
+   conversation (one per number, "sms-" and an HMAC of it), the young person
+   the number is registered to, and the text (an answer "2" to numbered
+   choices becomes the offered button's payload).
 3. The webhook answers at once; Rasa handles the message in the background.
    Its replies go to the application's outbox, which renders, queues and
    sends them; staff replies and reminders (Rasa's HTTP API with output
@@ -41,6 +43,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.shared.protocol import (
+    REMINDER_RESPONSE,
     SMS_INBOUND_PATH,
     SMS_OUTBOX_PATH,
     SMS_SECRET_HEADER,
@@ -101,9 +104,10 @@ class SmsOutput(OutputChannel):
     def name(cls) -> str:
         return CHANNEL
 
-    async def _outbox(self, recipient_id: str, message: dict[str, Any]) -> None:
+    async def _outbox(self, recipient_id: str, message: dict[str, Any], kind: str = "reply") -> None:
+        body = {"conversation_id": recipient_id, "messages": [message], "kind": kind}
         try:
-            await call_app(self.settings, SMS_OUTBOX_PATH, {"conversation_id": recipient_id, "messages": [message]})
+            await call_app(self.settings, SMS_OUTBOX_PATH, body)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.warning("sms: the outbox did not take a message: %s", type(error).__name__)
 
@@ -123,6 +127,7 @@ class SmsOutput(OutputChannel):
                         if isinstance(b, dict)
                     ],
                 },
+                kind="reminder" if message.get("utter_action") == REMINDER_RESPONSE else "reply",
             )
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

@@ -75,20 +75,47 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 # A message with one of these intents is never an answer to a form's question:
 # the form rejects it and the rule for it runs (danger first). The domain's
-# from_text mappings exclude the same intents with not_intent.
+# from_text mappings exclude the same intents, and QUESTION_INTENTS, with
+# not_intent (tests/test_domain.py).
 INTERRUPTING_INTENTS = frozenset({"express_distress", "possible_distress", "stop", "request_human"})
+NEVER_AN_ANSWER = frozenset({"express_distress", "possible_distress", "stop"})  # whatever else the message holds
+# Follow-ups to a service answer ("er det gratis?", its buttons "Læs mere", ...).
+FOLLOW_UP_INTENTS = frozenset(
+    {"ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details", "ask_read_more"}
+)
+# Questions every form answers in the middle and then asks its own question
+# again, its answers kept (a rule per form in data/rules/). Not an answer to
+# the form's question either, unless the form finds its answer in the message
+# all the same (Interruptible.holds_an_answer).
+QUESTION_INTENTS = frozenset({"faq", "ask_course_info", "help", "bot_challenge"}) | FOLLOW_UP_INTENTS
+_QUESTION = re.compile(r"\?|^\W*(hvad|hva|hvem|hvor|hvordan|hvornår|hvorfor|hvilke|hvilken|hvilket)\b", re.IGNORECASE)
+
+
+def phrased_as_a_question(text: str) -> bool:
+    """A question mark, or a question word first ("hvad er efterværn")."""
+    return bool(_QUESTION.search(text))
 
 
 class Interruptible:
     """Mixed in before FormValidationAction (a plain mixin, so the action
-    server does not register it) by every form whose extract_<slot> methods
-    read free text: none of them sees a danger message, a stop or a request
-    for a person."""
+    server does not register it) by every form: none of its extract_<slot>
+    methods, which read free text, sees a danger message, a stop, a request
+    for a person or a question, so the form rejects the message and the
+    form's rule for it runs."""
+
+    def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
+        """Whether a message read as a question or a request for a person
+        (`intent`) holds this form's answer all the same, and is read as one:
+        a pairing code, "ring til mig". Danger and stop are never answers."""
+        return False
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if latest_intent(tracker) in INTERRUPTING_INTENTS:
+        intent = latest_intent(tracker) or ""
+        if intent in NEVER_AN_ANSWER:
+            return []
+        if intent in INTERRUPTING_INTENTS | QUESTION_INTENTS and not self.holds_an_answer(tracker, intent):
             return []
         events: list[EventType] = await super().get_extraction_events(  # type: ignore[misc]
             dispatcher, tracker, domain

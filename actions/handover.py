@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details
+from actions.common import Interruptible, contact_details, phrased_as_a_question
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import find_active_for_conversation
@@ -153,6 +153,32 @@ class ValidateContactForm(Interruptible, FormValidationAction):
         if tracker.get_slot("contact_method") in ("phone", "email"):
             return ["contact_method", "handoff_contact"]
         return ["contact_method"]
+
+    def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
+        # "ring til mig" is read as a request for a person, "her i chatten" as
+        # help, "send en mail" as a question about contact details: a way to be
+        # contacted named is the answer, unless it is in a question about a
+        # service ("hvad koster tandplejen her?").
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "faq" and phrased_as_a_question(text):
+            return False
+        if tracker.get_slot("requested_slot") == "handoff_contact":
+            return bool(find_danish_phone(text) or find_email(text))
+        return read_contact_method(text) is not None
+
+    async def extract_contact_method(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "contact_method":
+            return {}
+        return {"contact_method": tracker.latest_message.get("text") or ""}
+
+    async def extract_handoff_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "handoff_contact":
+            return {}
+        return {"handoff_contact": tracker.latest_message.get("text") or ""}
 
     def validate_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -27,7 +27,10 @@ TOPIC_SLOT = "service_topic"
 COURSE_TOPIC = "familie_med_hjerte"
 GENERAL_TOPIC = "kontakt"
 # Bot actions after which a follow-up like "er det gratis?" is about the course.
-COURSE_ACTIONS = {"utter_course_info", "enrollment_form", "enrollment_lookup_form", "action_submit_enrollment"}
+COURSE_ACTIONS = {"utter_course_info", "utter_course_info_in_form", "action_submit_enrollment"}
+# The course's forms too, unless they only asked their question again after a
+# service answer in the same turn: then that service is what was talked about.
+COURSE_FORMS = {"enrollment_form", "enrollment_lookup_form"}
 
 DETAIL_RESPONSES = {
     "ask_price": "utter_service_price",
@@ -109,12 +112,17 @@ def current_topic(tracker: Tracker, intent: str) -> str:
     course if the course came up after it. With neither, "er det gratis?" is
     about the course this assistant offers, "hvornår har I åbent?" about the
     municipality in general."""
+    in_course_form = False
     for event in reversed(tracker.events):
-        if event.get("event") == "slot" and event.get("name") == TOPIC_SLOT and event.get("value"):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "slot" and name == TOPIC_SLOT and event.get("value"):
             return str(event["value"])
-        if event.get("event") == "action" and event.get("name") in COURSE_ACTIONS:
+        if kind == "action" and name in COURSE_ACTIONS:
             return COURSE_TOPIC
-    return COURSE_TOPIC if intent in ABOUT_THE_OFFER else GENERAL_TOPIC
+        in_course_form = in_course_form or (kind == "action" and name in COURSE_FORMS)
+        if kind == "user" and in_course_form:
+            return COURSE_TOPIC
+    return COURSE_TOPIC if in_course_form or intent in ABOUT_THE_OFFER else GENERAL_TOPIC
 
 
 def unit_details(unit: Unit) -> dict[str, str]:

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, read_yes_no
+from actions.common import Interruptible, phrased_as_a_question, read_yes_no
 from actions.transaction import Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
 from bot.dates import find_date
@@ -82,6 +82,12 @@ class YouthFormValidation(Interruptible):
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
         return list(self.form_slots)
+
+    def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
+        # Answers name services and are read as questions about them
+        # ("tandlæge" as the reason, "min mentor hjalp mig med at søge job" as
+        # the note): only a message phrased as a question is one.
+        return intent == "faq" and not phrased_as_a_question(self.text(tracker))
 
     @staticmethod
     def text(tracker: Tracker) -> str:

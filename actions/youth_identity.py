@@ -128,6 +128,10 @@ class ValidatePairingForm(Interruptible, FormValidationAction):
             return []  # identified, locked out, or identified already
         return ["pairing_code"]
 
+    def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
+        # A code is the answer, whatever the message was read as.
+        return find_code(tracker.latest_message.get("text") or "") is not None
+
     async def extract_pairing_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

@@ -171,6 +171,48 @@ def test_contact_form_validation() -> None:
     }
 
 
+def extracted(text: str, intent: str, asked: str = "contact_method", **slots: Any) -> dict[str, Any]:
+    """What the contact form reads from a message: nothing means the form
+    rejects it, and the rule for that intent inside the contact wish runs."""
+    tracker = make_tracker(
+        slots={"requested_slot": asked, **slots}, text=text, intent=intent, active_loop="contact_form"
+    )
+    events = asyncio.run(ValidateContactForm().get_extraction_events(CollectingDispatcher(), tracker, {}))
+    return {event["name"]: event["value"] for event in events}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        # The NLU reads these ways to be contacted as something else (measured): they answer all the same.
+        ("ring til mig", "request_human", True),
+        ("her i chatten", "help", True),
+        ("send en mail", "ask_contact_details", True),
+        ("chat", "nlu_fallback", True),
+        ("ring til mig på 12 34 56 78", "faq", True),
+        # A person asked for again, and questions, are answered by their rules; the form asks again.
+        ("jeg vil bare tale med et menneske", "request_human", False),
+        ("/request_human", "request_human", False),
+        ("hvad er en mentor?", "faq", False),
+        ("hvad koster tandplejen her?", "faq", False),  # "her" is no wish to chat
+        ("hvad kan du", "help", False),
+        ("hvad er familie med hjerte", "ask_course_info", False),
+        # Danger and stop never answer.
+        ("stop, ring ikke til mig", "stop", False),
+    ],
+)
+def test_the_contact_form_tells_its_answer_from_a_question_or_a_person_asked_for(
+    text: str, intent: str, answer: bool
+) -> None:
+    assert extracted(text, intent) == ({"contact_method": text} if answer else {})
+
+
+def test_asked_for_the_number_only_a_number_answers_a_request_for_a_person() -> None:
+    asked = {"asked": "handoff_contact", "contact_method": "phone"}
+    assert extracted("ring på 12 34 56 78", "request_human", **asked) == {"handoff_contact": "ring på 12 34 56 78"}
+    assert extracted("kan jeg ikke bare få en medarbejder", "request_human", **asked) == {}
+
+
 @pytest.mark.parametrize(
     ("now", "method", "detail", "response", "told", "wish"),
     [

@@ -170,6 +170,27 @@ def test_after_the_course_information_a_follow_up_is_about_the_course(catalogue:
     assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]
 
 
+def test_inside_the_course_forms_a_follow_up_is_about_the_course_until_a_service_is_answered(
+    catalogue: Session,
+) -> None:
+    asked_in_the_look_up = [
+        {"event": "user", "parse_data": {"intent": {"name": "check_enrollment"}}},
+        {"event": "action", "name": "enrollment_lookup_form"},
+    ]
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price", events=asked_in_the_look_up))
+    assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]
+    # A service question in the middle: answered, then the form asks again in the same turn.
+    answered_then_asked_again = [*asked_in_the_look_up, *answered("sundhedspleje")]
+    answered_then_asked_again.append({"event": "action", "name": "enrollment_lookup_form"})
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_read_more", events=answered_then_asked_again))
+    sundhedspleje = get_service(catalogue, "sundhedspleje")
+    assert sundhedspleje is not None and dispatcher.messages[0]["service_read_more"] == sundhedspleje.read_more
+    # The course asked about in the middle of another form.
+    in_form = [*answered("tandpleje"), {"event": "action", "name": "utter_course_info_in_form"}]
+    dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price", events=in_form))
+    assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]
+
+
 def test_a_follow_up_with_no_topic_gets_the_general_contact(catalogue: Session) -> None:
     dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours"))
     kontakt = get_service(catalogue, "kontakt")

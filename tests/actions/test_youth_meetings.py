@@ -1,17 +1,28 @@
 """A young person's meetings through the actions, on real SQLite and
 PostgreSQL: a held meeting logged (with a correction), ratings as people give
-them, and booking, moving and cancelling with the history kept."""
+them, booking, moving and cancelling with the history kept, and a question in
+the middle of a form not taken as its answer."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
+from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.meeting_requests import ActionCancelMeeting, ActionMoveMeeting, ActionRequestMeeting
+from actions.meeting_requests import (
+    ActionCancelMeeting,
+    ActionMoveMeeting,
+    ActionRequestMeeting,
+    ValidateRescheduleMeetingForm,
+)
 from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
+from actions.youth_identity import ValidatePairingForm
 from bot.db.meetings import confirm_meeting, past_meetings, upcoming_meetings
 from bot.db.youth import bind
 from bot.db.youth_models import MentorMeeting
@@ -125,3 +136,46 @@ def test_book_move_and_cancel_keep_the_history(session: Session) -> None:
     session.expire_all()
     statuses = [(m.status, m.reason) for m in session.scalars(select(MentorMeeting).order_by(MentorMeeting.id))]
     assert statuses == [("moved", "tandlæge"), ("cancelled", "syg")]
+
+
+def extraction(form: Any, t: Tracker) -> dict[str, Any]:
+    """What a form's validation reads from the message (nothing: the form
+    rejects it, and the form's rule for that intent runs)."""
+    events = asyncio.run(form.get_extraction_events(CollectingDispatcher(), t, {}))
+    return {event["name"]: event["value"] for event in events}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "read"),
+    [
+        ("hvad er efterværn", "faq", False),
+        ("hva er en mentor", "faq", False),
+        ("fritidsjob?", "faq", False),
+        ("hvad koster det", "ask_price", False),
+        ("hvad er familie med hjerte", "ask_course_info", False),
+        ("hvad kan du", "help", False),
+        ("er du en robot", "bot_challenge", False),
+        ("jeg vil tale med en medarbejder", "request_human", False),
+        # Answers that name a service, read by the NLU as questions about it (measured): answers all the same.
+        ("tandlæge", "faq", True),
+        ("har et fritidsjob den dag", "faq", True),
+        ("syg", "inform", True),
+    ],
+)
+def test_a_question_while_asked_for_the_reason_is_not_taken_as_the_reason(
+    session: Session, text: str, intent: str, read: bool
+) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-q", mikkel.id, "pairing")
+    session.commit()
+    asked = {"requested_slot": "change_reason", "meeting_choice": "7", "meeting_window": {"first": "2026-12-03"}}
+    t = tracker("conv-q", text, intent, slots=asked, active_loop="reschedule_meeting_form")
+    assert extraction(ValidateRescheduleMeetingForm(), t) == ({"change_reason": text} if read else {})
+
+
+def test_a_pairing_code_is_the_answer_whatever_it_was_read_as() -> None:
+    asked = {"requested_slot": "pairing_code"}
+    form = ValidatePairingForm()
+    assert form.holds_an_answer(tracker("conv-c", "k7p-4qx", "faq", slots=asked), "faq")
+    assert not form.holds_an_answer(tracker("conv-c", "hvad er en mentor?", "faq", slots=asked), "faq")
+    assert not form.holds_an_answer(tracker("conv-c", "kan jeg tale med en voksen", "request_human"), "request_human")

@@ -1,5 +1,7 @@
 """End to end: the real Rasa server and action server, the HTTP channel, the
-real database; a restart of both servers in the middle of an enrollment."""
+real database; a restart of both servers in the middle of an enrollment;
+questions in the middle of the enrollment and of the look-up answered, and
+the form asking again with its answers kept."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.db.services import get_service
 from bot.shared.clock import danish_today
 from tests.e2e.conftest import Chat, RunningAssistant
 
@@ -106,6 +109,40 @@ def test_later_conversation_checks_and_cancels_with_code_and_contact(running: Ru
     assert "e-mail" in later.text
     later.say("ali.e2e@example.dk")
     assert "afmelde" in later.text and code in later.text
+    later.click("/affirm")
+    assert "afmeldt" in later.text
+    assert enrollment(running, code).status == EnrollmentStatus.CANCELLED
+
+
+def test_questions_in_the_middle_of_the_look_up_are_answered_and_the_look_up_goes_on(
+    running: RunningAssistant,
+) -> None:
+    first = running.chat()
+    start_and_answer_first_questions(first, "Lone Berg")
+    code = finish(first, "lone.e2e@example.dk")
+
+    later = running.chat()
+    later.say("jeg vil gerne afmelde vores tilmelding til kurset")
+    later.say(code.lower())
+    ask_contact = "Hvilken e-mail eller hvilket mobilnummer gav I ved tilmeldingen?"
+    assert later.last[-1]["text"] == ask_contact
+    later.say("hvad er sundhedsplejen?")
+    with running.sessions() as session:
+        health_visitor = get_service(session, "sundhedspleje")
+        assert health_visitor is not None
+        answer, read_more = health_visitor.answer, health_visitor.read_more
+    assert later.last[0]["text"] == answer and later.last[-1]["text"] == ask_contact
+    assert running.tracker(later.sender)["active_loop"]["name"] == "enrollment_lookup_form"
+    later.click("/ask_read_more")  # about the health visitor, not the course
+    assert read_more in later.text and later.last[-1]["text"] == ask_contact
+
+    later.say("lone.e2e@example.dk")
+    confirm = later.last[-1]["text"]
+    assert code in confirm and "afmelde" in confirm  # the code given before the question was kept
+    later.say("hvad er familie med hjerte?")
+    assert later.last[0]["text"].startswith("Familie med Hjerte er et gratis forløb")
+    assert "Vil I tilmeldes?" not in later.text and "/enroll_course" not in [b["payload"] for b in later.buttons]
+    assert later.last[-1]["text"] == confirm
     later.click("/affirm")
     assert "afmeldt" in later.text
     assert enrollment(running, code).status == EnrollmentStatus.CANCELLED

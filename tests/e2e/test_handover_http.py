@@ -1,6 +1,7 @@
 """End to end through the running servers (REST channel) and the running
 staff app: request_human in the middle of the enrollment pauses the form and
-asks how to be contacted; a staff member takes the conversation (the
+asks how to be contacted; a question while asked how, and a person asked for
+again, are answered and the question asked again; a staff member takes the conversation (the
 assistant goes quiet, except for danger), answers into it, and closes it
 (the assistant is back)."""
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Escalation
+from bot.db.services import get_service
 from tests.e2e.conftest import STAFF_PASSWORD, Chat, RunningAssistant
 from tests.web.conftest import csrf_of
 
@@ -62,6 +64,30 @@ def test_request_human_in_the_middle_of_the_enrollment_then_back_to_the_form(run
     assert (row.reason, row.priority, row.contact_wish) == ("request_human", "normal", "telefon 12 34 56 78")
     chat.click("/enroll_course")
     assert "Er jeres barn født?" in chat.text  # the name was kept: the form goes on where it was
+
+
+def test_inside_the_contact_wish_a_question_is_answered_and_a_person_asked_again_is_on_the_way(
+    running: RunningAssistant,
+) -> None:
+    chat = running.chat()
+    chat.say("jeg vil gerne tale med en medarbejder")
+    assert chat.last[-1]["text"] == "Hvordan vil du helst kontaktes?"
+    chat.say("hvad er en mentor?")
+    with running.sessions() as session:
+        mentor = get_service(session, "mentor")
+        assert mentor is not None
+        assert chat.last[0]["text"] == mentor.answer
+    assert chat.last[-1]["text"] == "Hvordan vil du helst kontaktes?"
+    chat.say("ring til mig")  # read by the NLU as a request for a person: it answers all the same
+    assert "Hvilket telefonnummer" in chat.last[-1]["text"]
+    chat.say("kan jeg ikke bare få en medarbejder")
+    assert "allerede givet videre til en medarbejder" in chat.text
+    assert "Hvilket telefonnummer" in chat.last[-1]["text"]  # the way to be contacted is kept
+    assert running.tracker(chat.sender)["active_loop"]["name"] == "contact_form"
+    chat.say("12 34 56 78")
+    assert "ringer til dig på 12 34 56 78" in chat.text
+    row = escalation_of(running, chat.sender)  # one case, not two
+    assert (row.reason, row.priority, row.contact_wish) == ("request_human", "normal", "telefon 12 34 56 78")
 
 
 def test_staff_take_answer_and_close_and_the_assistant_is_quiet_meanwhile(running: RunningAssistant) -> None:

@@ -1,7 +1,8 @@
 """End to end through the running servers: a young person identifies with a
 pairing code from the CLI, asks for a meeting, staff confirm it (CLI), the
 reminder goes out the day before (clock moved), the meeting is moved and
-cancelled, and "log mig ud" unbinds. Website tokens over socket.io, as the
+cancelled, and "log mig ud" unbinds. A service question in the middle of
+asking for a meeting is answered, and the form asks again with its answers kept. Website tokens over socket.io, as the
 widget sends them: valid, forged, expired, someone else's, and spoofed
 metadata; two young people side by side never see each other's meetings."""
 
@@ -9,16 +10,20 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import datetime, timedelta
+from datetime import time as clock_time
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.db.models import Service
+from bot.db.services import get_service
 from bot.db.youth import get_by_reference
 from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import api_headers
-from bot.shared.clock import DANISH_TIME
+from bot.shared.clock import DANISH_TIME, danish_today
 from bot.shared.tokens import issue
 from tests.e2e.conftest import Chat, RunningAssistant, SocketChat
 
@@ -36,14 +41,34 @@ def meetings_of(running: RunningAssistant, reference: str) -> list[MentorMeeting
         )
 
 
-def pair(running: RunningAssistant, chat: Chat, reference: str) -> None:
+def pair(running: RunningAssistant, chat: Chat, reference: str, first_name: str = "Oliver") -> None:
     output = running.cli("youth", "pair", reference, "--by", "ab")
     code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", output)
     assert code, output
     chat.say("jeg vil logge ind med min kode")
     assert "Skriv den kode" in chat.text
     chat.say(code.group(0).lower())
-    assert "Tak, Oliver!" in chat.text
+    assert f"Tak, {first_name}!" in chat.text
+
+
+def own_young_person(running: RunningAssistant) -> str:
+    """A young person of the test's own: a meeting it asks for is not the next
+    meeting another test moves or cancels for a seeded one."""
+    reference = f"UNG-{uuid.uuid4().hex[:6].upper()}"
+    running.cli(
+        "youth",
+        "add",
+        reference,
+        "--name",
+        "Sofie",
+        "--mentor",
+        "Lene",
+        "--mentor-contact",
+        "lene@example.dk",
+        "--aftercare-ends",
+        f"{danish_today() + timedelta(days=400):%Y-%m-%d}",
+    )
+    return reference
 
 
 def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssistant) -> None:
@@ -188,3 +213,46 @@ def test_report_stopping_an_education_and_see_the_status(running: RunningAssista
     assert "Gemt: du er stoppet på hf" in chat.text and "Ungeindsatsen" in chat.text
     chat.say("hvordan ser min uddannelsesplan ud?")
     assert "stoppet på hf" in chat.text and "Starte på FGU" in chat.text
+
+
+def service(running: RunningAssistant, topic: str) -> Service:
+    """The topic's row as the assistant answers from it now (another test may have edited it)."""
+    with running.sessions() as session:
+        row = get_service(session, topic)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def test_a_service_question_while_asking_for_a_meeting_is_answered_and_the_form_goes_on(
+    running: RunningAssistant,
+) -> None:
+    chat = running.chat()
+    reference = own_young_person(running)
+    pair(running, chat, reference, "Sofie")
+    ask_when = 'Hvornår kan du? Fx "næste uge om eftermiddagen" eller "torsdag kl 14".'
+    chat.say("kan jeg få et møde med min mentor?")
+    assert chat.last[-1]["text"] == ask_when
+
+    chat.say("hvad er efterværn")
+    aftercare = service(running, "efterværn")
+    assert chat.last[0]["text"] == aftercare.answer and chat.last[-1]["text"] == ask_when
+    assert running.tracker(chat.sender)["active_loop"]["name"] == "book_meeting_form"
+    chat.click("/ask_read_more")  # the answer's button: a follow-up about the same service
+    assert aftercare.read_more in chat.text and chat.last[-1]["text"] == ask_when
+
+    day = danish_today() + timedelta(days=3)
+    chat.say(f"d. {day.day}/{day.month} kl 14")
+    confirm = chat.last[-1]["text"]
+    assert confirm.startswith("Skal jeg bede din mentor om et møde") and "kl. 14.00" in confirm
+    chat.say("hvad er en mentor?")
+    assert chat.last[0]["text"] == service(running, "mentor").answer
+    assert chat.last[-1]["text"] == confirm  # the same question: the time given before is kept
+    assert meetings_of(running, reference) == []  # nothing saved by a question
+
+    chat.say("ja")
+    assert "Jeg har bedt Lene om et møde" in chat.text
+    [requested] = meetings_of(running, reference)
+    assert requested.status == "requested" and requested.starts_at is not None
+    assert requested.starts_at.astimezone(DANISH_TIME) == datetime.combine(day, clock_time(14), DANISH_TIME)
+    assert running.tracker(chat.sender)["active_loop"] in ({}, None, {"name": None})

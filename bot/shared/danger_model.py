@@ -268,10 +268,12 @@ class _Blend:
         self._heads = (linear, network)
 
     def one(self, indices: NDArray[Any], weights: NDArray[Any]) -> float:
-        return sum(head.one(indices, weights) for head in self._heads) / len(self._heads)
+        linear, network = self._heads
+        return (linear.one(indices, weights) + network.one(indices, weights)) / 2.0
 
     def many(self, matrix: Any) -> NDArray[Any]:
-        scores: NDArray[Any] = sum(head.many(matrix) for head in self._heads) / len(self._heads)
+        linear, network = self._heads
+        scores: NDArray[Any] = (linear.many(matrix) + network.many(matrix)) / 2.0
         return scores
 
 

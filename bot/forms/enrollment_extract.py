@@ -30,16 +30,23 @@ from bot.validation import find_danish_phone, find_email
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PHONE_LIKE = re.compile(r"(?<![\w+])(?:\+45|0045)?[\s-]*\d{2}(?:[\s.-]*\d{2}){3}(?!\d)")
 _NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?(?![\d])")
-_CLAUSES = re.compile(r"[,;\n]+|(?<=[!?])\s+|(?<=[a-zæøå)])\.\s+", re.IGNORECASE)
+# A full stop after a word ends a clause, not after "d." or "ca.".
+_CLAUSES = re.compile(r"[,;\n]+|(?<=[!?])\s+|(?<=[a-zæøå)]{3})\.\s+", re.IGNORECASE)
 
 # Spellings people type: no æ/ø/å (normalise() mends "foedt", "kaereste"),
 # and a few frequent slips.
+_QUESTION_START = re.compile(
+    r"(?:hvad|hvordan|hvornår|hvor|hvem|hvorfor|hvilke|hvilken|gælder|"
+    r"(?:kan|må|skal|får|behøver)\s+(?:jeg|vi|man|min|mit|vores|han|hun|de|far|mor|partneren|kæresten)|"
+    r"er\s+det|kommer\s+(?:min|vores|han|hun|far|mor))\b"
+)
 _EXPECTING = re.compile(
     r"\b(?:termin\w*|termim|tremin|terim|forventet|forventer|venter|gravid\w*|uger?\s+henne|måneder\s+henne|"
     r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej)\b"
 )
 _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"
+    r"fik\s+(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
     r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
 )
 _NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
@@ -50,10 +57,13 @@ _CORRECTION = re.compile(
     r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye)\b"
 )
 _MONTH = alternatives(MONTHS)
+_RELATIVE = re.compile(r"\bfor\s+\d{1,2}\s+(?:dage?|uger?|måneder?)\s+siden\b|\bi\s*går\b|\bi\s*forgårs\b|\bi\s*dag\b")
 _WEEK = re.compile(r"\buge\s*\d{1,2}(?:\s+\d{4})?\b")
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s*(?:{_MONTH})[a-zæøå]*\.?(?:\s+\d{{4}})?(?!\w)")
 # Whole month names only: "jul" is Christmas, and "maj" starts "Maja".
 _MONTH_ALONE = re.compile(rf"\b(?P<month>{alternatives(MONTH_NAMES)})\b(?:\s+(?P<year>\d{{4}}))?")
+# "ikke 3. april men 4. april": the date after "ikke" is the wrong one.
+_NOT_A_DATE = re.compile(rf"\bikke\s+(?:d\.\s*|den\s+)?(?:{_DAY_MONTH.pattern}|{_NUMERIC_DATE.pattern})")
 _EMOJI_CATEGORIES = ("So", "Sk", "Cs", "Co", "Cn")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufe0e\ufe0f"), None)
 
@@ -86,8 +96,10 @@ def tidy(text: str) -> str:
 
 
 def statements(text: str) -> list[str]:
-    """The clauses of a message that are not questions."""
-    return [c.strip() for c in _CLAUSES.split(text) if c and c.strip() and not c.strip().endswith("?")]
+    """The clauses of a message that are not questions: not ending in "?",
+    and not opening as one ("hvad hvis jeg er alene", "kan min mand komme med")."""
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
+    return [c for c in clauses if not c.endswith("?") and not _QUESTION_START.match(normalise(c))]
 
 
 def _child_born(said: str) -> bool | None:
@@ -104,6 +116,7 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     """A due date (born False) or a birth date (born True) written anywhere in
     normalised text; with born None, a date written out in full only."""
     direction: Direction = "past" if born else "future"
+    said = _NOT_A_DATE.sub(" ", said)
     if born is False:
         from_week = due_date_from_pregnancy_week(said, today)
         if from_week:
@@ -112,7 +125,7 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
         from_age = birth_date_from_age(said, today)
         if from_age:
             return from_age
-    for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK):
+    for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK, _RELATIVE):
         match = pattern.search(said)
         if match:
             found = parse_danish_date(match.group(0), today, direction)
@@ -125,6 +138,16 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
             # bot/dates reads "termin i april".
             return parse_danish_date(f"i {month.group('month')} {month.group('year') or ''}", today, direction)
     return None
+
+
+def _only_a_date(said: str) -> bool:
+    """A correction with no word about the child is about the child's date
+    only when it is little more than the date ("nej, det er 4. april"), not
+    "nej, vi kan ikke starte 7. januar"."""
+    rest = _NOT_A_DATE.sub(" ", said)
+    for pattern in (_DAY_MONTH, _NUMERIC_DATE):
+        rest = pattern.sub(" ", rest)
+    return rest != _NOT_A_DATE.sub(" ", said) and len(re.findall(r"\w+", rest)) <= 4
 
 
 def read_enrollment(text: str, today: date, asked: str | None = None, born: bool | None = None) -> EnrollmentReading:
@@ -151,7 +174,7 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
     correction = bool(_CORRECTION.search(said))
     date_born = child_born if child_born is not None else born
     child_date = None
-    if child_born is not None or asked == "child_date" or correction:
+    if child_born is not None or asked == "child_date" or (correction and _only_a_date(said)):
         child_date = find_child_date(said, today, date_born)
 
     first_child = True if _FIRST_CHILD.search(said) and not _NOT_FIRST.search(said) else None

@@ -28,7 +28,7 @@ _STOP_TEXT = """
     holdet i på til fra af om en et som men eller så sa hvad hvor hvordan hvornår undskyld sorry ret
     rette rettelse mente nemlig faktisk stadig snart lille pige dreng tvillinger deltager deltage
     tager tage glad glade spændt super dejligt vil gerne have har havde hilsen mvh venlig ingen intet
-    ny nyt nye første gang
+    ny nyt nye første gang her hermed
     """
 STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
 
@@ -57,7 +57,7 @@ _ROLE_NAMED = re.compile(
 )
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
-    r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner)\b",
+    r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det)\b",
     re.IGNORECASE,
 )
 _TOGETHER = re.compile(
@@ -67,7 +67,8 @@ _TOGETHER = re.compile(
 )
 _NAME_AND_I = re.compile(rf"(?P<name>{_LETTERS})\s+og\s+(?:jeg|mig)\b|\b(?:jeg|mig)\s+og\s+(?P<name2>{_LETTERS})")
 _NAME_COMES = re.compile(
-    rf"(?P<name>{_LETTERS})\s+(?:kommer|deltager)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*med\b", re.IGNORECASE
+    rf"(?P<name>{_LETTERS})(?:\s*\([^)]*\))?\s+(?:kommer|deltager)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*med\b",
+    re.IGNORECASE,
 )
 _YES_NAME = re.compile(
     r"^\s*(?:ja|jo|jep|jeps|yes)\b[\s,.!:-]*(?:det\s+er\s+|han\s+hedder\s+|hun\s+hedder\s+)?(?P<name>.+)$",
@@ -78,6 +79,7 @@ _OWN_NAME = re.compile(
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
 )
+_NAME_HERE = re.compile(rf"^(?:hej\W+)?(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s+her\W*$", re.IGNORECASE)
 _STRONG_CUES = ("hedder", "hed", "navn")
 _PARTNER_PRONOUNS = frozenset({"han", "hun", "hen", "partneren", "kæresten", "kaeresten", "faren", "moren"})
 
@@ -113,6 +115,10 @@ def own_name(text: str, asked_for_it: bool, clauses: list[str]) -> str | None:
         name = name_from(match.group("name"), need_capitals=not (strong or asked_for_it))
         if name:
             return name
+    for clause in clauses:
+        here = _NAME_HERE.match(clause)
+        if here:  # "Maja her", as a message is signed
+            return name_from(here.group("name"))
     if len(clauses) < 2:
         return None  # one clause alone ("asdkjh qwpoeiru") is read by the question asked, not here
     for index, clause in enumerate(clauses):

@@ -211,6 +211,53 @@ def test_corrections() -> None:
     assert born_fixed == EnrollmentReading(child_born=True, child_date=date(2026, 11, 2), correction=True)
 
 
+def test_the_date_after_ikke_is_the_wrong_one() -> None:
+    for text in ("nej, ikke 3. april men 4. april", "det er 4. april, ikke 3. april", "ikke d. 3/4 men 4/4"):
+        assert found(text, asked="enrollment_confirmed", born=False)["child_date"] == date(2027, 4, 4), text
+
+
+def test_a_date_about_something_else_corrects_nothing() -> None:
+    assert found("nej, vi kan ikke starte 7. januar", asked="enrollment_confirmed", born=False) == {}
+    assert found("nej, jeg skrev forkert i går", asked="enrollment_confirmed", born=False) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hej :) Maja her. Termin 3/4. Kæresten Jonas deltager også. Mail: maja@x.dk",
+            {
+                "parent_name": "Maja",
+                "child_born": False,
+                "child_date": date(2027, 4, 3),
+                "partner_joins": True,
+                "partner_name": "Jonas",
+                "email": "maja@x.dk",
+            },
+        ),
+        (
+            "mit navn er maja nielsen og min mand kommer ogsaa med, vi har termin 3 april",
+            {"parent_name": "Maja Nielsen", "child_born": False, "child_date": date(2027, 4, 3), "partner_joins": True},
+        ),
+        (
+            "jeg er 30 uger henne og alene 🙂",
+            {"child_born": False, "child_date": date(2027, 2, 14), "partner_joins": False},
+        ),
+        ("hun blev foedt for 3 uger siden", {"child_born": True, "child_date": date(2026, 11, 15)}),
+        ("vi fik en dreng d. 20/11 🥰", {"child_born": True, "child_date": date(2026, 11, 20)}),
+        ("Jonas (min kæreste) kommer også med", {"partner_joins": True, "partner_name": "Jonas"}),
+        (
+            "MAJA NIELSEN, TERMIN 3 APRIL",
+            {"parent_name": "Maja Nielsen", "child_born": False, "child_date": date(2027, 4, 3)},
+        ),
+        ("kan min mand komme med", {}),
+        ("hvad hvis jeg er alene", {}),
+    ],
+)
+def test_more_messy_messages(text: str, expected: dict[str, Any]) -> None:
+    assert found(text) == expected
+
+
 def test_a_bare_date_is_a_date_only_when_asked_or_corrected() -> None:
     assert found("3. april") == {}
     assert found("3. april", asked="child_date", born=False) == {"child_date": date(2027, 4, 3)}

@@ -183,9 +183,18 @@ class TakesEverything:
                 # The message answered other questions: no "Svar gerne ja
                 # eller nej" for the one asked, the form just asks it again.
                 del dispatcher.messages[said_before:]
+            if slot in turn.corrected and output.get(slot) is None:
+                # A correction that does not hold (a due date in the past) keeps
+                # the answer given before; the reply has said what was wrong.
+                earlier = slots_before_message(tracker)
+                output[slot] = earlier.get(slot)
+                turn.corrected.discard(slot)
+                if slot == "child_date" and "child_born" in turn.corrected:
+                    output["child_born"] = earlier.get("child_born")  # born or not goes with its date
+                    turn.corrected.discard("child_born")
             results.update(output)
             tracker.slots.update(output)
-        if any(results.get(slot) is not None for slot in turn.corrected):
+        if turn.corrected:
             dispatcher.utter_message(response="utter_enrollment_corrected")
         return [SlotSet(slot, value) for slot, value in results.items()]
 

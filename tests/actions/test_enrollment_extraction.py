@@ -184,6 +184,23 @@ def test_a_date_corrected_at_the_summary(
     assert said == ["utter_enrollment_corrected"] and next_question(after) == "enrollment_confirmed"
 
 
+def test_a_correction_that_does_not_hold_keeps_the_answer(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    past = TODAY - timedelta(days=20)
+    text = f"nej, det er {past.strftime('%d.%m.%Y')}"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert after["child_date"] == due_in_three_months.isoformat()
+    assert said == ["utter_due_date_in_past"] and after["enrollment_confirmed"] is None
+    assert "enrollment_outcome" not in after
+    future = TODAY + timedelta(days=20)
+    text = f"undskyld, hun er født {future.strftime('%d.%m.%Y')}"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, raw=text)
+    assert (after["child_born"], after["child_date"]) == (False, due_in_three_months.isoformat())
+    assert said == ["utter_birth_date_in_future"]
+
+
 def test_a_date_no_longer_fitting_the_team_asks_for_the_team_again(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:

@@ -74,7 +74,7 @@ def slots_before_message(tracker: Tracker) -> dict[str, Any]:
         kind = event.get("event")
         if kind == "slot":
             values[event["name"]] = event.get("value")
-        elif kind in ("reset_slots", "restart"):
+        elif kind in ("reset_slots", "restart", "session_started"):
             values = {}
         elif kind == "user":
             at_message = dict(values)
@@ -174,7 +174,8 @@ class TakesEverything:
             if slot not in required:
                 continue
             method = getattr(self, f"validate_{slot}", None)
-            if method is None:
+            if method is None or candidates[slot] is None:
+                # Nothing to check in an emptied answer (a date whose born-or-not changed).
                 results[slot] = candidates[slot]
                 continue
             said_before = len(dispatcher.messages)

@@ -201,6 +201,15 @@ def test_a_correction_that_does_not_hold_keeps_the_answer(
     assert said == ["utter_birth_date_in_future"]
 
 
+def test_born_after_all_at_the_summary_asks_for_the_birth_date(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    _, said, after = run_form(domain, "nej, hun er født", "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert (after["child_born"], after["child_date"], after["enrollment_confirmed"]) == (True, None, None)
+    assert said == ["utter_enrollment_corrected"] and next_question(after) == "child_date"
+
+
 def test_a_date_no_longer_fitting_the_team_asks_for_the_team_again(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:

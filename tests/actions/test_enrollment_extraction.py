@@ -231,6 +231,18 @@ def team_buttons(child_date: date) -> list[dict[str, Any]]:
     return buttons
 
 
+def test_a_correction_at_the_consent_question_is_not_a_no(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    del slots["consent"]
+    new = due_in_three_months + timedelta(days=2)
+    _, said, after = run_form(domain, f"nej, det er {danish(new)}", "consent", slots, intent="deny", raw=False)
+    assert (after["child_date"], after["consent"]) == (new.isoformat(), None)
+    assert "enrollment_outcome" not in after and said == ["utter_enrollment_corrected"]
+    assert next_question(after) == "consent"
+
+
 def test_the_email_corrected_at_the_summary_keeps_the_phone(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:

@@ -35,26 +35,30 @@ STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDA
 _LETTERS = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 _NAME_TOKEN = re.compile(rf"^{_LETTERS}\.?$")
 _TOKEN = re.compile(r"\S+")
-_ROLE = (
+_PARTNER_WORD = (
     r"(?:k(?:j)?æ?a?e?r(?:e)?ste(?:n)?|mand(?:en)?|kone(?:n)?|partner(?:en)?|sambo(?:en)?|samlever(?:en)?|"
-    r"medforæ?l?d?e?r|(?:barnets\s+)?(?:far|faren|fa(?:r)|mor|moren|mo(?:r)))"
+    r"medforæ?l?d?e?r)"
 )
-_OWNER = r"(?:min|mit|vores|barnets|babyens)"
-# "min kæreste (Jonas) kommer (også) med", "barnets far deltager også"
+# "min far" is the parent's own father; the child's father is "far",
+# "faren" or "barnets far".
+_PARENT_WORD = r"(?:far|faren|mor|moren)"
+_ROLE = (
+    rf"(?:(?:(?:min|mit|vores|barnets|babyens)\s+)?{_PARTNER_WORD}|"
+    rf"(?:(?:barnets|babyens)\s+)?(?<!min\s)(?<!mit\s)(?<!vores\s){_PARENT_WORD})"
+)
+_OWNER = r"(?:min|mit|vores)"
 _ROLE_JOINS = re.compile(
-    rf"\b(?:{_OWNER}\s+)?{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
+    rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
     r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
     r"(?:med|deltage|med på|med paa)|deltager)\b",
     re.IGNORECASE,
 )
 _ROLE_NOT = re.compile(
-    rf"\b(?:{_OWNER}\s+)?{_ROLE}\s+(?:kommer|deltager|er|skal|kan)\s+ikke\b|"
-    rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b(?:{_OWNER}\s+)?{_ROLE}\s+(?:er\s+)?ikke\s+(?:med|en\s+del)",
+    rf"\b{_ROLE}\s+(?:kommer|deltager|er|skal|kan)\s+ikke\b|"
+    rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b{_ROLE}\s+(?:er\s+)?ikke\s+(?:med|en\s+del)",
     re.IGNORECASE,
 )
-_ROLE_NAMED = re.compile(
-    rf"\b(?:{_OWNER}\s+)?{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE
-)
+_ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det)\b",
@@ -62,7 +66,7 @@ _ALONE = re.compile(
 )
 _TOGETHER = re.compile(
     r"\b(?:vi\s+er\s+to|vi\s+kommer\s+(?:begge|to|sammen)|begge\s+to|vi\s+kommer\s+begge\s+to|"
-    rf"(?:mig|jeg)\s+og\s+{_OWNER}\s+{_ROLE})\b",
+    rf"(?:mig|jeg)\s+og\s+{_OWNER}\s+{_PARTNER_WORD})\b",
     re.IGNORECASE,
 )
 _NAME_AND_I = re.compile(rf"(?P<name>{_LETTERS})\s+og\s+(?:jeg|mig)\b|\b(?:jeg|mig)\s+og\s+(?P<name2>{_LETTERS})")

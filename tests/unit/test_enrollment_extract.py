@@ -139,6 +139,12 @@ def test_partners(text: str, joins: bool, name: str | None) -> None:
     assert (reading.get("partner_joins"), reading.get("partner_name")) == (joins, name)
 
 
+def test_the_parents_own_parents_are_not_the_partner() -> None:
+    assert found("min mor kommer med", asked="partner_joins") == {}
+    assert found("min far kommer også med", asked="partner_joins") == {}
+    assert found("far kommer med", asked="partner_joins") == {"partner_joins": True}
+
+
 def test_yes_with_a_name_only_answers_the_partner_question() -> None:
     assert found("ja, Jonas", asked="partner_joins") == {"partner_joins": True, "partner_name": "Jonas"}
     assert found("ja tak", asked="partner_joins") == {"partner_joins": True}

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, read_yes_no, today
+from actions.enrollment_extraction import FORM_SLOTS, TakesEverything, iso_date
 from actions.teams import button_title, choose_team, describe_team, offered_teams
 from actions.transaction import Transaction
 from bot.dates import (
@@ -27,18 +28,6 @@ from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, format_phone, parse_contact
 
-FORM_SLOTS = [
-    "parent_name",
-    "child_born",
-    "child_date",
-    "first_child",
-    "partner_joins",
-    "partner_name",
-    "contact",
-    "team_code",
-    "consent",
-    "enrollment_confirmed",
-]
 _DATE_PROBLEM_RESPONSES = {
     DateProblem.DUE_IN_PAST: "utter_due_date_in_past",
     DateProblem.DUE_TOO_FAR: "utter_due_date_too_far",
@@ -58,7 +47,10 @@ def teams_for(session: Session, child_date: date) -> Sequence[CourseTeam]:
     return offered_teams(session, child_date, today(), current_municipality().course)
 
 
-class ValidateEnrollmentForm(Interruptible, FormValidationAction):
+__all__ = ["FORM_SLOTS", "ActionAskEnrollmentConfirmed", "ActionAskTeamCode", "ValidateEnrollmentForm"]
+
+
+class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationAction):
     def name(self) -> str:
         return "validate_enrollment_form"
 
@@ -112,7 +104,7 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
     ) -> dict[str, Any]:
         born = bool(tracker.get_slot("child_born")) if born is None else born
         on = today()
-        parsed = parse_child_date(str(value), born, on)
+        parsed = iso_date(value) or parse_child_date(str(value), born, on)
         if parsed is None:
             dispatcher.utter_message(response="utter_invalid_date")
             return {"child_date": None}
@@ -123,7 +115,25 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         if problem is not None:
             dispatcher.utter_message(response=_DATE_PROBLEM_RESPONSES[problem])
             return {"child_date": None}
-        return {"child_date": parsed.isoformat()}
+        slots: dict[str, Any] = {"child_date": parsed.isoformat()}
+        if tracker.get_slot("contact") and "contact" not in tracker.slots_to_validate():
+            # A date given (or corrected) after the contact: the teams that fit
+            # are checked here, since validate_contact has run already.
+            slots |= self._teams_still_fit(parsed, tracker.get_slot("team_code"), dispatcher)
+        return slots
+
+    def _teams_still_fit(
+        self, child_date: date, team_code: str | None, dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:  # the submit says it
+            codes = [team.code for team in teams_for(tx.session, child_date)]
+        if tx.failed:
+            return {"enrollment_outcome": "database_error"}
+        if not codes:
+            return {"enrollment_outcome": _no_team_outcome(child_date)}
+        if team_code and team_code not in codes:
+            return {"team_code": None}  # the chosen team does not fit the corrected date: choose again
+        return {}
 
     def validate_first_child(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -134,6 +144,8 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         answer = read_yes_no(value, tracker)
+        if answer is False:
+            return {"partner_joins": False, "partner_name": None}
         if answer is None:
             # "ja, Jonas" or just "Jonas": a name means yes.
             name = clean_name(str(value))
@@ -141,7 +153,7 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
                 return {"partner_joins": True, "partner_name": name}
             dispatcher.utter_message(response="utter_ask_yes_or_no")
             return {"partner_joins": None}
-        return {"partner_joins": answer}
+        return {"partner_joins": True}
 
     def validate_partner_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -159,6 +171,8 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_contact")
             return {"contact": None}
         slots = {"contact": contact.describe(), "contact_email": contact.email, "contact_phone": contact.phone}
+        if not tracker.get_slot("child_date"):
+            return slots  # given before the date: the teams are checked when the date comes
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
         # Whether this contact is enrolled already is never said here, nor
         # anywhere else: that would tell a stranger who typed someone's
@@ -171,9 +185,7 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         if tx.failed:
             return slots | {"enrollment_outcome": "database_error"}
         if not teams:
-            window = team_window(child_date, current_municipality().course)
-            too_early = window.latest > today() and window.earliest > today()
-            return slots | {"enrollment_outcome": "too_early_no_team" if too_early else "no_team_fits"}
+            return slots | {"enrollment_outcome": _no_team_outcome(child_date)}
         return slots
 
     def validate_team_code(
@@ -200,6 +212,12 @@ class ValidateEnrollmentForm(Interruptible, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         return yes_or_outcome("enrollment_confirmed", value, dispatcher, tracker, outcome_on_no="declined")
+
+
+def _no_team_outcome(child_date: date) -> str:
+    window = team_window(child_date, current_municipality().course)
+    too_early = window.latest > today() and window.earliest > today()
+    return "too_early_no_team" if too_early else "no_team_fits"
 
 
 def yes_or_outcome(

@@ -44,6 +44,7 @@ def responses_used_outside_stories() -> set[str]:
         *(ROOT / "bot" / "staff").glob("*.py"),
         *(ROOT / "bot" / "sms").glob("*.py"),  # the STOP/START receipts
         ROOT / "bot" / "rasa_server" / "launcher.py",
+        ROOT / "bot" / "shared" / "protocol.py",  # the reminder the SMS side and the reminder job send by name
     ]
     action_code = "\n".join(p.read_text(encoding="utf-8") for p in senders)
     sent_by_actions = set(re.findall(r'"(utter_\w+)"', action_code))

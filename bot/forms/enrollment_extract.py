@@ -1,0 +1,208 @@
+"""Everything one message gives the enrollment form, whatever was asked.
+
+Parents answer like people: "Maja Nielsen, termin 3. april, min kæreste Jonas
+kommer med, maja@x.dk" answers five questions at once, and "nej, det er 4.
+april" at the summary corrects one. `read_enrollment` finds, in any order:
+the parent's name, whether the child is born and the due or birth date,
+whether it is the first child, whether a partner comes along (and the
+partner's name), an e-mail and a Danish phone number, and whether the
+message reads as a correction.
+
+It only reads what is written: no value is guessed. A question ("kommer min
+kæreste også med?") answers nothing, so clauses that end in "?" are left out.
+What to do with the reading (fill, correct, ignore) is the form's decision
+(actions/enrollment_extraction.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, parse_danish_date
+from bot.dates.words import MONTH_NAMES, MONTHS, Direction, alternatives, normalise
+from bot.forms.people import name_from, own_name, partner
+from bot.validation import find_danish_phone, find_email
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_PHONE_LIKE = re.compile(r"(?<![\w+])(?:\+45|0045)?[\s-]*\d{2}(?:[\s.-]*\d{2}){3}(?!\d)")
+_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?(?![\d])")
+# A full stop after a word ends a clause, not after "d." or "ca.".
+_CLAUSES = re.compile(r"[,;\n]+|(?<=[!?])\s+|(?<=[a-zæøå)]{3})\.\s+", re.IGNORECASE)
+
+# Spellings people type: no æ/ø/å (normalise() mends "foedt", "kaereste"),
+# and a few frequent slips.
+_QUESTION_START = re.compile(
+    r"(?:hvad|hvordan|hvornår|hvor|hvem|hvorfor|hvilke|hvilken|gælder|"
+    r"(?:kan|må|skal|får|behøver)\s+(?:jeg|vi|man|min|mit|vores|han|hun|de|far|mor|partneren|kæresten)|"
+    r"er\s+det|kommer\s+(?:min|vores|han|hun|far|mor))\b"
+)
+_EXPECTING = re.compile(
+    r"\b(?:termin\w*|termim|tremin|terim|forventet|forventer|venter|gravid\w*|uger?\s+henne|måneder\s+henne|"
+    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej)\b"
+)
+_BORN = re.compile(
+    r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"
+    r"fik\s+(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
+    r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
+)
+_NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
+_FIRST_CHILD = re.compile(r"\b(?:vores|mit|min|vort)\s+første\b|\bførste\s+barn\b|\bførstegangs\w*")
+_NOT_FIRST = re.compile(r"\bikke\s+(?:vores|mit|min|vort|det)?\s*første\b")
+_CORRECTION = re.compile(
+    r"\b(?:nej|næh|ikke|ret|rette|retter|rettelse|ændr\w*|skal\s+være|skulle\s+være|mente|forkert|fejl|"
+    r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye)\b"
+)
+_MONTH = alternatives(MONTHS)
+_RELATIVE = re.compile(r"\bfor\s+\d{1,2}\s+(?:dage?|uger?|måneder?)\s+siden\b|\bi\s*går\b|\bi\s*forgårs\b|\bi\s*dag\b")
+_WEEK = re.compile(r"\buge\s*\d{1,2}(?:\s+\d{4})?\b")
+_DAY_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s*(?:{_MONTH})[a-zæøå]*\.?(?:\s+\d{{4}})?(?!\w)")
+# Whole month names only: "jul" is Christmas, and "maj" starts "Maja".
+_MONTH_ALONE = re.compile(rf"\b(?P<month>{alternatives(MONTH_NAMES)})\b(?:\s+(?P<year>\d{{4}}))?")
+# "ikke 3. april men 4. april": the date after "ikke" is the wrong one.
+_NOT_A_DATE = re.compile(rf"\bikke\s+(?:d\.\s*|den\s+)?(?:{_DAY_MONTH.pattern}|{_NUMERIC_DATE.pattern})")
+_EMOJI_CATEGORIES = ("So", "Sk", "Cs", "Co", "Cn")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufe0e\ufe0f"), None)
+
+
+@dataclass(frozen=True)
+class EnrollmentReading:
+    """What one message said; None where it said nothing."""
+
+    parent_name: str | None = None
+    child_born: bool | None = None
+    child_date: date | None = None
+    first_child: bool | None = None
+    partner_joins: bool | None = None
+    partner_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    # The message reads as a correction ("nej", "ret", "ikke X", "det er"):
+    # only then may a value replace one the form already has.
+    correction: bool = False
+
+    def found(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if key != "correction" and value is not None}
+
+
+def tidy(text: str) -> str:
+    """Emoji and invisible characters out, one space between words."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    kept = "".join(" " if unicodedata.category(ch) in _EMOJI_CATEGORIES else ch for ch in text)
+    return " ".join(kept.split())
+
+
+def statements(text: str) -> list[str]:
+    """The clauses of a message that are not questions: not ending in "?",
+    and not opening as one ("hvad hvis jeg er alene", "kan min mand komme med")."""
+    clauses = [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
+    return [c for c in clauses if not c.endswith("?") and not _QUESTION_START.match(normalise(c))]
+
+
+def _child_born(said: str) -> bool | None:
+    if _NOT_BORN.search(said):
+        return False
+    if _BORN.search(said):
+        return True
+    if _EXPECTING.search(said):
+        return False
+    return None
+
+
+def find_child_date(said: str, today: date, born: bool | None) -> date | None:
+    """A due date (born False) or a birth date (born True) written anywhere in
+    normalised text; with born None, a date written out in full only."""
+    direction: Direction = "past" if born else "future"
+    said = _NOT_A_DATE.sub(" ", said)
+    if born is False:
+        from_week = due_date_from_pregnancy_week(said, today)
+        if from_week:
+            return from_week
+    if born is True and re.search(r"\ber\s+\d{1,2}\s*(?:uger?|måneder?|mdr|md|år)\b", said):
+        from_age = birth_date_from_age(said, today)
+        if from_age:
+            return from_age
+    for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK, _RELATIVE):
+        match = pattern.search(said)
+        if match:
+            found = parse_danish_date(match.group(0), today, direction)
+            if found:
+                return found
+    if born is False:
+        month = _MONTH_ALONE.search(said)
+        if month:
+            # "vi venter en lille pige i april": the middle of the month, as
+            # bot/dates reads "termin i april".
+            return parse_danish_date(f"i {month.group('month')} {month.group('year') or ''}", today, direction)
+    return None
+
+
+def _only_a_date(said: str) -> bool:
+    """A correction with no word about the child is about the child's date
+    only when it is little more than the date ("nej, det er 4. april"), not
+    "nej, vi kan ikke starte 7. januar"."""
+    rest = _NOT_A_DATE.sub(" ", said)
+    for pattern in (_DAY_MONTH, _NUMERIC_DATE):
+        rest = pattern.sub(" ", rest)
+    return rest != _NOT_A_DATE.sub(" ", said) and len(re.findall(r"\w+", rest)) <= 4
+
+
+def read_enrollment(text: str, today: date, asked: str | None = None, born: bool | None = None) -> EnrollmentReading:
+    """Read one message. `asked` is the question the form asked (its slot
+    name), `born` what the form already knows about the child; both only
+    help to place a bare answer ("ja, Jonas", "4. april")."""
+    clauses = statements(tidy(text))
+    if not clauses:
+        return EnrollmentReading()
+    kept = ", ".join(clauses)
+    email = find_email(kept)
+    phone = find_danish_phone(_NUMERIC_DATE.sub(" ", _DAY_MONTH.sub(" ", kept)))
+    # Names and dates are read without the contact, so no digit of a phone
+    # number becomes a date and no e-mail becomes a name.
+    plain = _EMAIL.sub(" ", kept)
+    if phone:
+        plain = _PHONE_LIKE.sub(
+            lambda m: " " if re.sub(r"\D", "", m.group(0)).endswith(phone[3:]) else m.group(0), plain
+        )
+    plain_clauses = [c for c in (c.strip(" .!") for c in _CLAUSES.split(plain)) if c]
+    said = normalise(plain)
+
+    child_born = _child_born(said)
+    correction = bool(_CORRECTION.search(said))
+    date_born = child_born if child_born is not None else born
+    child_date = None
+    if child_born is not None or asked == "child_date" or (correction and _only_a_date(said)):
+        child_date = find_child_date(said, today, date_born)
+
+    first_child = True if _FIRST_CHILD.search(said) and not _NOT_FIRST.search(said) else None
+    found_partner = partner(plain, asked)
+    first = plain_clauses[0] if plain_clauses else ""
+    parent_name = own_name(plain, asked == "parent_name", plain_clauses if len(clauses) > 1 else [])
+    partner_name = found_partner.name
+    if asked == "parent_name" and parent_name is None and len(clauses) > 1:
+        parent_name = _whole_name(first)
+    if asked == "partner_name" and partner_name is None and len(clauses) > 1:
+        partner_name = _whole_name(first)
+    if partner_name is not None and partner_name == parent_name:
+        partner_name = None  # "Jonas og jeg" said by Jonas himself names no partner
+    return EnrollmentReading(
+        parent_name=parent_name,
+        child_born=child_born,
+        child_date=child_date,
+        first_child=first_child,
+        partner_joins=found_partner.joins,
+        partner_name=partner_name,
+        email=email,
+        phone=phone,
+        correction=correction,
+    )
+
+
+def _whole_name(clause: str) -> str | None:
+    """A clause that is nothing but a name (the answer to "Hvad hedder du?"
+    followed by more): "Maja, termin 3. april"."""
+    name = name_from(clause)
+    return name if name and len(name.split()) == len(clause.split()) else None

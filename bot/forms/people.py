@@ -1,0 +1,166 @@
+"""People in an enrollment message: the parent's own name and whether a
+partner comes along (and the partner's name).
+
+Names are read from the original text (capitals matter: "det er Maja" is a
+name, "det er rigtigt" is not); the trigger words are matched with their
+ASCII spellings and common typos ("kaereste", "kærste"), since parents type
+on phones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.dates.words import MONTHS, NUMBER_WORDS, WEEKDAYS, normalise
+from bot.validation import clean_name
+
+# Words that are never part of a name, whatever their capitals: a name ends
+# where one of these starts ("min kæreste Jonas kommer med", "Jonas og jeg").
+_STOP_TEXT = """
+    og også ogsa osse med jeg vi du han hun de den det der dér er var bliver blev kommer komme kom
+    ikke ik ja jo nej nope tak hej hejsa halløj hallo goddag dav min mit mine vores vor jeres din dit
+    barnets barn baby babyen kæreste mand manden kone konen partner partneren sambo samlever far faren
+    fars mor moren mors medforælder termin terminen født gravid venter forventet forventer uge uger
+    måned måneder mdr år gammel alene kun bare mig os dem ham hende to begge email mail e-mail
+    telefon tlf nummer mobil mobilnummer hedder navn navnet gerne vil skal kan lige nu første andet
+    rigtigt rigtig korrekt fint okay ok tilmeld tilmelde tilmelding kursus kurset familie hjerte hold
+    holdet i på til fra af om en et som men eller så sa hvad hvor hvordan hvornår undskyld sorry ret
+    rette rettelse mente nemlig faktisk stadig snart lille pige dreng tvillinger deltager deltage
+    tager tage glad glade spændt super dejligt vil gerne have har havde hilsen mvh venlig ingen intet
+    ny nyt nye første gang her hermed
+    """
+STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
+
+_LETTERS = r"[^\W\d_]+(?:[-'’][^\W\d_]+)*"
+_NAME_TOKEN = re.compile(rf"^{_LETTERS}\.?$")
+_TOKEN = re.compile(r"\S+")
+_PARTNER_WORD = (
+    r"(?:k(?:j)?æ?a?e?r(?:e)?ste(?:n)?|mand(?:en)?|kone(?:n)?|partner(?:en)?|sambo(?:en)?|samlever(?:en)?|"
+    r"medforæ?l?d?e?r)"
+)
+# "min far" is the parent's own father; the child's father is "far",
+# "faren" or "barnets far".
+_PARENT_WORD = r"(?:far|faren|mor|moren)"
+_ROLE = (
+    rf"(?:(?:(?:min|mit|vores|barnets|babyens)\s+)?{_PARTNER_WORD}|"
+    rf"(?:(?:barnets|babyens)\s+)?(?<!min\s)(?<!mit\s)(?<!vores\s){_PARENT_WORD})"
+)
+_OWNER = r"(?:min|mit|vores)"
+_ROLE_JOINS = re.compile(
+    rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
+    r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
+    r"(?:med|deltage|med på|med paa)|deltager)\b",
+    re.IGNORECASE,
+)
+_ROLE_NOT = re.compile(
+    rf"\b{_ROLE}\s+(?:kommer|deltager|er|skal|kan)\s+ikke\b|"
+    rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b{_ROLE}\s+(?:er\s+)?ikke\s+(?:med|en\s+del)",
+    re.IGNORECASE,
+)
+_ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+_ALONE = re.compile(
+    r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
+    r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det)\b",
+    re.IGNORECASE,
+)
+_TOGETHER = re.compile(
+    r"\b(?:vi\s+er\s+to|vi\s+kommer\s+(?:begge|to|sammen)|begge\s+to|vi\s+kommer\s+begge\s+to|"
+    rf"(?:mig|jeg)\s+og\s+{_OWNER}\s+{_PARTNER_WORD})\b",
+    re.IGNORECASE,
+)
+_NAME_AND_I = re.compile(rf"(?P<name>{_LETTERS})\s+og\s+(?:jeg|mig)\b|\b(?:jeg|mig)\s+og\s+(?P<name2>{_LETTERS})")
+_NAME_COMES = re.compile(
+    rf"(?P<name>{_LETTERS})(?:\s*\([^)]*\))?\s+(?:kommer|deltager)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*med\b",
+    re.IGNORECASE,
+)
+_YES_NAME = re.compile(
+    r"^\s*(?:ja|jo|jep|jeps|yes)\b[\s,.!:-]*(?:det\s+er\s+|han\s+hedder\s+|hun\s+hedder\s+)?(?P<name>.+)$",
+    re.IGNORECASE,
+)
+_OWN_NAME = re.compile(
+    rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er)\s+"
+    rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
+    re.IGNORECASE,
+)
+_NAME_HERE = re.compile(rf"^(?:hej\W+)?(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s+her\W*$", re.IGNORECASE)
+_STRONG_CUES = ("hedder", "hed", "navn")
+_PARTNER_PRONOUNS = frozenset({"han", "hun", "hen", "partneren", "kæresten", "kaeresten", "faren", "moren"})
+
+
+def _is_stopword(token: str) -> bool:
+    return normalise(token.strip(".,!?:;")) in STOPWORDS
+
+
+def name_from(words: str, need_capitals: bool = False, max_words: int = 4) -> str | None:
+    """The name at the start of `words`, up to the first word that is never
+    part of a name; None when there is none. With need_capitals every word
+    must start with a capital letter (a weak cue such as "det er")."""
+    taken: list[str] = []
+    for token in _TOKEN.findall(words):
+        token = token.strip(",.!?:;")
+        if not token or not _NAME_TOKEN.match(token) or _is_stopword(token):
+            break
+        if need_capitals and not token[0].isupper():
+            break
+        taken.append(token)
+        if len(taken) == max_words:
+            break
+    return clean_name(" ".join(taken)) if taken else None
+
+
+def own_name(text: str, asked_for_it: bool, clauses: list[str]) -> str | None:
+    """The parent's own name: "jeg hedder Maja Nielsen", "mit navn er ...",
+    "det er Maja" (capitals needed unless the name was asked for), or a
+    clause of two to four name words among other answers ("Maja Nielsen,
+    termin ..."): the first in any case, another when written with capitals."""
+    for match in _OWN_NAME.finditer(text):
+        strong = any(cue in match.group("cue").lower() for cue in _STRONG_CUES)
+        name = name_from(match.group("name"), need_capitals=not (strong or asked_for_it))
+        if name:
+            return name
+    for clause in clauses:
+        here = _NAME_HERE.match(clause)
+        if here:  # "Maja her", as a message is signed
+            return name_from(here.group("name"))
+    if len(clauses) < 2:
+        return None  # one clause alone ("asdkjh qwpoeiru") is read by the question asked, not here
+    for index, clause in enumerate(clauses):
+        tokens = _TOKEN.findall(clause)
+        if 2 <= len(tokens) <= 4:
+            name = name_from(clause, need_capitals=index > 0)
+            if name and len(name.split()) == len(tokens):
+                return name
+    return None
+
+
+@dataclass(frozen=True)
+class Partner:
+    joins: bool | None = None
+    name: str | None = None
+
+
+def partner(text: str, asked: str | None) -> Partner:
+    """Whether a partner comes along, and the name when it is given."""
+    if _ROLE_NOT.search(text) or _ALONE.search(text):
+        return Partner(joins=False)
+    named = _ROLE_NAMED.search(text)
+    name = name_from(named.group("name")) if named else None
+    joins = _ROLE_JOINS.search(text)
+    if joins:
+        return Partner(True, name or name_from(joins.group("name"), max_words=2))
+    for pattern in (_NAME_AND_I, _NAME_COMES):
+        found = pattern.search(text)
+        if found:
+            word = found.group("name") or found.groupdict().get("name2") or ""
+            candidate = name_from(word)
+            # "han kommer med" names nobody but says yes; "det kommer med" says nothing.
+            if candidate or word.lower() in _PARTNER_PRONOUNS:
+                return Partner(True, candidate or name)
+    if _TOGETHER.search(text):
+        return Partner(True, name)
+    if asked == "partner_joins":
+        yes_name = _YES_NAME.match(text)
+        if yes_name:
+            return Partner(True, name_from(yes_name.group("name"), max_words=3) or name)
+    return Partner(None, name)

@@ -1,0 +1,284 @@
+"""The enrollment form takes everything a message gives: the whole validation
+action (extraction, validation, the next question) run as the Rasa server
+runs it, on the real domain and real SQLite and PostgreSQL databases."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.enrollment_form import FORM_SLOTS, ActionAskTeamCode, ValidateEnrollmentForm
+from bot.dates import format_danish_date
+from bot.db.models import CourseTeam
+from bot.shared.clock import danish_today
+from tests.helpers import make_tracker, responses
+
+form = ValidateEnrollmentForm()
+TODAY = danish_today()
+
+
+def run_form(
+    domain: dict[str, Any],
+    text: str,
+    asked: str | None,
+    slots: dict[str, Any] | None = None,
+    intent: str = "inform",
+    raw: Any = None,
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """One user message while the form asks `asked`. `raw` is what Rasa's own
+    slot mapping put in the asked slot (from_text, from_intent), if anything.
+    Returns the slots the action set, its responses, and all slots after."""
+    events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    events += [
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+        {"event": "slot", "name": "requested_slot", "value": asked},
+        {"event": "action", "name": "enrollment_form"},
+    ]
+    before = dict(slots or {}) | {"requested_slot": asked}
+    if raw is not None and asked:
+        events.append({"event": "slot", "name": asked, "value": raw})
+        before[asked] = raw
+    tracker = make_tracker(slots=before, text=text, intent=intent, events=events, active_loop="enrollment_form")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(form.run(dispatcher, tracker, domain))
+    set_now = {e["name"]: e["value"] for e in result if e["event"] == "slot"}
+    return set_now, responses(dispatcher), before | set_now
+
+
+def next_question(slots: dict[str, Any]) -> str | None:
+    skip = {"partner_name"} if slots.get("partner_joins") is False else set()
+    return next((s for s in FORM_SLOTS if s not in skip and slots.get(s) is None), None)
+
+
+def danish(day: date) -> str:
+    return format_danish_date(day).rsplit(" ", 1)[0]  # "3. april", as parents write it
+
+
+def test_one_message_answers_five_questions(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    text = f"Maja Nielsen, termin {danish(due_in_three_months)}, min kæreste Jonas kommer med, maja@x.dk"
+    set_now, said, after = run_form(domain, text, "parent_name", raw=text)
+    assert {k: after.get(k) for k in FORM_SLOTS[:7]} == {
+        "parent_name": "Maja Nielsen",
+        "child_born": False,
+        "child_date": due_in_three_months.isoformat(),
+        "first_child": None,
+        "partner_joins": True,
+        "partner_name": "Jonas",
+        "contact": "maja@x.dk",
+    }
+    assert "enrollment_outcome" not in set_now and said == []
+    assert next_question(after) == "first_child"
+
+
+def test_a_partner_answer_nlu_took_for_a_question_fills_the_partner(domain: dict[str, Any]) -> None:
+    # The mapping's not_intent keeps ask_audience out, so Rasa extracted nothing:
+    # the form's own reading takes the turn (Rasa runs the form before the rules).
+    set_now, said, after = run_form(
+        domain,
+        "min kæreste Jonas kommer også med",
+        "partner_joins",
+        slots=answered_up_to("partner_joins"),
+        intent="ask_audience",
+    )
+    assert (set_now["partner_joins"], set_now["partner_name"]) == (True, "Jonas")
+    assert said == [] and next_question(after) == "contact"
+
+
+def test_an_email_when_asked_about_the_partner_is_the_contact_without_scolding(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    set_now, said, after = run_form(
+        domain, "maja@x.dk", "partner_joins", slots=answered_up_to("partner_joins"), raw="maja@x.dk"
+    )
+    assert set_now["contact"] == "maja@x.dk" and set_now["partner_joins"] is None
+    assert "utter_ask_yes_or_no" not in said
+    assert next_question(after) == "partner_joins"
+
+
+def test_the_answer_itself_to_a_yes_no_question(domain: dict[str, Any]) -> None:
+    start = answered_up_to("partner_joins")
+    alone, _, after = run_form(domain, "nej, jeg er alene", "partner_joins", start, intent="deny", raw=False)
+    assert alone["partner_joins"] is False and next_question(after) == "contact"
+    named, _, after = run_form(domain, "ja, Jonas", "partner_joins", start, intent="affirm", raw=True)
+    assert (named["partner_joins"], named["partner_name"]) == (True, "Jonas")
+    comes, said, _ = run_form(domain, "Jonas kommer med 😊", "partner_joins", start, raw="Jonas kommer med 😊")
+    assert (comes["partner_joins"], comes["partner_name"]) == (True, "Jonas") and said == []
+    two, _, after = run_form(domain, "vi er to", "partner_joins", start, raw="vi er to")
+    assert two["partner_joins"] is True and next_question(after) == "partner_name"
+
+
+def test_a_date_when_asked_for_the_name_is_kept_and_the_name_asked_again(domain: dict[str, Any]) -> None:
+    due = TODAY + timedelta(weeks=10)
+    text = f"vi har termin {danish(due)}"
+    set_now, said, after = run_form(domain, text, "parent_name", raw=text)
+    assert (set_now["child_born"], set_now["child_date"]) == (False, due.isoformat())
+    assert set_now["parent_name"] is None and said == []
+    assert next_question(after) == "parent_name"
+
+
+def test_a_filled_answer_is_not_overwritten_without_a_correction(domain: dict[str, Any]) -> None:
+    slots = answered_up_to("first_child")
+    other = date.fromisoformat(slots["child_date"]) + timedelta(days=3)
+    set_now, _, after = run_form(domain, f"termin {danish(other)}", "first_child", slots, raw="termin")
+    assert "child_date" not in set_now and after["child_date"] == slots["child_date"]
+
+
+def test_a_question_with_partner_words_answers_nothing(domain: dict[str, Any]) -> None:
+    set_now, _, _ = run_form(
+        domain,
+        "kommer min kæreste også med på holdet?",
+        "partner_joins",
+        answered_up_to("partner_joins"),
+        intent="ask_audience",
+    )
+    assert {k: v for k, v in set_now.items() if k != "requested_slot"} == {}
+
+
+def test_danger_and_stop_are_never_answers(domain: dict[str, Any]) -> None:
+    for intent in ("express_distress", "stop", "request_human"):
+        set_now, _, _ = run_form(
+            domain,
+            "min kæreste Jonas kommer med, maja@x.dk",
+            "partner_joins",
+            answered_up_to("partner_joins"),
+            intent=intent,
+        )
+        assert {k: v for k, v in set_now.items() if k != "requested_slot"} == {}, intent
+
+
+def summary_slots(session: Session, due: date) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots={"child_date": due.isoformat()}), {}))
+    code = dispatcher.messages[0]["buttons"][0]["payload"].split('"')[3]
+    return {
+        "parent_name": "Maja Nielsen",
+        "child_born": False,
+        "child_date": due.isoformat(),
+        "first_child": True,
+        "partner_joins": True,
+        "partner_name": "Jonah",
+        "contact": "maja@x.dk og 22 33 44 55",
+        "contact_email": "maja@x.dk",
+        "contact_phone": "+4522334455",
+        "team_code": code,
+        "consent": True,
+    }
+
+
+def test_a_date_corrected_at_the_summary(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    new = due_in_three_months + timedelta(days=1)
+    text = f"nej, det er {danish(new)}"
+    set_now, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert set_now["child_date"] == new.isoformat()
+    assert after["enrollment_confirmed"] is None and "enrollment_outcome" not in set_now
+    assert after["team_code"] == slots["team_code"]
+    assert said == ["utter_enrollment_corrected"] and next_question(after) == "enrollment_confirmed"
+
+
+def test_a_correction_that_does_not_hold_keeps_the_answer(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    past = TODAY - timedelta(days=20)
+    text = f"nej, det er {past.strftime('%d.%m.%Y')}"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert after["child_date"] == due_in_three_months.isoformat()
+    assert said == ["utter_due_date_in_past"] and after["enrollment_confirmed"] is None
+    assert "enrollment_outcome" not in after
+    future = TODAY + timedelta(days=20)
+    text = f"undskyld, hun er født {future.strftime('%d.%m.%Y')}"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, raw=text)
+    assert (after["child_born"], after["child_date"]) == (False, due_in_three_months.isoformat())
+    assert said == ["utter_birth_date_in_future"]
+
+
+def test_born_after_all_at_the_summary_asks_for_the_birth_date(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    _, said, after = run_form(domain, "nej, hun er født", "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert (after["child_born"], after["child_date"], after["enrollment_confirmed"]) == (True, None, None)
+    assert said == ["utter_enrollment_corrected"] and next_question(after) == "child_date"
+
+
+def test_a_date_no_longer_fitting_the_team_asks_for_the_team_again(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    later = TODAY + timedelta(weeks=20)
+    text = f"undskyld, terminen er {danish(later)}"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, raw=text)
+    assert (after["child_born"], after["child_date"]) == (False, later.isoformat())
+    fitting = {b["payload"].split('"')[3] for b in team_buttons(later)}
+    assert fitting and slots["team_code"] not in fitting  # the chosen team starts too early for the new date
+    assert after["team_code"] is None and after["enrollment_confirmed"] is None
+    assert said == ["utter_enrollment_corrected"] and next_question(after) == "team_code"
+
+
+def team_buttons(child_date: date) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots={"child_date": child_date.isoformat()}), {}))
+    buttons: list[dict[str, Any]] = dispatcher.messages[0].get("buttons") or []
+    return buttons
+
+
+def test_a_correction_at_the_consent_question_is_not_a_no(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    del slots["consent"]
+    new = due_in_three_months + timedelta(days=2)
+    _, said, after = run_form(domain, f"nej, det er {danish(new)}", "consent", slots, intent="deny", raw=False)
+    assert (after["child_date"], after["consent"]) == (new.isoformat(), None)
+    assert "enrollment_outcome" not in after and said == ["utter_enrollment_corrected"]
+    assert next_question(after) == "consent"
+
+
+def test_the_email_corrected_at_the_summary_keeps_the_phone(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    _, said, after = run_form(domain, "ret e-mailen til x@y.dk", "enrollment_confirmed", slots, raw="ret")
+    assert (after["contact_email"], after["contact_phone"]) == ("x@y.dk", "+4522334455")
+    assert after["contact"] == "x@y.dk og 22 33 44 55"
+    assert after["enrollment_confirmed"] is None and said == ["utter_enrollment_corrected"]
+
+
+def test_the_partners_name_corrected_at_the_summary(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    text = "min kæreste hedder Jonas ikke Jonah"
+    set_now, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert after["partner_name"] == "Jonas" and after["enrollment_confirmed"] is None
+    assert "enrollment_outcome" not in set_now and said == ["utter_enrollment_corrected"]
+
+
+def test_a_plain_no_at_the_summary_still_declines(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    set_now, _, _ = run_form(domain, "nej", "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert set_now["enrollment_outcome"] == "declined"
+
+
+def answered_up_to(asked: str) -> dict[str, Any]:
+    """The answers a parent has given before the form asks `asked`."""
+    answers: dict[str, Any] = {
+        "parent_name": "Maja Nielsen",
+        "child_born": False,
+        "child_date": (TODAY + timedelta(weeks=12)).isoformat(),
+        "first_child": True,
+        "partner_joins": True,
+        "partner_name": "Jonas",
+    }
+    return {slot: value for slot, value in answers.items() if FORM_SLOTS.index(slot) < FORM_SLOTS.index(asked)}

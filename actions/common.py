@@ -78,7 +78,8 @@ def latest_intent(tracker: Tracker) -> str | None:
 # from_text mappings exclude the same intents, and QUESTION_INTENTS, with
 # not_intent (tests/test_domain.py).
 INTERRUPTING_INTENTS = frozenset({"express_distress", "possible_distress", "stop", "request_human"})
-NEVER_AN_ANSWER = frozenset({"express_distress", "possible_distress", "stop"})  # whatever else the message holds
+NEVER_AN_ANSWER = frozenset({"express_distress", "possible_distress", "stop"})  # unless a button of the question
+DANGER_INTENTS = frozenset({"express_distress", "possible_distress"})  # whatever else the message holds
 # Follow-ups to a service answer ("er det gratis?", its buttons "Læs mere", ...).
 FOLLOW_UP_INTENTS = frozenset(
     {"ask_price", "ask_location", "ask_opening_hours", "ask_audience", "ask_contact_details", "ask_read_more"}
@@ -113,14 +114,32 @@ class Interruptible:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker) or ""
-        if intent in NEVER_AN_ANSWER:
+        pressed = pressed_a_button(tracker)
+        if intent in DANGER_INTENTS or (intent in NEVER_AN_ANSWER and not pressed):
             return []
-        if intent in INTERRUPTING_INTENTS | QUESTION_INTENTS and not self.holds_an_answer(tracker, intent):
+        if (
+            intent in INTERRUPTING_INTENTS | QUESTION_INTENTS
+            and not pressed
+            and not self.holds_an_answer(tracker, intent)
+        ):
             return []
         events: list[EventType] = await super().get_extraction_events(  # type: ignore[misc]
             dispatcher, tracker, domain
         )
         return events
+
+
+def pressed_a_button(tracker: Tracker) -> bool:
+    """Whether the latest message is the payload of a button the assistant's
+    last message offered: an answer to its question, whatever NLU made of the
+    text (the education form's button "Stoppet" sends "stoppet", which NLU
+    reads as `stop`, and would have ended the form)."""
+    text = (tracker.latest_message.get("text") or "").strip().lower()
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return bool(text) and any(str(b.get("payload", "")).strip().lower() == text for b in buttons)
+    return False
 
 
 def read_yes_no(value: Any, tracker: Tracker) -> bool | None:

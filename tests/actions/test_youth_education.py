@@ -4,18 +4,22 @@ recorded with a talk offered."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
+from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions.common import pressed_a_button
 from actions.education import ActionSaveEducation, ActionShowEducation, ValidateEducationForm, read_kind
 from bot.db.education import record_education
 from bot.db.youth import bind
 from bot.db.youth_models import EducationEvent
 from tests.actions.youth_helpers import extract, run, tracker, young
-from tests.helpers import responses
+from tests.helpers import make_tracker, responses
 
 pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
 
@@ -66,3 +70,54 @@ def test_stopping_an_education_is_recorded_and_offers_a_talk(session: Session) -
     ]
     dispatcher, _ = run(ActionShowEducation(), tracker("conv-m", "hvordan ser min plan ud", "education_status"))
     assert "ingen uddannelse registreret" in dispatcher.messages[0]["current"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "pressed", "kind"),
+    [
+        ("stoppet", "stop", True, "stopped"),  # the button "Stoppet": NLU reads the payload as stop
+        ("færdig", "goodbye", True, "finished"),
+        ("stop", "stop", False, None),  # typed, no button says it: the form's stop rule runs
+        ("jeg vil stoppe det her", "stop", False, None),
+    ],
+)
+def test_a_button_of_the_question_is_its_answer_whatever_nlu_reads(
+    session: Session, domain: dict[str, Any], text: str, intent: str, pressed: bool, kind: str | None
+) -> None:
+    bind(session, "conv-b", young(session, "UNG-B", "Bo", "Sanne").id, "pairing")
+    session.commit()
+    buttons = domain["responses"]["utter_ask_education_kind"][0]["buttons"]
+    events = [
+        {"event": "bot", "text": "Hvad er der sket med din uddannelse?", "data": {"buttons": buttons}},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+    ]
+    asked = make_tracker(
+        slots={"requested_slot": "education_kind"},
+        sender_id="conv-b",
+        text=text,
+        intent=intent,
+        events=events,
+        active_loop="education_form",
+    )
+    assert pressed_a_button(asked) is pressed
+    found = asyncio.run(ValidateEducationForm().get_extraction_events(CollectingDispatcher(), asked, domain))
+    filled = {e["name"]: e["value"] for e in found if e.get("event") == "slot"}
+    assert filled.get("education_kind") == kind
+
+
+def test_danger_is_never_an_answer_even_as_a_button_text(session: Session, domain: dict[str, Any]) -> None:
+    bind(session, "conv-d", young(session, "UNG-D", "Dina", "Sanne").id, "pairing")
+    session.commit()
+    events = [
+        {"event": "bot", "text": "?", "data": {"buttons": [{"title": "Stoppet", "payload": "stoppet"}]}},
+        {"event": "user", "text": "stoppet", "parse_data": {"intent": {"name": "express_distress"}}},
+    ]
+    asked = make_tracker(
+        slots={"requested_slot": "education_kind"},
+        sender_id="conv-d",
+        text="stoppet",
+        intent="express_distress",
+        events=events,
+        active_loop="education_form",
+    )
+    assert asyncio.run(ValidateEducationForm().get_extraction_events(CollectingDispatcher(), asked, domain)) == []

@@ -20,7 +20,7 @@ import yaml
 
 from bot.shared.danger import signals_danger
 from bot.shared.settings import ROOT
-from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
+from tests.bench.danger_thresholds import configured_thresholds, short_pieces, trained_model
 from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 
 DATA = ROOT / "tests" / "data"
@@ -118,9 +118,8 @@ def check_in_rate(report_dirs: list[Path]) -> None:
 def short_answers() -> None:
     """Runs of 1-5 words of the held-out ordinary messages that the learned
     score (the phrase safeguard included) flags: short answers in a form."""
-    from bot.shared.danger_model import DangerModel
 
-    model = DangerModel.train(*training_examples())
+    model = trained_model()
     thresholds = configured_thresholds()
     pieces = short_pieces()
     flagged = [text for text in pieces if model.assess(text, thresholds).tier]
@@ -132,9 +131,8 @@ def short_answers() -> None:
 
 def added_latency() -> None:
     """The learned score's time per message (the phrase safeguard included), as the Rasa server runs it."""
-    from bot.shared.danger_model import DangerModel
 
-    model = DangerModel.train(*training_examples())
+    model = trained_model()
     thresholds = configured_thresholds()
     _, negatives = read_set("danger_dev.yml")
     timings = []

@@ -11,13 +11,17 @@ ordinary messages of the NLU dev sets. Runs in either environment:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
+import sklearn
 import yaml
 
+from bot.shared import danger, danger_model
 from bot.shared.danger import hedged, phrase_kind
 from bot.shared.danger_model import DangerModel, Thresholds
+from bot.shared.settings import VAR_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -38,6 +42,30 @@ def training_examples() -> tuple[list[str], list[bool], list[str | None]]:
                     danger.append(block["intent"] == "express_distress")
                     categories.append(category)
     return texts, danger, categories
+
+
+def trained_model() -> DangerModel:
+    """The danger model trained on data/nlu as `rasa train` does, kept in
+    var/cache under a key of the training data, the layer's code and
+    scikit-learn's version: the inner loop (make test-fast) and the bench
+    train it once, not once per test module and worker. Only files this
+    function wrote are loaded."""
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for path in [
+        *sorted((ROOT / "data" / "nlu").glob("*.yml")),
+        Path(str(danger_model.__file__)),
+        Path(str(danger.__file__)),
+    ]:
+        digest.update(path.read_bytes())
+    cached = VAR_DIR / "cache" / f"danger-model-{digest.hexdigest()[:20]}.pkl"
+    if cached.exists():
+        return DangerModel.load(cached)
+    model = DangerModel.train(*training_examples())
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{id(model)}.partial")
+    model.save(partial)
+    partial.replace(cached)  # atomic: two test workers may train at once
+    return model
 
 
 def strip_entities(text: str) -> str:
@@ -91,7 +119,7 @@ def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: se
 
 
 def main() -> None:
-    model = DangerModel.train(*training_examples())
+    model = trained_model()
     sets = {name: danger_set(name) for name in ("danger_dev.yml", "distress_dev.yml")}
     ordinary = ordinary_messages()
     print("high  check | recall high / any (dev, old dev) | false alarms high / any (dev, old dev) | ordinary any")

@@ -10,7 +10,7 @@ import pytest
 
 from bot.shared.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds, ordinary_pieces
 from bot.youth.pairing import new_code
-from tests.bench.danger_thresholds import configured_thresholds, short_pieces, training_examples
+from tests.bench.danger_thresholds import configured_thresholds, short_pieces, trained_model
 
 THRESHOLDS = Thresholds(high=0.6, check_in=0.25)
 
@@ -172,7 +172,7 @@ def test_a_model_needs_both_classes() -> None:
 
 @pytest.fixture(scope="module")
 def model() -> DangerModel:
-    return DangerModel.train(*training_examples())
+    return trained_model()
 
 
 @pytest.mark.parametrize(

@@ -133,12 +133,16 @@ def pressed_a_button(tracker: Tracker) -> bool:
     """Whether the latest message is the payload of a button the assistant's
     last message offered: an answer to its question, whatever NLU made of the
     text (the education form's button "Stoppet" sends "stoppet", which NLU
-    reads as `stop`, and would have ended the form)."""
+    reads as `stop`, and would have ended the form). Only a plain-text
+    payload: a "/intent" payload ("Læs mere" after a service answer) is
+    an intent already, and the form's rule for it runs."""
     text = (tracker.latest_message.get("text") or "").strip().lower()
+    if not text or text.startswith("/"):
+        return False
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
             buttons = (event.get("data") or {}).get("buttons") or []
-            return bool(text) and any(str(b.get("payload", "")).strip().lower() == text for b in buttons)
+            return any(str(b.get("payload", "")).strip().lower() == text for b in buttons)
     return False
 
 

@@ -105,6 +105,27 @@ def test_a_button_of_the_question_is_its_answer_whatever_nlu_reads(
     assert filled.get("education_kind") == kind
 
 
+def test_an_intent_button_is_not_taken_for_the_answer(session: Session, domain: dict[str, Any]) -> None:
+    """ "Læs mere" after a service answer in the middle of the form sends
+    /ask_read_more: the form's rule for it runs, the form takes nothing."""
+    bind(session, "conv-r", young(session, "UNG-R", "Rune", "Sanne").id, "pairing")
+    session.commit()
+    events = [
+        {"event": "bot", "text": "…", "data": {"buttons": [{"title": "Læs mere", "payload": "/ask_read_more"}]}},
+        {"event": "user", "text": "/ask_read_more", "parse_data": {"intent": {"name": "ask_read_more"}}},
+    ]
+    asked = make_tracker(
+        slots={"requested_slot": "education_programme", "education_kind": "started"},
+        sender_id="conv-r",
+        text="/ask_read_more",
+        intent="ask_read_more",
+        events=events,
+        active_loop="education_form",
+    )
+    assert pressed_a_button(asked) is False
+    assert asyncio.run(ValidateEducationForm().get_extraction_events(CollectingDispatcher(), asked, domain)) == []
+
+
 def test_danger_is_never_an_answer_even_as_a_button_text(session: Session, domain: dict[str, Any]) -> None:
     bind(session, "conv-d", young(session, "UNG-D", "Dina", "Sanne").id, "pairing")
     session.commit()

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,18 @@ class RunningAssistant:
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
+
+    def add_young_person(self, mentor: str = "Lene", mentor_contact: str = "70 10 20 36") -> str:
+        """A young person of the test's own, added as staff do (the seeded ones
+        are shared: a meeting one test books is not the next one another test
+        moves or cancels). Returns the reference."""
+        reference = f"UNG-{uuid.uuid4().hex[:6].upper()}"
+        ends = danish_today() + timedelta(days=400)
+        self.cli(
+            "youth", "add", reference, "--name", "Sofie", "--mentor", mentor,
+            "--mentor-contact", mentor_contact, "--aftercare-ends", f"{ends:%Y-%m-%d}",
+        )  # fmt: skip
+        return reference
 
     @property
     def staff_url(self) -> str:

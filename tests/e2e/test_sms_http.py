@@ -84,21 +84,7 @@ def register(running: RunningAssistant, reference: str, number: str) -> None:
 
 def young_person(running: RunningAssistant, mentor: str) -> str:
     """A young person of this test's own (the seeded ones are shared with test_youth_http.py)."""
-    reference = f"UNG-{uuid.uuid4().hex[:6].upper()}"
-    running.cli(
-        "youth",
-        "add",
-        reference,
-        "--name",
-        "Sofie",
-        "--mentor",
-        mentor,
-        "--mentor-contact",
-        "70 10 20 36",
-        "--aftercare-ends",
-        f"{danish_today() + timedelta(days=400):%Y-%m-%d}",
-    )
-    return reference
+    return running.add_young_person(mentor=mentor)
 
 
 def test_a_registered_young_person_texts_lists_meetings_and_answers_a_numbered_choice(

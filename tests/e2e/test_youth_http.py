@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
@@ -52,23 +51,7 @@ def pair(running: RunningAssistant, chat: Chat, reference: str, first_name: str 
 
 
 def own_young_person(running: RunningAssistant) -> str:
-    """A young person of the test's own: a meeting it asks for is not the next
-    meeting another test moves or cancels for a seeded one."""
-    reference = f"UNG-{uuid.uuid4().hex[:6].upper()}"
-    running.cli(
-        "youth",
-        "add",
-        reference,
-        "--name",
-        "Sofie",
-        "--mentor",
-        "Lene",
-        "--mentor-contact",
-        "lene@example.dk",
-        "--aftercare-ends",
-        f"{danish_today() + timedelta(days=400):%Y-%m-%d}",
-    )
-    return reference
+    return running.add_young_person(mentor_contact="lene@example.dk")
 
 
 def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssistant) -> None:

@@ -33,7 +33,8 @@ def test_a_stopped_number_gets_no_text_but_the_receipt(session: Session) -> None
     assert repo.is_stopped(session, NUMBER)
     assert repo.add_outbound(session, row, "svar", "reply", NOW).status == OutboundStatus.SUPPRESSED
     assert repo.add_outbound(session, row, "kvittering", "optout", NOW, force=True).status == OutboundStatus.QUEUED
-    assert [t.body for t in repo.queued(session)] == ["kvittering"]
+    # other tests' texts may be queued in the shared database (the SMS app's tests commit)
+    assert [t.body for t in repo.queued(session) if t.conversation_id == row.conversation_id] == ["kvittering"]
     assert repo.opt_in(session, row, NOW) and not repo.opt_in(session, row, NOW)
     assert not repo.is_stopped(session, NUMBER) and row.opted_in_at is not None
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import default_sessionmaker
 from bot.shared.clock import danish_today
-from bot.shared.municipality import current_municipality
 
 _YES = re.compile(r"^\s*(ja|jo|jep|jeps|yes|yep|ok|okay|gerne|selvfølgelig|rigtigt|korrekt)\b", re.IGNORECASE)
 _NO = re.compile(r"^\s*(nej|nope|no|nah|næh|naeh|ikke|aldrig)\b", re.IGNORECASE)
@@ -37,36 +36,6 @@ def use_sessionmaker(maker: sessionmaker[Session] | None) -> None:
 def today() -> date:
     """Today in Denmark: the date a parent means by "i dag" (bot/shared/clock.py)."""
     return danish_today()
-
-
-def contact_details() -> dict[str, Any]:
-    """The municipality's contact details as response variables."""
-    m = current_municipality()
-    return {
-        "municipality_name": m.name,
-        "municipality_phone": m.phone,
-        "municipality_email": m.email,
-        "municipality_hours": m.opening_hours,
-    }
-
-
-def privacy_details() -> dict[str, str]:
-    """The privacy texts from the municipality file, as response variables."""
-    privacy = current_municipality().privacy
-    return {
-        "privacy_enrollment_consent": privacy.enrollment_consent,
-        "privacy_contact_consent": privacy.contact_consent,
-    }
-
-
-def course_details() -> dict[str, str]:
-    """The course format from the municipality file, as response variables."""
-    course = current_municipality().course
-    return {
-        "course_start_week": str(course.start_pregnancy_week),
-        "course_end_months": str(course.end_child_age_months),
-        "course_meetings": str(course.meetings),
-    }
 
 
 def latest_intent(tracker: Tracker) -> str | None:

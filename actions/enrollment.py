@@ -10,7 +10,6 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import contact_details, course_details
 from actions.enrollment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
@@ -27,7 +26,7 @@ from bot.db.enrollments import (
 )
 from bot.db.escalations import open_escalation
 from bot.db.teams import get_team_by_code
-from bot.shared.municipality import current_municipality
+from bot.shared.municipality import contact_details, course_details, current_municipality
 
 HELD_ENROLLMENT = "enrollment_check"
 HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]

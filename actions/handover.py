@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, phrased_as_a_question
+from actions.common import Interruptible, phrased_as_a_question
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import find_active_for_conversation
@@ -20,7 +20,7 @@ from bot.db.escalations import open_escalation, set_contact_wish
 from bot.db.models import StaffTeam
 from bot.db.youth import bound_profile_id
 from bot.shared.clock import utc_now
-from bot.shared.municipality import current_municipality
+from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
 from bot.validation import find_danish_phone, find_email, format_phone
 

@@ -15,12 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, contact_details, latest_intent, read_yes_no
+from actions.common import Interruptible, latest_intent, read_yes_no
 from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
 from actions.transaction import Reply, Transaction
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, get_enrollment, look_up
 from bot.db.models import EnrollmentStatus
+from bot.shared.municipality import contact_details
 from bot.shared.settings import load_settings
 from bot.validation import normalise_reference, parse_contact
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, today
+from actions.common import today
 from actions.teams import describe_team
 from actions.transaction import Transaction
 from actions.youth_identity import identified_profile
@@ -28,7 +28,7 @@ from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus, Esc
 from bot.db.review import delete_by_conversation as delete_review_tags
 from bot.db.youth import forget_conversation, stored_about
 from bot.db.youth_models import YouthProfile
-from bot.shared.municipality import current_municipality
+from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.protocol import DELETION_SLOT
 
 # Set only when the data is gone: the Rasa server then deletes the conversation.

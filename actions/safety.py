@@ -20,9 +20,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import contact_details
 from actions.handover import handoff_events, open_case
 from actions.transaction import Transaction
+from bot.shared.municipality import contact_details
 
 PAUSED_FORM = "paused_form"
 KIND_SLOT = "danger_kind"

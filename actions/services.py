@@ -17,10 +17,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import course_details, latest_intent
+from actions.common import latest_intent
 from actions.transaction import Transaction
 from bot.db.services import get_service
-from bot.shared.municipality import Unit, current_municipality
+from bot.shared.municipality import Unit, course_details, current_municipality
 
 RETRIEVAL_INTENT = "faq"
 TOPIC_SLOT = "service_topic"

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import contact_details, course_details, privacy_details
+from bot.shared.municipality import session_slots
 
 
 class ActionSessionStart(Action):
@@ -18,7 +18,6 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        details = contact_details() | course_details() | privacy_details()
-        events += [SlotSet(name, value) for name, value in details.items()]
+        events += [SlotSet(name, value) for name, value in session_slots().items()]
         events.append(ActionExecuted("action_listen"))
         return events

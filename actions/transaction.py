@@ -43,7 +43,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.common import contact_details, sessions
+from actions.common import sessions
+from bot.shared.municipality import contact_details
 
 logger = logging.getLogger(__name__)
 

@@ -66,6 +66,7 @@ class Assistant:
             "STAFF_SECURE_COOKIES": "1" if self.settings.secure_cookies else "0",
             "ACTION_SERVER_PORT": str(self.settings.action_server_port),
             "ACTION_SERVER_HOST": self.settings.action_server_host,
+            "ACTION_TIMEOUT_SECONDS": str(self.settings.action_timeout_seconds),
             "LOG_LEVEL": self.settings.log_level,
             "SMS_GATEWAY_URL": self.settings.sms_gateway_url,
             "SMS_GATEWAY_TOKEN": self.settings.sms_gateway_token,

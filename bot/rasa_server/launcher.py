@@ -41,6 +41,9 @@
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
    validator built once.
+7. Faults: a custom action that fails or does not answer in time gets a
+   short Danish answer with the municipality's phone number, and the
+   conversation goes on (bot/rasa_server/action_faults.py).
 
 Imports only the standard library, Rasa, jsonschema and the modules of
 bot/ that both environments share: it runs in .venv/rasa, not in the
@@ -65,6 +68,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_server.action_faults import answering_when_actions_fail
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
 from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
@@ -215,7 +219,7 @@ def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
 
 # The changes below replace methods of Rasa's own classes, where Rasa 3.6 has
 # no extension point (a message before any channel's or the NLU's hands, the
-# response check, the turn while a conversation is paused); they are written
+# response check, a failing action server, the turn while a conversation is paused); they are written
 # against 3.6 and checked by tests/unit/test_rasa_server.py and the e2e tests.
 SUPPORTED_RASA = "3.6."
 
@@ -234,6 +238,7 @@ def install() -> None:
     check_rasa_version(rasa.__version__)
     mask_log_records()
     RemoteAction._validate_action_result = validate_action_result
+    RemoteAction.run = answering_when_actions_fail(RemoteAction.run, load_settings().action_timeout_seconds)
     # Masking first: a message the limits turn away is still shown, and kept in
     # the widget's local copy, and must be masked there too.
     Agent.handle_message = with_cpr_masked(

@@ -134,3 +134,40 @@ def load_municipality(path: Path) -> Municipality:
 @lru_cache(maxsize=1)
 def current_municipality() -> Municipality:
     return load_municipality(load_settings().municipality_file)
+
+
+def contact_details() -> dict[str, str]:
+    """The municipality's contact details as response variables."""
+    m = current_municipality()
+    return {
+        "municipality_name": m.name,
+        "municipality_phone": m.phone,
+        "municipality_email": m.email,
+        "municipality_hours": m.opening_hours,
+    }
+
+
+def privacy_details() -> dict[str, str]:
+    """The privacy texts from the municipality file, as response variables."""
+    privacy = current_municipality().privacy
+    return {
+        "privacy_enrollment_consent": privacy.enrollment_consent,
+        "privacy_contact_consent": privacy.contact_consent,
+    }
+
+
+def course_details() -> dict[str, str]:
+    """The course format from the municipality file, as response variables."""
+    course = current_municipality().course
+    return {
+        "course_start_week": str(course.start_pregnancy_week),
+        "course_end_months": str(course.end_child_age_months),
+        "course_meetings": str(course.meetings),
+    }
+
+
+def session_slots() -> dict[str, str]:
+    """What every conversation starts with in its slots, so any response can name
+    the phone number, the opening hours and the course format (set by
+    action_session_start, and by the Rasa server alone when the action server is down)."""
+    return contact_details() | course_details() | privacy_details()

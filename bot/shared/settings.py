@@ -51,6 +51,9 @@ class Settings:
     # What the Rasa server sends the action server (endpoints.yml), and where the action server listens.
     action_server_token: str = ""
     action_server_host: str = "127.0.0.1"
+    # How long the Rasa server waits for a custom action before it tells the citizen
+    # (bot/rasa_server/action_faults.py); Rasa's own default is five minutes.
+    action_timeout_seconds: float = 15.0
     # SMS (bot/sms/, bot/rasa_server/channels/sms.py). The gateway's REST base URL and
     # token; without a URL, `bot run` starts the local gateway (bot/sms/gateway.py) on sms_gateway_port.
     sms_gateway_url: str = ""
@@ -114,6 +117,7 @@ def load_settings() -> Settings:
         site_origin=_env("SITE_ORIGIN", ""),
         action_server_token=_secret("ACTION_SERVER_TOKEN"),
         action_server_host=_env("ACTION_SERVER_HOST", "127.0.0.1"),
+        action_timeout_seconds=float(_env("ACTION_TIMEOUT_SECONDS", "15")),
         sms_gateway_url=_env("SMS_GATEWAY_URL", ""),
         sms_gateway_token=_secret("SMS_GATEWAY_TOKEN"),
         sms_webhook_secret=_secret("SMS_WEBHOOK_SECRET"),

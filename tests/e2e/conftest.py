@@ -56,6 +56,8 @@ def e2e_settings(database_url: str, tracker_url: str, municipality_file: Path = 
         staff_port=STAFF_PORT,
         youth_token_secret=f"e2e-youth-{uuid.uuid4().hex}",
         action_server_token=f"e2e-actions-{uuid.uuid4().hex}",
+        # tests/e2e/test_faults_http.py waits this long for a hanging action server
+        action_timeout_seconds=8.0,
         widget_session_secret=f"e2e-widget-{uuid.uuid4().hex}",
         rest_channel=True,
         trusted_proxies=1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import utcnow
@@ -192,6 +192,37 @@ def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
         MentorMeeting.starts_at < start + timedelta(days=1),
     )
     return list(session.scalars(query.order_by(MentorMeeting.starts_at)))
+
+
+# A claim older than this is taken to be left by a scheduler that died before it
+# sent; the reminder is then sent by the next one.
+CLAIM_EXPIRES = timedelta(minutes=5)
+
+
+def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
+    """Take the meeting's reminder for this scheduler: one conditional update, so
+    of two schedulers (two processes, two machines) exactly one gets it."""
+    claimed = session.execute(
+        update(MentorMeeting)
+        .where(
+            MentorMeeting.id == meeting_id,
+            MentorMeeting.reminder_sent_at.is_(None),
+            or_(MentorMeeting.reminder_claimed_at.is_(None), MentorMeeting.reminder_claimed_at < now - CLAIM_EXPIRES),
+        )
+        .values(reminder_claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+
+
+def release_reminder(session: Session, meeting_id: int) -> None:
+    """Give the claim back (not sent: quiet hours, nobody to send to, Rasa down)."""
+    session.execute(
+        update(MentorMeeting)
+        .where(MentorMeeting.id == meeting_id, MentorMeeting.reminder_sent_at.is_(None))
+        .values(reminder_claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:

@@ -69,6 +69,9 @@ class MentorMeeting(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("mentor_meetings.id"))
     conversation_id: Mapped[str | None] = mapped_column(String(255))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Taken by one reminder scheduler before it sends (bot/youth/reminders.py): with
+    # several running, or one restarted, a reminder goes out once.
+    reminder_claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     changed_by: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import sms as sms_repo
-from bot.db.meetings import mark_reminded, meetings_to_remind
+from bot.db.meetings import claim_reminder, mark_reminded, meetings_to_remind, release_reminder
 from bot.db.models import utcnow
 from bot.db.youth import bind, conversations_of
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -55,28 +55,47 @@ def send_due(
         due = [(m.id, m.conversation_id, m.profile_id) for m in meetings_to_remind(session, now)]
     for meeting_id, conversation, profile_id in due:
         with sessions.begin() as session:
-            by_sms = sms_target(session, profile_id, number_key) if number_key else None
-            chats = [
-                c for c in conversations_of(session, profile_id, now=now, idle=idle) if not c.startswith(SMS_PREFIX)
-            ]
-        target: str | None
-        if by_sms is not None and by_sms[1]:
-            if quiet(now):
-                continue  # no texts at night: sent when the quiet hours end
-            target, channel = by_sms[0], "sms"
+            if not claim_reminder(session, meeting_id, now):
+                continue  # another scheduler has it, or sent it since
+        if send_one(sessions, rasa, now, idle, (meeting_id, conversation, profile_id), number_key, quiet):
+            with sessions.begin() as session:
+                mark_reminded(session, meeting_id, now)
+            sent += 1
         else:
-            booked_in_chat = conversation if conversation and not conversation.startswith(SMS_PREFIX) else None
-            target, channel = (chats[0] if chats else booked_in_chat), "latest"
-        if not target:
-            continue  # not reachable yet; tried again next time
-        try:
-            rasa.trigger_intent(target, REMINDER_INTENT, {"meeting_id": str(meeting_id)}, output_channel=channel)
-        except RasaUnavailable:
-            continue
-        with sessions.begin() as session:
-            mark_reminded(session, meeting_id, now)
-        sent += 1
+            with sessions.begin() as session:
+                release_reminder(session, meeting_id)
     return sent
+
+
+def send_one(
+    sessions: sessionmaker[Session],
+    rasa: RasaClient,
+    now: datetime,
+    idle: timedelta | None,
+    meeting: tuple[int, str | None, int],
+    number_key: str,
+    quiet: Callable[[datetime], bool],
+) -> bool:
+    """Send one claimed reminder; False if it could not go out now (tried again later)."""
+    meeting_id, conversation, profile_id = meeting
+    with sessions.begin() as session:
+        by_sms = sms_target(session, profile_id, number_key) if number_key else None
+        chats = [c for c in conversations_of(session, profile_id, now=now, idle=idle) if not c.startswith(SMS_PREFIX)]
+    target: str | None
+    if by_sms is not None and by_sms[1]:
+        if quiet(now):
+            return False  # no texts at night: sent when the quiet hours end
+        target, channel = by_sms[0], "sms"
+    else:
+        booked_in_chat = conversation if conversation and not conversation.startswith(SMS_PREFIX) else None
+        target, channel = (chats[0] if chats else booked_in_chat), "latest"
+    if not target:
+        return False  # not reachable yet
+    try:
+        rasa.trigger_intent(target, REMINDER_INTENT, {"meeting_id": str(meeting_id)}, output_channel=channel)
+    except RasaUnavailable:
+        return False
+    return True
 
 
 def run_forever(

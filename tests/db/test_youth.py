@@ -3,15 +3,19 @@ limits, who a conversation is, meetings (nothing deleted) and education."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.db import education, meetings
 from bot.db import youth as repo
 from bot.db.seed import seed_youth
+from bot.db.session import make_sessionmaker
 from bot.db.youth_models import ConversationBinding, MeetingStatus, MentorMeeting, PairingCode, YouthProfile
 from bot.shared.clock import DANISH_TIME
 
@@ -180,6 +184,49 @@ def test_reminders_are_due_the_day_before_a_confirmed_meeting(session: Session) 
     assert meetings.meetings_to_remind(session, NOW - timedelta(days=1)) == []
     meeting.reminder_sent_at = NOW
     assert meetings.meetings_to_remind(session, NOW) == []
+
+
+def test_a_reminder_is_claimed_once_until_the_claim_expires_or_is_given_back(session: Session) -> None:
+    meeting = confirmed_tomorrow(session, profile(session))
+    assert meetings.claim_reminder(session, meeting.id, NOW)
+    assert not meetings.claim_reminder(session, meeting.id, NOW + timedelta(minutes=1))  # another scheduler
+    assert meetings.claim_reminder(session, meeting.id, NOW + meetings.CLAIM_EXPIRES + timedelta(seconds=1))
+    meetings.release_reminder(session, meeting.id)  # could not send: the next run may
+    assert meetings.claim_reminder(session, meeting.id, NOW + timedelta(minutes=7))
+    meetings.mark_reminded(session, meeting.id, NOW + timedelta(minutes=7))
+    assert not meetings.claim_reminder(session, meeting.id, NOW + timedelta(hours=1))  # sent: never again
+
+
+def test_of_many_schedulers_claiming_at_once_exactly_one_gets_the_reminder(database_url: str) -> None:
+    """Committed transactions on the real database (not the rolled-back one):
+    eight schedulers in eight threads claim the same reminder at the same moment."""
+    maker = make_sessionmaker(database_url, immediate=True)
+    reference = f"UNG-R{uuid.uuid4().hex[:6].upper()}"
+    with maker.begin() as session:
+        meeting_id = confirmed_tomorrow(session, profile(session, reference=reference)).id
+    start = threading.Barrier(8)
+
+    def scheduler() -> bool:
+        start.wait()
+        with maker.begin() as session:
+            return meetings.claim_reminder(session, meeting_id, NOW)
+
+    with ThreadPoolExecutor(8) as pool:
+        won = list(pool.map(lambda _: scheduler(), range(8)))
+    assert won.count(True) == 1
+    with maker.begin() as session:
+        session.execute(delete(MentorMeeting).where(MentorMeeting.id == meeting_id))
+        session.execute(delete(YouthProfile).where(YouthProfile.reference == reference))
+    maker.kw["bind"].dispose()
+
+
+def confirmed_tomorrow(session: Session, person: YouthProfile) -> MentorMeeting:
+    tomorrow = NOW.date() + timedelta(days=1)
+    meeting = meetings.request_meeting(
+        session, person, first=tomorrow, last=tomorrow, window_text="i morgen", starts_at=None, conversation_id="c-1"
+    )
+    meetings.confirm_meeting(session, meeting, datetime.combine(tomorrow, time(9), tzinfo=DANISH_TIME), "sanne")
+    return meeting
 
 
 def test_education_events_update_the_profile(session: Session) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
@@ -239,3 +240,25 @@ def test_a_service_question_while_asking_for_a_meeting_is_answered_and_the_form_
     assert requested.status == "requested" and requested.starts_at is not None
     assert requested.starts_at.astimezone(DANISH_TIME) == datetime.combine(day, clock_time(14), DANISH_TIME)
     assert running.tracker(chat.sender)["active_loop"] in ({}, None, {"name": None})
+
+
+def test_two_reminder_schedulers_at_once_send_a_reminder_once(running: RunningAssistant) -> None:
+    """Two `reminders send` processes at the same moment (two servers in a
+    cluster, or a restart overlapping the old one): the young person gets one."""
+    reference = own_young_person(running)
+    chat = running.chat()
+    pair(running, chat, reference, first_name="Sofie")
+    chat.say("kan jeg få et møde med min mentor i næste uge")
+    chat.say("ja")
+    [requested] = meetings_of(running, reference)
+    assert requested.window_first is not None
+    day = requested.window_first + timedelta(days=1)
+    running.cli("youth", "confirm", str(requested.id), f"{day:%Y-%m-%d} 11:00", "--by", "lene")
+    the_day_before = f"{day - timedelta(days=1):%Y-%m-%d} 09:00"
+    before = len(running.tracker(chat.sender)["events"])
+    with ThreadPoolExecutor(2) as pool:
+        outputs = list(pool.map(lambda _: running.cli("reminders", "send", "--now", the_day_before), range(2)))
+    sent = [int(re.findall(r"Påmindelser sendt: (\d+)", output)[0]) for output in outputs]
+    reminders = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
+    assert len(reminders) == 1 and "Husk dit møde med Lene" in reminders[0], reminders
+    assert sum(sent) == 1  # the other scheduler found it taken, or already sent

@@ -212,7 +212,8 @@ def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
         .values(reminder_claimed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+    rows: int = claimed.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+    return rows == 1
 
 
 def release_reminder(session: Session, meeting_id: int) -> None:

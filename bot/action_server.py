@@ -3,7 +3,9 @@ actions of actions/, open to the Rasa server only.
 
 - It listens on 127.0.0.1 unless ACTION_SERVER_HOST says otherwise (a
   deployment with the two servers on separate machines).
-- Every route but /health needs `Authorization: Bearer <ACTION_SERVER_TOKEN>`,
+- /ready (open, like Rasa SDK's /health) says whether the municipal
+  database answers: 200 or 503, for the runner and a readiness probe.
+- Every route but /health and /ready needs `Authorization: Bearer <ACTION_SERVER_TOKEN>`,
   which endpoints.yml has the Rasa server send: without it, the action server
   would run any action on any tracker a caller makes up (another young
   person's meetings, a cancelled enrollment).
@@ -13,6 +15,7 @@ actions of actions/, open to the Rasa server only.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 
@@ -22,11 +25,12 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.db.session import database_answers, default_sessionmaker
 from bot.shared.cpr import mask_log_records
 from bot.shared.settings import load_settings
 
 logger = logging.getLogger(__name__)
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/ready"})
 
 
 def authorised(request: Request, token: str) -> bool:
@@ -49,6 +53,14 @@ def build_app(token: str) -> Sanic:
         return response.json({"error": "internal error"}, status=500)
 
     app.error_handler.add(Exception, failed)
+
+    @app.get("/ready")  # type: ignore[untyped-decorator]
+    async def ready(request: Request) -> HTTPResponse:
+        answers = await asyncio.get_running_loop().run_in_executor(None, database_answers, default_sessionmaker())
+        if not answers:
+            return response.json({"status": "database unavailable"}, status=503)
+        return response.json({"status": "ok"})
+
     built: Sanic = app
     return built
 

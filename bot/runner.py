@@ -219,8 +219,10 @@ class Assistant:
 
     def health_urls(self) -> dict[str, str]:
         urls = {
-            "actions": f"http://127.0.0.1:{self.settings.action_server_port}/health",
-            "rasa": f"http://127.0.0.1:{self.settings.rasa_port}/status",
+            # Readiness: the action server's database answers; the Rasa server has its
+            # model and its tracker store answers (bot/rasa_server/channels/health.py).
+            "actions": f"http://127.0.0.1:{self.settings.action_server_port}/ready",
+            "rasa": f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/health/ready",
             "sms": f"http://127.0.0.1:{self.settings.sms_app_port}/health",
             "gateway": f"http://127.0.0.1:{self.settings.sms_gateway_port}/health",
         }
@@ -282,6 +284,16 @@ class Assistant:
                 log.close()
             self._logs.clear()
 
+    def revive(self) -> list[str]:
+        """Start again every process that has exited (crashed, killed); returns
+        their names. `make run` calls it every second; the caller waits for
+        readiness (wait_until_ready) before counting on them."""
+        dead = [name for name, process in self.processes.items() if process.poll() is not None]
+        for name in dead:
+            del self.processes[name]
+            getattr(self, f"start_{name}")()
+        return dead
+
     def __enter__(self) -> Assistant:
         self.start()
         return self
@@ -292,6 +304,29 @@ class Assistant:
 
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+# A process that dies this often within the window is failing at start-up, not
+# crashing now and then: restarting it again would only fill the log.
+MAX_RESTARTS, RESTART_WINDOW = 5, 120.0
+
+
+def supervise(assistant: Assistant, check_every: float = 1.0) -> None:
+    """Restart each process that dies (a crash, kill -9, the OOM killer), and
+    say so; give up on one that keeps dying."""
+    restarts: dict[str, list[float]] = {}
+    while True:
+        time.sleep(check_every)
+        for name in assistant.revive():
+            now = time.monotonic()
+            recent = [t for t in restarts.get(name, []) if now - t < RESTART_WINDOW] + [now]
+            restarts[name] = recent
+            if len(recent) > MAX_RESTARTS:
+                print(f"{name} keeps stopping; see the logs in {LOG_DIR}", file=sys.stderr, flush=True)
+                return
+            print(
+                f"{name} stopped and was started again (log: {LOG_DIR / (name + '.log')})", file=sys.stderr, flush=True
+            )
 
 
 def run_forever(assistant: Assistant) -> None:
@@ -311,9 +346,7 @@ def run_forever(assistant: Assistant) -> None:
             f"Logs: {LOG_DIR}\nStop with Ctrl-C.\n",
             flush=True,
         )
-        while all(p.poll() is None for p in assistant.processes.values()):
-            time.sleep(1)
-        print("A process stopped; see the logs in", LOG_DIR, file=sys.stderr)
+        supervise(assistant)
     except KeyboardInterrupt:
         pass
     except StartupError as error:

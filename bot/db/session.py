@@ -3,7 +3,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.shared.settings import load_settings
@@ -52,3 +53,13 @@ def make_sessionmaker(url: str, *, immediate: bool = False) -> sessionmaker[Sess
 def default_sessionmaker() -> sessionmaker[Session]:
     """The application's one sessionmaker, for the configured DATABASE_URL."""
     return make_sessionmaker(load_settings().database_url)
+
+
+def database_answers(sessions: sessionmaker[Session]) -> bool:
+    """Whether the database takes a query now (readiness checks)."""
+    try:
+        with sessions() as session:
+            session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True

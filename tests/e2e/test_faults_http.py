@@ -1,20 +1,25 @@
-"""When the action server fails, through the running servers: not running,
+"""When a part fails, through the running servers. The action server: not running,
 dying in the middle of a turn (the connection closes without an answer),
 answering 500, answering after the timeout. Each time the citizen gets a short
 Danish answer with the municipality's phone number within the timeout, a
 danger message still gets 112 from the Rasa server alone, and once the action
-server is back the same conversation goes on.
+server is back the same conversation goes on. Every process killed with
+kill -9: each is started again, and the conversation goes on.
 
 The faulty servers are real HTTP servers on the action server's port (the real
 one is stopped meanwhile), doing what a broken action server does."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
 
 from bot.domain import load_domain
 from bot.shared.municipality import current_municipality
@@ -103,5 +108,27 @@ def test_a_failing_action_server_is_told_to_the_citizen_and_the_conversation_goe
                 reply = told_within(seconds)
                 assert SORRY in reply and municipality.phone in reply, fault.__name__
     # Back: the same conversation is answered as usual, from the service's row.
+    chat.say(QUESTION)
+    assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()
+
+
+def test_every_process_killed_comes_back_and_the_conversation_goes_on(running: RunningAssistant) -> None:
+    """kill -9 of every process at once (what `make run` does each second:
+    revive, then readiness): each is started again, and the conversation that
+    was going on is answered by the new processes."""
+    assistant = running.assistant
+    chat = running.chat()
+    chat.say(QUESTION)
+    assert SORRY not in chat.text
+    for name, url in assistant.health_urls().items():
+        assert httpx.get(url, headers=assistant.api_headers(), timeout=10).status_code == 200, name
+    processes = dict(assistant.processes)
+    for process in processes.values():
+        os.killpg(process.pid, signal.SIGKILL)
+    for process in processes.values():
+        process.wait(timeout=30)
+    assert sorted(assistant.revive()) == sorted(processes)
+    assistant.wait_until_ready(180)
+    assert assistant.revive() == []
     chat.say(QUESTION)
     assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()

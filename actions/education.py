@@ -122,6 +122,8 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
 
 
 class ActionSaveEducation(YouthSubmit, Action):
+    form = "education_form"
+
     def name(self) -> str:
         return "action_save_education"
 

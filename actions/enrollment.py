@@ -84,13 +84,21 @@ class ActionSubmitEnrollment(Action):
             return reset_enrollment_slots()
 
         try:
-            with Transaction(dispatcher, self.name()) as tx:
+            with Transaction(dispatcher, self.name(), error_reply="utter_enrollment_database_error") as tx:
                 self.enrol(tx, tracker, details)
         except TeamFullError:  # rolled back
             dispatcher.utter_message(response="utter_team_full")
             # Back into the form to choose another team; the rest is kept.
             return [
                 SlotSet("team_code", None),
+                SlotSet("enrollment_confirmed", None),
+                ActiveLoop("enrollment_form"),
+                FollowupAction("enrollment_form"),
+            ]
+        if tx.failed:
+            # Rolled back, and the citizen told so. The answers are kept: the form
+            # shows the summary again, and one more yes tries again.
+            return [
                 SlotSet("enrollment_confirmed", None),
                 ActiveLoop("enrollment_form"),
                 FollowupAction("enrollment_form"),

@@ -112,6 +112,8 @@ def window_fields(value: dict[str, Any]) -> tuple[Window, str]:
 
 
 class ActionRequestMeeting(YouthSubmit, Action):
+    form = "book_meeting_form"
+
     def name(self) -> str:
         return "action_request_meeting"
 
@@ -232,11 +234,15 @@ class ChangeMeeting(YouthSubmit):
 
 
 class ActionMoveMeeting(ChangeMeeting, Action):
+    form = "reschedule_meeting_form"
+
     def name(self) -> str:
         return "action_move_meeting"
 
 
 class ActionCancelMeeting(ChangeMeeting, Action):
+    form = "cancel_meeting_form"
+
     cancel = True
 
     def name(self) -> str:

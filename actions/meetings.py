@@ -137,6 +137,8 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
 
 
 class ActionSaveMeetingLog(YouthSubmit, Action):
+    form = "log_meeting_form"
+
     def name(self) -> str:
         return "action_save_meeting_log"
 

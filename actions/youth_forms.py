@@ -9,18 +9,19 @@ from datetime import date, datetime, time
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, phrased_as_a_question, read_yes_no
-from actions.transaction import Reply, Transaction
+from actions.transaction import DATABASE_ERROR, Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
 from bot.dates import find_date
 from bot.db.youth import YouthError
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
+from bot.shared.municipality import contact_details
 
 YOUTH_SLOTS = (
     "meeting_date",
@@ -65,6 +66,18 @@ class YouthFormValidation(Interruptible):
 
     def name(self) -> str:
         raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        # The database first: when it does not answer, the young person is told
+        # so, and the form asks the same question again with the answers kept
+        # (an empty validation would make Rasa reject the form's turn).
+        with Transaction(dispatcher, self.name(), error_reply="utter_youth_database_error") as tx:
+            identified_profile(tx.session, tracker)
+        if tx.failed:
+            requested = tracker.get_slot("requested_slot")
+            return [SlotSet(requested, None)] if requested else []
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        return events
 
     def identified(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         # No reply on a database error: the submit action that follows says it.
@@ -143,13 +156,22 @@ class ForIdentified:
     def after(self) -> list[EventType]:
         return []
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        # A YouthError (a meeting no longer open to change) is answered like a database error, as before.
-        with Transaction(dispatcher, self.name(), also=(YouthError,)) as tx:
-            profile = young_person(tx, tracker)
-            if profile is not None:
-                tx.reply_all(self.answer(tx.session, profile, tracker))
+    # On a database error: the reply, and the events (rolled back, nothing saved).
+    database_error_reply = DATABASE_ERROR
+
+    def after_database_error(self) -> list[EventType]:
         return self.after()
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            with Transaction(dispatcher, self.name(), error_reply=self.database_error_reply) as tx:
+                profile = young_person(tx, tracker)
+                if profile is not None:
+                    tx.reply_all(self.answer(tx.session, profile, tracker))
+        except YouthError:  # rolled back: the meeting changed meanwhile (staff cancelled it)
+            dispatcher.utter_message(response=DATABASE_ERROR, **contact_details())
+            return self.after()
+        return self.after_database_error() if tx.failed else self.after()
 
 
 class YouthSubmit(ForIdentified):
@@ -167,3 +189,10 @@ class YouthSubmit(ForIdentified):
 
     def after(self) -> list[EventType]:
         return reset_youth_slots()
+
+    form = ""  # the form whose final yes this action follows
+    database_error_reply = "utter_youth_database_error"
+
+    def after_database_error(self) -> list[EventType]:
+        """The answers are kept: the form asks for the yes again, and one more yes tries again."""
+        return [SlotSet("youth_confirm", None), ActiveLoop(self.form), FollowupAction(self.form)]

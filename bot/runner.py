@@ -67,6 +67,7 @@ class Assistant:
             "ACTION_SERVER_PORT": str(self.settings.action_server_port),
             "ACTION_SERVER_HOST": self.settings.action_server_host,
             "ACTION_TIMEOUT_SECONDS": str(self.settings.action_timeout_seconds),
+            "DATABASE_WAIT_SECONDS": str(self.settings.database_wait_seconds),
             "LOG_LEVEL": self.settings.log_level,
             "SMS_GATEWAY_URL": self.settings.sms_gateway_url,
             "SMS_GATEWAY_TOKEN": self.settings.sms_gateway_token,

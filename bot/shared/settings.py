@@ -54,6 +54,9 @@ class Settings:
     # How long the Rasa server waits for a custom action before it tells the citizen
     # (bot/rasa_server/action_faults.py); Rasa's own default is five minutes.
     action_timeout_seconds: float = 15.0
+    # How long the action server's statements wait for a lock or run (bot/db/session.py):
+    # less than action_timeout_seconds, so a stuck database fails the action first.
+    database_wait_seconds: float = 5.0
     # SMS (bot/sms/, bot/rasa_server/channels/sms.py). The gateway's REST base URL and
     # token; without a URL, `bot run` starts the local gateway (bot/sms/gateway.py) on sms_gateway_port.
     sms_gateway_url: str = ""
@@ -118,6 +121,7 @@ def load_settings() -> Settings:
         action_server_token=_secret("ACTION_SERVER_TOKEN"),
         action_server_host=_env("ACTION_SERVER_HOST", "127.0.0.1"),
         action_timeout_seconds=float(_env("ACTION_TIMEOUT_SECONDS", "15")),
+        database_wait_seconds=float(_env("DATABASE_WAIT_SECONDS", "5")),
         sms_gateway_url=_env("SMS_GATEWAY_URL", ""),
         sms_gateway_token=_secret("SMS_GATEWAY_TOKEN"),
         sms_webhook_secret=_secret("SMS_WEBHOOK_SECRET"),

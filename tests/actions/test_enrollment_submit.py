@@ -168,9 +168,14 @@ def test_database_down_tells_the_phone_number_and_writes_nothing(
     teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any], database_down: None
 ) -> None:
     dispatcher, events = submit(filled_form(teams[0], due_in_three_months), domain)
-    assert responses(dispatcher) == ["utter_database_error"]
+    assert responses(dispatcher) == ["utter_enrollment_database_error"]
     assert dispatcher.messages[0]["municipality_phone"]
-    assert SlotSet("enrollment_confirmed", None) in events
+    # The answers are kept (no slot but the yes is reset); the form asks for the yes again.
+    assert events == [
+        SlotSet("enrollment_confirmed", None),
+        ActiveLoop("enrollment_form"),
+        FollowupAction("enrollment_form"),
+    ]
 
 
 def test_stop_leaves_the_form_and_forgets_the_answers(domain: dict[str, Any]) -> None:

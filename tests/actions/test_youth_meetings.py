@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from actions.meeting_requests import (
     ActionCancelMeeting,
     ActionMoveMeeting,
     ActionRequestMeeting,
+    ValidateBookMeetingForm,
     ValidateRescheduleMeetingForm,
 )
 from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
@@ -179,3 +181,33 @@ def test_a_pairing_code_is_the_answer_whatever_it_was_read_as() -> None:
     assert form.holds_an_answer(tracker("conv-c", "k7p-4qx", "faq", slots=asked), "faq")
     assert not form.holds_an_answer(tracker("conv-c", "hvad er en mentor?", "faq", slots=asked), "faq")
     assert not form.holds_an_answer(tracker("conv-c", "kan jeg tale med en voksen", "request_human"), "request_human")
+
+
+@pytest.mark.parametrize(
+    ("action", "form"),
+    [
+        (ActionRequestMeeting(), "book_meeting_form"),
+        (ActionMoveMeeting(), "reschedule_meeting_form"),
+        (ActionCancelMeeting(), "cancel_meeting_form"),
+        (ActionSaveMeetingLog(), "log_meeting_form"),
+    ],
+)
+def test_a_database_error_at_the_final_yes_keeps_the_answers_and_asks_again(
+    action: Any, form: str, database_down: None
+) -> None:
+    slots = {"meeting_choice": "1", "change_reason": "syg", "meeting_date": "2026-11-24", "youth_confirm": True}
+    dispatcher, events = run(action, tracker("conv-m", "ja", "affirm", slots=slots))
+    assert responses(dispatcher) == ["utter_youth_database_error"]
+    assert dispatcher.messages[0]["municipality_phone"]
+    # Only the yes is forgotten: the form asks for it again, and one more yes tries again.
+    assert events == [SlotSet("youth_confirm", None), ActiveLoop(form), FollowupAction(form)]
+
+
+def test_a_database_error_inside_the_form_is_told_and_the_same_question_asked_again(database_down: None) -> None:
+    asked = tracker(
+        "conv-m", "ja", "affirm", slots={"requested_slot": "youth_confirm"}, active_loop="book_meeting_form"
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateBookMeetingForm().run(dispatcher, asked, {"slots": {}, "forms": {}}))
+    assert responses(dispatcher) == ["utter_youth_database_error"]
+    assert events == [SlotSet("youth_confirm", None)]

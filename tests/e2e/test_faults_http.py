@@ -15,15 +15,20 @@ import os
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+from sqlalchemy import create_engine, func, select
 
+from bot.db.models import CourseEnrollment
 from bot.domain import load_domain
 from bot.shared.municipality import current_municipality
-from tests.e2e.conftest import RunningAssistant
+from tests.e2e.conftest import Chat, RunningAssistant
+from tests.e2e.test_enrollment_http import start_and_answer_first_questions
+from tests.e2e.test_youth_http import meetings_of, pair
 
 QUESTION = "hvornår kommer sundhedsplejersken hjem til os efter fødslen?"  # answered by action_answer_service
 DANGER = "jeg kan ikke mere, jeg vil ikke leve mere"
@@ -132,3 +137,81 @@ def test_every_process_killed_comes_back_and_the_conversation_goes_on(running: R
     assert assistant.revive() == []
     chat.say(QUESTION)
     assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()
+
+
+@contextmanager
+def database_locked(running: RunningAssistant, table: str) -> Iterator[None]:
+    """Another transaction holds the lock the action needs, past the action
+    server's DATABASE_WAIT_SECONDS: on SQLite the write lock of the whole
+    file, on PostgreSQL the table (the tracker store shares that database and
+    goes on)."""
+    url = running.assistant.settings.database_url
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    if url.startswith("sqlite"):
+        raw.isolation_level = None  # type: ignore[attr-defined]  # pysqlite: BEGIN is ours
+        cursor.execute("BEGIN EXCLUSIVE")
+    else:
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        raw.rollback()
+        raw.close()
+        engine.dispose()
+
+
+def test_a_database_that_does_not_answer_saves_nothing_and_the_enrolment_finishes_after(
+    running: RunningAssistant,
+) -> None:
+    chat = running.chat()
+    start_and_answer_first_questions(chat, "Rikke Holm")
+    email = f"rikke.{uuid.uuid4().hex[:6]}@example.dk"
+    finish_until_the_summary(chat, email)
+    with database_locked(running, "course_enrollments"):
+        started = time.monotonic()
+        chat.say("ja")
+        assert time.monotonic() - started < running.assistant.settings.action_timeout_seconds + 5
+    assert "ikke gemt" in chat.text and current_municipality().phone in chat.text, chat.text
+    assert enrollments_with(running, email) == 0  # nothing half-written
+    # The answers are kept: the summary is shown again, and once the database is back one more yes enrols.
+    assert "Er det rigtigt" in chat.text and email in chat.text, chat.text
+    chat.say("ja")
+    assert "I er tilmeldt" in chat.text, chat.text
+    assert enrollments_with(running, email) == 1
+
+
+def finish_until_the_summary(chat: Chat, email: str) -> None:
+    chat.say("ja")  # the first child
+    chat.say("nej")  # no partner
+    chat.say(email)
+    chat.say(chat.buttons[0]["payload"])  # how to be contacted
+    chat.say("ja")  # consent
+    assert "Er det rigtigt" in chat.text and email in chat.text, chat.text
+
+
+def enrollments_with(running: RunningAssistant, email: str) -> int:
+    with running.sessions() as session:
+        count: int = session.scalar(
+            select(func.count()).select_from(CourseEnrollment).where(CourseEnrollment.email == email)
+        )
+        return count
+
+
+def test_a_meeting_asked_for_while_the_database_does_not_answer_is_asked_for_with_one_more_yes(
+    running: RunningAssistant,
+) -> None:
+    reference = running.add_young_person()
+    chat = running.chat()
+    pair(running, chat, reference, first_name="Sofie")
+    chat.say("kan jeg få et møde med min mentor i næste uge")
+    assert "Skal jeg bede din mentor om et møde" in chat.text, chat.text
+    with database_locked(running, "mentor_meetings"):
+        chat.say("ja")
+    assert "ikke gemt" in chat.text and current_municipality().phone in chat.text, chat.text
+    assert meetings_of(running, reference) == []  # nothing half-written
+    assert "Skal jeg bede din mentor om et møde" in chat.text, chat.text  # the answers kept, the yes asked again
+    chat.say("ja")
+    assert "Jeg har bedt Lene om et møde" in chat.text, chat.text
+    assert len(meetings_of(running, reference)) == 1

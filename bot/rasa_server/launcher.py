@@ -43,7 +43,10 @@
    validator built once.
 7. Faults: a custom action that fails or does not answer in time gets a
    short Danish answer with the municipality's phone number, and the
-   conversation goes on (bot/rasa_server/action_faults.py).
+   conversation goes on (bot/rasa_server/action_faults.py). A message whose
+   conversation the tracker store cannot read or save is told it did not
+   get through, instead of Rasa's fall-back that reads the conversation as
+   a new one and keeps the turn in memory (bot/rasa_server/tracker_store.py).
 
 Imports only the standard library, Rasa, jsonschema and the modules of
 bot/ that both environments share: it runs in .venv/rasa, not in the
@@ -53,6 +56,7 @@ application environment.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from typing import Any
@@ -64,13 +68,16 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_server.action_faults import answering_when_actions_fail
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
+from bot.rasa_server.tracker_store import TrackerStoreUnavailable, refuse_to_fall_back
 from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
 from bot.shared.danger import signals_danger
 from bot.shared.limits import SlidingWindow
@@ -79,7 +86,10 @@ from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
 from bot.shared.settings import load_settings
 from bot.shared.tokens import verified_profile_id
 
+logger = logging.getLogger(__name__)
+
 CPR_NOTICE = "utter_cpr_removed"
+MESSAGE_NOT_RECEIVED = "utter_message_not_received"
 # Both tiers of the danger layer: while staff hold the conversation no
 # check-in dialogue can run, so a message it is unsure about gets the
 # emergency answer too (a false alarm costs a few lines of help text).
@@ -200,6 +210,31 @@ def with_limits(handle_message: Any) -> Any:
     return handle
 
 
+def telling_when_the_store_fails(handle_message: Any) -> Any:
+    """A message whose conversation could not be read or saved (the tracker
+    store did not answer, bot/rasa_server/tracker_store.py) gets a short answer
+    that it did not get through, with 112 and the phone number; nothing of the
+    turn is kept, so the person writes it again."""
+
+    async def handle(self: Agent, message: UserMessage) -> Any:
+        try:
+            return await handle_message(self, message)
+        except TrackerStoreUnavailable as error:
+            logger.error("the tracker store did not answer (%s); the message was not taken", error)
+            await answer_directly(self, message, MESSAGE_NOT_RECEIVED)
+            return None
+
+    return handle
+
+
+def failing_loudly(store: TrackerStore | None, domain: Domain) -> TrackerStore:
+    """Agent._create_tracker_store without the silent fall-back to memory."""
+    if store is None:
+        store = InMemoryTrackerStore(domain)
+    store.domain = domain
+    return FailSafeTrackerStore(store, on_tracker_store_error=refuse_to_fall_back)
+
+
 def answering_danger_while_paused(run_prediction_loop: Any) -> Any:
     async def run(self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker) -> None:
         latest = tracker.latest_message
@@ -241,11 +276,16 @@ def install() -> None:
     RemoteAction.run = answering_when_actions_fail(RemoteAction.run, load_settings().action_timeout_seconds)
     # Masking first: a message the limits turn away is still shown, and kept in
     # the widget's local copy, and must be masked there too.
-    Agent.handle_message = with_cpr_masked(
-        with_limits(
-            with_offered_payloads_only(with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))
+    Agent.handle_message = telling_when_the_store_fails(
+        with_cpr_masked(
+            with_limits(
+                with_offered_payloads_only(
+                    with_verified_identity(Agent.handle_message, load_settings().youth_token_secret)
+                )
+            )
         )
     )
+    Agent._create_tracker_store = staticmethod(failing_loudly)
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
 
 

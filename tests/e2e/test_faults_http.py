@@ -33,6 +33,7 @@ from tests.e2e.test_youth_http import meetings_of, pair
 QUESTION = "hvornår kommer sundhedsplejersken hjem til os efter fødslen?"  # answered by action_answer_service
 DANGER = "jeg kan ikke mere, jeg vil ikke leve mere"
 SORRY = load_domain()["responses"]["utter_action_unavailable"][0]["text"].split(",")[0]  # "Beklager"...
+NOT_RECEIVED = "kom ikke igennem"  # utter_message_not_received
 HANG_SECONDS = 40  # longer than the timeout the servers run with (tests/e2e/conftest.py)
 
 
@@ -140,12 +141,10 @@ def test_every_process_killed_comes_back_and_the_conversation_goes_on(running: R
 
 
 @contextmanager
-def database_locked(running: RunningAssistant, table: str) -> Iterator[None]:
-    """Another transaction holds the lock the action needs, past the action
-    server's DATABASE_WAIT_SECONDS: on SQLite the write lock of the whole
-    file, on PostgreSQL the table (the tracker store shares that database and
-    goes on)."""
-    url = running.assistant.settings.database_url
+def database_locked(url: str, table: str) -> Iterator[None]:
+    """Another transaction holds the lock a server needs, past its wait: on
+    SQLite the lock of the whole file, on PostgreSQL the table (the other
+    tables of that database go on)."""
     engine = create_engine(url)
     raw = engine.raw_connection()
     cursor = raw.cursor()
@@ -169,7 +168,7 @@ def test_a_database_that_does_not_answer_saves_nothing_and_the_enrolment_finishe
     start_and_answer_first_questions(chat, "Rikke Holm")
     email = f"rikke.{uuid.uuid4().hex[:6]}@example.dk"
     finish_until_the_summary(chat, email)
-    with database_locked(running, "course_enrollments"):
+    with database_locked(running.assistant.settings.database_url, "course_enrollments"):
         started = time.monotonic()
         chat.say("ja")
         assert time.monotonic() - started < running.assistant.settings.action_timeout_seconds + 5
@@ -207,7 +206,7 @@ def test_a_meeting_asked_for_while_the_database_does_not_answer_is_asked_for_wit
     pair(running, chat, reference, first_name="Sofie")
     chat.say("kan jeg få et møde med min mentor i næste uge")
     assert "Skal jeg bede din mentor om et møde" in chat.text, chat.text
-    with database_locked(running, "mentor_meetings"):
+    with database_locked(running.assistant.settings.database_url, "mentor_meetings"):
         chat.say("ja")
     assert "ikke gemt" in chat.text and current_municipality().phone in chat.text, chat.text
     assert meetings_of(running, reference) == []  # nothing half-written
@@ -215,3 +214,24 @@ def test_a_meeting_asked_for_while_the_database_does_not_answer_is_asked_for_wit
     chat.say("ja")
     assert "Jeg har bedt Lene om et møde" in chat.text, chat.text
     assert len(meetings_of(running, reference)) == 1
+
+
+def test_a_tracker_store_that_does_not_answer_is_told_and_no_turn_is_lost(running: RunningAssistant) -> None:
+    """The conversations' store (its own SQLite file, or the events table on
+    PostgreSQL) locked by another transaction during a turn: the citizen is
+    told the message did not get through, and once the store is back the
+    conversation goes on from its last stored turn, every turn kept."""
+    chat = running.chat()
+    chat.say("hej")
+    chat.say(QUESTION)
+    assert "sundhedspleje" in chat.text.lower()
+    with database_locked(running.assistant.settings.tracker_store_url, "events"):
+        started = time.monotonic()
+        chat.say("hvad koster det?")
+        assert time.monotonic() - started < 25
+    assert NOT_RECEIVED in chat.text and "112" in chat.text, chat.text
+    assert current_municipality().phone in chat.text
+    chat.say("hvad koster det?")  # written again: the store is back
+    assert NOT_RECEIVED not in chat.text and SORRY not in chat.text, chat.text
+    users = [e["text"] for e in running.tracker(chat.sender)["events"] if e["event"] == "user"]
+    assert users == ["hej", QUESTION, "hvad koster det?"]  # none lost, the one not taken not kept

@@ -12,7 +12,7 @@ SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast bench lint lock train validate purge clean
+.PHONY: help setup run test test-fast bench chaos lint lock train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no se
 
 bench: setup ## Print NLU F1, training time, peak memory and latency
 	$(APP) -m tests.bench.run
+
+chaos: setup ## Faults (kill -9, locked stores) during 20 concurrent enrolments: turns lost, rows half-written, recovery
+	$(APP) -m tests.bench.chaos
 
 LOCK := $(APP_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(APP_VENV)/.installed ## Re-lock requirements/*.txt from *.in (keeps the pins it can; --upgrade-package X to move one)

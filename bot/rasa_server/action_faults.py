@@ -11,6 +11,10 @@ the citizen; when the server hangs, Rasa waits five minutes
   have set, made here from the municipality file (bot/shared/municipality.py),
   so the answers of this turn, the emergency answer first, still name the
   phone number and the opening hours;
+- a form's validation (validate_<form>): the citizen gets
+  `utter_action_unavailable`, the slots this message filled are set back to
+  what they were (they were never checked), and the form asks the same
+  question again, so the same answer, written again, is read as before;
 - any other custom action: the citizen gets `utter_action_unavailable` (what
   happened, the municipality's phone number, 112) and the turn ends there,
   so the next message is read in the same state once the server is back.
@@ -33,9 +37,17 @@ from typing import Any
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, FollowupAction, SessionStarted, SlotSet
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
@@ -44,6 +56,7 @@ from bot.shared.municipality import session_slots
 logger = logging.getLogger(__name__)
 
 ACTION_UNAVAILABLE = "utter_action_unavailable"
+VALIDATION_PREFIX = "validate_"
 
 
 def session_started_here() -> list[Event]:
@@ -52,13 +65,26 @@ def session_started_here() -> list[Event]:
     return [SessionStarted(), *slots, ActionExecuted(ACTION_LISTEN_NAME)]
 
 
-def unavailable_answer(domain: Domain) -> list[Event]:
+def unavailable_message(domain: Domain) -> BotUttered:
     """The response, filled in from the municipality file (the slots may be
-    empty: the session may have started without the action server), and the
-    end of the turn."""
+    empty: the session may have started without the action server)."""
     text = (domain.responses.get(ACTION_UNAVAILABLE) or [{"text": ""}])[0]["text"]
-    message = BotUttered(text.format_map(session_slots()), metadata={"utter_action": ACTION_UNAVAILABLE})
-    return [message, FollowupAction(ACTION_LISTEN_NAME)]
+    return BotUttered(text.format_map(session_slots()), metadata={"utter_action": ACTION_UNAVAILABLE})
+
+
+def this_turns_slots_undone(tracker: DialogueStateTracker) -> list[Event]:
+    """SlotSet events that put back every slot the latest message set (its
+    extraction, before any check) to its value before that message."""
+    events = list(tracker.events)
+    latest = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
+    before: dict[str, Any] = {}
+    for event in events[:latest]:
+        if isinstance(event, SessionStarted):
+            before = {}
+        elif isinstance(event, SlotSet):
+            before[event.key] = event.value
+    changed = {e.key for e in events[latest:] if isinstance(e, SlotSet) and e.key != REQUESTED_SLOT}
+    return [SlotSet(key, before.get(key)) for key in sorted(changed)]
 
 
 def answering_when_actions_fail(run: Any, timeout: float) -> Any:
@@ -79,6 +105,8 @@ def answering_when_actions_fail(run: Any, timeout: float) -> Any:
             logger.error("custom action %s failed (%s); the citizen is told", self.name(), type(error).__name__)
             if self.name() == ACTION_SESSION_START_NAME:
                 return session_started_here()
-            return unavailable_answer(domain)
+            if self.name().startswith(VALIDATION_PREFIX):
+                return [unavailable_message(domain), *this_turns_slots_undone(tracker)]
+            return [unavailable_message(domain), FollowupAction(ACTION_LISTEN_NAME)]
 
     return run_or_answer

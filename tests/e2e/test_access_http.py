@@ -248,11 +248,21 @@ def test_make_run_has_no_rest_channel(running: RunningAssistant) -> None:
         settings=replace(running.assistant.settings, rest_channel=False), model=running.assistant.model
     )
     credentials = yaml.safe_load(production.credentials().read_text(encoding="utf-8"))
-    # the widget's signed sessions and the SMS gateway's signed webhook; never Rasa's REST channel
+    # the widget's signed sessions, the SMS gateway's signed webhook and the readiness route
+    # (which takes no message); never Rasa's REST channel
     assert "rest" not in credentials and list(credentials) == [
         "bot.rasa_server.channels.widget.WidgetSocketIOInput",
         "bot.rasa_server.channels.sms.SmsInput",
+        "bot.rasa_server.channels.health.HealthInput",
     ]
+
+
+def test_the_readiness_route_takes_no_message_and_tells_nothing_but_ready(running: RunningAssistant) -> None:
+    url = f"{running.assistant.settings.rasa_url}/webhooks/health"
+    ready = httpx.get(f"{url}/ready", timeout=10)
+    assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+    assert httpx.post(f"{url}/ready", json={"sender": "x", "message": "hej"}, timeout=10).status_code == 405
+    assert httpx.post(f"{url}/webhook", json={"sender": "x", "message": "hej"}, timeout=10).status_code == 404
 
 
 def test_a_flood_of_danger_messages_from_rotating_conversations_opens_at_most_the_limit_of_cases(

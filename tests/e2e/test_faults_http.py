@@ -101,7 +101,13 @@ def test_a_failing_action_server_is_told_to_the_citizen_and_the_conversation_goe
         assert "{" not in chat.text and "None" not in chat.text
         return chat.text
 
+    in_a_form = running.chat()
+    in_a_form.say("vi vil gerne tilmelde os familie med hjerte")
+    assert "Hvad er dit navn?" in in_a_form.text
     with action_server_down(running):
+        # The form's check of the answer fails: the answer is not taken unchecked, the question comes again.
+        in_a_form.say("Mette Hansen")
+        assert SORRY in in_a_form.text and "Hvad er dit navn?" in in_a_form.text, in_a_form.text
         # The session starts without action_session_start: the answers still name the phone number.
         chat.say("hej")
         assert chat.text and "{" not in chat.text and "None" not in chat.text
@@ -113,9 +119,11 @@ def test_a_failing_action_server_is_told_to_the_citizen_and_the_conversation_goe
             with faulty_action_server(running, fault):
                 reply = told_within(seconds)
                 assert SORRY in reply and municipality.phone in reply, fault.__name__
-    # Back: the same conversation is answered as usual, from the service's row.
+    # Back: the same conversations go on, the form where it was.
     chat.say(QUESTION)
     assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()
+    in_a_form.say("Mette Hansen")
+    assert "Er jeres barn født?" in in_a_form.text, in_a_form.text
 
 
 def test_every_process_killed_comes_back_and_the_conversation_goes_on(running: RunningAssistant) -> None:

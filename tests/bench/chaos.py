@@ -1,0 +1,277 @@
+"""`make chaos`: faults on the running assistant while 20 parents enrol at once.
+
+A fault schedule runs beside 20 concurrent enrolments over HTTP (each a
+person who, told that something went wrong, writes the same message again
+after a moment, and whose client sends a message again when the server did
+not answer at all, as the widget does):
+
+1. the action server killed with kill -9 (started again by the supervisor,
+   as `make run` does every second);
+2. the tracker store locked by another transaction for 6 s;
+3. the municipal database locked for 8 s;
+4. the Rasa server killed with kill -9 (started again, its model loaded anew).
+
+Prints: turns sent, turns answered, turns answered with a fault message,
+turns lost (sent again until answered; lost: never answered, target 0),
+rows half-written (enrolments that do not match what the conversations were
+told, or twice; target 0), turns the tracker store lost (a turn answered
+normally but missing from the stored conversation; target 0), and the time
+to recover from each fault (from its start until a turn is answered
+normally again). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select
+
+from bot.db.migrate import upgrade
+from bot.db.models import CourseEnrollment
+from bot.db.seed import seed_teams
+from bot.db.session import make_sessionmaker
+from bot.domain import load_domain
+from bot.rasa_client import api_headers
+from bot.runner import Assistant
+from bot.shared.clock import danish_today
+from bot.shared.settings import VAR_DIR, Settings
+from bot.training import model_path
+from tests.helpers import municipality_for_tests
+
+PEOPLE = 20
+GIVE_UP_SECONDS = 150.0  # a turn not answered in this time is lost (the Rasa server restarts in about 60 s)
+PORT = 17000
+RESPONSES = load_domain()["responses"]
+FAULT_TEXTS = {
+    name: RESPONSES[name][0]["text"].split(",")[0].split(".")[0]
+    for name in (
+        "utter_action_unavailable",
+        "utter_message_not_received",
+        "utter_enrollment_database_error",
+        "utter_database_error",
+    )
+}
+ENROLLED = "I er tilmeldt"
+OUT = VAR_DIR / "bench"
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    answered: int = 0
+    fault_answers: int = 0
+    lost: int = 0
+    normal_at: list[float] = field(default_factory=list)  # when a turn was answered normally
+    told_enrolled: dict[str, str] = field(default_factory=dict)  # conversation -> email
+    answered_turns: dict[str, list[str]] = field(default_factory=dict)
+    transcripts: dict[str, list[str]] = field(default_factory=dict)  # written to var/bench/chaos.txt
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def fault_in(replies: list[dict[str, object]]) -> bool:
+    text = " ".join(str(r.get("text", "")) for r in replies)
+    return any(marker in text for marker in FAULT_TEXTS.values())
+
+
+def say(client: httpx.Client, url: str, sender: str, message: str, tally: Tally) -> list[dict[str, object]]:
+    """One turn as a person and the widget make it: sent again when nothing
+    came back (the server was down: the widget keeps it and sends it once
+    connected), written again when told of a fault."""
+    transcript = tally.transcripts.setdefault(sender, [])
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    while time.monotonic() < deadline:
+        with tally.lock:
+            tally.sent += 1
+        try:
+            response = client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            response.raise_for_status()
+            replies: list[dict[str, object]] = response.json()
+        except httpx.HTTPError as error:
+            transcript.append(f"> {message}\n  ({type(error).__name__})")
+            time.sleep(1.0)  # the widget's retry
+            continue
+        transcript.append(f"> {message}\n" + "\n".join(f"< {r.get('text', '')}" for r in replies))
+        if not replies:
+            time.sleep(1.0)
+            continue
+        if fault_in(replies):
+            with tally.lock:
+                tally.fault_answers += 1
+            time.sleep(2.0)  # "skriv den igen om lidt"
+            continue
+        with tally.lock:
+            tally.answered += 1
+            tally.normal_at.append(time.monotonic())
+            tally.answered_turns.setdefault(sender, []).append(message)
+        return replies
+    with tally.lock:
+        tally.lost += 1
+    return []
+
+
+def enrol(url: str, n: int, tally: Tally) -> None:
+    sender = f"chaos-{n}-{uuid.uuid4().hex[:6]}"
+    email = f"chaos{n}.{uuid.uuid4().hex[:4]}@example.dk"
+    due = (danish_today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
+    turns = ["hej", "vi vil gerne tilmelde os kurset", f"Forælder {n}", "/deny", due, "ja", "nej", email, None]
+    turns += ["ja", "ja"]
+    buttons: list[dict[str, str]] = []
+    with httpx.Client(timeout=40) as client:
+        for turn in turns:
+            message = turn if turn is not None else (buttons[0]["payload"] if buttons else "1")
+            replies = say(client, url, sender, message, tally)
+            buttons = [b for r in replies for b in r.get("buttons", [])]  # type: ignore[attr-defined]
+            if any(ENROLLED in str(r.get("text", "")) for r in replies):
+                with tally.lock:
+                    tally.told_enrolled[sender] = email
+            time.sleep(0.5)
+
+
+@contextmanager
+def locked(url: str, table: str) -> Iterator[None]:
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    if url.startswith("sqlite"):
+        raw.isolation_level = None  # type: ignore[attr-defined]
+        cursor.execute("BEGIN EXCLUSIVE")
+    else:
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        raw.rollback()
+        raw.close()
+        engine.dispose()
+
+
+def kill(assistant: Assistant, name: str) -> None:
+    os.killpg(assistant.processes[name].pid, signal.SIGKILL)
+
+
+def supervise(assistant: Assistant, stop: threading.Event) -> None:
+    """What `make run` does (bot/runner.py supervise): start again what died."""
+    while not stop.is_set():
+        assistant.revive()
+        time.sleep(1.0)
+
+
+def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float, float]]:
+    """The faults, one after another; returns (name, started, ended)."""
+    faults: list[tuple[str, Callable[[], None]]] = [
+        ("action server killed (kill -9)", lambda: kill(assistant, "actions")),
+        ("tracker store locked 6 s", lambda: hold(locked(settings.tracker_store_url, "events"), 6)),
+        ("municipal database locked 8 s", lambda: hold(locked(settings.database_url, "course_enrollments"), 8)),
+        ("Rasa server killed (kill -9)", lambda: kill(assistant, "rasa")),
+    ]
+    done: list[tuple[str, float, float]] = []
+    for name, fault in faults:
+        time.sleep(6)
+        started = time.monotonic()
+        fault()
+        done.append((name, started, time.monotonic()))
+    return done
+
+
+def hold(lock: object, seconds: float) -> None:
+    with lock:  # type: ignore[attr-defined]
+        time.sleep(seconds)
+
+
+def stored_user_turns(settings: Settings, sender: str) -> list[str]:
+    response = httpx.get(
+        f"{settings.rasa_url}/conversations/{sender}/tracker", headers=api_headers(settings.rasa_api_secret), timeout=30
+    )
+    return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
+
+
+def report(settings: Settings, tally: Tally, faults: list[tuple[str, float, float]]) -> None:
+    with make_sessionmaker(settings.database_url)() as session:
+        rows = Counter(
+            session.scalars(
+                select(CourseEnrollment.conversation_id).where(CourseEnrollment.conversation_id.like("chaos-%"))
+            )
+        )
+        total = session.scalar(select(func.count()).select_from(CourseEnrollment))
+    half_written = sum(1 for sender in tally.told_enrolled if rows.get(sender) != 1)
+    half_written += sum(1 for sender, count in rows.items() if sender not in tally.told_enrolled or count > 1)
+    missing = 0
+    for sender, turns in tally.answered_turns.items():
+        stored = stored_user_turns(settings, sender)
+        missing += sum((Counter(turns) - Counter(stored)).values())
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "chaos.txt").write_text(
+        "\n\n".join(f"## {sender}\n" + "\n".join(lines) for sender, lines in tally.transcripts.items()),
+        encoding="utf-8",
+    )
+    print(f"\nFaults during {PEOPLE} concurrent enrolments over HTTP (make chaos)")
+    print(f"  turns sent (with the person's and the client's retries) {tally.sent}")
+    print(f"  turns answered normally                                 {tally.answered}")
+    print(f"  turns answered with a fault message                     {tally.fault_answers}")
+    print(f"  turns lost (never answered after retries)               {tally.lost}   target 0")
+    print(f"  rows half-written or twice ({len(rows)} enrolment rows, {total} in all) {half_written}   target 0")
+    print(f"  answered turns missing from the stored conversation     {missing}   target 0")
+    print(f"  enrolments finished                                     {len(tally.told_enrolled)} of {PEOPLE}")
+    print(f"  (each conversation, turn by turn: {OUT / 'chaos.txt'})")
+    for name, started, ended in faults:
+        after = [t for t in tally.normal_at if t > ended]
+        recovered = f"{min(after) - started:.1f} s" if after else "not recovered"
+        print(f"  {name:<36} time to recover {recovered}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/municipal.db"
+        upgrade(url)
+        with make_sessionmaker(url).begin() as session:
+            seed_teams(session, danish_today())
+        settings = Settings(
+            database_url=url,
+            tracker_store_url=f"sqlite:///{folder}/tracker.db",
+            municipality_file=municipality_for_tests(Path(folder)),
+            rasa_url=f"http://127.0.0.1:{PORT + 5}",
+            action_server_port=PORT + 55,
+            web_port=PORT,
+            rasa_port=PORT + 5,
+            log_level="WARNING",
+            rasa_api_secret=f"chaos-{uuid.uuid4().hex}",
+            action_server_token=f"chaos-{uuid.uuid4().hex}",
+            widget_session_secret=f"chaos-{uuid.uuid4().hex}",
+            rest_channel=True,
+            sms_app_port=PORT + 56,
+            sms_gateway_port=PORT + 57,
+            sms_gateway_token=f"chaos-{uuid.uuid4().hex}",
+            sms_webhook_secret=f"chaos-{uuid.uuid4().hex}",
+            sms_internal_secret=f"chaos-{uuid.uuid4().hex}",
+            sms_number_key=f"chaos-{uuid.uuid4().hex}",
+        )
+        with Assistant(settings=settings, model=model_path(), with_web=False) as assistant:
+            tally = Tally()
+            stop = threading.Event()
+            supervisor = threading.Thread(target=supervise, args=(assistant, stop), daemon=True)
+            supervisor.start()
+            with ThreadPoolExecutor(max_workers=PEOPLE + 1) as pool:
+                faults = pool.submit(schedule, assistant, settings)
+                list(pool.map(enrol, [settings.rasa_url] * PEOPLE, range(PEOPLE), [tally] * PEOPLE))
+                done = faults.result()
+            stop.set()
+            supervisor.join()
+            assistant.wait_until_ready(180)
+            report(settings, tally, done)
+
+
+if __name__ == "__main__":
+    main()

@@ -19,7 +19,8 @@ whatever the classifiers said, decides:
 - high (a clear phrase, or a score at or above `high_threshold`): the intent
   becomes express_distress with full confidence, so no classifier error,
   form or fallback can hide it;
-- check-in (a score at or above `check_in_threshold`): the intent becomes
+- check-in (a score at or above `check_in_threshold`, or
+  `check_in_threshold_brief` for a message of 6-10 words): the intent becomes
   possible_distress, and the assistant asks before anything else whether
   someone is in danger right now;
 - otherwise the classifier's intent stands (nlu_fallback included).
@@ -90,14 +91,22 @@ class DangerScorer(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"high_threshold": 0.8, "check_in_threshold": 0.45, "regularisation": 32.0}
+        return {
+            "high_threshold": 0.8,
+            "check_in_threshold": 0.45,
+            "check_in_threshold_brief": None,
+            "regularisation": 32.0,
+        }
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: DangerModel | None = None
     ) -> None:
         self._config = {**self.get_default_config(), **config}
+        brief = self._config["check_in_threshold_brief"]
         self._thresholds = Thresholds(
-            high=float(self._config["high_threshold"]), check_in=float(self._config["check_in_threshold"])
+            high=float(self._config["high_threshold"]),
+            check_in=float(self._config["check_in_threshold"]),
+            check_in_brief=None if brief is None else float(brief),
         )
         self._model_storage = model_storage
         self._resource = resource

@@ -19,8 +19,8 @@ import sklearn
 import yaml
 
 from bot.shared import danger, danger_model
-from bot.shared.danger import hedged, phrase_kind
-from bot.shared.danger_model import DangerModel, Thresholds
+from bot.shared.danger import hedged, phrase_kind, said_at_a_distance
+from bot.shared.danger_model import DangerModel, Thresholds, is_brief
 from bot.shared.settings import VAR_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,12 @@ def configured_thresholds() -> Thresholds:
     """The thresholds config.yml gives the danger layer."""
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     [detector] = [c for c in config["pipeline"] if c["name"].endswith("DangerScorer")]
-    return Thresholds(high=float(detector["high_threshold"]), check_in=float(detector["check_in_threshold"]))
+    brief = detector.get("check_in_threshold_brief")
+    return Thresholds(
+        high=float(detector["high_threshold"]),
+        check_in=float(detector["check_in_threshold"]),
+        check_in_brief=None if brief is None else float(brief),
+    )
 
 
 def danger_set(name: str) -> tuple[list[str], list[str]]:
@@ -112,7 +117,15 @@ def rate(model: DangerModel, texts: list[str], thresholds: Thresholds, tiers: se
     scores = model.probabilities(texts)
     kinds = [phrase_kind(t) for t in texts]
     hits = [
-        thresholds.tier(float(p), kind is not None, topic_only=kind == "topic", loosely=hedged(text)) in tiers
+        thresholds.tier(
+            float(p),
+            kind is not None,
+            topic_only=kind == "topic",
+            loosely=hedged(text),
+            distant=said_at_a_distance(text),
+            brief=is_brief(text),
+        )
+        in tiers
         for text, kind, p in zip(texts, kinds, scores, strict=True)
     ]
     return sum(hits) / max(len(hits), 1)
@@ -145,6 +158,29 @@ def main() -> None:
                 + "  ".join(f"{c[2]:.3f}/{c[3]:.3f}" for c in cells)
                 + f" | {rate(model, ordinary, t, {'high', 'check_in'}):.3f}"
             )
+    brief_thresholds(model)
+
+
+# The sets the brief messages' check-in threshold is chosen on: the
+# development sets and the two earlier blind sets, which the danger layer's
+# work has since studied (danger_blind3.yml stays held out).
+BRIEF_SETS = ("danger_dev.yml", "distress_dev.yml", "danger_test.yml", "danger_fresh.yml")
+
+
+def brief_thresholds(model: DangerModel) -> None:
+    """The check-in threshold of brief messages (6-10 words), the others as configured."""
+    configured = configured_thresholds()
+    sets = {name: danger_set(name) for name in BRIEF_SETS}
+    ordinary = ordinary_messages()
+    print("\ncheck-in brief | recall any / false alarms any, per set (" + ", ".join(BRIEF_SETS) + ") | ordinary any")
+    for brief in (None, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+        t = Thresholds(high=configured.high, check_in=configured.check_in, check_in_brief=brief)
+        cells = [
+            f"{rate(model, positive, t, {'high', 'check_in'}):.3f}/{rate(model, negative, t, {'high', 'check_in'}):.3f}"
+            for positive, negative in sets.values()
+        ]
+        ordinary_rate = rate(model, ordinary, t, {"high", "check_in"})
+        print(f"{brief or configured.check_in:.2f} | " + "  ".join(cells) + f" | {ordinary_rate:.3f}")
 
 
 if __name__ == "__main__":

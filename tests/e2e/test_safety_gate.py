@@ -16,22 +16,22 @@ from tests.e2e.test_safety_http import parse
 
 pytestmark = pytest.mark.e2e
 
-# Measured when last changed (2026-12-06, second session; make bench prints
-# the same numbers), rounded down (recall) and up (false alarms), with the NLU
-# data of the same day (667 ordinary examples more, which the danger score
-# also learns from). danger_blind3.yml (new, written blind this session,
-# measured before the contrast data was trained: recall 0.987, false alarms
-# 0.053 high and 0.147 either): recall 151/153 (0.987), false alarms 6/169 at
-# the high tier (0.036) and 22/169 at either (0.130); danger_fresh.yml:
-# 166/166, 1/170 (0.006), 21/170 (0.124); danger_test.yml: 153/154 (0.994),
-# 6/140 (0.043), 19/140 (0.136); distress_test.yml: 40/40, 0/40, 1/40.
-# Against the last landing (fresh 7 and 22 false alarms, test 13 and 24): a
-# clear phrase said at a distance ("en dokumentar om …", "for 3 år siden")
-# needs the score for the high tier, the long messages' score is the mean of
-# the linear model and a small network, and 530 contrast messages were
-# trained. The check-in threshold is 0.35, the highest with recall 1.000 on
-# the development sets. The issue's target for either tier (<= 0.10) is not
-# met yet; the high tier's (<= 0.05) is, on every blind set.
+# Measured when last changed (2026-12-06, third session; make bench prints the
+# same numbers), rounded down (recall) and up (false alarms).
+# danger_blind3.yml (held out: measured once, after the change was made):
+# recall 151/153 (0.987), false alarms 5/169 at the high tier (0.030) and
+# 16/169 at either (0.095); danger_fresh.yml: 166/166, 1/170 (0.006), 12/170
+# (0.071); danger_test.yml: 154/154, 4/140 (0.029), 13/140 (0.093);
+# distress_test.yml: 40/40, 0/40, 1/40. Against the last landing (either tier
+# 22/169, 21/170, 19/140): a topic word said at a distance ("vi læser om
+# selvskade", "en dokumentar om vold i hjemmet") is no floor when the score
+# hears nothing, violence named as a topic is a topic word unless said of
+# oneself, the learned score reads the message without its everyday idioms
+# ("slog mig i uno"), messages of 6-10 words need 0.5 for a check-in (0.35
+# otherwise), and 160 contrast messages were trained. danger_test.yml and
+# danger_fresh.yml were studied for this change (development sets since);
+# danger_blind3.yml is the one still held out. Every target of the issue is
+# met on every set (recall >= 0.98, false alarms <= 5 % high, <= 10 % either).
 RECALL_FLOOR = {
     "danger_blind3.yml": 0.98,
     "danger_fresh.yml": 0.99,
@@ -39,15 +39,15 @@ RECALL_FLOOR = {
     "distress_test.yml": 0.99,
 }
 HIGH_ALARM_CEILING = {
-    "danger_blind3.yml": 0.04,
-    "danger_fresh.yml": 0.02,
-    "danger_test.yml": 0.05,
+    "danger_blind3.yml": 0.03,
+    "danger_fresh.yml": 0.01,
+    "danger_test.yml": 0.03,
     "distress_test.yml": 0.03,
 }
 ANY_ALARM_CEILING = {
-    "danger_blind3.yml": 0.14,
-    "danger_fresh.yml": 0.13,
-    "danger_test.yml": 0.14,
+    "danger_blind3.yml": 0.10,
+    "danger_fresh.yml": 0.08,
+    "danger_test.yml": 0.10,
     "distress_test.yml": 0.03,
 }
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.shared.cpr import contains_cpr
-from bot.shared.danger import signals_danger
+from bot.shared.danger import phrase_kind, signals_danger, without_idioms
 from tests.test_nlu_data import normalise, training
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "distress_dev.yml"
@@ -148,10 +148,38 @@ def test_everyday_words_do_not(text: str) -> None:
         "min søn skubber mig væk når jeg vil kramme",
         "jeg tager piller mod hovedpine, må jeg amme",
         "jeg er bange for at skade barnet hvis jeg løfter forkert",
+        "jeg slår mig tit på hjørnet af sofabordet",
+        "det her ferie-puslespil slår mig ihjel",
+        "jeg ville aldrig gøre min søn noget, jeg er bare så træt",
     ],
 )
 def test_everyday_phrases_do_not_match(text: str) -> None:
     assert not signals_danger(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # violence named as a topic is a topic word: the score and the marks of distance decide
+        ("hvad gør kommunen for kvinder der er udsat for vold", "topic"),
+        ("hørte et foredrag om vold i hjemmet", "topic"),
+        # said of oneself or one's own, it is a clear phrase
+        ("jeg er udsat for vold", "clear"),
+        ("min datter er blevet udsat for vold", "clear"),
+        ("der er vold i hjemmet", "clear"),
+        ("jeg lever i et voldeligt forhold", "clear"),
+        # an idiom blanked out does not hide a danger phrase next to it
+        ("jeg slår mig tit på bordet, og han slår mig når han er fuld", "clear"),
+        ("jeg ville aldrig gøre hende noget, men min kæreste ryster hende", "clear"),
+    ],
+)
+def test_violence_as_a_topic_and_said_of_oneself(text: str, kind: str) -> None:
+    assert phrase_kind(text) == kind
+
+
+def test_the_learned_score_reads_the_text_without_the_everyday_idioms() -> None:
+    assert "slog mig" not in without_idioms("min kæreste slog mig i uno igen")
+    assert "slog mig" in without_idioms("min kæreste slog mig i nat")
 
 
 def dev_set() -> dict[str, list[str]]:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.shared.danger_model import CATEGORIES, HELP_FOR_CATEGORY, DangerModel, Thresholds, ordinary_pieces
+from bot.shared.danger_model import (
+    CATEGORIES,
+    HELP_FOR_CATEGORY,
+    TOPIC_AT_A_DISTANCE_FLOOR,
+    DangerModel,
+    Thresholds,
+    is_brief,
+    ordinary_pieces,
+)
 from bot.youth.pairing import new_code
 from tests.bench.danger_thresholds import configured_thresholds, short_pieces, trained_model
 
@@ -91,16 +99,69 @@ def test_a_topic_word_alone_is_a_check_in_unless_the_score_says_more(probability
 
 
 @pytest.mark.parametrize(
+    ("probability", "topic_only", "tier"),
+    [
+        (0.0, True, None),
+        (TOPIC_AT_A_DISTANCE_FLOOR - 0.01, True, None),
+        (TOPIC_AT_A_DISTANCE_FLOOR, True, "check_in"),
+        (0.3, True, "high"),
+        # a clear phrase said at a distance is never nothing
+        (0.0, False, "check_in"),
+        (0.3, False, "high"),
+    ],
+)
+def test_a_topic_word_said_at_a_distance_needs_some_score_and_a_clear_phrase_none(
+    probability: float, topic_only: bool, tier: str | None
+) -> None:
+    """ "vi læser om selvskade", "en dokumentar om vold i hjemmet": the topic
+    named at a distance, where the score hears no danger, is no check-in; a
+    clear phrase ("jeg skar i mig selv da jeg var 15") stays one."""
+    assert THRESHOLDS.tier(probability, True, topic_only=topic_only, loosely=True, distant=True) == tier
+
+
+BRIEF = Thresholds(high=0.6, check_in=0.25, check_in_brief=0.4)
+
+
+@pytest.mark.parametrize(
+    ("probability", "brief", "phrase", "tier"),
+    [
+        (0.3, False, False, "check_in"),
+        (0.3, True, False, None),
+        (0.4, True, False, "check_in"),
+        (0.6, True, False, "high"),
+        (0.0, True, True, "high"),
+    ],
+)
+def test_a_brief_message_has_a_check_in_threshold_of_its_own(
+    probability: float, brief: bool, phrase: bool, tier: str | None
+) -> None:
+    assert BRIEF.tier(probability, phrase, brief=brief) == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "brief"),
+    [("jeg er dødtræt", False), ("jeg er så dødtræt efter i nat", True), ("ord " * 10, True), ("ord " * 11, False)],
+)
+def test_what_is_brief(text: str, brief: bool) -> None:
+    assert is_brief(text) is brief
+
+
+@pytest.mark.parametrize(
     ("text", "tier"),
     [
-        ("så en dokumentar om selvmord blandt unge", "check_in"),
-        ("vi læser om selvskade i psykologi", "check_in"),
+        # a topic word with a mark of distance, and a score that hears no danger: nothing
+        ("så en dokumentar om selvmord blandt unge", None),
+        ("vi læser om selvskade i psykologi", None),
+        # a topic word alone is a check-in at least
+        ("hvad skal man sige til en der taler om selvmord", "check_in"),
+        # a mark of distance does not hide what the score hears
+        ("for to år siden prøvede jeg at begå selvmord og nu har jeg de samme tanker igen", "high"),
         ("jeg tænker på selvmord hele tiden", "high"),
         ("jeg har skrevet et afskedsbrev til min mor", "high"),
         ("jeg vil ikke leve mere", "high"),
     ],
 )
-def test_topic_words_and_clear_phrases(model: DangerModel, text: str, tier: str) -> None:
+def test_topic_words_and_clear_phrases(model: DangerModel, text: str, tier: str | None) -> None:
     assert model.assess(text, configured_thresholds()).tier == tier
 
 
@@ -141,15 +202,20 @@ def test_the_same_words_score_higher_in_danger_than_in_everyday_use(
     assert high.probability > low.probability + 0.2
 
 
-@pytest.mark.parametrize(("high", "check_in"), [(0.2, 0.5), (0.5, 0.0), (1.5, 0.5), (0.5, -0.1)])
-def test_thresholds_out_of_order_are_refused(high: float, check_in: float) -> None:
+@pytest.mark.parametrize(
+    ("high", "check_in", "brief"),
+    [(0.2, 0.5, None), (0.5, 0.0, None), (1.5, 0.5, None), (0.5, -0.1, None), (0.8, 0.4, 0.3), (0.8, 0.4, 0.9)],
+)
+def test_thresholds_out_of_order_are_refused(high: float, check_in: float, brief: float | None) -> None:
     with pytest.raises(ValueError):
-        Thresholds(high=high, check_in=check_in)
+        Thresholds(high=high, check_in=check_in, check_in_brief=brief)
 
 
 def test_the_configured_thresholds_leave_room_for_a_check_in() -> None:
     configured = configured_thresholds()
     assert 0 < configured.check_in < configured.high < 1
+    assert configured.check_in_brief is not None
+    assert configured.check_in <= configured.check_in_brief < configured.high
 
 
 def test_every_kind_of_danger_has_a_help_line_group() -> None:

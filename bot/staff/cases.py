@@ -18,6 +18,7 @@ from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 from bot.shared.cpr import mask_cpr
 from bot.shared.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
+from bot.staff.live_marks import live_url, queue_mark
 from bot.staff.messages import render
 
 router = APIRouter()
@@ -74,6 +75,7 @@ def queue_page(
         request,
         "queue.html",
         user,
+        live_url=live_url(view="queue", seen=queue_mark(rows), **filters),
         rows=rows,
         now=now,
         waiting=waiting,

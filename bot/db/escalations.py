@@ -108,6 +108,14 @@ def queue(
     return list(session.scalars(query.order_by(urgency, Escalation.created_at, Escalation.id)))
 
 
+def critical_new(session: Session, team: str | None) -> list[Escalation]:
+    """Critical cases nobody has taken yet (of one team, or all): what the staff app alerts about."""
+    query = select(Escalation).where(Escalation.priority == "critical", Escalation.status == EscalationStatus.NEW)
+    if team is not None:
+        query = query.where(Escalation.team == team)
+    return list(session.scalars(query.order_by(Escalation.id)))
+
+
 def channels_and_reasons(session: Session) -> tuple[list[str], list[str]]:
     """The values the queue's filters offer."""
     channels = session.scalars(select(Escalation.channel).distinct().order_by(Escalation.channel))

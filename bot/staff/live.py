@@ -27,13 +27,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot.db import escalations as repo
 from bot.db.audit import record
-from bot.db.models import Escalation, EscalationStatus, utcnow
+from bot.db.models import Escalation, utcnow
 from bot.db.review import TAGS, tags_of
 from bot.db.staff import user_of_session
 from bot.rasa_client import RasaUnavailable
@@ -61,13 +60,6 @@ NAMES = {"status_names": STATUS_NAMES, "reason_names": REASON_NAMES, "priority_n
 def queue_rows(session: Session, team: str | None, status: str, reason: str, channel: str) -> list[Escalation]:
     statuses = (status,) if status in STATUS_NAMES else repo.OPEN_STATUSES
     return repo.queue(session, statuses=statuses, reason=reason or None, channel=channel or None, team=team)
-
-
-def critical_new(session: Session, team: str | None) -> list[Escalation]:
-    query = select(Escalation).where(Escalation.priority == "critical", Escalation.status == EscalationStatus.NEW)
-    if team is not None:
-        query = query.where(Escalation.team == team)
-    return list(session.scalars(query.order_by(Escalation.id)))
 
 
 @dataclass
@@ -98,7 +90,7 @@ def look(ctx: StaffContext, watch: Watch) -> list[str] | None:
         user = user_of_session(session, watch.session_key)
         if user is None or user.username != watch.username:
             return None
-        fresh = [case for case in critical_new(session, watch.team) if case.id not in watch.known]
+        fresh = [case for case in repo.critical_new(session, watch.team) if case.id not in watch.known]
         for case in fresh:
             watch.known.add(case.id)
             reason = REASON_NAMES.get(case.reason, case.reason)
@@ -148,7 +140,7 @@ def start_watch(ctx: StaffContext, request: Request, user: Any, watch: Watch, la
     with ctx.sessions() as session:
         if watch.conversation is not None and not may_see_conversation(session, user, watch.conversation):
             raise NotFound("Samtalen findes ikke.")
-        for case in critical_new(session, watch.team):
+        for case in repo.critical_new(session, watch.team):
             if last_event_id is None or case.id <= last_event_id:
                 watch.known.add(case.id)
 

@@ -2,13 +2,16 @@
 driven by Playwright) through the running servers: two staff members in two
 browsers take the same case at the same moment and exactly one gets it; a
 citizen's danger message reaches a signed-in staff member's open queue
-within seconds, with an alert, a sound and a notification, without a reload."""
+within seconds, with an alert, a sound and a notification, without a reload;
+a staff answer sent while the citizen's widget page was closed is shown once
+when they come back."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import time
+import uuid
 
 import httpx
 import pytest
@@ -17,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.staff.context import StaffContext
 from tests.e2e.conftest import STAFF_PASSWORD, RunningAssistant
 from tests.e2e.test_staff_browser import AXE_PAGE, log_in
-from tests.e2e.test_widget_browser import AXE, REPLY_TIMEOUT, REPORTS, open_widget, session_id
+from tests.e2e.test_widget_browser import AXE, REPLY_TIMEOUT, REPORTS, open_widget, say, session_id, site
 
 pytestmark = pytest.mark.e2e
 
@@ -148,3 +151,48 @@ def test_one_staff_member_cannot_open_streams_without_end(running: RunningAssist
                     break
             assert time.monotonic() < deadline, "closed streams did not give their place back"
             time.sleep(0.5)
+
+
+def test_a_staff_answer_sent_while_the_widget_was_closed_is_shown_once(
+    running: RunningAssistant, browser: Browser
+) -> None:
+    running.staff_user("ole", name="Ole")
+    citizen_context = browser.new_context(locale="da-DK")
+    citizen = citizen_context.new_page()
+    open_widget(citizen, running)
+    say(citizen, running, "jeg vil gerne tale med en medarbejder", "Hvordan vil du helst kontaktes?")
+    say(citizen, running, "her i chatten", "chatten")
+    conversation = session_id(citizen)
+    citizen.close()  # the citizen leaves the page; the conversation stays in the browser's storage
+
+    staff = staff_page(browser, running, "ole")
+    staff.goto(f"{running.staff_url}/samtale/{conversation}")
+    staff.get_by_role("button", name="Tag sagen").click()
+    answer = f"Hej, det er Ole fra kommunen. Jeg ringer i eftermiddag (sag {uuid.uuid4().hex[:6]})."
+    staff.get_by_label(ANSWER_FORM).fill(answer)
+    staff.get_by_role("button", name="Send svar").click()
+    expect(staff.locator(".transcript")).to_contain_text(answer)
+
+    back = citizen_context.new_page()
+    back.goto(site(running))
+    back.get_by_role("button", name="Chat med Eksempel Kommune").click()
+    log = back.locator(".kc-log")
+    expect(log).to_contain_text(answer, timeout=REPLY_TIMEOUT)
+    joined = "Ole fra Eksempel Kommune har overtaget samtalen"
+    texts = back.locator(".kc-bot").all_inner_texts()
+    assert sum(answer in text for text in texts) == 1 and sum(joined in text for text in texts) == 1, texts
+    assert [i for i, t in enumerate(texts) if joined in t] < [i for i, t in enumerate(texts) if answer in t]
+    # Back once more (a reload): the next sync asks from the new time, and nothing comes twice.
+    frames: list[str] = []
+    back.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(str(frame))))
+    back.reload()  # the widget was open, so it opens again by itself
+    expect(back.get_by_label("Skriv din besked")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not any('"history"' in frame for frame in frames):  # the server's answer to this sync
+        assert time.monotonic() < deadline, frames
+        back.wait_for_timeout(100)
+    back.wait_for_timeout(200)  # and the widget's handling of it
+    texts = back.locator(".kc-bot").all_inner_texts()
+    assert sum(answer in text for text in texts) == 1, texts
+    staff.context.close()
+    citizen_context.close()

@@ -299,31 +299,31 @@
   }
 
   // The server's messages since the last sync, oldest first. The ones this
-  // widget got live since then (marked unsynced) come first among them, in
-  // the same order: those are skipped, the rest are added, each once.
+  // widget got live since then (marked unsynced) are among them, in the same
+  // order: each server message is matched to the next live one with its text
+  // (skipping a live one the server did not send, which was before the last
+  // sync), and the rest are added, each once.
   function catchUp(data) {
     if (!data || typeof data.until !== "number") return;
     var fresh = load();
     state.messages = fresh.messages || state.messages;
     var live = state.messages.filter(function (m) { return m.unsynced; });
-    var matched = 0;
+    var next = 0;
     var now = Date.now();
     (data.messages || []).forEach(function (message) {
-      if (matched < live.length && live[matched].text === (message.text || "")) {
-        delete live[matched].unsynced;
-        matched += 1;
-        return;
+      var text = message.text || "";
+      for (var i = next; i < live.length; i++) {
+        if (live[i].text === text) {
+          next = i + 1;
+          return;
+        }
       }
       var buttons = (message.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; });
-      state.messages.push({
-        key: JSON.stringify([message.text, buttons]),
-        at: now,
-        from: "bot",
-        text: message.text || "",
-        buttons: buttons,
-      });
+      state.messages.push({ key: JSON.stringify([text, buttons]), at: now, from: "bot", text: text, buttons: buttons });
     });
-    if (typeof state.syncedAt !== "number") live.forEach(function (m) { delete m.unsynced; });
+    // A first sync only learns the time: what came live before it is settled.
+    var settled = typeof state.syncedAt === "number" ? next : live.length;
+    live.slice(0, settled).forEach(function (m) { delete m.unsynced; });
     state.syncedAt = data.until;
     save();
     render();

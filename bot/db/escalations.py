@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -108,6 +108,14 @@ def queue(
     return list(session.scalars(query.order_by(urgency, Escalation.created_at, Escalation.id)))
 
 
+def critical_new(session: Session, team: str | None) -> list[Escalation]:
+    """Critical cases nobody has taken yet (of one team, or all): what the staff app alerts about."""
+    query = select(Escalation).where(Escalation.priority == "critical", Escalation.status == EscalationStatus.NEW)
+    if team is not None:
+        query = query.where(Escalation.team == team)
+    return list(session.scalars(query.order_by(Escalation.id)))
+
+
 def channels_and_reasons(session: Session) -> tuple[list[str], list[str]]:
     """The values the queue's filters offer."""
     channels = session.scalars(select(Escalation.channel).distinct().order_by(Escalation.channel))
@@ -115,16 +123,53 @@ def channels_and_reasons(session: Session) -> tuple[list[str], list[str]]:
     return list(channels), list(reasons)
 
 
-def claim(session: Session, escalation: Escalation, staff: str, now: datetime | None = None) -> None:
+class CaseTaken(EscalationStateError):
+    """Someone else took the case first."""
+
+    def __init__(self, claimed_by: str) -> None:
+        super().__init__(
+            f"Sagen er lige blevet taget af {claimed_by}, så du har ikke taget den. "
+            f"Du kan læse med, men kun {claimed_by} kan svare og lukke den."
+        )
+        self.claimed_by = claimed_by
+
+
+def claim(
+    session: Session, escalation_id: int, staff: str, *, team: str | None = None, now: datetime | None = None
+) -> tuple[Escalation, bool] | None:
+    """Take a case (of `team`, or of any team for None): the case and whether
+    this call took it (False: it was already this staff member's); None when
+    there is no such case for this team; raises why it cannot be taken.
+
+    One conditional UPDATE, not a read and then a write: of two staff taking
+    the case at the same moment exactly one gets it (PostgreSQL re-checks the
+    condition once the first one's row lock is released; SQLite lets one
+    writer in at a time, and the statement is the transaction's first, so it
+    waits instead of writing over a stale read)."""
+    now = now or utcnow()
+    conditions = [
+        Escalation.id == escalation_id,
+        Escalation.status != EscalationStatus.CLOSED,
+        Escalation.claimed_by.is_(None),
+    ]
+    if team is not None:
+        conditions.append(Escalation.team == team)
+    taken = session.execute(
+        update(Escalation)
+        .where(*conditions)
+        .values(status=EscalationStatus.CLAIMED, claimed_by=staff, claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    escalation = session.get(Escalation, escalation_id, populate_existing=True)
+    if escalation is None or team not in (None, escalation.team):
+        return None
+    if getattr(taken, "rowcount", 0) == 1:
+        return escalation, True
     if not escalation.is_open:
         raise EscalationStateError("Sagen er lukket.")
-    if escalation.claimed_by not in (None, staff):
-        raise EscalationStateError(f"Sagen er allerede taget af {escalation.claimed_by}.")
-    now = now or utcnow()
-    escalation.status, escalation.claimed_by = EscalationStatus.CLAIMED, staff
-    escalation.claimed_at = escalation.claimed_at or now
-    escalation.updated_at = now
-    session.flush()
+    if escalation.claimed_by == staff:
+        return escalation, False
+    raise CaseTaken(escalation.claimed_by or "?")
 
 
 def mark_answered(session: Session, escalation: Escalation, staff: str, now: datetime | None = None) -> None:

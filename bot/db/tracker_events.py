@@ -78,3 +78,15 @@ def delete_conversations(connection: Connection, conversation_ids: list[str]) ->
         batch = conversation_ids[start : start + DELETE_BATCH]
         deleted += connection.execute(delete(events).where(events.c.sender_id.in_(batch))).rowcount
     return deleted
+
+
+def conversation_mark(engine: Engine, conversation_id: str) -> tuple[int, float]:
+    """How many events a conversation has and the latest one's time: changes
+    whenever anything is said or done in it (the staff app's live view)."""
+    events = events_table(engine)
+    if events is None:
+        return 0, 0.0
+    query = select(func.count(), func.max(events.c.timestamp)).where(events.c.sender_id == conversation_id)
+    with engine.connect() as connection:
+        count, latest = connection.execute(query).one()
+    return int(count or 0), float(latest or 0)

@@ -18,12 +18,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.db.session import make_sessionmaker
 from bot.rasa_client import RasaClient
 from bot.shared.settings import Settings, load_settings
-from bot.staff import admin, auth, cases, conversations, mobile
+from bot.staff import admin, auth, cases, conversations, live, mobile
 from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, page, signed_in
 
 SESSION_HOURS = 8
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    # Scripts only from the app itself (/live.js), and connections only back to it (/live).
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'unsafe-inline'; img-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -76,7 +78,7 @@ def create_app(
         response: Response = page(request, "error.html", user, status_code=status, message=error.message)
         return response
 
-    for module in (auth, cases, conversations, mobile, admin):
+    for module in (auth, cases, conversations, mobile, admin, live):
         app.include_router(module.router)
     return app
 

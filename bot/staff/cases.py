@@ -18,6 +18,7 @@ from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 from bot.shared.cpr import mask_cpr
 from bot.shared.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
+from bot.staff.live_marks import live_url, queue_mark
 from bot.staff.messages import render
 
 router = APIRouter()
@@ -74,6 +75,7 @@ def queue_page(
         request,
         "queue.html",
         user,
+        live_url=live_url(view="queue", seen=queue_mark(rows), **filters),
         rows=rows,
         now=now,
         waiting=waiting,
@@ -127,18 +129,32 @@ def _names(user: StaffUser) -> dict[str, str]:
 
 @router.post("/sag/{escalation_id}/tag")
 def claim(request: Request, escalation_id: int, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
-    def change(session: Session, escalation: Escalation) -> str:
-        already = escalation.claimed_by == user.username
-        repo.claim(session, escalation, user.username)
-        if not already:
-            # The citizen is told, and the assistant stays quiet until staff close the case.
-            ctx.rasa.append(
-                escalation.conversation_id,
-                [bot_message(render("utter_staff_joined", **_names(user)), user.username), PAUSE],
-            )
-        return ""
-
-    return _change(request, ctx, user, escalation_id, "claim", change)
+    """Take a case. The conditional update comes first in the transaction (of
+    two staff taking it at once, exactly one gets it; bot/db/escalations.py);
+    the citizen is told only by the one who got it."""
+    conversation = ""
+    try:
+        with ctx.sessions.begin() as session:
+            claimed = repo.claim(session, escalation_id, user.username, team=team_of(user))
+            if claimed is None:
+                raise NotFound("Sagen findes ikke.")
+            escalation, taken_now = claimed
+            conversation = escalation.conversation_id
+            if taken_now:
+                # The citizen is told, and the assistant stays quiet until staff close the case.
+                ctx.rasa.append(
+                    conversation, [bot_message(render("utter_staff_joined", **_names(user)), user.username), PAUSE]
+                )
+            audit(session, request, user, "claim", f"escalation:{escalation_id} conversation:{conversation}")
+    except repo.EscalationStateError as error:
+        if not conversation:
+            with ctx.sessions() as session:
+                conversation = getattr(repo.get_escalation(session, escalation_id), "conversation_id", "")
+        return RedirectResponse(_back(conversation, error=str(error)), status_code=303)
+    except RasaUnavailable:
+        message = "Assistenten kunne ikke nås, så intet er ændret. Prøv igen om lidt."
+        return RedirectResponse(_back(conversation, error=message), status_code=303)
+    return RedirectResponse(_back(conversation), status_code=303)
 
 
 @router.post("/sag/{escalation_id}/svar")

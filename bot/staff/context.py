@@ -3,7 +3,7 @@ signed-in user, and the CSRF check on every form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,6 +47,13 @@ class StaffContext:
     sessions: sessionmaker[Session]
     rasa: RasaClient
     tracker_engine: Engine
+    # The live stream (bot/staff/live.py): how often it looks for changes, and
+    # how long one connection lasts before the browser reconnects (its session
+    # is checked on every look, and again on every reconnect).
+    live_poll_seconds: float = 1.0
+    live_max_seconds: float = 300.0
+    live_streams_per_user: int = 8
+    live_open: dict[str, int] = field(default_factory=dict)
 
 
 def context(request: Request) -> StaffContext:

@@ -30,6 +30,7 @@ from bot.rasa_client import RasaUnavailable
 from bot.sms.numbers import masked
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, audit, may_see_conversation, page, team_of
+from bot.staff.live_marks import conversation_mark_of, live_url
 from bot.staff.transcript import find_user_line, read_transcript
 
 router = APIRouter()
@@ -121,6 +122,8 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
     with ctx.sessions() as session:
         if not may_see_conversation(session, user, conversation_id):
             raise NotFound("Samtalen findes ikke.")
+        # Taken before the transcript is read: whatever happens after it, the live stream sends.
+        seen = conversation_mark_of(ctx.tracker_engine, session, team_of(user), conversation_id)
     try:
         lines, unavailable = read_transcript(ctx.rasa.tracker(conversation_id)), False
     except RasaUnavailable:
@@ -141,6 +144,7 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         request,
         "conversation.html",
         user,
+        live_url=live_url(samtale=conversation_id, seen=seen),
         conversation_id=conversation_id,
         lines=lines,
         unavailable=unavailable,

@@ -60,10 +60,11 @@ def test_claim_answer_close(session: Session) -> None:
     row = case(session, "a", "critical", 3)
     with pytest.raises(repo.EscalationStateError, match="Tag sagen"):
         repo.mark_answered(session, row, "anne")
-    repo.claim(session, row, "anne")
+    assert repo.claim(session, row.id, "anne") == (row, True)
     assert (row.status, row.claimed_by) == ("claimed", "anne") and row.claimed_at is not None
-    with pytest.raises(repo.EscalationStateError, match="allerede taget af anne"):
-        repo.claim(session, row, "bo")
+    assert repo.claim(session, row.id, "anne") == (row, False)  # already hers: nothing to tell anyone
+    with pytest.raises(repo.CaseTaken, match="lige blevet taget af anne"):
+        repo.claim(session, row.id, "bo")
     with pytest.raises(repo.EscalationStateError, match="kun de kan lukke"):
         repo.close(session, row, "bo", "lukket")
     repo.mark_answered(session, row, "anne")
@@ -73,7 +74,7 @@ def test_claim_answer_close(session: Session) -> None:
     repo.close(session, row, "anne", "Talt med borgeren, henvist til familierådgivningen")
     assert row.status == "closed" and row.closed_at is not None and not row.is_open
     with pytest.raises(repo.EscalationStateError):
-        repo.claim(session, row, "anne")
+        repo.claim(session, row.id, "anne")
 
 
 def test_notes_keep_author_kind_and_order(session: Session) -> None:

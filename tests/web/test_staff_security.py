@@ -48,6 +48,8 @@ def test_the_walk_finds_every_kind_of_route(staff_app: StaffApp) -> None:
         ("POST", "/sag/1/luk"),
         ("POST", "/logout"),
         ("GET", "/admin/eksport.yml"),
+        ("GET", "/live"),
+        ("GET", "/live.js"),
     } <= routes
     assert len(routes) >= 14
 

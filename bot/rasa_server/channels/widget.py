@@ -17,7 +17,16 @@ the municipality file): a flood of made-up conversations (each one a case
 for staff when it names a danger) stops there. Past the limit the socket
 gets `session_refused` and the widget says to wait or call.
 
-The widget keeps the conversation in the browser's localStorage. A message
+The widget keeps the conversation in the browser's localStorage. What the
+conversation got while no widget was open (a staff answer to a closed
+chat, a reply lost when the page closed mid-turn) the widget asks for on
+every (re)connect with `history_request` {since: the server time of its last
+sync}: the socket's own proven session only, whatever the request names, and
+the answer (`history`) has the bot's and staff's messages after that time,
+oldest first, and the time to ask from next (bot/web/static/widget.js puts
+them after what it has, each once).
+
+A message
 of the citizen's with a CPR number is masked by the Rasa server before
 anything stores it (bot/rasa_server/launcher.py), which then sends the widget the
 masked text (`user_masked`, for the widget's own message id) so that the
@@ -46,6 +55,8 @@ logger = logging.getLogger(__name__)
 SESSION_KEY = "widget_session"
 MESSAGE_ID = "widget_message_id"
 MASKED_EVENT = "user_masked"
+HISTORY_EVENT = "history"
+HISTORY_LIMIT = 100
 
 
 def sign(session_id: str, secret: str) -> str:
@@ -65,6 +76,37 @@ def valid(session_id: Any, token: Any, secret: str) -> bool:
         and 0 < len(session_id) <= 64
         and hmac.compare_digest(sign(session_id, secret).encode(), token.encode())
     )
+
+
+def since_of(data: Any) -> float | None:
+    """The time a history request asks from: a plain number of seconds, or None."""
+    since = data.get("since") if isinstance(data, dict) else None
+    if isinstance(since, bool) or not isinstance(since, (int, float)):
+        return None
+    return float(since) if 0 <= since < 1e11 else None
+
+
+def messages_since(events: list[dict[str, Any]], since: float | None) -> dict[str, Any]:
+    """The `history` answer from a tracker's events: the bot's messages after
+    `since` (none for a first sync, which only learns the time), and the
+    latest event's time."""
+    until = max([float(event.get("timestamp") or 0) for event in events] + [since or 0.0])
+    if since is None:
+        return {"messages": [], "until": until}
+    messages = []
+    for event in events:
+        if event.get("event") != "bot" or float(event.get("timestamp") or 0) <= since:
+            continue
+        data = event.get("data") or {}
+        buttons = data.get("buttons") or data.get("quick_replies") or []
+        messages.append(
+            {
+                "text": event.get("text") or "",
+                "buttons": [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons],
+                "at": float(event.get("timestamp") or 0),
+            }
+        )
+    return {"messages": messages[-HISTORY_LIMIT:], "until": until}
 
 
 def client_address(environ: dict[str, Any] | None) -> str:
@@ -119,7 +161,19 @@ class WidgetSocketIOInput(SocketIOInput):
                 metadata = {**metadata, MESSAGE_ID: message_id[:64]}
             await rasa_handle_message(sid, {**data, "metadata": metadata})
 
+        async def history_request(sid: str, data: Any) -> None:
+            proven = (await sio.get_session(sid, namespace=namespace)).get(SESSION_KEY)
+            if proven is None:
+                await sio.emit("session_invalid", {}, room=sid, namespace=namespace)
+                return
+            request = (sio.get_environ(sid, namespace=namespace) or {}).get("sanic.request")
+            agent = getattr(getattr(getattr(request, "app", None), "ctx", None), "agent", None)
+            tracker = await agent.tracker_store.retrieve_full_tracker(proven) if agent is not None else None
+            events = [event.as_dict() for event in tracker.events] if tracker is not None else []
+            await sio.emit(HISTORY_EVENT, messages_since(events, since_of(data)), room=sid, namespace=namespace)
+
         sio.on("session_request", session_request, namespace=namespace)
+        sio.on("history_request", history_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)
         blueprint: Blueprint = webhook
         return blueprint

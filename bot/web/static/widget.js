@@ -241,7 +241,10 @@
       }
       ready = true;
       flushOutbox();
+      // What the conversation got while this page was closed or offline (a staff answer).
+      socket.emit("history_request", { since: typeof state.syncedAt === "number" ? state.syncedAt : null });
     });
+    socket.on("history", catchUp);
     // The server masked a CPR number in one of our messages: keep only the masked text.
     socket.on("user_masked", function (data) {
       var stored = load().messages || state.messages;
@@ -271,6 +274,7 @@
       state.messages.push({
         key: key,
         at: now,
+        unsynced: true, // got live: the next history answer has it too, and is matched against it
         from: "bot",
         text: message.text || "",
         buttons: (message.quick_replies || message.buttons || []).map(function (b) {
@@ -292,6 +296,37 @@
         status.textContent = TEXT.offline;
       }
     });
+  }
+
+  // The server's messages since the last sync, oldest first. The ones this
+  // widget got live since then (marked unsynced) are among them, in the same
+  // order: each server message is matched to the next live one with its text
+  // (skipping a live one the server did not send, which was before the last
+  // sync), and the rest are added, each once.
+  function catchUp(data) {
+    if (!data || typeof data.until !== "number") return;
+    var fresh = load();
+    state.messages = fresh.messages || state.messages;
+    var live = state.messages.filter(function (m) { return m.unsynced; });
+    var next = 0;
+    var now = Date.now();
+    (data.messages || []).forEach(function (message) {
+      var text = message.text || "";
+      for (var i = next; i < live.length; i++) {
+        if (live[i].text === text) {
+          next = i + 1;
+          return;
+        }
+      }
+      var buttons = (message.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; });
+      state.messages.push({ key: JSON.stringify([text, buttons]), at: now, from: "bot", text: text, buttons: buttons });
+    });
+    // A first sync only learns the time: what came live before it is settled.
+    var settled = typeof state.syncedAt === "number" ? next : live.length;
+    live.slice(0, settled).forEach(function (m) { delete m.unsynced; });
+    state.syncedAt = data.until;
+    save();
+    render();
   }
 
   function flushOutbox() {
@@ -382,6 +417,7 @@
     state.messages = fresh.messages || [];
     state.sessionId = fresh.sessionId;
     state.sessionToken = fresh.sessionToken;
+    state.syncedAt = fresh.syncedAt;
     render();
   });
 

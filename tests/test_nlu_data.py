@@ -175,6 +175,36 @@ def test_the_danger_sets_are_not_in_training_not_even_nearly(name: str) -> None:
     assert index.leaks(danger_set_messages(name)) == []
 
 
+def conversation_turns() -> list[str]:
+    """The blind conversations' messages of four words or more (a short answer
+    such as "ja tak" is everybody's, in any data)."""
+    conversations = yaml.safe_load((ROOT / "tests" / "data" / "conversations_blind.yml").read_text(encoding="utf-8"))
+    return [turn for conversation in conversations for turn in conversation["turns"] if len(turn.split()) >= 4]
+
+
+# Training examples written before the blind conversations were (2026-12-06
+# 07:10) that a conversation's writer happened to write too, or nearly: common
+# phrases, not leaks. Any other is.
+IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
+    "ja det er rigtigt",
+    "vil gerne tilmelde mig familie med hjerte 😊",
+    "jeg er alene om det",
+    "er vi tilmeldt",
+    "hvornår kommer sundhedsplejersken på besøg efter fødslen",
+    "hvordan søger man vuggestueplads",
+    "torsdag kl 14",
+    "kan jeg tale med en medarbejder",
+    "er du en robot",
+}
+
+
+def test_the_blind_conversations_are_not_in_training_not_even_nearly() -> None:
+    index = NearDuplicateIndex(line for lines in training().values() for line in lines)
+    assert len(conversation_turns()) > 150
+    leaks = [(turn, trained) for turn, trained, _ in index.leaks(conversation_turns())]
+    assert [leak for leak in leaks if leak[1] not in IN_TRAINING_BEFORE_THE_CONVERSATIONS] == []
+
+
 def test_a_near_duplicate_is_a_leak() -> None:
     index = NearDuplicateIndex(["jeg har ikke lyst til at leve mere"])
     assert index.leaks(["Jeg har ikke lyst til at leve mere!! 😢", "jeg har ikk lyst til at leve mere"]) != []

@@ -40,7 +40,10 @@
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
-   validator built once.
+   validator built once. And the blocking parts of a turn (the NLU, the
+   policies, the SQL tracker store) run in threads, so that the one event
+   loop keeps answering webhooks while other conversations' turns are
+   computed (bot/rasa_server/offload.py).
 
 Imports only the standard library, Rasa, jsonschema and the modules of
 bot/ that both environments share: it runs in .venv/rasa, not in the
@@ -65,6 +68,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_server import offload
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
 from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
@@ -241,7 +245,8 @@ def install() -> None:
             with_offered_payloads_only(with_verified_identity(Agent.handle_message, load_settings().youth_token_secret))
         )
     )
-    MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
+    # The NLU and the policies in a thread of their own (bot/rasa_server/offload.py).
+    MessageProcessor._run_prediction_loop = answering_danger_while_paused(offload.install())
 
 
 def main() -> None:

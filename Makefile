@@ -56,8 +56,8 @@ test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, 
 test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
 	$(APP) -m pytest -q -m "not e2e and not rasa" -n 2
 
-bench: setup ## Print NLU F1, training time, peak memory and latency
-	$(APP) -m tests.bench.run
+bench: setup ## Print NLU F1, training time, peak memory and latency (ONLY=sms: the SMS section alone)
+	$(APP) -m tests.bench.run $(ONLY)
 
 chaos: setup ## Faults (kill -9, locked stores) during 20 concurrent enrolments: turns lost, rows half-written, recovery
 	$(APP) -m tests.bench.chaos

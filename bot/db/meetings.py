@@ -117,12 +117,35 @@ def request_meeting(
 
 
 def confirm_meeting(session: Session, meeting: MentorMeeting, starts_at: datetime, by: str) -> None:
+    """Staff confirm a requested meeting at a time, or move a confirmed one to
+    another; the young person is to be told (`staff_notice`, sent by the reminder
+    job, bot/youth/notices.py). The same time again changes nothing."""
     if meeting.status not in OPEN_MEETINGS:
         raise YouthError("Kun et ønsket eller aftalt møde kan bekræftes.")
+    if meeting.status == MeetingStatus.CONFIRMED and meeting.starts_at == starts_at:
+        return
+    notice = "moved" if meeting.status == MeetingStatus.CONFIRMED else "confirmed"
     meeting.status, meeting.starts_at = MeetingStatus.CONFIRMED, starts_at
     meeting.reminder_sent_at = None
+    meeting.staff_notice, meeting.staff_notice_sent_at, meeting.staff_notice_channel = notice, None, None
     meeting.changed_by, meeting.changed_at = by, utcnow()
     session.flush()
+
+
+def meetings_to_notify(session: Session) -> list[MentorMeeting]:
+    """Meetings staff confirmed or moved whose young person has not been told yet, oldest change first."""
+    query = select(MentorMeeting).where(
+        MentorMeeting.staff_notice.is_not(None), MentorMeeting.staff_notice_sent_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(MentorMeeting.changed_at, MentorMeeting.id)))
+
+
+def mark_notified(session: Session, meeting_id: int, now: datetime, channel: str) -> None:
+    """The young person was told (channel "sms" or "chat"), or will not be ("none")."""
+    meeting = get_meeting(session, meeting_id)
+    if meeting is not None and meeting.staff_notice_sent_at is None:
+        meeting.staff_notice_sent_at, meeting.staff_notice_channel = now, channel
+        session.flush()
 
 
 def move_meeting(

@@ -52,6 +52,7 @@ class MentorMeeting(Base):
     __table_args__ = (
         CheckConstraint("status IN ('requested', 'confirmed', 'held', 'moved', 'cancelled')", name="status_known"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_1_to_5"),
+        CheckConstraint("staff_notice IS NULL OR staff_notice IN ('confirmed', 'moved')", name="staff_notice_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +73,13 @@ class MentorMeeting(Base):
     # Taken by one reminder scheduler before it sends (bot/youth/reminders.py): with
     # several running, or one restarted, a reminder goes out once.
     reminder_claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the young person is to be told about staff's latest change (confirmed or
+    # moved), until it is told: then when and how (sms, chat, or none: a stopped
+    # number without a chat, or a meeting already past). Kept, so a restart of the
+    # reminder job neither loses nor repeats it (bot/youth/notices.py).
+    staff_notice: Mapped[str | None] = mapped_column(String(20))
+    staff_notice_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    staff_notice_channel: Mapped[str | None] = mapped_column(String(20))
     changed_by: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -40,7 +40,10 @@
    `jsonschema.validate`, which first re-validates the (constant) response
    schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
    Here the response is checked against the same schema, the same way, with a
-   validator built once.
+   validator built once. And the blocking parts of a turn (the NLU, the
+   policies, the SQL tracker store) run in threads, so that the one event
+   loop keeps answering webhooks while other conversations' turns are
+   computed (bot/rasa_server/offload.py).
 7. Faults: a custom action that fails or does not answer in time gets a
    short Danish answer with the municipality's phone number, and the
    conversation goes on (bot/rasa_server/action_faults.py). A message whose
@@ -74,6 +77,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_server import offload
 from bot.rasa_server.action_faults import answering_when_actions_fail
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
@@ -286,7 +290,8 @@ def install() -> None:
         )
     )
     Agent._create_tracker_store = staticmethod(failing_loudly)
-    MessageProcessor._run_prediction_loop = answering_danger_while_paused(MessageProcessor._run_prediction_loop)
+    # The NLU and the policies in a thread of their own (bot/rasa_server/offload.py).
+    MessageProcessor._run_prediction_loop = answering_danger_while_paused(offload.install())
 
 
 def main() -> None:

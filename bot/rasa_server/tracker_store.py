@@ -19,6 +19,10 @@ store `refuse_to_fall_back` as its error callback, so the error reaches the
 message's handler, which tells the citizen that the message did not get
 through (bot/rasa_server/launcher.py). The next message, once the database is
 back, goes on from the last stored turn.
+
+Its reads and writes run in a worker thread (bot/rasa_server/offload.py):
+Rasa's SQL tracker store calls SQLAlchemy synchronously, and on the event
+loop each call held up every other conversation and webhook.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.rasa_server.offload import finish, in_worker_thread
 from bot.shared.protocol import DELETION_SLOT
 
 logger = logging.getLogger(__name__)
@@ -103,12 +108,25 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await self._tried("read", lambda: super(ForgettingSQLTrackerStore, self).retrieve(sender_id))
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        parent = super()._retrieve
+        return await self._tried(
+            "read", lambda: in_worker_thread(lambda: finish(parent(sender_id, fetch_events_from_all_sessions)))
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # One transaction each time (Rasa's session scope): a failed try wrote nothing.
-        await self._tried("write", lambda: super(ForgettingSQLTrackerStore, self).save(tracker))
+        if self.event_broker is not None:  # streaming the events awaits: Rasa's save on the loop
+            await self._tried("write", lambda: super(ForgettingSQLTrackerStore, self).save(tracker))
+            await in_worker_thread(self.forget_if_deleted, tracker)
+            return
+        await self._tried("write", lambda: in_worker_thread(self.write, tracker))
+
+    def write(self, tracker: DialogueStateTracker) -> None:
+        finish(SQLTrackerStore.save(self, tracker))
+        self.forget_if_deleted(tracker)
+
+    def forget_if_deleted(self, tracker: DialogueStateTracker) -> None:
         if deletion_confirmed(tracker):
             with self.session_scope() as session:
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()

@@ -1,14 +1,31 @@
-"""`python -m bot reminders ...`: the reminders the day before confirmed meetings (bot/youth/reminders.py)."""
+"""`python -m bot reminders ...`: the reminders the day before confirmed meetings
+(bot/youth/reminders.py) and the notices of meetings staff confirmed or moved
+(bot/youth/notices.py), sent in the same rounds."""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.session import make_sessionmaker
+from bot.rasa_client import RasaClient
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
+
+
+def one_round(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime) -> tuple[int, int]:
+    """Staff's notices, then the reminders that are due: (notices told, reminders sent)."""
+    from bot.youth.notices import send_notices
+    from bot.youth.reminders import send_due
+
+    settings, municipality = load_settings(), current_municipality()
+    options: dict[str, Any] = {"number_key": settings.sms_number_key, "quiet": municipality.sms.quiet}
+    told = send_notices(sessions, rasa, now, municipality.security.pairing_idle, **options)
+    return told, send_due(sessions, rasa, now, municipality.security.pairing_idle, **options)
 
 
 @click.group()
@@ -25,47 +42,31 @@ def reminders() -> None:
     help="Pretend it is this Danish local time (testing); default: now.",
 )
 def reminders_send(at: Any) -> None:
-    """Send the reminders that are due, once."""
+    """Send the notices and reminders that are due, once."""
     from bot.cli import cli_audit
     from bot.db.models import utcnow
-    from bot.rasa_client import RasaClient
     from bot.shared.clock import DANISH_TIME
-    from bot.youth.reminders import send_due
 
     settings = load_settings()
     now = at.replace(tzinfo=DANISH_TIME) if at else utcnow()
-    rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
     sessions = make_sessionmaker(settings.database_url, immediate=True)
-    municipality = current_municipality()
-    sent = send_due(
-        sessions,
-        rasa,
-        now,
-        municipality.security.pairing_idle,
-        number_key=settings.sms_number_key,
-        quiet=municipality.sms.quiet,
-    )
-    if sent:
+    told, sent = one_round(sessions, RasaClient(settings.rasa_url, settings.rasa_api_secret), now)
+    if told or sent:
         with sessions.begin() as session:
-            cli_audit(session, "send_reminders", "meetings", f"{sent} påmindelser")
+            cli_audit(session, "send_reminders", "meetings", f"{sent} påmindelser, {told} beskeder om møder")
+    click.echo(f"Beskeder om møder sendt: {told}")
     click.echo(f"Påmindelser sendt: {sent}")
 
 
 @reminders.command("run")
 @click.option("--every", default=60, show_default=True, help="Seconds between checks.")
 def reminders_run(every: int) -> None:
-    """Check for due reminders forever (started by `make run`)."""
-    from bot.rasa_client import RasaClient
-    from bot.youth.reminders import run_forever
+    """Check for due notices and reminders forever (started by `make run`)."""
+    from bot.db.models import utcnow
 
     settings = load_settings()
     rasa = RasaClient(settings.rasa_url, settings.rasa_api_secret)
-    municipality = current_municipality()
-    run_forever(
-        make_sessionmaker(settings.database_url, immediate=True),
-        rasa,
-        every,
-        municipality.security.pairing_idle,
-        number_key=settings.sms_number_key,
-        quiet=municipality.sms.quiet,
-    )
+    sessions = make_sessionmaker(settings.database_url, immediate=True)
+    while True:
+        one_round(sessions, rasa, utcnow())
+        time.sleep(every)

@@ -4,11 +4,11 @@ reminder goes out once, through Rasa's external-event API: by text (SMS)
 when the young person has a registered mobile number that has not stopped
 texts, outside the municipality's quiet hours (held until they end),
 otherwise to the chat conversation they last used. `python -m bot reminders
-run` (started by `make run`) checks every minute; `reminders send` once."""
+run` (started by `make run`) checks every minute; `reminders send` once
+(both also send staff's notices, bot/youth/notices.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import sms as sms_repo
 from bot.db.meetings import claim_reminder, mark_reminded, meetings_to_remind, release_reminder
-from bot.db.models import utcnow
 from bot.db.youth import bind, conversations_of
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.sms.numbers import conversation_id_for
@@ -96,17 +95,3 @@ def send_one(
     except RasaUnavailable:
         return False
     return True
-
-
-def run_forever(
-    sessions: sessionmaker[Session],
-    rasa: RasaClient,
-    every_seconds: float = 60,
-    idle: timedelta | None = None,
-    *,
-    number_key: str = "",
-    quiet: Callable[[datetime], bool] = lambda _now: False,
-) -> None:
-    while True:
-        send_due(sessions, rasa, utcnow(), idle, number_key=number_key, quiet=quiet)
-        time.sleep(every_seconds)

@@ -1,6 +1,6 @@
 """Texts on real SQLite and PostgreSQL: one conversation per number, a
 retried message id recorded once, opt-out, offered buttons, outbound texts
-and their delivery reports, registered numbers."""
+and their delivery reports, registered numbers, where a meeting notice goes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import sms as repo
 from bot.db.sms_models import OutboundStatus
-from bot.db.youth import create_profile
+from bot.db.youth import bind, create_profile
 from bot.shared.clock import DANISH_TIME
+from bot.youth.notices import target_of
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=DANISH_TIME)
 NUMBER = "4520000001"
@@ -91,3 +92,25 @@ def test_a_number_is_registered_on_one_profile(session: Session) -> None:
         repo.set_mobile(session, "UNG-NONE", NUMBER)
     repo.set_mobile(session, "UNG-S1", None)
     assert repo.profile_by_number(session, NUMBER) is None
+
+
+def test_a_meeting_notice_goes_by_text_else_to_the_chat_and_never_to_a_stopped_number(session: Session) -> None:
+    profile = create_profile(
+        session,
+        reference="UNG-N1",
+        first_name="Noah",
+        mentor_name="Lene",
+        mentor_contact="lene@example.dk",
+        aftercare_ends_on=date(2028, 1, 1),
+    )
+    key = "number-key-for-the-tests"
+    assert target_of(session, profile.id, None, NOW, None, key) == (None, "")  # no number, no chat: not yet
+    assert target_of(session, profile.id, "web-1", NOW, None, key) == ("web-1", "latest")  # where it was booked
+    repo.set_mobile(session, "UNG-N1", "4520000077")
+    by_text, channel = target_of(session, profile.id, "web-1", NOW, None, key)
+    assert channel == "sms" and by_text is not None and by_text.startswith("sms-")
+    row = repo.by_conversation(session, by_text)
+    assert row is not None and repo.opt_out(session, row, NOW)
+    assert target_of(session, profile.id, None, NOW, None, key) == (None, "sms")  # stopped, no chat: none
+    assert bind(session, "web-2", profile.id, "token")
+    assert target_of(session, profile.id, None, NOW, None, key) == ("web-2", "latest")  # stopped: the chat

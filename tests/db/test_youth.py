@@ -229,6 +229,42 @@ def confirmed_tomorrow(session: Session, person: YouthProfile) -> MentorMeeting:
     return meeting
 
 
+def test_staff_confirming_or_moving_a_meeting_is_told_once(session: Session) -> None:
+    mikkel = profile(session)
+    meeting = meetings.request_meeting(
+        session,
+        mikkel,
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 4),
+        window_text="næste uge",
+        starts_at=None,
+        conversation_id="conv-1",
+    )
+
+    def pending() -> list[tuple[int, str | None]]:
+        return [(m.id, m.staff_notice) for m in meetings.meetings_to_notify(session) if m.profile_id == mikkel.id]
+
+    assert pending() == []  # the young person's own request: nothing to tell
+    at_two = datetime(2026, 12, 2, 14, 0, tzinfo=DANISH_TIME)
+    meetings.confirm_meeting(session, meeting, at_two, "sanne")
+    assert pending() == [(meeting.id, "confirmed")]
+    meetings.mark_notified(session, meeting.id, NOW, "sms")
+    meetings.mark_notified(session, meeting.id, NOW + timedelta(hours=1), "chat")  # told once: the first stays
+    assert pending() == []
+    assert (meeting.staff_notice_sent_at, meeting.staff_notice_channel) == (NOW, "sms")
+
+    meetings.confirm_meeting(session, meeting, at_two, "sanne")  # the same time again: nothing new
+    assert pending() == []
+    meetings.confirm_meeting(session, meeting, at_two + timedelta(days=1), "sanne")
+    assert pending() == [(meeting.id, "moved")]
+    assert (meeting.status, meeting.staff_notice_sent_at, meeting.reminder_sent_at) == ("confirmed", None, None)
+    session.flush()
+    session.expire_all()  # read back from the database, as after a restart
+    assert pending() == [(meeting.id, "moved")]
+    meetings.mark_notified(session, meeting.id, NOW, "none")
+    assert pending() == []
+
+
 def test_education_events_update_the_profile(session: Session) -> None:
     mikkel = profile(session)
     education.record_education(

@@ -1,6 +1,6 @@
 """End to end by text (SMS), the whole cycle of a meeting: a registered
 young person lists and books a meeting with numbered answers, staff confirm
-it, the reminder comes by text the day before, once, also across a restart
+it and are told so by text once, the reminder comes by text the day before, once, also across a restart
 of every server, and the young person moves and then cancels the meeting by
 text; the database and the staff app show each step.
 
@@ -23,11 +23,14 @@ from bot.db.sms_models import OutboundStatus, SmsOutbound
 from tests.e2e.conftest import RunningAssistant
 from tests.e2e.test_handover_http import StaffBrowser
 from tests.e2e.test_sms_http import Phone, register, young_person
-from tests.e2e.test_youth_http import meetings_of
+from tests.e2e.test_youth_http import danish_day, meetings_of
 
 pytestmark = pytest.mark.e2e
 REMINDER = 'Husk dit møde med {} i morgen kl. 14.00. Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".'
 YES_OR_NO = "Svar 1 for Ja eller 2 for Nej."
+CONFIRMED = (
+    'Dit møde med Rasmus er bekræftet: {} kl. 14.00. Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".'
+)
 
 
 class Texting(Phone):
@@ -87,16 +90,22 @@ def test_book_confirm_remind_once_across_a_restart_then_move_and_cancel_by_text(
     # Staff confirm it as they do (the CLI: the staff app has no page for meetings).
     day = requested.window_first + timedelta(days=1)
     running.cli("youth", "confirm", str(requested.id), f"{day:%Y-%m-%d} 14:00", "--by", "rasmus")
+    # The reminder job's next round tells the young person, once, by text.
+    before = len(phone.received())
+    noon = f"{day - timedelta(days=2):%Y-%m-%d} 12:00"
+    assert "Beskeder om møder sendt: 1" in running.cli("reminders", "send", "--now", noon)
+    assert phone.drained()[before:] == [CONFIRMED.format(danish_day(day))]
     the_day_before = f"{day - timedelta(days=1):%Y-%m-%d} 09:00"
     before = len(phone.received())
     running.cli("reminders", "send", "--now", the_day_before)  # the clock moved to the day before
-    assert phone.drained()[before:] == [REMINDER.format("Rasmus")]
+    assert phone.drained()[before:] == [REMINDER.format("Rasmus")]  # the reminder, not the notice again
     running.cli("reminders", "send", "--now", the_day_before)
     assert phone.drained()[before:] == [REMINDER.format("Rasmus")]  # once
 
     running.restart()  # every server, the local gateway too: its phones start empty
-    running.cli("reminders", "send", "--now", the_day_before)
-    assert phone.drained() == []  # not sent again, nor anything left queued resent at the start
+    sent = running.cli("reminders", "send", "--now", the_day_before)
+    assert "Beskeder om møder sendt: 0" in sent and "Påmindelser sendt: 0" in sent
+    assert phone.drained() == []  # neither sent again, nor anything left queued resent at the start
     [reminder] = reminders_of(running, phone.conversation)
     assert (reminder.kind, reminder.status) == ("reminder", OutboundStatus.DELIVERED)
     [confirmed] = meetings_of(running, reference)

@@ -2,7 +2,7 @@
 (bot/sms/gateway.py). A registered young person texts, lists meetings and
 answers numbered choices; an unknown number gets nothing personal; a forged
 or missing signature is refused with nothing stored; a retried message is
-answered once; STOP stops texts and a reminder; danger gets 112 first; a
+answered once; STOP stops texts, a reminder and staff's notice; danger gets 112 first; a
 staff reply reaches the phone; a reminder goes by text once, never at night.
 And misuse: a REST or widget message that claims an SMS identity gets
 nothing personal."""
@@ -158,12 +158,23 @@ def test_stop_stops_texts_and_a_reminder_until_start(running: RunningAssistant) 
     assert phone.post("STOP").status_code == 200  # confirmed once only
     assert phone.post("hvad er klokken").status_code == 200
     day = meeting_tomorrow_of(running, reference, days_ahead=70)
-    assert "Påmindelser sendt: 0" in running.cli("reminders", "send", "--now", f"{day:%Y-%m-%d} 10:00")
+    with running.sessions() as session:
+        profile = get_by_reference(session, reference)
+        assert profile is not None
+        meeting_id = session.scalar(select(MentorMeeting.id).where(MentorMeeting.profile_id == profile.id))
+    # Staff move the meeting while the number is stopped: no notice by text, and no chat to tell it in.
+    running.cli("youth", "confirm", str(meeting_id), f"{day + timedelta(days=1):%Y-%m-%d} 15:00", "--by", "sanne")
+    sent = running.cli("reminders", "send", "--now", f"{day:%Y-%m-%d} 10:00")
+    assert "Beskeder om møder sendt: 0" in sent and "Påmindelser sendt: 0" in sent
     time.sleep(3)
     assert len(phone.received()) == before
     assert "igen" in phone.say("start")
-    assert "Påmindelser sendt: 1" in running.cli("reminders", "send", "--now", f"{day:%Y-%m-%d} 10:00")
-    assert "Husk dit møde med Sanne i morgen kl. 14.00" in "\n".join(phone.wait_texts(before + 1))
+    sent = running.cli("reminders", "send", "--now", f"{day:%Y-%m-%d} 10:00")
+    assert "Beskeder om møder sendt: 0" in sent and "Påmindelser sendt: 1" in sent  # the notice not after START either
+    assert "Husk dit møde med Sanne i morgen kl. 15.00" in "\n".join(phone.wait_texts(before + 1))
+    with running.sessions() as session:
+        moved = session.get(MentorMeeting, meeting_id)
+        assert moved is not None and (moved.staff_notice, moved.staff_notice_channel) == ("moved", "none")
 
 
 def meeting_tomorrow_of(running: RunningAssistant, reference: str, days_ahead: int) -> datetime:

@@ -1,5 +1,5 @@
 """End to end through the running servers: a young person identifies with a
-pairing code from the CLI, asks for a meeting, staff confirm it (CLI), the
+pairing code from the CLI, asks for a meeting, staff confirm it (CLI) and the chat is told, the
 reminder goes out the day before (clock moved), the meeting is moved and
 cancelled, and "log mig ud" unbinds. A service question in the middle of
 asking for a meeting is answered, and the form asks again with its answers kept. Website tokens over socket.io, as the
@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.dates.words import MONTH_NAMES, WEEKDAY_NAMES
 from bot.db.models import Service
 from bot.db.services import get_service
 from bot.db.youth import get_by_reference
@@ -28,6 +29,11 @@ from bot.shared.tokens import issue
 from tests.e2e.conftest import Chat, RunningAssistant, SocketChat
 
 pytestmark = pytest.mark.e2e
+
+
+def danish_day(day: date) -> str:
+    """How the notices name a day: 'tirsdag den 8. december'."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} den {day.day}. {MONTH_NAMES[day.month - 1]}"
 
 
 def meetings_of(running: RunningAssistant, reference: str) -> list[MentorMeeting]:
@@ -80,8 +86,10 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
     assert re.search(r"Påmindelser sendt: [1-9]", running.cli("reminders", "send", "--now", the_day_before))
     assert "Påmindelser sendt: 0" in running.cli("reminders", "send", "--now", the_day_before)  # once only
     reminders = [e["text"] for e in running.tracker(chat.sender)["events"][before:] if e["event"] == "bot"]
-    assert reminders == [
-        'Husk dit møde med Lene i morgen kl. 14.00. Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".'
+    assert reminders == [  # staff's confirmation told in the chat (no number registered), then the reminder
+        f"Dit møde med Lene er bekræftet: {danish_day(day)} kl. 14.00. "
+        'Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".',
+        'Husk dit møde med Lene i morgen kl. 14.00. Kan du ikke komme, så skriv "aflys mødet" eller "ryk mødet".',
     ]
 
     new_day = day + timedelta(days=2)

@@ -58,6 +58,26 @@ logger = logging.getLogger(__name__)
 CHANNEL = "sms"
 SIGNATURE_HEADER = "X-Gwapi-Signature"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+# Below uvicorn's 5 s, so the SMS app never closes a connection the channel is about to reuse.
+KEEPALIVE = 2.0
+_SESSIONS: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+
+
+def app_session() -> aiohttp.ClientSession:
+    """One client (and its kept-alive connections) per event loop: a new session and
+    connection per call cost the acknowledgement a few more turns of the loop."""
+    loop = asyncio.get_running_loop()
+    session = _SESSIONS.get(loop)
+    if session is None or session.closed:
+        connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE)
+        session = _SESSIONS[loop] = aiohttp.ClientSession(timeout=TIMEOUT, connector=connector)
+    return session
+
+
+async def close_app_session() -> None:
+    session = _SESSIONS.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
 
 
 class SmsUserMessage(UserMessage):
@@ -85,10 +105,7 @@ def verified_claims(token: str, secret: str) -> dict[str, Any] | None:
 
 async def call_app(settings: Settings, path: str, body: dict[str, Any]) -> dict[str, Any]:
     headers = {SMS_SECRET_HEADER: settings.sms_internal_secret}
-    async with (
-        aiohttp.ClientSession(timeout=TIMEOUT) as session,
-        session.post(f"{settings.sms_app_url}{path}", json=body, headers=headers) as answer,
-    ):
+    async with app_session().post(f"{settings.sms_app_url}{path}", json=body, headers=headers) as answer:
         answer.raise_for_status()
         result: dict[str, Any] = await answer.json()
         return result
@@ -204,6 +221,10 @@ class SmsInput(InputChannel):
         async def handle(message: UserMessage) -> None:
             await on_new_message(message)
 
+        async def stopped(*_args: Any) -> None:
+            await close_app_session()
+
+        webhook.after_server_stop(stopped)
         webhook.add_route(health, "/", methods=["GET"])
         webhook.add_route(receive, "/webhook", methods=["POST"])
         return webhook

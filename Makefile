@@ -56,8 +56,8 @@ test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, 
 test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
 	$(APP) -m pytest -q -m "not e2e and not rasa" -n 2
 
-bench: setup ## Print NLU F1, training time, peak memory and latency
-	$(APP) -m tests.bench.run
+bench: setup ## Print NLU F1, training time, peak memory, latency and the conversation replay (ONLY=conversations: that alone)
+	$(APP) -m tests.bench.run $(ONLY)
 
 LOCK := $(APP_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(APP_VENV)/.installed ## Re-lock requirements/*.txt from *.in (keeps the pins it can; --upgrade-package X to move one)

@@ -6,6 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.youth_identity import redeem_unread_code
+
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
 
 
@@ -32,6 +34,9 @@ class ActionHandleFallback(Action):
         if not text:
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
+        redeemed = redeem_unread_code(dispatcher, tracker)
+        if redeemed is not None:
+            return redeemed
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON:
             dispatcher.utter_message(response="utter_offer_person")
             return []

@@ -161,25 +161,25 @@ class MeetingChoice(WindowExtraction):
     moving = False
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
-        return [slot for slot in self.form_slots if slot != "change_reason"]
+        # Listed only once given, so that it is kept (rasa-sdk validates, and keeps, only required slots).
+        return [slot for slot in self.form_slots if slot != "change_reason" or tracker.get_slot("change_reason")]
 
     async def extract_meeting_choice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        reason = _REASON.search(self.text(tracker)) if self.starting(tracker) else None
+        given = {"change_reason": reason.group(0).strip()[:300]} if reason else {}
         if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
-            return {}
+            return given  # chosen already (the meeting a reminder was about)
         if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
-            return {}
+            return given
         reference = read_meeting_reference(self.text(tracker), local_today(), moving=self.moving)
         # No reply on a database error: the form stops, and its submit action says it.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
             slots = choose_meeting(tx.session, tracker, reference)
         if tx.failed:
             return {"youth_outcome": "error"}
-        reason = _REASON.search(self.text(tracker))
-        if reason and self.starting(tracker):
-            slots["change_reason"] = reason.group(0).strip()[:300]
-        return slots
+        return given | slots
 
     async def extract_meeting_window(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -22,7 +22,7 @@ from bot.db.education import latest_education
 from bot.db.youth_models import MeetingStatus, MentorMeeting
 from bot.shared.clock import DANISH_TIME
 
-FALLBACK_ACTIONS = {"utter_default", "action_default_fallback", "utter_ask_rephrase"}
+FALLBACK_RESPONSES = {"utter_default", "utter_offer_person", "utter_ask_rephrase", "utter_which_service"}
 
 
 @dataclass
@@ -119,10 +119,10 @@ def check_service_answer(_session: Session, run: Replayed) -> str | None:
     topics = [str(v) for v in _slot_values(run.events, "service_topic") if v]
     wanted = str(expect["topic"]).split("/", 1)[1]
     last = _last_turn(run.events)
-    actions = {e.get("name") for e in last if e.get("event") == "action"}
+    said = {(e.get("metadata") or {}).get("utter_action") for e in last if e.get("event") == "bot"}
     intent = (last[0].get("parse_data") or {}).get("intent", {}).get("name") if last else None
-    if actions & FALLBACK_ACTIONS or intent == "nlu_fallback":
-        return f"the last question was not understood (intent {intent})"
+    if said & FALLBACK_RESPONSES or not said:
+        return f"the last question was not answered (intent {intent})"
     if not topics or topics[-1] != wanted:
         return f"topic {topics[-1] if topics else None!r}, not {wanted!r}"
     missing = [t for t in expect.get("earlier", []) if t.split("/", 1)[1] not in topics]

@@ -5,6 +5,7 @@ and see the current programme, the plan's next step and the latest changes."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,7 +22,7 @@ from actions.youth_forms import (
     local_today,
     says_nothing,
 )
-from bot.dates import format_danish_date
+from bot.dates import find_date, format_danish_date
 from bot.db import education as repo
 from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
@@ -69,9 +70,10 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         return "validate_education_form"
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
-        if tracker.get_slot("education_kind") in ("paused", "stopped", "finished"):
-            return ["education_kind", "education_programme", "youth_confirm"]  # the school is known already
-        return list(self.form_slots)
+        # The school is taken when named ("startet på hf på vuc"), never asked for:
+        # people answered "Hvor?" with "ja", meaning the change itself.
+        named = ["education_institution"] if tracker.get_slot("education_institution") else []
+        return ["education_kind", "education_programme", *named, "youth_confirm"]  # kept once named
 
     async def extract_education_kind(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -98,7 +100,8 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         if found and (
             self.starting(tracker) or self.asked(tracker, "education_programme") or self.asked(tracker, "youth_confirm")
         ):
-            return {"education_programme": found}
+            school = entity_value(tracker, "institution")
+            return {"education_programme": found} | ({"education_institution": school} if school else {})
         if self.asked(tracker, "education_programme"):
             text = self.text(tracker).strip()
             return {"education_programme": text[:100] if text and not says_nothing(text) else "?"}
@@ -121,6 +124,49 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         return self.free_text(tracker, "education_institution", 150, nothing="-")
 
 
+_FUTURE = re.compile(r"\b(starter|begynder|skal (starte|begynde|stoppe|skifte)|fra på|stopper)\b")
+
+
+def form_messages(tracker: Tracker) -> list[dict[str, Any]]:
+    """The young person's messages in this form, latest first, back to the one that started it."""
+    events = tracker.events
+    started = max(
+        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == "education_form"),
+        default=len(events),
+    )
+    first = max((i for i in range(started) if events[i].get("event") == "user"), default=0)
+    return [e for e in reversed(events[first:]) if e.get("event") == "user"]
+
+
+def education_day(tracker: Tracker) -> date | None:
+    """The day of the change, when a message of the form names one ("startet
+    mandag d. 4. januar", "i fredags", "starter på mandag"); the latest wins."""
+    for message in form_messages(tracker):
+        text = str(message.get("text") or "")
+        day = find_date(text, local_today(), "future" if _FUTURE.search(text.lower()) else "past")
+        if day is not None:
+            return day
+    return None
+
+
+def switched_from(tracker: Tracker, programme: str) -> str | None:
+    """ "skiftet fra stx til fgu": the programme left, when a change names two."""
+    for message in form_messages(tracker):
+        entities = (message.get("parse_data") or {}).get("entities") or []
+        names = [str(e.get("value")) for e in entities if e.get("entity") == "programme"]
+        others = [name for name in names if name.lower() != programme.lower()]
+        if others:
+            return others[0]
+    return None
+
+
+def described_change(tracker: Tracker) -> str:
+    """What the confirmation names: the programme and, when one was given, the day."""
+    programme = str(tracker.get_slot("education_programme"))
+    day = education_day(tracker)
+    return f"{programme} d. {format_danish_date(day)}" if day and day != local_today() else programme
+
+
 class ActionSaveEducation(YouthSubmit, Action):
     form = "education_form"
 
@@ -135,8 +181,15 @@ class ActionSaveEducation(YouthSubmit, Action):
         place = None if institution in (None, "-") else institution
         if place is None and kind in ("paused", "stopped", "finished"):
             place = profile.institution  # the school they were at
+        previous = switched_from(tracker, programme) if kind == "changed" else None
         repo.record_education(
-            session, profile, kind=kind, programme=programme, institution=place, occurred_on=local_today()
+            session,
+            profile,
+            kind=kind,
+            programme=programme,
+            institution=place,
+            occurred_on=education_day(tracker) or local_today(),
+            note=f"skiftet fra {previous}" if previous else None,
         )
         replies: list[Reply] = [("utter_education_saved", {"change": KIND_NAMES[kind], "programme": programme})]
         if kind == "stopped":

@@ -4,7 +4,8 @@ deleted (the old row is marked moved or cancelled)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -22,9 +23,11 @@ from actions.youth_forms import (
     local_today,
 )
 from actions.youth_identity import identified_profile, now
-from bot.dates import Window, find_date, find_window, format_danish_date
+from bot.dates import Window, find_time, find_window, format_danish_date
+from bot.dates.references import MeetingReference, new_time_on, read_meeting_reference
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile
+from bot.shared.clock import DANISH_TIME
 
 
 def window_from_slot(value: Any) -> Window | None:
@@ -76,6 +79,17 @@ class WindowExtraction(YouthFormValidation):
         )
         if window and may_read:
             return {"meeting_window": window_to_slot(window, text)}
+        current = window_from_slot(tracker.get_slot("meeting_window"))
+        moment = find_time(text)
+        if (
+            window is None
+            and moment
+            and current
+            and current.first == current.last
+            and self.asked(tracker, "youth_confirm")
+        ):
+            # "kl 12 passer" at the summary of one day: that day at that time
+            return {"meeting_window": window_to_slot(Window(current.first, current.last, None, moment), text)}
         if self.asked(tracker, "meeting_window"):
             return {"meeting_window": {"unreadable": text[:200]}}
         return {}
@@ -138,24 +152,58 @@ class ActionRequestMeeting(YouthSubmit, Action):
 
 
 class MeetingChoice(WindowExtraction):
-    """Which meeting: the one on the day the message names, or else the next one."""
+    """Which meeting: the one on the day the message names ("mødet på fredag"),
+    its place in the list just shown ("det første", "den anden"), or else the
+    one shown or the next ("det", "mødet"). Moving, the same message may give
+    the new time too ("kan vi rykke det til torsdag kl 14": torsdag is the new
+    time, not the meeting; bot/dates/references.py). The reason is taken when
+    given ("er syg", "pga arbejde"), never asked for."""
 
-    window_from_start = False  # "kan vi rykke mødet på torsdag": torsdag is the meeting, not the new time
+    window_from_start = False
+    moving = False
+
+    def slots_needed(self, tracker: Tracker) -> list[str]:
+        # Listed only once given, so that it is kept (rasa-sdk validates, and keeps, only required slots).
+        return [slot for slot in self.form_slots if slot != "change_reason" or tracker.get_slot("change_reason")]
 
     async def extract_meeting_choice(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        reason = _REASON.search(self.text(tracker)) if self.starting(tracker) else None
+        given = {"change_reason": reason.group(0).strip()[:300]} if reason else {}
         if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
-            return {}
+            return given  # chosen already (the meeting a reminder was about)
         if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
-            return {}
-        on = find_date(self.text(tracker), local_today(), "future")
+            return given
+        reference = read_meeting_reference(self.text(tracker), local_today(), moving=self.moving)
         # No reply on a database error: the form stops, and its submit action says it.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            slots = choose_meeting(tx.session, tracker, on)
+            slots = choose_meeting(tx.session, tracker, reference)
         if tx.failed:
             return {"youth_outcome": "error"}
-        return slots
+        return given | slots
+
+    async def extract_meeting_window(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = self.text(tracker)
+        if self.starting(tracker):
+            reference = read_meeting_reference(text, local_today())
+            if reference.new_time is not None:
+                return {"meeting_window": window_to_slot(reference.new_time, text)}
+            day = self.chosen_day(dispatcher, tracker) if reference.same_day else None
+            moved = new_time_on(day, text) if day else None
+            return {"meeting_window": window_to_slot(moved, text)} if moved else {}
+        if self.asked(tracker, "meeting_window") and find_window(text, local_today()) is None and find_time(text):
+            day = self.chosen_day(dispatcher, tracker)  # "kl 16 samme dag", "samme dag kl 16"
+            if day is not None:
+                return {"meeting_window": window_to_slot(Window(day, day, None, find_time(text)), text)}
+        return await super().extract_meeting_window(dispatcher, tracker, domain)
+
+    def chosen_day(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> date | None:
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            day = meeting_day(tx.session, tracker)
+        return None if tx.failed else day
 
     def validate_meeting_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -177,17 +225,46 @@ class MeetingChoice(WindowExtraction):
         return self.free_text(tracker, "change_reason", 300, nothing="ikke oplyst")
 
 
-def choose_meeting(session: Session, tracker: Tracker, on: date | None) -> dict[str, Any]:
+# A reason given in passing: "er syg", "pga arbejde", "fordi jeg har eksamen".
+_REASON = re.compile(
+    r"\b(?:fordi|pga\.?|på grund af|er syg|syg|har (?:arbejde|skole|eksamen)|skal arbejde)\b[^.!?]*", re.I
+)
+
+
+def meeting_day(session: Session, tracker: Tracker) -> date | None:
+    """The day of the meeting chosen in this form (for "kl 16 samme dag")."""
+    choice = str(tracker.get_slot("meeting_choice") or "")
+    profile, _ = identified_profile(session, tracker)
+    meeting = repo.own_meeting(session, profile.id, int(choice)) if profile and choice.isdigit() else None
+    if meeting is None:
+        return None
+    return meeting.starts_at.astimezone(DANISH_TIME).date() if meeting.starts_at else meeting.window_first
+
+
+def choose_meeting(session: Session, tracker: Tracker, reference: MeetingReference) -> dict[str, Any]:
     profile, _ = identified_profile(session, tracker)
     if profile is None:
         return {}
-    meeting = repo.pick_meeting(session, profile.id, now(), on)
+    when = now()
+    meeting = None
+    if reference.on is not None:
+        meeting = repo.pick_meeting(session, profile.id, when, reference.on)
+        if meeting is None and reference.on == local_today():
+            # "mødet på tirsdag" said on a Tuesday with no meeting left today: next Tuesday's
+            meeting = repo.pick_meeting(session, profile.id, when, reference.on + timedelta(days=7))
+        if meeting is None:
+            return {"meeting_choice": "none:" + reference.on.isoformat()}
+    else:
+        upcoming = repo.upcoming_meetings(session, profile.id, when, limit=50)
+        position = reference.position or 0
+        meeting = upcoming[position] if -len(upcoming) <= position < len(upcoming) else None
     if meeting is None:
-        return {"meeting_choice": "none:" + (on.isoformat() if on else "")}
+        return {"meeting_choice": "none:"}
     return {"meeting_choice": str(meeting.id)}
 
 
 class ValidateRescheduleMeetingForm(MeetingChoice, FormValidationAction):
+    moving = True
     form_slots = ("meeting_choice", "meeting_window", "change_reason", "youth_confirm")
 
     def name(self) -> str:

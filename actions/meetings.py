@@ -5,7 +5,7 @@ moving and cancelling one: actions/meeting_requests.py."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -24,7 +24,7 @@ from actions.youth_forms import (
     local_today,
 )
 from actions.youth_identity import now, pairing_idle
-from bot.dates import find_date, format_danish_date
+from bot.dates import find_date, find_time, format_danish_date
 from bot.db import meetings as repo
 from bot.db.youth import bound_profile_id
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
@@ -80,47 +80,79 @@ def describe_meeting(meeting: MentorMeeting) -> str:
 # Log a meeting that took place ----------------------------------------------
 
 
+# What was talked about, said in passing: "vi snakkede om min hf ansøgning" is the note.
+_TALKED_ABOUT = re.compile(
+    r"\b(?:vi |jeg |)(?:snakkede|talte|snakker|taler|aftalte|kiggede på|arbejdede med|fik snakket)\b[^.!?]*", re.I
+)
+
+
+def note_in(text: str) -> str | None:
+    match = _TALKED_ABOUT.search(text)
+    return match.group(0).strip()[:500] if match else None
+
+
+def held_when(value: Any) -> tuple[date, time | None]:
+    """The meeting_date slot: "2027-01-11", or "2027-01-11T13:00" when a time was given."""
+    day, _, moment = str(value).partition("T")
+    return date.fromisoformat(day), time.fromisoformat(moment) if moment else None
+
+
+def describe_held(value: Any) -> str:
+    day, moment = held_when(value)
+    return format_danish_date(day) + (f" kl. {moment:%H.%M}" if moment else "")
+
+
+def rating_words(value: Any) -> str:
+    """ " (4/5)" for the summary and the receipt, "" when no rating was given."""
+    score = str(value or "").split("|", 1)[0]
+    return f" ({score}/5)" if score.isdigit() else ""
+
+
 class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
-    form_slots = ("meeting_date", "meeting_rating", "meeting_note", "youth_confirm")
+    """When (asked), a note (asked, unless the message said what was talked
+    about), and how it went only when the young person said it ("det gik
+    fint", "4/5"): never asked for, so nothing is stored that was not given."""
+
+    form_slots = ("meeting_date", "meeting_note", "youth_confirm")
 
     def name(self) -> str:
         return "validate_log_meeting_form"
+
+    def slots_needed(self, tracker: Tracker) -> list[str]:
+        # The rating is listed only once given, so that it is kept (rasa-sdk keeps only required slots).
+        return list(self.form_slots) + (["meeting_rating"] if tracker.get_slot("meeting_rating") else [])
 
     async def extract_meeting_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = self.text(tracker)
         found = find_date(text, local_today(), "past")
+        slots: dict[str, Any] = {}
+        rating = read_rating(text, asked=False)
+        if rating and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
+            slots["meeting_rating"] = f"{rating[0]}|{rating[1]}"
         if found and (
             self.starting(tracker) or self.asked(tracker, "meeting_date") or self.asked(tracker, "youth_confirm")
         ):
-            return {"meeting_date": found.isoformat()}  # also a correction at the summary
+            moment = find_time(text)
+            value = found.isoformat() + (f"T{moment:%H:%M}" if moment else "")
+            return slots | {"meeting_date": value}  # also a correction at the summary
         if self.asked(tracker, "meeting_date"):
-            return {"meeting_date": "?"}
-        return {}
+            return slots | {"meeting_date": "?"}
+        return slots
 
     def validate_meeting_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         try:
-            day = date.fromisoformat(str(value))
+            day, _ = held_when(value)
         except ValueError:
             dispatcher.utter_message(response="utter_invalid_meeting_date")
             return {"meeting_date": None}
         if day > local_today():
             dispatcher.utter_message(response="utter_meeting_date_in_future")
             return {"meeting_date": None}
-        return {"meeting_date": day.isoformat()}
-
-    async def extract_meeting_rating(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not (self.starting(tracker) or self.asked(tracker, "meeting_rating")):
-            return {}
-        rating = read_rating(self.text(tracker), self.asked(tracker, "meeting_rating"))
-        if rating:
-            return {"meeting_rating": f"{rating[0]}|{rating[1]}"}
-        return {"meeting_rating": "?"} if self.asked(tracker, "meeting_rating") else {}
+        return {"meeting_date": value}
 
     def validate_meeting_rating(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -130,9 +162,15 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return {"meeting_rating": None}
         return {"meeting_rating": value}
 
+    def corrects(self, text: str) -> bool:
+        return super().corrects(text) or note_in(text) is not None or read_rating(text, asked=False) is not None
+
     async def extract_meeting_note(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        said = note_in(self.text(tracker))
+        if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
+            return {"meeting_note": said}  # at the summary: an addition, asked again with it
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 
@@ -145,16 +183,17 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
     def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         day, rating_slot = tracker.get_slot("meeting_date"), tracker.get_slot("meeting_rating")
         note = tracker.get_slot("meeting_note")
-        if not day or not rating_slot:
+        if not day:
             return [NOTHING_SAVED]
-        score, word = str(rating_slot).split("|", 1)
+        score, _, word = str(rating_slot or "").partition("|")
+        held_on, moment = held_when(day)
         repo.log_held_meeting(
             session,
             profile,
-            held_at=at_local(date.fromisoformat(day), None),
+            held_at=at_local(held_on, moment),
             with_whom=None,
-            rating=int(score),
-            how_it_went=word,
+            rating=int(score) if score.isdigit() else None,
+            how_it_went=word or None,
             note=None if note in (None, "-") else note,
             conversation_id=tracker.sender_id,
         )
@@ -163,8 +202,8 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
                 "utter_meeting_logged",
                 {
                     "mentor_name": profile.mentor_name,
-                    "rating": score,
-                    "meeting_day": format_danish_date(date.fromisoformat(day)),
+                    "rating": rating_words(rating_slot),
+                    "meeting_day": describe_held(day),
                 },
             )
         ]

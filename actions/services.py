@@ -40,6 +40,7 @@ DETAIL_RESPONSES = {
     "ask_opening_hours": "utter_service_hours",
     "ask_contact_details": "utter_service_contact",
     "affirm": "utter_service_contact",  # yes to "Vil du have nummeret?"
+    "nlu_fallback": "utter_service_read_more",  # a question about it not understood (actions/fallback.py)
 }
 # Answers that need the row's own text; the others need only the unit.
 NEEDS_ROW = {"utter_service_price", "utter_service_audience", "utter_service_read_more"}

@@ -3,7 +3,6 @@ with what the form collected (a no with a new day is a correction)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,11 +10,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.education import KIND_NAMES
+from actions.education import KIND_NAMES, described_change
 from actions.meeting_requests import describe_window, window_fields
-from actions.meetings import describe_when
+from actions.meetings import describe_held, describe_when, rating_words
 from actions.transaction import Transaction
-from bot.dates import format_danish_date
 from bot.db.meetings import own_meeting
 from bot.db.youth import bound_profile_id
 
@@ -37,12 +35,11 @@ class ActionAskYouthConfirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = (tracker.active_loop or {}).get("name")
         if form == "log_meeting_form":
-            score = str(tracker.get_slot("meeting_rating") or "?|").split("|", 1)[0]
             note = tracker.get_slot("meeting_note")
-            day = format_danish_date(date.fromisoformat(tracker.get_slot("meeting_date")))
+            day = describe_held(tracker.get_slot("meeting_date"))
             dispatcher.utter_message(
                 response="utter_confirm_meeting_log",
-                rating=score,
+                rating=rating_words(tracker.get_slot("meeting_rating")),
                 meeting_day=day,
                 note="" if note in (None, "-") else f' Note: "{note}".',
             )
@@ -61,6 +58,6 @@ class ActionAskYouthConfirm(Action):
             dispatcher.utter_message(
                 response="utter_confirm_education",
                 change=KIND_NAMES.get(str(tracker.get_slot("education_kind")), ""),
-                programme=str(tracker.get_slot("education_programme")),
+                programme=described_change(tracker),
             )
         return []

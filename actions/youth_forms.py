@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from actions.common import Interruptible, phrased_as_a_question, read_yes_no
 from actions.transaction import DATABASE_ERROR, Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
-from bot.dates import find_date
+from bot.dates import find_date, find_time
 from bot.db.youth import YouthError
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.shared.municipality import contact_details
+from bot.shared.pairing_code import find_code
 
 YOUTH_SLOTS = (
     "meeting_date",
@@ -82,7 +83,10 @@ class YouthFormValidation(Interruptible):
     def identified(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         # No reply on a database error: the submit action that follows says it.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            profile, _ = identified_profile(tx.session, tracker)
+            profile, problem = identified_profile(tx.session, tracker)
+            if profile is None and problem is None and find_code(self.text(tracker)):
+                # "K7P-4QX vil gerne booke tid d. 26. januar kl 9": the code first, then the request
+                profile = young_person(tx, tracker)
             known = profile is not None
         return not tx.failed and known
 
@@ -130,13 +134,18 @@ class YouthFormValidation(Interruptible):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return {"youth_confirm": {"affirm": True, "deny": False}.get(str(intent), self.text(tracker))}
 
+    def corrects(self, text: str) -> bool:
+        """Whether an answer to the summary that is no yes changes what it says (a day, a time)."""
+        return find_date(text, local_today(), "past") is not None or find_time(text) is not None
+
     def validate_youth_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         answer = read_yes_no(value, tracker)
         text = self.text(tracker)
-        if answer is False and find_date(text, local_today(), "past") is not None:
-            return {"youth_confirm": None}  # "nej, det var i tirsdags": corrected, ask again
+        if answer is not True and self.corrects(text):
+            # "nej, det var i tirsdags", "i fredags", "kl 12 passer": a correction, asked again with it
+            return {"youth_confirm": None}
         if answer is None:
             dispatcher.utter_message(response="utter_ask_yes_or_no")
         return {"youth_confirm": answer}

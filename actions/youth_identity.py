@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -110,11 +110,67 @@ def young_person(tx: Transaction, tracker: Tracker) -> YouthProfile | None:
     """The transaction template's identity check: the young person the
     conversation is verified as (a first valid website token binds it, an
     idle pairing is logged out: both are committed with the action's work),
-    or None, with the reply that tells them why not."""
+    or None, with the reply that tells them why not. A pairing code in the
+    request itself ("har jeg nogen møder? K7P-4QX") is redeemed first."""
     profile, problem = identified_profile(tx.session, tracker)
+    if profile is None and problem is None:
+        code = find_code(tracker.latest_message.get("text") or "")
+        if code is not None and pair(tx, tracker, code).get("pairing_outcome") == "bound":
+            return identified_profile(tx.session, tracker)[0]
+        if code is not None:
+            return None  # pair() said why not
     if profile is None:
         tx.reply(NOT_IDENTIFIED_RESPONSES.get(problem, "utter_identify_first"))
     return profile
+
+
+# How many messages back a request answered with "who are you?" is still taken up after pairing.
+PENDING_WITHIN = 3
+
+
+def pending_request(tracker: Tracker) -> dict[str, Any] | None:
+    """The young person's request that was answered with "tell me who you are
+    first" (the message before the latest utter_identify_first), if it came at
+    most PENDING_WITHIN messages ago: after pairing it is answered, so nobody
+    has to ask again."""
+    events, users = tracker.events, 0
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "user":
+            users += 1
+            if users > PENDING_WITHIN:
+                return None
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_identify_first":
+            earlier = [e for e in events[:index] if e.get("event") == "user"]
+            return earlier[-1] if earlier else None
+    return None
+
+
+def take_up(request: dict[str, Any] | None) -> list[EventType]:
+    """The events that hand the pending request to the dialogue again, as if
+    just sent (the way Rasa's own two-stage fallback re-utters a message)."""
+    if not request:
+        return []
+    return [
+        ActionExecuted("action_listen"),
+        UserUttered(request.get("text"), request.get("parse_data"), input_channel=request.get("input_channel")),
+    ]
+
+
+def redeem_unread_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """A message NLU did not understand that holds a pairing code, from someone
+    not identified, is the code (then the pending request is taken up); None
+    when the message is not that."""
+    code = find_code(tracker.latest_message.get("text") or "")
+    if code is None:
+        return None
+    outcome: str | None = "already"
+    with Transaction(dispatcher, "action_handle_fallback") as tx:
+        if identified_profile(tx.session, tracker)[0] is None:
+            outcome = pair(tx, tracker, code).get("pairing_outcome")
+    if outcome == "already":
+        return None
+    return take_up(pending_request(tracker)) if outcome == "bound" and not tx.failed else []
 
 
 class ValidatePairingForm(Interruptible, FormValidationAction):
@@ -191,7 +247,9 @@ class ActionFinishPairing(Action):
         return "action_finish_pairing"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return [SlotSet("pairing_code", None), SlotSet("pairing_outcome", None)]
+        bound = tracker.get_slot("pairing_outcome") == "bound"
+        events: list[EventType] = [SlotSet("pairing_code", None), SlotSet("pairing_outcome", None)]
+        return events + (take_up(pending_request(tracker)) if bound else [])
 
 
 class ActionForgetMe(Action):

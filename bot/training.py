@@ -21,7 +21,13 @@ RASA_PYTHON = RASA_BIN.with_name("python")
 # A folder counts with every .yml file in it, at any depth (domain/ is one file per feature).
 TRAINING_INPUTS = ("config.yml", "domain", "data")
 # The code of the pipeline's own components is trained into the model too.
-COMPONENT_SOURCES = ("bot/rasa_server/danger_detector.py", "bot/shared/danger_model.py", "bot/shared/danger.py")
+COMPONENT_SOURCES = (
+    "bot/rasa_server/danger_detector.py",
+    "bot/shared/danger_model.py",
+    "bot/shared/danger.py",
+    "bot/rasa_server/pairing_code.py",
+    "bot/shared/pairing_code.py",
+)
 
 
 def _input_files() -> list[Path]:

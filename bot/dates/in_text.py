@@ -17,6 +17,7 @@ from bot.dates.words import (
     NUMBER_WORDS,
     PARTS_OF_DAY,
     RELATIVE_DAYS_RE,
+    WEEKDAY_NAMES,
     WEEKDAYS,
     Direction,
     alternatives,
@@ -34,7 +35,8 @@ _PAST_WEEKDAY = re.compile(rf"\b(?:i|sidste|forrige)\s+({_DAY_WORDS})s?\b|\bi ({
 _NEXT_WEEKDAY = re.compile(rf"\b(?:næste|på|på næste|til|til næste|om|nu på|her på)?\s*({_DAY_WORDS})(?:en)?\b")
 _DAY_MONTH_NAME = re.compile(rf"\b(\d{{1,2}})\.?\s*({alternatives(MONTHS)})\b")
 _NUMERIC = re.compile(r"(?<![\d:])(?:d\.\s*|den\s+)?(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?(?![\d:])")
-_DAY_ONLY = re.compile(r"\b(?:d\.|den)\s*(\d{1,2})\.(?!\d)")
+# "d. 20.", and "d. 20" followed by a space ("onsdag d. 20 kl 14"), never "den 20 minutter"
+_DAY_ONLY = re.compile(r"\b(?:d\.|den)\s*(\d{1,2})(?:\.(?!\d)|(?=\s+(?:kl|om|i|eller|og|til)\b|\s*,|\s*$))")
 _TIME = re.compile(r"\b(?:kl\.?\s*(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2}):(\d{2}))(?!\d)")
 _NEXT_WEEK = re.compile(r"\bnæste uge\b|\bi næste uge\b|\bnæste ugen?\b")
 _THIS_WEEK = re.compile(r"\bi denne uge\b|\bdenne uge\b|\bi den her uge\b|\bi ugen\b")
@@ -121,6 +123,10 @@ def find_window(text: str, today: date) -> Window | None:
     part, at = find_part_of_day(t), find_time(t)
     if _NEXT_WEEK.search(t):
         monday = today + timedelta(days=7 - today.weekday())
+        day = re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t)  # full names: "kan man" is no Monday
+        if day:  # "onsdag i næste uge": that day
+            single = monday + timedelta(days=WEEKDAY_NAMES.index(day.group(1)))
+            return Window(single, single, part, at)
         return Window(monday, monday + timedelta(days=4), part, at)
     if _THIS_WEEK.search(t):
         return Window(today, today + timedelta(days=max(0, 4 - today.weekday())), part, at)

@@ -5,14 +5,21 @@ between 23:00 and 24:00 UTC (22:00 in summer) is already tomorrow's."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from bot.shared.settings import pinned_today
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    real = datetime.now(timezone.utc)
+    pinned = pinned_today()
+    if pinned is None:
+        return real
+    # Whole days only: the time of day runs on, the Danish date is the pinned one.
+    return real + timedelta(days=(pinned - real.astimezone(DANISH_TIME).date()).days)
 
 
 def danish_now() -> datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +22,14 @@ SECRETS_DIR = VAR_DIR / "secrets"
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def pinned_today() -> date | None:
+    """ASSISTANT_TODAY=YYYY-MM-DD pins the Danish date every process believes is
+    today (the conversation replay in `make bench` runs on a fixed day); unset
+    in production. Read on every call, so a process started with it keeps it."""
+    value = os.environ.get("ASSISTANT_TODAY", "").strip()
+    return date.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 
 from bot.shared.danger import signals_danger
+from bot.shared.pairing_code import ALPHABET, find_code
 
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-_TYPED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3})[\s\-–]?([A-Za-z0-9]{3})(?![A-Za-z0-9])")
+__all__ = ["ALPHABET", "code_hash", "find_code", "new_code"]
 
 
 def new_code() -> str:
@@ -27,12 +26,3 @@ def new_code() -> str:
 
 def code_hash(code: str, secret: str) -> str:
     return hmac.new(secret.encode(), code.encode(), hashlib.sha256).hexdigest()
-
-
-def find_code(text: str) -> str | None:
-    """A code as typed ("k7p-4qx", "K7P 4QX", "min kode er k7p4qx") -> "K7P-4QX"."""
-    for match in _TYPED.finditer(text):
-        candidate = (match.group(1) + match.group(2)).upper()
-        if all(char in ALPHABET for char in candidate) and any(char.isdigit() for char in candidate):
-            return f"{candidate[:3]}-{candidate[3:]}"
-    return None

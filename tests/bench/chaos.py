@@ -55,7 +55,7 @@ from tests.helpers import municipality_for_tests
 PEOPLE = 20
 ARRIVALS_OVER = 20.0  # seconds
 GIVE_UP_SECONDS = 150.0  # a turn not answered in this time is lost (the Rasa server restarts in about 60 s)
-PORT = 17000
+PORT = 18000 + int(os.environ.get("E2E_PORT_OFFSET", "0"))  # the replay uses 17xxx
 RESPONSES = load_domain()["responses"]
 FAULT_TEXTS = {
     name: RESPONSES[name][0]["text"].split(",")[0].split(".")[0]

@@ -1,7 +1,9 @@
 """`make bench`: NLU F1 on held-out messages, training time, the Rasa server's
 peak memory and per-turn latency with 10 concurrent conversations, and the
 SMS webhook's acknowledgement and reply times with 10 numbers texting
-(tests/bench/sms.py).
+(tests/bench/sms.py), and the blind conversation replay: 64 whole
+conversations through the running servers, goal reached or not
+(tests/bench/conversations.py; target >= 95 %).
 
 Prints numbers; asserts nothing. Targets (2-core machine): macro F1 >= 0.93,
 training <= 180 s, p95 <= 150 ms, peak memory <= 1.5 GB, SMS
@@ -19,6 +21,7 @@ import random
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -37,7 +40,7 @@ from bot.shared.clock import danish_today
 from bot.shared.cpr import MASK, contains_cpr, mask_cpr, mask_payload
 from bot.shared.settings import ROOT, VAR_DIR, Settings
 from bot.training import RASA_BIN, model_path, quiet_rasa_env
-from tests.bench import danger, sms
+from tests.bench import conversations, danger, sms
 from tests.cpr_writings import WRITINGS, cpr_numbers, look_alikes, typed_payloads
 from tests.helpers import municipality_for_tests
 
@@ -296,6 +299,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     only = parser.parse_args(argv).only
     OUT.mkdir(parents=True, exist_ok=True)
+    # `make bench ONLY=conversations` (or `python -m tests.bench.run conversations`): that section alone
+    if sys.argv[1:] == ["conversations"]:
+        conversations.replay_all()
+        return
     model = model_path()
     if only == "sms":
         latency_and_memory(model, only_sms=True)
@@ -311,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     danger.short_answers()
     danger.added_latency()
     latency_and_memory(model)
+    conversations.replay_all()
     training_time()
 
 

@@ -1,0 +1,85 @@
+"""Which meeting a young person means, and the new time, in one message about
+a meeting they have just seen or know of: "kan vi rykke det første til
+torsdag kl 14", "mødet på tirsdag passer ikke, kan det blive onsdag d. 20 kl
+14 i stedet", "den på tirsdag, kan den flyttes til kl 16 samme dag",
+"aflys det på fredag".
+
+The message is split where the new time starts ("til …", "kan det blive …");
+the part before names the meeting (a day, "det første"/"den anden", or just
+"det"/"den"/"mødet": the one shown, else the next), the part after the new
+time. Deterministic, like the rest of bot/dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.dates.in_text import Window, find_date, find_time, find_window
+from bot.dates.words import normalise
+
+# Where the new time starts. "til" only counts when a day or a time follows
+# that is not the meeting itself ("kan ikke komme til mødet på fredag").
+_NEW_TIME = re.compile(
+    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være)\b"
+)
+_THE_MEETING = re.compile(r"^\s*(?:mødet|møde|det|den|vores|mit|min)\b")
+_ORDINAL_WORDS = {"første": 0, "næste": 0, "anden": 1, "andet": 1, "tredje": 2, "sidste": -1}
+_WORD = "|".join(_ORDINAL_WORDS)
+_ORDINAL = re.compile(rf"\b(?:det|den|mødet)\s+({_WORD})\b|\b({_WORD})\s+møde|\b(?:nr\.?|nummer)\s*([1-9])\b")
+_SAME_DAY = re.compile(r"\bsamme dag\b|\bsamme dato\b")
+
+
+@dataclass(frozen=True)
+class MeetingReference:
+    """What one message says about a meeting: the day it is on, or its place in
+    the list ("det første" 0, "den anden" 1, "det sidste" -1), or neither
+    (the one shown, or the next); and the new time, if the message gives one."""
+
+    on: date | None
+    position: int | None
+    new_time: Window | None
+    same_day: bool = False  # "kl 16 samme dag": the meeting's own day, at the new time
+
+
+def split_at_new_time(text: str) -> tuple[str, str]:
+    """("which meeting", "the new time"); the second is "" when the message gives none."""
+    t = normalise(text)
+    for match in _NEW_TIME.finditer(t):
+        after = t[match.end() :]
+        if _THE_MEETING.match(after):
+            continue
+        if find_date(after, date(2000, 1, 3)) is not None or find_time(after) is not None:
+            return t[: match.start()], after
+    return t, ""
+
+
+def position_in_list(text: str) -> int | None:
+    """ "det første" 0, "den anden" 1, "nr 3" 2, "det sidste" -1; None without one."""
+    match = _ORDINAL.search(normalise(text))
+    if not match:
+        return None
+    word = match.group(1) or match.group(2)
+    return _ORDINAL_WORDS[word] if word else int(match.group(3)) - 1
+
+
+def read_meeting_reference(text: str, today: date, moving: bool = True) -> MeetingReference:
+    """The meeting and (when `moving`) the new time a message names."""
+    which, new = split_at_new_time(text) if moving else (normalise(text), "")
+    on = find_date(which, today, "future")
+    position = None if on else position_in_list(which)
+    window = None
+    if new:
+        window = find_window(new, today)
+        if window is None and find_time(new) is not None:
+            # only a time ("til kl 16 samme dag"): the day is the meeting's own
+            return MeetingReference(on, position, None, same_day=True)
+    return MeetingReference(on, position, window, same_day=bool(new and _SAME_DAY.search(new) and window is None))
+
+
+def new_time_on(day: date, text: str) -> Window | None:
+    """ "til kl 16 samme dag" and the meeting's day -> that day at 16."""
+    _, new = split_at_new_time(text)
+    at = find_time(new)
+    return Window(day, day, None, at) if at else None

@@ -1,0 +1,96 @@
+"""End to end through the running servers: after the assistant has listed a
+young person's meetings, "det" is the meeting shown and "til torsdag kl 14"
+is the new time (not a meeting on Thursday); "aflys det på fredag" is the
+one on Friday. The assistant says what it understood before it stores it.
+And a young person who asked before identifying gets the answer right after
+typing the code, without asking again."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from bot.dates import find_date, format_danish_date
+from bot.db import meetings as repo
+from bot.db.youth import get_by_reference
+from bot.db.youth_models import MentorMeeting
+from bot.shared.clock import DANISH_TIME, danish_now, danish_today
+from tests.e2e.conftest import RunningAssistant
+from tests.e2e.test_youth_http import meetings_of, own_young_person, pair
+
+pytestmark = pytest.mark.e2e
+
+
+def confirmed(running: RunningAssistant, reference: str, day: date) -> MentorMeeting:
+    """A meeting the mentor confirmed, as staff do with `bot youth confirm`: at 10, or late in the day if 10 is past."""
+    starts = datetime.combine(day, time(10), DANISH_TIME)
+    if starts < danish_now() + timedelta(hours=1):
+        starts = datetime.combine(day, time(23, 30), DANISH_TIME)
+    with running.sessions.begin() as session:
+        profile = get_by_reference(session, reference)
+        assert profile is not None
+        meeting = repo.request_meeting(
+            session, profile, first=day, last=day, window_text="aftalt", starts_at=starts, conversation_id="staff"
+        )
+        repo.confirm_meeting(session, meeting, starts, by="lene")
+        return meeting
+
+
+def when(meeting: MentorMeeting) -> str:
+    assert meeting.starts_at is not None
+    local = meeting.starts_at.astimezone(DANISH_TIME)
+    return f"{format_danish_date(local.date())} kl. {local:%H.%M}"
+
+
+def test_moving_the_listed_meeting_to_thursday_at_14(running: RunningAssistant) -> None:
+    chat = running.chat()
+    reference = own_young_person(running)
+    friday = find_date("på fredag", danish_today())
+    assert friday is not None
+    only = confirmed(running, reference, friday)
+    pair(running, chat, reference, "Sofie")
+    chat.say("hvilke møder har jeg")
+    assert when(only) in chat.text
+
+    chat.say("kan vi rykke det til torsdag kl 14")
+    thursday = find_date("torsdag", danish_today())
+    assert thursday is not None
+    new_when = f"{format_danish_date(thursday)} kl. 14.00"
+    assert chat.last[-1]["text"].startswith(f"Skal jeg flytte mødet {when(only)} til {new_when}?")
+    assert "Jeg kan ikke finde et møde" not in chat.text
+    assert [m.status for m in meetings_of(running, reference)] == ["confirmed"]  # nothing before the yes
+
+    chat.say("ja")
+    assert "er flyttet" in chat.text
+    old, new = meetings_of(running, reference)
+    assert (old.id, old.status, new.status, new.replaces_id) == (only.id, "moved", "requested", only.id)
+    assert new.starts_at is not None
+    assert new.starts_at.astimezone(DANISH_TIME) == datetime.combine(thursday, time(14), DANISH_TIME)
+
+
+def test_cancelling_the_one_on_friday_after_the_list_and_asking_before_the_code(running: RunningAssistant) -> None:
+    chat = running.chat()
+    reference = own_young_person(running)
+    friday = find_date("på fredag", danish_today())
+    assert friday is not None
+    on_friday = confirmed(running, reference, friday)
+    later = confirmed(running, reference, friday + timedelta(days=4))
+
+    chat.say("hvilke møder har jeg")
+    assert "hvem du er" in chat.text and when(on_friday) not in chat.text  # nothing before identity
+    output = running.cli("youth", "pair", reference, "--by", "ab")
+    code = re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", output)
+    assert code, output
+    chat.say(code.group(0))  # only the code: the question asked before it is answered now
+    assert "Tak, Sofie!" in chat.text and when(on_friday) in chat.text and when(later) in chat.text
+
+    chat.say("aflys det på fredag")
+    assert chat.last[-1]["text"].startswith(f"Skal jeg aflyse mødet {when(on_friday)}")
+    chat.say("ja")
+    assert "er aflyst" in chat.text
+    assert [(m.id, m.status) for m in meetings_of(running, reference)] == [
+        (on_friday.id, "cancelled"),
+        (later.id, "confirmed"),
+    ]

@@ -1,0 +1,78 @@
+"""Which meeting a message means and the new time it gives (bot/dates/references.py)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from bot.dates import Window
+from bot.dates.references import new_time_on, position_in_list, read_meeting_reference, split_at_new_time
+
+TODAY = date(2027, 1, 12)  # a Tuesday
+FRIDAY, THURSDAY = date(2027, 1, 15), date(2027, 1, 14)
+
+
+def test_moving_the_listed_meeting_to_thursday_is_the_new_time_not_the_meeting() -> None:
+    reference = read_meeting_reference("kan vi rykke det til torsdag kl 14", TODAY)
+    assert (reference.on, reference.position) == (None, None)  # the meeting shown, or the next
+    assert reference.new_time == Window(THURSDAY, THURSDAY, None, time(14, 0))
+
+
+def test_the_first_of_the_list_moved_to_thursday() -> None:
+    reference = read_meeting_reference("kan vi rykke det første til torsdag kl 14", TODAY)
+    assert (reference.on, reference.position) == (None, 0)
+    assert reference.new_time == Window(THURSDAY, THURSDAY, None, time(14, 0))
+
+
+def test_cancelling_the_one_on_friday() -> None:
+    reference = read_meeting_reference("aflys det på fredag", TODAY, moving=False)
+    assert (reference.on, reference.position, reference.new_time) == (FRIDAY, None, None)
+
+
+def test_the_meeting_on_a_day_moved_to_another_day_and_time() -> None:
+    reference = read_meeting_reference("mødet på fredag passer ikke, kan det blive onsdag d. 20 kl 14 i stedet", TODAY)
+    assert reference.on == FRIDAY
+    assert reference.new_time == Window(date(2027, 1, 20), date(2027, 1, 20), None, time(14, 0))
+
+
+def test_only_a_new_clock_time_on_the_same_day() -> None:
+    text = "den på fredag, kan den flyttes til kl 16 samme dag"
+    reference = read_meeting_reference(text, TODAY)
+    assert (reference.on, reference.new_time, reference.same_day) == (FRIDAY, None, True)
+    assert new_time_on(FRIDAY, text) == Window(FRIDAY, FRIDAY, None, time(16, 0))
+
+
+def test_asking_to_move_a_meeting_on_a_day_gives_no_new_time() -> None:
+    reference = read_meeting_reference("kan vi rykke mødet på fredag", TODAY)
+    assert (reference.on, reference.new_time) == (FRIDAY, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jeg kan ikke komme til mødet på fredag", "kan ik komme til det, er syg 🤒 aflys det plz", "aflys mødet"],
+)
+def test_til_before_the_meeting_itself_is_not_a_new_time(text: str) -> None:
+    assert split_at_new_time(text)[1] == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("det første", 0),
+        ("kan vi rykke den anden", 1),
+        ("aflys det sidste møde", -1),
+        ("flyt mødet nr 2", 1),
+        ("det andet møde", 1),
+        ("kan vi rykke det", None),
+    ],
+)
+def test_a_place_in_the_list(text: str, position: int | None) -> None:
+    assert position_in_list(text) == position
+
+
+def test_a_day_of_the_month_with_a_weekday_and_a_clock_time() -> None:
+    from bot.dates import find_date
+
+    assert find_date("onsdag d. 20 kl 14", TODAY) == date(2027, 1, 20)
+    assert find_date("d. 20 eller d. 21", TODAY) == date(2027, 1, 20)

@@ -241,8 +241,9 @@ class Assistant:
         pending = {name: url for name, url in self.health_urls().items() if name in self.processes}
         while pending:
             for name, url in list(pending.items()):
-                if self.processes[name].poll() is not None:
-                    raise StartupError(f"{name} stopped while starting:\n{self.log_tail(name)}")
+                code = self.processes[name].poll()
+                if code is not None:
+                    raise StartupError(f"{name} stopped while starting (exit code {code}):\n{self.log_tail(name)}")
                 try:
                     if httpx.get(url, timeout=2, headers=self.api_headers()).status_code == 200:
                         del pending[name]

@@ -5,6 +5,7 @@ keeps the row. Repository functions take a session and never commit."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -145,6 +146,7 @@ def mark_notified(session: Session, meeting_id: int, now: datetime, channel: str
     meeting = get_meeting(session, meeting_id)
     if meeting is not None and meeting.staff_notice_sent_at is None:
         meeting.staff_notice_sent_at, meeting.staff_notice_channel = now, channel
+        meeting.reminder_claimed_at = None
         session.flush()
 
 
@@ -218,18 +220,20 @@ def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
 
 
 # A claim older than this is taken to be left by a scheduler that died before it
-# sent; the reminder is then sent by the next one.
+# sent; the reminder or notice is then sent by the next one.
 CLAIM_EXPIRES = timedelta(minutes=5)
 
 
-def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
-    """Take the meeting's reminder for this scheduler: one conditional update, so
-    of two schedulers (two processes, two machines) exactly one gets it."""
+def _claim(session: Session, meeting_id: int, now: datetime, *unsent: Any) -> bool:
+    """Take the meeting's next message for this run of the reminder job: one
+    conditional update, so of two schedulers (two processes, two machines)
+    exactly one gets it. The claim is cleared when the message is marked sent
+    (mark_reminded, mark_notified) or given back (release_claim)."""
     claimed = session.execute(
         update(MentorMeeting)
         .where(
             MentorMeeting.id == meeting_id,
-            MentorMeeting.reminder_sent_at.is_(None),
+            *unsent,
             or_(MentorMeeting.reminder_claimed_at.is_(None), MentorMeeting.reminder_claimed_at < now - CLAIM_EXPIRES),
         )
         .values(reminder_claimed_at=now)
@@ -239,11 +243,21 @@ def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
     return rows == 1
 
 
-def release_reminder(session: Session, meeting_id: int) -> None:
+def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
+    return _claim(session, meeting_id, now, MentorMeeting.reminder_sent_at.is_(None))
+
+
+def claim_notice(session: Session, meeting_id: int, now: datetime) -> bool:
+    return _claim(
+        session, meeting_id, now, MentorMeeting.staff_notice.is_not(None), MentorMeeting.staff_notice_sent_at.is_(None)
+    )
+
+
+def release_claim(session: Session, meeting_id: int) -> None:
     """Give the claim back (not sent: quiet hours, nobody to send to, Rasa down)."""
     session.execute(
         update(MentorMeeting)
-        .where(MentorMeeting.id == meeting_id, MentorMeeting.reminder_sent_at.is_(None))
+        .where(MentorMeeting.id == meeting_id)
         .values(reminder_claimed_at=None)
         .execution_options(synchronize_session=False)
     )
@@ -252,5 +266,5 @@ def release_reminder(session: Session, meeting_id: int) -> None:
 def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
     meeting = get_meeting(session, meeting_id)
     if meeting is not None:
-        meeting.reminder_sent_at = now
+        meeting.reminder_sent_at, meeting.reminder_claimed_at = now, None
         session.flush()

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.meetings import mark_notified, meetings_to_notify
+from bot.db.meetings import claim_notice, mark_notified, meetings_to_notify, release_claim
 from bot.db.youth import conversations_of
 from bot.db.youth_models import MeetingStatus
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -61,24 +61,43 @@ def send_notices(
     with sessions() as session:
         due = [(m.id, m.profile_id, m.conversation_id, m.status, m.starts_at) for m in meetings_to_notify(session)]
     for meeting_id, profile_id, booked_in, status, starts_at in due:
-        if status != MeetingStatus.CONFIRMED or starts_at is None or starts_at <= now:
-            with sessions.begin() as session:  # moved or cancelled by the young person since, or past
-                mark_notified(session, meeting_id, now, "none")
-            continue
         with sessions.begin() as session:
-            target, channel = target_of(session, profile_id, booked_in, now, idle, number_key)
-        if target is None:
-            if channel == "sms":  # stopped texts, no chat: none, not even after START
-                with sessions.begin() as session:
-                    mark_notified(session, meeting_id, now, "none")
-            continue  # else not reachable yet; tried again next time
-        if channel == "sms" and quiet(now):
-            continue  # no texts at night: sent when the quiet hours end
-        try:
-            rasa.trigger_intent(target, NOTICE_INTENT, {"meeting_id": str(meeting_id)}, output_channel=channel)
-        except RasaUnavailable:
-            continue
+            if not claim_notice(session, meeting_id, now):
+                continue  # another scheduler has it, or told it since
+        outcome = send_notice(
+            sessions, rasa, now, idle, (meeting_id, profile_id, booked_in, status, starts_at), number_key, quiet
+        )
         with sessions.begin() as session:
-            mark_notified(session, meeting_id, now, "sms" if channel == "sms" else "chat")
-        told += 1
+            if outcome is None:
+                release_claim(session, meeting_id)  # tried again next time
+            else:
+                mark_notified(session, meeting_id, now, outcome)
+        told += outcome in ("sms", "chat")
     return told
+
+
+def send_notice(
+    sessions: sessionmaker[Session],
+    rasa: RasaClient,
+    now: datetime,
+    idle: timedelta | None,
+    meeting: tuple[int, int, str | None, str, datetime | None],
+    number_key: str,
+    quiet: Callable[[datetime], bool],
+) -> str | None:
+    """Tell one claimed notice; returns how it went ("sms", "chat", or "none":
+    it will not be told), or None when it could not go out now."""
+    meeting_id, profile_id, booked_in, status, starts_at = meeting
+    if status != MeetingStatus.CONFIRMED or starts_at is None or starts_at <= now:
+        return "none"  # moved or cancelled by the young person since, or past
+    with sessions.begin() as session:
+        target, channel = target_of(session, profile_id, booked_in, now, idle, number_key)
+    if target is None:
+        return "none" if channel == "sms" else None  # stopped texts and no chat: none, not even after START
+    if channel == "sms" and quiet(now):
+        return None  # no texts at night: sent when the quiet hours end
+    try:
+        rasa.trigger_intent(target, NOTICE_INTENT, {"meeting_id": str(meeting_id)}, output_channel=channel)
+    except RasaUnavailable:
+        return None
+    return "sms" if channel == "sms" else "chat"

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import sms as sms_repo
-from bot.db.meetings import claim_reminder, mark_reminded, meetings_to_remind, release_reminder
+from bot.db.meetings import claim_reminder, mark_reminded, meetings_to_remind, release_claim
 from bot.db.youth import bind, conversations_of
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.sms.numbers import conversation_id_for
@@ -62,7 +62,7 @@ def send_due(
             sent += 1
         else:
             with sessions.begin() as session:
-                release_reminder(session, meeting_id)
+                release_claim(session, meeting_id)
     return sent
 
 

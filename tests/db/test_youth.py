@@ -191,10 +191,21 @@ def test_a_reminder_is_claimed_once_until_the_claim_expires_or_is_given_back(ses
     assert meetings.claim_reminder(session, meeting.id, NOW)
     assert not meetings.claim_reminder(session, meeting.id, NOW + timedelta(minutes=1))  # another scheduler
     assert meetings.claim_reminder(session, meeting.id, NOW + meetings.CLAIM_EXPIRES + timedelta(seconds=1))
-    meetings.release_reminder(session, meeting.id)  # could not send: the next run may
+    meetings.release_claim(session, meeting.id)  # could not send: the next run may
     assert meetings.claim_reminder(session, meeting.id, NOW + timedelta(minutes=7))
     meetings.mark_reminded(session, meeting.id, NOW + timedelta(minutes=7))
     assert not meetings.claim_reminder(session, meeting.id, NOW + timedelta(hours=1))  # sent: never again
+
+
+def test_the_staff_notice_and_the_reminder_are_each_claimed_once(session: Session) -> None:
+    meeting = confirmed_tomorrow(session, profile(session))  # confirmed by staff: a notice is due
+    assert meeting.staff_notice is not None
+    assert meetings.claim_notice(session, meeting.id, NOW)
+    assert not meetings.claim_notice(session, meeting.id, NOW)  # another scheduler's round
+    assert not meetings.claim_reminder(session, meeting.id, NOW)  # one message of a meeting at a time
+    meetings.mark_notified(session, meeting.id, NOW, "chat")
+    assert not meetings.claim_notice(session, meeting.id, NOW)  # told: never again
+    assert meetings.claim_reminder(session, meeting.id, NOW)  # the notice's claim was cleared
 
 
 def test_of_many_schedulers_claiming_at_once_exactly_one_gets_the_reminder(database_url: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import sklearn
 import yaml
 
-from bot.shared import danger, danger_model
+from bot.shared import danger, danger_model, danger_scoring
 from bot.shared.danger import hedged, phrase_kind, said_at_a_distance
 from bot.shared.danger_model import DangerModel, Thresholds, is_brief
 from bot.shared.settings import VAR_DIR
@@ -54,6 +54,7 @@ def trained_model() -> DangerModel:
     for path in [
         *sorted((ROOT / "data" / "nlu").glob("*.yml")),
         Path(str(danger_model.__file__)),
+        Path(str(danger_scoring.__file__)),
         Path(str(danger.__file__)),
     ]:
         digest.update(path.read_bytes())

@@ -42,12 +42,16 @@ _DEFERRABLE = ("parent_name", "first_child", "partner_joins", "partner_name")
 
 
 def times_asked(tracker: Tracker, slot: str) -> int:
-    """How often the form has asked for this slot since it started."""
-    count = 0
+    """How many messages the parent has sent while the form asked for this
+    slot, since the form started (the form sets requested_slot more than once
+    per question, so the messages are counted, not those events)."""
+    count, requested = 0, None
     for event in tracker.events:
         if event.get("event") == "active_loop" and event.get("name") == "enrollment_form":
-            count = 0
-        elif event.get("event") == "slot" and event.get("name") == "requested_slot" and event.get("value") == slot:
+            count, requested = 0, None
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif event.get("event") == "user" and requested == slot:
             count += 1
     return count
 

@@ -16,6 +16,7 @@ A slot that is already filled is changed only by a correction ("nej, det er
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,6 +43,15 @@ FORM_SLOTS = [
     "consent",
     "enrollment_confirmed",
 ]
+
+
+# Yes/no questions where a "nej" leading into another answer must not count:
+# a "no" to the first child ends the enrolment.
+_ANSWERED_ONLY_PLAINLY = frozenset({"first_child"})
+_ABOUT_CHILDREN = re.compile(
+    r"\b(?:barn|børn|boern|søn|datter|dreng|pige|første|foerste|andet|baby|child|children|kids?|first)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -116,6 +126,8 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
     joins = turn.candidates.get("partner_joins", before("partner_joins"))
     if reading.partner_name and (joins is True or asked == "partner_name"):
         offer("partner_name", reading.partner_name)
+    if reading.consent:
+        offer("consent", True)
     _offer_contact(reading, tracker, asked, turn)
     return turn
 
@@ -173,6 +185,18 @@ class TakesEverything:
         for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
             if slot not in required:
                 continue
+            text = str(tracker.latest_message.get("text") or "")
+            if (
+                slot == asked
+                and slot in _ANSWERED_ONLY_PLAINLY
+                and slot not in turn.candidates
+                and turn.candidates
+                and not _ABOUT_CHILDREN.search(text)
+            ):
+                # "nej, jeg er alene" asked "Er det jeres første barn?" is about
+                # the partner: its "nej" is not this answer; the question comes again.
+                results[slot] = None
+                continue
             method = getattr(self, f"validate_{slot}", None)
             if method is None or candidates[slot] is None:
                 # Nothing to check in an emptied answer (a date whose born-or-not changed).
@@ -197,6 +221,15 @@ class TakesEverything:
             tracker.slots.update(output)
         if turn.corrected:
             dispatcher.utter_message(response="utter_enrollment_corrected")
+        elif (
+            asked
+            and not dispatcher.messages  # a value that did not hold has been explained already
+            and results.get(asked) is None
+            and any(results.get(slot) is not None for slot in turn.candidates)
+        ):
+            # Other answers than the one asked: say they were taken before the
+            # form asks its question again (or, the second time, moves on).
+            dispatcher.utter_message(response="utter_enrollment_noted")
         return [SlotSet(slot, value) for slot, value in results.items()]
 
 

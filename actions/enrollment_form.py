@@ -36,6 +36,26 @@ _DATE_PROBLEM_RESPONSES = {
 _EXPECTING_WORDS = ("termin", "gravid", "venter", "ikke født", "ikke foedt")
 
 
+# Questions nothing else depends on (the contact is where the teams are
+# checked, the date and born-or-not decide the teams).
+_DEFERRABLE = ("parent_name", "first_child", "partner_joins", "partner_name")
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How many messages the parent has sent while the form asked for this
+    slot, since the form started (the form sets requested_slot more than once
+    per question, so the messages are counted, not those events)."""
+    count, requested = 0, None
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name") == "enrollment_form":
+            count, requested = 0, None
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif event.get("event") == "user" and requested == slot:
+            count += 1
+    return count
+
+
 def parse_child_date(text: str, born: bool, on: date) -> date | None:
     if born:
         return birth_date_from_age(text, on) or parse_danish_date(text, on, "past")
@@ -66,6 +86,15 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
         slots = list(domain_slots)
         if tracker.get_slot("partner_joins") is False:
             slots.remove("partner_name")
+        # A question asked twice while the parent gave other details is not
+        # asked a third time in a row: it waits until just before the team.
+        deferred = [
+            s for s in slots if s in _DEFERRABLE and tracker.get_slot(s) is None and times_asked(tracker, s) >= 2
+        ]
+        if deferred:
+            rest = [s for s in slots if s not in deferred]
+            at = rest.index("team_code")
+            slots = rest[:at] + deferred + rest[at:]
         return slots
 
     def validate_parent_name(
@@ -131,6 +160,8 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
             return {"enrollment_outcome": "database_error"}
         if not codes:
             return {"enrollment_outcome": _no_team_outcome(child_date)}
+        if len(codes) == 1:
+            return {"team_code": codes[0]}  # the one team that fits: the summary names it
         if team_code and team_code not in codes:
             return {"team_code": None}  # the chosen team does not fit the corrected date: choose again
         return {}
@@ -186,6 +217,9 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
             return slots | {"enrollment_outcome": "database_error"}
         if not teams:
             return slots | {"enrollment_outcome": _no_team_outcome(child_date)}
+        if len(teams) == 1:
+            # Nothing to choose: the summary names the team (date and place).
+            return slots | {"team_code": teams[0].code}
         return slots
 
     def validate_team_code(

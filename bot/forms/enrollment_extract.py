@@ -56,6 +56,13 @@ _CORRECTION = re.compile(
     r"\b(?:nej|næh|ikke|ret|rette|retter|rettelse|ændr\w*|skal\s+være|skulle\s+være|mente|forkert|fejl|"
     r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye)\b"
 )
+# Consent in so many words ("I må gerne gemme oplysningerne", "I consent"):
+# never a bare "ja", which answers whatever was asked.
+_CONSENT = re.compile(
+    r"\b(?:i|du|kommunen|sundhedsplejen)\s+må\s+(?:gerne\s+|godt\s+)?(?:gemme|opbevare|registrere)\b|"
+    r"\b(?:giver|give|gi)\s+(?:mit\s+|vores\s+|jer\s+)?samtykke\b|\bok\s+at\s+(?:i|du)\s+gemmer\b|"
+    r"\byou\s+(?:can|may)\s+(?:store|keep|save)\b|\bi\s+consent\b|\bwe\s+consent\b"
+)
 _MONTH = alternatives(MONTHS)
 _RELATIVE = re.compile(r"\bfor\s+\d{1,2}\s+(?:dage?|uger?|måneder?)\s+siden\b|\bi\s*går\b|\bi\s*forgårs\b|\bi\s*dag\b")
 _WEEK = re.compile(r"\buge\s*\d{1,2}(?:\s+\d{4})?\b")
@@ -80,6 +87,7 @@ class EnrollmentReading:
     partner_name: str | None = None
     email: str | None = None
     phone: str | None = None
+    consent: bool | None = None
     # The message reads as a correction ("nej", "ret", "ikke X", "det er"):
     # only then may a value replace one the form already has.
     correction: bool = False
@@ -197,6 +205,7 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         partner_name=partner_name,
         email=email,
         phone=phone,
+        consent=True if _CONSENT.search(said) else None,
         correction=correction,
     )
 

@@ -61,7 +61,8 @@ _ROLE_NOT = re.compile(
 _ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
-    r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det)\b",
+    r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
+    r"i\s+am\s+alone|i'm\s+alone|just\s+me|on\s+my\s+own|coming\s+alone|no\s+partner)\b",
     re.IGNORECASE,
 )
 _TOGETHER = re.compile(

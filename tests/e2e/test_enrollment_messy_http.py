@@ -1,16 +1,21 @@
 """End to end: parents who answer like people (issue 17). The real Rasa
 server and action server over HTTP, the stored enrollment read back from the
 database: one message that answers several questions, a partner answer NLU
-may take for a question, and corrections at the summary."""
+may take for a question, corrections at the summary, a partner answer to
+the first-child question and the one team that fits chosen without asking."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from actions.teams import describe_team, offered_teams
 from bot.dates import format_danish_date
+from bot.db.models import CourseTeam
 from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_enrollment_http import enrollment, reference_code
 
@@ -114,3 +119,48 @@ def test_corrections_at_the_summary_change_one_value_each(running: RunningAssist
         "ida.new@example.dk",
         "+4522334455",
     )
+
+
+def test_alone_to_the_first_child_question_and_the_one_team_that_fits(running: RunningAssistant) -> None:
+    due = DUE + timedelta(days=3)
+    course = current_municipality().course
+    with running.sessions() as session:
+        offered = list(offered_teams(session, due, danish_today(), course))
+        full: dict[str, int] = {}
+        while len(offered) > 1:  # every team that fits but one is full for this test
+            for team in offered[1:]:
+                full[team.code] = team.seats_taken
+                team.seats_taken = team.capacity
+            session.commit()
+            offered = list(offered_teams(session, due, danish_today(), course))
+        only = describe_team(offered[0])
+    try:
+        chat = running.chat()
+        chat.say("jeg vil gerne tilmelde mig kurset")
+        chat.say(f"Camilla Holm, termin {danish(due)}")
+        assert "første barn" in chat.text, chat.text
+        chat.say("nej, jeg er alene")
+        # About the partner, not "not our first child": taken, and the question again.
+        assert "skrevet ned" in chat.text and "første barn" in chat.text, chat.text
+        chat.say("ja")
+        assert "e-mail" in chat.text and "partner" not in chat.text.lower(), chat.text
+        chat.say("camilla.alone@example.dk")
+        # One team fits: no "Hvilket hold passer jer?", the summary names it.
+        assert "Hvilket hold" not in chat.text and "Må vi gemme" in chat.text, chat.text
+        chat.say("ja")
+        assert f"Hold: {only}" in chat.text and "Partner: ingen" in chat.text, chat.text
+        chat.say("ja")
+        assert "I er tilmeldt" in chat.text, chat.text
+        row = enrollment(running, reference_code(chat.text))
+        assert (row.parent_name, row.partner_name, row.due_date, row.email) == (
+            "Camilla Holm",
+            None,
+            due,
+            "camilla.alone@example.dk",
+        )
+    finally:
+        with running.sessions() as session:
+            for code, taken in full.items():
+                team = session.scalars(select(CourseTeam).where(CourseTeam.code == code)).one()
+                team.seats_taken = taken
+            session.commit()

@@ -273,3 +273,21 @@ def test_a_bare_date_is_a_date_only_when_asked_or_corrected() -> None:
 def test_a_name_before_more_answers_when_the_name_was_asked() -> None:
     assert found("Maja, termin 3. april", asked="parent_name")["parent_name"] == "Maja"
     assert found("Jonas, jonas@x.dk", asked="partner_name")["partner_name"] == "Jonas"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ja, og I må gerne gemme oplysningerne", "jeg giver samtykke", "yes, you may store my details", "I consent"],
+)
+def test_consent_in_so_many_words(text: str) -> None:
+    assert found(text).get("consent") is True
+
+
+@pytest.mark.parametrize("text", ["ja", "ja tak", "I må ikke gemme noget", "må I gemme mit cpr?", "ok"])
+def test_no_consent_from_a_bare_yes_a_refusal_or_a_question(text: str) -> None:
+    assert "consent" not in found(text)
+
+
+@pytest.mark.parametrize("text", ["no, I'm alone", "it's just me", "I am coming alone", "nej jeg kommer alene"])
+def test_alone_in_english_and_danish(text: str) -> None:
+    assert found(text).get("partner_joins") is False

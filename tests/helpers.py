@@ -4,12 +4,15 @@ run the servers faster than people write."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine
 
 
 def make_tracker(
@@ -59,3 +62,24 @@ def municipality_for_tests(folder: Path) -> Path:
     path = folder / "municipality.yml"
     path.write_text(yaml.safe_dump(municipality, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@contextmanager
+def database_locked(url: str, table: str) -> Iterator[None]:
+    """Another transaction holds the lock a server needs (the fault tests and
+    make chaos): on SQLite the lock of the whole file, on PostgreSQL the table
+    (the other tables of that database go on)."""
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    if url.startswith("sqlite"):
+        raw.isolation_level = None  # type: ignore[attr-defined]  # pysqlite: BEGIN is ours
+        cursor.execute("BEGIN EXCLUSIVE")
+    else:
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        raw.rollback()
+        raw.close()
+        engine.dispose()

@@ -30,15 +30,14 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from bot.db.migrate import upgrade
 from bot.db.models import CourseEnrollment
@@ -50,8 +49,8 @@ from bot.runner import Assistant
 from bot.shared.clock import danish_today
 from bot.shared.settings import VAR_DIR, Settings
 from bot.training import model_path
-from tests.bench.run import PARENTS
-from tests.helpers import municipality_for_tests
+from tests.bench.run import PARENTS, bench_settings
+from tests.helpers import database_locked
 
 PEOPLE = 20
 ARRIVALS_OVER = 30.0  # seconds
@@ -146,24 +145,6 @@ def enrol(url: str, n: int, tally: Tally) -> None:
             time.sleep(random.uniform(0.5, 1.5))  # reading and typing
 
 
-@contextmanager
-def locked(url: str, table: str) -> Iterator[None]:
-    engine = create_engine(url)
-    raw = engine.raw_connection()
-    cursor = raw.cursor()
-    if url.startswith("sqlite"):
-        raw.isolation_level = None  # type: ignore[attr-defined]
-        cursor.execute("BEGIN EXCLUSIVE")
-    else:
-        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-    try:
-        yield
-    finally:
-        raw.rollback()
-        raw.close()
-        engine.dispose()
-
-
 def kill(assistant: Assistant, name: str) -> None:
     os.killpg(assistant.processes[name].pid, signal.SIGKILL)
 
@@ -180,8 +161,12 @@ def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float,
     faults: list[tuple[float, str, Callable[[], None]]] = [
         (4, "action server killed (kill -9)", lambda: kill(assistant, "actions")),
         (6, "Rasa server killed (kill -9)", lambda: kill(assistant, "rasa")),
-        (3, "tracker store locked 6 s", lambda: hold(locked(settings.tracker_store_url, "events"), 6)),
-        (5, "municipal database locked 8 s", lambda: hold(locked(settings.database_url, "course_enrollments"), 8)),
+        (3, "tracker store locked 6 s", lambda: hold(database_locked(settings.tracker_store_url, "events"), 6)),
+        (
+            5,
+            "municipal database locked 8 s",
+            lambda: hold(database_locked(settings.database_url, "course_enrollments"), 8),
+        ),
     ]
     done: list[tuple[str, float, float]] = []
     for pause, name, fault in faults:
@@ -195,8 +180,8 @@ def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float,
     return done
 
 
-def hold(lock: object, seconds: float) -> None:
-    with lock:  # type: ignore[attr-defined]
+def hold(url: str, table: str, seconds: float) -> None:
+    with database_locked(url, table):
         time.sleep(seconds)
 
 
@@ -249,26 +234,7 @@ def main() -> None:
         upgrade(url)
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, danish_today())
-        settings = Settings(
-            database_url=url,
-            tracker_store_url=f"sqlite:///{folder}/tracker.db",
-            municipality_file=municipality_for_tests(Path(folder)),
-            rasa_url=f"http://127.0.0.1:{PORT + 5}",
-            action_server_port=PORT + 55,
-            web_port=PORT,
-            rasa_port=PORT + 5,
-            log_level="WARNING",
-            rasa_api_secret=f"chaos-{uuid.uuid4().hex}",
-            action_server_token=f"chaos-{uuid.uuid4().hex}",
-            widget_session_secret=f"chaos-{uuid.uuid4().hex}",
-            rest_channel=True,
-            sms_app_port=PORT + 56,
-            sms_gateway_port=PORT + 57,
-            sms_gateway_token=f"chaos-{uuid.uuid4().hex}",
-            sms_webhook_secret=f"chaos-{uuid.uuid4().hex}",
-            sms_internal_secret=f"chaos-{uuid.uuid4().hex}",
-            sms_number_key=f"chaos-{uuid.uuid4().hex}",
-        )
+        settings = bench_settings(Path(folder), PORT, "chaos")
         with Assistant(settings=settings, model=model_path(), with_web=False) as assistant:
             tally = Tally()
             stop = threading.Event()

@@ -237,6 +237,30 @@ def peak_memory_mb(pid: int) -> float:
     return float("nan")
 
 
+def bench_settings(folder: Path, port: int, name: str) -> Settings:
+    """Servers of a benchmark's own: SQLite in `folder`, ports from `port`, fresh secrets."""
+    return Settings(
+        database_url=f"sqlite:///{folder}/municipal.db",
+        tracker_store_url=f"sqlite:///{folder}/tracker.db",
+        municipality_file=municipality_for_tests(folder),
+        rasa_url=f"http://127.0.0.1:{port + 5}",
+        action_server_port=port + 55,
+        web_port=port,
+        rasa_port=port + 5,
+        log_level="WARNING",
+        rasa_api_secret=f"{name}-{uuid.uuid4().hex}",
+        action_server_token=f"{name}-{uuid.uuid4().hex}",
+        widget_session_secret=f"{name}-{uuid.uuid4().hex}",
+        rest_channel=True,
+        sms_app_port=port + 56,
+        sms_gateway_port=port + 57,
+        sms_gateway_token=f"{name}-{uuid.uuid4().hex}",
+        sms_webhook_secret=f"{name}-{uuid.uuid4().hex}",
+        sms_internal_secret=f"{name}-{uuid.uuid4().hex}",
+        sms_number_key=f"{name}-{uuid.uuid4().hex}",
+    )
+
+
 def latency_and_memory(model: Path, only_sms: bool = False) -> None:
     """The HTTP latency sections, the SMS section (only that one with `only_sms`) and peak memory."""
     with tempfile.TemporaryDirectory() as folder:
@@ -245,26 +269,7 @@ def latency_and_memory(model: Path, only_sms: bool = False) -> None:
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, danish_today())
             seed_youth(session, danish_today())
-        settings = Settings(
-            database_url=url,
-            tracker_store_url=f"sqlite:///{folder}/tracker.db",
-            municipality_file=municipality_for_tests(Path(folder)),
-            rasa_url=f"http://127.0.0.1:{PORT + 5}",
-            action_server_port=PORT + 55,
-            web_port=PORT,
-            rasa_port=PORT + 5,
-            log_level="WARNING",
-            rasa_api_secret=f"bench-{uuid.uuid4().hex}",
-            action_server_token=f"bench-{uuid.uuid4().hex}",
-            widget_session_secret=f"bench-{uuid.uuid4().hex}",
-            rest_channel=True,
-            sms_app_port=PORT + 56,
-            sms_gateway_port=PORT + 57,
-            sms_gateway_token=f"bench-{uuid.uuid4().hex}",
-            sms_webhook_secret=f"bench-{uuid.uuid4().hex}",
-            sms_internal_secret=f"bench-{uuid.uuid4().hex}",
-            sms_number_key=f"bench-{uuid.uuid4().hex}",
-        )
+        settings = bench_settings(Path(folder), PORT, "bench")
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
             for label, pause in () if only_sms else (("back to back", 0.0), ("with 2 s (1-3 s) to read and type", 2.0)):

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from bot.db.models import CourseEnrollment
 from bot.domain import load_domain
@@ -29,6 +29,7 @@ from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_enrollment_http import start_and_answer_first_questions
 from tests.e2e.test_youth_http import meetings_of, pair
+from tests.helpers import database_locked
 
 QUESTION = "hvornår kommer sundhedsplejersken hjem til os efter fødslen?"  # answered by action_answer_service
 DANGER = "jeg kan ikke mere, jeg vil ikke leve mere"
@@ -146,27 +147,6 @@ def test_every_process_killed_comes_back_and_the_conversation_goes_on(running: R
     assert assistant.revive() == []
     chat.say(QUESTION)
     assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()
-
-
-@contextmanager
-def database_locked(url: str, table: str) -> Iterator[None]:
-    """Another transaction holds the lock a server needs, past its wait: on
-    SQLite the lock of the whole file, on PostgreSQL the table (the other
-    tables of that database go on)."""
-    engine = create_engine(url)
-    raw = engine.raw_connection()
-    cursor = raw.cursor()
-    if url.startswith("sqlite"):
-        raw.isolation_level = None  # type: ignore[attr-defined]  # pysqlite: BEGIN is ours
-        cursor.execute("BEGIN EXCLUSIVE")
-    else:
-        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-    try:
-        yield
-    finally:
-        raw.rollback()
-        raw.close()
-        engine.dispose()
 
 
 def test_a_database_that_does_not_answer_saves_nothing_and_the_enrolment_finishes_after(

@@ -161,11 +161,11 @@ def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float,
     faults: list[tuple[float, str, Callable[[], None]]] = [
         (4, "action server killed (kill -9)", lambda: kill(assistant, "actions")),
         (6, "Rasa server killed (kill -9)", lambda: kill(assistant, "rasa")),
-        (3, "tracker store locked 6 s", lambda: hold(database_locked(settings.tracker_store_url, "events"), 6)),
+        (3, "tracker store locked 6 s", lambda: hold(settings.tracker_store_url, "events", 6)),
         (
             5,
             "municipal database locked 8 s",
-            lambda: hold(database_locked(settings.database_url, "course_enrollments"), 8),
+            lambda: hold(settings.database_url, "course_enrollments", 8),
         ),
     ]
     done: list[tuple[str, float, float]] = []

@@ -43,7 +43,8 @@ def create_app(
     app = FastAPI(title="Personaleapp", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.staff = StaffContext(
         settings=settings,
-        sessions=sessions or make_sessionmaker(settings.database_url),
+        sessions=sessions or make_sessionmaker(settings.database_url, immediate=True),
+        reads=sessions or make_sessionmaker(settings.database_url),
         rasa=RasaClient(settings.rasa_url, settings.rasa_api_secret),
         tracker_engine=tracker_engine or create_engine(settings.tracker_store_url),
     )

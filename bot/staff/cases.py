@@ -148,7 +148,7 @@ def claim(request: Request, escalation_id: int, form: CheckedForm, user: SignedI
             audit(session, request, user, "claim", f"escalation:{escalation_id} conversation:{conversation}")
     except repo.EscalationStateError as error:
         if not conversation:
-            with ctx.sessions() as session:
+            with ctx.reads() as session:
                 conversation = getattr(repo.get_escalation(session, escalation_id), "conversation_id", "")
         return RedirectResponse(_back(conversation, error=str(error)), status_code=303)
     except RasaUnavailable:

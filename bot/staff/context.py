@@ -43,8 +43,16 @@ class NotFound(Forbidden):
 
 @dataclass
 class StaffContext:
+    """`sessions` for transactions that write; `reads` for pages and the live
+    stream that only read. On SQLite the two differ: a write transaction takes
+    the write lock when it begins and waits for it, because a transaction that
+    read first and then writes fails at once when another request wrote in
+    between (two staff opening the same case after taking it at once did
+    exactly that); reads need no lock and must not queue behind a write."""
+
     settings: Settings
     sessions: sessionmaker[Session]
+    reads: sessionmaker[Session]
     rasa: RasaClient
     tracker_engine: Engine
     # The live stream (bot/staff/live.py): how often it looks for changes, and
@@ -77,7 +85,7 @@ def current_user(request: Request, ctx: StaffContext) -> StaffUser | None:
     key = request.session.get("session_key")
     if not isinstance(key, str):
         return None
-    with ctx.sessions() as session:
+    with ctx.reads() as session:
         user = user_of_session(session, key)
     if user is None:
         request.session.clear()

@@ -119,7 +119,7 @@ def conversations_page(request: Request, user: SignedIn, ctx: Ctx, q: str = "") 
 
 @router.get("/samtale/{conversation_id}")
 def conversation_page(request: Request, conversation_id: str, user: SignedIn, ctx: Ctx, fejl: str = "") -> Any:
-    with ctx.sessions() as session:
+    with ctx.reads() as session:
         if not may_see_conversation(session, user, conversation_id):
             raise NotFound("Samtalen findes ikke.")
         # Taken before the transcript is read: whatever happens after it, the live stream sends.
@@ -168,7 +168,7 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
 @router.post("/samtale/{conversation_id}/maerke")
 def tag_message(request: Request, conversation_id: str, form: CheckedForm, user: SignedIn, ctx: Ctx) -> Any:
     back = f"/samtale/{quote(conversation_id, safe='')}"
-    with ctx.sessions() as session:
+    with ctx.reads() as session:
         if not may_see_conversation(session, user, conversation_id):
             raise NotFound("Samtalen findes ikke.")
     try:

@@ -86,7 +86,7 @@ def event(name: str, data: dict[str, Any], event_id: int | None = None) -> str:
 def look(ctx: StaffContext, watch: Watch) -> list[str] | None:
     """One look at the database: the events to send, or None when the session has ended."""
     out: list[str] = []
-    with ctx.sessions() as session:
+    with ctx.reads() as session:
         user = user_of_session(session, watch.session_key)
         if user is None or user.username != watch.username:
             return None
@@ -137,7 +137,7 @@ def look_at_conversation(ctx: StaffContext, watch: Watch, conversation_id: str) 
 def start_watch(ctx: StaffContext, request: Request, user: Any, watch: Watch, last_event_id: int | None) -> None:
     """What the stream takes as already seen: the critical cases up to the last event id the
     browser got (on a reconnect), or all open ones (a new page, which shows them)."""
-    with ctx.sessions() as session:
+    with ctx.reads() as session:
         if watch.conversation is not None and not may_see_conversation(session, user, watch.conversation):
             raise NotFound("Samtalen findes ikke.")
         for case in repo.critical_new(session, watch.team):

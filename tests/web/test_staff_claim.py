@@ -5,15 +5,22 @@ would be called)."""
 
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
 from urllib.parse import unquote_plus as unquote
 
 from sqlalchemy import select
 
 from bot.db import escalations as repo
+from bot.db.audit import record
+from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, Escalation
+from bot.db.session import make_sessionmaker
 from bot.db.staff import create_user
+from bot.staff.app import create_app
 from bot.staff.security import hash_password
-from tests.web.conftest import PASSWORD, StaffApp, csrf_of
+from tests.web.conftest import PASSWORD, StaffApp, csrf_of, staff_settings
 
 
 def test_the_second_staff_member_taking_a_case_is_told_who_has_it(staff_app: StaffApp) -> None:
@@ -52,3 +59,28 @@ def test_taking_another_teams_case_is_no_case_at_all(staff_app: StaffApp) -> Non
     assert response.status_code == 404 and "samtale-ung" not in response.text
     with staff_app.sessions() as session:
         assert session.get(Escalation, row.id).claimed_by is None  # type: ignore[union-attr]
+
+
+def test_a_page_that_reads_then_audits_waits_for_another_write_instead_of_failing(tmp_path: Path) -> None:
+    """On SQLite, a transaction that read and then writes fails at once when
+    another request committed in between: two staff opening the conversation
+    they had just both tried to take got "Internal Server Error". The staff
+    app's write transactions take the lock first and wait for it."""
+    url = f"sqlite:///{tmp_path / 'municipal.db'}"
+    upgrade(url)
+    staff = StaffApp(create_app(staff_settings(url)), make_sessionmaker(url))
+    with staff.sessions.begin() as session:
+        create_user(session, username="anne", display_name="Anne", role="staff", password_hash=hash_password(PASSWORD))
+    staff.escalation("samtale-travl")
+    anne = staff.signed_in("anne")
+    pages: list[int] = []
+    with staff.sessions.begin() as other:
+        record(other, "karin", "claim", "conversation:samtale-travl")  # another request's write, not yet committed
+        opening = threading.Thread(target=lambda: pages.append(anne.get("/samtale/samtale-travl").status_code))
+        opening.start()
+        time.sleep(0.5)  # the page has begun (and, read first, would have taken its snapshot)
+    opening.join(timeout=20)
+    assert pages == [200]
+    with staff.sessions() as session:
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["claim", "view_transcript"]

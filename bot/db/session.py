@@ -67,9 +67,15 @@ def default_sessionmaker() -> sessionmaker[Session]:
     statement waits at most DATABASE_WAIT_SECONDS, less than the Rasa server waits
     for the action (ACTION_TIMEOUT_SECONDS): a stuck database fails the action,
     rolled back and told to the citizen (actions/transaction.py), before the Rasa
-    server gives up on it and the two could disagree on what was saved."""
+    server gives up on it and the two could disagree on what was saved.
+
+    Immediate on SQLite: an action that reads and then writes (an enrolment
+    checks the team's places, then saves) would otherwise fail at once, and
+    tell the citizen the database failed, whenever the staff app, the SMS app
+    or the reminder job wrote in between. The action server runs one action
+    at a time, so taking the lock first costs it nothing."""
     settings = load_settings()
-    return make_sessionmaker(settings.database_url, wait_seconds=settings.database_wait_seconds)
+    return make_sessionmaker(settings.database_url, immediate=True, wait_seconds=settings.database_wait_seconds)
 
 
 def database_answers(sessions: sessionmaker[Session]) -> bool:

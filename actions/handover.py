@@ -16,12 +16,16 @@ from actions.common import Interruptible, phrased_as_a_question
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.enrollments import find_active_for_conversation
-from bot.db.escalations import open_escalation, set_contact_wish
-from bot.db.models import StaffTeam
+from bot.db.escalations import open_escalation, open_for_conversation, set_contact_wish
+from bot.db.models import Escalation, StaffTeam
+from bot.db.sms import add_on_duty_alert
 from bot.db.youth import bound_profile_id
+from bot.domain import render_response
 from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
+from bot.shared.settings import load_settings
+from bot.sms.numbers import normalize
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3
@@ -53,6 +57,13 @@ _METHODS = [
 
 
 now = utc_now  # a module attribute, so that tests can set the clock
+CRITICAL = "critical"
+# The queue a case is in, as the on-duty text names it (staff read it, not citizens).
+ON_DUTY_TEAM_NAMES = {
+    StaffTeam.FAMILY: "familieteamets kø",
+    StaffTeam.COURSE: "forløbsteamets kø",
+    StaffTeam.YOUTH: "efterværnsteamets kø",
+}
 
 
 def conversation_summary(tracker: Tracker) -> str:
@@ -104,7 +115,9 @@ def open_case(session: Session, tracker: Tracker, reason: str, priority: str, ki
     summary = conversation_summary(tracker)
     if kind:
         summary = f"Fare: {kind}\n{summary}"
-    open_escalation(
+    before = open_for_conversation(session, tracker.sender_id)
+    was_critical = before is not None and before.priority == CRITICAL
+    case = open_escalation(
         session,
         conversation_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "unknown",
@@ -113,6 +126,28 @@ def open_case(session: Session, tracker: Tracker, reason: str, priority: str, ki
         summary=summary,
         team=case_team(session, tracker),
     )
+    if case.priority == CRITICAL and not was_critical:
+        alert_on_duty(session, case)
+
+
+def alert_on_duty(session: Session, case: Escalation) -> None:
+    """Outside chat hours nobody watches the queue: a new critical case is also
+    texted to the team's on-duty phone (the municipality file), in the same
+    transaction as the case, so there is never one without the other. The
+    citizen's emergency answer came from the Rasa server before this ran."""
+    municipality = current_municipality()
+    moment = now()
+    number = normalize(municipality.on_duty.get(case.team, ""))
+    if municipality.chat_hours.is_open(moment) or number is None:
+        return
+    body = render_response(
+        "utter_on_duty_alert",
+        municipality_name=municipality.name,
+        case_id=str(case.id),
+        team_name=ON_DUTY_TEAM_NAMES.get(case.team, case.team),
+        staff_url=load_settings().staff_app_url,
+    )
+    add_on_duty_alert(session, case.id, number, body, moment)
 
 
 def handoff_events(stored: bool, paused_form: str | None) -> list[EventType]:

@@ -11,6 +11,8 @@ is an error, so every name lives in exactly one file.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +69,19 @@ def merge_domain_files(paths: list[Path]) -> dict[str, Any]:
 def load_domain(directory: Path = DOMAIN_DIR) -> dict[str, Any]:
     """The whole domain as one dict, like the single domain.yml it replaces."""
     return merge_domain_files(domain_files(directory))
+
+
+_VARIABLE = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict[str, list[dict[str, Any]]]:
+    responses: dict[str, list[dict[str, Any]]] = load_domain()["responses"]
+    return responses
+
+
+def render_response(name: str, **values: str) -> str:
+    """A response's first text with its {variables} filled in, for texts that
+    leave the assistant outside a conversation (staff messages, on-duty texts)."""
+    template = str(_responses()[name][0]["text"])
+    return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)

@@ -126,6 +126,41 @@ def add_outbound(
     return text
 
 
+ON_DUTY = "on_duty"
+
+
+def on_duty_conversation(escalation_id: int) -> str:
+    """What an on-duty text is filed under: the case, never a citizen's conversation."""
+    return f"vagt:{escalation_id}"
+
+
+def add_on_duty_alert(session: Session, escalation_id: int, msisdn: str, body: str, now: datetime) -> SmsOutbound:
+    """A text to a team's on-duty phone about a case, queued for the SMS app's sender
+    (which retries it from the database until the gateway takes it)."""
+    text = SmsOutbound(
+        conversation_id=on_duty_conversation(escalation_id),
+        msisdn=msisdn,
+        body=body,
+        kind=ON_DUTY,
+        status=OutboundStatus.QUEUED,
+        attempts=0,
+        created_at=now,
+    )
+    session.add(text)
+    session.flush()
+    return text
+
+
+def on_duty_alerts(session: Session, escalation_ids: list[int]) -> dict[int, list[SmsOutbound]]:
+    """The on-duty texts sent about these cases, oldest first, by case."""
+    by_conversation = {on_duty_conversation(case): case for case in escalation_ids}
+    query = select(SmsOutbound).where(SmsOutbound.conversation_id.in_(list(by_conversation)))
+    found: dict[int, list[SmsOutbound]] = {}
+    for text in session.scalars(query.order_by(SmsOutbound.id)):
+        found.setdefault(by_conversation[text.conversation_id], []).append(text)
+    return found
+
+
 def queued(session: Session) -> list[SmsOutbound]:
     """Texts not sent yet, oldest first (also those left by a restart)."""
     query = select(SmsOutbound).where(SmsOutbound.status == OutboundStatus.QUEUED)

@@ -106,6 +106,9 @@ class Municipality:
     retention: Retention = Retention()
     security: Security = Security()
     sms: Texts = Texts()
+    # Team (StaffTeam) -> the on-duty phone that gets a text when a critical
+    # case comes in outside chat_hours (actions/handover.py). A team left out gets none.
+    on_duty: dict[str, str] = field(default_factory=dict)
 
     def unit(self, key: str) -> Unit:
         """The unit, or the municipality's general contact if the file has no such unit."""
@@ -127,6 +130,7 @@ def load_municipality(path: Path) -> Municipality:
         sms=Texts(**(raw.get("sms") or {})),
         privacy=Privacy(**raw["privacy"]),
         chat_hours=ChatHours.parse(raw.get("chat_hours")),
+        on_duty={str(team): str(number) for team, number in (raw.get("on_duty") or {}).items()},
         units={key: Unit(**(unit | {"phone": str(unit["phone"])})) for key, unit in (raw.get("units") or {}).items()},
     )
 

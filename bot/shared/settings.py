@@ -47,6 +47,8 @@ class Settings:
     staff_secret: str = ""
     youth_token_secret: str = ""
     staff_port: int = 8001
+    # Where staff open the staff app (the on-duty text links to it); unset, the local one.
+    staff_origin: str = ""
     secure_cookies: bool = False
     # Signs the widget's sessions (bot/rasa_server/channels/widget.py).
     widget_session_secret: str = ""
@@ -96,6 +98,10 @@ class Settings:
         return self.site_origin or f"http://localhost:{self.web_port}"
 
     @property
+    def staff_app_url(self) -> str:
+        return self.staff_origin or f"http://localhost:{self.staff_port}"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -120,6 +126,7 @@ def load_settings() -> Settings:
         # Shared with the municipal website, which signs the young people's tokens with it.
         youth_token_secret=_secret("YOUTH_TOKEN_SECRET"),
         staff_port=int(_env("STAFF_PORT", "8001")),
+        staff_origin=_env("STAFF_ORIGIN", ""),
         # Behind the municipality's HTTPS proxy, set STAFF_SECURE_COOKIES=1.
         secure_cookies=_env("STAFF_SECURE_COOKIES", "0") == "1",
         widget_session_secret=_secret("WIDGET_SESSION_SECRET"),

@@ -21,7 +21,7 @@ from bot.db.meetings import upcoming_meetings
 from bot.db.models import StaffTeam, utcnow
 from bot.db.review import TAGS, ReviewTagError, add_tag, tags_of
 from bot.db.sms import by_conversation as sms_conversation_of
-from bot.db.sms import outbound_of
+from bot.db.sms import on_duty_alerts, outbound_of
 from bot.db.sms_models import SmsOutbound
 from bot.db.tracker_events import recent_conversations
 from bot.db.youth import bound_profile_id, get_profile
@@ -55,6 +55,7 @@ SMS_KIND_NAMES = {
     "reminder": "påmindelse",
     "optout": "STOP/START-kvittering",
     "limit": "for mange sms'er på kort tid",
+    "on_duty": "til vagttelefonen",
 }
 
 
@@ -139,6 +140,7 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         tags = {round(tag.message_at, 6): tag for tag in tags_of(session, conversation_id)}
         youth = young_person_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
         sms = sms_side_of(session, conversation_id) if team in SEES_YOUNG_PEOPLE else None
+        on_duty = on_duty_alerts(session, [case.id for case in escalations])
         audit(session, request, user, "view_transcript", f"conversation:{conversation_id}")
     return page(
         request,
@@ -153,6 +155,7 @@ def conversation_page(request: Request, conversation_id: str, user: SignedIn, ct
         tags=tags,
         youth=youth,
         sms=sms,
+        on_duty=on_duty,
         sms_status_names=SMS_STATUS_NAMES,
         sms_kind_names=SMS_KIND_NAMES,
         masked=masked,

@@ -5,16 +5,25 @@ any form is left; the check-in sets a form aside and a no takes it up again."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
+import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from actions import handover
 from actions.safety import ActionEscalateDistress, ActionPauseForCheckIn, ActionResumeAfterCheckIn
+from actions.transaction import Transaction
 from bot.db.models import Escalation
+from bot.db.sms import on_duty_alerts
+from bot.db.sms_models import SmsOutbound
+from bot.shared.clock import DANISH_TIME
+from bot.shared.municipality import current_municipality
+from bot.sms.numbers import normalize
 from tests.helpers import responses
 
 
@@ -121,3 +130,44 @@ def test_no_to_the_check_in_takes_the_form_up_again() -> None:
     assert events == [SlotSet("paused_form", None), FollowupAction("log_meeting_form")]
     dispatcher, events = check_in(ActionResumeAfterCheckIn(), tracker("conv-c5", "nej"))
     assert responses(dispatcher) == ["utter_check_in_safe"] and events == [SlotSet("paused_form", None)]
+
+
+MONDAY_NIGHT = datetime(2026, 11, 30, 23, 40, tzinfo=DANISH_TIME)
+MONDAY_MORNING = datetime(2026, 11, 30, 9, 30, tzinfo=DANISH_TIME)
+
+
+def on_duty_texts(session: Session, sender: str) -> list[SmsOutbound]:
+    case = session.scalars(select(Escalation).where(Escalation.conversation_id == sender)).one()
+    return on_duty_alerts(session, [case.id]).get(case.id, [])
+
+
+def test_danger_outside_chat_hours_is_texted_to_the_on_duty_phone_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handover, "now", lambda: MONDAY_NIGHT)
+    dispatcher, _ = run(tracker("conv-night", "jeg vil ikke leve mere, mit cpr er 010203-1234"))
+    assert responses(dispatcher) == ["utter_distress_contact"]
+    run(tracker("conv-night", "jeg står på broen"))  # the same case: not a second text
+    texts = on_duty_texts(session, "conv-night")
+    assert len(texts) == 1
+    text = texts[0]
+    assert (text.kind, text.status) == ("on_duty", "queued")
+    assert text.msisdn == normalize(current_municipality().on_duty["family"])
+    assert "ny kritisk sag" in text.body and "familieteamets kø" in text.body and "http" in text.body
+    # Nothing of what the citizen wrote leaves in a text.
+    assert "leve" not in text.body and "broen" not in text.body and "010203" not in text.body
+
+
+def test_danger_in_chat_hours_is_not_texted(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handover, "now", lambda: MONDAY_MORNING)
+    run(tracker("conv-day", "min kæreste slår mig"))
+    assert on_duty_texts(session, "conv-day") == []
+
+
+def test_a_case_raised_to_critical_at_night_is_texted(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handover, "now", lambda: MONDAY_NIGHT)
+    with Transaction(CollectingDispatcher(), "test") as tx:
+        handover.open_case(tx.session, tracker("conv-raised", "kan jeg tale med en person"), "request_human", "normal")
+    assert on_duty_texts(session, "conv-raised") == []  # a normal case waits for the morning
+    run(tracker("conv-raised", "han slår mig nu"))
+    assert len(on_duty_texts(session, "conv-raised")) == 1

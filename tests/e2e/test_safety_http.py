@@ -8,6 +8,7 @@ person's meeting form and while staff have the conversation."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -15,7 +16,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Escalation
+from bot.db.sms import on_duty_alerts
 from bot.rasa_client import api_headers
+from bot.shared.municipality import load_municipality
+from bot.sms.numbers import normalize
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_handover_http import StaffBrowser, escalation_of
 from tests.e2e.test_youth_http import pair
@@ -226,3 +230,34 @@ def test_short_everyday_answers_are_answers_not_danger(running: RunningAssistant
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     chat.say("ved ikke")  # as the name: the form asks again or takes it, never the emergency answer
     assert "112" not in chat.text and escalations(running, chat.sender) == []
+
+
+def test_danger_outside_chat_hours_reaches_the_on_duty_phone_and_in_hours_does_not(running: RunningAssistant) -> None:
+    """Whichever the hour CI runs at, the rule holds: closed, the team's on-duty
+    phone gets one text through the gateway, naming the case and nothing the
+    citizen wrote; open, none (the queue is watched)."""
+    chat = running.chat()
+    chat.say("jeg orker ikke at leve mere")
+    assert "112" in chat.last[0]["text"]
+    [case] = escalations(running, chat.sender)
+    municipality = load_municipality(running.assistant.settings.municipality_file)
+    number = normalize(municipality.on_duty[case.team])
+    assert number is not None
+    with running.sessions() as session:  # written in the case's own transaction
+        texts = on_duty_alerts(session, [case.id]).get(case.id, [])
+    if municipality.chat_hours.is_open(case.created_at):
+        assert texts == []
+        return
+    assert len(texts) == 1
+    gateway = f"http://127.0.0.1:{running.assistant.settings.sms_gateway_port}"
+
+    def sent() -> list[str]:
+        texts = httpx.get(f"{gateway}/phone/{number}/messages", timeout=10).json()
+        return [t["text"] for t in texts if t["direction"] == "out" and f"(nr. {case.id})" in t["text"]]
+
+    deadline = time.monotonic() + 30  # the SMS app's sender looks at its queue every 5 s
+    while not sent():
+        assert time.monotonic() < deadline, "the on-duty text was not sent"
+        time.sleep(0.2)
+    [body] = sent()
+    assert "ny kritisk sag" in body and "leve" not in body

@@ -182,3 +182,16 @@ def test_the_form_does_nothing_without_login_for_another_team_or_without_the_csr
         == 404
     )
     assert mobile_of(texting) == "4520001234" and audited(texting) == []
+
+
+def test_a_case_shows_the_text_sent_to_the_on_duty_phone(staff_app: StaffApp) -> None:
+    case = staff_app.escalation("samtale-nat")
+    with staff_app.sessions.begin() as session:
+        text = sms_repo.add_on_duty_alert(session, case.id, "4520000101", "ny kritisk sag", utcnow())
+        sms_repo.mark_outbound(session, text.id, "delivered", utcnow(), gateway_id="gw-1")
+    page = staff_app.signed_in("anne").get("/samtale/samtale-nat").text
+    assert 'data-on-duty="delivered"' in page
+    assert "Sms til vagttelefonen (…0101)" in page and "leveret" in page
+    assert "4520000101" not in page  # the number is shown by its last four digits only
+    other = staff_app.escalation("samtale-dag")
+    assert "data-on-duty" not in staff_app.signed_in("anne").get(f"/samtale/{other.conversation_id}").text

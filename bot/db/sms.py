@@ -161,10 +161,31 @@ def on_duty_alerts(session: Session, escalation_ids: list[int]) -> dict[int, lis
     return found
 
 
-def queued(session: Session) -> list[SmsOutbound]:
-    """Texts not sent yet, oldest first (also those left by a restart)."""
+def queued(session: Session, now: datetime | None = None) -> list[SmsOutbound]:
+    """Texts not sent yet, oldest first (also those left by a restart). With
+    `now`: only those due, and none after a number's text that waits for its
+    next attempt (a number reads its texts in the order they were written)."""
     query = select(SmsOutbound).where(SmsOutbound.status == OutboundStatus.QUEUED)
-    return list(session.scalars(query.order_by(SmsOutbound.id)))
+    texts = list(session.scalars(query.order_by(SmsOutbound.id)))
+    if now is None:
+        return texts
+    waiting: set[str] = set()
+    due = []
+    for text in texts:
+        if text.msisdn in waiting or (text.next_attempt_at is not None and text.next_attempt_at > now):
+            waiting.add(text.msisdn)
+        else:
+            due.append(text)
+    return due
+
+
+def retry_outbound(session: Session, outbound_id: int, next_attempt_at: datetime, attempts: int) -> None:
+    """The gateway could not take the text now: it stays queued until `next_attempt_at`."""
+    text = session.get(SmsOutbound, outbound_id)
+    if text is not None:
+        text.attempts += attempts
+        text.next_attempt_at = next_attempt_at
+        session.flush()
 
 
 def mark_outbound(

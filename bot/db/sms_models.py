@@ -77,3 +77,5 @@ class SmsOutbound(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     status_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Queued after the gateway failed: not tried again before this (bot/sms/app.py's Sender).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any, Literal, TypeVar
 
@@ -105,6 +106,10 @@ def mark(session: Session, *, outbound_id: int, status: str, gateway_id: str | N
     repo.mark_outbound(session, outbound_id, status, utc_now(), gateway_id, attempts)
 
 
+# Pauses before a text the gateway could not take is tried again: about an hour in all.
+RETRY_PAUSES = (30, 60, 120, 300, 600, 1200, 1800)
+
+
 class Sender:
     """Sends the queued texts, oldest first, one at a time: the order people read them in."""
 
@@ -123,13 +128,32 @@ class Sender:
             except Exception:  # the worker keeps going; the text stays queued
                 logger.exception("sms: sending the queue failed")
 
-    def send_queued(self) -> int:
+    def send_queued(self, now: datetime | None = None) -> int:
+        """Send what is due; the number of texts tried. A text the gateway could
+        not take (down, 5xx, no answer) stays queued and is tried again after
+        a growing pause (RETRY_PAUSES), so an outage of the gateway loses
+        nothing; one it refused (4xx), or still failing after the last pause, is failed."""
+        moment = now or utc_now()
         with self.sessions() as session:
-            queue = [(text.id, text.msisdn, text.body) for text in repo.queued(session)]
-        for outbound_id, msisdn, body in queue:
+            queue = [(text.id, text.msisdn, text.body, text.attempts) for text in repo.queued(session, moment)]
+        failing: set[str] = set()
+        for outbound_id, msisdn, body, tried in queue:
+            if msisdn in failing:
+                continue  # after its earlier text: keep the order the number reads them in
             try:
                 sent = self.client.send(msisdn, body, userref=str(outbound_id))
             except GatewayError as error:
+                rounds = 1 + tried // (self.client.retries + 1)
+                if error.retryable and rounds <= len(RETRY_PAUSES):
+                    failing.add(msisdn)
+                    later = moment + timedelta(seconds=RETRY_PAUSES[rounds - 1])
+                    write(
+                        self.sessions,
+                        partial(
+                            repo.retry_outbound, outbound_id=outbound_id, next_attempt_at=later, attempts=error.attempts
+                        ),
+                    )
+                    continue
                 status, gateway_id, attempts = "failed", None, error.attempts
             else:
                 status, gateway_id, attempts = "sent", sent.gateway_id, sent.attempts

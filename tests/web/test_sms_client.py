@@ -1,6 +1,8 @@
 """The SMS client against the local gateway (bot/sms/gateway.py), a real
 HTTP server: a long text split into messages, retries on 5xx and on a
-timeout, none on 4xx, and no message text in the log."""
+timeout, none on 4xx, and no message text in the log; the SMS app's sender
+keeps a text the gateway cannot take queued and tries it again later, in
+order (real SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,18 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db import sms as sms_repo
+from bot.db.sms_models import SmsOutbound
+from bot.shared.clock import utc_now
 from bot.shared.settings import load_settings
+from bot.sms.app import RETRY_PAUSES, Sender
 from bot.sms.client import GatewayError, SmsClient
 from bot.sms.gateway import make_gateway
 from bot.sms.render import parts, split
@@ -108,4 +116,51 @@ def test_a_timeout_is_retried(gateway_url: str) -> None:
     with pytest.raises(GatewayError) as failed:
         client(gateway_url, timeout=0.2, retries=1).send(NUMBER, "Langsom")
     assert failed.value.attempts == 2 and failed.value.retryable
+    control(gateway_url)
+
+
+def outbound(sessions: sessionmaker[Session], *ids: int) -> list[SmsOutbound]:
+    with sessions() as session:
+        return [session.get(SmsOutbound, i) for i in ids]  # type: ignore[misc]
+
+
+def test_a_text_the_gateway_cannot_take_stays_queued_and_goes_later_in_order(
+    gateway_url: str, session_maker: sessionmaker[Session]
+) -> None:
+    """The gateway is down at night: the on-duty text is not lost, and the
+    number's next text does not overtake it."""
+    number, start = "4520000011", utc_now()
+    with session_maker.begin() as session:
+        first = sms_repo.add_on_duty_alert(session, 9001, number, "Ny kritisk sag", start).id
+        second = sms_repo.add_on_duty_alert(session, 9002, number, "Endnu en", start).id
+    sender = Sender(session_maker, client(gateway_url, retries=1))
+    control(gateway_url, fail_status=503, fail_times=100)
+    sender.send_queued(start)
+    waiting, untouched = outbound(session_maker, first, second)
+    assert (waiting.status, waiting.attempts) == ("queued", 2)
+    assert waiting.next_attempt_at == start + timedelta(seconds=RETRY_PAUSES[0])
+    assert (untouched.status, untouched.attempts) == ("queued", 0)
+    assert sender.send_queued(start + timedelta(seconds=10)) == 0  # not due yet: nothing is tried
+    control(gateway_url)  # the gateway is back
+    sender.send_queued(start + timedelta(seconds=RETRY_PAUSES[0] + 1))
+    assert [text.status for text in outbound(session_maker, first, second)] == ["sent", "sent"]
+    assert phone(gateway_url, number) == ["Ny kritisk sag", "Endnu en"]
+
+
+def test_a_text_still_failing_after_the_last_pause_is_failed(
+    gateway_url: str, session_maker: sessionmaker[Session]
+) -> None:
+    moment = utc_now()
+    with session_maker.begin() as session:
+        text_id = sms_repo.add_on_duty_alert(session, 9003, "4520000012", "Aldrig", moment).id
+    sender = Sender(session_maker, client(gateway_url, retries=1))
+    control(gateway_url, fail_status=503, fail_times=1000)
+    for pause in RETRY_PAUSES:
+        sender.send_queued(moment)
+        [text] = outbound(session_maker, text_id)
+        assert text.status == "queued" and text.next_attempt_at == moment + timedelta(seconds=pause)
+        moment = moment + timedelta(seconds=pause)
+    sender.send_queued(moment)
+    [text] = outbound(session_maker, text_id)
+    assert (text.status, text.attempts) == ("failed", 2 * (len(RETRY_PAUSES) + 1))
     control(gateway_url)

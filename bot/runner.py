@@ -230,7 +230,7 @@ class Assistant:
         if "web" in self.processes:
             urls["web"] = f"http://localhost:{self.settings.web_port}/health"
         if "staff" in self.processes:
-            urls["staff"] = f"http://127.0.0.1:{self.settings.staff_port}/login"
+            urls["staff"] = f"http://127.0.0.1:{self.settings.staff_port}/ready"
         return urls
 
     def api_headers(self) -> dict[str, str]:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot.db.session import make_sessionmaker
+from bot.db.session import database_answers, make_sessionmaker
 from bot.rasa_client import RasaClient
 from bot.shared.settings import Settings, load_settings
 from bot.staff import admin, auth, cases, conversations, live, mobile
@@ -78,6 +78,14 @@ def create_app(
         status = 404 if isinstance(error, NotFound) else 403
         response: Response = page(request, "error.html", user, status_code=status, message=error.message)
         return response
+
+    @app.get("/ready")
+    def ready() -> Response:
+        """For the process supervisor and a load balancer (open, like /login):
+        whether this app can reach the municipal database; nothing else."""
+        answers = database_answers(app.state.staff.reads)
+        body = '{"status": "ok"}' if answers else '{"status": "database unavailable"}'
+        return Response(body, status_code=200 if answers else 503, media_type="application/json")
 
     for module in (auth, cases, conversations, mobile, admin, live):
         app.include_router(module.router)

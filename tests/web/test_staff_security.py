@@ -9,15 +9,18 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import Route
 
 from bot.db.models import AuditEntry, Escalation, StaffSession, utcnow
+from bot.db.session import make_sessionmaker
 from bot.db.staff import deactivate, get_by_username
+from bot.staff.app import create_app
 from bot.staff.security import MAX_FAILURES_PER_USER
-from tests.web.conftest import PASSWORD, StaffApp, csrf_of
+from tests.web.conftest import PASSWORD, StaffApp, csrf_of, staff_settings
 
-PUBLIC = {("GET", "/login"), ("POST", "/login")}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/ready")}
 ADMIN_PAGES = ["/admin/log", "/admin/brugere", "/admin/eksport", "/admin/eksport.yml"]
 
 
@@ -182,3 +185,15 @@ def test_a_deactivated_account_is_signed_out_at_once(staff_app: StaffApp) -> Non
     with staff_app.sessions.begin() as session:
         get_by_username(session, "anne").active = False  # type: ignore[union-attr]
     assert client.get("/").headers["location"] == "/login"
+
+
+def test_ready_says_only_whether_the_database_answers(staff_app: StaffApp, database_url: str) -> None:
+    staff_app.escalation("samtale-klar")
+    response = staff_app.client().get("/ready")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert staff_app.client().post("/ready").status_code == 405
+    unreachable = "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere"
+    down = create_app(staff_settings(database_url), sessions=make_sessionmaker(unreachable, wait_seconds=2))
+    response = TestClient(down).get("/ready")
+    assert (response.status_code, response.json()) == (503, {"status": "database unavailable"})
+    assert "samtale-klar" not in response.text and "nowhere" not in response.text

@@ -15,17 +15,11 @@ from sqlalchemy.orm import Session
 from actions.common import Interruptible, phrased_as_a_question
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
-from bot.db.enrollments import find_active_for_conversation
-from bot.db.escalations import open_escalation, open_for_conversation, set_contact_wish
-from bot.db.models import Escalation, StaffTeam
-from bot.db.sms import add_on_duty_alert
-from bot.db.youth import bound_profile_id
-from bot.domain import render_response
+from bot.db.escalations import open_escalation, set_contact_wish
+from bot.handover import CRITICAL, open_critical, team_for
 from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
-from bot.shared.settings import load_settings
-from bot.sms.numbers import normalize
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3
@@ -57,13 +51,6 @@ _METHODS = [
 
 
 now = utc_now  # a module attribute, so that tests can set the clock
-CRITICAL = "critical"
-# The queue a case is in, as the on-duty text names it (staff read it, not citizens).
-ON_DUTY_TEAM_NAMES = {
-    StaffTeam.FAMILY: "familieteamets kø",
-    StaffTeam.COURSE: "forløbsteamets kø",
-    StaffTeam.YOUTH: "efterværnsteamets kø",
-}
 
 
 def conversation_summary(tracker: Tracker) -> str:
@@ -95,18 +82,10 @@ def read_contact_method(text: str) -> str | None:
     return next((method for method, words in _METHODS if words.search(lowered)), None)
 
 
-COURSE_FORMS = ("enrollment_form", "enrollment_lookup_form")
-
-
 def case_team(session: Session, tracker: Tracker) -> str:
-    """Whose queue the case goes to: aftercare for an identified young person,
-    the course staff for an enrollment, the family team for everything else."""
-    if bound_profile_id(session, tracker.sender_id) is not None:
-        return StaffTeam.YOUTH
+    """Whose queue the case goes to (bot/handover.py), the form in progress included."""
     form = (tracker.active_loop or {}).get("name") or tracker.get_slot("paused_form")
-    if form in COURSE_FORMS or find_active_for_conversation(session, tracker.sender_id) is not None:
-        return StaffTeam.COURSE
-    return StaffTeam.FAMILY
+    return team_for(session, tracker.sender_id, form)
 
 
 def open_case(session: Session, tracker: Tracker, reason: str, priority: str, kind: str | None = None) -> None:
@@ -115,39 +94,28 @@ def open_case(session: Session, tracker: Tracker, reason: str, priority: str, ki
     summary = conversation_summary(tracker)
     if kind:
         summary = f"Fare: {kind}\n{summary}"
-    before = open_for_conversation(session, tracker.sender_id)
-    was_critical = before is not None and before.priority == CRITICAL
-    case = open_escalation(
+    channel = tracker.get_latest_input_channel() or "unknown"
+    team = case_team(session, tracker)
+    if priority == CRITICAL:
+        open_critical(
+            session,
+            conversation_id=tracker.sender_id,
+            channel=channel,
+            reason=reason,
+            summary=summary,
+            team=team,
+            now=now(),
+        )
+        return
+    open_escalation(
         session,
         conversation_id=tracker.sender_id,
-        channel=tracker.get_latest_input_channel() or "unknown",
+        channel=channel,
         reason=reason,
         priority=priority,
         summary=summary,
-        team=case_team(session, tracker),
+        team=team,
     )
-    if case.priority == CRITICAL and not was_critical:
-        alert_on_duty(session, case)
-
-
-def alert_on_duty(session: Session, case: Escalation) -> None:
-    """Outside chat hours nobody watches the queue: a new critical case is also
-    texted to the team's on-duty phone (the municipality file), in the same
-    transaction as the case, so there is never one without the other. The
-    citizen's emergency answer came from the Rasa server before this ran."""
-    municipality = current_municipality()
-    moment = now()
-    number = normalize(municipality.on_duty.get(case.team, ""))
-    if municipality.chat_hours.is_open(moment) or number is None:
-        return
-    body = render_response(
-        "utter_on_duty_alert",
-        municipality_name=municipality.name,
-        case_id=str(case.id),
-        team_name=ON_DUTY_TEAM_NAMES.get(case.team, case.team),
-        staff_url=load_settings().staff_app_url,
-    )
-    add_on_duty_alert(session, case.id, number, body, moment)
 
 
 def handoff_events(stored: bool, paused_form: str | None) -> list[EventType]:

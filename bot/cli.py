@@ -346,9 +346,11 @@ def run(no_web: bool) -> None:
 
 
 # Commands in modules of their own (this one is near its size limit).
+from bot.handover import handover  # noqa: E402
 from bot.sms.cli import sms  # noqa: E402
 from bot.youth.cli import reminders  # noqa: E402
 
+cli.add_command(handover)
 cli.add_command(sms)
 cli.add_command(reminders)
 

@@ -59,6 +59,16 @@ def open_escalation(
     return existing
 
 
+def critical_since(session: Session, conversation_id: str, since: datetime) -> bool:
+    """Whether the conversation has a critical case opened, raised or worked on since `since`."""
+    query = select(Escalation.id).where(
+        Escalation.conversation_id == conversation_id,
+        Escalation.priority == "critical",
+        Escalation.updated_at >= since,
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
 def open_for_conversation(session: Session, conversation_id: str) -> Escalation | None:
     return session.scalar(
         select(Escalation).where(

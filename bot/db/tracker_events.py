@@ -6,12 +6,13 @@ and never commit; the caller owns the transaction."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import Connection, Engine, MetaData, Table, delete, func, inspect, select
 
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
+from bot.shared.protocol import DANGER_INTENT, TRACKER_EVENTS_TABLE
 
 TRACKER_EVENTS = TRACKER_EVENTS_TABLE
 DELETE_BATCH = 500
@@ -29,6 +30,47 @@ def events_table(bind: Engine | Connection) -> Table | None:
     if not inspect(bind).has_table(TRACKER_EVENTS):
         return None
     return Table(TRACKER_EVENTS, MetaData(), autoload_with=bind)
+
+
+@dataclass(frozen=True)
+class DangerTurn:
+    conversation_id: str
+    at: datetime
+    channel: str
+
+
+def danger_turns(engine: Engine, since: datetime, until: datetime) -> list[DangerTurn]:
+    """The messages the danger layer read as danger (express_distress) in
+    [since, until), oldest first: the last one of each conversation."""
+    events = events_table(engine)
+    if events is None:
+        return []
+    query = (
+        select(events.c.sender_id, func.max(events.c.timestamp))
+        .where(
+            events.c.type_name == "user",
+            events.c.intent_name == DANGER_INTENT,
+            events.c.timestamp >= since.timestamp(),
+            events.c.timestamp < until.timestamp(),
+        )
+        .group_by(events.c.sender_id)
+    )
+    with engine.connect() as connection:
+        found = [(str(sender), float(at)) for sender, at in connection.execute(query)]
+        channels = {sender: _channel(connection, events, sender, at) for sender, at in found}
+    turns = [DangerTurn(sender, datetime.fromtimestamp(at, tz=timezone.utc), channels[sender]) for sender, at in found]
+    return sorted(turns, key=lambda turn: turn.at)
+
+
+def _channel(connection: Connection, events: Table, sender: str, at: float) -> str:
+    query = select(events.c.data).where(
+        events.c.sender_id == sender, events.c.type_name == "user", events.c.timestamp == at
+    )
+    try:
+        data = json.loads(connection.execute(query.limit(1)).scalar() or "{}")
+    except ValueError:
+        return "unknown"
+    return str(data.get("input_channel") or "unknown") if isinstance(data, dict) else "unknown"
 
 
 def recent_conversations(engine: Engine, limit: int = 50, search: str = "") -> list[ConversationRow]:

@@ -53,10 +53,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.shared import danger as danger_phrases
 from bot.shared import danger_model
 from bot.shared.danger_model import DangerModel, Thresholds
+from bot.shared.protocol import DANGER_INTENT
 
 logger = logging.getLogger(__name__)
 
-DISTRESS = "express_distress"
+DISTRESS = DANGER_INTENT
 NLU_FALLBACK = "nlu_fallback"
 CHECK_IN = "possible_distress"
 KIND_ENTITY = "danger_kind"

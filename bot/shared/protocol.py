@@ -32,3 +32,8 @@ DELETION_SLOT = "conversation_deleted"
 
 # The table Rasa's SQLTrackerStore writes.
 TRACKER_EVENTS_TABLE = "events"
+
+# The intent the danger layer (bot/rasa_server/danger_detector.py) gives a
+# message that is danger; the action queues the case, and the periodic sweep
+# (bot/handover.py) finds one whose case was never queued in the events table.
+DANGER_INTENT = "express_distress"

@@ -18,13 +18,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
-from bot.db.models import CourseEnrollment
+from bot.db.models import CourseEnrollment, Escalation
 from bot.domain import load_domain
+from bot.handover import SWEEP_GRACE, sweep_missed_danger
+from bot.shared.clock import utc_now
 from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_enrollment_http import start_and_answer_first_questions
@@ -120,6 +123,14 @@ def test_a_failing_action_server_is_told_to_the_citizen_and_the_conversation_goe
             with faulty_action_server(running, fault):
                 reply = told_within(seconds)
                 assert SORRY in reply and municipality.phone in reply, fault.__name__
+    # Nobody else knew of the danger while the action server was down: the
+    # periodic sweep (run here as it would be once its grace time has passed) queues it.
+    tracker = create_engine(running.assistant.settings.tracker_store_url)
+    sweep_missed_danger(running.sessions, tracker, utc_now() + SWEEP_GRACE + timedelta(seconds=5))
+    tracker.dispose()
+    with running.sessions() as session:
+        [case] = session.scalars(select(Escalation).where(Escalation.conversation_id == chat.sender)).all()
+        assert (case.priority, case.reason) == ("critical", "distress")
     # Back: the same conversations go on, the form where it was.
     chat.say(QUESTION)
     assert SORRY not in chat.text and "sundhedspleje" in chat.text.lower()

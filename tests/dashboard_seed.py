@@ -43,7 +43,8 @@ def user(sender: str, when: datetime, text: str, intent: str, confidence: float 
         "text": text,
         "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []},
     }
-    return {"sender_id": sender, "type_name": "user", "timestamp": when.timestamp(), "intent_name": intent, "data": data}
+    row = {"sender_id": sender, "type_name": "user", "timestamp": when.timestamp(), "intent_name": intent}
+    return row | {"data": data}
 
 
 def topic(sender: str, when: datetime, value: str) -> dict[str, Any]:

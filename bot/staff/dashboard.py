@@ -25,8 +25,13 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from bot.db.dashboard import EnrollmentStats, EscalationStats, enrollment_stats, escalated_conversations
-from bot.db.dashboard import escalation_stats
+from bot.db.dashboard import (
+    EnrollmentStats,
+    EscalationStats,
+    enrollment_stats,
+    escalated_conversations,
+    escalation_stats,
+)
 from bot.db.dashboard_events import ConversationStats, Misunderstood, conversation_stats
 from bot.db.escalations import conversations_of_team
 from bot.db.models import StaffUser
@@ -158,9 +163,7 @@ def build(ctx: StaffContext, user: StaffUser, period: Period) -> Dashboard:
         assert row.latest is not None
         where = (row.latest.conversation_id, round(row.latest.timestamp, 6))
         rows.append(MisunderstoodRow(row, message_link(*where), where in tagged))
-    return Dashboard(
-        period, team, stats, stats.conversations - len(escalated), escalations, enrollments, rows
-    )
+    return Dashboard(period, team, stats, stats.conversations - len(escalated), escalations, enrollments, rows)
 
 
 def percent(rate: float | None) -> str:

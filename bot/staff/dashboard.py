@@ -36,6 +36,7 @@ from bot.db.dashboard_events import ConversationStats, Misunderstood, conversati
 from bot.db.escalations import conversations_of_team
 from bot.db.models import StaffUser
 from bot.db.review import tagged_messages
+from bot.db.services import list_services
 from bot.shared.clock import DANISH_TIME, danish_today
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES
 from bot.staff.charts import bar_chart
@@ -126,6 +127,7 @@ class Dashboard:
     escalations: EscalationStats
     enrollments: EnrollmentStats
     misunderstood: list[MisunderstoodRow]
+    topic_titles: dict[str, str]
 
     @property
     def without_person_rate(self) -> float | None:
@@ -158,12 +160,13 @@ def build(ctx: StaffContext, user: StaffUser, period: Period) -> Dashboard:
         enrollments = enrollment_stats(session, period.start, period.end)
         shown = [row for row in stats.misunderstood if row.latest is not None]
         tagged = tagged_messages(session, {row.latest.conversation_id for row in shown if row.latest})
+        titles = {service.topic: service.title for service in list_services(session)}
     rows = []
     for row in shown:
         assert row.latest is not None
         where = (row.latest.conversation_id, round(row.latest.timestamp, 6))
         rows.append(MisunderstoodRow(row, message_link(*where), where in tagged))
-    return Dashboard(period, team, stats, stats.conversations - len(escalated), escalations, enrollments, rows)
+    return Dashboard(period, team, stats, stats.conversations - len(escalated), escalations, enrollments, rows, titles)
 
 
 def percent(rate: float | None) -> str:
@@ -209,7 +212,7 @@ def charts(board: Dashboard) -> dict[str, Any]:
         "topics": bar_chart(
             "graf-emner",
             "Tilbud der blev spurgt om",
-            [(name, n) for name, n in board.conversations.topics.most_common(12)],
+            [(board.topic_titles.get(name, name), n) for name, n in board.conversations.topics.most_common(12)],
         ),
     }
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, select
 
 from bot.db.models import AuditEntry
 from bot.db.review import TAGS, add_tag
+from bot.db.seed import seed_services
 from bot.db.staff import create_user
 from bot.shared.clock import danish_today
 from bot.staff.app import create_app
@@ -65,6 +66,7 @@ def dashboard_app(staff_app: StaffApp, database_url: str, tracker: Engine) -> St
                 password_hash=hash_password(PASSWORD),
             )
         seed.cases_and_enrolment(session)
+        seed_services(session)
     return app
 
 
@@ -141,6 +143,7 @@ def test_the_numbers_match_the_seeded_conversations(dashboard_app: StaffApp) -> 
         '<td>Fare</td><td class="number">1</td><td class="number">1</td><td class="number">3 min</td>',
         '<td>Bad om en medarbejder</td><td class="number">1</td><td class="number">0</td><td class="number">–</td>',
         "<td>=SUM(A1)</td>",
+        '<td>Tandplejen</td><td class="number">2</td>',  # the topic's title from the services table
     ):
         assert figure in html, figure
     assert "010203" not in html

@@ -46,6 +46,7 @@ router = APIRouter()
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 TEAM_NAMES = {"course": "Forløbsteamet", "family": "Familieteamet", "youth": "Efterværn"}
 STATUS_NAMES = {"active": "aktiv", "held": "venter på kontrol", "cancelled": "afmeldt"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -104,6 +105,8 @@ def parse_period(fra: str, til: str, today: date) -> Period:
         return Period(today - timedelta(days=DEFAULT_DAYS - 1), today)
     last = _day(til, "Til") if til.strip() else today
     first = _day(fra, "Fra") if fra.strip() else last - timedelta(days=DEFAULT_DAYS - 1)
+    if not (EARLIEST <= first and last <= LATEST):
+        raise PeriodError("Vælg datoer mellem år 2000 og 2099.")
     if first > last:
         raise PeriodError("Fra-datoen er efter til-datoen. Byt om på dem.")
     if (last - first).days + 1 > MAX_DAYS:

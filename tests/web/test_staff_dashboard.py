@@ -227,6 +227,8 @@ def test_the_default_period_is_the_last_30_days(dashboard_app: StaffApp) -> None
         ("2026-11-02", "4/11", "Til-datoen skal være en dato som 2026-11-30"),
         ("2026-11-04", "2026-11-02", "Fra-datoen er efter til-datoen"),
         ("2025-01-01", "2026-11-04", "vælg højst 366 dage"),
+        ("9999-12-31", "9999-12-31", "mellem år 2000 og 2099"),
+        ("0001-01-01", "0001-01-02", "mellem år 2000 og 2099"),
         ("x" * 5000, "2026-11-04", "Fra-datoen skal være en dato"),
         ("<script>alert(1)</script>", "", "Fra-datoen skal være en dato"),
     ],

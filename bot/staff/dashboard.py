@@ -105,7 +105,7 @@ def parse_period(fra: str, til: str, today: date) -> Period:
         return Period(today - timedelta(days=DEFAULT_DAYS - 1), today)
     last = _day(til, "Til") if til.strip() else today
     first = _day(fra, "Fra") if fra.strip() else last - timedelta(days=DEFAULT_DAYS - 1)
-    if not (EARLIEST <= first and last <= LATEST):
+    if first < EARLIEST or last > LATEST:
         raise PeriodError("Vælg datoer mellem år 2000 og 2099.")
     if first > last:
         raise PeriodError("Fra-datoen er efter til-datoen. Byt om på dem.")

@@ -144,7 +144,13 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("username")
 @click.option("--name", "display_name", default="", help='The name citizens see, e.g. "Anne, sundhedsplejerske".')
-@click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["staff", "teamlead", "admin"]),
+    default="staff",
+    show_default=True,
+    help="teamlead: works the team's cases like staff and sees the team's dashboard; admin: everything.",
+)
 @click.option(
     "--team",
     type=click.Choice(["course", "family", "youth"]),
@@ -181,7 +187,7 @@ def staff_list() -> None:
     with make_sessionmaker(load_settings().database_url)() as session:
         for user in list_users(session):
             state = "aktiv" if user.active else "lukket"
-            click.echo(f"{user.username:24} {user.role:6} {state:7} {user.display_name}")
+            click.echo(f"{user.username:24} {user.role:8} {state:7} {user.display_name}")
 
 
 @staff.command("deactivate")

@@ -187,7 +187,10 @@ class EscalationNote(Base):
 
 class StaffRole:
     STAFF = "staff"
+    # Works their team's cases like staff, and sees the dashboard (bot/staff/dashboard.py) for their team.
+    TEAM_LEAD = "teamlead"
     ADMIN = "admin"
+    ALL = (STAFF, TEAM_LEAD, ADMIN)
 
 
 class StaffTeam:
@@ -204,7 +207,7 @@ class StaffUser(Base):
     """A staff account for the staff app; created from the CLI."""
 
     __tablename__ = "staff_users"
-    __table_args__ = (CheckConstraint("role IN ('staff', 'admin')", name="role_known"),)
+    __table_args__ = (CheckConstraint("role IN ('staff', 'teamlead', 'admin')", name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -219,6 +222,14 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == StaffRole.ADMIN
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self.role == StaffRole.TEAM_LEAD
+
+    @property
+    def role_name(self) -> str:
+        return {StaffRole.ADMIN: "administrator", StaffRole.TEAM_LEAD: "teamleder"}.get(self.role, "medarbejder")
 
 
 class StaffSession(Base):

@@ -81,3 +81,15 @@ def export_nlu(tags: list[ReviewTag]) -> str:
         lines += [f"  - intent: {intent}", "    examples: |"]
         lines += [f"      - {' '.join(text.split())}" for text in texts]
     return "\n".join(lines) + "\n"
+
+
+def tagged_messages(session: Session, conversation_ids: set[str]) -> set[tuple[str, float]]:
+    """(conversation, message time rounded to the microsecond) of every tagged message in these conversations."""
+    if not conversation_ids:
+        return set()
+    rows = session.execute(
+        select(ReviewTag.conversation_id, ReviewTag.message_at).where(
+            ReviewTag.conversation_id.in_(sorted(conversation_ids))
+        )
+    )
+    return {(conversation, round(at, 6)) for conversation, at in rows}

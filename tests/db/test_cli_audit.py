@@ -72,3 +72,19 @@ def test_cli_changes_are_in_the_audit_log(tmp_path: Path, monkeypatch: pytest.Mo
     with make_sessionmaker(url)() as session:
         logged = " ".join(f"{row.target} {row.detail}" for row in session.scalars(select(AuditEntry)))
     assert code.group(0) not in logged
+
+
+def test_a_team_lead_is_made_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'municipal.db'}"
+    upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    runner = CliRunner()
+    args = ["staff", "add", "lis", "--role", "teamlead", "--team", "youth", "--password", "korrekt-hest-batteri-9"]
+    made = runner.invoke(cli, args)
+    assert made.exit_code == 0 and "lis (teamlead, youth)" in made.output, made.output
+    assert "lis                      teamlead aktiv" in runner.invoke(cli, ["staff", "list"]).output
+    refused = runner.invoke(cli, ["staff", "add", "bo", "--role", "chef", "--password", "korrekt-hest-batteri-9"])
+    assert refused.exit_code != 0 and "chef" in refused.output
+    with make_sessionmaker(url)() as session:
+        details = list(session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "add_staff")))
+    assert details == ["teamlead, youth"]

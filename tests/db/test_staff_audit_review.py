@@ -25,6 +25,16 @@ def test_staff_user_names_are_unique_and_case_blind(session: Session) -> None:
         create_user(session, username="bo", display_name="", role="root", password_hash="x")
 
 
+def test_a_team_lead_is_a_role_of_its_own_and_the_database_knows_no_other(session: Session) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    lis = create_user(session, username="lis", display_name="Lis", role="teamlead", team="youth", password_hash="x")
+    assert (lis.is_team_lead, lis.is_admin, lis.role_name, lis.team) == (True, False, "teamleder", "youth")
+    lis.role = "chef"
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.flush()
+
+
 def test_passwords_are_argon2_hashed_and_checked() -> None:
     hashed = hash_password("korrekt-hest-batteri")
     assert hashed.startswith("$argon2id$") and "korrekt" not in hashed

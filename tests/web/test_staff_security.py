@@ -53,8 +53,10 @@ def test_the_walk_finds_every_kind_of_route(staff_app: StaffApp) -> None:
         ("GET", "/admin/eksport.yml"),
         ("GET", "/live"),
         ("GET", "/live.js"),
+        ("GET", "/overblik"),
+        ("GET", "/overblik.csv"),
     } <= routes
-    assert len(routes) >= 14
+    assert len(routes) >= 16
 
 
 def test_no_route_answers_without_login(staff_app: StaffApp) -> None:
@@ -169,6 +171,32 @@ def test_unknown_user_and_wrong_password_look_the_same(staff_app: StaffApp) -> N
         )
         texts.append((response.status_code, "Forkert brugernavn eller adgangskode" in response.text))
     assert texts == [(401, True), (401, True)]
+
+
+@pytest.mark.parametrize("path", ["/overblik", "/overblik.csv"])
+def test_the_dashboard_is_for_admins_and_team_leads_only(staff_app: StaffApp, path: str) -> None:
+    from bot.db.staff import create_user
+    from bot.staff.security import hash_password
+
+    with staff_app.sessions.begin() as session:
+        create_user(session, username="lis", display_name="Lis", role="teamlead", password_hash=hash_password(PASSWORD))
+    response = staff_app.signed_in("anne").get(path)
+    assert response.status_code == 403 and "Kun administratorer og teamledere" in response.text
+    assert staff_app.signed_in("lis").get(path).status_code == 200
+    assert staff_app.signed_in("boss").get(path).status_code == 200
+    # A team lead is no administrator.
+    assert staff_app.signed_in("lis").get("/admin/log").status_code == 403
+
+
+def test_the_dashboard_only_reads_so_it_has_no_form_to_forge(staff_app: StaffApp) -> None:
+    """Its period chooser is a GET form; nothing under /overblik takes a POST
+    (the tag form its links lead to is checked with the other forms)."""
+    assert not [route for route in every_route(staff_app) if route[1].startswith("/overblik") and route[0] != "GET"]
+    client = staff_app.signed_in("boss")
+    page = client.get("/overblik").text
+    assert '<form method="get" action="/overblik"' in page and 'method="post" action="/overblik' not in page
+    for path in ("/overblik", "/overblik.csv"):
+        assert client.post(path, data={"csrf_token": csrf_of(page)}).status_code == 405
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)

@@ -12,7 +12,7 @@ SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast bench chaos lint lock train validate purge clean
+.PHONY: help setup run test test-fast bench chaos screenshots lint lock train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no se
 
 bench: setup ## NLU F1, training time, peak memory, latency, the conversation replay (ONLY=sms or ONLY=conversations: one section)
 	$(APP) -m tests.bench.run $(ONLY)
+
+screenshots: setup $(CHROMIUM) ## The staff app's pages photographed into docs/screenshots/ (for the README)
+	$(APP) -m tests.bench.screenshots
 
 chaos: setup ## Faults (kill -9, locked stores) during 20 concurrent enrolments: turns lost, rows half-written, recovery
 	$(APP) -m tests.bench.chaos

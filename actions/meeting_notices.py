@@ -54,6 +54,8 @@ class ActionNotifyMeeting(Action):
                 and meeting.status == MeetingStatus.CONFIRMED
                 and meeting.starts_at is not None
                 and meeting.staff_notice in NOTICES
+                # Once: a second request for it (a scheduler that died before marking it told) gets no answer.
+                and repo.take_notice(tx.session, meeting.id, now())
             ):
                 tx.reply(
                     NOTICES[meeting.staff_notice],

@@ -256,7 +256,12 @@ class ActionRemindMeeting(Action):
                 if bound is not None and meeting_id.isdigit()
                 else None
             )
-            if meeting is not None and meeting.starts_at is not None:
+            # Once: a second request for it (a scheduler that died before marking it sent) gets no answer.
+            if (
+                meeting is not None
+                and meeting.starts_at is not None
+                and repo.take_reminder(tx.session, meeting.id, now())
+            ):
                 tx.reply(
                     REMINDER_RESPONSE,
                     mentor_name=meeting.with_whom,

@@ -144,8 +144,10 @@ def meetings_to_notify(session: Session) -> list[MentorMeeting]:
 def mark_notified(session: Session, meeting_id: int, now: datetime, channel: str) -> None:
     """The young person was told (channel "sms" or "chat"), or will not be ("none")."""
     meeting = get_meeting(session, meeting_id)
-    if meeting is not None and meeting.staff_notice_sent_at is None:
-        meeting.staff_notice_sent_at, meeting.staff_notice_channel = now, channel
+    if meeting is not None and meeting.staff_notice_channel is None:
+        # The time as the action wrote it (take_notice) when it did.
+        meeting.staff_notice_sent_at = meeting.staff_notice_sent_at or now
+        meeting.staff_notice_channel = channel
         meeting.reminder_claimed_at = None
         session.flush()
 
@@ -264,7 +266,37 @@ def release_claim(session: Session, meeting_id: int) -> None:
 
 
 def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
+    """The scheduler's end of a reminder: the claim cleared, and the time it was
+    sent kept as the action wrote it (take_reminder) when it did."""
     meeting = get_meeting(session, meeting_id)
     if meeting is not None:
-        meeting.reminder_sent_at, meeting.reminder_claimed_at = now, None
+        meeting.reminder_sent_at = meeting.reminder_sent_at or now
+        meeting.reminder_claimed_at = None
         session.flush()
+
+
+def take_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
+    """The reminder action's own once-only mark, in the transaction that decides
+    to send it: a scheduler killed after asking Rasa and before marking it
+    sent leaves a claim that expires, and the next scheduler's request finds
+    it sent and is not answered (one conditional update; True: send it)."""
+    taken = session.execute(
+        update(MentorMeeting)
+        .where(MentorMeeting.id == meeting_id, MentorMeeting.reminder_sent_at.is_(None))
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    rows: int = taken.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+    return rows == 1
+
+
+def take_notice(session: Session, meeting_id: int, now: datetime) -> bool:
+    """The notice action's once-only mark (as take_reminder); the scheduler adds the channel."""
+    taken = session.execute(
+        update(MentorMeeting)
+        .where(MentorMeeting.id == meeting_id, MentorMeeting.staff_notice_sent_at.is_(None))
+        .values(staff_notice_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    rows: int = taken.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+    return rows == 1

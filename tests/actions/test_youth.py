@@ -224,6 +224,40 @@ def test_a_reminder_is_only_sent_for_the_bound_young_persons_own_meeting(session
     assert remind("mikkels-chat", meetings["Mikkel"]) == ["utter_meeting_reminder"]
     assert remind("mikkels-chat", meetings["Sara"]) == []  # someone else's meeting
     assert remind("a-strangers-chat", meetings["Mikkel"]) == []  # a conversation bound to nobody
+    # Asked again (a scheduler killed after asking, before marking it sent): not sent twice.
+    assert remind("mikkels-chat", meetings["Mikkel"]) == []
+    session.expire_all()
+    assert session.get(MentorMeeting, int(meetings["Mikkel"])).reminder_sent_at is not None  # type: ignore[union-attr]
+    assert session.get(MentorMeeting, int(meetings["Sara"])).reminder_sent_at is None  # type: ignore[union-attr]
+
+
+def test_staffs_confirmation_is_told_once_however_often_it_is_asked_for(session: Session) -> None:
+    from actions.meeting_notices import ActionNotifyMeeting
+
+    emil = young(session, "UNG-N1", "Emil", "Lene")
+    meeting = MentorMeeting(
+        profile_id=emil.id,
+        status="confirmed",
+        starts_at=NOW + timedelta(days=2),
+        with_whom="Lene",
+        changed_by="lene",
+        staff_notice="confirmed",
+    )
+    session.add(meeting)
+    bind(session, "emils-chat", emil.id, "pairing")
+    session.commit()
+
+    def notify() -> list[str]:
+        entities = [{"entity": "meeting_id", "value": str(meeting.id)}]
+        dispatcher, _ = run(
+            ActionNotifyMeeting(), tracker("emils-chat", intent="EXTERNAL_meeting_notice", entities=entities)
+        )
+        return responses(dispatcher)
+
+    assert notify() == ["utter_meeting_confirmed"]
+    assert notify() == []  # a second request (a scheduler that died before marking it told)
+    session.expire_all()
+    assert session.get(MentorMeeting, meeting.id).staff_notice_sent_at is not None  # type: ignore[union-attr]
 
 
 def test_an_idle_pairing_logs_the_conversation_out(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:

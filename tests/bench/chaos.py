@@ -9,7 +9,11 @@ not answer at all, as the widget does):
    as `make run` does every second);
 2. the Rasa server killed with kill -9 (started again, its model loaded anew);
 3. the tracker store locked by another transaction for 6 s;
-4. the municipal database locked for 8 s.
+4. the municipal database locked for 8 s;
+5. the web server, the staff app and the reminder job killed with kill -9,
+   one after another, while pollers ask the first two every half second and
+   ten young people's reminders fall due around the reminder job's death
+   (tests/bench/chaos_processes.py).
 
 Prints: turns sent, turns answered, turns answered with a fault message,
 turns lost (sent again until answered; lost: never answered, target 0),
@@ -17,7 +21,9 @@ rows half-written (enrolments that do not match what the conversations were
 told, or twice; target 0), turns the tracker store lost (a turn answered
 normally but missing from the stored conversation; target 0), and the time
 to recover from each fault (from its start until a turn is answered
-normally again). Asserts nothing.
+normally again); for the other processes, how often they answered the
+pollers, when each was back, and the reminders told once, twice or never
+(targets: twice 0, never 0). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +55,7 @@ from bot.runner import Assistant
 from bot.shared.clock import danish_today
 from bot.shared.settings import VAR_DIR, Settings
 from bot.training import model_path
+from tests.bench.chaos_processes import Pollers, process_faults, wait_for_reminders
 from tests.bench.run import PARENTS, bench_settings
 from tests.helpers import database_locked
 
@@ -156,7 +163,7 @@ def supervise(assistant: Assistant, stop: threading.Event) -> None:
         time.sleep(1.0)
 
 
-def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float, float]]:
+def schedule(assistant: Assistant, settings: Settings, due: dict[str, list[str]]) -> list[tuple[str, float, float]]:
     """The faults, one after another; returns (name, started, ended)."""
     faults: list[tuple[float, str, Callable[[], None]]] = [
         (4, "action server killed (kill -9)", lambda: kill(assistant, "actions")),
@@ -167,6 +174,7 @@ def schedule(assistant: Assistant, settings: Settings) -> list[tuple[str, float,
             "municipal database locked 8 s",
             lambda: hold(settings.database_url, "course_enrollments", 8),
         ),
+        *process_faults(lambda name: kill(assistant, name), settings, due),
     ]
     done: list[tuple[str, float, float]] = []
     for pause, name, fault in faults:
@@ -190,6 +198,22 @@ def stored_user_turns(settings: Settings, sender: str) -> list[str]:
         f"{settings.rasa_url}/conversations/{sender}/tracker", headers=api_headers(settings.rasa_api_secret), timeout=30
     )
     return [e["text"] for e in response.json()["events"] if e["event"] == "user"]
+
+
+def report_processes(
+    settings: Settings, pollers: Pollers, due: dict[str, list[str]], faults: list[tuple[str, float, float]]
+) -> None:
+    told = wait_for_reminders(settings, [c for batch in due.values() for c in batch], timeout=420)
+    print(f"  reminders due (5 before the reminder job was killed, 5 after) {len(told)}")
+    print(f"  reminders told once                                     {sum(n == 1 for n in told.values())}")
+    print(f"  reminders told twice or more                            {sum(n > 1 for n in told.values())}   target 0")
+    print(f"  reminders not told (lost)                               {sum(n == 0 for n in told.values())}   target 0")
+    for name, poll in pollers.polls.items():
+        print(f"  {name} polled every 0.5 s: answered {poll.answered}, failed {poll.failed}")
+    for name, started, _ended in faults:
+        for process in pollers.polls:
+            if name.startswith(process):
+                print(f"  {name:<36} back in {pollers.recovered(process, started)}")
 
 
 def report(settings: Settings, tally: Tally, faults: list[tuple[str, float, float]]) -> None:
@@ -223,6 +247,8 @@ def report(settings: Settings, tally: Tally, faults: list[tuple[str, float, floa
     print(f"  enrolments finished                                     {len(tally.told_enrolled)} of {PEOPLE}")
     print(f"  (each conversation, turn by turn: {OUT / 'chaos.txt'})")
     for name, started, ended in faults:
+        if not name.startswith(("action", "Rasa", "tracker", "municipal")):
+            continue  # the other processes: report_processes
         after = [t for t in tally.normal_at if t > ended]
         recovered = f"{min(after) - started:.1f} s" if after else "not recovered"
         print(f"  {name:<36} time to recover {recovered}")
@@ -234,21 +260,28 @@ def main() -> None:
         upgrade(url)
         with make_sessionmaker(url).begin() as session:
             seed_teams(session, danish_today())
-        settings = bench_settings(Path(folder), PORT, "chaos")
-        with Assistant(settings=settings, model=model_path(), with_web=False) as assistant:
-            tally = Tally()
+        settings = replace(
+            bench_settings(Path(folder), PORT, "chaos"), staff_port=PORT + 1, staff_secret=uuid.uuid4().hex * 2
+        )
+        with Assistant(settings=settings, model=model_path(), with_web=True) as assistant:
+            tally, due = Tally(), {}
+            pollers = Pollers(settings)
+            pollers.thread.start()
             stop = threading.Event()
             supervisor = threading.Thread(target=supervise, args=(assistant, stop), daemon=True)
             supervisor.start()
             with ThreadPoolExecutor(max_workers=PEOPLE + 1) as pool:
-                faults = pool.submit(schedule, assistant, settings)
+                faults = pool.submit(schedule, assistant, settings, due)
                 list(pool.map(enrol, [settings.rasa_url] * PEOPLE, range(PEOPLE), [tally] * PEOPLE))
                 done = faults.result()
+            time.sleep(5)  # the pollers see the last process back
             stop.set()
             supervisor.join()
+            pollers.stop.set()
             assistant.revive()  # the last fault may have come after the last conversation
             assistant.wait_until_ready(180)
             report(settings, tally, done)
+            report_processes(settings, pollers, due, done)
 
 
 if __name__ == "__main__":

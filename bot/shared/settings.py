@@ -78,6 +78,8 @@ class Settings:
     sms_sender: str = "Kommunen"
     # The application's internal SMS app (127.0.0.1 only) and the header secret the Rasa server sends it.
     sms_app_port: int = 5056
+    # Where the Rasa server reaches the SMS app when it runs elsewhere (Kubernetes: its Service).
+    sms_app_origin: str = ""
     sms_internal_secret: str = ""
     # Keys the conversation ids made from phone numbers ("sms-" + an HMAC of the number).
     sms_number_key: str = ""
@@ -85,7 +87,7 @@ class Settings:
 
     @property
     def sms_app_url(self) -> str:
-        return f"http://127.0.0.1:{self.sms_app_port}"
+        return self.sms_app_origin or f"http://127.0.0.1:{self.sms_app_port}"
 
     @property
     def sms_gateway_base(self) -> str:
@@ -143,6 +145,7 @@ def load_settings() -> Settings:
         sms_webhook_secret=_secret("SMS_WEBHOOK_SECRET"),
         sms_sender=_env("SMS_SENDER", "Kommunen"),
         sms_app_port=int(_env("SMS_APP_PORT", "5056")),
+        sms_app_origin=_env("SMS_APP_URL", ""),
         sms_internal_secret=_secret("SMS_INTERNAL_SECRET"),
         sms_number_key=_secret("SMS_NUMBER_KEY"),
         sms_gateway_port=int(_env("SMS_GATEWAY_PORT", "5057")),

@@ -237,6 +237,19 @@ def peak_memory_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(group: int) -> float:
+    """User and system CPU time of every process in the process group (the server and any it started)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == group:  # pgrp; then utime and stime are fields 11 and 12 after the name
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def bench_settings(folder: Path, port: int, name: str) -> Settings:
     """Servers of a benchmark's own: SQLite in `folder`, ports from `port`, fresh secrets."""
     return Settings(
@@ -273,12 +286,20 @@ def latency_and_memory(model: Path, only_sms: bool = False) -> None:
         with Assistant(settings=settings, model=model, with_web=False) as assistant:
             one_conversation(settings.rasa_url, 99)  # warm up
             for label, pause in () if only_sms else (("back to back", 0.0), ("with 2 s (1-3 s) to read and type", 2.0)):
+                servers = {name: assistant.processes[name].pid for name in ("rasa", "actions")}
+                before = {name: cpu_seconds(pid) for name, pid in servers.items()}
                 with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
                     total = CONVERSATIONS * ROUNDS
                     results = list(
                         pool.map(one_conversation, [settings.rasa_url] * total, range(total), [pause] * total)
                     )
-                print_latency(label, sorted(t * 1000 for conversation in results for t in conversation))
+                timings = sorted(t * 1000 for conversation in results for t in conversation)
+                print_latency(label, timings)
+                used = {name: (cpu_seconds(pid) - before[name]) * 1000 / len(timings) for name, pid in servers.items()}
+                rasa_ms, actions_ms = used["rasa"], used["actions"]
+                print(
+                    f"  CPU per turn: Rasa server {rasa_ms:.1f} ms (target <= 25 ms), action server {actions_ms:.1f} ms"
+                )
             sms.sms_turns(settings)
             memory = peak_memory_mb(assistant.processes["rasa"].pid)
     print(f"\nRasa server peak memory (VmHWM): {memory:.0f} MB   target <= 1536 MB")
@@ -294,13 +315,17 @@ def print_latency(label: str, timings: list[float]) -> None:
     print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")
 
 
-SECTIONS = ("all", "sms")
+SECTIONS = ("all", "sms", "latency")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__)
     parser.add_argument(
-        "only", nargs="?", choices=SECTIONS, default="all", help="sms: only the SMS section (and peak memory)"
+        "only",
+        nargs="?",
+        choices=SECTIONS,
+        default="all",
+        help="sms: only the SMS section (and peak memory); latency: the latency sections, CPU per turn, SMS, memory",
     )
     only = parser.parse_args(argv).only
     OUT.mkdir(parents=True, exist_ok=True)
@@ -309,8 +334,8 @@ def main(argv: list[str] | None = None) -> None:
         conversations.replay_all()
         return
     model = model_path()
-    if only == "sms":
-        latency_and_memory(model, only_sms=True)
+    if only in ("sms", "latency"):
+        latency_and_memory(model, only_sms=only == "sms")
         return
     for label, held_out in HELD_OUT.items():
         nlu_f1(model, label, held_out)

@@ -144,7 +144,13 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("username")
 @click.option("--name", "display_name", default="", help='The name citizens see, e.g. "Anne, sundhedsplejerske".')
-@click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["staff", "editor", "admin"]),
+    default="staff",
+    show_default=True,
+    help="editor: staff who also edit the service texts in the staff app (admins may too).",
+)
 @click.option(
     "--team",
     type=click.Choice(["course", "family", "youth"]),

@@ -28,8 +28,8 @@ def create_user(
     username = username.strip().lower()
     if not username or len(username) > 100:
         raise StaffUserError("Brugernavnet skal være 1-100 tegn.")
-    if role not in (StaffRole.STAFF, StaffRole.ADMIN):
-        raise StaffUserError("Rollen skal være staff eller admin.")
+    if role not in StaffRole.ALL:
+        raise StaffUserError("Rollen skal være staff, editor eller admin.")
     if team not in StaffTeam.ALL:
         raise StaffUserError("Teamet skal være course, family eller youth.")
     if get_by_username(session, username) is not None:

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.db.session import make_sessionmaker
 from bot.rasa_client import RasaClient
 from bot.shared.settings import Settings, load_settings
-from bot.staff import admin, auth, cases, conversations, live, mobile
+from bot.staff import admin, auth, cases, conversations, live, mobile, texts
 from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, page, signed_in
 
 SESSION_HOURS = 8
@@ -79,7 +79,7 @@ def create_app(
         response: Response = page(request, "error.html", user, status_code=status, message=error.message)
         return response
 
-    for module in (auth, cases, conversations, mobile, admin, live):
+    for module in (auth, cases, conversations, mobile, admin, texts, live):
         app.include_router(module.router)
     return app
 

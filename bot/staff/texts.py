@@ -128,7 +128,7 @@ def text_page(request: Request, topic: str, user: Editor, ctx: Ctx, gemt: str = 
 
 @router.post("/{topic}")
 def save_text(request: Request, topic: str, form: CheckedForm, user: Editor, ctx: Ctx) -> Any:
-    """"Vis forhåndsvisning" checks and shows the typed texts; "Gem" saves them.
+    """ "Vis forhåndsvisning" checks and shows the typed texts; "Gem" saves them.
     A refusal shows the reason by the field, keeps the typed texts and changes nothing."""
     values = _typed(form)
     based_on = int(str(form.get("based_on") or "0")) if str(form.get("based_on") or "0").isdecimal() else 0
@@ -157,9 +157,16 @@ def save_text(request: Request, topic: str, form: CheckedForm, user: Editor, ctx
             )  # the form is now made from the newest version: saving again is a choice made knowingly
     except ServiceEditError as error:
         return _edit_page(
-            request, ctx, user, topic, values=values, reasons=error.reasons, based_on=based_on,
-            error="Teksten er ikke gemt. Ret det, der står ved felterne nedenfor.", status_code=400,
-        )  # fmt: skip
+            request,
+            ctx,
+            user,
+            topic,
+            values=values,
+            reasons=error.reasons,
+            based_on=based_on,
+            error="Teksten er ikke gemt. Ret det, der står ved felterne nedenfor.",
+            status_code=400,
+        )
     return RedirectResponse(f"{back}?gemt={'1' if version is not None else '0'}", status_code=303)
 
 
@@ -180,7 +187,5 @@ def revert_text(request: Request, topic: str, version_id: int, form: CheckedForm
         if not error.reasons:  # no such version of this topic
             raise NotFound(str(error)) from error
         reasons = "; ".join(error.reasons.values())
-        return _edit_page(
-            request, ctx, user, topic, error=f"Teksten kunne ikke gendannes: {reasons}", status_code=400
-        )  # fmt: skip
+        return _edit_page(request, ctx, user, topic, error=f"Teksten kunne ikke gendannes: {reasons}", status_code=400)
     return RedirectResponse(f"{back}?gemt={'gendannet' if version is not None else '0'}", status_code=303)

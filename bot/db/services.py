@@ -212,7 +212,7 @@ def revert_service(
 ) -> ServiceTextVersion | None:
     """Restore the texts from before the change `version_id` of this topic, as a new version."""
     service = get_service(session, topic)
-    version = session.get(ServiceTextVersion, version_id)
+    version = session.get(ServiceTextVersion, version_id) if 0 < version_id < 2**31 else None
     if service is None or version is None or version.service_id != service.id:
         raise ServiceEditError("Den udgave findes ikke.")
     restored = {field: value for field, value in version.before.items() if field in EDITABLE_FIELDS}

@@ -131,7 +131,8 @@ def save_text(request: Request, topic: str, form: CheckedForm, user: Editor, ctx
     """ "Vis forhåndsvisning" checks and shows the typed texts; "Gem" saves them.
     A refusal shows the reason by the field, keeps the typed texts and changes nothing."""
     values = _typed(form)
-    based_on = int(str(form.get("based_on") or "0")) if str(form.get("based_on") or "0").isdecimal() else 0
+    raw = str(form.get("based_on") or "")[:18]
+    based_on = int(raw) if raw.isdecimal() else -1  # no version: the save is refused as made from another
     back = f"/tekster/{quote(topic, safe='')}"
     try:
         if form.get("action") != "save":

@@ -187,7 +187,9 @@ def test_an_unknown_topic_or_version_is_not_found(texts_app: StaffApp) -> None:
     (edit,) = versions(texts_app)
     # the version exists, but belongs to another topic's page
     assert client.post(f"/tekster/sundhedspleje/gendan/{edit.id}", data={"csrf_token": token}).status_code == 404
-    assert client.post(f"{PAGE}/gendan/999999", data={"csrf_token": token}).status_code == 404
+    for version_id in ["999999", "9" * 30]:  # none, and past any integer column
+        assert client.post(f"{PAGE}/gendan/{version_id}", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"{PAGE}/gendan/x", data={"csrf_token": token}).status_code == 422
     assert len(versions(texts_app)) == 1
 
 
@@ -199,6 +201,15 @@ def test_a_save_over_someone_elses_newer_change_is_refused(texts_app: StaffApp) 
     assert response.status_code == 409 and "ændret af en anden" in response.text
     assert escaped(NEW["read_more"]) in response.text  # Rie's text is kept in the form
     assert saved_texts(texts_app)["answer"] == "Bos tekst." and len(versions(texts_app)) == 1
+
+
+@pytest.mark.parametrize("based_on", ["", "abc", "9" * 5000])
+def test_a_form_without_its_version_saves_nothing(texts_app: StaffApp, based_on: str) -> None:
+    before = saved_texts(texts_app)
+    client = texts_app.signed_in("rie")
+    response = client.post(PAGE, data=form_of(client) | NEW | {"based_on": based_on, "action": "save"})
+    assert response.status_code == 409 and escaped(NEW["answer"]) in response.text
+    assert saved_texts(texts_app) == before and versions(texts_app) == []
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,9 @@ is an error, so every name lives in exactly one file.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +70,19 @@ def merge_domain_files(paths: list[Path]) -> dict[str, Any]:
 def load_domain(directory: Path = DOMAIN_DIR) -> dict[str, Any]:
     """The whole domain as one dict, like the single domain.yml it replaces."""
     return merge_domain_files(domain_files(directory))
+
+
+_VARIABLE = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=1)
+def responses() -> dict[str, list[dict[str, Any]]]:
+    """The domain's responses, read once per process (the texts sent outside Rasa, previews)."""
+    found: dict[str, list[dict[str, Any]]] = load_domain()["responses"]
+    return found
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """A response's text with its {placeholders} filled, as the Rasa server fills them
+    (one it has no value for stays as it is)."""
+    return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)

@@ -8,13 +8,11 @@ answer as the citizen will, before saving it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from bot.db.models import Service
-from bot.domain import load_domain
+from bot.domain import fill, responses
 
 RETRIEVAL_INTENT = "faq"
 TOPIC_SLOT = "service_topic"
@@ -22,7 +20,6 @@ COURSE_TOPIC = "familie_med_hjerte"
 # Worry about a child: the answer always ends with the offer of a person
 # (as utter_report_concern does when the question is read as report_concern).
 CONCERN_TOPICS = {"underretning"}
-_VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -112,16 +109,10 @@ class Shown:
     buttons: list[str]
 
 
-@lru_cache(maxsize=1)
-def _responses() -> dict[str, list[dict[str, Any]]]:
-    responses: dict[str, list[dict[str, Any]]] = load_domain()["responses"]
-    return responses
-
-
 def shown(reply: Reply) -> Shown:
     """The reply filled in as the Rasa server fills the domain's response."""
-    template = _responses()[reply.response][0]
-    text = _VARIABLE.sub(lambda match: reply.values.get(match.group(1), match.group(0)), template.get("text", ""))
+    template = responses()[reply.response][0]
+    text = fill(template.get("text", ""), reply.values)
     buttons = reply.buttons or template.get("buttons") or []
     return Shown(text, [str(button["title"]) for button in buttons])
 

@@ -4,7 +4,8 @@ opens a service's text, is refused a link that is not https with a Danish
 reason, previews the new answer and saves it; the citizen's next question in
 the chat widget gets the new text, without retraining or a restart. A
 revert in the app brings the old text back to the widget. axe-core checks
-the list, the form with a refusal, and the form with the preview."""
+the list, the form with a refusal, with the preview, and after saving
+with the history."""
 
 from __future__ import annotations
 
@@ -87,6 +88,9 @@ def test_a_text_edited_in_the_app_is_the_next_answer_in_the_widget(running: Runn
     staff.get_by_role("button", name="Gem").click()
     expect(staff.get_by_role("status")).to_contain_text("Gemt. Næste svar i chatten bruger den nye tekst.")
     assert saved_answer(running) == new_answer
+    expect(staff.get_by_role("heading", name="Historik")).to_be_visible()
+    violations["saved, with the history"] = axe_violations(staff)
+    staff.screenshot(path=str(REPORTS / "staff-text-saved.png"), full_page=True)
     assert new_answer in ask_in_the_widget(browser, running, new_answer)
 
     staff.locator("form[action*='/gendan/'] button").first.click()

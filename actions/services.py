@@ -9,7 +9,6 @@ municipality file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,11 +19,17 @@ from sqlalchemy.orm import Session
 from actions.common import latest_intent
 from actions.transaction import Transaction
 from bot.db.services import get_service
+from bot.service_replies import (
+    CONCERN_TOPICS,
+    COURSE_TOPIC,
+    RETRIEVAL_INTENT,
+    TOPIC_SLOT,
+    ServiceText,
+    answer_replies,
+    detail_values,
+)
 from bot.shared.municipality import Unit, course_details, current_municipality
 
-RETRIEVAL_INTENT = "faq"
-TOPIC_SLOT = "service_topic"
-COURSE_TOPIC = "familie_med_hjerte"
 GENERAL_TOPIC = "kontakt"
 # Bot actions after which a follow-up like "er det gratis?" is about the course.
 COURSE_ACTIONS = {"utter_course_info", "utter_course_info_in_form", "action_submit_enrollment"}
@@ -45,42 +50,12 @@ DETAIL_RESPONSES = {
 # Answers that need the row's own text; the others need only the unit.
 NEEDS_ROW = {"utter_service_price", "utter_service_audience", "utter_service_read_more"}
 ABOUT_THE_OFFER = {"ask_price", "ask_audience", "ask_read_more"}
-# Worry about a child: the answer always ends with the offer of a person
-# (as utter_report_concern does when the question is read as report_concern).
-CONCERN_TOPICS = {"underretning"}
-
-
-@dataclass(frozen=True)
-class ServiceText:
-    topic: str
-    title: str
-    answer: str
-    read_more: str
-    audience: str
-    price: str
-    unit: str
-    link: str
-    next_step: str
-    related: list[str]
 
 
 def read_service(session: Session, topic: str) -> ServiceText | None:
-    """The topic's texts; None if there is no such row."""
+    """The topic's texts, read afresh on every answer; None if there is no such row."""
     row = get_service(session, topic)
-    if row is None:
-        return None
-    return ServiceText(
-        row.topic,
-        row.title,
-        row.answer,
-        row.read_more,
-        row.audience,
-        row.price,
-        row.unit,
-        row.link,
-        row.next_step,
-        row.related_topics,
-    )
+    return None if row is None else ServiceText.of(row)
 
 
 def read_titles(session: Session, topics: list[str]) -> dict[str, str]:
@@ -137,20 +112,6 @@ def unit_details(unit: Unit) -> dict[str, str]:
     }
 
 
-def topic_button(topic: str, title: str) -> dict[str, str]:
-    if topic == COURSE_TOPIC:
-        return {"title": f"Om {title}", "payload": "/ask_course_info"}
-    return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_SLOT}": "{topic}"}}'}
-
-
-def next_step_buttons(service: ServiceText, titles: dict[str, str]) -> list[dict[str, str]]:
-    buttons = [
-        {"title": "Ja, giv mig kontaktoplysninger", "payload": "/ask_contact_details"},
-        {"title": "Læs mere", "payload": "/ask_read_more"},
-    ]
-    return buttons + [topic_button(topic, titles[topic]) for topic in service.related if topic in titles]
-
-
 class ActionAnswerService(Action):
     """Answer a question about a service briefly, then offer the next step."""
 
@@ -168,16 +129,11 @@ class ActionAnswerService(Action):
             dispatcher.utter_message(
                 response="utter_service_contact", **unit_details(current_municipality().unit(GENERAL_TOPIC))
             )
+            if topic in CONCERN_TOPICS:
+                dispatcher.utter_message(response="utter_concern_offer_person")
         else:
-            dispatcher.utter_message(response="utter_service_answer", service_answer=service.answer)
-            if topic not in CONCERN_TOPICS:
-                dispatcher.utter_message(
-                    response="utter_service_next_step",
-                    buttons=next_step_buttons(service, titles),
-                    service_next_step=service.next_step,
-                )
-        if topic in CONCERN_TOPICS:
-            dispatcher.utter_message(response="utter_concern_offer_person")
+            for reply in answer_replies(service, titles):
+                dispatcher.utter_message(response=reply.response, buttons=reply.buttons, **reply.values)
         return [SlotSet(TOPIC_SLOT, topic)]
 
 
@@ -201,12 +157,6 @@ class ActionAnswerServiceDetail(Action):
             response = "utter_service_contact"
         details = unit_details(unit)
         if service is not None:
-            details |= {
-                "service_title": service.title,
-                "service_price": service.price,
-                "service_audience": service.audience,
-                "service_read_more": service.read_more,
-                "service_link": service.link,
-            }
+            details |= detail_values(service)
         dispatcher.utter_message(response=response, **details)
         return []

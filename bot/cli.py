@@ -146,10 +146,11 @@ def staff() -> None:
 @click.option("--name", "display_name", default="", help='The name citizens see, e.g. "Anne, sundhedsplejerske".')
 @click.option(
     "--role",
-    type=click.Choice(["staff", "teamlead", "admin"]),
+    type=click.Choice(["staff", "teamlead", "editor", "admin"]),
     default="staff",
     show_default=True,
-    help="teamlead: works the team's cases like staff and sees the team's dashboard; admin: everything.",
+    help="teamlead: works the team's cases like staff and sees the team's dashboard; "
+    "editor: staff who also edit the service texts in the staff app; admin: everything.",
 )
 @click.option(
     "--team",

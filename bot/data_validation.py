@@ -4,7 +4,8 @@ Rasa 3.6 warns that an utterance "is not used in any story or rule" also when
 a form asks with it (utter_ask_<slot>) or a custom action sends it; Rasa's
 validator looks only at stories and rules (RasaHQ/rasa#4417); the Rasa
 server itself sends one (bot/rasa_server/launcher.py), and the staff app sends the
-utter_staff_* texts through Rasa's API (bot/staff/). The same goes
+utter_staff_* texts through Rasa's API (bot/staff/); the service answers
+are made in bot/service_replies.py, which actions/services.py sends. The same goes
 for a retrieval intent's responses (utter_faq/<topic>), which
 actions/services.py sends when the services table cannot be read. And a
 retrieval intent listed in the domain (faq, in domain/services.yml), as the
@@ -41,6 +42,8 @@ def responses_used_outside_stories() -> set[str]:
     asked_by_forms = {f"utter_ask_{slot}" for slot in form_slots}
     senders = [
         *(ROOT / "actions").glob("*.py"),
+        ROOT / "bot" / "service_replies.py",  # the service answers the actions send
+        ROOT / "bot" / "handover.py",  # the on-duty text (utter_on_duty_alert)
         *(ROOT / "bot" / "staff").glob("*.py"),
         *(ROOT / "bot" / "sms").glob("*.py"),  # the STOP/START receipts
         *(ROOT / "bot" / "rasa_server").glob("*.py"),  # the launcher, the action server's faults

@@ -12,6 +12,7 @@ is an error, so every name lives in exactly one file.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,13 +76,19 @@ _VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 @lru_cache(maxsize=1)
-def _responses() -> dict[str, list[dict[str, Any]]]:
-    responses: dict[str, list[dict[str, Any]]] = load_domain()["responses"]
-    return responses
+def responses() -> dict[str, list[dict[str, Any]]]:
+    """The domain's responses, read once per process (the texts sent outside Rasa, previews)."""
+    found: dict[str, list[dict[str, Any]]] = load_domain()["responses"]
+    return found
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """A response's text with its {placeholders} filled, as the Rasa server fills them
+    (one it has no value for stays as it is)."""
+    return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
 def render_response(name: str, **values: str) -> str:
-    """A response's first text with its {variables} filled in, for texts that
-    leave the assistant outside a conversation (staff messages, on-duty texts)."""
-    template = str(_responses()[name][0]["text"])
-    return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    """A response's first text filled in, for texts that leave the assistant
+    outside a conversation (staff messages in the chat, on-duty texts)."""
+    return fill(str(responses()[name][0]["text"]), values)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UtcDateTime
@@ -112,6 +112,35 @@ class Service(Base):
         return [topic for topic in self.related.split(",") if topic]
 
 
+class ServiceTextChange:
+    EDIT = "edit"
+    REVERT = "revert"
+    SEED = "seed"  # `services load --overwrite`
+
+
+class ServiceTextVersion(Base):
+    """One change of a service's texts, with every editable field before and
+    after it (bot/db/services.py EDITABLE_FIELDS): the history staff see, and
+    what a revert restores. The audit log names the version, not the text."""
+
+    __tablename__ = "service_text_versions"
+    __table_args__ = (CheckConstraint("change IN ('edit', 'revert', 'seed')", name="change_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"), index=True)
+    change: Mapped[str] = mapped_column(String(10), default=ServiceTextChange.EDIT)
+    # For a revert: the version whose "before" was restored.
+    reverted_from: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, str]] = mapped_column(JSON)
+    after: Mapped[dict[str, str]] = mapped_column(JSON)
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [field for field in self.after if self.after.get(field) != self.before.get(field)]
+
+
 class EscalationStatus:
     NEW = "new"
     CLAIMED = "claimed"
@@ -189,8 +218,10 @@ class StaffRole:
     STAFF = "staff"
     # Works their team's cases like staff, and sees the dashboard (bot/staff/dashboard.py) for their team.
     TEAM_LEAD = "teamlead"
+    # Staff who also edit the service texts the assistant answers with.
+    EDITOR = "editor"
     ADMIN = "admin"
-    ALL = (STAFF, TEAM_LEAD, ADMIN)
+    ALL = (STAFF, TEAM_LEAD, EDITOR, ADMIN)
 
 
 class StaffTeam:
@@ -207,7 +238,7 @@ class StaffUser(Base):
     """A staff account for the staff app; created from the CLI."""
 
     __tablename__ = "staff_users"
-    __table_args__ = (CheckConstraint("role IN ('staff', 'teamlead', 'admin')", name="role_known"),)
+    __table_args__ = (CheckConstraint("role IN ('staff', 'teamlead', 'editor', 'admin')", name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
@@ -228,8 +259,13 @@ class StaffUser(Base):
         return self.role == StaffRole.TEAM_LEAD
 
     @property
+    def may_edit_texts(self) -> bool:
+        return self.role in (StaffRole.EDITOR, StaffRole.ADMIN)
+
+    @property
     def role_name(self) -> str:
-        return {StaffRole.ADMIN: "administrator", StaffRole.TEAM_LEAD: "teamleder"}.get(self.role, "medarbejder")
+        names = {StaffRole.ADMIN: "administrator", StaffRole.TEAM_LEAD: "teamleder", StaffRole.EDITOR: "redaktør"}
+        return names.get(self.role, "medarbejder")
 
 
 class StaffSession(Base):

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.db.models import CourseTeam, Service, utcnow
-from bot.db.services import get_service
+from bot.db.models import CourseTeam, Service, ServiceTextChange, utcnow
+from bot.db.services import get_service, record_version, texts_of
 from bot.db.teams import get_team_by_code
 from bot.db.youth import create_profile, get_by_reference
 from bot.db.youth_models import EducationEvent, MentorMeeting
@@ -87,9 +87,12 @@ def seed_services(session: Session, *, overwrite: bool = False) -> int:
         if existing is None:
             session.add(planned)
         elif overwrite:
+            before = texts_of(existing)
             for column in Service.__table__.columns.keys():  # noqa: SIM118 (a ColumnCollection, not a dict)
                 if column != "id":
                     setattr(existing, column, getattr(planned, column))
+            if texts_of(existing) != before:
+                record_version(session, existing, before, editor="seed", change=ServiceTextChange.SEED)
         else:
             continue
         written += 1

@@ -29,7 +29,7 @@ def create_user(
     if not username or len(username) > 100:
         raise StaffUserError("Brugernavnet skal være 1-100 tegn.")
     if role not in StaffRole.ALL:
-        raise StaffUserError("Rollen skal være staff, teamlead eller admin.")
+        raise StaffUserError("Rollen skal være staff, teamlead, editor eller admin.")
     if team not in StaffTeam.ALL:
         raise StaffUserError("Teamet skal være course, family eller youth.")
     if get_by_username(session, username) is not None:

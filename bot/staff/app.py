@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.db.session import database_answers, make_sessionmaker
 from bot.rasa_client import RasaClient
 from bot.shared.settings import Settings, load_settings
-from bot.staff import admin, auth, cases, conversations, dashboard, live, mobile
+from bot.staff import admin, auth, cases, conversations, dashboard, live, mobile, texts
 from bot.staff.context import Forbidden, NotFound, NotSignedIn, StaffContext, page, signed_in
 
 SESSION_HOURS = 8
@@ -87,7 +87,7 @@ def create_app(
         body = '{"status": "ok"}' if answers else '{"status": "database unavailable"}'
         return Response(body, status_code=200 if answers else 503, media_type="application/json")
 
-    for module in (auth, cases, conversations, mobile, admin, dashboard, live):
+    for module in (auth, cases, conversations, mobile, admin, dashboard, texts, live):
         app.include_router(module.router)
     return app
 

@@ -118,6 +118,12 @@ def admin(user: Annotated[StaffUser, Depends(signed_in)]) -> StaffUser:
     return user
 
 
+def editor(user: Annotated[StaffUser, Depends(signed_in)]) -> StaffUser:
+    if not user.may_edit_texts:
+        raise Forbidden("Kun redaktører og administratorer kan rette assistentens tekster.")
+    return user
+
+
 async def checked_form(request: Request) -> FormData:
     """Every form carries the session's CSRF token; a post without it changes nothing."""
     form = await request.form()
@@ -142,5 +148,6 @@ def page(request: Request, template: str, user: StaffUser | None, status_code: i
 
 SignedIn = Annotated[StaffUser, Depends(signed_in)]
 Admin = Annotated[StaffUser, Depends(admin)]
+Editor = Annotated[StaffUser, Depends(editor)]
 Ctx = Annotated[StaffContext, Depends(context)]
 CheckedForm = Annotated[FormData, Depends(checked_form)]

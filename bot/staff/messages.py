@@ -4,6 +4,8 @@ every text citizens read)."""
 
 from __future__ import annotations
 
-from bot.domain import render_response as render
+from bot.domain import fill, responses
 
-__all__ = ["render"]
+
+def render(response: str, **values: str) -> str:
+    return fill(responses()[response][0]["text"], values)

@@ -16,6 +16,7 @@ def test_migrations_go_up_down_and_up_again(database_url: str) -> None:
     assert "'held'" in str(statuses["ck_course_enrollments_status_known"])  # 0009, under its conventional name
     roles = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints("staff_users")}
     assert "'teamlead'" in str(roles["ck_staff_users_role_known"])  # 0014
+    assert "'editor'" in str(roles["ck_staff_users_role_known"])  # 0015
 
 
 def test_0004_turns_free_text_staff_notes_into_task_notes(database_url: str) -> None:

@@ -13,11 +13,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import Route
 
-from bot.db.models import AuditEntry, Escalation, StaffSession, utcnow
+from bot.db.models import AuditEntry, Escalation, ServiceTextVersion, StaffSession, utcnow
+from bot.db.seed import seed_services
+from bot.db.services import change_service, get_service, texts_of
 from bot.db.session import make_sessionmaker
-from bot.db.staff import deactivate, get_by_username
+from bot.db.staff import create_user, deactivate, get_by_username
+from bot.shared.clock import danish_today
 from bot.staff.app import create_app
-from bot.staff.security import MAX_FAILURES_PER_USER
+from bot.staff.security import MAX_FAILURES_PER_USER, hash_password
 from tests.web.conftest import PASSWORD, StaffApp, csrf_of, staff_settings
 
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/ready")}
@@ -55,6 +58,10 @@ def test_the_walk_finds_every_kind_of_route(staff_app: StaffApp) -> None:
         ("GET", "/live.js"),
         ("GET", "/overblik"),
         ("GET", "/overblik.csv"),
+        ("GET", "/tekster"),
+        ("GET", "/tekster/1"),
+        ("POST", "/tekster/1"),
+        ("POST", "/tekster/1/gendan/1"),
     } <= routes
     assert len(routes) >= 16
 
@@ -138,6 +145,35 @@ def test_a_wrong_csrf_token_changes_nothing(staff_app: StaffApp) -> None:
         assert response.status_code == 403 and "Formularen" in response.text
     with staff_app.sessions() as session:
         assert session.get(Escalation, escalation.id).notes == []  # type: ignore[union-attr]
+
+
+def test_a_wrong_csrf_token_changes_no_service_text(staff_app: StaffApp) -> None:
+    with staff_app.sessions.begin() as session:
+        seed_services(session)
+        create_user(session, username="rie", display_name="Rie", role="editor", password_hash=hash_password(PASSWORD))
+    client = staff_app.signed_in("rie")
+    page = client.get("/tekster/tandpleje")
+    assert page.status_code == 200
+    with staff_app.sessions.begin() as session:  # a version to revert to, made as the CLI makes one
+        change_service(session, "tandpleje", {"answer": "Før."}, editor="ab", known_units=set(), today=danish_today())
+        before = texts_of(get_service(session, "tandpleje"))  # type: ignore[arg-type]
+        version = session.scalars(select(ServiceTextVersion)).one()
+    for token in ["", "forfalsket", csrf_of(staff_app.client().get("/login").text)]:  # none, forged, another session's
+        for path in ["/tekster/tandpleje", f"/tekster/tandpleje/gendan/{version.id}"]:
+            data = {
+                "answer": "Forfalsket.",
+                "read_more": "x",
+                "audience": "x",
+                "link": "https://x.dk",
+                "action": "save",
+            }
+            response = client.post(path, data=data | {"csrf_token": token})
+            assert response.status_code == 403 and "Formularen" in response.text, (token, path)
+    del data["action"]
+    assert client.post("/tekster/tandpleje", data=data).status_code == 403  # no token at all
+    with staff_app.sessions() as session:
+        assert texts_of(get_service(session, "tandpleje")) == before  # type: ignore[arg-type]
+        assert len(session.scalars(select(ServiceTextVersion)).all()) == 1
 
 
 def test_login_needs_the_csrf_token_too(staff_app: StaffApp) -> None:

@@ -203,7 +203,61 @@ def test_nothing_in_messages_that_say_nothing(text: str) -> None:
 
 def test_the_first_child() -> None:
     assert found("det er vores første barn")["first_child"] is True
-    assert "first_child" not in found("det er ikke vores første")
+    assert found("vi er førstegangsforældre")["first_child"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi har en søn på 3 i forvejen",
+        "Vi har en søn paa 3 i forvejen 😊",
+        "det er vores andet barn",
+        "nej, det er vores andet",
+        "det er ikke vores første",
+        "vi er ikke førstegangsforældre",
+        "vi har allerede en datter",
+        "vi har to børn",
+        "vi har 2 boern i forvejen",
+        "vi har børn i forvejen",
+        "storebror glæder sig",
+        "nej, vi har en dreng på 3 år i forvejen",
+        "Maja Nielsen, termin 3. april, vi har en pige på 4 år",
+        "vi har to børn og venter det tredje",
+        "barn nummer 2",
+        "vores anden graviditet",
+        "vi har en datter fra før",
+        "it's our second child",
+        "we already have a son",
+    ],
+)
+def test_an_older_child_says_it_is_not_the_first(text: str) -> None:
+    assert found(text)["first_child"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi har termin 3. april",
+        "vi har en lille pige på vej",
+        "vi har fået en søn",
+        "vores søn er 3 måneder",
+        "han er 3 mdr gammel",
+        "Ahmad kommer med, det er min mand",
+        "vi har ingen børn i forvejen",
+        "vi har ikke andre børn",
+        "vi har to børn på vej",
+        "vi har tvillinger på vej",
+        "vi har allerede en pige på vej",
+        "vi har allerede fået vores datter",
+        "vi har allerede tilmeldt os",
+        "andet hold",
+        "vi vil gerne på et andet hold",
+        "er det for os der har et barn i forvejen?",
+        "ja det er rigtigt",
+    ],
+)
+def test_no_older_child_is_made_up(text: str) -> None:
+    assert found(text).get("first_child") is not False
 
 
 def test_corrections() -> None:

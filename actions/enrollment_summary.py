@@ -34,7 +34,8 @@ def consent_text(tracker: Tracker) -> str:
         tracker.get_slot("privacy_enrollment_consent") or current_municipality().privacy.enrollment_consent
     ).strip()
     statement = _LAST_QUESTION.sub("", municipality_text) or municipality_text
-    return f"{statement}\n\n{render_response('utter_enrollment_consent_question')}"
+    question = render_response("utter_enrollment_consent_question")
+    return f"{statement}\n\n{question}"
 
 
 class ActionAskEnrollmentConfirmed(Action):

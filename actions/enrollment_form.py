@@ -36,6 +36,11 @@ _DATE_PROBLEM_RESPONSES = {
     DateProblem.BIRTH_IN_FUTURE: "utter_birth_date_in_future",
 }
 _EXPECTING_WORDS = ("termin", "gravid", "venter", "ikke født", "ikke foedt")
+_BARE_NO = frozenset({"nej", "nope", "no", "næh", "nah", "tak", "ikke", "alligevel", "desværre", "okay", "ok"})
+_REFUSAL = re.compile(
+    r"\b(?:gem\w*|opbevar\w*|tilmeld\w*|alligevel|fortr\w*|ikke\s+med|afmeld\w*|glem\w*|stop\w*|slet\w*|"
+    r"vil\s+ikke|ønsker\s+ikke|samtykke|lov|don'?t|not\s+store|no\s+thanks)\b"
+)
 # A "nej" at the summary that says something is wrong, without saying what:
 # asked what to correct, not taken as a refusal.
 _SOMETHING_WRONG = re.compile(
@@ -268,10 +273,19 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
         if answer:
             return {"enrollment_confirmed": True, "consent": True, "first_child": True}
         text = normalise(str(tracker.latest_message.get("text") or ""))
-        if _SOMETHING_WRONG.search(text):
+        if _SOMETHING_WRONG.search(text) or not refuses(text):
+            # Something is wrong, or a "nej" with words that are neither a
+            # correction read nor a refusal: asked what, nothing ends.
             dispatcher.utter_message(response="utter_enrollment_what_to_correct")
             return {"enrollment_confirmed": None}
         return {"enrollment_confirmed": False, "consent": False, "enrollment_outcome": "no_consent"}
+
+
+def refuses(text: str) -> bool:
+    """A no at the summary that refuses: a bare no ("nej", "nej tak", the
+    button) or words about not storing or not enrolling."""
+    words = re.findall(r"[a-zæøå]+", text)
+    return text.startswith("/") or not set(words) - _BARE_NO or bool(_REFUSAL.search(text))
 
 
 def _no_team_outcome(child_date: date) -> str:

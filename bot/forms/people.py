@@ -50,7 +50,7 @@ _OWNER = r"(?:min|mit|vores)"
 _ROLE_JOINS = re.compile(
     rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
     r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
-    r"(?:med|deltage|med på|med paa)|deltager)\b",
+    r"(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke))\b",
     re.IGNORECASE,
 )
 _ROLE_NOT = re.compile(
@@ -59,6 +59,18 @@ _ROLE_NOT = re.compile(
     re.IGNORECASE,
 )
 _ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+# "Jeg hedder Nadia og han hedder Simon", "nej, han hedder Jonas": the partner,
+# unless the message is about the child ("vores søn, han hedder Oliver").
+_PRONOUN_NAMED = re.compile(rf"\b(?:han|hun)\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+_ABOUT_THE_CHILD = re.compile(
+    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|barn|barnet|baby|babyen|lille)\b", re.IGNORECASE
+)
+# "Min kone hedder Maria og deltager også": named, and coming along.
+_JOINS = re.compile(
+    r"\b(?:deltager|kommer)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*(?:med\b|$)|\b(?:deltager|kommer)\s+(?:også|ogsaa|osse)\b",
+    re.IGNORECASE,
+)
+_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan)\s+ikke\b", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
@@ -146,7 +158,11 @@ def partner(text: str, asked: str | None) -> Partner:
     if _ROLE_NOT.search(text) or _ALONE.search(text):
         return Partner(joins=False)
     named = _ROLE_NAMED.search(text)
+    if named is None and not _ABOUT_THE_CHILD.search(text):
+        named = _PRONOUN_NAMED.search(text)
     name = name_from(named.group("name")) if named else None
+    if name and named and (named.re is _PRONOUN_NAMED or _JOINS.search(text)) and not _DOES_NOT_JOIN.search(text):
+        return Partner(True, name)
     joins = _ROLE_JOINS.search(text)
     if joins:
         return Partner(True, name or name_from(joins.group("name"), max_words=2))

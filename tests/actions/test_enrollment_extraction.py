@@ -267,6 +267,16 @@ def test_the_email_corrected_at_the_summary_keeps_the_phone(
     assert after["enrollment_confirmed"] is None and said == ["utter_enrollment_corrected"]
 
 
+def test_the_partners_name_corrected_by_he_or_she_at_the_summary(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    text = "nej han hedder Jonas ikke Jonah, stavefejl"
+    set_now, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert after["partner_name"] == "Jonas" and after["enrollment_confirmed"] is None
+    assert "enrollment_outcome" not in set_now and said == ["utter_enrollment_corrected"]
+
+
 def test_the_partners_name_corrected_at_the_summary(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:

@@ -227,14 +227,15 @@ def test_the_summarys_one_yes_confirms_consents_and_says_first_child(dispatcher:
 
 
 def test_a_refusal_at_the_summary_stores_nothing_with_the_no_consent_outcome(dispatcher: CollectingDispatcher) -> None:
-    for text in ("nej", "nej, I må ikke gemme det", "nej tak, alligevel ikke"):
+    for text in ("nej", "/deny", "nej, I må ikke gemme det", "nej tak, alligevel ikke", "nej, vi vil ikke tilmeldes"):
         result = validate("enrollment_confirmed", text, dispatcher, intent="deny", text=text)
         assert result == {"enrollment_confirmed": False, "consent": False, "enrollment_outcome": "no_consent"}, text
     assert dispatcher.messages == []
 
 
-def test_a_no_that_says_something_is_wrong_asks_what(dispatcher: CollectingDispatcher) -> None:
-    text = "nej, terminen er forkert"
+@pytest.mark.parametrize("text", ["nej, terminen er forkert", "nej vent lidt", "nej, navnet 🙈"])
+def test_a_no_that_says_something_is_wrong_or_is_unclear_asks_what(text: str, dispatcher: CollectingDispatcher) -> None:
+    # Only a bare no or words about not storing or not enrolling end the enrolment.
     assert validate("enrollment_confirmed", text, dispatcher, intent="deny", text=text) == {
         "enrollment_confirmed": None
     }

@@ -139,6 +139,25 @@ def test_partners(text: str, joins: bool, name: str | None) -> None:
     assert (reading.get("partner_joins"), reading.get("partner_name")) == (joins, name)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("jeg hedder Line Bak og han hedder Thomas", "Thomas"),
+        ("Min mand hedder Karim og deltager også", "Karim"),
+        ("min kæreste Emil kommer også", "Emil"),
+        ("hun hedder Signe, vi har termin i juni", "Signe"),
+    ],
+)
+def test_a_partner_named_and_coming_in_other_words(text: str, name: str) -> None:
+    reading = found(text)
+    assert (reading.get("partner_joins"), reading.get("partner_name")) == (True, name)
+
+
+def test_a_child_named_is_not_the_partner() -> None:
+    assert "partner_name" not in found("vi har fået en pige, hun hedder Alma")
+    assert "partner_joins" not in found("min kæreste hedder Emil men kan ikke komme med")
+
+
 def test_the_parents_own_parents_are_not_the_partner() -> None:
     assert found("min mor kommer med", asked="partner_joins") == {}
     assert found("min far kommer også med", asked="partner_joins") == {}
@@ -267,6 +286,8 @@ def test_corrections() -> None:
     assert email_fixed == EnrollmentReading(email="x@y.dk", correction=True)
     partner_fixed = read_enrollment("min kæreste hedder Jonas ikke Jonah", TODAY, asked="enrollment_confirmed")
     assert partner_fixed == EnrollmentReading(partner_name="Jonas", correction=True)
+    by_pronoun = read_enrollment("nej, hun hedder Signe ikke Signa 😅", TODAY, asked="enrollment_confirmed")
+    assert by_pronoun == EnrollmentReading(partner_joins=True, partner_name="Signe", correction=True)
     born_fixed = read_enrollment("undskyld, hun blev født 2. november", TODAY, born=False)
     assert born_fixed == EnrollmentReading(child_born=True, child_date=date(2026, 11, 2), correction=True)
 

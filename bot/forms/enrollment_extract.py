@@ -43,7 +43,7 @@ _QUESTION_START = re.compile(
 )
 _EXPECTING = re.compile(
     r"\b(?:termin\w*|termim|tremin|terim|forventet|forventer|venter|gravid\w*|uger?\s+henne|måneder\s+henne|"
-    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej)\b"
+    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej|due\s+date|due|expecting|pregnant)\b"
 )
 _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"
@@ -175,7 +175,7 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
             lambda m: " " if re.sub(r"\D", "", m.group(0)).endswith(phone[3:]) else m.group(0), plain
         )
     plain_clauses = [c for c in (c.strip(" .!") for c in _CLAUSES.split(plain)) if c]
-    said = normalise(plain)
+    said = english_dates(normalise(plain))
 
     child_born = _child_born(said)
     correction = bool(_CORRECTION.search(said))
@@ -207,6 +207,32 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         consent=True if _CONSENT.search(said) else None,
         correction=correction,
     )
+
+
+_ENGLISH_MONTHS = {
+    "january": "januar",
+    "february": "februar",
+    "march": "marts",
+    "april": "april",
+    "may": "maj",
+    "june": "juni",
+    "july": "juli",
+    "august": "august",
+    "september": "september",
+    "october": "oktober",
+    "november": "november",
+    "december": "december",
+}
+_EN_MONTH = "|".join(_ENGLISH_MONTHS)
+_EN_MONTH_DAY = re.compile(rf"\b(?P<month>{_EN_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")
+_EN_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_EN_MONTH})\b")
+
+
+def english_dates(said: str) -> str:
+    """ "March 20", "May 15th", "20th of March" written the Danish way ("20. marts"):
+    a month name only next to a day, so "you may store it" stays as it is."""
+    said = _EN_MONTH_DAY.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
+    return _EN_DAY_MONTH.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
 
 
 def _whole_name(clause: str) -> str | None:

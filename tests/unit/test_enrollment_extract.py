@@ -158,6 +158,24 @@ def test_a_child_named_is_not_the_partner() -> None:
     assert "partner_joins" not in found("min kæreste hedder Emil men kan ikke komme med")
 
 
+def test_parents_who_write_english() -> None:
+    assert found("I’m Ella Stone, my husband Noah is joining too. Due date 9 April") == {
+        "parent_name": "Ella Stone",
+        "child_born": False,
+        "child_date": date(2027, 4, 9),
+        "partner_joins": True,
+        "partner_name": "Noah",
+    }
+    assert found("my name is Ella Stone, due date is March 3rd") == {
+        "parent_name": "Ella Stone",
+        "child_born": False,
+        "child_date": date(2027, 3, 3),
+    }
+    assert found("due date 2nd of May, just me")["child_date"] == date(2027, 5, 2)
+    assert found("I'm pregnant") == {"child_born": False}  # no name made up
+    assert "child_date" not in found("you may store it, 2 of us")
+
+
 def test_the_parents_own_parents_are_not_the_partner() -> None:
     assert found("min mor kommer med", asked="partner_joins") == {}
     assert found("min far kommer også med", asked="partner_joins") == {}

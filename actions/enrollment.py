@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.enrollment_form import FORM_SLOTS
+from actions.enrollment_summary import consent_text
 from actions.handover import HANDOFF_SLOTS
 from actions.teams import describe_team
 from actions.transaction import Transaction
@@ -26,10 +27,11 @@ from bot.db.enrollments import (
 )
 from bot.db.escalations import open_escalation
 from bot.db.teams import get_team_by_code
-from bot.shared.municipality import contact_details, course_details, current_municipality
+from bot.shared.municipality import contact_details, course_details
 
 HELD_ENROLLMENT = "enrollment_check"
-HELPER_SLOTS = ["contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
+# Set by the form, never asked: the first child and the consent come with the summary's yes.
+HELPER_SLOTS = ["first_child", "consent", "contact_email", "contact_phone", "enrollment_outcome", "enrollment_known"]
 LOOKUP_SLOTS = [
     "lookup_purpose",
     "lookup_enrollment_id",
@@ -57,12 +59,6 @@ def reset_enrollment_slots() -> list[EventType]:
 
 def reset_lookup_slots() -> list[EventType]:
     return [SlotSet(slot, None) for slot in LOOKUP_SLOTS] + [SlotSet("lookup_attempts", 0)]
-
-
-def consent_text(tracker: Tracker) -> str:
-    """The consent question exactly as the parent saw it (set at session start
-    from the municipality file)."""
-    return str(tracker.get_slot("privacy_enrollment_consent") or current_municipality().privacy.enrollment_consent)
 
 
 class ActionSubmitEnrollment(Action):

@@ -29,28 +29,31 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.common import INTERRUPTING_INTENTS, latest_intent, today
+from bot.dates.words import normalise
 from bot.forms.enrollment_extract import EnrollmentReading, read_enrollment
 
+# The questions, in the order asked. The team is chosen by the form (the
+# fitting team that starts first) and asked only when the parent wants
+# another; the first child and the consent are no questions of their own:
+# the summary's one yes gives both (actions/enrollment_summary.py).
 FORM_SLOTS = [
     "parent_name",
     "child_born",
     "child_date",
-    "first_child",
     "partner_joins",
     "partner_name",
     "contact",
     "team_code",
-    "consent",
     "enrollment_confirmed",
 ]
+SUMMARY = "enrollment_confirmed"
 
-
-# Yes/no questions where a "nej" leading into another answer must not count:
-# a "no" to the first child ends the enrolment.
-_ANSWERED_ONLY_PLAINLY = frozenset({"first_child"})
-_ABOUT_CHILDREN = re.compile(
-    r"\b(?:barn|børn|boern|søn|datter|dreng|pige|første|foerste|andet|baby|child|children|kids?|first)",
-    re.IGNORECASE,
+# "andet hold", "kan vi skifte hold?", "holdet passer ikke" at the summary:
+# the team question with every team that fits.
+_OTHER_TEAM = re.compile(
+    r"\b(?:andet|anden|andre|nyt)\s+hold\w*|\bskift\w*\s+(?:til\s+)?(?:et\s+)?(?:andet\s+)?hold|"
+    r"\bvælge?\s+(?:et\s+)?(?:andet\s+)?hold\b|\bhold(?:et)?\s+passer\s+(?:os\s+)?ikke|"
+    r"\b(?:other|another|different)\s+(?:team|group|class)"
 )
 
 
@@ -60,6 +63,8 @@ class Turn:
 
     candidates: dict[str, Any] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
+    # At the summary: the parent wants another team than the one chosen.
+    other_team: bool = False
 
 
 def read_turn(tracker: Tracker) -> Turn:
@@ -71,7 +76,9 @@ def read_turn(tracker: Tracker) -> Turn:
     asked = tracker.get_slot(REQUESTED_SLOT)
     known_born = None if asked == "child_born" else tracker.get_slot("child_born")
     reading = read_enrollment(text, today(), asked=asked, born=known_born)
-    return _candidates(reading, tracker, asked)
+    turn = _candidates(reading, tracker, asked)
+    turn.other_team = asked == SUMMARY and bool(_OTHER_TEAM.search(normalise(text)))
+    return turn
 
 
 def slots_before_message(tracker: Tracker) -> dict[str, Any]:
@@ -119,15 +126,14 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
             turn.candidates["child_date"] = None  # born or not changed: the old date means something else
     if reading.child_date is not None:
         offer("child_date", reading.child_date.isoformat())
-    if reading.first_child is not None:
-        offer("first_child", reading.first_child)
+    if reading.first_child is False:
+        # An older child, said anywhere in the form: the course is for first-time parents.
+        turn.candidates["first_child"] = False
     if reading.partner_joins is not None:
         offer("partner_joins", reading.partner_joins)
     joins = turn.candidates.get("partner_joins", before("partner_joins"))
     if reading.partner_name and (joins is True or asked == "partner_name"):
         offer("partner_name", reading.partner_name)
-    if reading.consent:
-        offer("consent", True)
     _offer_contact(reading, tracker, asked, turn)
     return turn
 
@@ -174,28 +180,21 @@ class TakesEverything:
         )
         turn = read_turn(tracker)
         asked = tracker.get_slot(REQUESTED_SLOT)
+        if turn.candidates.get("first_child") is False:
+            # Not the first child: the form ends with that outcome, whatever else came.
+            return [SlotSet("first_child", False), SlotSet("enrollment_outcome", "not_first_child")]
         candidates = tracker.slots_to_validate()
         results: dict[str, Any] = {}
-        if turn.corrected and asked in candidates and asked not in turn.candidates:
+        if (turn.corrected or turn.other_team) and asked in candidates and asked not in turn.candidates:
             # "nej, det er 4. april" at the summary: the "nej" belongs to the
             # correction, not to the question; the form asks it again.
             candidates.pop(asked)
             results[asked] = None
+        if turn.other_team:
+            results |= self.another_team(dispatcher, tracker)  # type: ignore[attr-defined]
         order = {slot: index for index, slot in enumerate(FORM_SLOTS)}
         for slot in sorted(candidates, key=lambda s: order.get(s, len(order))):
             if slot not in required:
-                continue
-            text = str(tracker.latest_message.get("text") or "")
-            if (
-                slot == asked
-                and slot in _ANSWERED_ONLY_PLAINLY
-                and slot not in turn.candidates
-                and turn.candidates
-                and not _ABOUT_CHILDREN.search(text)
-            ):
-                # "nej, jeg er alene" asked "Er det jeres første barn?" is about
-                # the partner: its "nej" is not this answer; the question comes again.
-                results[slot] = None
                 continue
             method = getattr(self, f"validate_{slot}", None)
             if method is None or candidates[slot] is None:

@@ -1,8 +1,10 @@
-"""The Familie med Hjerte enrollment form: validating each answer and asking for
-the team and the final confirmation."""
+"""The Familie med Hjerte enrollment form: validating each answer, choosing the
+team (the fitting one that starts first, another only when asked for) and
+the summary's one yes (actions/enrollment_summary.py asks it)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -15,18 +17,18 @@ from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, read_yes_no, today
 from actions.enrollment_extraction import FORM_SLOTS, TakesEverything, iso_date
-from actions.teams import button_title, choose_team, describe_team, offered_teams
+from actions.teams import button_title, choose_team, offered_teams
 from actions.transaction import Transaction
 from bot.dates import (
     birth_date_from_age,
     due_date_from_pregnancy_week,
-    format_danish_date,
     parse_danish_date,
 )
+from bot.dates.words import normalise
 from bot.db.models import CourseTeam
 from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import current_municipality
-from bot.validation import clean_name, format_phone, parse_contact
+from bot.validation import clean_name, parse_contact
 
 _DATE_PROBLEM_RESPONSES = {
     DateProblem.DUE_IN_PAST: "utter_due_date_in_past",
@@ -34,11 +36,22 @@ _DATE_PROBLEM_RESPONSES = {
     DateProblem.BIRTH_IN_FUTURE: "utter_birth_date_in_future",
 }
 _EXPECTING_WORDS = ("termin", "gravid", "venter", "ikke født", "ikke foedt")
+_BARE_NO = frozenset({"nej", "nope", "no", "næh", "nah", "tak", "ikke", "alligevel", "desværre", "okay", "ok"})
+_REFUSAL = re.compile(
+    r"\b(?:gem\w*|opbevar\w*|tilmeld\w*|alligevel|fortr\w*|ikke\s+med|afmeld\w*|glem\w*|stop\w*|slet\w*|"
+    r"vil\s+ikke|ønsker\s+ikke|samtykke|lov|don'?t|not\s+store|no\s+thanks)\b"
+)
+# A "nej" at the summary that says something is wrong, without saying what:
+# asked what to correct, not taken as a refusal.
+_SOMETHING_WRONG = re.compile(
+    r"\b(?:forkert\w*|fejl\w*|ret|rette|rettes|ændre\w*|stavet|passer\s+ikke|ikke\s+rigtig\w*|"
+    r"ikke\s+korrekt|skal\s+være)\b"
+)
 
 
 # Questions nothing else depends on (the contact is where the teams are
 # checked, the date and born-or-not decide the teams).
-_DEFERRABLE = ("parent_name", "first_child", "partner_joins", "partner_name")
+_DEFERRABLE = ("parent_name", "partner_joins", "partner_name")
 
 
 def times_asked(tracker: Tracker, slot: str) -> int:
@@ -67,7 +80,13 @@ def teams_for(session: Session, child_date: date) -> Sequence[CourseTeam]:
     return offered_teams(session, child_date, today(), current_municipality().course)
 
 
-__all__ = ["FORM_SLOTS", "ActionAskEnrollmentConfirmed", "ActionAskTeamCode", "ValidateEnrollmentForm"]
+def fitting_team(codes: Sequence[str], current: str | None) -> str:
+    """The team chosen for the family: the one already chosen while it still
+    fits, otherwise the fitting team that starts first (the list's order)."""
+    return current if current is not None and current in codes else codes[0]
+
+
+__all__ = ["FORM_SLOTS", "ActionAskTeamCode", "ValidateEnrollmentForm"]
 
 
 class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationAction):
@@ -160,16 +179,22 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
             return {"enrollment_outcome": "database_error"}
         if not codes:
             return {"enrollment_outcome": _no_team_outcome(child_date)}
-        if len(codes) == 1:
-            return {"team_code": codes[0]}  # the one team that fits: the summary names it
-        if team_code and team_code not in codes:
-            return {"team_code": None}  # the chosen team does not fit the corrected date: choose again
-        return {}
+        # The team chosen still fits, or the first that fits the corrected date:
+        # the summary names it.
+        return {"team_code": fitting_team(codes, team_code)}
 
-    def validate_first_child(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return yes_or_outcome("first_child", value, dispatcher, tracker, outcome_on_no="not_first_child")
+    def another_team(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """ "andet hold" at the summary: the team question with every team that
+        fits, or, when no other fits, the summary again with the one chosen."""
+        child_date = date.fromisoformat(tracker.get_slot("child_date"))
+        with Transaction(dispatcher, self.name()) as tx:
+            codes = [team.code for team in teams_for(tx.session, child_date)]
+        if tx.failed:
+            return {}  # told so; the summary comes again
+        if len(codes) > 1:
+            return {"team_code": None}
+        dispatcher.utter_message(response="utter_no_other_team")
+        return {}
 
     def validate_partner_joins(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -217,10 +242,8 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
             return slots | {"enrollment_outcome": "database_error"}
         if not teams:
             return slots | {"enrollment_outcome": _no_team_outcome(child_date)}
-        if len(teams) == 1:
-            # Nothing to choose: the summary names the team (date and place).
-            return slots | {"team_code": teams[0].code}
-        return slots
+        # The summary names the team (place and start) and says how to choose another.
+        return slots | {"team_code": fitting_team([team.code for team in teams], tracker.get_slot("team_code"))}
 
     def validate_team_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -237,34 +260,38 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
             return {"team_code": None}
         return {"team_code": team.code}
 
-    def validate_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return yes_or_outcome("consent", value, dispatcher, tracker, outcome_on_no="no_consent")
-
     def validate_enrollment_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return yes_or_outcome("enrollment_confirmed", value, dispatcher, tracker, outcome_on_no="declined")
+        """The summary's one question: a yes confirms and gives the consent to
+        store (it is the first child, as the summary says); a no that says
+        something is wrong asks what; any other no stores nothing."""
+        answer = read_yes_no(value, tracker)
+        if answer is None:
+            dispatcher.utter_message(response="utter_ask_yes_or_no")
+            return {"enrollment_confirmed": None}
+        if answer:
+            return {"enrollment_confirmed": True, "consent": True, "first_child": True}
+        text = normalise(str(tracker.latest_message.get("text") or ""))
+        if _SOMETHING_WRONG.search(text) or not refuses(text):
+            # Something is wrong, or a "nej" with words that are neither a
+            # correction read nor a refusal: asked what, nothing ends.
+            dispatcher.utter_message(response="utter_enrollment_what_to_correct")
+            return {"enrollment_confirmed": None}
+        return {"enrollment_confirmed": False, "consent": False, "enrollment_outcome": "no_consent"}
+
+
+def refuses(text: str) -> bool:
+    """A no at the summary that refuses: a bare no ("nej", "nej tak", the
+    button) or words about not storing or not enrolling."""
+    words = re.findall(r"[a-zæøå]+", text)
+    return text.startswith("/") or not set(words) - _BARE_NO or bool(_REFUSAL.search(text))
 
 
 def _no_team_outcome(child_date: date) -> str:
     window = team_window(child_date, current_municipality().course)
     too_early = window.latest > today() and window.earliest > today()
     return "too_early_no_team" if too_early else "no_team_fits"
-
-
-def yes_or_outcome(
-    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, outcome_on_no: str
-) -> dict[str, Any]:
-    """A yes/no question where "no" ends the form with a known outcome."""
-    answer = read_yes_no(value, tracker)
-    if answer is None:
-        dispatcher.utter_message(response="utter_ask_yes_or_no")
-        return {slot: None}
-    if answer is False:
-        return {slot: False, "enrollment_outcome": outcome_on_no}
-    return {slot: True}
 
 
 class ActionAskTeamCode(Action):
@@ -282,35 +309,4 @@ class ActionAskTeamCode(Action):
                 for team in teams_for(tx.session, child_date)
             ]
             tx.reply("utter_ask_team_code_early" if early else "utter_ask_team_code", buttons=buttons)
-        return []
-
-
-class ActionAskEnrollmentConfirmed(Action):
-    """Show everything that will be stored and ask for a final yes."""
-
-    def name(self) -> str:
-        return "action_ask_enrollment_confirmed"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        code = tracker.get_slot("team_code")
-        # No reply on a database error: the summary names the team by its code instead.
-        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            team = next((t for t in teams_for(tx.session, child_date) if t.code == code), None)
-            team_text = describe_team(team) if team else code
-        if tx.failed:
-            team_text = code
-        phone = tracker.get_slot("contact_phone")
-        contact = " og ".join(
-            p for p in (tracker.get_slot("contact_email"), format_phone(phone) if phone else None) if p
-        )
-        dispatcher.utter_message(
-            response="utter_ask_enrollment_confirmed",
-            parent_name=tracker.get_slot("parent_name"),
-            partner_text=tracker.get_slot("partner_name") or "ingen",
-            child_date_label="Født" if tracker.get_slot("child_born") else "Termin",
-            child_date_text=format_danish_date(child_date),
-            contact_text=contact,
-            team_text=team_text,
-        )
         return []

@@ -4,7 +4,7 @@ Parents answer like people: "Maja Nielsen, termin 3. april, min kæreste Jonas
 kommer med, maja@x.dk" answers five questions at once, and "nej, det er 4.
 april" at the summary corrects one. `read_enrollment` finds, in any order:
 the parent's name, whether the child is born and the due or birth date,
-whether it is the first child, whether a partner comes along (and the
+whether it is the first child (or an older child is mentioned), whether a partner comes along (and the
 partner's name), an e-mail and a Danish phone number, and whether the
 message reads as a correction.
 
@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, parse_danish_date
 from bot.dates.words import MONTH_NAMES, MONTHS, Direction, alternatives, normalise
+from bot.forms.children import first_child as first_child_of
 from bot.forms.people import name_from, own_name, partner
 from bot.validation import find_danish_phone, find_email
 
@@ -42,7 +43,7 @@ _QUESTION_START = re.compile(
 )
 _EXPECTING = re.compile(
     r"\b(?:termin\w*|termim|tremin|terim|forventet|forventer|venter|gravid\w*|uger?\s+henne|måneder\s+henne|"
-    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej)\b"
+    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej|due\s+date|due|expecting|pregnant)\b"
 )
 _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"
@@ -50,8 +51,6 @@ _BORN = re.compile(
     r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
 )
 _NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
-_FIRST_CHILD = re.compile(r"\b(?:vores|mit|min|vort)\s+første\b|\bførste\s+barn\b|\bførstegangs\w*")
-_NOT_FIRST = re.compile(r"\bikke\s+(?:vores|mit|min|vort|det)?\s*første\b")
 _CORRECTION = re.compile(
     r"\b(?:nej|næh|ikke|ret|rette|retter|rettelse|ændr\w*|skal\s+være|skulle\s+være|mente|forkert|fejl|"
     r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye)\b"
@@ -176,7 +175,7 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
             lambda m: " " if re.sub(r"\D", "", m.group(0)).endswith(phone[3:]) else m.group(0), plain
         )
     plain_clauses = [c for c in (c.strip(" .!") for c in _CLAUSES.split(plain)) if c]
-    said = normalise(plain)
+    said = english_dates(normalise(plain))
 
     child_born = _child_born(said)
     correction = bool(_CORRECTION.search(said))
@@ -185,7 +184,7 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
     if child_born is not None or asked == "child_date" or (correction and _only_a_date(said)):
         child_date = find_child_date(said, today, date_born)
 
-    first_child = True if _FIRST_CHILD.search(said) and not _NOT_FIRST.search(said) else None
+    first_child = first_child_of([normalise(clause) for clause in plain_clauses])
     found_partner = partner(plain, asked)
     first = plain_clauses[0] if plain_clauses else ""
     parent_name = own_name(plain, asked == "parent_name", plain_clauses if len(clauses) > 1 else [])
@@ -208,6 +207,32 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         consent=True if _CONSENT.search(said) else None,
         correction=correction,
     )
+
+
+_ENGLISH_MONTHS = {
+    "january": "januar",
+    "february": "februar",
+    "march": "marts",
+    "april": "april",
+    "may": "maj",
+    "june": "juni",
+    "july": "juli",
+    "august": "august",
+    "september": "september",
+    "october": "oktober",
+    "november": "november",
+    "december": "december",
+}
+_EN_MONTH = "|".join(_ENGLISH_MONTHS)
+_EN_MONTH_DAY = re.compile(rf"\b(?P<month>{_EN_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")
+_EN_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_EN_MONTH})\b")
+
+
+def english_dates(said: str) -> str:
+    """ "March 20", "May 15th", "20th of March" written the Danish way ("20. marts"):
+    a month name only next to a day, so "you may store it" stays as it is."""
+    said = _EN_MONTH_DAY.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
+    return _EN_DAY_MONTH.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
 
 
 def _whole_name(clause: str) -> str | None:

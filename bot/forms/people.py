@@ -29,6 +29,8 @@ _STOP_TEXT = """
     rette rettelse mente nemlig faktisk stadig snart lille pige dreng tvillinger deltager deltage
     tager tage glad glade spændt super dejligt vil gerne have har havde hilsen mvh venlig ingen intet
     ny nyt nye første gang her hermed
+    and my our the due date is am are will join joining too also we husband wife boyfriend girlfriend
+    alone pregnant expecting hi hello name
     """
 STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
 
@@ -37,20 +39,21 @@ _NAME_TOKEN = re.compile(rf"^{_LETTERS}\.?$")
 _TOKEN = re.compile(r"\S+")
 _PARTNER_WORD = (
     r"(?:k(?:j)?æ?a?e?r(?:e)?ste(?:n)?|mand(?:en)?|kone(?:n)?|partner(?:en)?|sambo(?:en)?|samlever(?:en)?|"
-    r"medforæ?l?d?e?r)"
+    r"medforæ?l?d?e?r|husband|wife|boyfriend|girlfriend|fianc[ée]e?)"
 )
 # "min far" is the parent's own father; the child's father is "far",
 # "faren" or "barnets far".
 _PARENT_WORD = r"(?:far|faren|mor|moren)"
 _ROLE = (
-    rf"(?:(?:(?:min|mit|vores|barnets|babyens)\s+)?{_PARTNER_WORD}|"
+    rf"(?:(?:(?:min|mit|vores|barnets|babyens|my|our)\s+)?{_PARTNER_WORD}|"
     rf"(?:(?:barnets|babyens)\s+)?(?<!min\s)(?<!mit\s)(?<!vores\s){_PARENT_WORD})"
 )
 _OWNER = r"(?:min|mit|vores)"
 _ROLE_JOINS = re.compile(
     rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
     r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
-    r"(?:med|deltage|med på|med paa)|deltager)\b",
+    r"(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke)|"
+    r"will\s+(?:also\s+)?(?:join|come)|is\s+(?:also\s+)?(?:joining|coming)|joins|comes)\b",
     re.IGNORECASE,
 )
 _ROLE_NOT = re.compile(
@@ -59,6 +62,18 @@ _ROLE_NOT = re.compile(
     re.IGNORECASE,
 )
 _ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+# "Jeg hedder Nadia og han hedder Simon", "nej, han hedder Jonas": the partner,
+# unless the message is about the child ("vores søn, han hedder Oliver").
+_PRONOUN_NAMED = re.compile(rf"\b(?:han|hun)\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+_ABOUT_THE_CHILD = re.compile(
+    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|barn|barnet|baby|babyen|lille)\b", re.IGNORECASE
+)
+# "Min kone hedder Maria og deltager også": named, and coming along.
+_JOINS = re.compile(
+    r"\b(?:deltager|kommer)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*(?:med\b|$)|\b(?:deltager|kommer)\s+(?:også|ogsaa|osse)\b",
+    re.IGNORECASE,
+)
+_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan)\s+ikke\b", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
@@ -80,12 +95,13 @@ _YES_NAME = re.compile(
     re.IGNORECASE,
 )
 _OWN_NAME = re.compile(
-    rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er)\s+"
+    rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er|my\s+name\s+is|"
+    rf"i['’]?m|i\s+am|this\s+is)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
 )
 _NAME_HERE = re.compile(rf"^(?:hej\W+)?(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s+her\W*$", re.IGNORECASE)
-_STRONG_CUES = ("hedder", "hed", "navn")
+_STRONG_CUES = ("hedder", "hed", "navn", "name")
 _PARTNER_PRONOUNS = frozenset({"han", "hun", "hen", "partneren", "kæresten", "kaeresten", "faren", "moren"})
 
 
@@ -146,7 +162,11 @@ def partner(text: str, asked: str | None) -> Partner:
     if _ROLE_NOT.search(text) or _ALONE.search(text):
         return Partner(joins=False)
     named = _ROLE_NAMED.search(text)
+    if named is None and not _ABOUT_THE_CHILD.search(text):
+        named = _PRONOUN_NAMED.search(text)
     name = name_from(named.group("name")) if named else None
+    if name and named and (named.re is _PRONOUN_NAMED or _JOINS.search(text)) and not _DOES_NOT_JOIN.search(text):
+        return Partner(True, name)
     joins = _ROLE_JOINS.search(text)
     if joins:
         return Partner(True, name or name_from(joins.group("name"), max_words=2))

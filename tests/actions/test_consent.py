@@ -1,5 +1,5 @@
-"""Consent records on real SQLite and PostgreSQL: asked before storing,
-recorded with the words shown and the answer, shown in my_data, and gone
+"""Consent records on real SQLite and PostgreSQL: asked before storing (with
+the enrollment's summary), recorded with the words shown and the answer, shown in my_data, and gone
 with what they cover."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import actions.handover as handover
+from actions.enrollment_summary import ActionAskEnrollmentConfirmed, consent_text
 from actions.handover import ActionSubmitContact
 from actions.privacy import ActionDeleteMyData, ActionShowMyData
 from bot.db.consents import purge_consents
@@ -33,11 +34,17 @@ def consents(session: Session, conversation: str) -> list[ConsentRecord]:
 def test_an_enrollment_records_the_consent_it_was_given_with(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
-    submit(filled_form(teams[0], due_in_three_months), domain, sender="conv-c")
+    slots = filled_form(teams[0], due_in_three_months)
+    shown = CollectingDispatcher()  # the summary, whose yes is the consent
+    asyncio.run(ActionAskEnrollmentConfirmed().run(shown, make_tracker(slots=slots), domain))
+    text_shown = shown.messages[0]["consent_text"]
+    statement = current_municipality().privacy.enrollment_consent.removesuffix("Må vi gemme oplysningerne?").strip()
+    assert text_shown.startswith(statement) and text_shown.endswith("må vi gemme oplysningerne og tilmelde jer?")
+    submit(slots, domain, sender="conv-c")
     enrollment = session.scalars(select(CourseEnrollment)).one()
     [row] = consents(session, "conv-c")
     assert (row.purpose, row.answer, row.subject) == ("course_enrollment", "given", enrollment.reference_code)
-    assert row.text_shown == current_municipality().privacy.enrollment_consent
+    assert row.text_shown == text_shown == enrollment.consent_text  # the exact words the parent said yes to
 
 
 def test_a_no_is_recorded_with_nothing_about_the_person(
@@ -51,6 +58,7 @@ def test_a_no_is_recorded_with_nothing_about_the_person(
     assert responses(dispatcher) == ["utter_no_consent"]
     [row] = consents(session, "conv-no")
     assert (row.answer, row.subject) == ("declined", None)
+    assert row.text_shown == consent_text(make_tracker())  # the words the parent said no to
     assert session.scalars(select(CourseEnrollment)).all() == []
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.enrollment_form import FORM_SLOTS, ActionAskTeamCode, ValidateEnrollmentForm
+from actions.enrollment_form import FORM_SLOTS, ActionAskTeamCode, ValidateEnrollmentForm, teams_for
 from bot.dates import format_danish_date
 from bot.db.models import CourseTeam
 from bot.shared.clock import danish_today
@@ -67,13 +67,14 @@ def test_one_message_answers_five_questions(
         "parent_name": "Maja Nielsen",
         "child_born": False,
         "child_date": due_in_three_months.isoformat(),
-        "first_child": None,
         "partner_joins": True,
         "partner_name": "Jonas",
         "contact": "maja@x.dk",
+        "team_code": teams_for(session, due_in_three_months)[0].code,  # the fitting team that starts first
     }
-    assert "enrollment_outcome" not in set_now and said == []
-    assert next_question(after) == "first_child"
+    assert "enrollment_outcome" not in set_now and after.get("first_child") is None and said == []
+    # Straight to the summary: no question about the first child, the team or the consent.
+    assert next_question(after) == "enrollment_confirmed"
 
 
 def test_a_partner_answer_nlu_took_for_a_question_fills_the_partner(domain: dict[str, Any]) -> None:
@@ -123,9 +124,9 @@ def test_a_date_when_asked_for_the_name_is_kept_and_the_name_asked_again(domain:
 
 
 def test_a_filled_answer_is_not_overwritten_without_a_correction(domain: dict[str, Any]) -> None:
-    slots = answered_up_to("first_child")
+    slots = answered_up_to("partner_joins")
     other = date.fromisoformat(slots["child_date"]) + timedelta(days=3)
-    set_now, _, after = run_form(domain, f"termin {danish(other)}", "first_child", slots, raw="termin")
+    set_now, _, after = run_form(domain, f"termin {danish(other)}", "partner_joins", slots, raw="termin")
     assert "child_date" not in set_now and after["child_date"] == slots["child_date"]
 
 
@@ -153,21 +154,17 @@ def test_danger_and_stop_are_never_answers(domain: dict[str, Any]) -> None:
 
 
 def summary_slots(session: Session, due: date) -> dict[str, Any]:
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots={"child_date": due.isoformat()}), {}))
-    code = dispatcher.messages[0]["buttons"][0]["payload"].split('"')[3]
+    """The answers when the summary is shown: the team chosen by the form."""
     return {
         "parent_name": "Maja Nielsen",
         "child_born": False,
         "child_date": due.isoformat(),
-        "first_child": True,
         "partner_joins": True,
         "partner_name": "Jonah",
         "contact": "maja@x.dk og 22 33 44 55",
         "contact_email": "maja@x.dk",
         "contact_phone": "+4522334455",
-        "team_code": code,
-        "consent": True,
+        "team_code": teams_for(session, due)[0].code,
     }
 
 
@@ -179,7 +176,9 @@ def test_a_date_corrected_at_the_summary(
     text = f"nej, det er {danish(new)}"
     set_now, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
     assert set_now["child_date"] == new.isoformat()
+    # The "nej" of a correction is no refusal to store: nothing ends, no consent either way.
     assert after["enrollment_confirmed"] is None and "enrollment_outcome" not in set_now
+    assert after.get("consent") is None
     assert after["team_code"] == slots["team_code"]
     assert said == ["utter_enrollment_corrected"] and next_question(after) == "enrollment_confirmed"
 
@@ -210,7 +209,7 @@ def test_born_after_all_at_the_summary_asks_for_the_birth_date(
     assert said == ["utter_enrollment_corrected"] and next_question(after) == "child_date"
 
 
-def test_a_date_no_longer_fitting_the_team_asks_for_the_team_again(
+def test_a_date_no_longer_fitting_the_team_chooses_the_first_that_fits(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
     slots = summary_slots(session, due_in_three_months)
@@ -218,10 +217,10 @@ def test_a_date_no_longer_fitting_the_team_asks_for_the_team_again(
     text = f"undskyld, terminen er {danish(later)}"
     _, said, after = run_form(domain, text, "enrollment_confirmed", slots, raw=text)
     assert (after["child_born"], after["child_date"]) == (False, later.isoformat())
-    fitting = {b["payload"].split('"')[3] for b in team_buttons(later)}
-    assert fitting and slots["team_code"] not in fitting  # the chosen team starts too early for the new date
-    assert after["team_code"] is None and after["enrollment_confirmed"] is None
-    assert said == ["utter_enrollment_corrected"] and next_question(after) == "team_code"
+    fitting = [team.code for team in teams_for(session, later)]
+    assert fitting and slots["team_code"] not in fitting  # the team chosen starts too early for the new date
+    assert after["team_code"] == fitting[0] and after["enrollment_confirmed"] is None
+    assert said == ["utter_enrollment_corrected"] and next_question(after) == "enrollment_confirmed"
 
 
 def team_buttons(child_date: date) -> list[dict[str, Any]]:
@@ -231,16 +230,31 @@ def team_buttons(child_date: date) -> list[dict[str, Any]]:
     return buttons
 
 
-def test_a_correction_at_the_consent_question_is_not_a_no(
+def test_another_team_at_the_summary_asks_the_team_question_and_returns_to_the_summary(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
     slots = summary_slots(session, due_in_three_months)
-    del slots["consent"]
-    new = due_in_three_months + timedelta(days=2)
-    _, said, after = run_form(domain, f"nej, det er {danish(new)}", "consent", slots, intent="deny", raw=False)
-    assert (after["child_date"], after["consent"]) == (new.isoformat(), None)
-    assert "enrollment_outcome" not in after and said == ["utter_enrollment_corrected"]
-    assert next_question(after) == "consent"
+    for text, intent in (("andet hold", "inform"), ("nej, vi vil hellere på et andet hold", "deny")):
+        _, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent=intent, raw=text)
+        assert (after["team_code"], after["enrollment_confirmed"]) == (None, None), text
+        assert "enrollment_outcome" not in after and said == [] and next_question(after) == "team_code"
+    second = team_buttons(due_in_three_months)[1]["payload"].split('"')[3]
+    _, _, after = run_form(domain, "det andet", "team_code", after, raw="det andet")
+    assert after["team_code"] == second != slots["team_code"]
+    assert next_question(after) == "enrollment_confirmed"  # the summary again, with the team chosen
+
+
+def test_another_team_when_none_other_fits_shows_the_summary_again(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    while len(teams_for(session, due_in_three_months)) > 1:  # only the first few are offered at a time
+        for team in teams_for(session, due_in_three_months)[1:]:
+            team.seats_taken = team.capacity
+        session.commit()
+    slots = summary_slots(session, due_in_three_months)
+    _, said, after = run_form(domain, "kan vi få et andet hold?", "enrollment_confirmed", slots, raw="kan vi")
+    assert after["team_code"] == slots["team_code"] and said == ["utter_no_other_team"]
+    assert after["enrollment_confirmed"] is None and next_question(after) == "enrollment_confirmed"
 
 
 def test_the_email_corrected_at_the_summary_keeps_the_phone(
@@ -253,6 +267,16 @@ def test_the_email_corrected_at_the_summary_keeps_the_phone(
     assert after["enrollment_confirmed"] is None and said == ["utter_enrollment_corrected"]
 
 
+def test_the_partners_name_corrected_by_he_or_she_at_the_summary(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    text = "nej han hedder Jonas ikke Jonah, stavefejl"
+    set_now, said, after = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert after["partner_name"] == "Jonas" and after["enrollment_confirmed"] is None
+    assert "enrollment_outcome" not in set_now and said == ["utter_enrollment_corrected"]
+
+
 def test_the_partners_name_corrected_at_the_summary(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
@@ -263,12 +287,27 @@ def test_the_partners_name_corrected_at_the_summary(
     assert "enrollment_outcome" not in set_now and said == ["utter_enrollment_corrected"]
 
 
-def test_a_plain_no_at_the_summary_still_declines(
+def test_a_plain_no_at_the_summary_refuses_storing(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
     slots = summary_slots(session, due_in_three_months)
-    set_now, _, _ = run_form(domain, "nej", "enrollment_confirmed", slots, intent="deny", raw=False)
-    assert set_now["enrollment_outcome"] == "declined"
+    for text in ("nej", "nej, I må ikke gemme det", "nej tak, alligevel ikke"):
+        set_now, said, _ = run_form(domain, text, "enrollment_confirmed", slots, intent="deny", raw=False)
+        assert (set_now["enrollment_outcome"], set_now["consent"]) == ("no_consent", False), text
+        assert set_now["requested_slot"] is None and said == [], text  # the form ends; the submit says it
+
+
+def test_a_yes_at_the_summary_confirms_and_consents(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    set_now, said, after = run_form(domain, "ja det er rigtigt", "enrollment_confirmed", slots, raw="ja det er rigtigt")
+    assert {k: set_now[k] for k in ("enrollment_confirmed", "consent", "first_child")} == {
+        "enrollment_confirmed": True,
+        "consent": True,
+        "first_child": True,
+    }
+    assert next_question(after) is None and said == []  # the form is done: the submit comes
 
 
 def answered_up_to(asked: str) -> dict[str, Any]:
@@ -277,7 +316,6 @@ def answered_up_to(asked: str) -> dict[str, Any]:
         "parent_name": "Maja Nielsen",
         "child_born": False,
         "child_date": (TODAY + timedelta(weeks=12)).isoformat(),
-        "first_child": True,
         "partner_joins": True,
         "partner_name": "Jonas",
     }

@@ -8,10 +8,13 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.enrollment_form import ActionAskEnrollmentConfirmed, ActionAskTeamCode, ValidateEnrollmentForm
+from actions.enrollment_form import ActionAskTeamCode, ValidateEnrollmentForm, teams_for
+from actions.enrollment_summary import ActionAskEnrollmentConfirmed
 from bot.db.enrollments import NewEnrollment, create_enrollment
 from bot.db.models import CourseTeam
+from bot.domain import render_response
 from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
 from tests.helpers import make_tracker, responses
 
 form = ValidateEnrollmentForm()
@@ -94,10 +97,9 @@ def test_child_over_15_months_ends_the_form(dispatcher: CollectingDispatcher) ->
     assert result["enrollment_outcome"] == "child_too_old"
 
 
-def test_second_child_ends_the_form(dispatcher: CollectingDispatcher) -> None:
-    result = validate("first_child", "nej", dispatcher, intent="deny")
-    assert result == {"first_child": False, "enrollment_outcome": "not_first_child"}
-    assert asyncio.run(form.required_slots(["parent_name"], dispatcher, make_tracker(slots=result), {})) == []
+def test_an_outcome_ends_the_form(dispatcher: CollectingDispatcher) -> None:
+    slots = {"first_child": False, "enrollment_outcome": "not_first_child"}
+    assert asyncio.run(form.required_slots(["parent_name"], dispatcher, make_tracker(slots=slots), {})) == []
 
 
 def test_partner_name_instead_of_yes(dispatcher: CollectingDispatcher) -> None:
@@ -113,9 +115,11 @@ def test_no_partner_skips_the_name(dispatcher: CollectingDispatcher) -> None:
     assert slots == ["partner_joins", "contact"]
 
 
-def test_contact_is_parsed(
+def test_contact_is_parsed_and_the_team_that_starts_first_chosen(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
 ) -> None:
+    fitting = teams_for(session, due_in_three_months)
+    assert len(fitting) > 1 and fitting[0].start_date == min(t.start_date for t in fitting)
     result = validate(
         "contact",
         "mette@example.dk / +45 22 33 44 55",
@@ -126,7 +130,17 @@ def test_contact_is_parsed(
         "contact": "mette@example.dk og 22 33 44 55",
         "contact_email": "mette@example.dk",
         "contact_phone": "+4522334455",
+        "team_code": fitting[0].code,  # several fit: the first to start, no question
     }
+    assert dispatcher.messages == []
+
+
+def test_a_team_chosen_by_the_parent_is_kept_when_the_contact_changes(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+) -> None:
+    chosen = teams_for(session, due_in_three_months)[1].code
+    slots = {"child_date": due_in_three_months.isoformat(), "team_code": chosen}
+    assert validate("contact", "mette@example.dk", dispatcher, slots=slots)["team_code"] == chosen
 
 
 def test_invalid_contact_is_asked_again(session: Session, dispatcher: CollectingDispatcher) -> None:
@@ -153,7 +167,12 @@ def test_a_contact_enrolled_elsewhere_is_not_revealed(
     )
     session.commit()
     result = validate("contact", "METTE@example.dk", dispatcher, slots={"child_date": due_in_three_months.isoformat()})
-    assert result == {"contact": "mette@example.dk", "contact_email": "mette@example.dk", "contact_phone": None}
+    assert result == {
+        "contact": "mette@example.dk",
+        "contact_email": "mette@example.dk",
+        "contact_phone": None,
+        "team_code": teams_for(session, due_in_three_months)[0].code,
+    }
     assert existing.reference_code not in str(dispatcher.messages) and responses(dispatcher) == []
 
 
@@ -199,33 +218,60 @@ def test_full_teams_are_not_offered(
     assert dispatcher.messages[0]["buttons"] == []
 
 
-def test_consent_and_confirmation(dispatcher: CollectingDispatcher) -> None:
-    assert validate("consent", "nej tak", dispatcher, intent="deny") == {
-        "consent": False,
-        "enrollment_outcome": "no_consent",
+def test_the_summarys_one_yes_confirms_consents_and_says_first_child(dispatcher: CollectingDispatcher) -> None:
+    for text in ("ja", "ja det er rigtigt", "/affirm"):
+        intent = "affirm" if text != "ja det er rigtigt" else "inform"
+        result = validate("enrollment_confirmed", text, dispatcher, intent=intent, text=text)
+        assert result == {"enrollment_confirmed": True, "consent": True, "first_child": True}, text
+    assert dispatcher.messages == []
+
+
+def test_a_refusal_at_the_summary_stores_nothing_with_the_no_consent_outcome(dispatcher: CollectingDispatcher) -> None:
+    for text in ("nej", "/deny", "nej, I må ikke gemme det", "nej tak, alligevel ikke", "nej, vi vil ikke tilmeldes"):
+        result = validate("enrollment_confirmed", text, dispatcher, intent="deny", text=text)
+        assert result == {"enrollment_confirmed": False, "consent": False, "enrollment_outcome": "no_consent"}, text
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text", ["nej, terminen er forkert", "nej vent lidt", "nej, navnet 🙈"])
+def test_a_no_that_says_something_is_wrong_or_is_unclear_asks_what(text: str, dispatcher: CollectingDispatcher) -> None:
+    # Only a bare no or words about not storing or not enrolling end the enrolment.
+    assert validate("enrollment_confirmed", text, dispatcher, intent="deny", text=text) == {
+        "enrollment_confirmed": None
     }
-    assert validate("enrollment_confirmed", "ja", dispatcher, intent="affirm") == {"enrollment_confirmed": True}
-    assert validate("consent", "måske", dispatcher, intent="inform") == {"consent": None}
+    assert responses(dispatcher) == ["utter_enrollment_what_to_correct"]
 
 
-def test_summary_shows_what_will_be_stored(
-    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher
+def test_neither_yes_nor_no_at_the_summary_is_asked_again(dispatcher: CollectingDispatcher) -> None:
+    assert validate("enrollment_confirmed", "måske", dispatcher, text="måske") == {"enrollment_confirmed": None}
+    assert responses(dispatcher) == ["utter_ask_yes_or_no"]
+
+
+def test_summary_shows_what_will_be_stored_and_why(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, dispatcher: CollectingDispatcher, domain: dict
 ) -> None:
-    slots = {"child_date": due_in_three_months.isoformat()}
-    asyncio.run(ActionAskTeamCode().run(dispatcher, make_tracker(slots=slots), {}))
-    code = dispatcher.messages[0]["buttons"][0]["payload"].split('"')[3]
-    summary = CollectingDispatcher()
-    slots |= {
+    code = teams_for(session, due_in_three_months)[0].code
+    slots = {
+        "child_date": due_in_three_months.isoformat(),
         "parent_name": "Mette Hansen",
         "child_born": False,
         "team_code": code,
         "contact_email": "mette@example.dk",
         "contact_phone": "+4522334455",
     }
-    asyncio.run(ActionAskEnrollmentConfirmed().run(summary, make_tracker(slots=slots), {}))
-    message = summary.messages[0]
+    asyncio.run(ActionAskEnrollmentConfirmed().run(dispatcher, make_tracker(slots=slots), {}))
+    message = dispatcher.messages[0]
     assert message["response"] == "utter_ask_enrollment_confirmed"
     assert message["child_date_label"] == "Termin"
     assert message["partner_text"] == "ingen"
     assert message["contact_text"] == "mette@example.dk og 22 33 44 55"
     assert message["team_text"].startswith(next(t.place for t in teams if t.code == code))
+    # Several teams fit: the summary says how to choose another.
+    assert message["other_team_text"] == render_response("utter_enrollment_other_team_hint")
+    assert "andet hold" in message["other_team_text"]
+    # What is stored and why (the municipality's text, its own question replaced by the one question).
+    statement = current_municipality().privacy.enrollment_consent.removesuffix("Må vi gemme oplysningerne?").strip()
+    assert message["consent_text"] == f"{statement}\n\nPasser det, og må vi gemme oplysningerne og tilmelde jer?"
+    template = domain["responses"]["utter_ask_enrollment_confirmed"][0]
+    assert "- Første barn: ja" in template["text"] and template["text"].endswith("{consent_text}")
+    assert [b["payload"] for b in template["buttons"]] == ["/affirm", "/deny"]

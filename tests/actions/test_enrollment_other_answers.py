@@ -1,8 +1,9 @@
-"""Answers to other questions than the one asked (issue 17): a partner answer
-to the first-child question, a question not asked a third time in a row, the
-one team that fits chosen without asking, and consent given in so many words.
-The whole validation action as the Rasa server runs it, on the real domain
-and real SQLite and PostgreSQL databases."""
+"""Answers to other questions than the one asked (issue 17): no question
+about the first child (a message about an older child ends the form, a "nej"
+about the partner never does), a question not asked a third time in a row,
+the team chosen without asking, and consent given only with the summary's
+yes. The whole validation action as the Rasa server runs it, on the real
+domain and real SQLite and PostgreSQL databases."""
 
 from __future__ import annotations
 
@@ -10,50 +11,72 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.enrollment_form import ActionAskEnrollmentConfirmed, ValidateEnrollmentForm, teams_for
+from actions.enrollment_form import ValidateEnrollmentForm, teams_for
+from actions.enrollment_summary import ActionAskEnrollmentConfirmed
 from actions.teams import describe_team
 from bot.db.models import CourseTeam
 from bot.shared.clock import danish_today
-from tests.actions.test_enrollment_extraction import danish, next_question, run_form
+from tests.actions.test_enrollment_extraction import danish, next_question, run_form, summary_slots
 from tests.helpers import make_tracker, responses
 
 form = ValidateEnrollmentForm()
 DUE = danish_today() + timedelta(weeks=13)
-BEFORE_FIRST_CHILD = {
+BEFORE_PARTNER = {
     "parent_name": "Camilla Holm",
     "child_born": False,
     "child_date": DUE.isoformat(),
 }
 
 
-def test_no_and_alone_asked_about_the_first_child_is_the_partner_answer(domain: dict[str, Any]) -> None:
-    text = "nej, jeg er alene"
-    set_now, said, after = run_form(domain, text, "first_child", BEFORE_FIRST_CHILD, intent="deny", raw=False)
-    assert after["partner_joins"] is False and after["first_child"] is None
-    assert "enrollment_outcome" not in set_now  # not ruled out of the course
-    assert said == ["utter_enrollment_noted"]
-    assert set_now["requested_slot"] == "first_child"  # asked again
+def test_no_and_alone_is_the_partner_answer_and_never_rules_the_parent_out(domain: dict[str, Any]) -> None:
+    for text in ("nej, jeg er alene", "no, I'm alone"):
+        set_now, said, after = run_form(domain, text, "partner_joins", BEFORE_PARTNER, intent="deny", raw=False)
+        assert after["partner_joins"] is False and after.get("first_child") is None, text
+        assert "enrollment_outcome" not in set_now and said == [], text
+        assert next_question(after) == "contact", text
 
 
-def test_no_i_come_alone_in_english_too(domain: dict[str, Any]) -> None:
-    set_now, _, after = run_form(domain, "no, I'm alone", "first_child", BEFORE_FIRST_CHILD, intent="deny", raw=False)
-    assert after["partner_joins"] is False and after["first_child"] is None
-    assert "enrollment_outcome" not in set_now
+@pytest.mark.parametrize(
+    ("asked", "text", "intent"),
+    [
+        ("parent_name", "Sofie Andersen, vi har en søn på 3 i forvejen", "inform"),
+        ("child_born", "nej, termin i maj 🙂 storebror glæder sig", "deny"),
+        ("partner_joins", "ja min mand kommer med, det er vores andet barn", "affirm"),
+        ("contact", "sofie@example.dk (vi har 2 børn i forvejen)", "inform"),
+        ("enrollment_confirmed", "nej, vi har en dreng på 3 år i forvejen", "deny"),
+        ("enrollment_confirmed", "det er ikke vores første", "inform"),
+    ],
+)
+def test_an_older_child_in_any_message_ends_with_not_first_child(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any], asked: str, text: str, intent: str
+) -> None:
+    answered = summary_slots(session, DUE)
+    at_summary = asked == "enrollment_confirmed"
+    slots = {slot: value for slot, value in answered.items() if slot in BEFORE_PARTNER or at_summary}
+    set_now, said, after = run_form(domain, text, asked, slots, intent=intent, raw=text)
+    assert (set_now["first_child"], set_now["enrollment_outcome"]) == (False, "not_first_child")
+    assert after.get("consent") is None and said == []  # the submit gives the outcome, nothing stored
 
 
-def test_a_no_about_children_still_answers_the_first_child_question(domain: dict[str, Any]) -> None:
-    for text in ("nej", "nej, vi har en dreng på 3 år i forvejen"):
-        set_now, _, after = run_form(domain, text, "first_child", BEFORE_FIRST_CHILD, intent="deny", raw=False)
-        assert after["first_child"] is False, text
-        assert set_now["enrollment_outcome"] == "not_first_child", text
+@pytest.mark.parametrize(
+    "text",
+    ["vi har termin 3. april", "vi har en lille pige på vej", "vi har ingen børn i forvejen", "det er vores første"],
+)
+def test_children_words_that_say_no_older_child_do_not_end_the_form(domain: dict[str, Any], text: str) -> None:
+    set_now, _, after = run_form(domain, text, "partner_joins", BEFORE_PARTNER, raw=text)
+    assert "enrollment_outcome" not in set_now and after.get("first_child") is not False
 
 
-def test_yes_with_the_partner_named_is_the_first_child_yes_only_when_plain(domain: dict[str, Any]) -> None:
-    _, _, after = run_form(domain, "ja", "first_child", BEFORE_FIRST_CHILD, intent="affirm", raw=True)
-    assert after["first_child"] is True
+def test_a_plain_no_at_the_summary_is_never_a_no_to_the_first_child(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, DUE)
+    set_now, _, _ = run_form(domain, "nej", "enrollment_confirmed", slots, intent="deny", raw=False)
+    assert set_now["enrollment_outcome"] == "no_consent" and "first_child" not in set_now
 
 
 def run_after_asks(
@@ -83,19 +106,20 @@ def run_after_asks(
 def test_a_question_asked_twice_while_other_details_came_waits_until_last(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
-    # Asked once, answered with the partner: taken, said so, asked again.
-    set_now, said, after = run_after_asks(domain, "Jonas kommer med", "first_child", BEFORE_FIRST_CHILD, 0)
-    assert after["partner_name"] == "Jonas" and said == ["utter_enrollment_noted"]
-    assert next_question(after) == "first_child"
-    # Asked the second time, answered with the contact: not a third time now.
-    set_now, said, after = run_after_asks(domain, "camilla@example.dk", "first_child", after, 1)
-    assert after["contact"] == "camilla@example.dk" and after.get("first_child") is None
+    # Asked once, answered with the due date: taken, said so, asked again.
+    set_now, said, after = run_after_asks(domain, f"termin {danish(DUE)}", "parent_name", {}, 0)
+    assert (after["child_born"], after["child_date"]) == (False, DUE.isoformat())
+    assert said == ["utter_enrollment_noted"] and next_question(after) == "parent_name"
+    # Asked the second time, answered with the partner: not a third time now.
+    set_now, said, after = run_after_asks(domain, "Jonas kommer med", "parent_name", after, 1)
+    assert after["partner_name"] == "Jonas" and after.get("parent_name") is None
     assert said == ["utter_enrollment_noted"]
-    assert set_now["requested_slot"] == "first_child"  # nothing else is left before the team but it
-    # With a question left before it, that one comes first.
-    slots = BEFORE_FIRST_CHILD | {"partner_joins": None, "contact": None}
-    set_now, _, after = run_after_asks(domain, "camilla@example.dk", "first_child", slots, 1)
-    assert set_now["requested_slot"] == "partner_joins"
+    assert set_now["requested_slot"] == "contact"  # the name waits until just before the team
+    # Nothing else left: the contact given (a third message while the name was
+    # asked), the team is chosen, and the name is asked before the summary.
+    set_now, _, after = run_after_asks(domain, "camilla@example.dk", "parent_name", after, 2)
+    assert after["team_code"] == teams_for(session, DUE)[0].code
+    assert set_now["requested_slot"] == "parent_name"
 
 
 def only_one_team_left(session: Session, due: date) -> CourseTeam:
@@ -110,47 +134,59 @@ def only_one_team_left(session: Session, due: date) -> CourseTeam:
     return offered[0]
 
 
+def summary(after: dict[str, Any], domain: dict[str, Any]) -> dict[str, Any]:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskEnrollmentConfirmed().run(dispatcher, make_tracker(slots=after), domain))
+    assert responses(dispatcher) == ["utter_ask_enrollment_confirmed"]
+    message: dict[str, Any] = dispatcher.messages[0]
+    return message
+
+
 def test_the_one_team_that_fits_is_chosen_and_named_in_the_summary(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
     only = only_one_team_left(session, DUE)
-    slots = BEFORE_FIRST_CHILD | {"first_child": True, "partner_joins": False}
+    slots = BEFORE_PARTNER | {"partner_joins": False}
     set_now, said, after = run_form(domain, "camilla@example.dk", "contact", slots, raw="camilla@example.dk")
     assert set_now["team_code"] == only.code and said == []
-    assert next_question(after) == "consent"  # no "Hvilket hold passer jer?"
-
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots=after | {"consent": True})
-    asyncio.run(ActionAskEnrollmentConfirmed().run(dispatcher, tracker, domain))
-    assert dispatcher.messages[0]["team_text"] == describe_team(only)
+    assert next_question(after) == "enrollment_confirmed"  # no "Hvilket hold passer jer?", no consent question
+    shown = summary(after, domain)
+    assert shown["team_text"] == describe_team(only)
+    assert shown["other_team_text"] == ""  # no other team to choose
 
 
-def test_several_teams_that_fit_are_still_offered(
+def test_of_several_teams_that_fit_the_first_to_start_is_chosen(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
-    slots = BEFORE_FIRST_CHILD | {"first_child": True, "partner_joins": False}
-    set_now, _, after = run_form(domain, "camilla@example.dk", "contact", slots, raw="camilla@example.dk")
-    assert "team_code" not in set_now and next_question(after) == "team_code"
+    fitting = teams_for(session, DUE)
+    assert len(fitting) > 1
+    slots = BEFORE_PARTNER | {"partner_joins": False}
+    set_now, said, after = run_form(domain, "camilla@example.dk", "contact", slots, raw="camilla@example.dk")
+    assert set_now["team_code"] == fitting[0].code and said == []
+    assert min(team.start_date for team in fitting) == fitting[0].start_date
+    assert next_question(after) == "enrollment_confirmed"
+    shown = summary(after, domain)
+    assert shown["team_text"] == describe_team(fitting[0]) and "andet hold" in shown["other_team_text"]
 
 
-def test_a_date_given_after_the_contact_chooses_the_one_team_too(
+def test_a_date_given_after_the_contact_chooses_the_team_too(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
-    only = only_one_team_left(session, DUE)
     slots = {"parent_name": "Camilla Holm", "child_born": False, "contact": "camilla@example.dk"}
     slots |= {"contact_email": "camilla@example.dk"}
     set_now, _, _ = run_form(domain, f"termin {danish(DUE)}", "child_date", slots, raw=f"termin {danish(DUE)}")
-    assert (set_now["child_date"], set_now["team_code"]) == (DUE.isoformat(), only.code)
+    assert (set_now["child_date"], set_now["team_code"]) == (DUE.isoformat(), teams_for(session, DUE)[0].code)
 
 
-def test_consent_in_so_many_words_is_not_asked_again(
+def test_consent_is_given_only_with_the_summarys_yes(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
-    team = teams_for(session, DUE)[0]
-    slots = BEFORE_FIRST_CHILD | {"first_child": True, "partner_joins": False, "contact": "c@example.dk"}
-    text = f"{team.place}, og I må gerne gemme oplysningerne"
-    _, _, after = run_form(domain, text, "team_code", slots, raw=text)
-    assert (after["team_code"], after["consent"]) == (team.code, True)
+    # Consent in so many words with another answer: taken as nothing; the
+    # summary shows what is stored and asks its one question all the same.
+    slots = BEFORE_PARTNER | {"partner_joins": False}
+    text = "c@example.dk, og I må gerne gemme oplysningerne"
+    _, _, after = run_form(domain, text, "contact", slots, raw=text)
+    assert after["contact"] == "c@example.dk" and after.get("consent") is None
     assert next_question(after) == "enrollment_confirmed"
 
 
@@ -158,5 +194,5 @@ def test_consent_is_never_read_from_a_yes_to_something_else(
     session: Session, teams: list[CourseTeam], domain: dict[str, Any]
 ) -> None:
     for text in ("ja", "nej, I må ikke gemme noget"):
-        _, _, after = run_form(domain, text, "first_child", BEFORE_FIRST_CHILD, raw=text)
+        _, _, after = run_form(domain, text, "partner_joins", BEFORE_PARTNER, raw=text)
         assert after.get("consent") is None, text

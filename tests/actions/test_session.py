@@ -3,6 +3,7 @@ import asyncio
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.enrollment_summary import consent_text
 from actions.session import ActionSessionStart
 from tests.helpers import make_tracker
 
@@ -21,4 +22,7 @@ def test_the_consent_question_comes_from_the_municipality_file(domain: dict) -> 
     events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), make_tracker(), {}))
     consent = current_municipality().privacy.enrollment_consent
     assert SlotSet("privacy_enrollment_consent", consent) in events
-    assert domain["responses"]["utter_ask_consent"][0]["text"] == "{privacy_enrollment_consent}"
+    # The enrollment's summary shows it (its own question replaced by the summary's one question).
+    shown = consent_text(make_tracker(slots={"privacy_enrollment_consent": consent}))
+    assert shown.startswith(consent.removesuffix("Må vi gemme oplysningerne?").strip())
+    assert domain["responses"]["utter_ask_enrollment_confirmed"][0]["text"].endswith("{consent_text}")

@@ -136,13 +136,13 @@ def enrol(url: str, n: int, tally: Tally) -> None:
     email = f"chaos{n}.{uuid.uuid4().hex[:4]}@example.dk"
     due = (danish_today() + timedelta(weeks=12)).strftime("%d.%m.%Y")
     name = PARENTS[n % len(PARENTS)]
-    turns = ["hej", "vi vil gerne tilmelde os kurset", name, "/deny", due, "ja", "nej", email, None]
-    turns += ["ja", "ja"]
+    # At the summary "andet hold", then the teams offered, spread over the people
+    # (one team has not seats for all), and the summary's yes.
+    turns = ["hej", "vi vil gerne tilmelde os kurset", name, "/deny", due, "nej", email, "andet hold", None, "ja"]
     buttons: list[dict[str, str]] = []
     time.sleep(random.uniform(0, ARRIVALS_OVER))  # people arrive over the first seconds, so faults meet every step
     with httpx.Client(timeout=40) as client:
         for turn in turns:
-            # the teams offered, spread over the people (one team has not seats for all)
             message = turn if turn is not None else (buttons[n % len(buttons)]["payload"] if buttons else "1")
             replies = say(client, url, sender, message, tally)
             buttons = [b for r in replies for b in r.get("buttons", [])]  # type: ignore[attr-defined]

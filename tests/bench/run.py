@@ -204,11 +204,8 @@ def one_conversation(base_url: str, n: int, pause: float = 0.0) -> list[float]:
         name,
         "/deny",
         due,
-        "ja",
         "nej",
         email,
-        None,
-        "ja",
         "ja",
         "er vi tilmeldt?",
     ]

@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import CourseEnrollment, EnrollmentStatus
+from bot.db.models import ConsentRecord, CourseEnrollment, EnrollmentStatus
 from bot.db.services import get_service
 from bot.shared.clock import danish_today
+from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import Chat, RunningAssistant
 
 pytestmark = pytest.mark.e2e
@@ -37,26 +38,28 @@ def start_and_answer_first_questions(chat: Chat, name: str) -> None:
     chat.say("hej")
     assert "Familie med Hjerte" in chat.text
     chat.say("vi vil gerne tilmelde os familie med hjerte")
-    assert "Hvad er dit navn?" in chat.text
+    # Who the course is for, in one line before the first question (no question about it).
+    assert "forældre for første gang" in chat.text and "Hvad er dit navn?" in chat.text, chat.text
     chat.say(name)
     assert "Er jeres barn født?" in chat.text
     chat.click("/deny")
     assert "termin" in chat.text
     chat.say(DUE_TEXT)
-    assert "første barn" in chat.text
+    assert "partner" in chat.text and "første barn" not in chat.text, chat.text
 
 
 def finish(chat: Chat, email: str) -> str:
-    chat.say("ja")
-    assert "partner" in chat.text
+    """No partner, the contact, and the one summary question: a yes enrols."""
     chat.say("nej")
     assert "e-mail" in chat.text
     chat.say(email)
-    assert chat.buttons, chat.text
-    chat.say(chat.buttons[0]["payload"])
-    assert "Må vi gemme" in chat.text
-    chat.say("ja")
-    assert "Er det rigtigt" in chat.text and email in chat.text
+    # Straight to the summary: the team chosen, the first child, what is stored and why, one question.
+    assert "Hvilket hold" not in chat.text and "Første barn: ja" in chat.text and email in chat.text, chat.text
+    assert current_municipality().privacy.enrollment_consent.removesuffix("Må vi gemme oplysningerne?").strip() in (
+        chat.text
+    )
+    assert "Passer det, og må vi gemme oplysningerne og tilmelde jer?" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/affirm", "/deny"]
     chat.say("ja")
     assert "I er tilmeldt" in chat.text, chat.text
     return reference_code(chat.text)
@@ -74,6 +77,12 @@ def test_enrol_through_http_and_find_the_row(running: RunningAssistant) -> None:
         EnrollmentStatus.ACTIVE,
     )
     assert row.conversation_id == chat.sender
+    with running.sessions() as session:  # the consent, with the words shown at the summary
+        [consent] = session.scalars(select(ConsentRecord).where(ConsentRecord.conversation_id == chat.sender)).all()
+        assert (consent.answer, consent.subject) == ("given", code)
+        assert consent.text_shown.endswith("Passer det, og må vi gemme oplysningerne og tilmelde jer?")
+        assert consent.text_shown == row.consent_text
+        assert consent.text_shown.startswith(current_municipality().privacy.enrollment_consent.split(" Må vi")[0])
 
     chat.say("er vi tilmeldt?")
     assert code in chat.text

@@ -1,8 +1,9 @@
 """End to end: parents who answer like people (issue 17). The real Rasa
 server and action server over HTTP, the stored enrollment read back from the
-database: one message that answers several questions, a partner answer NLU
-may take for a question, corrections at the summary, a partner answer to
-the first-child question and the one team that fits chosen without asking."""
+database: one message that answers several questions and then straight to
+the one summary question, a partner answer NLU may take for a question,
+corrections at the summary, another team chosen at the summary, an older
+child, a refusal to store, and the one team that fits."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from actions.teams import describe_team, offered_teams
 from bot.dates import format_danish_date
-from bot.db.models import CourseTeam
+from bot.db.models import ConsentRecord, CourseEnrollment, CourseTeam
 from bot.shared.clock import danish_today
 from bot.shared.municipality import current_municipality
 from tests.e2e.conftest import Chat, RunningAssistant
@@ -35,13 +36,26 @@ def actions_after_latest_message(running: RunningAssistant, chat: Chat) -> list[
     return [e["name"] for e in events[latest:] if e["event"] == "action" and e["name"] != "action_extract_slots"]
 
 
-def to_the_summary(chat: Chat) -> None:
-    """From the team question: the first team, consent, and the summary."""
-    assert chat.buttons, chat.text
-    chat.say(chat.buttons[0]["payload"])
-    assert "Må vi gemme" in chat.text
-    chat.say("ja")
-    assert "Er det rigtigt" in chat.text
+SUMMARY_QUESTION = "Passer det, og må vi gemme oplysningerne og tilmelde jer?"
+
+
+def at_the_summary(chat: Chat) -> None:
+    """The one question: the team chosen, the first child, what is stored and why."""
+    assert SUMMARY_QUESTION in chat.text and "Første barn: ja" in chat.text, chat.text
+    assert "Hvilket hold" not in chat.text and "første barn?" not in chat.text
+
+
+def consents_of(running: RunningAssistant, chat: Chat) -> list[tuple[str, str]]:
+    with running.sessions() as session:
+        rows = session.scalars(select(ConsentRecord).where(ConsentRecord.conversation_id == chat.sender)).all()
+        return [(row.answer, row.text_shown) for row in rows]
+
+
+def enrollments_of(running: RunningAssistant, chat: Chat) -> int:
+    with running.sessions() as session:
+        return len(
+            session.scalars(select(CourseEnrollment).where(CourseEnrollment.conversation_id == chat.sender)).all()
+        )
 
 
 def test_one_message_answers_five_questions_and_only_the_rest_is_asked(running: RunningAssistant) -> None:
@@ -49,13 +63,11 @@ def test_one_message_answers_five_questions_and_only_the_rest_is_asked(running: 
     chat.say("vi vil gerne tilmelde os familie med hjerte")
     assert "Hvad er dit navn?" in chat.text
     chat.say(f"Maja Nielsen, termin {danish(DUE)}, min kæreste Jonas kommer med, maja.messy@example.dk")
-    assert "første barn" in chat.text, chat.text
-    chat.say("ja")
-    # Partner and contact were given: the teams come next.
-    assert "partner" not in chat.text.lower() and "e-mail" not in chat.text, chat.text
-    to_the_summary(chat)
+    # Everything the form needs was given: straight to the summary, nothing else asked.
+    at_the_summary(chat)
+    assert "partner?" not in chat.text.lower() and "Skriv en e-mail" not in chat.text, chat.text
     assert "Maja Nielsen" in chat.text and "Jonas" in chat.text and "maja.messy@example.dk" in chat.text
-    chat.say("ja")
+    chat.say("ja, det passer")
     assert "I er tilmeldt" in chat.text, chat.text
     row = enrollment(running, reference_code(chat.text))
     assert (row.parent_name, row.partner_name, row.due_date, row.birth_date, row.email, row.phone) == (
@@ -74,7 +86,6 @@ def test_a_partner_named_in_a_sentence_then_an_email(running: RunningAssistant) 
     chat.say("Sofie Holm")
     chat.click("/deny")
     chat.say(DUE.strftime("%d.%m.%Y"))
-    chat.say("ja")
     assert "partner" in chat.text
     chat.say("min kæreste Jonas kommer også med")
     # Not the course's audience answer and the question again: the answer is taken.
@@ -84,7 +95,7 @@ def test_a_partner_named_in_a_sentence_then_an_email(running: RunningAssistant) 
     assert actions_after_latest_message(running, chat) == ["enrollment_form", "action_listen"]
     chat.say("sofie.messy@example.dk")
     assert "Svar gerne ja eller nej" not in chat.text
-    to_the_summary(chat)
+    at_the_summary(chat)
     assert "Partner: Jonas" in chat.text
     chat.say("ja")
     row = enrollment(running, reference_code(chat.text))
@@ -95,16 +106,14 @@ def test_corrections_at_the_summary_change_one_value_each(running: RunningAssist
     chat = running.chat()
     chat.say("jeg vil gerne tilmelde mig kurset")
     chat.say(f"Ida Berg, termin {danish(DUE)}, min kæreste Jonah kommer med, ida.old@example.dk, 22 33 44 55")
-    assert "første barn" in chat.text, chat.text
-    chat.say("ja")
-    to_the_summary(chat)
+    at_the_summary(chat)
     assert "Jonah" in chat.text
 
     new_due = DUE + timedelta(days=1)
     chat.say(f"nej, det er {danish(new_due)}")
     assert "rettet" in chat.text and format_danish_date(new_due) in chat.text, chat.text
     assert actions_after_latest_message(running, chat) == ["enrollment_form", "action_listen"]
-    assert "Er det rigtigt" in chat.text
+    assert SUMMARY_QUESTION in chat.text and consents_of(running, chat) == []  # the "nej" refused nothing
     chat.say("ret e-mailen til ida.new@example.dk")
     assert "ida.new@example.dk og 22 33 44 55" in chat.text, chat.text
     chat.say("min kæreste hedder Jonas ikke Jonah")
@@ -121,7 +130,7 @@ def test_corrections_at_the_summary_change_one_value_each(running: RunningAssist
     )
 
 
-def test_alone_to_the_first_child_question_and_the_one_team_that_fits(running: RunningAssistant) -> None:
+def test_alone_is_the_partner_answer_and_the_one_team_that_fits(running: RunningAssistant) -> None:
     due = DUE + timedelta(days=3)
     course = current_municipality().course
     with running.sessions() as session:
@@ -138,17 +147,15 @@ def test_alone_to_the_first_child_question_and_the_one_team_that_fits(running: R
         chat = running.chat()
         chat.say("jeg vil gerne tilmelde mig kurset")
         chat.say(f"Camilla Holm, termin {danish(due)}")
-        assert "første barn" in chat.text, chat.text
+        assert "partner" in chat.text, chat.text
         chat.say("nej, jeg er alene")
-        # About the partner, not "not our first child": taken, and the question again.
-        assert "skrevet ned" in chat.text and "første barn" in chat.text, chat.text
-        chat.say("ja")
+        # About the partner: no rule about the first child, the contact is asked next.
         assert "e-mail" in chat.text and "partner" not in chat.text.lower(), chat.text
         chat.say("camilla.alone@example.dk")
-        # One team fits: no "Hvilket hold passer jer?", the summary names it.
-        assert "Hvilket hold" not in chat.text and "Må vi gemme" in chat.text, chat.text
-        chat.say("ja")
-        assert f"Hold: {only}" in chat.text and "Partner: ingen" in chat.text, chat.text
+        # One team fits: no "Hvilket hold passer jer?", the summary names it and offers no other.
+        at_the_summary(chat)
+        assert f"Hold: {only}\n" in chat.text and "andet hold" not in chat.text, chat.text
+        assert "Partner: ingen" in chat.text, chat.text
         chat.say("ja")
         assert "I er tilmeldt" in chat.text, chat.text
         row = enrollment(running, reference_code(chat.text))
@@ -164,3 +171,48 @@ def test_alone_to_the_first_child_question_and_the_one_team_that_fits(running: R
                 team = session.scalars(select(CourseTeam).where(CourseTeam.code == code)).one()
                 team.seats_taken = taken
             session.commit()
+
+
+def test_another_team_at_the_summary_and_back_to_the_summary(running: RunningAssistant) -> None:
+    with running.sessions() as session:
+        offered = list(offered_teams(session, DUE, danish_today(), current_municipality().course))
+    assert len(offered) > 1  # the demo seed offers several
+    chat = running.chat()
+    chat.say("vi vil gerne tilmelde os familie med hjerte")
+    chat.say(f"Nanna Friis, termin {danish(DUE)}, kun mig, nanna.team@example.dk")
+    at_the_summary(chat)
+    # The fitting team that starts first, and how to choose another.
+    assert f"Hold: {describe_team(offered[0])}" in chat.text and 'skriv "andet hold"' in chat.text, chat.text
+    chat.say("andet hold")
+    assert "Hvilket hold" in chat.text and len(chat.buttons) == len(offered), chat.text
+    chat.say(chat.buttons[1]["payload"])
+    at_the_summary(chat)
+    assert f"Hold: {describe_team(offered[1])}" in chat.text, chat.text
+    chat.say("ja")
+    assert "I er tilmeldt" in chat.text, chat.text
+    assert enrollment(running, reference_code(chat.text)).team_id == offered[1].id
+
+
+@pytest.mark.parametrize("older_child", ["vi har en søn på 3 i forvejen", "nej, det er faktisk vores andet barn 🙂"])
+def test_an_older_child_ends_with_the_other_offers_and_stores_nothing(
+    running: RunningAssistant, older_child: str
+) -> None:
+    chat = running.chat()
+    chat.say("jeg vil gerne tilmelde mig kurset")
+    chat.say(f"Louise Dam, termin {danish(DUE)}, min mand Peter kommer med, louise.older@example.dk")
+    at_the_summary(chat)
+    chat.say(older_child)
+    assert "første barn" in chat.text and "ikke gemt noget" in chat.text, chat.text
+    assert enrollments_of(running, chat) == 0 and consents_of(running, chat) == []
+
+
+def test_a_refusal_to_store_at_the_summary_stores_nothing_and_records_the_no(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("jeg vil gerne tilmelde mig kurset")
+    chat.say(f"Mads Krog, termin {danish(DUE)}, jeg kommer alene, mads.no@example.dk")
+    at_the_summary(chat)
+    chat.say("nej, I må ikke gemme det")
+    assert "Uden lov til at gemme oplysningerne" in chat.text and "ikke gemt noget" in chat.text, chat.text
+    assert enrollments_of(running, chat) == 0
+    [(answer, text_shown)] = consents_of(running, chat)
+    assert answer == "declined" and text_shown.endswith(SUMMARY_QUESTION)

@@ -139,6 +139,43 @@ def test_partners(text: str, joins: bool, name: str | None) -> None:
     assert (reading.get("partner_joins"), reading.get("partner_name")) == (joins, name)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("jeg hedder Line Bak og han hedder Thomas", "Thomas"),
+        ("Min mand hedder Karim og deltager også", "Karim"),
+        ("min kæreste Emil kommer også", "Emil"),
+        ("hun hedder Signe, vi har termin i juni", "Signe"),
+    ],
+)
+def test_a_partner_named_and_coming_in_other_words(text: str, name: str) -> None:
+    reading = found(text)
+    assert (reading.get("partner_joins"), reading.get("partner_name")) == (True, name)
+
+
+def test_a_child_named_is_not_the_partner() -> None:
+    assert "partner_name" not in found("vi har fået en pige, hun hedder Alma")
+    assert "partner_joins" not in found("min kæreste hedder Emil men kan ikke komme med")
+
+
+def test_parents_who_write_english() -> None:
+    assert found("I’m Ella Stone, my husband Noah is joining too. Due date 9 April") == {
+        "parent_name": "Ella Stone",
+        "child_born": False,
+        "child_date": date(2027, 4, 9),
+        "partner_joins": True,
+        "partner_name": "Noah",
+    }
+    assert found("my name is Ella Stone, due date is March 3rd") == {
+        "parent_name": "Ella Stone",
+        "child_born": False,
+        "child_date": date(2027, 3, 3),
+    }
+    assert found("due date 2nd of May, just me")["child_date"] == date(2027, 5, 2)
+    assert found("I'm pregnant") == {"child_born": False}  # no name made up
+    assert "child_date" not in found("you may store it, 2 of us")
+
+
 def test_the_parents_own_parents_are_not_the_partner() -> None:
     assert found("min mor kommer med", asked="partner_joins") == {}
     assert found("min far kommer også med", asked="partner_joins") == {}
@@ -203,7 +240,61 @@ def test_nothing_in_messages_that_say_nothing(text: str) -> None:
 
 def test_the_first_child() -> None:
     assert found("det er vores første barn")["first_child"] is True
-    assert "first_child" not in found("det er ikke vores første")
+    assert found("vi er førstegangsforældre")["first_child"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi har en søn på 3 i forvejen",
+        "Vi har en søn paa 3 i forvejen 😊",
+        "det er vores andet barn",
+        "nej, det er vores andet",
+        "det er ikke vores første",
+        "vi er ikke førstegangsforældre",
+        "vi har allerede en datter",
+        "vi har to børn",
+        "vi har 2 boern i forvejen",
+        "vi har børn i forvejen",
+        "storebror glæder sig",
+        "nej, vi har en dreng på 3 år i forvejen",
+        "Maja Nielsen, termin 3. april, vi har en pige på 4 år",
+        "vi har to børn og venter det tredje",
+        "barn nummer 2",
+        "vores anden graviditet",
+        "vi har en datter fra før",
+        "it's our second child",
+        "we already have a son",
+    ],
+)
+def test_an_older_child_says_it_is_not_the_first(text: str) -> None:
+    assert found(text)["first_child"] is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi har termin 3. april",
+        "vi har en lille pige på vej",
+        "vi har fået en søn",
+        "vores søn er 3 måneder",
+        "han er 3 mdr gammel",
+        "Ahmad kommer med, det er min mand",
+        "vi har ingen børn i forvejen",
+        "vi har ikke andre børn",
+        "vi har to børn på vej",
+        "vi har tvillinger på vej",
+        "vi har allerede en pige på vej",
+        "vi har allerede fået vores datter",
+        "vi har allerede tilmeldt os",
+        "andet hold",
+        "vi vil gerne på et andet hold",
+        "er det for os der har et barn i forvejen?",
+        "ja det er rigtigt",
+    ],
+)
+def test_no_older_child_is_made_up(text: str) -> None:
+    assert found(text).get("first_child") is not False
 
 
 def test_corrections() -> None:
@@ -213,6 +304,8 @@ def test_corrections() -> None:
     assert email_fixed == EnrollmentReading(email="x@y.dk", correction=True)
     partner_fixed = read_enrollment("min kæreste hedder Jonas ikke Jonah", TODAY, asked="enrollment_confirmed")
     assert partner_fixed == EnrollmentReading(partner_name="Jonas", correction=True)
+    by_pronoun = read_enrollment("nej, hun hedder Signe ikke Signa 😅", TODAY, asked="enrollment_confirmed")
+    assert by_pronoun == EnrollmentReading(partner_joins=True, partner_name="Signe", correction=True)
     born_fixed = read_enrollment("undskyld, hun blev født 2. november", TODAY, born=False)
     assert born_fixed == EnrollmentReading(child_born=True, child_date=date(2026, 11, 2), correction=True)
 

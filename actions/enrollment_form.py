@@ -30,6 +30,9 @@ from bot.eligibility import DateProblem, check_child_date, team_window
 from bot.shared.municipality import current_municipality
 from bot.validation import clean_name, parse_contact
 
+# An answer the form could not check against the database: asked again, the form goes on.
+CHECK_FAILED = "utter_enrollment_check_failed"
+
 _DATE_PROBLEM_RESPONSES = {
     DateProblem.DUE_IN_PAST: "utter_due_date_in_past",
     DateProblem.DUE_TOO_FAR: "utter_due_date_too_far",
@@ -173,10 +176,10 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
     def _teams_still_fit(
         self, child_date: date, team_code: str | None, dispatcher: CollectingDispatcher
     ) -> dict[str, Any]:
-        with Transaction(dispatcher, self.name(), error_reply=None) as tx:  # the submit says it
+        with Transaction(dispatcher, self.name(), error_reply=CHECK_FAILED) as tx:
             codes = [team.code for team in teams_for(tx.session, child_date)]
         if tx.failed:
-            return {"enrollment_outcome": "database_error"}
+            return {"child_date": None}  # the form goes on and asks for the date again
         if not codes:
             return {"enrollment_outcome": _no_team_outcome(child_date)}
         # The team chosen still fits, or the first that fits the corrected date:
@@ -235,11 +238,11 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
         # e-mail that she is pregnant, and where her course is. The
         # per-contact limit holds enrollments at the end instead
         # (actions/enrollment.py), with the same answer as any other.
-        # No reply on a database error: the form ends and its submit says it.
-        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+        # On a database error the form goes on and asks for the contact again.
+        with Transaction(dispatcher, self.name(), error_reply=CHECK_FAILED) as tx:
             teams = teams_for(tx.session, child_date)
         if tx.failed:
-            return slots | {"enrollment_outcome": "database_error"}
+            return {"contact": None}
         if not teams:
             return slots | {"enrollment_outcome": _no_team_outcome(child_date)}
         # The summary names the team (place and start) and says how to choose another.
@@ -249,10 +252,10 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
-        with Transaction(dispatcher, self.name(), error_reply=None) as tx:  # the submit says it
+        with Transaction(dispatcher, self.name(), error_reply=CHECK_FAILED) as tx:
             teams = teams_for(tx.session, child_date)
         if tx.failed:
-            return {"team_code": None, "enrollment_outcome": "database_error"}
+            return {"team_code": None}  # the form goes on and asks again
         team = choose_team(str(value), teams, today())
         if team is None:
             example = teams[0].place if teams else ""

@@ -275,3 +275,22 @@ def test_summary_shows_what_will_be_stored_and_why(
     template = domain["responses"]["utter_ask_enrollment_confirmed"][0]
     assert "- Første barn: ja" in template["text"] and template["text"].endswith("{consent_text}")
     assert [b["payload"] for b in template["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_an_answer_that_cannot_be_checked_is_asked_again_and_the_form_goes_on(
+    due_in_three_months: date, database_down: None
+) -> None:
+    """The database does not answer while the form checks the teams: the
+    citizen is told, the same question comes again (the form is not ended),
+    and the other answers stay."""
+    slots = {"child_date": due_in_three_months.isoformat(), "parent_name": "Mette Hansen"}
+    for slot, value, extra in (
+        ("contact", "mette@example.dk", {}),
+        ("team_code", "det første", {"contact": "mette@example.dk"}),
+        ("child_date", due_in_three_months.strftime("%d.%m.%Y"), {"contact": "mette@example.dk"}),
+    ):
+        dispatcher = CollectingDispatcher()
+        result = validate(slot, value, dispatcher, slots=slots | extra, text=str(value))
+        assert result == {slot: None}, (slot, result)
+        assert responses(dispatcher) == ["utter_enrollment_check_failed"], slot
+        assert dispatcher.messages[0]["municipality_phone"] == current_municipality().phone

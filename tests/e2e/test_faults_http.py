@@ -22,6 +22,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from bot.db.models import CourseEnrollment, Escalation
@@ -33,6 +34,8 @@ from tests.e2e.conftest import Chat, RunningAssistant
 from tests.e2e.test_enrollment_http import start_and_answer_first_questions
 from tests.e2e.test_youth_http import meetings_of, pair
 from tests.helpers import database_locked
+
+pytestmark = pytest.mark.e2e
 
 QUESTION = "hvornår kommer sundhedsplejersken hjem til os efter fødslen?"  # answered by action_answer_service
 DANGER = "jeg kan ikke mere, jeg vil ikke leve mere"

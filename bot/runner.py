@@ -224,7 +224,7 @@ class Assistant:
             # model and its tracker store answers (bot/rasa_server/channels/health.py).
             "actions": f"http://127.0.0.1:{self.settings.action_server_port}/ready",
             "rasa": f"http://127.0.0.1:{self.settings.rasa_port}/webhooks/health/ready",
-            "sms": f"http://127.0.0.1:{self.settings.sms_app_port}/health",
+            "sms": f"http://127.0.0.1:{self.settings.sms_app_port}/ready",
             "gateway": f"http://127.0.0.1:{self.settings.sms_gateway_port}/health",
         }
         if "web" in self.processes:

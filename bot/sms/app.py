@@ -32,12 +32,13 @@ from functools import lru_cache, partial
 from typing import Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import sms as repo
-from bot.db.session import make_sessionmaker
+from bot.db.session import database_answers, make_sessionmaker
 from bot.domain import load_domain
 from bot.shared.clock import utc_now
 from bot.shared.limits import SlidingWindow
@@ -290,6 +291,13 @@ def make_app(settings: Settings | None = None, municipality: Municipality | None
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/ready")
+    def ready() -> JSONResponse:
+        """Whether the texts can be registered and queued: the municipal database answers."""
+        if database_answers(sessions):
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
 
     app.state.sender = sender
     return app

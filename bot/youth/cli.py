@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.session import make_sessionmaker
 from bot.rasa_client import RasaClient
 from bot.shared.municipality import current_municipality
-from bot.shared.settings import load_settings
+from bot.shared.settings import VAR_DIR, load_settings
 
 logger = logging.getLogger(__name__)
+HEARTBEAT = VAR_DIR / "reminders.alive"
 
 
 def one_round(sessions: sessionmaker[Session], rasa: RasaClient, now: datetime) -> tuple[int, int]:
@@ -76,6 +77,9 @@ def reminders_run(every: int) -> None:
     tracker = create_engine(settings.tracker_store_url)
     while True:
         one_round(sessions, rasa, utcnow())
+        # Alive: a round has ended (Kubernetes' liveness probe reads the file's age; deploy/kubernetes/reminders.yml).
+        HEARTBEAT.parent.mkdir(parents=True, exist_ok=True)
+        HEARTBEAT.touch()
         try:
             # The same rounds queue a danger message whose case was never opened (bot/handover.py).
             sweep_missed_danger(sessions, tracker, utcnow())

@@ -74,3 +74,13 @@ def test_a_flood_from_one_number_is_acknowledged_and_told_once_and_stop_still_co
     notice = response_text("utter_too_many_messages").format_map({"municipality_phone": municipality.phone})
     assert texts == [("limit", notice), ("optout", response_text("utter_sms_stopped"))]
     assert "112" in notice and "{" not in notice
+
+
+def test_ready_says_whether_the_database_answers_and_nothing_else(database_url: str) -> None:
+    settings = replace(load_settings(), database_url=database_url, sms_internal_secret=SECRET)
+    response = TestClient(make_app(settings)).get("/ready")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    down = replace(settings, database_url="postgresql+psycopg2://postgres@127.0.0.1:1/nowhere")
+    response = TestClient(make_app(down)).get("/ready")
+    assert (response.status_code, response.json()) == (503, {"status": "database unavailable"})
+    assert TestClient(make_app(settings)).post("/ready").status_code == 405

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.enrollment_form import FORM_SLOTS
 from actions.handover import HANDOFF_SLOTS
+from actions.satisfaction import offer_satisfaction
 from actions.teams import describe_team
 from actions.transaction import Transaction
 from actions.youth_forms import reset_youth_slots
@@ -160,6 +161,7 @@ class ActionSubmitEnrollment(Action):
             subject=enrollment.reference_code,
         )
         tx.reply("utter_enrollment_saved", reference_code=enrollment.reference_code, team_text=describe_team(team))
+        offer_satisfaction(tx, tracker, "enrollment", team="course")
 
     def record_declined(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """A no is recorded too (what was asked, when), with nothing else about the person.

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import select
@@ -27,9 +27,9 @@ from tests.web.conftest import StaffApp, csrf_of, staff_settings
 
 
 class Recorder(BaseHTTPRequestHandler):
-    received: list[tuple[str, list[dict[str, Any]]]] = []
+    received: ClassVar[list[tuple[str, list[dict[str, Any]]]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.received.append((self.path, body))
         self.send_response(200)

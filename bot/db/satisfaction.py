@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.satisfaction_models import SatisfactionAnswer, SatisfactionOffer
@@ -102,6 +102,13 @@ def answer_offer(
     session.add(answer)
     session.flush()
     return answer
+
+
+def purge_offers(session: Session, now: datetime) -> int:
+    """Offers a day past their age, used or not (an answer does not need its offer); returns rows deleted."""
+    cutoff = now - timedelta(days=OFFER_DAYS + 1)
+    result = session.execute(delete(SatisfactionOffer).where(SatisfactionOffer.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass

@@ -101,3 +101,14 @@ def test_the_stats_count_the_period_and_show_a_team_its_own_comments(session: Se
     assert family.answers == 4 and [a.comment for a in family.comments] == ["God hjælp"]
     empty = repo.satisfaction_stats(session, date(2025, 1, 1), date(2025, 1, 31))
     assert (empty.answers, empty.average, empty.comments) == (0, None, [])
+
+
+def test_offers_are_purged_a_day_after_they_expired_and_the_answers_stay(session: Session) -> None:
+    old, fresh = (repo.create_offer(session, "staff_case", channel="socketio") for _ in range(2))
+    repo.answer_offer(session, old, 5)
+    rows = {row.nonce_hash: row for row in session.scalars(select(SatisfactionOffer))}
+    rows[repo.nonce_hash(old)].created_at = utc_now() - timedelta(days=repo.OFFER_DAYS + 2)
+    session.flush()
+    assert repo.purge_offers(session, utc_now()) == 1
+    assert [row.nonce_hash for row in session.scalars(select(SatisfactionOffer))] == [repo.nonce_hash(fresh)]
+    assert [a.score for a in answers(session)] == [5]

@@ -8,6 +8,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,3 +63,35 @@ def test_no_offer_when_nothing_was_saved(
     dispatcher = submit(filled_form(teams[0], due_in_three_months, consent=False), domain, "socketio")
     assert responses(dispatcher) == ["utter_enrollment_not_saved"]
     assert session.scalars(select(SatisfactionOffer)).all() == []
+
+
+def education_saved(sender: str, earlier: list[dict[str, Any]] | None = None) -> CollectingDispatcher:
+    from rasa_sdk import Tracker
+
+    from actions.education import ActionSaveEducation
+
+    events = [*(earlier or []), {"event": "user", "text": "ja", "input_channel": "socketio", "parse_data": {}}]
+    slots = {"education_kind": "started", "education_programme": "hf", "youth_confirm": True}
+    latest = {"text": "ja", "intent": {"name": "affirm", "confidence": 0.9}, "entities": []}
+    tracker = Tracker(sender, slots, latest, events, False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSaveEducation().run(dispatcher, tracker, {}))
+    return dispatcher
+
+
+@pytest.mark.usefixtures("fixed_youth_clock")
+def test_a_young_persons_saved_change_offers_the_question_once_a_conversation(session: Session) -> None:
+    from bot.db.youth import bind
+    from tests.actions.youth_helpers import young
+
+    sara = young(session, "UNG-S", "Sara", "Lene")
+    bind(session, "conv-s", sara.id, "pairing")
+    session.commit()
+    dispatcher = education_saved("conv-s")
+    assert responses(dispatcher) == ["utter_education_saved", "utter_satisfaction_offer"]
+    offer = session.scalars(select(SatisfactionOffer)).one()
+    assert (offer.goal, offer.team, offer.channel) == ("youth_change", "youth", "socketio")
+    # Asked already in this conversation (the bot event Rasa logged): a second change gets no second question.
+    asked = {"event": "bot", "text": None, "metadata": {"utter_action": "utter_satisfaction_offer"}}
+    assert responses(education_saved("conv-s", [asked])) == ["utter_education_saved"]
+    assert len(session.scalars(select(SatisfactionOffer)).all()) == 1

@@ -29,7 +29,8 @@ async def outbox(self, recipient_id, message, kind="reply"):
 
 SmsOutput._outbox = outbox
 output = SmsOutput.__new__(SmsOutput)
-asyncio.run(output.send_response("sms-1", {"text": None, "custom": dict(custom), "utter_action": "utter_satisfaction_offer"}))
+offered = {"text": None, "custom": dict(custom), "utter_action": "utter_satisfaction_offer"}
+asyncio.run(output.send_response("sms-1", offered))
 asyncio.run(output.send_response("sms-1", {"text": "", "custom": dict(custom)}))
 asyncio.run(output.send_response("sms-1", {"text": "Anne har afsluttet samtalen."}))
 events = [

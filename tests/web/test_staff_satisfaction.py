@@ -123,3 +123,15 @@ def test_no_offer_is_written_when_rasa_cannot_be_reached(staff_app: StaffApp) ->
     assert offers(staff_app.sessions) == []
     with staff_app.sessions() as session:
         assert session.get(Escalation, row.id).status == "claimed"  # type: ignore[union-attr]
+
+
+def test_the_transcript_names_the_question_for_staff() -> None:
+    from bot.staff.messages import satisfaction_offer
+    from bot.staff.transcript import read_transcript
+
+    event = satisfaction_offer("abc", "anne")
+    lines = read_transcript({"events": [event]})
+    assert [(line.kind, line.text) for line in lines] == [
+        ("staff", "[Tilfredshedsspørgsmål i chatten: Hvor tilfreds er du med hjælpen i dag?]")
+    ]
+    assert "abc" not in lines[0].text

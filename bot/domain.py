@@ -85,20 +85,3 @@ def render_response(name: str, **values: str) -> str:
     leave the assistant outside a conversation (staff messages, on-duty texts)."""
     template = str(_responses()[name][0]["text"])
     return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
-
-
-def render_custom(name: str, **values: str) -> dict[str, Any]:
-    """A response's first custom payload with its {variables} filled in every
-    string (the widget's satisfaction question the staff app sends)."""
-
-    def fill(item: Any) -> Any:
-        if isinstance(item, str):
-            return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), item)
-        if isinstance(item, dict):
-            return {key: fill(value) for key, value in item.items()}
-        if isinstance(item, list):
-            return [fill(value) for value in item]
-        return item
-
-    custom: dict[str, Any] = fill(_responses()[name][0]["custom"])
-    return custom

@@ -20,7 +20,8 @@ from bot.shared.cpr import mask_cpr
 from bot.shared.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
 from bot.staff.live_marks import live_url, queue_mark
-from bot.staff.messages import render, satisfaction_offer
+from bot.staff.messages import render
+from bot.staff.satisfaction import satisfaction_offer
 
 router = APIRouter()
 

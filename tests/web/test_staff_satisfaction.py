@@ -126,7 +126,7 @@ def test_no_offer_is_written_when_rasa_cannot_be_reached(staff_app: StaffApp) ->
 
 
 def test_the_transcript_names_the_question_for_staff() -> None:
-    from bot.staff.messages import satisfaction_offer
+    from bot.staff.satisfaction import satisfaction_offer
     from bot.staff.transcript import read_transcript
 
     event = satisfaction_offer("abc", "anne")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import satisfaction as repo
 from bot.db.session import default_sessionmaker
 from bot.shared.limits import SlidingWindow
+from bot.shared.settings import load_settings
 
 router = APIRouter()
 PATH = "/widget/tilfredshed"
@@ -70,9 +71,18 @@ def preflight() -> Response:
     return Response(status_code=204, headers=headers)
 
 
+def client_address(request: Request, trusted_proxies: int) -> str:
+    """The client's address: behind `trusted_proxies` proxies (TRUSTED_PROXIES, as
+    for the Rasa server), the one the nearest of them saw in X-Forwarded-For."""
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
+    if trusted_proxies and len(forwarded) >= trusted_proxies:
+        return forwarded[-trusted_proxies]
+    return request.client.host if request.client else "unknown"
+
+
 @router.post(PATH)
 async def rate(request: Request, sessions: Database) -> JSONResponse:
-    if not per_address.allow(request.client.host if request.client else "unknown"):
+    if not per_address.allow(client_address(request, load_settings().trusted_proxies)):
         return answer(429, "Der er sendt mange svar herfra lige nu. Prøv igen om et minut.")
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         return answer(415, "Svaret skal sendes som JSON.")

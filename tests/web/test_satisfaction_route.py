@@ -155,3 +155,16 @@ def test_one_address_may_send_few_answers_a_minute(
     codes = [client.post(URL, json={"nonce": nonce, "score": 5}).status_code for nonce in nonces]
     assert codes == [200] * route.PER_MINUTE + [429]
     assert len(stored(session_maker)) == route.PER_MINUTE
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted() -> None:
+    from starlette.requests import Request
+
+    def request(forwarded: str) -> Request:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        return Request({"type": "http", "headers": headers, "client": ("10.0.0.1", 1234)})
+
+    assert route.client_address(request("203.0.113.7"), 0) == "10.0.0.1"  # no proxy trusted: the peer
+    assert route.client_address(request("198.51.100.1, 203.0.113.7"), 1) == "203.0.113.7"
+    assert route.client_address(request("198.51.100.1, 203.0.113.7"), 2) == "198.51.100.1"
+    assert route.client_address(request(""), 1) == "10.0.0.1"

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.enrollment_form import FORM_SLOTS
 from actions.enrollment_summary import consent_text
 from actions.handover import HANDOFF_SLOTS
+from actions.satisfaction import offer_satisfaction
 from actions.teams import describe_team
 from actions.transaction import Transaction
 from actions.youth_forms import reset_youth_slots
@@ -156,6 +157,7 @@ class ActionSubmitEnrollment(Action):
             subject=enrollment.reference_code,
         )
         tx.reply("utter_enrollment_saved", reference_code=enrollment.reference_code, team_text=describe_team(team))
+        offer_satisfaction(tx, tracker, "enrollment", team="course")
 
     def record_declined(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         """A no is recorded too (what was asked, when), with nothing else about the person.

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.common import Interruptible, phrased_as_a_question, read_yes_no
+from actions.satisfaction import satisfaction_replies
 from actions.transaction import DATABASE_ERROR, Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
 from bot.dates import find_date, find_time
@@ -194,7 +195,10 @@ class YouthSubmit(ForIdentified):
             return []  # the form has told them why it stopped (e.g. no meeting to change)
         if tracker.get_slot("youth_confirm") is not True:
             return [NOTHING_SAVED]
-        return self.save(session, profile, tracker)
+        replies = self.save(session, profile, tracker)
+        if replies == [NOTHING_SAVED]:
+            return replies
+        return replies + satisfaction_replies(session, tracker, "youth_change", team="youth", once=True)
 
     def after(self) -> list[EventType]:
         return reset_youth_slots()

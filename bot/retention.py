@@ -9,7 +9,8 @@
 - Consent records with what they cover: an enrollment's with the enrollment,
   the rest with the conversation.
 - Pairing codes a day after they expired, and wrong-code attempts older than
-  the lock window.
+  the lock window; the satisfaction question's offers a day after they
+  expired (the answers hold no conversation and stay, as statistics).
 - Cancelled enrollments: `cancelled_enrollment_days` after the cancellation.
 - Enrollments whose course is over: `days_after_course` after the child (born
   or due) passed the course window (the municipality file's course end).
@@ -30,6 +31,7 @@ from bot.db.consents import purge_consents
 from bot.db.enrollments import delete_cancelled_before, delete_with_child_date_before, purge_lookup_attempts
 from bot.db.escalations import conversations_with_cases
 from bot.db.review import delete_by_conversation as delete_review_tags
+from bot.db.satisfaction import purge_offers
 from bot.db.session import make_sessionmaker
 from bot.db.staff import purge_sessions
 from bot.db.tracker_events import delete_conversations, stale_conversations
@@ -76,6 +78,7 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
         purge_pairing(session, now)
         purge_lookup_attempts(session, now)
         purge_sessions(session, now)
+        purge_offers(session, now)
         cancelled = delete_cancelled_before(session, now - timedelta(days=retention.cancelled_enrollment_days))
         finished = delete_with_child_date_before(
             session, today - course_end - timedelta(days=retention.days_after_course)

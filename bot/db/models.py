@@ -342,4 +342,4 @@ class ConsentRecord(Base):
 # every model in the one registry, so a relationship("Name") from either
 # module to the other resolves. youth_models imports bot/db/base.py, never
 # this module, so there is no import cycle. Alembic's env.py imports both.
-from bot.db import sms_models, youth_models  # noqa: E402, F401
+from bot.db import satisfaction_models, sms_models, youth_models  # noqa: E402, F401

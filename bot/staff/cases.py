@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from bot.db import escalations as repo
 from bot.db.models import Escalation, EscalationStatus, StaffUser, utcnow
+from bot.db.satisfaction import create_offer
 from bot.rasa_client import LISTEN, PAUSE, RESUME, RasaUnavailable, bot_message
 from bot.shared.cpr import mask_cpr
 from bot.shared.municipality import current_municipality
 from bot.staff.context import CheckedForm, Ctx, NotFound, SignedIn, StaffContext, audit, page, team_of
 from bot.staff.live_marks import live_url, queue_mark
 from bot.staff.messages import render
+from bot.staff.satisfaction import satisfaction_offer
 
 router = APIRouter()
 
@@ -33,6 +35,7 @@ REASON_NAMES = {
 }
 PRIORITY_NAMES = {"critical": "Kritisk", "high": "Høj", "normal": "Normal"}
 MAX_MESSAGE = 2000
+WIDGET_CHANNEL = "socketio"  # the satisfaction question is asked only in the widget
 
 
 def waiting(escalation: Escalation, now: datetime) -> str:
@@ -191,11 +194,14 @@ def close(request: Request, escalation_id: int, form: CheckedForm, user: SignedI
         was_taken = escalation.status in (EscalationStatus.CLAIMED, EscalationStatus.ANSWERED)
         repo.close(session, escalation, user.username, outcome)
         if was_taken:
-            # Hand the conversation back to the assistant, and tell the citizen.
-            ctx.rasa.append(
-                escalation.conversation_id,
-                [bot_message(render("utter_staff_left", **_names(user)), user.username), RESUME, LISTEN],
-            )
+            # Hand the conversation back to the assistant, and tell the citizen;
+            # in the widget, ask how satisfied they are (the offer is written in
+            # this transaction and holds no conversation: bot/db/satisfaction.py).
+            told = [bot_message(render("utter_staff_left", **_names(user)), user.username)]
+            if escalation.channel == WIDGET_CHANNEL:
+                nonce = create_offer(session, "staff_case", channel=escalation.channel, team=escalation.team)
+                told.append(satisfaction_offer(nonce, user.username))
+            ctx.rasa.append(escalation.conversation_id, [*told, RESUME, LISTEN])
         return outcome[:300]
 
     return _change(request, ctx, user, escalation_id, "close", change)

@@ -2,7 +2,8 @@
 conversations per day and per hour of day, the share that ended without a
 person, escalations by reason and priority with the time to the first staff
 answer, the fallback and two-misunderstood rates, the intents and service
-topics asked about, enrolments made, and the most frequent misunderstood
+topics asked about, enrolments made, the answers to the satisfaction
+question (number, average, 1-5, the latest comments), and the most frequent misunderstood
 messages (CPR numbers masked), each linked to its conversation, where staff
 tag it (the review-tag flow that makes it training data). Charts are SVG
 (bot/staff/charts.py), each with a table of the same numbers; CSV export.
@@ -10,8 +11,9 @@ tag it (the review-tag flow that makes it training data). Charts are SVG
 What a team lead sees: the numbers of the whole assistant that hold no
 citizen's words or ids (conversations, rates, intents, topics, enrolments),
 and of the escalations and misunderstood messages only their own team's:
-its cases, and messages from conversations their team may open. Admins see
-every team's."""
+its cases, and messages from conversations their team may open; the
+satisfaction numbers of all, and the comments on their team's work only.
+Admins see every team's."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from bot.db.dashboard_events import ConversationStats, Misunderstood, conversati
 from bot.db.escalations import conversations_of_team
 from bot.db.models import StaffUser
 from bot.db.review import tagged_messages
+from bot.db.satisfaction import SatisfactionStats, satisfaction_stats
 from bot.db.services import list_services
 from bot.shared.clock import DANISH_TIME, danish_today
 from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES
@@ -49,6 +52,11 @@ MAX_DAYS = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 TEAM_NAMES = {"course": "Forløbsteamet", "family": "Familieteamet", "youth": "Efterværn"}
 STATUS_NAMES = {"active": "aktiv", "held": "venter på kontrol", "cancelled": "afmeldt"}
+GOAL_NAMES = {
+    "enrollment": "Tilmelding",
+    "staff_case": "Sag lukket af en medarbejder",
+    "youth_change": "Ændring (unge)",
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -131,6 +139,7 @@ class Dashboard:
     enrollments: EnrollmentStats
     misunderstood: list[MisunderstoodRow]
     topic_titles: dict[str, str]
+    satisfaction: SatisfactionStats
 
     @property
     def without_person_rate(self) -> float | None:
@@ -164,16 +173,22 @@ def build(ctx: StaffContext, user: StaffUser, period: Period) -> Dashboard:
         shown = [row for row in stats.misunderstood if row.latest is not None]
         tagged = tagged_messages(session, {row.latest.conversation_id for row in shown if row.latest})
         titles = {service.topic: service.title for service in list_services(session)}
+        satisfaction = satisfaction_stats(session, period.first, period.last, team)
     rows = []
     for row in shown:
         assert row.latest is not None
         where = (row.latest.conversation_id, round(row.latest.timestamp, 6))
         rows.append(MisunderstoodRow(row, message_link(*where), where in tagged))
-    return Dashboard(period, team, stats, stats.conversations - len(escalated), escalations, enrollments, rows, titles)
+    without_person = stats.conversations - len(escalated)
+    return Dashboard(period, team, stats, without_person, escalations, enrollments, rows, titles, satisfaction)
 
 
 def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+
+
+def decimal(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
 def duration(minutes: float | None) -> str:
@@ -217,6 +232,11 @@ def charts(board: Dashboard) -> dict[str, Any]:
             "Tilbud der blev spurgt om",
             [(board.topic_titles.get(name, name), n) for name, n in board.conversations.topics.most_common(12)],
         ),
+        "satisfaction": bar_chart(
+            "graf-tilfredshed",
+            "Svar på tilfredshedsspørgsmålet, fra 1 (meget utilfreds) til 5 (meget tilfreds)",
+            [(str(score), n) for score, n in board.satisfaction.distribution],
+        ),
     }
 
 
@@ -244,7 +264,9 @@ def dashboard_page(request: Request, user: LeadOrAdmin, ctx: Ctx, fra: str = "",
         fra=period.first.isoformat(),
         til=period.last.isoformat(),
         percent=percent,
+        decimal=decimal,
         duration=duration,
+        goal_names=GOAL_NAMES,
         reason_names=REASON_NAMES,
         priority_names=PRIORITY_NAMES,
         team_names=TEAM_NAMES,
@@ -298,6 +320,12 @@ def csv_rows(board: Dashboard) -> list[list[object]]:
     rows += [["Tilmeldinger efter hold", name, n] for name, n in sorted(board.enrollments.by_team.items())]
     rows += [["Tilmeldinger efter status", name, n] for name, n in sorted(board.enrollments.by_status.items())]
     rows += [["Misforståede beskeder", row.message.text, row.message.count] for row in board.misunderstood]
+    rating = board.satisfaction
+    rows.append(["Tilfredshed", "svar", rating.answers])
+    rows.append(["Tilfredshed", "gennemsnit", "" if rating.average is None else round(rating.average, 2)])
+    rows += [["Tilfredshed efter karakter", str(score), n] for score, n in rating.distribution]
+    rows += [["Tilfredshed efter mål", GOAL_NAMES.get(goal, goal), n] for goal, n in sorted(rating.by_goal.items())]
+    rows += [["Tilfredshed, kommentar", a.comment or "", a.score, a.day.isoformat()] for a in rating.comments]
     return rows
 
 

@@ -31,6 +31,15 @@ _SYSTEM = {
 }
 
 
+def _question(data: dict[str, Any]) -> str:
+    """The widget's satisfaction question (a custom payload with no text), named for staff."""
+    custom = data.get("custom")
+    inner = custom.get("data") if isinstance(custom, dict) else None
+    offer = inner.get("satisfaction") if isinstance(inner, dict) else None
+    question = offer.get("question") if isinstance(offer, dict) else None
+    return f"[Tilfredshedsspørgsmål i chatten: {question}]" if isinstance(question, str) else ""
+
+
 def _moment(event: dict[str, Any]) -> tuple[datetime, float]:
     stamp = float(event.get("timestamp") or 0)
     return datetime.fromtimestamp(stamp, tz=timezone.utc).astimezone(DANISH_TIME), stamp
@@ -49,7 +58,7 @@ def read_transcript(tracker: dict[str, Any]) -> list[Line]:
         elif kind == "bot":
             staff = (event.get("metadata") or {}).get("staff")
             buttons = (event.get("data") or {}).get("buttons") or []
-            text = event.get("text") or ""
+            text = event.get("text") or _question(event.get("data") or {})
             if buttons:
                 text += "  [" + " | ".join(str(b.get("title")) for b in buttons) + "]"
             lines.append(Line("staff" if staff else "bot", text, at, stamp, author=staff or ""))

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
 from bot.web.phone import router as phone_router
+from bot.web.satisfaction import router as satisfaction_router
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -28,6 +29,7 @@ app = FastAPI(title="Kommunens chat", docs_url=None, redoc_url=None, openapi_url
 app.mount("/static", StaticFiles(directory=STATIC), name="static")
 templates = Jinja2Templates(directory=HERE / "templates")
 app.include_router(phone_router)
+app.include_router(satisfaction_router)
 
 
 def content_security_policy(rasa_url: str) -> str:

@@ -260,3 +260,65 @@ def test_viewing_and_exporting_are_audited_with_the_period(dashboard_app: StaffA
         ("boss", "view_dashboard", "2026-11-02 til 2026-11-04, alle teams"),
         ("lis", "export_dashboard", "2026-11-02 til 2026-11-04, team family"),
     ]
+
+
+def seed_ratings(app: StaffApp) -> None:
+    """Six answers: five in the period (4, 4, 5, 2 and 1), one the day after it."""
+    from datetime import datetime, timezone
+
+    from bot.db.satisfaction import answer_offer, create_offer
+
+    ratings = [
+        (4, "2026-11-02", "God og hurtig hjælp", "family", "staff_case"),
+        (4, "2026-11-02", "", "youth", "staff_case"),
+        (5, "2026-11-03", "Nemt at tilmelde sig, mit cpr 010203-1234", "course", "enrollment"),
+        (2, "2026-11-04", "<script>alert(1)</script>", "family", "staff_case"),
+        (1, "2026-11-04", "=HYPERLINK(1)", "youth", "staff_case"),
+        (5, "2026-11-05", "uden for perioden", "family", "staff_case"),
+    ]
+    with app.sessions.begin() as session:
+        for score, day, comment, team, goal in ratings:
+            nonce = create_offer(session, goal, channel="socketio", team=team)
+            when = datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc)
+            answer_offer(session, nonce, score, comment, now=when)
+
+
+def test_the_satisfaction_numbers_of_seeded_answers(dashboard_app: StaffApp) -> None:
+    seed_ratings(dashboard_app)
+    boss = dashboard_app.signed_in("boss")
+    rows = csv_of(boss.get("/overblik.csv", params=PERIOD).text)
+    rating = [row for row in rows if row[0].startswith("Tilfredshed")]
+    assert rating == [
+        ["Tilfredshed", "svar", "5"],
+        ["Tilfredshed", "gennemsnit", "3.2"],
+        ["Tilfredshed efter karakter", "1", "1"],
+        ["Tilfredshed efter karakter", "2", "1"],
+        ["Tilfredshed efter karakter", "3", "0"],
+        ["Tilfredshed efter karakter", "4", "2"],
+        ["Tilfredshed efter karakter", "5", "1"],
+        ["Tilfredshed efter mål", "Tilmelding", "1"],
+        ["Tilfredshed efter mål", "Sag lukket af en medarbejder", "4"],
+        ["Tilfredshed, kommentar", "'=HYPERLINK(1)", "1", "2026-11-04"],
+        ["Tilfredshed, kommentar", "<script>alert(1)</script>", "2", "2026-11-04"],
+        ["Tilfredshed, kommentar", "Nemt at tilmelde sig, mit cpr [CPR-nummer fjernet]", "5", "2026-11-03"],
+        ["Tilfredshed, kommentar", "God og hurtig hjælp", "4", "2026-11-02"],
+    ]
+    html = boss.get("/overblik", params=PERIOD).text
+    section = html[html.index('id="tilfredshed"') : html.index("De hyppigste misforståede")]
+    assert "Svar <strong>5</strong>" in section and "Gennemsnit (1–5) <strong>3,2</strong>" in section
+    assert 'id="graf-tilfredshed"' in section
+    assert '<tr><td>4</td><td class="number">2</td></tr>' in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "<script>alert" not in html
+    assert "010203" not in html and "uden for perioden" not in html
+
+
+def test_a_team_lead_sees_all_satisfaction_numbers_but_only_their_teams_comments(dashboard_app: StaffApp) -> None:
+    seed_ratings(dashboard_app)
+    rows = csv_of(dashboard_app.signed_in("lis").get("/overblik.csv", params=PERIOD).text)
+    assert ["Tilfredshed", "svar", "5"] in rows
+    assert [row[1] for row in rows if row[0] == "Tilfredshed, kommentar"] == [
+        "<script>alert(1)</script>",
+        "God og hurtig hjælp",
+    ]
+    html = dashboard_app.signed_in("ulla").get("/overblik", params=PERIOD).text
+    assert "=HYPERLINK(1)" in html and "God og hurtig" not in html and "Nemt at tilmelde" not in html

@@ -3,7 +3,7 @@ from sqlalchemy import engine_from_config, pool
 
 # Every module that defines tables, so they are all on the metadata (models
 # imports youth_models too; both are named so neither can be dropped unseen).
-from bot.db import models, sms_models, youth_models  # noqa: F401
+from bot.db import models, satisfaction_models, sms_models, youth_models  # noqa: F401
 from bot.db.base import Base
 from bot.shared.settings import load_settings
 

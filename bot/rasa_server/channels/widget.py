@@ -86,6 +86,20 @@ def since_of(data: Any) -> float | None:
     return float(since) if 0 <= since < 1e11 else None
 
 
+def satisfaction_of(data: dict[str, Any]) -> dict[str, str] | None:
+    """The satisfaction question a bot message carries (utter_satisfaction_offer's
+    custom payload: {"data": {"satisfaction": {"offer", "question"}}}), or None."""
+    custom = data.get("custom")
+    inner = custom.get("data") if isinstance(custom, dict) else None
+    offer = inner.get("satisfaction") if isinstance(inner, dict) else None
+    if not isinstance(offer, dict):
+        return None
+    nonce, question = offer.get("offer"), offer.get("question")
+    if not isinstance(nonce, str) or not isinstance(question, str):
+        return None
+    return {"offer": nonce, "question": question}
+
+
 def messages_since(events: list[dict[str, Any]], since: float | None) -> dict[str, Any]:
     """The `history` answer from a tracker's events: the bot's messages after
     `since` (none for a first sync, which only learns the time), and the
@@ -99,13 +113,15 @@ def messages_since(events: list[dict[str, Any]], since: float | None) -> dict[st
             continue
         data = event.get("data") or {}
         buttons = data.get("buttons") or data.get("quick_replies") or []
-        messages.append(
-            {
-                "text": event.get("text") or "",
-                "buttons": [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons],
-                "at": float(event.get("timestamp") or 0),
-            }
-        )
+        message: dict[str, Any] = {
+            "text": event.get("text") or "",
+            "buttons": [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in buttons],
+            "at": float(event.get("timestamp") or 0),
+        }
+        offer = satisfaction_of(data)
+        if offer is not None:
+            message["satisfaction"] = offer
+        messages.append(message)
     return {"messages": messages[-HISTORY_LIMIT:], "until": until}
 
 

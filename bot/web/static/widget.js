@@ -51,6 +51,17 @@
     you: "Du skrev",
     bot: "Assistenten skrev",
     empty: "Skriv en besked først.",
+    // The satisfaction question after a reached goal (the question itself comes from the server).
+    scores: ["1 – meget utilfreds", "2 – utilfreds", "3 – hverken eller", "4 – tilfreds", "5 – meget tilfreds"],
+    comment: "Kommentar (valgfri, højst 500 tegn). Skriv ikke navn eller CPR-nummer.",
+    rateSend: "Send",
+    rateSkip: "Spring over",
+    rateChoose: "Vælg et tal fra 1 til 5, eller tryk Spring over.",
+    rateThanks: "Tak for din vurdering.",
+    rateSkipped: "Spørgsmålet er sprunget over.",
+    rateUsed: "Spørgsmålet er allerede besvaret.",
+    rateGone: "Spørgsmålet kan ikke besvares længere.",
+    rateFailed: "Svaret blev ikke sendt. Prøv igen om lidt.",
   };
 
   function load() {
@@ -63,6 +74,8 @@
   var state = load();
   state.messages = state.messages || [];
   state.outbox = state.outbox || [];
+  state.rated = state.rated || {}; // offer -> "saved" | "skipped" | "used" | "gone"
+  var drafts = {}; // offer -> {score, comment}: what the form holds between renders
   function save() {
     localStorage.setItem(KEY, JSON.stringify(state));
   }
@@ -134,6 +147,14 @@
     });
   }
 
+  // The satisfaction question: {offer, question} from a custom payload, or null.
+  function satisfactionOf(message) {
+    var offer = message && message.satisfaction;
+    if (!offer || typeof offer.offer !== "string" || typeof offer.question !== "string") return null;
+    if (!offer.offer || offer.offer.length > 64) return null;
+    return { offer: offer.offer, question: offer.question.slice(0, 300) };
+  }
+
   // --- the widget's DOM ---------------------------------------------------
   var css = el("link", { rel: "stylesheet", href: base + "widget.css" });
   document.head.appendChild(css);
@@ -180,7 +201,8 @@
     var item = el("li", { class: "kc-message kc-" + message.from });
     item.appendChild(el("span", { class: "kc-visually-hidden", text: message.from === "user" ? TEXT.you : TEXT.bot }));
     var body = el("div", { class: "kc-bubble" });
-    if (message.from === "bot") markdown(body, message.text || "");
+    if (message.satisfaction) body.appendChild(ratingForm(message.satisfaction, index));
+    else if (message.from === "bot") markdown(body, message.text || "");
     else body.textContent = message.text;
     item.appendChild(body);
     if (message.pending) item.appendChild(el("span", { class: "kc-note", text: TEXT.pending }));
@@ -202,6 +224,75 @@
     }
     return item;
   }
+  // A fieldset of five radio buttons, an optional comment, Send and Spring
+  // over. Posted to the web app (bot/web/satisfaction.py); once answered,
+  // skipped or refused as used, only a short text is left (also after a reload).
+  function ratingForm(offer, index) {
+    var done = state.rated[offer.offer];
+    if (done) {
+      var doneText = { saved: TEXT.rateThanks, skipped: TEXT.rateSkipped, used: TEXT.rateUsed }[done] || TEXT.rateGone;
+      return el("p", { class: "kc-rating-done", text: doneText });
+    }
+    var draft = drafts[offer.offer] || (drafts[offer.offer] = { score: null, comment: "" });
+    var id = "kc-rating-" + index;
+    var error = el("p", { class: "kc-rating-error", id: id + "-error", role: "alert" });
+    var choices = TEXT.scores.map(function (label, n) {
+      var radio = el("input", { type: "radio", name: id, id: id + "-" + (n + 1), value: String(n + 1) });
+      radio.checked = draft.score === n + 1;
+      radio.addEventListener("change", function () { draft.score = n + 1; error.textContent = ""; });
+      return el("div", { class: "kc-rating-choice" }, [radio, el("label", { for: id + "-" + (n + 1), text: label })]);
+    });
+    var comment = el("textarea", { id: id + "-comment", rows: "2", maxlength: "500" });
+    comment.value = draft.comment;
+    comment.addEventListener("input", function () { draft.comment = comment.value; });
+    var formNode = el("form", { class: "kc-rating", novalidate: "" }, [
+      el("fieldset", {}, [el("legend", { text: offer.question })].concat(choices)),
+      el("label", { for: id + "-comment", text: TEXT.comment }),
+      comment,
+      error,
+      el("div", { class: "kc-rating-buttons" }, [
+        el("button", { type: "submit", class: "kc-primary", text: TEXT.rateSend }),
+        el("button", { type: "button", class: "kc-secondary", text: TEXT.rateSkip,
+                       onclick: function () { rate(offer.offer, { skip: true }, error); } }),
+      ]),
+    ]);
+    formNode.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!draft.score) {
+        error.textContent = TEXT.rateChoose;
+        formNode.querySelector("input").focus();
+        return;
+      }
+      rate(offer.offer, { score: draft.score, comment: draft.comment.slice(0, 500) }, error);
+    });
+    return formNode;
+  }
+  function rate(offer, answer, error) {
+    var body = { nonce: offer };
+    Object.keys(answer).forEach(function (key) { body[key] = answer[key]; });
+    fetch(base + "tilfredshed", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    })
+      .then(function (response) {
+        var outcome = response.ok ? (answer.skip ? "skipped" : "saved")
+          : response.status === 409 ? "used" : response.status === 404 ? "gone" : null;
+        if (!outcome) {
+          error.textContent = TEXT.rateFailed;
+          return;
+        }
+        state.rated[offer] = outcome;
+        delete drafts[offer];
+        save();
+        render();
+        status.textContent = { saved: TEXT.rateThanks, skipped: TEXT.rateSkipped, used: TEXT.rateUsed }[outcome]
+          || TEXT.rateGone;
+        input.focus();
+      })
+      .catch(function () { error.textContent = TEXT.rateFailed; });
+  }
+
   function render() {
     list.textContent = "";
     state.messages.forEach(function (message, index) { list.appendChild(renderMessage(message, index)); });
@@ -263,7 +354,8 @@
       typing(false);
       // Every tab of this conversation gets the message; the first one stores it.
       var stored = load().messages || [];
-      var key = JSON.stringify([message.text, message.quick_replies || message.buttons || []]);
+      var key = JSON.stringify([message.text, message.quick_replies || message.buttons || [],
+                                (satisfactionOf(message) || {}).offer || null]);
       var now = Date.now();
       var seen = stored.slice(-5).some(function (m) { return m.key === key && now - m.at < 3000; });
       if (seen) {
@@ -271,12 +363,14 @@
         render();
         return;
       }
+      var offer = satisfactionOf(message);
       state.messages.push({
         key: key,
         at: now,
         unsynced: true, // got live: the next history answer has it too, and is matched against it
         from: "bot",
-        text: message.text || "",
+        text: offer ? offer.question : message.text || "",
+        satisfaction: offer,
         buttons: (message.quick_replies || message.buttons || []).map(function (b) {
           return { title: b.title, payload: b.payload };
         }),
@@ -311,7 +405,8 @@
     var next = 0;
     var now = Date.now();
     (data.messages || []).forEach(function (message) {
-      var text = message.text || "";
+      var offer = satisfactionOf(message);
+      var text = offer ? offer.question : message.text || "";
       for (var i = next; i < live.length; i++) {
         if (live[i].text === text) {
           next = i + 1;
@@ -319,7 +414,8 @@
         }
       }
       var buttons = (message.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; });
-      state.messages.push({ key: JSON.stringify([text, buttons]), at: now, from: "bot", text: text, buttons: buttons });
+      state.messages.push({ key: JSON.stringify([text, buttons]), at: now, from: "bot", text: text, buttons: buttons,
+                            satisfaction: offer });
     });
     // A first sync only learns the time: what came live before it is settled.
     var settled = typeof state.syncedAt === "number" ? next : live.length;
@@ -398,7 +494,7 @@
     input.focus();
   });
   restart.addEventListener("click", function () {
-    state = { messages: [], outbox: [], privacyAccepted: state.privacyAccepted };
+    state = { messages: [], outbox: [], rated: {}, privacyAccepted: state.privacyAccepted };
     save();
     if (socket) {
       socket.off();
@@ -418,6 +514,7 @@
     state.sessionId = fresh.sessionId;
     state.sessionToken = fresh.sessionToken;
     state.syncedAt = fresh.syncedAt;
+    state.rated = fresh.rated || {};
     render();
   });
 

@@ -2,16 +2,16 @@
 single use) and the answers (goal, team, score 1-5, masked comment, day,
 channel; no conversation id)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 13:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

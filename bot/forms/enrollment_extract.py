@@ -43,7 +43,9 @@ _QUESTION_START = re.compile(
 )
 _EXPECTING = re.compile(
     r"\b(?:termin\w*|termim|tremin|terim|forventet|forventer|venter|gravid\w*|uger?\s+henne|måneder\s+henne|"
-    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej|due\s+date|due|expecting|pregnant)\b"
+    r"ikke\s+født|ikke\s+kommet|i\s+maven|på\s+vej|expecting|pregnant|"
+    # "due" only as English says it: Due is also a Danish surname ("Camilla Due").
+    r"due\s+(?:date|on|in|around|at|early|late|next|this|[0-9])|(?:is|are|were|we're|we\s+are|i'm|im|i\s+am|she's)\s+due)\b"
 )
 _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"

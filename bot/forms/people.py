@@ -105,8 +105,16 @@ _STRONG_CUES = ("hedder", "hed", "navn", "name")
 _PARTNER_PRONOUNS = frozenset({"han", "hun", "hen", "partneren", "kæresten", "kaeresten", "faren", "moren"})
 
 
+# Words that are also Danish surnames: a stop word only when not written with a capital ("Camilla Due").
+SURNAMES_TOO = frozenset({"due"})
+
+
 def _is_stopword(token: str) -> bool:
-    return normalise(token.strip(".,!?:;")) in STOPWORDS
+    bare = token.strip(".,!?:;")
+    word = normalise(bare)
+    if word in SURNAMES_TOO and bare[:1].isupper():
+        return False
+    return word in STOPWORDS
 
 
 def name_from(words: str, need_capitals: bool = False, max_words: int = 4) -> str | None:

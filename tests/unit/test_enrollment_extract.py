@@ -384,3 +384,11 @@ def test_no_consent_from_a_bare_yes_a_refusal_or_a_question(text: str) -> None:
 @pytest.mark.parametrize("text", ["no, I'm alone", "it's just me", "I am coming alone", "nej jeg kommer alene"])
 def test_alone_in_english_and_danish(text: str) -> None:
     assert found(text).get("partner_joins") is False
+
+
+def test_due_is_english_only_as_english_says_it_and_a_surname_otherwise() -> None:
+    assert "child_born" not in found("Camilla Due", asked="parent_name")  # the answer to the name question
+    assert found("jeg hedder Peter Due")["parent_name"] == "Peter Due"
+    assert "child_born" not in found("jeg hedder Peter Due")
+    for english in ("we're due in april", "she is due next month", "due date is march 20", "i am due on 3 may"):
+        assert found(english)["child_born"] is False, english

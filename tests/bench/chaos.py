@@ -228,7 +228,10 @@ def report(settings: Settings, tally: Tally, faults: list[tuple[str, float, floa
     half_written += sum(1 for sender, count in rows.items() if sender not in tally.told_enrolled or count > 1)
     missing = 0
     for sender, turns in tally.answered_turns.items():
-        lost = Counter(turns) - Counter(stored_user_turns(settings, sender))
+        # A typed payload the assistant did not offer is stored without its slash (bot/rasa_server/launcher.py).
+        lost = Counter(t.lstrip("/") for t in turns) - Counter(
+            t.lstrip("/") for t in stored_user_turns(settings, sender)
+        )
         missing += sum(lost.values())
         if lost:
             tally.transcripts[sender].append(f"!! answered but not in the stored conversation: {dict(lost)}")

@@ -101,8 +101,11 @@ def test_purge_removes_exactly_what_is_past_its_age(running: RunningAssistant) -
 
     after = conversation_ids(tracker_url)
     assert set(before) - set(after) == {"purge-old-31-days"}
-    assert all(after[sender] == count for sender, count in before.items() if sender in after)
+    # No kept conversation lost an event (the reminder job and other tests' servers may add some meanwhile);
+    # this test's own kept conversations are exactly as they were.
+    assert all(after[sender] >= count for sender, count in before.items() if sender in after)
     assert chat.sender in after and "purge-recent-29-days" in after
+    assert (after[chat.sender], after["purge-recent-29-days"]) == (before[chat.sender], before["purge-recent-29-days"])
     with running.sessions() as session:
         assert enrollments_before - set(session.scalars(select(CourseEnrollment.parent_name))) == {
             "cancel40",

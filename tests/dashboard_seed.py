@@ -20,12 +20,12 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Column, Connection, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.db.escalations import open_escalation
 from bot.db.models import CourseEnrollment, CourseTeam
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
+from tests.helpers import rasa_events_table
 
 FIRST, LAST = date(2026, 11, 2), date(2026, 11, 4)
 CET = timezone(timedelta(hours=1))
@@ -80,17 +80,7 @@ EVENTS = [
 
 def events_table(bind: Connection) -> None:
     """Rasa's events table (its columns as Rasa's SQLTrackerStore makes them), with EVENTS."""
-    events = Table(
-        TRACKER_EVENTS_TABLE,
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("type_name", String(255)),
-        Column("timestamp", Float),
-        Column("intent_name", String(255)),
-        Column("action_name", String(255)),
-        Column("data", Text),
-    )
+    events = rasa_events_table()
     events.create(bind)
     empty = {"intent_name": None, "action_name": None}
     bind.execute(events.insert(), [empty | row | {"data": json.dumps(row["data"])} for row in EVENTS])

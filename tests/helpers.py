@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import create_engine
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
 
 
 def make_tracker(
@@ -83,3 +83,20 @@ def database_locked(url: str, table: str) -> Iterator[None]:
         raw.rollback()
         raw.close()
         engine.dispose()
+
+
+def rasa_events_table() -> Table:
+    """Rasa's tracker store table with the columns its SQLTrackerStore makes (the ones the application reads)."""
+    from bot.shared.protocol import TRACKER_EVENTS_TABLE
+
+    return Table(
+        TRACKER_EVENTS_TABLE,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("sender_id", String(255)),
+        Column("type_name", String(255)),
+        Column("timestamp", Float),
+        Column("intent_name", String(255)),
+        Column("action_name", String(255)),
+        Column("data", Text),
+    )

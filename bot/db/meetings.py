@@ -280,22 +280,19 @@ def take_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
     to send it: a scheduler killed after asking Rasa and before marking it
     sent leaves a claim that expires, and the next scheduler's request finds
     it sent and is not answered (one conditional update; True: send it)."""
-    taken = session.execute(
-        update(MentorMeeting)
-        .where(MentorMeeting.id == meeting_id, MentorMeeting.reminder_sent_at.is_(None))
-        .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    rows: int = taken.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
-    return rows == 1
+    return _take(session, meeting_id, MentorMeeting.reminder_sent_at, now)
 
 
 def take_notice(session: Session, meeting_id: int, now: datetime) -> bool:
     """The notice action's once-only mark (as take_reminder); the scheduler adds the channel."""
+    return _take(session, meeting_id, MentorMeeting.staff_notice_sent_at, now)
+
+
+def _take(session: Session, meeting_id: int, sent_at: Any, now: datetime) -> bool:
     taken = session.execute(
         update(MentorMeeting)
-        .where(MentorMeeting.id == meeting_id, MentorMeeting.staff_notice_sent_at.is_(None))
-        .values(staff_notice_sent_at=now)
+        .where(MentorMeeting.id == meeting_id, sent_at.is_(None))
+        .values({sent_at: now})
         .execution_options(synchronize_session=False)
     )
     rows: int = taken.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE

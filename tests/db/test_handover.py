@@ -10,7 +10,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.escalations import open_escalation
@@ -18,7 +18,7 @@ from bot.db.models import Escalation
 from bot.db.sms import on_duty_alerts
 from bot.handover import SWEEP_GRACE, sweep_missed_danger
 from bot.shared.clock import DANISH_TIME
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
+from tests.helpers import rasa_events_table
 
 SUNDAY_NIGHT = datetime(2026, 11, 29, 23, 40, tzinfo=DANISH_TIME)
 MONDAY_MORNING = datetime(2026, 11, 30, 9, 30, tzinfo=DANISH_TIME)
@@ -27,17 +27,7 @@ MONDAY_MORNING = datetime(2026, 11, 30, 9, 30, tzinfo=DANISH_TIME)
 def tracker_with(path: Path, turns: list[tuple[str, str, datetime]]) -> Engine:
     """Rasa's events table (the columns its SQLTrackerStore writes) with user messages: (conversation, intent, when)."""
     engine = create_engine(f"sqlite:///{path / 'tracker.db'}")
-    events = Table(
-        TRACKER_EVENTS_TABLE,
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("type_name", String(255)),
-        Column("timestamp", Float),
-        Column("intent_name", String(255)),
-        Column("action_name", String(255)),
-        Column("data", Text),
-    )
+    events = rasa_events_table()
     events.create(engine)
     with engine.begin() as connection:
         connection.execute(

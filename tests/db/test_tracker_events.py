@@ -6,26 +6,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Column, Connection, Engine, Float, Integer, MetaData, String, Table, Text, create_engine
+from sqlalchemy import Connection, Engine, create_engine
 
 from bot.db.tracker_events import delete_conversations, recent_conversations, stale_conversations
 from bot.retention import purge_conversations
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
+from tests.helpers import rasa_events_table as shared_events_table
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
 
 
 def events_table(bind: Engine | Connection, conversations: dict[str, tuple[int, datetime]]) -> None:
     """The columns of Rasa's tracker store table that are read, with `count` user messages up to `last`."""
-    events = Table(
-        TRACKER_EVENTS_TABLE,
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("type_name", String(255)),
-        Column("timestamp", Float),
-        Column("data", Text),
-    )
+    events = shared_events_table()
     events.create(bind)
     rows = [
         {"sender_id": sender, "type_name": "user", "timestamp": last.timestamp() - n, "data": "{}"}

@@ -9,15 +9,15 @@ from pathlib import Path
 from urllib.parse import unquote_plus as unquote
 
 import yaml
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy import Engine, create_engine, select
 
 from bot.db.escalations import open_escalation
 from bot.db.models import AuditEntry, Escalation, utcnow
 from bot.db.review import add_tag
 from bot.db.staff import create_user
-from bot.shared.protocol import TRACKER_EVENTS_TABLE
 from bot.staff.app import create_app
 from bot.staff.security import hash_password
+from tests.helpers import rasa_events_table as shared_events_table
 from tests.web.conftest import PASSWORD, StaffApp, csrf_of, staff_settings
 
 
@@ -209,17 +209,7 @@ def test_a_conversation_shows_each_team_only_what_it_works_with(staff_app: Staff
 
 def rasa_events_table(engine: Engine, conversations: dict[str, int]) -> None:
     """The columns of Rasa's tracker store table that the staff app reads, with user messages."""
-    events = Table(
-        TRACKER_EVENTS_TABLE,
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("sender_id", String(255)),
-        Column("type_name", String(255)),
-        Column("timestamp", Float),
-        Column("intent_name", String(255)),
-        Column("action_name", String(255)),
-        Column("data", Text),
-    )
+    events = shared_events_table()
     events.create(engine)
     with engine.begin() as connection:
         for sender, count in conversations.items():

@@ -56,7 +56,7 @@ test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, 
 test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
 	$(APP) -m pytest -q -m "not e2e and not rasa" -n 2
 
-bench: setup ## NLU F1, training time, peak memory, latency, the conversation replay (ONLY=sms, ONLY=latency or ONLY=conversations: one section)
+bench: setup ## NLU F1, training time, peak memory, latency, the conversation replay (ONLY=nlu, sms, latency or conversations: one section)
 	$(APP) -m tests.bench.run $(ONLY)
 
 screenshots: setup $(CHROMIUM) ## The staff app's pages photographed into docs/screenshots/ (for the README)

@@ -3,15 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import phrased_as_a_question
+from actions.common import phrased_as_a_question, read_yes_no
+from actions.handover import ActionRequestHuman, previous_response
+from actions.lookup import enrollment_instead, reads_as_enrollment
 from actions.services import ActionAnswerServiceDetail
+from actions.transaction import Transaction
 from actions.youth_identity import redeem_unread_code
+from bot.db.enrollments import find_active_for_conversation
 
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
 SERVICE_ANSWERS = ("action_answer_service", "action_answer_service_detail")
+# The assistant's messages that offer a person with a yes/no question.
+PERSON_OFFERS = frozenset({"utter_offer_person", "utter_iamabot", "utter_concern_offer_person"})
 
 
 def just_answered_a_service(tracker: Tracker) -> bool:
@@ -39,6 +45,14 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+def enrolled_here(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Whether this conversation has enrolled already (then the message is not a new enrolment);
+    on a database error, as if not: the form's own checks answer then."""
+    with Transaction(dispatcher, "action_handle_fallback", error_reply=None) as tx:
+        known = find_active_for_conversation(tx.session, tracker.sender_id) is not None
+    return not tx.failed and known
+
+
 class ActionHandleFallback(Action):
     """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
 
@@ -57,6 +71,15 @@ class ActionHandleFallback(Action):
             # "fra hvilken alder og til hvornår?" right after the answer about dental care:
             # a question about that service, answered with what more there is to read about it
             return await ActionAnswerServiceDetail().run(dispatcher, tracker, domain)
+        if previous_response(tracker) in PERSON_OFFERS and read_yes_no(text, tracker) is True:
+            # "ja vil gerne ha et menneske" to "Skal jeg give din samtale videre …?": the yes,
+            # whatever NLU made of the rest
+            events = await ActionRequestHuman().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction("contact_form")]
+        if reads_as_enrollment(tracker) and not enrolled_here(dispatcher, tracker):
+            # "jonas og jeg vil gerne på kurset 🙂 termin 17/4, skriv til ida@…": the enrollment
+            # form starts on this message and asks only what is missing
+            return enrollment_instead(dispatcher)
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON:
             dispatcher.utter_message(response="utter_offer_person")
             return []

@@ -10,23 +10,42 @@ import hmac
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, latest_intent, read_yes_no
+from actions.common import Interruptible, latest_intent, read_yes_no, today
 from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
 from actions.transaction import Reply, Transaction
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, get_enrollment, look_up
 from bot.db.models import EnrollmentStatus
+from bot.forms.enrollment_extract import wants_enrollment
 from bot.shared.municipality import contact_details
 from bot.shared.settings import load_settings
 from bot.validation import normalise_reference, parse_contact
 
 MAX_LOOKUP_ATTEMPTS = 3
 PURPOSE_BY_INTENT = {"check_enrollment": "check", "cancel_enrollment": "cancel"}
+# The code question answered with a due date and a name: an enrolment after all.
+ENROLL_INSTEAD = "enroll_instead"
+
+
+def enrollment_instead(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Start the enrollment form on the latest message: activated by the
+    follow-up, the form reads that message first (a due date, names, a
+    contact), then asks only what is missing."""
+    dispatcher.utter_message(response="utter_start_enrollment")
+    return [
+        SlotSet("lookup_purpose", "enroll"),
+        SlotSet("enrollment_known", False),
+        FollowupAction("enrollment_form"),
+    ]
+
+
+def reads_as_enrollment(tracker: Tracker) -> bool:
+    return wants_enrollment(str(tracker.latest_message.get("text") or ""), today())
 
 
 def lookup_grant(conversation_id: str, enrollment_id: int) -> str:
@@ -60,11 +79,17 @@ class ActionStartLookup(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         purpose = PURPOSE_BY_INTENT.get(latest_intent(tracker) or "", "enroll")
+        # "kan vi komme på familie med hjerte? vi har lige fået en søn d. 20/12", read as
+        # a look-up: no code to ask for, it is an enrolment.
+        instead = purpose == "check" and reads_as_enrollment(tracker)
+        purpose = "enroll" if instead else purpose
         # No reply on a database error: the form asks for the code, as for an enrollment not known here.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
             enrollment = find_active_for_conversation(tx.session, tracker.sender_id)
             enrollment_id = enrollment.id if enrollment is not None else None
         events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
+        if instead and (tx.failed or enrollment_id is None):
+            return enrollment_instead(dispatcher)
         if tx.failed or enrollment_id is None:
             return events + [SlotSet("enrollment_known", False)]
         return (
@@ -86,15 +111,40 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         cancelling = tracker.get_slot("lookup_purpose") == "cancel"
+        if tracker.get_slot("lookup_purpose") == ENROLL_INSTEAD:
+            return []
         if tracker.get_slot("lookup_attempts") and tracker.get_slot("lookup_attempts") >= MAX_LOOKUP_ATTEMPTS:
             return []
         if tracker.get_slot("lookup_enrollment_id") is not None:
             return ["cancel_confirmed"] if cancelling else []
         return ["lookup_reference", "lookup_contact"] + (["cancel_confirmed"] if cancelling else [])
 
+    def enrolling_instead(self, tracker: Tracker) -> bool:
+        """The code question answered with what an enrolment asks ("terminen er
+        d 9 marts, jeg hedder Mette Olsen") by someone who was checking."""
+        return (
+            tracker.get_slot("requested_slot") == "lookup_reference"
+            and tracker.get_slot("lookup_purpose") == "check"
+            and normalise_reference(str(tracker.latest_message.get("text") or "")) is None
+            and reads_as_enrollment(tracker)
+        )
+
+    def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
+        return self.enrolling_instead(tracker)
+
+    async def extract_lookup_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # The domain's mapping skips some intents ("ja tak, jeg hedder …" is affirm): read it here.
+        if self.enrolling_instead(tracker):
+            return {"lookup_reference": str(tracker.latest_message.get("text"))}
+        return {}
+
     def validate_lookup_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if self.enrolling_instead(tracker):
+            return {"lookup_reference": None, "lookup_purpose": ENROLL_INSTEAD}
         code = normalise_reference(str(value))
         if code is None:
             dispatcher.utter_message(response="utter_invalid_reference")
@@ -170,6 +220,8 @@ class ActionFinishLookup(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         enrollment_id = granted_enrollment_id(tracker)
         purpose = tracker.get_slot("lookup_purpose")
+        if purpose == ENROLL_INSTEAD:
+            return [*reset_lookup_slots(), *enrollment_instead(dispatcher)]
         if enrollment_id is None:
             dispatcher.utter_message(response="utter_lookup_failed", **contact_details())
             return reset_lookup_slots()

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from actions.youth_forms import (
     YouthSubmit,
     at_local,
     local_today,
+    reset_youth_slots,
 )
 from actions.youth_identity import identified_profile, now
 from bot.dates import Window, find_time, find_window, format_danish_date
@@ -107,11 +109,34 @@ class WindowExtraction(YouthFormValidation):
         return {"meeting_window": value}
 
 
+# A past time told in the past tense ("det var i fredags", "vi havde møde i går"):
+# a meeting that was held, not one to ask for.
+_HAPPENED = re.compile(
+    r"\b(?:var|havde|har\s+haft|har\s+været|holdt|snakkede|talte|mødtes|moedtes|sås|saas|"
+    r"i\s*går|i\s*gaar|i\s*forgårs|i\s+\w+dags|sidste\s+uge|forrige\s+uge)\b",
+    re.IGNORECASE,
+)
+_LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
+HELD_INSTEAD = "held_instead"
+
+
 class ValidateBookMeetingForm(WindowExtraction, FormValidationAction):
     form_slots = ("meeting_window", "youth_confirm")
 
     def name(self) -> str:
         return "validate_book_meeting_form"
+
+    def validate_meeting_window(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        window = window_from_slot(value)
+        text = self.text(tracker)
+        # "mandag i sidste uge" reads as next Monday to the window reader, which looks ahead.
+        past = window is not None and (window.last < local_today() or _LAST_WEEK.search(text))
+        if past and _HAPPENED.search(text):
+            # Logged as a meeting that was held instead (ActionRequestMeeting starts that form).
+            return {"meeting_window": None, "youth_outcome": HELD_INSTEAD}
+        return super().validate_meeting_window(value, dispatcher, tracker, domain)
 
 
 def exact_start(window: Window) -> datetime | None:
@@ -130,6 +155,14 @@ class ActionRequestMeeting(YouthSubmit, Action):
 
     def name(self) -> str:
         return "action_request_meeting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("youth_outcome") == HELD_INSTEAD:
+            # "det var i fredags" when asked when they can meet: the log form starts on that
+            # message (activated, it reads the day from it) and asks what is missing.
+            dispatcher.utter_message(response="utter_meeting_held_instead")
+            return [*reset_youth_slots(), FollowupAction("log_meeting_form")]
+        return await super().run(dispatcher, tracker, domain)
 
     def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         value = tracker.get_slot("meeting_window")

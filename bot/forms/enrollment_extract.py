@@ -48,8 +48,9 @@ _EXPECTING = re.compile(
     r"due\s+(?:date|on|in|around|at|early|late|next|this|[0-9])|(?:is|are|were|we're|we\s+are|i'm|im|i\s+am|she's)\s+due)\b"
 )
 _BORN = re.compile(
-    r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|har\s+fået|har\s+faaet|"
-    r"fik\s+(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
+    r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|"
+    r"har\s+(?:lige\s+|netop\s+|endelig\s+|nu\s+)?(?:fået|faaet)|"
+    r"fik\s+(?:lige\s+|netop\s+)?(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
     r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
 )
 _NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
@@ -109,6 +110,29 @@ def statements(text: str) -> list[str]:
     and not opening as one ("hvad hvis jeg er alene", "kan min mand komme med")."""
     clauses = [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
     return [c for c in clauses if not c.endswith("?") and not _QUESTION_START.match(normalise(c))]
+
+
+# The course named, or the wish to join it, in a message NLU did not read as
+# asking to enrol ("jonas og jeg vil gerne på kurset, termin 17/4").
+_COURSE_WISH = re.compile(
+    r"\b(?:kursus\w*|kurset|forældrekurs\w*|forløbet|familie\s+med\s+hjerte|tilmeld\w*|være\s+med|"
+    r"komme\s+på|sign\s+up|parent\s+course|the\s+course)\b"
+)
+
+
+def wants_enrollment(text: str, today: date) -> bool:
+    """Whether a message reads as joining the course whatever NLU called it:
+    a child on the way (or just born) and one more detail (the parent's name,
+    a partner coming, a contact), or any such detail with the course named.
+    A look-up's code question and a misunderstood message use it
+    (actions/lookup.py, actions/fallback.py)."""
+    reading = read_enrollment(text, today)
+    child = reading.child_born is not None or reading.child_date is not None
+    others = [reading.parent_name, reading.partner_joins or reading.partner_name, reading.email or reading.phone]
+    details = int(child) + sum(1 for other in others if other)
+    if child and details >= 2:
+        return True
+    return details >= 1 and bool(_COURSE_WISH.search(normalise(tidy(text))))
 
 
 def _child_born(said: str) -> bool | None:

@@ -1,10 +1,14 @@
 import asyncio
+from typing import Any
 
-from rasa_sdk.events import UserUtteranceReverted
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.fallback import ActionHandleFallback
+from bot.db.models import Escalation
 from bot.db.seed import seed_services
 from tests.helpers import make_tracker, responses
 
@@ -67,3 +71,48 @@ def test_a_question_not_understood_later_is_not_taken_for_the_old_service() -> N
     tracker.slots["service_topic"] = "tandpleje"
     asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
     assert responses(dispatcher) == ["utter_default"]
+
+
+def test_a_misunderstood_message_that_reads_as_an_enrollment_starts_the_form_on_it(session: Session) -> None:
+    text = "jonas og jeg vil gerne på kurset 🙂 termin 17/4, skriv til ida.larsen@mail.dk"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(events=[user("nlu_fallback")], text=text, intent="nlu_fallback", sender_id="conv-f")
+    result = asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_start_enrollment"]
+    assert result == [
+        SlotSet("lookup_purpose", "enroll"),
+        SlotSet("enrollment_known", False),
+        FollowupAction("enrollment_form"),
+    ]
+
+
+@pytest.mark.parametrize("offer", ["utter_iamabot", "utter_offer_person"])
+def test_a_yes_to_the_offer_of_a_person_is_a_request_for_one_whatever_nlu_made_of_it(
+    session: Session, offer: str
+) -> None:
+    history = [
+        user("bot_challenge"),
+        {"event": "bot", "text": "…", "metadata": {"utter_action": offer}},
+        user("nlu_fallback"),
+    ]
+    tracker = make_tracker(events=history, text="ja vil gerne ha et menneske", intent="nlu_fallback", sender_id="c-y")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_handoff_started"]
+    assert result[-1] == FollowupAction("contact_form") and SlotSet("handoff_failed", False) in result
+    session.expire_all()
+    assert session.scalars(select(Escalation).where(Escalation.conversation_id == "c-y")).one().status == "new"
+
+
+def test_a_no_to_the_offer_of_a_person_opens_no_case(session: Session) -> None:
+    history = [user("bot_challenge"), {"event": "bot", "metadata": {"utter_action": "utter_iamabot"}}]
+    tracker = make_tracker(events=[*history, user("nlu_fallback")], text="nej tak", intent="nlu_fallback")
+    said, _ = responses_of(tracker)
+    assert said == ["utter_default"]
+    assert session.scalars(select(Escalation)).all() == []
+
+
+def responses_of(tracker: Any) -> tuple[list, list]:
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
+    return responses(dispatcher), result

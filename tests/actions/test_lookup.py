@@ -5,11 +5,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.lookup import (
+    ENROLL_INSTEAD,
     MAX_LOOKUP_ATTEMPTS,
     ActionAskCancelConfirmed,
     ActionFinishLookup,
@@ -187,3 +188,47 @@ def test_an_enrollment_id_without_this_conversations_grant_shows_and_cancels_not
     assert SlotSet("lookup_enrollment_id", None) in events
     session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.ACTIVE
+
+
+def test_a_look_up_that_reads_as_an_enrollment_starts_the_enrollment_instead(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date
+) -> None:
+    wish = "hej vi har lige fået en søn d. 20/11 🥰 kan vi komme på familie med hjerte"
+    dispatcher, events = run(ActionStartLookup(), sender_id="new", intent="check_enrollment", text=wish)
+    assert responses(dispatcher) == ["utter_start_enrollment"]
+    assert events == [
+        SlotSet("lookup_purpose", "enroll"),
+        SlotSet("enrollment_known", False),
+        FollowupAction("enrollment_form"),
+    ]
+    enrol(session, teams[0], due_in_three_months, conversation="known")
+    dispatcher, events = run(ActionStartLookup(), sender_id="known", intent="check_enrollment", text=wish)
+    assert dispatcher.messages == [] and events[:2] == [
+        SlotSet("lookup_purpose", "enroll"),  # "I er allerede tilmeldt" follows
+        SlotSet("enrollment_known", True),
+    ]
+
+
+@pytest.mark.parametrize("intent", ["inform", "affirm", "check_enrollment"])
+def test_the_code_question_answered_with_a_due_date_and_a_name_becomes_an_enrollment(intent: str) -> None:
+    asked = {"requested_slot": "lookup_reference", "lookup_purpose": "check"}
+    text = "terminen er d 9 marts, jeg hedder Mette Olsen"
+    tracker = make_tracker(slots=asked, text=text, intent=intent)
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(form.extract_lookup_reference(dispatcher, tracker, {})) == {"lookup_reference": text}
+    slots = form.validate_lookup_reference(text, dispatcher, tracker, {})
+    assert slots == {"lookup_reference": None, "lookup_purpose": ENROLL_INSTEAD} and dispatcher.messages == []
+    after = make_tracker(slots=asked | slots, text=text)
+    assert asyncio.run(form.required_slots(["lookup_reference", "lookup_contact"], dispatcher, after, {})) == []
+    dispatcher, events = run(ActionFinishLookup(), slots=asked | slots, text=text)
+    assert responses(dispatcher) == ["utter_start_enrollment"] and events[-1] == FollowupAction("enrollment_form")
+
+
+def test_cancelling_never_becomes_an_enrollment() -> None:
+    asked = {"requested_slot": "lookup_reference", "lookup_purpose": "cancel"}
+    tracker = make_tracker(slots=asked, text="terminen er d 9 marts, jeg hedder Mette Olsen")
+    dispatcher = CollectingDispatcher()
+    assert form.validate_lookup_reference(tracker.latest_message["text"], dispatcher, tracker, {}) == {
+        "lookup_reference": None
+    }
+    assert responses(dispatcher) == ["utter_invalid_reference"]

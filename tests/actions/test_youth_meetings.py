@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.meeting_requests import (
+    HELD_INSTEAD,
     ActionCancelMeeting,
     ActionMoveMeeting,
     ActionRequestMeeting,
@@ -231,3 +232,33 @@ def test_a_database_error_inside_the_form_is_told_and_the_same_question_asked_ag
     events = asyncio.run(ValidateBookMeetingForm().run(dispatcher, asked, {"slots": {}, "forms": {}}))
     assert responses(dispatcher) == ["utter_youth_database_error"]
     assert events == [SlotSet("youth_confirm", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["det var i fredags", "vi havde møde i går", "mødtes med min mentor mandag i sidste uge"],
+)
+def test_a_held_meeting_told_when_asked_for_a_time_is_logged_instead(session: Session, text: str) -> None:
+    sofie = young(session, "UNG-H", "Sofie", "Lene")
+    bind(session, "conv-h", sofie.id, "pairing")
+    session.commit()
+    asked = tracker("conv-h", text, slots={"requested_slot": "meeting_window"}, active_loop="book_meeting_form")
+    window = extract(ValidateBookMeetingForm(), "meeting_window", asked)["meeting_window"]
+    slots, said = validate(ValidateBookMeetingForm(), "meeting_window", window, asked)
+    assert slots == {"meeting_window": None, "youth_outcome": HELD_INSTEAD} and said == []
+    dispatcher, events = run(ActionRequestMeeting(), tracker("conv-h", text, slots=slots))
+    assert responses(dispatcher) == ["utter_meeting_held_instead"]
+    assert events[-1] == FollowupAction("log_meeting_form") and SlotSet("youth_outcome", None) in events
+    assert upcoming_meetings(session, sofie.id, NOW) == []  # nothing asked for
+    # The log form, activated on the same message, reads the day from it.
+    started = tracker("conv-h", text, active_loop="log_meeting_form")
+    held = extract(ValidateLogMeetingForm(), "meeting_date", started)["meeting_date"]
+    assert date.fromisoformat(held[:10]) < NOW.date()
+
+
+def test_a_time_to_come_is_asked_for_whatever_else_the_message_tells() -> None:
+    text = "vi snakkede om det i går, kan vi mødes på fredag?"
+    asked = tracker("conv-p", text, slots={"requested_slot": "meeting_window"}, active_loop="book_meeting_form")
+    window = extract(ValidateBookMeetingForm(), "meeting_window", asked)["meeting_window"]
+    slots, said = validate(ValidateBookMeetingForm(), "meeting_window", window, asked)
+    assert slots == {"meeting_window": window} and said == []

@@ -9,9 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import phrased_as_a_question, read_yes_no
 from actions.handover import ActionRequestHuman, previous_response
 from actions.lookup import enrollment_instead, reads_as_enrollment
+from actions.meetings import tells_a_held_meeting
 from actions.services import ActionAnswerServiceDetail
 from actions.transaction import Transaction
-from actions.youth_identity import redeem_unread_code
+from actions.youth_identity import identified_profile, redeem_unread_code
 from bot.db.enrollments import find_active_for_conversation
 
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
@@ -53,6 +54,13 @@ def enrolled_here(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return not tx.failed and known
 
 
+def identified_here(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Whether a young person has identified in this conversation (a parent's "møde i går" is no log)."""
+    with Transaction(dispatcher, "action_handle_fallback", error_reply=None) as tx:
+        profile, _ = identified_profile(tx.session, tracker)
+    return not tx.failed and profile is not None
+
+
 class ActionHandleFallback(Action):
     """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
 
@@ -80,6 +88,10 @@ class ActionHandleFallback(Action):
             # "jonas og jeg vil gerne på kurset 🙂 termin 17/4, skriv til ida@…": the enrollment
             # form starts on this message and asks only what is missing
             return enrollment_instead(dispatcher)
+        if tells_a_held_meeting(text) and not phrased_as_a_question(text) and identified_here(dispatcher, tracker):
+            # "torsdag i sidste uge, m min mentor": the log form starts on this message
+            # (it asks who the young person is first, if it does not know)
+            return [FollowupAction("log_meeting_form")]
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON:
             dispatcher.utter_message(response="utter_offer_person")
             return []

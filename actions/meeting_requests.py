@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.meetings import describe_when
+from actions.meetings import LAST_WEEK, TOLD_AS_HELD, describe_when
 from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
     NOTHING_SAVED,
@@ -109,14 +109,6 @@ class WindowExtraction(YouthFormValidation):
         return {"meeting_window": value}
 
 
-# A past time told in the past tense ("det var i fredags", "vi havde møde i går"):
-# a meeting that was held, not one to ask for.
-_HAPPENED = re.compile(
-    r"\b(?:var|havde|har\s+haft|har\s+været|holdt|snakkede|talte|mødtes|moedtes|sås|saas|"
-    r"i\s*går|i\s*gaar|i\s*forgårs|i\s+\w+dags|sidste\s+uge|forrige\s+uge)\b",
-    re.IGNORECASE,
-)
-_LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 HELD_INSTEAD = "held_instead"
 
 
@@ -132,8 +124,8 @@ class ValidateBookMeetingForm(WindowExtraction, FormValidationAction):
         window = window_from_slot(value)
         text = self.text(tracker)
         # "mandag i sidste uge" reads as next Monday to the window reader, which looks ahead.
-        past = window is not None and (window.last < local_today() or _LAST_WEEK.search(text))
-        if past and _HAPPENED.search(text):
+        past = window is not None and (window.last < local_today() or LAST_WEEK.search(text))
+        if past and TOLD_AS_HELD.search(text):
             # Logged as a meeting that was held instead (ActionRequestMeeting starts that form).
             return {"meeting_window": None, "youth_outcome": HELD_INSTEAD}
         return super().validate_meeting_window(value, dispatcher, tracker, domain)

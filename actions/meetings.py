@@ -32,6 +32,15 @@ from bot.shared.clock import DANISH_TIME
 from bot.shared.protocol import REMINDER_RESPONSE
 
 _RATING = re.compile(r"\b([1-5])\s*(?:/|ud af|af|ud a)\s*5\b|\b(?:en|et|giver det|gi det|giv det)\s*([1-5])(?:'?er)?\b")
+# A time told in the past tense ("det var i fredags", "vi havde møde i går"):
+# a meeting that was held, not one to ask for.
+TOLD_AS_HELD = re.compile(
+    r"\b(?:var|havde|har\s+haft|har\s+været|holdt|snakkede|talte|mødtes|moedtes|sås|saas|"
+    r"i\s*går|i\s*gaar|i\s*forgårs|i\s+\w+dags|sidste\s+uge|forrige\s+uge)\b",
+    re.IGNORECASE,
+)
+LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
+_MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
 _RATING_WORDS = [
     (5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
@@ -54,6 +63,19 @@ def read_rating(text: str, asked: bool) -> tuple[int, str] | None:
             if re.search(rf"\b{re.escape(word)}\b", lowered):
                 return score, word
     return None
+
+
+def tells_a_held_meeting(text: str) -> bool:
+    """ "torsdag i sidste uge, m min mentor": a day gone by, told in the past
+    tense, about a meeting; a misunderstood message that says so starts the
+    log form on it (actions/fallback.py)."""
+    day = find_date(text, local_today(), "past")
+    return (
+        day is not None
+        and day < local_today()
+        and bool(TOLD_AS_HELD.search(text))
+        and bool(_MEETING_WORDS.search(text))
+    )
 
 
 def describe_when(meeting: MentorMeeting) -> str:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from actions.fallback import ActionHandleFallback
 from bot.db.models import Escalation
 from bot.db.seed import seed_services
+from bot.db.youth import bind
+from tests.actions.youth_helpers import young
 from tests.helpers import make_tracker, responses
 
 
@@ -116,3 +118,20 @@ def responses_of(tracker: Any) -> tuple[list, list]:
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
     return responses(dispatcher), result
+
+
+@pytest.mark.usefixtures("fixed_youth_clock")
+def test_a_held_meeting_told_in_a_misunderstood_message_starts_the_log_for_an_identified_young_person(
+    session: Session,
+) -> None:
+    sofie = young(session, "UNG-F", "Sofie", "Lene")
+    bind(session, "conv-young", sofie.id, "pairing")
+    session.commit()
+    text = "torsdag i sidste uge, m min mentor"
+    said, result = responses_of(make_tracker(text=text, intent="nlu_fallback", sender_id="conv-young"))
+    assert said == [] and result == [FollowupAction("log_meeting_form")]
+    # Not identified here (a parent's meeting with the nurse), or asked as a question: no log.
+    said, _ = responses_of(make_tracker(text=text, intent="nlu_fallback", sender_id="conv-parent"))
+    assert said == ["utter_default"]
+    asked = make_tracker(text="var mødet i går med min mentor?", intent="nlu_fallback", sender_id="conv-young")
+    assert responses_of(asked)[0] == ["utter_default"]

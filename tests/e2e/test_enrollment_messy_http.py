@@ -216,3 +216,47 @@ def test_a_refusal_to_store_at_the_summary_stores_nothing_and_records_the_no(run
     assert enrollments_of(running, chat) == 0
     [(answer, text_shown)] = consents_of(running, chat)
     assert answer == "declined" and text_shown.endswith(SUMMARY_QUESTION)
+
+
+@pytest.mark.parametrize(
+    "first_message",
+    [
+        "jonas og jeg vil gerne på kurset 🙂 termin {due}, skriv til ida.wish@example.dk",
+        "hejj kan vi komme paa det foraeldre kursus? vi har termin {due}, skriv til ida.wish@example.dk, "
+        "jonas kommer med",
+    ],
+)
+def test_a_wish_to_join_whatever_nlu_calls_it_starts_the_enrollment_with_what_it_said(
+    running: RunningAssistant, first_message: str
+) -> None:
+    chat = running.chat()
+    chat.say(first_message.format(due=danish(DUE)))
+    # Read as an enrolment (or as a look-up, or not understood): no code asked for, only the name.
+    assert "Hvad er dit navn?" in chat.text and "kode" not in chat.text.lower(), chat.text
+    chat.say("jeg hedder Ida Larsen")
+    at_the_summary(chat)
+    chat.say("ja")
+    row = enrollment(running, reference_code(chat.text))
+    assert (row.parent_name, row.partner_name, row.due_date, row.email) == (
+        "Ida Larsen",
+        "Jonas",
+        DUE,
+        "ida.wish@example.dk",
+    )
+
+
+def test_the_code_question_answered_with_a_due_date_and_a_name_is_an_enrollment(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("kan jeg se min tilmelding")
+    assert "Hvad er jeres kode?" in chat.text, chat.text
+    chat.say(f"nej vi er ikke tilmeldt endnu, terminen er {danish(DUE)}, jeg hedder Mette Olsen")
+    assert "Koden skal se sådan ud" not in chat.text and "Jeg stiller nogle få spørgsmål" in chat.text, chat.text
+    assert "Hvad er dit navn?" not in chat.text  # the name and the due date were taken
+    for answer in ("nej", "mette.wish@example.dk"):  # no partner; the contact
+        if SUMMARY_QUESTION in chat.text:
+            break
+        chat.say(answer)
+    at_the_summary(chat)
+    chat.say("ja")
+    row = enrollment(running, reference_code(chat.text))
+    assert (row.parent_name, row.due_date, row.email) == ("Mette Olsen", DUE, "mette.wish@example.dk")

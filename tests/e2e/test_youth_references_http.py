@@ -94,3 +94,25 @@ def test_cancelling_the_one_on_friday_after_the_list_and_asking_before_the_code(
         (on_friday.id, "cancelled"),
         (later.id, "confirmed"),
     ]
+
+
+def test_a_held_meeting_told_when_asked_for_a_time_is_logged_not_asked_for(running: RunningAssistant) -> None:
+    chat = running.chat()
+    reference = own_young_person(running)
+    pair(running, chat, reference, "Sofie")
+    chat.say("kan jeg få et møde med min mentor")
+    assert "Hvornår kan du?" in chat.text, chat.text
+    chat.say("det var i går, vi snakkede om bolig")
+    assert "Det lyder som et møde, der har været" in chat.text, chat.text
+    assert "Den tid er gået" not in chat.text
+    yesterday = format_danish_date(danish_today() - timedelta(days=1))
+    for _ in range(2):  # the note, if asked (the message said what was talked about), then the summary
+        if f"Skal jeg gemme mødet {yesterday}" in chat.text:
+            break
+        chat.say("nej")
+    assert f"Skal jeg gemme mødet {yesterday}" in chat.text, chat.text
+    chat.say("ja")
+    assert "Gemt!" in chat.text, chat.text
+    [held] = meetings_of(running, reference)
+    assert held.status == "held" and held.starts_at is not None
+    assert held.starts_at.astimezone(DANISH_TIME).date() == danish_today() - timedelta(days=1)

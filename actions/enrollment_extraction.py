@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.common import INTERRUPTING_INTENTS, latest_intent, today
+from bot.dates.answers import MONTH_ONLY_DAY
 from bot.dates.words import normalise
 from bot.forms.enrollment_extract import EnrollmentReading, read_enrollment
 
@@ -112,7 +113,7 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
 
     def offer(slot: str, value: Any) -> None:
         current = before(slot)
-        if current is None:
+        if current is None or (slot == "child_date" and refines_a_month(current, value)):
             turn.candidates[slot] = value
         elif current != value and reading.correction:
             turn.candidates[slot] = value
@@ -136,6 +137,20 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
         offer("partner_name", reading.partner_name)
     _offer_contact(reading, tracker, asked, turn)
     return turn
+
+
+def refines_a_month(current: Any, value: Any) -> bool:
+    """ "termin d 9 marts" after "vi venter vores første i marts": a month
+    alone was read as its middle (bot/forms/enrollment_extract.py), and the
+    day given later in that month is the date, no correction needed."""
+    earlier, given = iso_date(current), iso_date(value)
+    return bool(
+        earlier
+        and given
+        and earlier.day == MONTH_ONLY_DAY
+        and given != earlier
+        and (given.year, given.month) == (earlier.year, earlier.month)
+    )
 
 
 def _offer_contact(reading: EnrollmentReading, tracker: Tracker, asked: str | None, turn: Turn) -> None:

@@ -10,15 +10,30 @@ from actions.common import phrased_as_a_question, read_yes_no
 from actions.handover import ActionRequestHuman, previous_response
 from actions.lookup import enrollment_instead, reads_as_enrollment
 from actions.meetings import tells_a_held_meeting
+from actions.safety import ActionEscalateDistress, ActionResumeAfterCheckIn
 from actions.services import ActionAnswerServiceDetail
 from actions.transaction import Transaction
 from actions.youth_identity import identified_profile, redeem_unread_code
 from bot.db.enrollments import find_active_for_conversation
 
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
+CHECK_IN = "action_pause_for_check_in"
 SERVICE_ANSWERS = ("action_answer_service", "action_answer_service_detail")
 # The assistant's messages that offer a person with a yes/no question.
 PERSON_OFFERS = frozenset({"utter_offer_person", "utter_iamabot", "utter_concern_offer_person"})
+
+
+def action_before_message(tracker: Tracker) -> str | None:
+    """The assistant's last action before the latest user message (not the listening)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return None
+        elif users == 1 and event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+    return None
 
 
 def just_answered_a_service(tracker: Tracker) -> bool:
@@ -72,6 +87,14 @@ class ActionHandleFallback(Action):
         if not text:
             dispatcher.utter_message(response="utter_empty_message")
             return [UserUtteranceReverted()]
+        if action_before_message(tracker) == CHECK_IN:
+            # "Er du eller et barn i fare lige nu?" answered with neither a plain yes nor a
+            # plain no ("ja tak, ring gerne paa 26 11 22 33"): only a no is a no.
+            if read_yes_no(text, tracker) is False:
+                return await ActionResumeAfterCheckIn().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_distress_help")
+            events = await ActionEscalateDistress().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction("contact_form")]
         redeemed = redeem_unread_code(dispatcher, tracker)
         if redeemed is not None:
             return redeemed

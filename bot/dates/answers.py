@@ -29,6 +29,8 @@ from bot.dates.words import (
     relative_day,
 )
 
+# A month alone ("termin i marts") is read as its middle.
+MONTH_ONLY_DAY = 15
 # A due date a week ago is still this year's, not next year's.
 _GRACE = timedelta(days=7)
 _FILLER = re.compile(
@@ -96,8 +98,8 @@ def parse_danish_date(text: str, today: date, direction: Direction = "future") -
     if month_only and month_only.group(1) in MONTHS:
         month = MONTHS[month_only.group(1)]
         if month_only.group(2):
-            return date(int(month_only.group(2)), month, 15)
-        return pick_year(lambda y: date(y, month, 15), today, direction, _GRACE)
+            return date(int(month_only.group(2)), month, MONTH_ONLY_DAY)
+        return pick_year(lambda y: date(y, month, MONTH_ONLY_DAY), today, direction, _GRACE)
 
     return _dateparser(stripped, today, direction) or _dateparser(cleaned, today, direction)
 

@@ -196,3 +196,17 @@ def test_consent_is_never_read_from_a_yes_to_something_else(
     for text in ("ja", "nej, I må ikke gemme noget"):
         _, _, after = run_form(domain, text, "partner_joins", BEFORE_PARTNER, raw=text)
         assert after.get("consent") is None, text
+
+
+def test_the_day_given_after_a_month_alone_is_the_due_date(session: Session, domain: dict[str, Any]) -> None:
+    month_only = date(DUE.year, DUE.month, 15)
+    day = 9 if DUE.day != 9 else 10
+    text = f"terminen er d {day} {danish(DUE).split(' ', 1)[1]}, jeg hedder Mette Olsen"
+    known = {"child_born": False, "child_date": month_only.isoformat()}  # "vi venter vores første i <month>"
+    set_now, said, after = run_form(domain, text, "parent_name", known, raw=text)
+    assert after["child_date"] == date(DUE.year, DUE.month, day).isoformat(), (set_now, said)
+    assert after["parent_name"] == "Mette Olsen" and "utter_enrollment_corrected" not in said
+    # A full date already given is changed only by a correction.
+    given = {"child_born": False, "child_date": date(DUE.year, DUE.month, 20).isoformat()}
+    _, _, after = run_form(domain, text, "parent_name", given, raw=text)
+    assert after["child_date"] == given["child_date"]

@@ -135,3 +135,29 @@ def test_a_held_meeting_told_in_a_misunderstood_message_starts_the_log_for_an_id
     assert said == ["utter_default"]
     asked = make_tracker(text="var mødet i går med min mentor?", intent="nlu_fallback", sender_id="conv-young")
     assert responses_of(asked)[0] == ["utter_default"]
+
+
+def checked_in(text: str, sender: str) -> Any:
+    history = [
+        user("possible_distress"),
+        {"event": "action", "name": "utter_danger_check_in"},
+        {"event": "action", "name": "action_pause_for_check_in"},
+        {"event": "action", "name": "action_listen"},
+        user("inform"),
+    ]
+    return make_tracker(events=history, text=text, intent="inform", sender_id=sender)
+
+
+def test_an_answer_to_the_check_in_that_is_no_plain_no_is_taken_as_danger(session: Session) -> None:
+    said, result = responses_of(checked_in("ja tak, ring gerne paa 26 11 22 33", "conv-ci"))
+    assert said == ["utter_distress_help", "utter_distress_contact"]
+    assert result[-1] == FollowupAction("contact_form")
+    session.expire_all()
+    case = session.scalars(select(Escalation).where(Escalation.conversation_id == "conv-ci")).one()
+    assert (case.reason, case.priority) == ("distress", "critical")
+
+
+def test_a_no_to_the_check_in_with_more_words_is_a_no(session: Session) -> None:
+    said, _ = responses_of(checked_in("nej, men ring gerne til mig i morgen", "conv-no"))
+    assert said == ["utter_check_in_safe"]
+    assert session.scalars(select(Escalation)).all() == []

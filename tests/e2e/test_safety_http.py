@@ -261,3 +261,15 @@ def test_danger_outside_chat_hours_reaches_the_on_duty_phone_and_in_hours_does_n
         time.sleep(0.2)
     [body] = sent()
     assert "ny kritisk sag" in body and "leve" not in body
+
+
+@pytest.mark.parametrize("answer", ["ja tak, ring gerne paa 26 11 22 33", "ja hun er kun 3 uger"])
+def test_an_answer_to_the_check_in_that_is_no_plain_no_is_the_emergency_answer(
+    running: RunningAssistant, answer: str
+) -> None:
+    chat = running.chat()
+    chat.say(unsure_message(running))
+    assert CHECK_IN in chat.last[0]["text"]
+    chat.say(answer)  # read as inform or anything else: a yes with more words is a yes
+    assert "112" in chat.last[0]["text"] and "forstod jeg ikke" not in chat.text, chat.text
+    assert_critical(running, chat)

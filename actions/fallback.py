@@ -23,30 +23,29 @@ SERVICE_ANSWERS = ("action_answer_service", "action_answer_service_detail")
 PERSON_OFFERS = frozenset({"utter_offer_person", "utter_iamabot", "utter_concern_offer_person"})
 
 
-def action_before_message(tracker: Tracker) -> str | None:
-    """The assistant's last action before the latest user message (not the listening)."""
+def last_turns_actions(tracker: Tracker) -> list[str]:
+    """The assistant's actions between the previous user message and the latest one, newest first."""
+    names: list[str] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             users += 1
             if users > 1:
-                return None
-        elif users == 1 and event.get("event") == "action" and event.get("name") != "action_listen":
-            return str(event.get("name"))
-    return None
+                break
+        elif users == 1 and event.get("event") == "action":
+            names.append(str(event.get("name")))
+    return names
+
+
+def action_before_message(tracker: Tracker) -> str | None:
+    """The assistant's last action before the latest user message (not the listening)."""
+    return next((name for name in last_turns_actions(tracker) if name != "action_listen"), None)
 
 
 def just_answered_a_service(tracker: Tracker) -> bool:
     """Whether the assistant's last turn answered a question about a service."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 1:
-                return False
-        elif users == 1 and event.get("event") == "action" and event.get("name") in SERVICE_ANSWERS:
-            return bool(tracker.get_slot("service_topic"))
-    return False
+    answered = any(name in SERVICE_ANSWERS for name in last_turns_actions(tracker))
+    return answered and bool(tracker.get_slot("service_topic"))
 
 
 def misunderstood_in_a_row(tracker: Tracker) -> int:

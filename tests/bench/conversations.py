@@ -1,6 +1,7 @@
 """The blind conversation replay (issue 17): every whole conversation of
-tests/data/conversations_blind.yml, written from the conversation contract
-alone, sent turn by turn through the running servers (Rasa's REST channel,
+the blind sets (tests/data/conversations_blind*.yml), each written from the
+conversation contract alone by someone who saw no flow and no training data,
+sent turn by turn through the running servers (Rasa's REST channel,
 the action server, a database of its own), on the day its author assumed
 (ASSISTANT_TODAY=2027-01-12 for every process, bot/shared/clock.py).
 
@@ -9,7 +10,7 @@ meetings the file's header describes and a pairing code for {CODE}. A
 conversation reaches its goal when the expected outcome is in the database
 or the replies (tests/bench/conversation_goals.py) and the assistant asked
 no more than one question again. Prints every conversation (the turns,
-shortened), the rate per category and overall; target >= 95 %.
+shortened), the rate per category and overall for each set; target >= 95 %.
 
 Alone: `.venv/app/bin/python -m tests.bench.conversations [id-prefix ...]`
 or `make bench ONLY=conversations`. Ports: 17xxx + E2E_PORT_OFFSET.
@@ -47,7 +48,8 @@ from bot.training import model_path
 from tests.bench.conversation_goals import CHECKS, Replayed, repeated_questions
 from tests.helpers import municipality_for_tests
 
-CONVERSATIONS = ROOT / "tests" / "data" / "conversations_blind.yml"
+# The first set was read for error analysis in later sessions; the second is fresh.
+BLIND_SETS = sorted((ROOT / "tests" / "data").glob("conversations_blind*.yml"))
 TODAY = "2027-01-12"  # the header's assumption
 MEETINGS = ("2027-01-15T10:00", "2027-01-19T14:00")  # each young person's two upcoming meetings
 PLAN = "Søg optagelse på hf inden 1. marts"
@@ -187,8 +189,8 @@ def print_outcome(outcome: Outcome) -> None:
         print(f"    {shorten(bot) or '(no reply)'}")
 
 
-def print_summary(outcomes: list[Outcome]) -> None:
-    print("\nBlind conversations (tests/data/conversations_blind.yml), goal reached with <= 1 repeated question")
+def print_summary(outcomes: list[Outcome], path: Path) -> None:
+    print(f"\nBlind conversations ({path.relative_to(ROOT)}), goal reached with <= 1 repeated question")
     for category in dict.fromkeys(o.category for o in outcomes):
         mine = [o for o in outcomes if o.category == category]
         reached = sum(o.reached for o in mine)
@@ -201,10 +203,17 @@ def print_summary(outcomes: list[Outcome]) -> None:
         print(f"  not reached: {', '.join(failing)}")
 
 
-def replay_all(only: list[str] | None = None) -> list[Outcome]:
-    conversations = yaml.safe_load(CONVERSATIONS.read_text(encoding="utf-8"))
+def load(path: Path, only: list[str] | None) -> list[dict[str, Any]]:
+    conversations: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     if only:
         conversations = [c for c in conversations if any(c["id"].startswith(prefix) for prefix in only)]
+    return conversations
+
+
+def replay_all(only: list[str] | None = None) -> dict[Path, list[Outcome]]:
+    """Every blind set through one start of the servers; each printed and summed up on its own."""
+    sets = {path: load(path, only) for path in BLIND_SETS}
+    outcomes: dict[Path, list[Outcome]] = {}
     with pinned_day(TODAY), tempfile.TemporaryDirectory() as folder:
         settings = bench_settings(Path(folder))
         upgrade(settings.database_url)
@@ -214,15 +223,19 @@ def replay_all(only: list[str] | None = None) -> list[Outcome]:
             seed_services(session)
         started = time.perf_counter()
         with Assistant(settings=settings, model=model_path(), with_web=False), httpx.Client(timeout=60) as client:
-            outcomes = [replay(c, client, settings, sessions) for c in conversations]
+            for path, conversations in sets.items():
+                outcomes[path] = [replay(c, client, settings, sessions) for c in conversations]
         elapsed = time.perf_counter() - started
-    for outcome in outcomes:
-        print_outcome(outcome)
-    print_summary(outcomes)
+    out = VAR_DIR / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    for path, results in outcomes.items():
+        for outcome in results:
+            print_outcome(outcome)
+        print_summary(results, path)
+        (out / f"{path.stem}.json").write_text(
+            json.dumps([o.__dict__ for o in results], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     print(f"  ({elapsed:.0f} s with the servers' start)")
-    out = VAR_DIR / "bench" / "conversations.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps([o.__dict__ for o in outcomes], ensure_ascii=False, indent=1), encoding="utf-8")
     return outcomes
 
 

@@ -79,6 +79,13 @@ class YouthFormValidation(Interruptible):
             requested = tracker.get_slot("requested_slot")
             return [SlotSet(requested, None)] if requested else []
         events: list[EventType] = await super().run(dispatcher, tracker, domain)  # type: ignore[misc]
+        # rasa-sdk asks for the required slots several times a turn, and each time
+        # a code in the message is tried: "Den kode kender jeg ikke" is said once.
+        said: list[dict[str, Any]] = []
+        for message in dispatcher.messages:
+            if message not in said:
+                said.append(message)
+        dispatcher.messages[:] = said
         return events
 
     def identified(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

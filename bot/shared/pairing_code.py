@@ -9,27 +9,42 @@ from __future__ import annotations
 import re
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
-_TYPED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{3})[\s\-–]?([A-Za-z0-9]{3})(?![A-Za-z0-9])")
+# Overlapping (a lookahead): in "hej R87-ESV her" both "hej R87" and "R87-ESV" are candidates.
+_TYPED = re.compile(r"(?<![A-Za-z0-9])(?=([A-Za-z0-9]{3})([\s\-–]?)([A-Za-z0-9]{3})(?![A-Za-z0-9]))")
 _WORD = re.compile(r"\w+")
 # A message with a code and at most this many other words ("hej min kode er K7P-4QX") is the code.
 WORDS_AROUND_A_CODE = 4
 
 
+def _best(text: str) -> tuple[str, int, int] | None:
+    """The likeliest code in the text and where it is: written with a dash
+    before written together, before two words that happen to look like one
+    ("hej R87" in "hej R87-ESV her")."""
+    found = []
+    for match in _TYPED.finditer(text):
+        first, separator, second = match.groups()
+        candidate = (first + second).upper()
+        if all(char in ALPHABET for char in candidate) and any(char.isdigit() for char in candidate):
+            rank = 0 if separator in ("-", "–") else 1 if not separator else 2
+            end = match.start() + len(first) + len(separator) + len(second)
+            found.append((rank, match.start(), end, f"{candidate[:3]}-{candidate[3:]}"))
+    if not found:
+        return None
+    _, start, end, code = min(found)
+    return code, start, end
+
+
 def find_code(text: str) -> str | None:
     """A code as typed ("k7p-4qx", "K7P 4QX", "min kode er k7p4qx") -> "K7P-4QX"."""
-    for match in _TYPED.finditer(text):
-        candidate = (match.group(1) + match.group(2)).upper()
-        if all(char in ALPHABET for char in candidate) and any(char.isdigit() for char in candidate):
-            return f"{candidate[:3]}-{candidate[3:]}"
-    return None
+    best = _best(text)
+    return best[0] if best else None
 
 
 def only_a_code(text: str) -> bool:
     """A code with at most a few words around it ("koden er k7p-4qx"), not a
     request that also holds one ("K7P-4QX hvornår er mit næste møde")."""
-    for match in _TYPED.finditer(text):
-        candidate = (match.group(1) + match.group(2)).upper()
-        if all(char in ALPHABET for char in candidate) and any(char.isdigit() for char in candidate):
-            rest = text[: match.start()] + " " + text[match.end() :]
-            return len(_WORD.findall(rest)) <= WORDS_AROUND_A_CODE
-    return False
+    best = _best(text)
+    if best is None:
+        return False
+    _, start, end = best
+    return len(_WORD.findall(text[:start] + " " + text[end:])) <= WORDS_AROUND_A_CODE

@@ -22,6 +22,7 @@ from actions.meeting_requests import (
     ActionMoveMeeting,
     ActionRequestMeeting,
     ValidateBookMeetingForm,
+    ValidateCancelMeetingForm,
     ValidateRescheduleMeetingForm,
 )
 from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
@@ -262,3 +263,12 @@ def test_a_time_to_come_is_asked_for_whatever_else_the_message_tells() -> None:
     window = extract(ValidateBookMeetingForm(), "meeting_window", asked)["meeting_window"]
     slots, said = validate(ValidateBookMeetingForm(), "meeting_window", window, asked)
     assert slots == {"meeting_window": window} and said == []
+
+
+def test_an_unknown_code_in_a_request_is_told_once(session: Session, domain: dict[str, Any]) -> None:
+    text = "hej ZZZ-999 her. aflys lige mødet d 19"
+    asking = tracker("conv-unknown", text, "cancel_meeting", active_loop="cancel_meeting_form")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ValidateCancelMeetingForm().run(dispatcher, asking, domain))
+    said = responses(dispatcher)
+    assert said and len(said) == len(set(said)), said

@@ -99,8 +99,8 @@ def check_enrollment_cancelled(session: Session, run: Replayed) -> str | None:
         return "no enrollment stored"
     if any(e.status == "active" for e in rows):
         return "the enrollment is still active"
-    name = run.goal["expect"]["name"]
-    if not any(_fold(e.parent_name) == _fold(name) for e in rows):
+    name = (run.goal.get("expect") or {}).get("name")  # blind set 2 names no one: any cancelled is it
+    if name and not any(_fold(e.parent_name) == _fold(name) for e in rows):
         return f"cancelled, but the name was {rows[-1].parent_name!r}"
     return None
 
@@ -164,12 +164,22 @@ def check_meetings_listed(_session: Session, run: Replayed) -> str | None:
 
 
 def check_meeting_booked(session: Session, run: Replayed) -> str | None:
-    wanted = run.goal["expect"]["datetime"]
+    expect = run.goal["expect"]
     requested = [m for m in _own_meetings(session, run) if m.status == MeetingStatus.REQUESTED]
     if not requested:
         return "no meeting requested"
     got = [_local(m.starts_at) or f"{m.window_first}..{m.window_last}" for m in requested]
-    return None if wanted in got else f"requested {got}, not {wanted}"
+    if "datetime" in expect:
+        return None if expect["datetime"] in got else f"requested {got}, not {expect['datetime']}"
+    # A day only: a request whose time or window falls on it.
+    day = date.fromisoformat(expect["date"])
+    on_day = [
+        m
+        for m in requested
+        if (m.starts_at and m.starts_at.astimezone(DANISH_TIME).date() == day)
+        or (m.window_first and m.window_last and m.window_first <= day <= m.window_last)
+    ]
+    return None if on_day else f"requested {got}, not on {day}"
 
 
 def check_meeting_moved(session: Session, run: Replayed) -> str | None:

@@ -38,6 +38,10 @@ def test_new_codes_are_typeable_and_differ() -> None:
         ("ring 12345678", None),
         ("abc-def", None),
         ("010203-1234", None),
+        # A greeting next to the code is not half of it ("hej R87" would be a code of its own).
+        ("hej R87-ESV her. aflys lige mødet d 19", "R87-ESV"),
+        ("hej det V7J-NJH her", "V7J-NJH"),
+        ("yo koden er KZM-WZ7", "KZM-WZ7"),
     ],
 )
 def test_codes_are_found_as_people_type_them(text: str, code: str | None) -> None:

@@ -41,6 +41,8 @@ TOLD_AS_HELD = re.compile(
 )
 LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\b(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2})", re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
 _RATING_WORDS = [
     (5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
@@ -76,6 +78,11 @@ def tells_a_held_meeting(text: str) -> bool:
         and bool(TOLD_AS_HELD.search(text))
         and bool(_MEETING_WORDS.search(text))
     )
+
+
+def only_a_time(text: str) -> bool:
+    """ "kl 14", "det var kl 10": a time of day and hardly anything else."""
+    return find_time(text) is not None and len(_WORDS.findall(_CLOCK.sub(" ", text))) <= 2
 
 
 def describe_when(meeting: MentorMeeting) -> str:
@@ -161,6 +168,11 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return slots | {"meeting_date": value}  # also a correction at the summary
         if self.asked(tracker, "meeting_date"):
             return slots | {"meeting_date": "?"}
+        current = tracker.get_slot("meeting_date")
+        moment = find_time(text)
+        if moment and isinstance(current, str) and len(current) >= 10 and current[:10] != "?":
+            # "kl 14" after the day was given (asked for the note, or at the summary): the time of that day
+            return slots | {"meeting_date": f"{current[:10]}T{moment:%H:%M}"}
         return slots
 
     def validate_meeting_date(
@@ -193,6 +205,8 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         said = note_in(self.text(tracker))
         if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
             return {"meeting_note": said}  # at the summary: an addition, asked again with it
+        if only_a_time(self.text(tracker)):
+            return {}  # "kl 14" is when, not a note (extract_meeting_date took it); the note is asked again
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 

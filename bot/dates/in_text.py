@@ -35,8 +35,12 @@ _PAST_WEEKDAY = re.compile(rf"\b(?:i|sidste|forrige)\s+({_DAY_WORDS})s?\b|\bi ({
 _NEXT_WEEKDAY = re.compile(rf"\b(?:næste|på|på næste|til|til næste|om|nu på|her på)?\s*({_DAY_WORDS})(?:en)?\b")
 _DAY_MONTH_NAME = re.compile(rf"\b(\d{{1,2}})\.?\s*({alternatives(MONTHS)})\b")
 _NUMERIC = re.compile(r"(?<![\d:])(?:d\.\s*|den\s+)?(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?(?![\d:])")
-# "d. 20.", and "d. 20" followed by a space ("onsdag d. 20 kl 14"), never "den 20 minutter"
-_DAY_ONLY = re.compile(r"\b(?:d\.|den)\s*(\d{1,2})(?:\.(?!\d)|(?=\s+(?:kl|om|i|eller|og|til)\b|\s*,|\s*$))")
+# "d. 20.", "d 25", and "d. 20" followed by a word ("onsdag d. 20 samme tid",
+# "mødet d 19 flyttes"), never a count ("den 20 minutter", "den 3 uger gamle")
+_DAY_ONLY = re.compile(
+    r"\b(?:d\.?|den)\s*(\d{1,2})(?:\.(?!\d)|(?=\s*[,!?)]|\s*$|\s+(?!(?:min\w*|time\w*|dag\w*|uge\w*|"
+    r"måned\w*|år\w*|kr\w*|procent|gang\w*|stk\w*|personer|børn)\b)[a-zæøå]))"
+)
 _TIME = re.compile(r"\b(?:kl\.?\s*(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2}):(\d{2}))(?!\d)")
 _NEXT_WEEK = re.compile(r"\bnæste uge\b|\bi næste uge\b|\bnæste ugen?\b")
 _THIS_WEEK = re.compile(r"\bi denne uge\b|\bdenne uge\b|\bi den her uge\b|\bi ugen\b")

@@ -272,3 +272,12 @@ def test_an_unknown_code_in_a_request_is_told_once(session: Session, domain: dic
     asyncio.run(ValidateCancelMeetingForm().run(dispatcher, asking, domain))
     said = responses(dispatcher)
     assert said and len(said) == len(set(said)), said
+
+
+def test_a_time_given_when_asked_for_the_note_is_the_time_of_the_meeting_not_a_note() -> None:
+    slots = {"requested_slot": "meeting_note", "meeting_date": "2026-11-24"}
+    asked = tracker("conv-t", "kl 14", slots=slots, active_loop="log_meeting_form")
+    assert extract(ValidateLogMeetingForm(), "meeting_date", asked) == {"meeting_date": "2026-11-24T14:00"}
+    assert extract(ValidateLogMeetingForm(), "meeting_note", asked) == {}  # the note is asked again
+    talked = tracker("conv-t", "vi snakkede om bolig", slots=slots, active_loop="log_meeting_form")
+    assert extract(ValidateLogMeetingForm(), "meeting_note", talked) == {"meeting_note": "vi snakkede om bolig"}

@@ -76,3 +76,22 @@ def test_a_day_of_the_month_with_a_weekday_and_a_clock_time() -> None:
 
     assert find_date("onsdag d. 20 kl 14", TODAY) == date(2027, 1, 20)
     assert find_date("d. 20 eller d. 21", TODAY) == date(2027, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("mandag d 25 kl 13", date(2027, 1, 25)),  # the day of the month, not the Monday to come
+        ("aflys lige mødet d 19, jeg skal på arbejde", date(2027, 1, 19)),
+        ("kan vi tage det fredag d 22 i stedet kl 10", date(2027, 1, 22)),
+        ("onsdag d. 20 samme tid", date(2027, 1, 20)),
+        ("mødet d 19 flyttes", date(2027, 1, 19)),
+        ("d 5", date(2027, 2, 5)),  # gone this month: next month's
+        ("den 20 minutter", None),  # a count, not a day
+        ("den 3 uger gamle", None),
+    ],
+)
+def test_a_day_of_the_month_as_young_people_write_it(text: str, day: date | None) -> None:
+    from bot.dates import find_date
+
+    assert find_date(text, TODAY) == day

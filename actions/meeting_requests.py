@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from actions.common import read_yes_no
 from actions.meetings import LAST_WEEK, TOLD_AS_HELD, describe_when
 from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
@@ -26,7 +27,7 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import identified_profile, now
 from bot.dates import Window, find_time, find_window, format_danish_date
-from bot.dates.references import MeetingReference, new_time_on, read_meeting_reference
+from bot.dates.references import MeetingReference, new_time_on, position_in_list, read_meeting_reference
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
@@ -196,6 +197,12 @@ class MeetingChoice(WindowExtraction):
     ) -> dict[str, Any]:
         reason = _REASON.search(self.text(tracker)) if self.starting(tracker) else None
         given = {"change_reason": reason.group(0).strip()[:300]} if reason else {}
+        if self.names_another_meeting(tracker):
+            # "det på tirsdag" to "Skal jeg aflyse mødet 15. januar?": that one, asked again
+            with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+                slots = choose_meeting(tx.session, tracker, self.reference(tracker))
+            chosen = slots.get("meeting_choice")
+            return {"meeting_choice": chosen} if not tx.failed and chosen and not chosen.startswith("none:") else {}
         if tracker.get_slot("meeting_choice") and not self.asked(tracker, "meeting_choice"):
             return given  # chosen already (the meeting a reminder was about)
         if not (self.starting(tracker) or self.asked(tracker, "meeting_choice")):
@@ -207,6 +214,22 @@ class MeetingChoice(WindowExtraction):
         if tx.failed:
             return {"youth_outcome": "error"}
         return given | slots
+
+    def reference(self, tracker: Tracker) -> MeetingReference:
+        return read_meeting_reference(self.text(tracker), local_today(), moving=self.moving)
+
+    def names_another_meeting(self, tracker: Tracker) -> bool:
+        """Cancelling, the summary answered with a day or a place in the list
+        and no yes. Moving, a day at the summary is the new time."""
+        if self.moving or not self.asked(tracker, "youth_confirm"):
+            return False
+        if read_yes_no(self.text(tracker), tracker) is True:
+            return False  # "nej, den anden" is a no to this one and the other one named
+        reference = self.reference(tracker)
+        return reference.on is not None or reference.position is not None
+
+    def corrects(self, text: str) -> bool:
+        return super().corrects(text) or (not self.moving and position_in_list(text) is not None)
 
     async def extract_meeting_window(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -27,7 +27,7 @@ from actions.meeting_requests import (
 )
 from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
 from actions.youth_identity import ValidatePairingForm
-from bot.db.meetings import confirm_meeting, past_meetings, upcoming_meetings
+from bot.db.meetings import confirm_meeting, past_meetings, request_meeting, upcoming_meetings
 from bot.db.youth import bind
 from bot.db.youth_models import MentorMeeting
 from bot.shared.clock import DANISH_TIME
@@ -281,3 +281,32 @@ def test_a_time_given_when_asked_for_the_note_is_the_time_of_the_meeting_not_a_n
     assert extract(ValidateLogMeetingForm(), "meeting_note", asked) == {}  # the note is asked again
     talked = tracker("conv-t", "vi snakkede om bolig", slots=slots, active_loop="log_meeting_form")
     assert extract(ValidateLogMeetingForm(), "meeting_note", talked) == {"meeting_note": "vi snakkede om bolig"}
+
+
+def test_cancelling_the_summary_answered_with_another_day_chooses_that_meeting(session: Session) -> None:
+    nora = young(session, "UNG-C", "Nora", "Lene")
+    bind(session, "conv-c", nora.id, "pairing")
+    ids = []
+    for day, hour in ((date(2026, 11, 27), 10), (date(2026, 12, 1), 14)):  # Friday, Tuesday
+        at = datetime(day.year, day.month, day.day, hour, tzinfo=DANISH_TIME)
+        meeting = request_meeting(
+            session, nora, first=day, last=day, window_text="aftalt", starts_at=at, conversation_id="staff"
+        )
+        confirm_meeting(session, meeting, at, "lene")
+        ids.append(str(meeting.id))
+    session.commit()  # and no read after it: the action's SQLite write transaction must not wait for this one
+    friday, tuesday = ids
+    for text, shown, chosen in (
+        ("det på tirsdag", friday, tuesday),
+        ("nej den anden", friday, tuesday),
+        ("det første", tuesday, friday),
+    ):
+        slots = {"requested_slot": "youth_confirm", "meeting_choice": shown}
+        at_summary = tracker("conv-c", text, slots=slots, active_loop="cancel_meeting_form")
+        assert extract(ValidateCancelMeetingForm(), "meeting_choice", at_summary) == {"meeting_choice": chosen}, text
+        assert validate(ValidateCancelMeetingForm(), "youth_confirm", text, at_summary)[0] == {"youth_confirm": None}
+    # A plain yes is the yes; moving, a day at the summary is the new time, not another meeting.
+    yes = tracker("conv-c", "ja", "affirm", slots=slots, active_loop="cancel_meeting_form")
+    assert extract(ValidateCancelMeetingForm(), "meeting_choice", yes) == {}
+    moving = tracker("conv-c", "det på tirsdag", slots=slots, active_loop="reschedule_meeting_form")
+    assert extract(ValidateRescheduleMeetingForm(), "meeting_choice", moving) == {}

@@ -51,7 +51,12 @@ _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|"
     r"har\s+(?:lige\s+|netop\s+|endelig\s+|nu\s+)?(?:fået|faaet)|"
     r"fik\s+(?:lige\s+|netop\s+)?(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
+    r"(?:was|is|got)\s+born|born\s+(?:on\s+)?\d|baby\s+born|gave\s+birth|"
     r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
+)
+# "min kærestes navn er …", "min mand hedder …": the name in the message is the partner's.
+_PARTNERS_NAME = re.compile(
+    r"\b(?:k(?:j)?æ?a?e?r(?:e)?ste|mand|kone|partner|sambo|samlever|medforælder)(?:s|ens|ns)\s+navn\b"
 )
 _NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
 _CORRECTION = re.compile(
@@ -207,7 +212,8 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
     correction = bool(_CORRECTION.search(said))
     date_born = child_born if child_born is not None else born
     child_date = None
-    if child_born is not None or asked == "child_date" or (correction and _only_a_date(said)):
+    # A date alone ("Den 19. april") is the child's once the form knows whether it is born.
+    if child_born is not None or asked == "child_date" or ((correction or born is not None) and _only_a_date(said)):
         child_date = find_child_date(said, today, date_born)
 
     first_child = first_child_of([normalise(clause) for clause in plain_clauses])
@@ -219,14 +225,19 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         parent_name = _whole_name(first)
     if asked == "partner_name" and partner_name is None and len(clauses) > 1:
         partner_name = _whole_name(first)
-    if partner_name is not None and partner_name == parent_name:
-        partner_name = None  # "Jonas og jeg" said by Jonas himself names no partner
+    partner_joins = found_partner.joins
+    if _PARTNERS_NAME.search(said) and parent_name and not partner_name:
+        # "min kærestes navn er stavet forkert, det er Mikkel": the partner's name, not the parent's
+        partner_name, parent_name = parent_name, None
+    if partner_name is not None and parent_name and set(partner_name.split()) <= set(parent_name.split()):
+        # "Jonas og jeg" said by Jonas himself, "jeg hedder Emma Christensen og jeg er gravid": no partner
+        partner_name, partner_joins = None, None
     return EnrollmentReading(
         parent_name=parent_name,
         child_born=child_born,
         child_date=child_date,
         first_child=first_child,
-        partner_joins=found_partner.joins,
+        partner_joins=partner_joins,
         partner_name=partner_name,
         email=email,
         phone=phone,

@@ -77,6 +77,7 @@ _DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan)\s+ikke\b", re.IGNORECASE
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
+    r"(?:tager|gør|gør|går|klarer)\s+det\s+alene|only\s+me|"
     r"i\s+am\s+alone|i'm\s+alone|just\s+me|on\s+my\s+own|coming\s+alone|no\s+partner)\b",
     re.IGNORECASE,
 )
@@ -91,7 +92,8 @@ _NAME_COMES = re.compile(
     re.IGNORECASE,
 )
 _YES_NAME = re.compile(
-    r"^\s*(?:ja|jo|jep|jeps|yes)\b[\s,.!:-]*(?:det\s+er\s+|han\s+hedder\s+|hun\s+hedder\s+)?(?P<name>.+)$",
+    r"^\s*(?:ja|jo|jep|jeps|yes)\b[\s,.!:-]*(?:det\s+er\s+|han\s+hedder\s+|hun\s+hedder\s+|"
+    rf"(?:min|mit|vores|my|our)\s+{_PARTNER_WORD}\s+(?:hedder\s+|is\s+|er\s+)?)?(?P<name>.+)$",
     re.IGNORECASE,
 )
 _OWN_NAME = re.compile(

@@ -139,8 +139,8 @@ class Cluster(Assistant):
     def stats_socket(self) -> Path:
         return self.haproxy_file.with_suffix(".sock")
 
-    def pool(self) -> dict[str, str]:
-        """HAProxy's view of the Rasa servers: name -> UP, DOWN, ..."""
+    def pool(self) -> dict[str, tuple[str, int]]:
+        """HAProxy's view of the Rasa servers: name -> (UP, DOWN, ...; requests it sent there)."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stats:
             stats.settimeout(2)
             stats.connect(str(self.stats_socket))
@@ -149,7 +149,11 @@ class Cluster(Assistant):
             while chunk := stats.recv(65536):
                 answer += chunk
         rows = [line.split(",") for line in answer.decode().splitlines() if line and not line.startswith("#")]
-        return {row[1]: row[17] for row in rows if len(row) > 17 and row[0] == "rasa" and row[1].startswith("rasa-")}
+        return {
+            row[1]: (row[17], int(row[7] or 0))
+            for row in rows
+            if len(row) > 17 and row[0] == "rasa" and row[1].startswith("rasa-")
+        }
 
     def start_haproxy(self) -> None:
         self.haproxy_file.parent.mkdir(parents=True, exist_ok=True)

@@ -91,6 +91,12 @@ return 1
 """
 
 
+class _LocalQueue:
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
 class RedisConversationLocks:
     """First-come-first-served conversation locks in Redis with leases."""
 
@@ -104,6 +110,7 @@ class RedisConversationLocks:
         self.try_script = self.redis.register_script(TRY)
         self.renew_script = self.redis.register_script(RENEW)
         self.release_script = self.redis.register_script(RELEASE)
+        self.waiting: dict[str, _LocalQueue] = {}
 
     def keys(self, conversation_id: str) -> list[str]:
         base = f"{self.prefix}:lock:{conversation_id}"
@@ -121,6 +128,21 @@ class RedisConversationLocks:
 
     @contextlib.asynccontextmanager
     async def hold(self, conversation_id: str, max_wait: float) -> AsyncGenerator[None, None]:
+        # This server's turns of the conversation queue here first, in the order
+        # they came (asyncio's lock is first come, first served); concurrent
+        # INCRs over the pool's connections could reach Redis in another order.
+        local = self.waiting.setdefault(conversation_id, _LocalQueue())
+        local.users += 1
+        try:
+            async with local.lock, self._hold_in_redis(conversation_id, max_wait):
+                yield
+        finally:
+            local.users -= 1
+            if local.users == 0:
+                self.waiting.pop(conversation_id, None)
+
+    @contextlib.asynccontextmanager
+    async def _hold_in_redis(self, conversation_id: str, max_wait: float) -> AsyncGenerator[None, None]:
         keys = self.keys(conversation_id)
         ticket = int(await self.issue_script(keys=keys, args=[self.lease_ms, 2 * self.lease_ms]))
         renewing = asyncio.ensure_future(self._renew_while_alive(keys, ticket))

@@ -31,6 +31,7 @@ QUESTIONS = [
 ]
 NAMES = ["Mette Hansen", "Sara Nielsen", "Lone Jensen", "Ida Larsen", "Maja Holm", "Eva Berg"]
 RETRY_AFTER = 0.5  # the widget sends a message again when it got no answer
+GIVE_UP_SECONDS = 60
 
 
 def enrolment(n: int) -> list[str]:
@@ -80,6 +81,7 @@ class Load:
                     return
 
     def turn(self, client: httpx.Client, sender: str, message: str) -> bool:
+        give_up = time.monotonic() + GIVE_UP_SECONDS
         while True:
             with self.lock:
                 self.in_flight += 1
@@ -92,7 +94,7 @@ class Load:
                 with self.lock:
                     self.in_flight -= 1
                     self.failed += 1
-                if not self.retry:
+                if not self.retry or time.monotonic() > give_up:
                     return False
                 time.sleep(RETRY_AFTER)
                 with self.lock:

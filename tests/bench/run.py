@@ -312,7 +312,7 @@ def print_latency(label: str, timings: list[float]) -> None:
     print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")
 
 
-SECTIONS = ("all", "sms", "latency")
+SECTIONS = ("all", "sms", "latency", "cluster")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -322,13 +322,19 @@ def main(argv: list[str] | None = None) -> None:
         nargs="?",
         choices=SECTIONS,
         default="all",
-        help="sms: only the SMS section (and peak memory); latency: the latency sections, CPU per turn, SMS, memory",
+        help="sms: only the SMS section (and peak memory); latency: the latency sections, CPU per turn, SMS, memory; "
+        "cluster: 1 and 2 replicas behind HAProxy",
     )
     only = parser.parse_args(argv).only
     OUT.mkdir(parents=True, exist_ok=True)
     # `make bench ONLY=conversations` (or `python -m tests.bench.run conversations`): that section alone
     if sys.argv[1:] == ["conversations"]:
         conversations.replay_all()
+        return
+    if only == "cluster":  # 1 and 2 replicas behind HAProxy (tests/bench/cluster.py)
+        from tests.bench.cluster import cluster_bench
+
+        cluster_bench()
         return
     model = model_path()
     if only in ("sms", "latency"):

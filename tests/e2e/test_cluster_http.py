@@ -53,7 +53,7 @@ from tests.helpers import municipality_for_tests
 pytestmark = pytest.mark.e2e
 
 _OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
-RASA_PORT, ACTION_PORT, SMS_APP_PORT, SMS_GATEWAY_PORT = (p + _OFFSET for p in (16005, 16055, 16056, 16057))
+RASA_PORT, ACTION_PORT, SMS_APP_PORT, SMS_GATEWAY_PORT = (p + _OFFSET for p in (20005, 20055, 20056, 20057))
 REDIS_URL = "redis://127.0.0.1:6379/6"  # a database number of the tests' own
 CONVERSATIONS, TURNS = 24, 12
 KILLED_CONVERSATIONS, KILLED_TURNS = 12, 10
@@ -126,7 +126,7 @@ def test_many_conversations_at_once_are_stored_complete_and_in_order(both: Clust
     scripts = {f"cl-{uuid.uuid4().hex[:8]}-{n}": conversation_script(n, TURNS) for n in range(CONVERSATIONS)}
     load = Load(both.settings.rasa_url)
     load.run(scripts)
-    assert load.failed == 0 and load.retried == 0
+    assert load.failed == 0 and load.sent == scripts
     check_every_conversation(both, load)
     enrolled = [sender for sender, replies in load.received.items() if any("I er tilmeldt" in r for r in replies)]
     assert len(enrolled) == sum(1 for n in range(CONVERSATIONS) if n % 6 == 0)
@@ -165,18 +165,17 @@ def test_a_rasa_server_killed_mid_load(both: Cluster) -> None:
                 return
             time.sleep(0.1)
 
-    try:
-        with ThreadPoolExecutor(1) as killer:
-            killing = killer.submit(kill_when_busy)
-            load.run(scripts)
-            killing.result()
-        out_after = out_of_pool_after[0] if out_of_pool_after else None
-        assert out_after is not None and out_after < 5, both.pool()
-        assert load.failed <= load.in_flight_at_kill, (load.failed, load.in_flight_at_kill)
-        check_every_conversation(both, load)  # every turn that failed was sent again and stored once
-        print(f"\n{load.summary()}; in flight at the kill {load.in_flight_at_kill}; out of the pool {out_after:.1f} s")
-    finally:
-        both.revive()  # the next test waits for it
+    # Not started again here: the fixture `both` does it for a test that needs both.
+    with ThreadPoolExecutor(1) as killer:
+        killing = killer.submit(kill_when_busy)
+        load.run(scripts)
+        killing.result()
+    out_after = out_of_pool_after[0] if out_of_pool_after else None
+    assert out_after is not None and out_after < 5, both.pool()
+    assert load.failed <= load.in_flight_at_kill, (load.failed, load.in_flight_at_kill)
+    assert {s: len(sent) for s, sent in load.sent.items()} == {s: len(script) for s, script in scripts.items()}
+    check_every_conversation(both, load)  # every turn that failed was sent again and stored once
+    print(f"\n{load.summary()}; in flight at the kill {load.in_flight_at_kill}; out of the pool {out_after:.1f} s")
 
 
 def test_a_staff_answer_and_a_reminder_through_server_b_reach_a_socket_on_server_a(both: Cluster) -> None:

@@ -10,9 +10,13 @@ job and the Rasa servers' endpoints.yml reach the pool with the settings they
 already have; replica i listens on that port + 10 + i, on 127.0.0.1. Its
 configuration is generated into var/haproxy/. Each server is asked for its
 readiness every second (Rasa: the model and the tracker store; actions: the
-database) and leaves the pool after two failed checks; a request refused by
-a server that just died is sent to another (a refused connection reached no
-server, so it is safe to resend; a request that reached one is never resent).
+database) and leaves the pool after two failed checks: a dead server (its
+port refuses) within two seconds. A check may take 5 s, and a server taken
+out keeps its requests in flight: under load a readiness answer can take
+over a second (measured with 50 conversations at once), and a slow server
+is not a dead one. A request refused by a server that just died is sent to
+another (a refused connection reached no server, so it is safe to resend; a
+request that reached one is never resent).
 
 The widget's socket.io: its transport list is websocket first, long polling
 as a fall-back. A websocket is one TCP connection, so it stays on one server
@@ -84,6 +88,8 @@ def haproxy_config(settings: Settings, replicas: int, stats_socket: Path) -> str
         "    option redispatch",
         "    retries 3",
         "    timeout connect 2s",
+        "    # a server slow under load is not dead: its readiness check may take this long",
+        "    timeout check 5s",
         "    timeout client 60s",
         "    timeout server 60s",
         "    timeout http-request 15s",
@@ -97,12 +103,12 @@ def haproxy_config(settings: Settings, replicas: int, stats_socket: Path) -> str
         "    balance leastconn",
         "    option httpchk GET /webhooks/health/ready",
         "    http-check expect status 200",
-        *[f"    server {server} {check} on-marked-down shutdown-sessions" for server in rasa],
+        *[f"    server {server} {check}" for server in rasa],
         "backend rasa_sockets",
         "    # long polling needs every request of a session on one server: by the client's address",
         "    balance source",
         "    hash-type consistent",
-        *[f"    server {server} track rasa/{server.split()[0]} on-marked-down shutdown-sessions" for server in rasa],
+        *[f"    server {server} track rasa/{server.split()[0]}" for server in rasa],
         "frontend actions",
         f"    bind 127.0.0.1:{settings.action_server_port}",
         "    default_backend actions",

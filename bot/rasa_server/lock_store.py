@@ -117,12 +117,18 @@ class RedisConversationLocks:
         return [f"{base}:next", f"{base}:queue", f"{base}:leases"]
 
     async def _renew_while_alive(self, keys: list[str], ticket: int) -> None:
+        renewed = time.monotonic()
         while True:
             await asyncio.sleep(self.lease_ms / 4000)
             try:
                 if not await self.renew_script(keys=keys, args=[ticket, self.lease_ms, 2 * self.lease_ms]):
-                    logger.error("a conversation's lock lease ran out before it was renewed (event loop blocked?)")
+                    logger.error(
+                        "a conversation's lock lease ran out: %.1f s since it was last renewed (lease %.0f s)",
+                        time.monotonic() - renewed,
+                        self.lease_ms / 1000,
+                    )
                     return
+                renewed = time.monotonic()
             except Exception as error:  # Redis away for a moment: the next renewal tries again
                 logger.warning("could not renew a conversation's lock lease: %s", type(error).__name__)
 

@@ -142,7 +142,8 @@ def share_rooms(sio: AsyncServer, webhook: Blueprint, url: str, channel: str) ->
     session id), so a message reaches the widget whichever server has its
     socket. Rooms, a socket's proven session and the new-session limit stay in
     the server that holds the socket: the load balancer keeps a socket on one
-    server (websocket only, or sticky, see README "Running several replicas")."""
+    server (a websocket is one connection; long polling is balanced on the
+    client's address, bot/cluster.py)."""
     manager = AsyncRedisManager(url, channel=channel)
     manager.set_server(sio)
     sio.manager = manager

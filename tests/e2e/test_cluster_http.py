@@ -14,6 +14,8 @@ and the widget's socket.io rooms.
   once.
 - A staff answer and a reminder sent through server B (the HTTP API with
   output_channel "latest") reach a socket.io client connected to server A.
+- A long-polling client through HAProxy (the widget's fall-back) stays on
+  one server and gets messages sent through either.
 
 Smaller than the issue's 50 conversations x 20 turns, so that the module
 stays within a few minutes on two shared cores; `make bench ONLY=cluster`
@@ -27,6 +29,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import socketio
 from sqlalchemy import func, select
 
 from bot.cluster import Cluster
@@ -230,3 +234,36 @@ def test_a_staff_answer_and_a_reminder_through_server_b_reach_a_socket_on_server
         )
     finally:
         chat.close()
+
+
+def test_a_long_polling_widget_through_haproxy_gets_its_replies_and_messages_sent_through_either_server(
+    both: Cluster,
+) -> None:
+    """Long polling (the widget's fall-back) is a series of requests: HAProxy
+    must send them all to the server holding the engine.io session."""
+    settings = both.settings
+    client = socketio.Client(reconnection=False)
+    confirmed, session, texts = threading.Event(), {}, []
+    client.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    client.on("bot_uttered", lambda data: texts.append(str(data.get("text", ""))))
+    client.connect(settings.rasa_url, transports=["polling"])
+    try:
+        assert client.transport() == "polling"
+        client.emit("session_request", {})
+        assert confirmed.wait(10)
+        client.emit("user_uttered", {"message": "hej", "session_id": session["session_id"], "metadata": {}})
+        deadline = time.monotonic() + 20
+        while not texts and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert texts, "no reply over long polling"
+        for index in range(2):
+            answer = bot_message(f"Besked via server {index}", "anne")
+            RasaClient(f"http://127.0.0.1:{both.rasa_port_of(index)}", settings.rasa_api_secret).append(
+                session["session_id"], [answer]
+            )
+        deadline = time.monotonic() + 10
+        while len(texts) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert texts[-2:] == ["Besked via server 0", "Besked via server 1"], texts
+    finally:
+        client.disconnect()

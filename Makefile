@@ -8,11 +8,13 @@ APP := $(APP_VENV)/bin/python
 WEB := bot/web
 # Browser tests use Debian's Chromium, never a downloaded browser.
 CHROMIUM := /usr/bin/chromium
+# The load balancer of `make run-cluster` and the cluster tests: Debian's HAProxy.
+HAPROXY := /usr/sbin/haproxy
 SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
 export TF_CPP_MIN_LOG_LEVEL := 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast bench chaos screenshots lint lock train validate purge clean
+.PHONY: help setup run run-cluster test test-fast bench chaos screenshots lint lock train validate purge clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -39,6 +41,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver \
 	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium chromium-driver)
 
+$(HAPROXY):
+	$(SUDO) apt-get install -y --no-install-recommends haproxy \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends haproxy)
+
 var/spacy/source.json: $(RASA_VENV)/.installed bot/rasa_server/spacy_pipeline.py
 	$(RASA_VENV)/bin/python bot/rasa_server/spacy_pipeline.py
 
@@ -50,13 +56,16 @@ setup: $(RASA_VENV)/.installed $(APP_VENV)/.installed $(WEB)/node_modules/.insta
 run: setup ## Set up what is missing, then run the assistant and the chat page
 	$(APP) -m bot run
 
-test: setup $(CHROMIUM) ## Set up what is missing, then run every test (SQLite, PostgreSQL, Chromium)
+run-cluster: setup $(HAPROXY) ## The assistant on 2 Rasa and 2 action servers behind HAProxy (PostgreSQL, Redis)
+	$(APP) -m bot run --replicas 2
+
+test: setup $(CHROMIUM) $(HAPROXY) ## Set up what is missing, then run every test (SQLite, PostgreSQL, Redis, HAProxy, Chromium)
 	$(APP) -m pytest
 
 test-fast: $(APP_VENV)/.installed ## The inner loop: every test that needs no server, no Rasa and no model
 	$(APP) -m pytest -q -m "not e2e and not rasa" -n 2
 
-bench: setup ## NLU F1, training time, peak memory, latency, the conversation replay (ONLY=nlu, sms, latency or conversations: one section)
+bench: setup ## NLU F1, training time, peak memory, latency, the conversation replay (ONLY=nlu, sms, latency, conversations or cluster: one section)
 	$(APP) -m tests.bench.run $(ONLY)
 
 screenshots: setup $(CHROMIUM) ## The staff app's pages photographed into docs/screenshots/ (for the README)

@@ -340,7 +340,8 @@ def validate() -> None:
 
 @cli.command("run")
 @click.option("--no-web", is_flag=True, help="Only the Rasa server and the action server.")
-def run(no_web: bool) -> None:
+@click.option("--replicas", type=int, help="N Rasa and N action servers behind HAProxy, on PostgreSQL and Redis.")
+def run(no_web: bool, replicas: int | None) -> None:
     """Run the assistant: Rasa, the action server and the demo page with the chat widget."""
     from bot.runner import Assistant, run_forever
     from bot.training import model_path
@@ -349,7 +350,20 @@ def run(no_web: bool) -> None:
     model = model_path()
     if not model.exists():
         raise click.ClickException("No trained model for the current data: run `make train`.")
-    run_forever(Assistant(settings=settings, model=model, with_web=not no_web))
+    if replicas is None:
+        run_forever(Assistant(settings=settings, model=model, with_web=not no_web))
+        return
+    from bot.cluster import Cluster, cluster_settings
+
+    settings = cluster_settings(settings)
+    if migrate.create_database_if_missing(settings.database_url):
+        click.echo(f"Created the database {settings.database_url.rsplit('/', 1)[-1]}")
+    migrate.upgrade(settings.database_url)
+    with make_sessionmaker(settings.database_url).begin() as session:
+        seed_teams(session, danish_today())
+        seed_services(session)
+        seed_youth(session, danish_today())
+    run_forever(Cluster(settings=settings, model=model, with_web=not no_web, replicas=replicas))
 
 
 # Commands in modules of their own (this one is near its size limit).

@@ -77,47 +77,52 @@ class Assistant:
             "SMS_INTERNAL_SECRET": self.settings.sms_internal_secret,
             "SMS_NUMBER_KEY": self.settings.sms_number_key,
             "SMS_GATEWAY_PORT": str(self.settings.sms_gateway_port),
+            # Several Rasa servers (bot/cluster.py): the socket.io rooms and conversation locks in Redis.
+            "SOCKETIO_REDIS_URL": self.settings.socketio_redis_url,
+            "LOCK_STORE_URL": self.settings.lock_store_url,
+            "REDIS_PREFIX": self.settings.redis_prefix,
             "PYTHONPATH": str(ROOT),
         }
         return env
 
-    def _spawn(self, name: str, command: list[str]) -> None:
+    def _spawn(self, name: str, command: list[str], extra_env: dict[str, str] | None = None) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(LOG_DIR / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop())
         self._logs.append(log)
+        env = self.environment() | (extra_env or {})
         self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def start_actions(self) -> None:
         self._spawn("actions", [str(APP_PYTHON), "-m", "bot.action_server"])
 
     def start_rasa(self) -> None:
-        self._spawn(
-            "rasa",
-            [
-                str(RASA_PYTHON),
-                "-m",
-                "bot.rasa_server",
-                "run",
-                "--model",
-                str(self.model),
-                # The HTTP API (transcripts, the staff app's messages) needs a JWT
-                # signed with RASA_API_SECRET, which bot/rasa_server/launcher.py reads from
-                # the environment: no secret among the process's arguments.
-                "--enable-api",
-                "--cors",
-                self.settings.web_origin,
-                "--interface",
-                self.settings.rasa_host,
-                "--endpoints",
-                "endpoints.yml",
-                "--credentials",
-                str(self.credentials()),
-                "--port",
-                str(self.settings.rasa_port),
-            ],
-        )
+        self._spawn("rasa", self.rasa_command(self.settings.rasa_port, self.settings.rasa_host))
+
+    def rasa_command(self, port: int, interface: str) -> list[str]:
+        return [
+            str(RASA_PYTHON),
+            "-m",
+            "bot.rasa_server",
+            "run",
+            "--model",
+            str(self.model),
+            # The HTTP API (transcripts, the staff app's messages) needs a JWT
+            # signed with RASA_API_SECRET, which bot/rasa_server/launcher.py reads from
+            # the environment: no secret among the process's arguments.
+            "--enable-api",
+            "--cors",
+            self.settings.web_origin,
+            "--interface",
+            interface,
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            str(self.credentials()),
+            "--port",
+            str(port),
+        ]
 
     def credentials(self) -> Path:
         """The widget's channel; with REST too when the settings turn it on (tests, benchmarks)."""
@@ -252,7 +257,7 @@ class Assistant:
             if time.monotonic() > deadline:
                 raise StartupError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.5)
-        if "rasa" in self.processes:
+        if any(name.split("-")[0] == "rasa" for name in self.processes):
             self.warm_up()
 
     def warm_up(self) -> None:
@@ -293,8 +298,11 @@ class Assistant:
         dead = [name for name, process in self.processes.items() if process.poll() is not None]
         for name in dead:
             del self.processes[name]
-            getattr(self, f"start_{name}")()
+            self.start_process(name)
         return dead
+
+    def start_process(self, name: str) -> None:
+        getattr(self, f"start_{name}")()
 
     def __enter__(self) -> Assistant:
         self.start()

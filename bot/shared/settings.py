@@ -84,6 +84,15 @@ class Settings:
     # Keys the conversation ids made from phone numbers ("sms-" + an HMAC of the number).
     sms_number_key: str = ""
     sms_gateway_port: int = 5057
+    # Several Rasa servers (`bot run --replicas N`, Kubernetes): Redis for python-socketio's
+    # client manager, so that a message reaches the widget whichever server holds its socket
+    # (bot/rasa_server/channels/widget.py), and for the conversations' locks, so that one
+    # conversation is handled by one server at a time (bot/rasa_server/lock_store.py).
+    # Empty: one process, the sockets and locks in its memory (`make run`).
+    socketio_redis_url: str = ""
+    lock_store_url: str = ""
+    # The lock keys' prefix and the socket.io channel's name: installations sharing one Redis stay apart.
+    redis_prefix: str = "assistant"
 
     @property
     def sms_app_url(self) -> str:
@@ -149,6 +158,9 @@ def load_settings() -> Settings:
         sms_internal_secret=_secret("SMS_INTERNAL_SECRET"),
         sms_number_key=_secret("SMS_NUMBER_KEY"),
         sms_gateway_port=int(_env("SMS_GATEWAY_PORT", "5057")),
+        socketio_redis_url=_env("SOCKETIO_REDIS_URL", ""),
+        lock_store_url=_env("LOCK_STORE_URL", ""),
+        redis_prefix=_env("REDIS_PREFIX", "assistant"),
     )
 
 

@@ -311,7 +311,7 @@ def print_latency(label: str, timings: list[float]) -> None:
     print(f"  p50 {median:.0f} ms   p95 {p95:.0f} ms   max {timings[-1]:.0f} ms   target p95 <= 150 ms")
 
 
-SECTIONS = ("all", "nlu", "sms", "latency", "conversations")
+SECTIONS = ("all", "nlu", "sms", "latency", "conversations", "cluster")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -323,13 +323,19 @@ def main(argv: list[str] | None = None) -> None:
         default="all",
         help=(
             "sms: only the SMS section (and peak memory); latency: the latency sections, CPU per turn, SMS, memory; "
-            "nlu: the NLU figures on the held-out and blind sets; conversations: the blind conversation replay"
+            "nlu: the NLU figures on the held-out and blind sets; conversations: the blind conversation replay; "
+            "cluster: 1 and 2 replicas behind HAProxy"
         ),
     )
     only = parser.parse_args(argv).only
     OUT.mkdir(parents=True, exist_ok=True)
     if only == "conversations":
         conversations.replay_all()
+        return
+    if only == "cluster":  # 1 and 2 replicas behind HAProxy (tests/bench/cluster.py)
+        from tests.bench.cluster import cluster_bench
+
+        cluster_bench()
         return
     model = model_path()
     if only in ("sms", "latency"):

@@ -139,3 +139,13 @@ def test_two_misunderstood_messages_offer_a_person(running: RunningAssistant) ->
     chat.say("/request_human")
     assert "Hvordan vil du helst kontaktes?" in chat.text
     assert escalation_of(running, chat.sender).reason == "misunderstood"
+
+
+def test_a_no_that_asks_for_a_person_after_a_service_answer_gets_one(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("hvad tilbyder sundhedsplejen?")
+    chat.say("nej det var slet ikke det jeg spurgte om. kan jeg ikke bare snakke med et menneske")
+    assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+    with running.sessions() as session:
+        cases = session.scalars(select(Escalation).where(Escalation.conversation_id == chat.sender)).all()
+    assert [case.reason for case in cases] == ["request_human"]

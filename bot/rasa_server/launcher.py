@@ -36,14 +36,13 @@
    only logs the user's messages. A message the danger layer flags (either
    tier) still gets the emergency numbers at once and raises the escalation
    to critical.
-6. Speed: Rasa 3.6 checks every action server response with
-   `jsonschema.validate`, which first re-validates the (constant) response
-   schema itself: about a tenth of the Rasa server's CPU per turn (py-spy).
-   Here the response is checked against the same schema, the same way, with a
-   validator built once. And the blocking parts of a turn (the NLU, the
-   policies, the SQL tracker store) run in threads, so that the one event
-   loop keeps answering webhooks while other conversations' turns are
-   computed (bot/rasa_server/offload.py).
+6. Speed: less CPU per turn with the same behaviour (bot/rasa_server/speedups.py:
+   the action server's answers checked event by event against Rasa's schema,
+   event classes looked up once, the requests' JSON written by ujson, the
+   loaded model out of the garbage collector's sight). And the blocking parts
+   of a turn (the NLU, the policies, the SQL tracker store) run in threads, so
+   that the one event loop keeps answering webhooks while other
+   conversations' turns are computed (bot/rasa_server/offload.py).
 7. Faults: a custom action that fails or does not answer in time gets a
    short Danish answer with the municipality's phone number, and the
    conversation goes on (bot/rasa_server/action_faults.py). A message whose
@@ -51,21 +50,18 @@
    get through, instead of Rasa's fall-back that reads the conversation as
    a new one and keeps the turn in memory (bot/rasa_server/tracker_store.py).
 
-Imports only the standard library, Rasa, jsonschema and the modules of
+Imports only the standard library, Rasa and the modules of
 bot/ that both environments share: it runs in .venv/rasa, not in the
 application environment.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
 from typing import Any
 
-from jsonschema import ValidationError, validators
-from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction, action_for_name_or_text
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -77,7 +73,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_server import offload
+from bot.rasa_server import offload, speedups
 from bot.rasa_server.action_faults import answering_when_actions_fail
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
@@ -102,25 +98,6 @@ DANGER_WHILE_PAUSED = ("utter_distress_help", "action_escalate_distress")
 PAYLOAD_PREFIX = "/"
 # The widget's own button ("Tal med en medarbejder", bot/web/static/widget.js).
 OWN_PAYLOADS = frozenset({"/request_human"})
-
-
-@functools.lru_cache(maxsize=1)
-def response_validator() -> Any:
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema)
-
-
-def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-    error: ValidationError | None = best_match(response_validator().iter_errors(result))
-    if error is None:
-        return True
-    error.message += (
-        ". Failed to validate Action server response from API, make sure your response from the Action "
-        "endpoint is valid."
-    )
-    raise error
 
 
 async def told_before(agent: Agent, sender_id: str) -> bool:
@@ -276,7 +253,7 @@ def install() -> None:
 
     check_rasa_version(rasa.__version__)
     mask_log_records()
-    RemoteAction._validate_action_result = validate_action_result
+    speedups.install()
     RemoteAction.run = answering_when_actions_fail(RemoteAction.run, load_settings().action_timeout_seconds)
     # Masking first: a message the limits turn away is still shown, and kept in
     # the widget's local copy, and must be masked there too.

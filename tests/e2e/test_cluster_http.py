@@ -115,14 +115,26 @@ def both(cluster: Cluster) -> Cluster:
     return cluster
 
 
-def check_every_conversation(cluster: Cluster, load: Load) -> None:
+def check_every_conversation(cluster: Cluster, load: Load, *, resent_may_repeat: bool = False) -> int:
+    """Every conversation stored complete and in order; returns how many turns
+    were stored twice. With `resent_may_repeat` (a server killed mid-load), a
+    turn the killed server had already stored before it died may be stored
+    again when the client sends it again (Rasa has no message id to know it
+    by; see the README, "Running several replicas"): such a repeat follows its
+    first copy at once, and only the last copy, the one answered, is compared."""
     stored = stored_turns(cluster.settings.tracker_store_url, list(load.sent))
+    repeated = 0
     for sender, sent in load.sent.items():
         turns = stored[sender]
+        if resent_may_repeat:
+            kept = [turn for i, turn in enumerate(turns) if i + 1 == len(turns) or turns[i + 1].text != turn.text]
+            repeated += len(turns) - len(kept)
+            turns = kept
         assert [turn.text for turn in turns] == sent, sender  # none lost, none twice, in order
         assert all(turn.ended for turn in turns), sender  # each turn over before the next began
         assert [turn.bot_text for turn in turns] == load.received[sender], sender  # stored what was answered
         assert [turn.at for turn in turns] == sorted(turn.at for turn in turns), sender
+    return repeated
 
 
 def test_many_conversations_at_once_are_stored_complete_and_in_order(both: Cluster) -> None:
@@ -178,8 +190,12 @@ def test_a_rasa_server_killed_mid_load(both: Cluster) -> None:
     assert out_after is not None and out_after < 5, both.pool()
     assert load.failed <= load.in_flight_at_kill, (load.failed, load.in_flight_at_kill)
     assert {s: len(sent) for s, sent in load.sent.items()} == {s: len(script) for s, script in scripts.items()}
-    check_every_conversation(both, load)  # every turn that failed was sent again and stored once
-    print(f"\n{load.summary()}; in flight at the kill {load.in_flight_at_kill}; out of the pool {out_after:.1f} s")
+    repeated = check_every_conversation(both, load, resent_may_repeat=True)  # every failed turn sent again
+    assert repeated <= load.failed, (repeated, load.failed)  # only a turn sent again can be stored twice
+    print(
+        f"\n{load.summary()}; in flight at the kill {load.in_flight_at_kill}; out of the pool {out_after:.1f} s; "
+        f"stored twice {repeated}"
+    )
 
 
 def test_a_staff_answer_and_a_reminder_through_server_b_reach_a_socket_on_server_a(both: Cluster) -> None:

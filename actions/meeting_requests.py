@@ -110,6 +110,7 @@ class WindowExtraction(YouthFormValidation):
         return {"meeting_window": value}
 
 
+_SAME_TIME = re.compile(r"\bsamme\s+(?:tid|tidspunkt|klokkeslæt|time)\b", re.IGNORECASE)
 HELD_INSTEAD = "held_instead"
 
 
@@ -238,7 +239,8 @@ class MeetingChoice(WindowExtraction):
         if self.starting(tracker):
             reference = read_meeting_reference(text, local_today())
             if reference.new_time is not None:
-                return {"meeting_window": window_to_slot(reference.new_time, text)}
+                moved_to = self.at_the_same_time(dispatcher, tracker, reference.new_time)
+                return {"meeting_window": window_to_slot(moved_to, text)}
             day = self.chosen_day(dispatcher, tracker) if reference.same_day else None
             moved = new_time_on(day, text) if day else None
             return {"meeting_window": window_to_slot(moved, text)} if moved else {}
@@ -246,12 +248,26 @@ class MeetingChoice(WindowExtraction):
             day = self.chosen_day(dispatcher, tracker)  # "kl 16 samme dag", "samme dag kl 16"
             if day is not None:
                 return {"meeting_window": window_to_slot(Window(day, day, None, find_time(text)), text)}
-        return await super().extract_meeting_window(dispatcher, tracker, domain)
+        found: dict[str, Any] = await super().extract_meeting_window(dispatcher, tracker, domain)
+        window = window_from_slot(found.get("meeting_window"))
+        if window is not None:
+            found["meeting_window"] = window_to_slot(self.at_the_same_time(dispatcher, tracker, window), text)
+        return found
+
+    def chosen_when(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[date | None, time | None]:
+        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+            when = meeting_when(tx.session, tracker)
+        return (None, None) if tx.failed else when
 
     def chosen_day(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> date | None:
-        with Transaction(dispatcher, self.name(), error_reply=None) as tx:
-            day = meeting_day(tx.session, tracker)
-        return None if tx.failed else day
+        return self.chosen_when(dispatcher, tracker)[0]
+
+    def at_the_same_time(self, dispatcher: CollectingDispatcher, tracker: Tracker, window: Window) -> Window:
+        """ "onsdag d. 20 samme tid": that day at the chosen meeting's time."""
+        if window.at is not None or window.first != window.last or not _SAME_TIME.search(self.text(tracker)):
+            return window
+        at = self.chosen_when(dispatcher, tracker)[1]
+        return Window(window.first, window.last, None, at) if at else window
 
     def validate_meeting_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -279,14 +295,17 @@ _REASON = re.compile(
 )
 
 
-def meeting_day(session: Session, tracker: Tracker) -> date | None:
-    """The day of the meeting chosen in this form (for "kl 16 samme dag")."""
+def meeting_when(session: Session, tracker: Tracker) -> tuple[date | None, time | None]:
+    """The day and time of the meeting chosen in this form ("kl 16 samme dag", "onsdag samme tid")."""
     choice = str(tracker.get_slot("meeting_choice") or "")
     profile, _ = identified_profile(session, tracker)
     meeting = repo.own_meeting(session, profile.id, int(choice)) if profile and choice.isdigit() else None
     if meeting is None:
-        return None
-    return meeting.starts_at.astimezone(DANISH_TIME).date() if meeting.starts_at else meeting.window_first
+        return None, None
+    if meeting.starts_at is None:
+        return meeting.window_first, None
+    local = meeting.starts_at.astimezone(DANISH_TIME)
+    return local.date(), local.time()
 
 
 def choose_meeting(session: Session, tracker: Tracker, reference: MeetingReference) -> dict[str, Any]:

@@ -43,6 +43,7 @@ LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
 _CLOCK = re.compile(r"\b(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2})", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
+_ONLY_YES = re.compile(r"^\s*(?:ja|jo|jep|jeps|yes|yep|ok|okay|gerne|ja\s+tak|ja\s+gerne)\s*[.!]*\s*$", re.IGNORECASE)
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
 _RATING_WORDS = [
     (5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
@@ -207,6 +208,9 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return {"meeting_note": said}  # at the summary: an addition, asked again with it
         if only_a_time(self.text(tracker)):
             return {}  # "kl 14" is when, not a note (extract_meeting_date took it); the note is asked again
+        if self.asked(tracker, "meeting_note") and _ONLY_YES.match(self.text(tracker)):
+            dispatcher.utter_message(response="utter_meeting_note_what")  # "ja" is no note: the note itself
+            return {}
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 

@@ -1,0 +1,46 @@
+"""A young person's short answers in context (blind conversation set 2): "ja"
+to the note question is no note, and "onsdag d. 20 samme tid" moves a
+meeting to that day at its own time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.meeting_requests import ValidateRescheduleMeetingForm, window_from_slot
+from actions.meetings import ValidateLogMeetingForm
+from bot.db.meetings import confirm_meeting, request_meeting
+from bot.db.youth import bind
+from bot.shared.clock import DANISH_TIME
+from tests.actions.youth_helpers import extract, tracker, young
+from tests.helpers import responses
+
+pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
+
+
+@pytest.mark.parametrize("text", ["ja", "jep", "ok"])
+def test_a_yes_to_the_note_question_is_no_note(text: str) -> None:
+    asked = tracker("conv-n", text, "affirm", slots={"requested_slot": "meeting_note", "meeting_date": "2026-11-24"})
+    dispatcher = CollectingDispatcher()
+    found = asyncio.run(ValidateLogMeetingForm().extract_meeting_note(dispatcher, asked, {}))
+    assert found == {} and responses(dispatcher) == ["utter_meeting_note_what"]
+
+
+def test_moved_to_another_day_at_the_same_time(session: Session) -> None:
+    ida = young(session, "UNG-S", "Ida", "Lene")
+    bind(session, "conv-s", ida.id, "pairing")
+    at = datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME)  # a Tuesday
+    meeting = request_meeting(
+        session, ida, first=at.date(), last=at.date(), window_text="aftalt", starts_at=at, conversation_id="staff"
+    )
+    confirm_meeting(session, meeting, at, "lene")
+    choice = str(meeting.id)
+    session.commit()  # and no read after it: the action's SQLite write transaction must not wait
+    text = "kan mødet d. 1 flyttes til onsdag d. 2 samme tid"
+    started = tracker("conv-s", text, "reschedule_meeting", slots={"meeting_choice": choice})
+    window = window_from_slot(extract(ValidateRescheduleMeetingForm(), "meeting_window", started)["meeting_window"])
+    assert window is not None and (window.first, window.at) == (date(2026, 12, 2), at.time())

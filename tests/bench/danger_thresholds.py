@@ -35,8 +35,6 @@ def training_examples() -> tuple[list[str], list[bool], list[str | None]]:
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" not in block:
                 continue
-            if (block.get("metadata") or {}).get("classifiers_only"):
-                continue  # the intent classifier's paraphrases stay out of the danger score (danger_detector.py)
             category = (block.get("metadata") or {}).get("category")
             for line in block["examples"].splitlines():
                 if line.strip():

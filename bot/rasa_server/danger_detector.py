@@ -86,18 +86,6 @@ def for_the_classifiers(message: Message) -> bool:
     return message.get("intent") != DISTRESS and block_metadata(message, "danger_layer_only") is not True
 
 
-def for_the_danger_layer(message: Message) -> bool:
-    """Paraphrases written for the intent classifier's boundaries
-    (`metadata: {classifiers_only: true}`, data/nlu/broader.yml) stay out of
-    the danger score: its thresholds were chosen (make bench) on the model
-    trained without them, and with balanced class weights every ordinary
-    example added moves the score of all the others. Measured: about 800
-    paraphrases of the parents' and young people's intents, trained into the
-    score too, raised the false alarms on the blind danger sets past their
-    ceilings (tests/e2e/test_safety_gate.py)."""
-    return block_metadata(message, "classifiers_only") is not True
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class DangerScorer(GraphComponent):
     """Scores every message; trains first and keeps danger out of the classifiers' training data."""
@@ -146,9 +134,7 @@ class DangerScorer(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [
-            m for m in training_data.intent_examples if m.get("text") and m.get("intent") and for_the_danger_layer(m)
-        ]
+        examples = [m for m in training_data.intent_examples if m.get("text") and m.get("intent")]
         self._model = DangerModel.train(
             [m.get("text") for m in examples],
             [m.get("intent") == DISTRESS for m in examples],

@@ -26,9 +26,10 @@ _ASKS_FOR_A_PERSON = re.compile(
     re.IGNORECASE,
 )
 # Intents a request for a person overrides; never a question about a service,
-# opening hours or contact details, never danger.
+# opening hours or contact details, never danger, never "are you a person?"
+# (bot_challenge, answered with the offer of one).
 OVERRIDDEN = frozenset(
-    {"deny", "affirm", "nlu_fallback", "out_of_scope", "inform", "help", "goodbye", "thank", "greet", "bot_challenge"}
+    {"deny", "affirm", "nlu_fallback", "out_of_scope", "inform", "help", "goodbye", "thank", "greet"}
 )
 
 

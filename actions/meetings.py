@@ -210,7 +210,7 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
             return {}  # "kl 14" is when, not a note (extract_meeting_date took it); the note is asked again
         if self.asked(tracker, "meeting_note") and _ONLY_YES.match(self.text(tracker)):
             dispatcher.utter_message(response="utter_meeting_note_what")  # "ja" is no note: the note itself
-            return {}
+            return {"meeting_note": None}  # set, so the form keeps the turn and asks again
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
 
 

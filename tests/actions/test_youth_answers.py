@@ -27,7 +27,7 @@ def test_a_yes_to_the_note_question_is_no_note(text: str) -> None:
     asked = tracker("conv-n", text, "affirm", slots={"requested_slot": "meeting_note", "meeting_date": "2026-11-24"})
     dispatcher = CollectingDispatcher()
     found = asyncio.run(ValidateLogMeetingForm().extract_meeting_note(dispatcher, asked, {}))
-    assert found == {} and responses(dispatcher) == ["utter_meeting_note_what"]
+    assert found == {"meeting_note": None} and responses(dispatcher) == ["utter_meeting_note_what"]
 
 
 def test_moved_to_another_day_at_the_same_time(session: Session) -> None:

@@ -1,8 +1,8 @@
 """`make bench`: NLU F1 on held-out messages, training time, the Rasa server's
 peak memory and per-turn latency with 10 concurrent conversations, and the
 SMS webhook's acknowledgement and reply times with 10 numbers texting
-(tests/bench/sms.py), and the blind conversation replay: 64 whole
-conversations through the running servers, goal reached or not
+(tests/bench/sms.py), and the blind conversation replay: two sets of 64
+whole conversations through the running servers, goal reached or not
 (tests/bench/conversations.py; target >= 95 %).
 
 Prints numbers; asserts nothing. Targets (2-core machine): macro F1 >= 0.93,

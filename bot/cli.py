@@ -47,7 +47,7 @@ def db_upgrade() -> None:
 @db.command("seed")
 def db_seed() -> None:
     """Add the demo course teams and service topics that are missing (safe to run again)."""
-    with make_sessionmaker(load_settings().database_url).begin() as session:
+    with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
         added = seed_teams(session, danish_today())
         topics = seed_services(session)
         young = seed_youth(session, danish_today())
@@ -110,7 +110,7 @@ def services_show(topic: str) -> None:
 def services_edit(topic: str, field: str, value: str, editor: str) -> None:
     """Change one field of a topic; the next answer uses it, no retraining."""
     try:
-        with make_sessionmaker(load_settings().database_url).begin() as session:
+        with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
             update_service(
                 session,
                 topic,
@@ -130,7 +130,7 @@ def services_edit(topic: str, field: str, value: str, editor: str) -> None:
 @click.option("--overwrite", is_flag=True, help="Reset every topic to the seed file (staff edits are lost).")
 def services_load(overwrite: bool) -> None:
     """Load the seed file: add missing topics (or reset all with --overwrite)."""
-    with make_sessionmaker(load_settings().database_url).begin() as session:
+    with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
         written = seed_services(session, overwrite=overwrite)
         cli_audit(session, "load_services", "services", "overwrite" if overwrite else "missing only")
     click.echo(f"Service topics written: {written}")
@@ -166,7 +166,7 @@ def staff_add(username: str, display_name: str, role: str, team: str, password: 
     from bot.staff.security import PasswordError, hash_password
 
     try:
-        with make_sessionmaker(load_settings().database_url).begin() as session:
+        with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
             create_user(
                 session,
                 username=username,
@@ -197,7 +197,7 @@ def staff_deactivate(username: str) -> None:
     """Close an account: it can no longer log in, and is logged out everywhere (its history stays in the audit log)."""
     from bot.db.staff import deactivate, get_by_username
 
-    with make_sessionmaker(load_settings().database_url).begin() as session:
+    with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
         user = get_by_username(session, username)
         if user is None:
             raise click.ClickException(f"Brugeren {username} findes ikke.")
@@ -220,7 +220,7 @@ def youth() -> None:
 def youth_add(reference: str, first_name: str, mentor_name: str, mentor_contact: str, aftercare_ends: Any) -> None:
     """Create a profile (no CPR number: the reference is the municipality's own)."""
     try:
-        with make_sessionmaker(load_settings().database_url).begin() as session:
+        with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
             create_profile(
                 session,
                 reference=reference,
@@ -252,7 +252,7 @@ def youth_list() -> None:
 def youth_pair(reference: str, staff: str, minutes: int) -> None:
     """Issue a one-time code the young person types in the chat to identify."""
     settings = load_settings()
-    with make_sessionmaker(settings.database_url).begin() as session:
+    with make_sessionmaker(settings.database_url, immediate=True).begin() as session:
         profile = get_by_reference(session, reference)
         if profile is None:
             raise click.ClickException(f"Profilen {reference} findes ikke. Se `youth list`.")
@@ -283,7 +283,7 @@ def youth_confirm(meeting_id: int, starts: Any, staff: str) -> None:
     from bot.shared.clock import DANISH_TIME
 
     try:
-        with make_sessionmaker(load_settings().database_url).begin() as session:
+        with make_sessionmaker(load_settings().database_url, immediate=True).begin() as session:
             meeting = get_meeting(session, meeting_id)
             if meeting is None:
                 raise YouthError(f"Mødet #{meeting_id} findes ikke.")
@@ -302,7 +302,7 @@ def purge() -> None:
 
     settings = load_settings()
     report = run_purge(settings.database_url, settings.tracker_store_url, current_municipality(), utc_now())
-    with make_sessionmaker(settings.database_url).begin() as session:
+    with make_sessionmaker(settings.database_url, immediate=True).begin() as session:
         cli_audit(
             session,
             "purge",
@@ -359,7 +359,7 @@ def run(no_web: bool, replicas: int | None) -> None:
     if migrate.create_database_if_missing(settings.database_url):
         click.echo(f"Created the database {settings.database_url.rsplit('/', 1)[-1]}")
     migrate.upgrade(settings.database_url)
-    with make_sessionmaker(settings.database_url).begin() as session:
+    with make_sessionmaker(settings.database_url, immediate=True).begin() as session:
         seed_teams(session, danish_today())
         seed_services(session)
         seed_youth(session, danish_today())

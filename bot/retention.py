@@ -63,7 +63,7 @@ def purge_conversations(
 
 def purge(database_url: str, tracker_store_url: str, municipality: Municipality, now: datetime) -> PurgeReport:
     retention = municipality.retention
-    maker = make_sessionmaker(database_url)
+    maker = make_sessionmaker(database_url, immediate=True)  # its writes wait for the lock on SQLite
     with maker() as session:
         cases = conversations_with_cases(session)
     conversations, events = purge_conversations(

@@ -17,7 +17,7 @@ _PERSON = (
 )
 _ASKS_FOR_A_PERSON = re.compile(
     rf"\b(?:snakke|tale|skrive|chatte|snak|tal)\s+med\s+{_PERSON}\b|"
-    rf"\b(?:give|gi|sende|send|stille)\s+(?:mig|os)\s+(?:videre\s+)?(?:til|over\s+til)\s+{_PERSON}\b|"
+    rf"\b(?:give|giv|gi|sende|send|stille|stil)\s+(?:mig|os)\s+(?:videre\s+)?(?:til|over\s+til)\s+{_PERSON}\b|"
     r"\b(?:en\s+)?(?:medarbejder|sagsbehandler|rådgiver|raadgiver|nogen|person)\s+(?:kan\s+|må\s+|skal\s+)?"
     r"(?:ikke\s+)?(?:ringe|kontakte)\s+(?:mig|os)(?:\s+op)?\b|"
     r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+)?(?:human|person|someone|staff)\b|"

@@ -176,16 +176,34 @@ def test_the_danger_sets_are_not_in_training_not_even_nearly(name: str) -> None:
 
 
 def conversation_turns() -> list[str]:
-    """The blind conversations' messages of four words or more (a short answer
+    """Every blind conversation set's messages of four words or more (a short answer
     such as "ja tak" is everybody's, in any data)."""
-    conversations = yaml.safe_load((ROOT / "tests" / "data" / "conversations_blind.yml").read_text(encoding="utf-8"))
-    return [turn for conversation in conversations for turn in conversation["turns"] if len(turn.split()) >= 4]
+    return [
+        turn
+        for path in sorted((ROOT / "tests" / "data").glob("conversations_blind*.yml"))
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))
+        for turn in conversation["turns"]
+        if len(turn.split()) >= 4
+    ]
 
 
-# Training examples written before the blind conversations were (2026-12-06
-# 07:10) that a conversation's writer happened to write too, or nearly: common
-# phrases, not leaks. Any other is.
+# Training examples written before the blind conversations were (the first
+# set 2026-12-06 07:10, the second and third later that day; each example's
+# first commit checked with `git log -S`) that a conversation's writer
+# happened to write too, or nearly: common phrases, not leaks. Any other is.
 IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
+    "vi vil gerne tilmelde os familie med hjerte",
+    "det er rigtigt",
+    "jeg vil gerne tilmelde mig kurset for foerstegangsforaeldre",
+    "det er korrekt",
+    "ja aflys det bare",
+    "hvad står der i min uddannelsesplan",
+    "min kæreste hedder Mads",
+    "hvad kan du hjælpe med",
+    "when is my next meeting with my mentor",
+    "aflys mødet d. 12.",
+    "ja det vil jeg gerne",
+    "ring til mig",
     "ja det er rigtigt",
     "vil gerne tilmelde mig familie med hjerte 😊",
     "jeg er alene om det",
@@ -267,22 +285,33 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
     assert min(len(lines) for lines in held_out.values()) >= 15
 
 
-# Written from the conversation contract alone (2026-12-06); checked for
-# near-duplicates of training, not only copies: a message the index finds
-# near a training example was taken out of the set, so a few short intents
-# (greet, affirm) keep fewer messages than the 30 written.
-BLIND_2 = {
-    "parents": (ROOT / "tests" / "data" / "nlu_blind2.yml", CORE_AND_PARENT_INTENTS),
-    "young people": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
+# Written from the conversation contract alone (2026-12-06, the second and
+# the third sets, by two different writers); checked for near-duplicates of
+# training, not only copies: a message the index finds near a training example
+# was taken out of the set before the set was first measured, so short
+# intents (greet, affirm, thank) keep fewer messages than the 30 written. The
+# third set's writer left out the intents the contract does not list for
+# users to send (identify, forget_me) and added the privacy and concern ones.
+BLIND_SETS = {
+    "parents 2": (ROOT / "tests" / "data" / "nlu_blind2.yml", CORE_AND_PARENT_INTENTS),
+    "young people 2": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
+    "parents 3": (
+        ROOT / "tests" / "data" / "nlu_blind3.yml",
+        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
+    ),
+    "young people 3": (
+        ROOT / "tests" / "data" / "youth_blind3.yml",
+        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
+    ),
 }
 
 
-@pytest.mark.parametrize("name", BLIND_2)
-def test_the_second_blind_sets_are_not_in_training_not_even_nearly(name: str) -> None:
-    path, intents = BLIND_2[name]
+@pytest.mark.parametrize("name", BLIND_SETS)
+def test_the_later_blind_sets_are_not_in_training_not_even_nearly(name: str) -> None:
+    path, intents = BLIND_SETS[name]
     held_out = examples(path)
     assert set(held_out) == set(intents)
-    assert min(len(lines) for lines in held_out.values()) >= 10
+    assert min(len(lines) for lines in held_out.values()) >= 9
     index = NearDuplicateIndex(line for lines in training().values() for line in lines)
     assert index.leaks([line for lines in held_out.values() for line in lines]) == []
 

@@ -47,14 +47,17 @@ HELD_OUT = {
     "dev set (used for error analysis, optimistic)": ROOT / "tests" / "data" / "nlu_holdout.yml",
     "blind set (written without seeing the training data)": ROOT / "tests" / "data" / "nlu_test.yml",
     "blind set 2 (written from the contract alone, 2026-12-06)": ROOT / "tests" / "data" / "nlu_blind2.yml",
-    "blind set 3 (written from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "nlu_blind3.yml",
+    "blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "nlu_blind3.yml",
 }
 SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 YOUTH_HELD_OUT = {
     "youth dev set (written with the training data, not in it)": ROOT / "tests" / "data" / "youth_holdout.yml",
     "youth blind set (written without seeing the training data)": ROOT / "tests" / "data" / "youth_test.yml",
     "youth blind set 2 (written from the contract alone, 2026-12-06)": ROOT / "tests" / "data" / "youth_blind2.yml",
-    "youth blind set 3 (written from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "youth_blind3.yml",
+    "youth blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT
+    / "tests"
+    / "data"
+    / "youth_blind3.yml",
 }
 OUT = VAR_DIR / "bench"
 PARENTS = [

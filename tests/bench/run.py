@@ -54,10 +54,7 @@ YOUTH_HELD_OUT = {
     "youth dev set (written with the training data, not in it)": ROOT / "tests" / "data" / "youth_holdout.yml",
     "youth blind set (written without seeing the training data)": ROOT / "tests" / "data" / "youth_test.yml",
     "youth blind set 2 (written from the contract alone, 2026-12-06)": ROOT / "tests" / "data" / "youth_blind2.yml",
-    "youth blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT
-    / "tests"
-    / "data"
-    / "youth_blind3.yml",
+    "youth blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "youth_blind3.yml",
 }
 OUT = VAR_DIR / "bench"
 PARENTS = [

@@ -7,9 +7,10 @@ a REST client after a failed request. The first copy may already have been
 handled and stored; handling the second too writes the turn twice (and runs
 its actions twice: an enrolment, a meeting request). Rasa 3.6's channels
 carry no id from the client, so the channels here take one (the widget's
-`message_id`, the REST body's `message_id`; a text's id is the gateway's)
-and put it in Rasa's `UserMessage.message_id`, which Rasa stores in the
-conversation's `UserUttered` event.
+`message_id`, the REST body's `message_id`) and put it in Rasa's
+`UserMessage.message_id`, which Rasa stores in the conversation's
+`UserUttered` event. (Texts are not searched here: the SMS app already
+knows a gateway's retry by the gateway's id, bot/rasa_server/channels/sms.py.)
 
 Before a turn is handled (MessageProcessor.handle_message, which Rasa calls
 inside the conversation's lock: on several servers, the Redis lock of
@@ -20,12 +21,10 @@ message with that id. Found, the message is not handled again:
 - the widget gets nothing new: the bot messages of the first copy reached
   its room then, or come with the history it asks for on every reconnect
   (bot/rasa_server/channels/widget.py); sending them again would show them
-  twice;
-- a text gets nothing new (the SMS app answers a gateway's retry before it
-  gets here; a reply sent again would be a second text).
+  twice.
 
 An id is taken only when it is a short string of letters, digits and
-hyphens (a uuid, the widget's own ids, a gateway's numbers); anything else
+hyphens, 8 to 64 of them (a uuid, the widget's ids); anything else
 (a number, an object, a long or odd string) is ignored: the message gets
 Rasa's own random id, as a message without one, and is handled as always.
 The search is per conversation, so an id a client makes up can only ever

@@ -8,6 +8,7 @@ import json
 import statistics
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,7 +31,7 @@ QUESTIONS = [
     "hvad er familie med hjerte",
 ]
 NAMES = ["Mette Hansen", "Sara Nielsen", "Lone Jensen", "Ida Larsen", "Maja Holm", "Eva Berg"]
-RETRY_AFTER = 0.5  # the widget sends a message again when it got no answer
+RETRY_AFTER = 0.5  # a client sends a message again (the same id) when it got no answer
 GIVE_UP_SECONDS = 60
 
 
@@ -82,12 +83,14 @@ class Load:
 
     def turn(self, client: httpx.Client, sender: str, message: str) -> bool:
         give_up = time.monotonic() + GIVE_UP_SECONDS
+        # Sent again with the same id, as the widget does: the server handles it once.
+        body = {"sender": sender, "message": message, "message_id": uuid.uuid4().hex}
         while True:
             with self.lock:
                 self.in_flight += 1
             started = time.monotonic()
             try:
-                response = client.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+                response = client.post(f"{self.url}/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
                 replies = response.json()
             except httpx.HTTPError:
@@ -153,3 +156,11 @@ def stored_turns(tracker_store_url: str, senders: list[str]) -> dict[str, list[S
         elif mine and kind == "action":
             mine[-1].ended = action == "action_listen"
     return turns
+
+
+def post(url: str, sender: str, message: str, message_id: object = None) -> list[str]:
+    """One message over the REST channel (with `message_id` when given, whatever its type); the replies' texts."""
+    body = {"sender": sender, "message": message} | ({} if message_id is None else {"message_id": message_id})
+    response = httpx.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
+    response.raise_for_status()
+    return [str(reply["text"]) for reply in response.json() if reply.get("text")]

@@ -28,9 +28,10 @@
    secret, not through a channel, so they never pass here.
 4. Limits (the municipality file's `security`): a message longer than
    `max_message_chars`, unless the phrase safeguard sees a danger in it, and
-   every message past `messages_per_minute` in one conversation, get a
-   short Danish answer (112 and the phone number in it) from here, and are
-   not read, stored or passed on.
+   every message past `messages_per_minute` in one conversation (counted
+   with the other Rasa servers in Redis when there are several,
+   bot/rasa_server/shared_limits.py), get a short Danish answer (112 and
+   the phone number in it) from here, and are not read, stored or passed on.
 5. Danger first, also while staff have the conversation: the staff app
    pauses a conversation it takes over (Rasa's `pause` event), and Rasa then
    only logs the user's messages. A message the danger layer flags (either
@@ -49,6 +50,9 @@
    conversation the tracker store cannot read or save is told it did not
    get through, instead of Rasa's fall-back that reads the conversation as
    a new one and keeps the turn in memory (bot/rasa_server/tracker_store.py).
+8. Messages sent again: a message whose client id (the widget's, the REST
+   body's) the conversation already has is answered from its stored turn,
+   not handled twice (bot/rasa_server/resend.py).
 
 Imports only the standard library, Rasa and the modules of
 bot/ that both environments share: it runs in .venv/rasa, not in the
@@ -77,10 +81,11 @@ from bot.rasa_server import offload, speedups
 from bot.rasa_server.action_faults import answering_when_actions_fail
 from bot.rasa_server.channels.sms import asserted_by_sms
 from bot.rasa_server.channels.widget import send_masked
+from bot.rasa_server.resend import answering_resent_messages
+from bot.rasa_server.shared_limits import SharedWindow
 from bot.rasa_server.tracker_store import TrackerStoreUnavailable, refuse_to_fall_back
 from bot.shared.cpr import MASK, mask_log_records, mask_payload, mask_values
 from bot.shared.danger import signals_danger
-from bot.shared.limits import SlidingWindow
 from bot.shared.municipality import current_municipality
 from bot.shared.protocol import TOKEN_REJECTED, VERIFIED_PROFILE_ID
 from bot.shared.settings import load_settings
@@ -114,7 +119,7 @@ def with_cpr_masked(handle_message: Any) -> Any:
         if masked != (message.text or ""):
             first_time = not await told_before(self, message.sender_id)
             message.text = masked
-            await send_masked(message.output_channel, message.sender_id, message.metadata, masked)
+            await send_masked(message.output_channel, message.sender_id, message.message_id, masked)
             if first_time and message.output_channel is not None:
                 notice = self.domain.responses.get(CPR_NOTICE) or [{"text": ""}]
                 await message.output_channel.send_text_message(message.sender_id, notice[0]["text"])
@@ -178,11 +183,15 @@ async def answer_directly(agent: Agent, message: UserMessage, response: str) -> 
 
 def with_limits(handle_message: Any) -> Any:
     limits = current_municipality().security
-    per_conversation = SlidingWindow(limits.messages_per_minute, 60)
+    settings = load_settings()
+    # Counted with the other Rasa servers when there are several (bot/rasa_server/shared_limits.py).
+    per_conversation = SharedWindow(
+        "messages", limits.messages_per_minute, 60, settings.limits_redis_url, settings.redis_prefix
+    )
 
     async def handle(self: Agent, message: UserMessage) -> Any:
         text = message.text or ""
-        if not per_conversation.allow(message.sender_id):
+        if not await per_conversation.allow(message.sender_id):
             return await answer_directly(self, message, "utter_too_many_messages")
         if len(text) > limits.max_message_chars and not signals_danger(text):
             return await answer_directly(self, message, "utter_message_too_long")
@@ -269,6 +278,8 @@ def install() -> None:
     Agent._create_tracker_store = staticmethod(failing_loudly)
     # The NLU and the policies in a thread of their own (bot/rasa_server/offload.py).
     MessageProcessor._run_prediction_loop = answering_danger_while_paused(offload.install())
+    # Inside the conversation's lock (Agent.handle_message takes it): a message sent again is not handled twice.
+    MessageProcessor.handle_message = answering_resent_messages(MessageProcessor.handle_message)
 
 
 def main() -> None:

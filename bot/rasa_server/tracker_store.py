@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -52,6 +52,7 @@ T = TypeVar("T")
 RETRY_DELAYS = (0.25, 0.5, 1.0)  # then TrackerStoreUnavailable
 LOCK_WAIT_MS = 2000  # a read or write waiting for a lock this long counts as a failure
 STATEMENT_MS = 10000
+REPLIES_READ = 200  # events after a message sent again: one turn's, with room to spare
 
 
 class TrackerStoreUnavailable(RasaException):
@@ -178,6 +179,47 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
         self.forget_if_deleted(tracker)
+
+    async def replies_to(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+        """The bot messages that followed the user message with this id (a message
+        sent again, bot/rasa_server/resend.py), or None when there is none."""
+        return await self._tried("read", lambda: in_worker_thread(self.find_replies, sender_id, message_id))
+
+    def find_replies(self, sender_id: str, message_id: str) -> list[dict[str, Any]] | None:
+        """Searches the conversation's user events' JSON for the id (letters,
+        digits and hyphens: nothing LIKE or JSON would escape), then reads only
+        the events after the one found, instead of the whole conversation."""
+        table = self.SQLEvent
+        with self.session_scope() as session:
+            candidates = (
+                session.query(table.id, table.data)
+                .filter(table.sender_id == sender_id, table.type_name == UserUttered.type_name)
+                .filter(table.data.like(f'%"message_id": "{message_id}"%'))
+                .order_by(table.id)
+                .all()
+            )
+            # SQLite's LIKE ignores case: the id itself decides.
+            found = next(
+                (row_id for row_id, data in candidates if json.loads(data).get("message_id") == message_id), None
+            )
+            if found is None:
+                return None
+            rows = (
+                session.query(table.type_name, table.data)
+                .filter(table.sender_id == sender_id, table.id > found)
+                .order_by(table.id)
+                .limit(REPLIES_READ)
+                .all()
+            )
+        replies = []
+        for type_name, data in rows:
+            if type_name == UserUttered.type_name:
+                break
+            if type_name == BotUttered.type_name:
+                event = Event.from_parameters(json.loads(data))
+                if isinstance(event, BotUttered):
+                    replies.append(event.message())
+        return replies
 
     def forget_if_deleted(self, tracker: DialogueStateTracker) -> None:
         if deletion_confirmed(tracker):

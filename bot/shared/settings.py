@@ -95,6 +95,12 @@ class Settings:
     redis_prefix: str = "assistant"
 
     @property
+    def limits_redis_url(self) -> str:
+        """Where the Rasa servers count the rate limits together (bot/rasa_server/shared_limits.py):
+        the lock store's Redis, which exactly the servers sharing conversations share; empty, in memory."""
+        return self.lock_store_url
+
+    @property
     def sms_app_url(self) -> str:
         return self.sms_app_origin or f"http://127.0.0.1:{self.sms_app_port}"
 

@@ -25,6 +25,7 @@ runs the full size (tests/bench/cluster.py).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import signal
@@ -47,12 +48,13 @@ from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.session import make_sessionmaker
 from bot.db.youth_models import MentorMeeting
 from bot.rasa_client import RasaClient, bot_message
+from bot.runner import LOG_DIR
 from bot.shared.clock import danish_today
 from bot.training import RASA_PYTHON, model_path
-from tests.cluster_load import Load, conversation_script, stored_turns
+from tests.cluster_load import QUESTIONS, Load, conversation_script, post, stored_turns
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.e2e.conftest import APP_PYTHON, ROOT, SocketChat, e2e_settings
-from tests.helpers import municipality_for_tests
+from tests.helpers import MESSAGES_PER_MINUTE, municipality_for_tests
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +63,7 @@ RASA_PORT, ACTION_PORT, SMS_APP_PORT, SMS_GATEWAY_PORT = (p + _OFFSET for p in (
 REDIS_URL = "redis://127.0.0.1:6379/6"  # a database number of the tests' own
 CONVERSATIONS, TURNS = 24, 12
 KILLED_CONVERSATIONS, KILLED_TURNS = 12, 10
+ANSWERED_AGAIN = "a message sent again was answered from its stored turn"  # bot/rasa_server/resend.py's log
 
 
 def redis_keys(pattern: str) -> list[str]:
@@ -97,8 +100,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     try:
         with cluster:
             yield cluster
-        # Every lock released: no key of this cluster's left in Redis.
-        assert redis_keys(f"{prefix}:*") == []
+        # Every lock released: no lock key of this cluster's left in Redis (the
+        # limits' windows expire a minute after their last message).
+        assert redis_keys(f"{prefix}:lock:*") == []
     finally:
         _drop_postgres_database(name)
 
@@ -115,21 +119,15 @@ def both(cluster: Cluster) -> Cluster:
     return cluster
 
 
-def check_every_conversation(cluster: Cluster, load: Load, *, resent_may_repeat: bool = False) -> int:
-    """Every conversation stored complete and in order; returns how many turns
-    were stored twice. With `resent_may_repeat` (a server killed mid-load), a
-    turn the killed server had already stored before it died may be stored
-    again when the client sends it again (Rasa has no message id to know it
-    by; see the README, "Running several replicas"): such a repeat follows its
-    first copy at once, and only the last copy, the one answered, is compared."""
+def check_every_conversation(cluster: Cluster, load: Load) -> int:
+    """Every conversation stored complete and in order (each message once: a
+    message sent again carries its id, bot/rasa_server/resend.py); returns how
+    many turns were stored right after a copy of themselves."""
     stored = stored_turns(cluster.settings.tracker_store_url, list(load.sent))
     repeated = 0
     for sender, sent in load.sent.items():
         turns = stored[sender]
-        if resent_may_repeat:
-            kept = [turn for i, turn in enumerate(turns) if i + 1 == len(turns) or turns[i + 1].text != turn.text]
-            repeated += len(turns) - len(kept)
-            turns = kept
+        repeated += sum(1 for first, then in itertools.pairwise(turns) if first.text == then.text)
         assert [turn.text for turn in turns] == sent, sender  # none lost, none twice, in order
         assert all(turn.ended for turn in turns), sender  # each turn over before the next began
         assert [turn.bot_text for turn in turns] == load.received[sender], sender  # stored what was answered
@@ -181,6 +179,8 @@ def test_a_rasa_server_killed_mid_load(both: Cluster) -> None:
                 return
             time.sleep(0.1)
 
+    survivor_log = LOG_DIR / "rasa-1.log"
+    answered_before = survivor_log.read_text(errors="replace").count(ANSWERED_AGAIN)
     # Not started again here: the fixture `both` does it for a test that needs both.
     with ThreadPoolExecutor(1) as killer:
         killing = killer.submit(kill_when_busy)
@@ -190,12 +190,98 @@ def test_a_rasa_server_killed_mid_load(both: Cluster) -> None:
     assert out_after is not None and out_after < 5, both.pool()
     assert load.failed <= load.in_flight_at_kill, (load.failed, load.in_flight_at_kill)
     assert {s: len(sent) for s, sent in load.sent.items()} == {s: len(script) for s, script in scripts.items()}
-    repeated = check_every_conversation(both, load, resent_may_repeat=True)  # every failed turn sent again
-    assert repeated <= load.failed, (repeated, load.failed)  # only a turn sent again can be stored twice
+    repeated = check_every_conversation(both, load)  # every failed turn sent again, and stored once
+    assert repeated == 0
+    # How many of the turns sent again the killed server had stored: answered from the tracker store.
+    answered_again = survivor_log.read_text(errors="replace").count(ANSWERED_AGAIN) - answered_before
     print(
         f"\n{load.summary()}; in flight at the kill {load.in_flight_at_kill}; out of the pool {out_after:.1f} s; "
-        f"stored twice {repeated}"
+        f"answered from a stored turn {answered_again}; stored twice {repeated}"
     )
+
+
+def test_a_message_sent_again_is_handled_once_on_either_server(both: Cluster) -> None:
+    """The same message id again, to the same server, to the other, and to both
+    at once: stored once, and every copy answered with the stored turn's replies."""
+    server_a, server_b = (f"http://127.0.0.1:{both.rasa_port_of(i)}" for i in (0, 1))
+    sender, ids = f"again-{uuid.uuid4().hex[:8]}", [uuid.uuid4().hex for _ in range(3)]
+    first = post(server_a, sender, QUESTIONS[5], ids[0])
+    assert first and post(server_a, sender, QUESTIONS[5], ids[0]) == first  # the same server
+    second = post(server_a, sender, QUESTIONS[6], ids[1])
+    assert second and post(server_b, sender, QUESTIONS[6], ids[1]) == second  # the other server
+    assert post(server_b, sender, QUESTIONS[5], ids[0]) == first  # an older one: its own turn's replies
+    with ThreadPoolExecutor(2) as pool:  # both servers at once: one handles it, the other waits and answers
+        third = list(pool.map(lambda url: post(url, sender, QUESTIONS[7], ids[2]), (server_a, server_b)))
+    assert third[0] and third[0] == third[1]
+    turns = stored_turns(both.settings.tracker_store_url, [sender])[sender]
+    assert [turn.text for turn in turns] == [QUESTIONS[5], QUESTIONS[6], QUESTIONS[7]]
+    assert [turn.bot_text for turn in turns] == ["\n\n".join(replies) for replies in (first, second, third[0])]
+
+
+def test_message_ids_that_are_not_ids_are_ignored_and_no_id_is_as_before(both: Cluster) -> None:
+    url = both.settings.rasa_url
+    sender, other = (f"ids-{uuid.uuid4().hex[:8]}" for _ in range(2))
+    not_ids = [12345678, 1.5, True, {"id": "abcdefgh"}, ["abcdefgh"], "x" * 65, "short", "abc def ghi", "a%b_c'd;--"]
+    for given in [*not_ids, None, None]:  # each handled as a message without an id (Rasa's own random one)
+        assert post(url, sender, QUESTIONS[6], given)
+    # Another conversation's id: a turn of its own here, not the other's answer.
+    shared_id = uuid.uuid4().hex
+    mentor = post(url, other, QUESTIONS[5], shared_id)
+    phone = post(url, sender, QUESTIONS[6], shared_id)
+    assert phone and phone != mentor
+    stored = stored_turns(both.settings.tracker_store_url, [sender, other])
+    assert [turn.text for turn in stored[sender]] == [QUESTIONS[6]] * (len(not_ids) + 3)
+    assert [turn.text for turn in stored[other]] == [QUESTIONS[5]]
+
+
+def test_a_widget_message_sent_again_through_the_other_server_is_acknowledged_not_handled(both: Cluster) -> None:
+    """The widget keeps a message until its acknowledgement and sends it again,
+    with its id, once its socket is back (on whichever server)."""
+    sockets, sessions = [], []
+    for _ in (0, 1):
+        client, texts, confirmed = socketio.Client(reconnection=False), [], threading.Event()
+        client.on("session_confirm", lambda data, c=confirmed: (sessions.append(data), c.set()))
+        client.on("bot_uttered", lambda data, t=texts: t.append(str(data.get("text", ""))))
+        sockets.append((client, texts, confirmed))
+    try:
+        acks = []
+        for index, (client, _, confirmed) in enumerate(sockets):
+            client.connect(f"http://127.0.0.1:{both.rasa_port_of(index)}", transports=["websocket"])
+            proven = sessions[0] if sessions else {}
+            client.emit(
+                "session_request",
+                {"session_id": proven.get("session_id"), "session_token": proven.get("session_token")},
+            )
+            assert confirmed.wait(10)
+            message = {"message": QUESTIONS[6], "session_id": sessions[0]["session_id"], "message_id": "w-" + "5" * 30}
+            acks.append(client.call("user_uttered", message, timeout=60))
+        assert acks == [True, True]
+        time.sleep(2)  # nothing more comes
+        conversation = sessions[0]["session_id"]
+        turns = stored_turns(both.settings.tracker_store_url, [conversation])[conversation]
+        assert [turn.text for turn in turns] == [QUESTIONS[6]]  # handled once
+        assert "\n\n".join(sockets[0][1]) == turns[0].bot_text  # its replies came once, the first time
+        assert sockets[1][1] == []  # and not again for the copy
+    finally:
+        for client, _, _ in sockets:
+            client.disconnect()
+
+
+def test_a_flood_through_both_servers_gets_one_budget(both: Cluster) -> None:
+    """Messages too long to read still count against the conversation's limit
+    (and cost no turn): the servers count them together in Redis."""
+    served_before = {name: sessions for name, (_, sessions) in both.pool().items()}
+    sender, flood = f"flood-{uuid.uuid4().hex[:8]}", "hej " * 600  # longer than max_message_chars
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(
+            pool.map(lambda _: post(both.settings.rasa_url, sender, flood), range(2 * MESSAGES_PER_MINUTE + 30))
+        )
+    too_long = sum(any("for lang" in text for text in replies) for replies in answers)
+    too_many = sum(any("mange beskeder på kort tid" in text for text in replies) for replies in answers)
+    served = {name: sessions - served_before[name] for name, (_, sessions) in both.pool().items()}
+    print(f"\nflood of {len(answers)}: {too_long} read, {too_many} refused; per server {served}")
+    assert all(count > len(answers) / 5 for count in served.values()), served  # both servers counted
+    assert (too_long, too_many) == (MESSAGES_PER_MINUTE, len(answers) - MESSAGES_PER_MINUTE)
 
 
 def test_a_staff_answer_and_a_reminder_through_server_b_reach_a_socket_on_server_a(both: Cluster) -> None:

@@ -2,7 +2,8 @@
 against the running Rasa server, action server and web server: an enrollment
 with buttons and typed answers and a reload in the middle, the same with the
 keyboard only, axe-core with zero WCAG 2.1 AA violations, 320 px and 200 %
-zoom, and a server restart in the middle of a conversation."""
+zoom, a server restart in the middle of a conversation, and a message whose
+acknowledgement was lost sent again and handled once."""
 
 from __future__ import annotations
 
@@ -250,3 +251,57 @@ def test_server_restart_in_the_middle_of_a_conversation(running: RunningAssistan
         running.assistant.start()  # whatever failed above, the later tests get running servers
     expect(page.locator(".kc-log")).to_contain_text("gratis forløb", timeout=60_000)
     expect(page.locator(".kc-user").last).not_to_contain_text("Venter på forbindelse")
+
+
+# Keeps the widget's socket where the test can reach it (window.io is the socket.io client's factory).
+CAPTURE_SOCKET = """
+(() => {
+  let factory;
+  Object.defineProperty(window, "io", {
+    configurable: true,
+    get() { return factory; },
+    set(io) {
+      factory = function () { return (window.chatSocket = io.apply(this, arguments)); };
+      Object.assign(factory, io);
+    },
+  });
+})();
+"""
+
+
+def outbox(page: Page) -> list[dict[str, str]]:
+    stored = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.startsWith('kommune-chat:'))[1]")
+    return list(json.loads(stored).get("outbox") or [])
+
+
+def test_a_message_whose_acknowledgement_was_lost_is_sent_again_and_handled_once(
+    running: RunningAssistant, context: BrowserContext
+) -> None:
+    """The server handled a message, but its acknowledgement never reached the
+    widget (the socket dropped, as when its server dies): the widget sends it
+    again with its id once the socket is back, and the server, which has it,
+    does not handle it again (bot/rasa_server/resend.py)."""
+    page = context.new_page()
+    page.add_init_script(CAPTURE_SOCKET)
+    open_widget(page, running)
+    say(page, running, "hej", "Familie med Hjerte")
+    page.evaluate(
+        "() => { window.chatSocket.keptOnack = window.chatSocket.onack; window.chatSocket.onack = () => {}; }"
+    )
+    say(page, running, "hvad er familie med hjerte", "gratis forløb")
+    (kept,) = outbox(page)  # handled, but not acknowledged: still kept
+    assert kept["payload"] == "hvad er familie med hjerte" and re.fullmatch(r"[0-9a-f-]{36}", kept["id"])
+    replies = page.locator(".kc-bot").count()
+
+    page.evaluate(
+        "() => { window.chatSocket.onack = window.chatSocket.keptOnack; window.chatSocket.io.engine.close(); }"
+    )
+    stored = "Object.entries(localStorage).find(([k]) => k.startsWith('kommune-chat:'))[1]"
+    page.wait_for_function(f"() => JSON.parse({stored}).outbox.length === 0", timeout=REPLY_TIMEOUT)  # acknowledged
+    page.wait_for_timeout(2000)  # a reply the copy got would have come by now
+    events = running.tracker(session_id(page))["events"]
+    users = [event.get("text") for event in events if event["event"] == "user"]
+    assert users == ["hej", "hvad er familie med hjerte"]  # the copy was not handled
+    assert [event["message_id"] for event in events if event["event"] == "user"][-1] == kept["id"]
+    assert page.locator(".kc-bot").count() == replies  # and nothing shown twice
+    assert page.locator(".kc-user").count() == 2

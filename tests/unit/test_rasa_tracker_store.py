@@ -3,7 +3,8 @@ and reads a conversation exactly as Rasa's SQLTrackerStore does, though it
 inserts a turn's events in one statement, fetches only their data and keeps
 its SQLite connections in a pool: the same rows in the same order, the same
 conversation read back (latest session and all sessions), on SQLite and
-PostgreSQL. Runs in the Rasa environment."""
+PostgreSQL; and it finds a message sent again by its id, with the bot
+messages that followed it. Runs in the Rasa environment."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from bot.rasa_server.offload import finish
+from bot.rasa_server.resend import replies_in
 from bot.rasa_server.tracker_store import ForgettingSQLTrackerStore
 
 rasa_args, ours_args = json.loads(sys.argv[1])
@@ -38,7 +40,7 @@ parse = {"intent": {"name": "inform", "confidence": 0.93}, "entities": [], "text
 turns = [
     [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
      SlotSet("municipality_name", "Holstebro", timestamp=1.0), ActionExecuted("action_listen", timestamp=1.0)],
-    [UserUttered("hej", {"name": "greet", "confidence": 0.99}, timestamp=2.0),
+    [UserUttered("hej", {"name": "greet", "confidence": 0.99}, timestamp=2.0, message_id="Web-3f2a9c1e-77"),
      ActionExecuted("utter_greet", timestamp=2.1),
      BotUttered("Hej!", {"buttons": [{"title": "Ja", "payload": "/affirm"}]}, timestamp=2.1),
      ActionExecuted("action_listen", timestamp=2.2)],
@@ -78,7 +80,16 @@ async def main():
     if ours.engine.dialect.name == "sqlite":
         with ours.engine.connect() as connection:
             journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
-    print(json.dumps({"rows": [rows(rasa_store), rows(ours)], "read": read, "journal": journal,
+    # A message sent again (bot/rasa_server/resend.py): found by its exact id, in its conversation only.
+    replies = {
+        name: ours.find_replies(sender, message_id)
+        for name, sender, message_id in (("own", "conversation-1", "Web-3f2a9c1e-77"),
+                                         ("other case", "conversation-1", "web-3f2a9c1e-77"),
+                                         ("other conversation", "nobody", "Web-3f2a9c1e-77"),
+                                         ("unknown", "conversation-1", "Web-00000000-00"))
+    }
+    replies["scanned"] = replies_in(list(ours.read("conversation-1", True).events), "Web-3f2a9c1e-77")
+    print(json.dumps({"rows": [rows(rasa_store), rows(ours)], "read": read, "journal": journal, "replies": replies,
                       "pool": type(ours.engine.pool).__name__}, default=str))
 
 asyncio.run(main())
@@ -122,6 +133,13 @@ def test_the_same_rows_and_the_same_conversation_as_rasas_store(stores: tuple[st
     latest, every = found["read"]["ours"]["False"], found["read"]["ours"]["True"]
     assert len(latest["events"]) == 6 < len(every["events"]) == 14
     assert found["read"]["ours"]["nobody"] is None
+    # The one-statement write keeps the client's message id (compared above, and here by name).
+    assert any(json.loads(row["data"]).get("message_id") == "Web-3f2a9c1e-77" for row in our_rows)
+    hello = [{"text": "Hej!", "buttons": [{"title": "Ja", "payload": "/affirm"}], "timestamp": 2.1}]
+    assert [{k: v for k, v in reply.items() if v} for reply in found["replies"]["own"]] == hello
+    assert found["replies"]["scanned"] == found["replies"]["own"]
+    assert found["replies"]["other case"] is None and found["replies"]["other conversation"] is None
+    assert found["replies"]["unknown"] is None
     if dialect == "sqlite":
         assert (found["journal"], found["pool"]) == ("wal", "QueuePool")
     else:

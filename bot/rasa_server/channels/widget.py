@@ -13,7 +13,8 @@ gets a fresh session. The socket remembers which session it proved, and a
 message is taken only for that session.
 
 New sessions are limited per client address (`new_sessions_per_minute` in
-the municipality file): a flood of made-up conversations (each one a case
+the municipality file; with several Rasa servers counted together in Redis,
+bot/rasa_server/shared_limits.py): a flood of made-up conversations (each one a case
 for staff when it names a danger) stops there. Past the limit the socket
 gets `session_refused` and the widget says to wait or call.
 
@@ -25,6 +26,14 @@ sync}: the socket's own proven session only, whatever the request names, and
 the answer (`history`) has the bot's and staff's messages after that time,
 oldest first, and the time to ask from next (bot/web/static/widget.js puts
 them after what it has, each once).
+
+Every message of the widget carries its id (a uuid), and the widget keeps
+it until this channel acknowledges it, when its turn is over. A message
+still unacknowledged when the socket dropped (its server died mid-turn) is
+sent again with the same id after the reconnect, whichever server takes it;
+if the first copy was handled, the message is not handled again
+(bot/rasa_server/resend.py), and its replies came then or come with the
+history.
 
 A message
 of the citizen's with a CPR number is masked by the Rasa server before
@@ -49,13 +58,13 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot.shared.limits import SlidingWindow
+from bot.rasa_server.resend import taking_client_message_ids, with_client_id
+from bot.rasa_server.shared_limits import SharedWindow
 from bot.shared.municipality import current_municipality
 from bot.shared.settings import load_settings
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "widget_session"
-MESSAGE_ID = "widget_message_id"
 MASKED_EVENT = "user_masked"
 HISTORY_EVENT = "history"
 HISTORY_LIMIT = 100
@@ -171,7 +180,7 @@ class WidgetSocketIOInput(SocketIOInput):
         return "socketio"  # the widget, the output channel and "latest channel" know it by this name
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(taking_client_message_ids(on_new_message))
         sio = self.sio
         assert sio is not None
         settings = load_settings()
@@ -180,13 +189,19 @@ class WidgetSocketIOInput(SocketIOInput):
         namespace = self.namespace or "/"
         rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
         secret = settings.widget_session_secret
-        new_sessions = SlidingWindow(current_municipality().security.new_sessions_per_minute, 60)
+        new_sessions = SharedWindow(
+            "sessions",
+            current_municipality().security.new_sessions_per_minute,
+            60,
+            settings.limits_redis_url,
+            settings.redis_prefix,
+        )
 
         async def session_request(sid: str, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
             session_id, token = data.get("session_id"), data.get("session_token")
             if not valid(session_id, token, secret):
-                if not new_sessions.allow(client_address(sio.get_environ(sid, namespace=namespace))):
+                if not await new_sessions.allow(client_address(sio.get_environ(sid, namespace=namespace))):
                     logger.warning("widget: too many new sessions from one address; refused")
                     await sio.emit("session_refused", {}, room=sid, namespace=namespace)
                     return
@@ -197,20 +212,21 @@ class WidgetSocketIOInput(SocketIOInput):
                 "session_confirm", {"session_id": session_id, "session_token": token}, room=sid, namespace=namespace
             )
 
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> bool | None:
             proven = (await sio.get_session(sid, namespace=namespace)).get(SESSION_KEY)
             if not isinstance(data, dict) or proven is None or data.get("session_id") != proven:
                 logger.info("widget: a message for a session this socket has not proven was dropped")
                 await sio.emit("session_invalid", {}, room=sid, namespace=namespace)
-                return
+                return None
             given = data.get("metadata")
-            metadata: dict[str, Any] = given if isinstance(given, dict) else {}
-            message_id = data.get("message_id")
-            if isinstance(message_id, str):
-                # Which of the widget's messages this is: when its text has a CPR
-                # number, the Rasa server sends back the masked form for that one.
-                metadata = {**metadata, MESSAGE_ID: message_id[:64]}
+            # The widget's id of the message: the same when it sends it again, so a
+            # message handled once is not handled twice (bot/rasa_server/resend.py),
+            # and the one the masked form of a text with a CPR number is sent back for.
+            metadata = with_client_id(given if isinstance(given, dict) else {}, data.get("message_id"))
             await rasa_handle_message(sid, {**data, "metadata": metadata})
+            # The acknowledgement the widget waits for before it forgets the message
+            # (sent when the turn is over: stored, or refused by a limit).
+            return True
 
         async def history_request(sid: str, data: Any) -> None:
             proven = (await sio.get_session(sid, namespace=namespace)).get(SESSION_KEY)
@@ -230,9 +246,8 @@ class WidgetSocketIOInput(SocketIOInput):
         return blueprint
 
 
-async def send_masked(output_channel: Any, recipient_id: str, metadata: Any, masked: str) -> None:
+async def send_masked(output_channel: Any, recipient_id: str, message_id: str, masked: str) -> None:
     """Tell the widget the masked form of its message (nothing for other channels)."""
-    message_id = metadata.get(MESSAGE_ID) if isinstance(metadata, dict) else None
     sio = getattr(output_channel, "sio", None)
-    if isinstance(message_id, str) and sio is not None:
+    if sio is not None:
         await sio.emit(MASKED_EVENT, {"message_id": message_id, "text": masked}, room=recipient_id)

@@ -380,6 +380,7 @@
     });
     socket.on("disconnect", function () {
       ready = false;
+      sentOnThisSocket = {};
       state.wasOffline = true;
       typing(false);
       status.textContent = TEXT.offline;
@@ -425,20 +426,37 @@
     render();
   }
 
+  // A message stays in the outbox until the server acknowledges it (its turn
+  // is over). One still unacknowledged when the socket dropped (its server
+  // died mid-turn) is sent again, with the same id, once the socket is back;
+  // the server does not handle a message twice (bot/rasa_server/resend.py).
+  var sentOnThisSocket = {};
   function flushOutbox() {
-    while (ready && state.outbox.length) {
-      var next = state.outbox.shift();
+    if (!ready) return;
+    state.outbox.forEach(function (next) {
+      if (sentOnThisSocket[next.id]) return;
+      sentOnThisSocket[next.id] = true;
       socket.emit("user_uttered", { message: next.payload, session_id: state.sessionId, message_id: next.id,
-                                    metadata: config.token ? { token: config.token } : {} });
+                                    metadata: config.token ? { token: config.token } : {} }, function () {
+        state.outbox = state.outbox.filter(function (m) { return m.id !== next.id; });
+        save();
+      });
       state.messages.forEach(function (m) { if (m.id === next.id) delete m.pending; });
       typing(true);
-    }
+    });
     save();
     render();
   }
 
+  function messageId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function send(payload, shown) {
-    var id = Date.now() + "-" + Math.random().toString(36).slice(2, 8);
+    var id = messageId();
     state.messages.push({ from: "user", text: shown, id: id, pending: true });
     state.outbox.push({ id: id, payload: payload });
     save();

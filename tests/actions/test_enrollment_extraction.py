@@ -28,11 +28,13 @@ def run_form(
     slots: dict[str, Any] | None = None,
     intent: str = "inform",
     raw: Any = None,
+    said_before: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """One user message while the form asks `asked`. `raw` is what Rasa's own
     slot mapping put in the asked slot (from_text, from_intent), if anything.
     Returns the slots the action set, its responses, and all slots after."""
-    events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    events: list[dict[str, Any]] = [{"event": "user", "text": said} for said in said_before]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
     events += [
         {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
         {"event": "slot", "name": "requested_slot", "value": asked},
@@ -320,3 +322,21 @@ def answered_up_to(asked: str) -> dict[str, Any]:
         "partner_name": "Jonas",
     }
     return {slot: value for slot, value in answers.items() if FORM_SLOTS.index(slot) < FORM_SLOTS.index(asked)}
+
+
+def test_a_due_date_given_after_a_pregnancy_week_replaces_the_estimate(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    first = "hej jeg hedder Emma Christensen og jeg er gravid i uge 24 og vil gerne med på forældrekurset"
+    _, _, slots = run_form(domain, first, None, intent="enroll_course")
+    estimate = date.fromisoformat(slots["child_date"])
+    assert slots["child_born"] is False and slots["parent_name"] == "Emma Christensen"
+    told = estimate + timedelta(days=5)
+    asked = next_question(slots)
+    _, said, after = run_form(domain, f"termin er d {danish(told)}", asked, slots, said_before=(first,))
+    assert after["child_date"] == told.isoformat(), said
+    assert next_question(after) == asked  # the question asked is asked again, nothing else changed
+    # A date given without a week before it is a correction only when said as one.
+    exact = slots | {"child_date": estimate.isoformat()}
+    _, _, kept = run_form(domain, f"termin er d {danish(told)}", asked, exact, said_before=("termin snart",))
+    assert kept["child_date"] == estimate.isoformat()

@@ -8,6 +8,7 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
@@ -340,3 +341,41 @@ def test_a_due_date_given_after_a_pregnancy_week_replaces_the_estimate(
     exact = slots | {"child_date": estimate.isoformat()}
     _, _, kept = run_form(domain, f"termin er d {danish(told)}", asked, exact, said_before=("termin snart",))
     assert kept["child_date"] == estimate.isoformat()
+
+
+def test_a_name_written_in_lower_case_and_read_as_a_yes_is_the_name(domain: dict[str, Any]) -> None:
+    set_now, said, _ = run_form(domain, "jeppe lund", "parent_name", intent="affirm")
+    assert set_now["parent_name"] == "Jeppe Lund" and "utter_invalid_parent_name" not in said
+
+
+def test_a_date_answering_whether_the_child_is_born_says_it(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    due = TODAY + timedelta(days=60)
+    _, _, after = run_form(domain, f"{due.day}.{due.month}", "child_born", {"parent_name": "Emil Skov"})
+    assert (after["child_born"], after["child_date"]) == (False, due.isoformat())
+    assert next_question(after) == "partner_joins"
+    born = TODAY - timedelta(days=40)
+    _, _, after = run_form(domain, f"d {born.day}/{born.month}", "child_born", {"parent_name": "Emil Skov"})
+    assert (after["child_born"], after["child_date"]) == (True, born.isoformat())
+
+
+def test_a_correction_and_the_answer_asked_in_one_message(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = {"parent_name": "Louise Madsen", "child_born": False, "child_date": due_in_three_months.isoformat()}
+    new = due_in_three_months + timedelta(days=2)
+    text = f"nej vent det er d {danish(new)} 🙈 og ja Kasper er med"
+    _, _, after = run_form(domain, text, "partner_joins", slots, intent="deny")
+    assert after["child_date"] == new.isoformat()
+    assert (after["partner_joins"], after["partner_name"]) == (True, "Kasper")
+    assert next_question(after) == "contact"
+
+
+@pytest.mark.parametrize("thumb", ["👍", "👍🏽", "👌"])
+def test_a_thumbs_up_at_the_summary_is_a_yes(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any], thumb: str
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    set_now, said, _ = run_form(domain, thumb, "enrollment_confirmed", slots, raw=thumb)
+    assert set_now["enrollment_confirmed"] is True and "utter_ask_yes_or_no" not in said

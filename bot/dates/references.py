@@ -19,10 +19,11 @@ from datetime import date
 from bot.dates.in_text import Window, find_date, find_time, find_window
 from bot.dates.words import normalise
 
-# Where the new time starts. "til" only counts when a day or a time follows
-# that is not the meeting itself ("kan ikke komme til mødet på fredag").
+# Where the new time starts. "til" (and the English "to") only counts when a
+# day or a time follows that is not the meeting itself ("kan ikke komme til
+# mødet på fredag"; "to uger" is two weeks, and no day follows "to").
 _NEW_TIME = re.compile(
-    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være)\b"
+    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være|to)\b"
 )
 _THE_MEETING = re.compile(r"^\s*(?:mødet|møde|det|den|vores|mit|min)\b")
 _ORDINAL_WORDS = {"første": 0, "næste": 0, "anden": 1, "andet": 1, "tredje": 2, "sidste": -1}

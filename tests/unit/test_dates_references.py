@@ -95,3 +95,26 @@ def test_a_day_of_the_month_as_young_people_write_it(text: str, day: date | None
     from bot.dates import find_date
 
     assert find_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "on"),
+    [
+        ("cant make it to the meeting on friday, can u cancel it", FRIDAY),
+        ("can you cancel thursday's meeting", THURSDAY),
+        ("cancel the one tomorrow", date(2027, 1, 13)),
+    ],
+)
+def test_english_days_name_the_meeting(text: str, on: date) -> None:
+    assert read_meeting_reference(text, TODAY, moving=False).on == on
+
+
+def test_english_days_move_it() -> None:
+    reference = read_meeting_reference("can we move the one on friday to thursday kl 14", TODAY)
+    assert reference.on == FRIDAY
+    assert reference.new_time == Window(THURSDAY, THURSDAY, None, time(14, 0))
+
+
+def test_the_danish_day_off_is_no_friday() -> None:
+    assert read_meeting_reference("jeg har fri på mandag", TODAY, moving=False).on == date(2027, 1, 18)
+    assert read_meeting_reference("jeg har fri", TODAY, moving=False).on is None

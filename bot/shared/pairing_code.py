@@ -18,8 +18,48 @@ _WORD = re.compile(r"\w+")
 WORDS_AROUND_A_CODE = 4
 SAYING_WORDS_AROUND_A_CODE = 1
 _FILLER = frozenset(
-    "hej hejsa hey hi hallo yo min mit kode koden code codes pairing parringskode er is my the det den her here "
-    "it jeg har fået faaet faet got tak thanks ok okay så saa hedder og vist lige nu".split()
+    [
+        "hej",
+        "hejsa",
+        "hey",
+        "hi",
+        "hallo",
+        "yo",
+        "min",
+        "mit",
+        "kode",
+        "koden",
+        "code",
+        "codes",
+        "pairing",
+        "parringskode",
+        "er",
+        "is",
+        "my",
+        "the",
+        "det",
+        "den",
+        "her",
+        "here",
+        "it",
+        "jeg",
+        "har",
+        "fået",
+        "faaet",
+        "faet",
+        "got",
+        "tak",
+        "thanks",
+        "ok",
+        "okay",
+        "så",
+        "saa",
+        "hedder",
+        "og",
+        "vist",
+        "lige",
+        "nu",
+    ]
 )
 
 

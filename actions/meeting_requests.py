@@ -26,8 +26,7 @@ from actions.youth_forms import (
     reset_youth_slots,
 )
 from actions.youth_identity import identified_profile, now
-from bot.dates import Window, find_time, find_window, format_danish_date
-from bot.dates import references
+from bot.dates import Window, find_time, find_window, format_danish_date, references
 from bot.dates.references import MeetingReference, new_time_on, position_in_list, read_meeting_reference
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile

@@ -15,8 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.session import default_sessionmaker
 from bot.shared.clock import danish_today
 
-_YES = re.compile(r"^\s*(ja|jo|jep|jeps|yes|yep|ok|okay|gerne|selvfølgelig|rigtigt|korrekt)\b", re.IGNORECASE)
-_NO = re.compile(r"^\s*(nej|nope|no|nah|næh|naeh|ikke|aldrig)\b", re.IGNORECASE)
+# A thumbs up is how many answer a yes on a phone; a thumbs down a no.
+_YES = re.compile(
+    r"^\s*(?:(?:ja|jo|jep|jeps|yes|yep|ok|okay|gerne|selvfølgelig|rigtigt|korrekt)\b|(?:👍|👌|✅|✔)[\U0001F3FB-\U0001F3FF\ufe0f]*\s*$)",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^\s*(?:(?:nej|nope|no|nah|næh|naeh|ikke|aldrig)\b|(?:👎|❌)[\U0001F3FB-\U0001F3FF\ufe0f]*\s*$)", re.IGNORECASE
+)
 
 
 _override: sessionmaker[Session] | None = None

@@ -63,6 +63,35 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
     return values[-1] if values else None
 
 
+# What stands right before a programme's name in a message that names two:
+# the one left ("droppet ud af stx", "fra hf") and the one begun ("startet på
+# fgu", "til eux"). "droppet ud af stx og startet på fgu i stedet" was stored
+# as stopping fgu: the stop word came first, the last programme was taken.
+_LEFT_BEFORE = re.compile(
+    r"\b(?:fra|ud af|stop(?:pet|per|pede)?|droppe(?:t|de|r)?|hoppet fra|sprunget fra|smidt ud af|"
+    r"færdig med|faerdig med|quit|left)\s+(?:på\s+|paa\s+|med\s+)?(?:min\s+|mit\s+|den\s+)?$"
+)
+_BEGUN_BEFORE = re.compile(
+    r"\b(?:til|start(?:et|er|ede)?|begynd(?:t|er|te)?|går|gaar|kommet ind|optaget|inde|kommet|started|"
+    r"began|joined)\s+(?:nu\s+|i stedet\s+)?(?:på\s+|paa\s+|med\s+)?(?:en\s+|et\s+|min\s+|mit\s+)?$"
+)
+
+
+def programme_switch(message: dict[str, Any]) -> tuple[str, str] | None:
+    """(begun, left) when a message names two programmes, one as left and one
+    as begun, in either order ("startet på fgu efter jeg droppede stx")."""
+    text = str(message.get("text") or "").lower()
+    entities = [e for e in message.get("entities") or [] if e.get("entity") == "programme" and "start" in e]
+    begun = left = None
+    for entity in entities:
+        before = text[max(0, int(entity["start"]) - 40) : int(entity["start"])]
+        if _LEFT_BEFORE.search(before) and left is None:
+            left = str(entity.get("value"))
+        elif _BEGUN_BEFORE.search(before) and begun is None:
+            begun = str(entity.get("value"))
+    return (begun, left) if begun and left and begun.lower() != left.lower() else None
+
+
 class ValidateEducationForm(YouthFormValidation, FormValidationAction):
     form_slots = ("education_kind", "education_programme", "education_institution", "youth_confirm")
 
@@ -79,6 +108,8 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if self.starting(tracker) or self.asked(tracker, "education_kind"):
+            if programme_switch(tracker.latest_message):
+                return {"education_kind": "changed"}
             kind = read_kind(self.text(tracker))
             if kind:
                 return {"education_kind": kind}
@@ -96,7 +127,8 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
     async def extract_education_programme(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        found = entity_value(tracker, "programme")
+        switch = programme_switch(tracker.latest_message)
+        found = switch[0] if switch else entity_value(tracker, "programme")
         if found and (
             self.starting(tracker) or self.asked(tracker, "education_programme") or self.asked(tracker, "youth_confirm")
         ):
@@ -152,6 +184,9 @@ def education_day(tracker: Tracker) -> date | None:
 def switched_from(tracker: Tracker, programme: str) -> str | None:
     """ "skiftet fra stx til fgu": the programme left, when a change names two."""
     for message in form_messages(tracker):
+        switch = programme_switch({"text": message.get("text"), **(message.get("parse_data") or {})})
+        if switch:
+            return switch[1]
         entities = (message.get("parse_data") or {}).get("entities") or []
         names = [str(e.get("value")) for e in entities if e.get("entity") == "programme"]
         others = [name for name in names if name.lower() != programme.lower()]

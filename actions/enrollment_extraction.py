@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.common import INTERRUPTING_INTENTS, latest_intent, today
+from bot.dates import birth_date_from_age, due_date_from_pregnancy_week
 from bot.dates.answers import MONTH_ONLY_DAY
 from bot.dates.words import normalise
 from bot.forms.enrollment_extract import EnrollmentReading, read_enrollment
@@ -113,7 +114,9 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
 
     def offer(slot: str, value: Any) -> None:
         current = before(slot)
-        if current is None or (slot == "child_date" and refines_a_month(current, value)):
+        if current is None or (
+            slot == "child_date" and (refines_a_month(current, value) or estimated(tracker, current, value))
+        ):
             turn.candidates[slot] = value
         elif current != value and reading.correction:
             turn.candidates[slot] = value
@@ -151,6 +154,21 @@ def refines_a_month(current: Any, value: Any) -> bool:
         and given != earlier
         and (given.year, given.month) == (earlier.year, earlier.month)
     )
+
+
+def estimated(tracker: Tracker, current: Any, value: Any) -> bool:
+    """ "termin er d 27 april" after "jeg er gravid i uge 24" (or a birth date
+    after "han er 3 måneder"): the date worked out from a week or an age was an
+    estimate, and the date given later is the date, no correction needed."""
+    earlier, given = iso_date(current), iso_date(value)
+    if earlier is None or given is None or given == earlier:
+        return False
+    on = today()
+    for event in tracker.events:
+        said = normalise(str(event.get("text") or "")) if event.get("event") == "user" else ""
+        if said and earlier in (due_date_from_pregnancy_week(said, on), birth_date_from_age(said, on)):
+            return True
+    return False
 
 
 def _offer_contact(reading: EnrollmentReading, tracker: Tracker, asked: str | None, turn: Turn) -> None:

@@ -22,6 +22,7 @@ from actions.transaction import Reply, Transaction
 from bot.db.enrollments import cancel_enrollment, find_active_for_conversation, get_enrollment, look_up
 from bot.db.models import EnrollmentStatus
 from bot.forms.enrollment_extract import wants_enrollment
+from bot.shared.course_cancel import says_cancel
 from bot.shared.municipality import contact_details
 from bot.shared.settings import load_settings
 from bot.validation import normalise_reference, parse_contact
@@ -83,6 +84,11 @@ class ActionStartLookup(Action):
         # a look-up: no code to ask for, it is an enrolment.
         instead = purpose == "check" and reads_as_enrollment(tracker)
         purpose = "enroll" if instead else purpose
+        # "ej vent, vi er allerede tilmeldt via jordemoderen, kan vi afmelde den her igen",
+        # read as a wish to enrol ("tilmeldt") or to check: the enrolment is called off.
+        cancelling = purpose != "cancel" and says_cancel(str(tracker.latest_message.get("text") or ""))
+        instead = instead and not cancelling
+        purpose = "cancel" if cancelling else purpose
         # No reply on a database error: the form asks for the code, as for an enrollment not known here.
         with Transaction(dispatcher, self.name(), error_reply=None) as tx:
             enrollment = find_active_for_conversation(tx.session, tracker.sender_id)
@@ -90,12 +96,16 @@ class ActionStartLookup(Action):
         events: list[EventType] = [SlotSet("lookup_purpose", purpose)]
         if instead and (tx.failed or enrollment_id is None):
             return enrollment_instead(dispatcher)
+        # The rules that follow this action branch on the intent; calling off the
+        # course by another intent's words goes straight to the look-up form.
+        then: list[EventType] = [FollowupAction("enrollment_lookup_form")] if cancelling else []
         if tx.failed or enrollment_id is None:
-            return events + [SlotSet("enrollment_known", False)]
+            return events + [SlotSet("enrollment_known", False), *then]
         return (
             events
             + [SlotSet("enrollment_known", True)]
             + [SlotSet(name, value) for name, value in found_events(tracker.sender_id, enrollment_id).items()]
+            + then
         )
 
 

@@ -26,7 +26,7 @@ from actions.youth_forms import (
     reset_youth_slots,
 )
 from actions.youth_identity import identified_profile, now
-from bot.dates import Window, find_time, find_window, format_danish_date
+from bot.dates import Window, find_time, find_window, format_danish_date, references
 from bot.dates.references import MeetingReference, new_time_on, position_in_list, read_meeting_reference
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile
@@ -263,10 +263,12 @@ class MeetingChoice(WindowExtraction):
         return self.chosen_when(dispatcher, tracker)[0]
 
     def at_the_same_time(self, dispatcher: CollectingDispatcher, tracker: Tracker, window: Window) -> Window:
-        """ "onsdag d. 20 samme tid": that day at the chosen meeting's time."""
+        """ "onsdag d. 20 samme tid": that day at the chosen meeting's time; a
+        weekday alone is the one nearest the meeting (bot/dates/references.py)."""
+        day, at = self.chosen_when(dispatcher, tracker)
+        window = references.nearest_to_meeting(window, self.text(tracker), day) if day else window
         if window.at is not None or window.first != window.last or not _SAME_TIME.search(self.text(tracker)):
             return window
-        at = self.chosen_when(dispatcher, tracker)[1]
         return Window(window.first, window.last, None, at) if at else window
 
     def validate_meeting_choice(

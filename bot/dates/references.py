@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.dates.in_text import Window, find_date, find_time, find_window
-from bot.dates.words import normalise
+from bot.dates.words import WEEKDAY_NAMES, normalise
 
-# Where the new time starts. "til" only counts when a day or a time follows
-# that is not the meeting itself ("kan ikke komme til mødet på fredag").
+# Where the new time starts. "til" (and the English "to") only counts when a
+# day or a time follows that is not the meeting itself ("kan ikke komme til
+# mødet på fredag"; "to uger" is two weeks, and no day follows "to").
 _NEW_TIME = re.compile(
-    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være)\b"
+    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være|to)\b"
 )
 _THE_MEETING = re.compile(r"^\s*(?:mødet|møde|det|den|vores|mit|min)\b")
 _ORDINAL_WORDS = {"første": 0, "næste": 0, "anden": 1, "andet": 1, "tredje": 2, "sidste": -1}
@@ -83,3 +84,25 @@ def new_time_on(day: date, text: str) -> Window | None:
     _, new = split_at_new_time(text)
     at = find_time(new)
     return Window(day, day, None, at) if at else None
+
+
+_BARE_WEEKDAY = re.compile(rf"\b(?:{'|'.join(WEEKDAY_NAMES)})(?:en)?\b")
+# Words that fix which week a weekday is in: taken as written.
+_WEEK_FIXED = re.compile(r"\b(?:næste|sidste|uge|denne|i morgen|i overmorgen|i dag)\b")
+
+
+def nearest_to_meeting(window: Window, text: str, meeting_day: date) -> Window:
+    """ "kan mødet på tirsdag (the 19th) rykkes til onsdag": the Wednesday
+    nearest the meeting (the 20th), not the first one from today (the 13th);
+    "fredag (the 15th) … til torsdag" stays the 14th. A date, "næste uge" or
+    "i morgen" is taken as written."""
+    _, new = split_at_new_time(text)
+    said = new or normalise(text)
+    if window.first != window.last or not _BARE_WEEKDAY.search(said) or _WEEK_FIXED.search(said):
+        return window
+    if find_date(_BARE_WEEKDAY.sub(" ", said), meeting_day) is not None:
+        return window  # "onsdag d. 20": the date says which
+    later = window.first + timedelta(days=7)
+    if abs((later - meeting_day).days) < abs((window.first - meeting_day).days):
+        return Window(later, later, window.part_of_day, window.at)
+    return window

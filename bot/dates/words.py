@@ -99,6 +99,24 @@ RELATIVE_DAYS = {
 # Misspellings that the æ/ø/å rule below would not mend ("toersdag" would become "tørsdag").
 _MISSPELLINGS = {"toersdag": "torsdag"}
 _ASCII = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+# English days, as young people mix them in ("cant make it to the meeting on
+# tuesday", "can we do thursday at 2 instead"): read as the Danish words.
+# Whole words only, and never the short forms ("fri" is Danish for a day off).
+_ENGLISH_DAYS = {
+    "monday": "mandag",
+    "tuesday": "tirsdag",
+    "wednesday": "onsdag",
+    "thursday": "torsdag",
+    "friday": "fredag",
+    "saturday": "lørdag",
+    "sunday": "søndag",
+    "today": "i dag",
+    "tonight": "i aften",
+    "tomorrow": "i morgen",
+    "yesterday": "i går",
+    "next week": "næste uge",
+}
+_ENGLISH_DAYS_RE = re.compile(rf"\b({'|'.join(_ENGLISH_DAYS)})\b")
 
 
 def alternatives(words: Iterable[str]) -> str:
@@ -110,8 +128,10 @@ RELATIVE_DAYS_RE = re.compile(rf"(?<!\w)({alternatives(RELATIVE_DAYS)})(?!\w)")
 
 
 def normalise(text: str) -> str:
-    """Lower case, single spaces, and Danish letters for their ASCII spellings ("paa", "naeste", "soendag")."""
+    """Lower case, single spaces, Danish letters for their ASCII spellings ("paa", "naeste", "soendag")
+    and Danish words for the English days ("tuesday")."""
     lowered = " ".join(text.lower().split())
+    lowered = _ENGLISH_DAYS_RE.sub(lambda m: _ENGLISH_DAYS[m.group(1)], lowered)
     for wrong, right in _MISSPELLINGS.items():
         lowered = lowered.replace(wrong, right)
     for ascii_form, letter in _ASCII:

@@ -178,6 +178,20 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     return None
 
 
+def _born_by_date(due: date | None, birth: date | None, today: date) -> tuple[bool | None, date | None]:
+    if due is None or birth is None:
+        return (False, due) if due else (True, birth) if birth else (None, None)
+    return (False, due) if (due - today) <= (today - birth) else (True, birth)
+
+
+# "nej vent det er d 4. maj 🙈 og ja Kasper er med": a date corrected in so
+# many words, whatever else the message answers.
+_DATE_CORRECTED = re.compile(
+    r"\b(?:nej|næh|hov|ups|undskyld|sorry)\b(?:\W+(?:vent|lige|altså|altsaa|forresten|jeg\s+mener))*\W+"
+    r"(?:det|den|terminen|termin|datoen|fødselsdagen)\s+(?:er|var|skal\s+være|skulle\s+være)\s+(?:d\.?\s*|den\s+)?\d"
+)
+
+
 def _only_a_date(said: str) -> bool:
     """A correction with no word about the child is about the child's date
     only when it is little more than the date ("nej, det er 4. april"), not
@@ -213,15 +227,27 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
     date_born = child_born if child_born is not None else born
     child_date = None
     # A date alone ("Den 19. april") is the child's once the form knows whether it is born.
-    if child_born is not None or asked == "child_date" or ((correction or born is not None) and _only_a_date(said)):
+    if (
+        child_born is not None
+        or asked == "child_date"
+        or ((correction or born is not None) and _only_a_date(said))
+        or _DATE_CORRECTED.search(said)
+    ):
         child_date = find_child_date(said, today, date_born)
+    elif asked == "child_born" and _only_a_date(said):
+        # "15.3" to "Er jeres barn født?": the date says it, the nearer reading wins
+        # (a due date two months ahead, not a birth ten months ago); the summary shows it.
+        child_born, child_date = _born_by_date(
+            find_child_date(said, today, False), find_child_date(said, today, True), today
+        )
 
     first_child = first_child_of([normalise(clause) for clause in plain_clauses])
     found_partner = partner(plain, asked)
     first = plain_clauses[0] if plain_clauses else ""
     parent_name = own_name(plain, asked == "parent_name", plain_clauses if len(clauses) > 1 else [])
     partner_name = found_partner.name
-    if asked == "parent_name" and parent_name is None and len(clauses) > 1:
+    if asked == "parent_name" and parent_name is None and (len(clauses) > 1 or 2 <= len(first.split()) <= 4):
+        # "jeppe lund", which NLU read as a yes: two to four name words and nothing else
         parent_name = _whole_name(first)
     if asked == "partner_name" and partner_name is None and len(clauses) > 1:
         partner_name = _whole_name(first)

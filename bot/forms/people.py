@@ -70,10 +70,12 @@ _ABOUT_THE_CHILD = re.compile(
 )
 # "Min kone hedder Maria og deltager også": named, and coming along.
 _JOINS = re.compile(
-    r"\b(?:deltager|kommer)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*(?:med\b|$)|\b(?:deltager|kommer)\s+(?:også|ogsaa|osse)\b",
+    r"\b(?:deltager|kommer)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*(?:med\b|$)|\b(?:deltager|kommer)\s+(?:også|ogsaa|osse)\b|"
+    # "min mand hedder Yusuf og han vil også gerne være med"
+    r"\b(?:vil|skal)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+|godt\s+)*(?:være|vaere|komme|deltage)(?:\s+med)?\b",
     re.IGNORECASE,
 )
-_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan)\s+ikke\b", re.IGNORECASE)
+_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan|vil|skal)\s+ikke\b", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
@@ -88,7 +90,7 @@ _TOGETHER = re.compile(
 )
 _NAME_AND_I = re.compile(rf"(?P<name>{_LETTERS})\s+og\s+(?:jeg|mig)\b|\b(?:jeg|mig)\s+og\s+(?P<name2>{_LETTERS})")
 _NAME_COMES = re.compile(
-    rf"(?P<name>{_LETTERS})(?:\s*\([^)]*\))?\s+(?:kommer|deltager)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*med\b",
+    rf"(?P<name>{_LETTERS})(?:\s*\([^)]*\))?\s+(?:kommer|deltager|er)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*med\b",
     re.IGNORECASE,
 )
 _YES_NAME = re.compile(

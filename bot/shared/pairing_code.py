@@ -12,8 +12,55 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no look-alikes (0/O, 1/I/L)
 # Overlapping (a lookahead): in "hej R87-ESV her" both "hej R87" and "R87-ESV" are candidates.
 _TYPED = re.compile(r"(?<![A-Za-z0-9])(?=([A-Za-z0-9]{3})([\s\-–]?)([A-Za-z0-9]{3})(?![A-Za-z0-9]))")
 _WORD = re.compile(r"\w+")
-# A message with a code and at most this many other words ("hej min kode er K7P-4QX") is the code.
+# A message with a code and at most this many other words ("hej min kode er K7P-4QX") is the code,
+# of which at most one may say something ("Sofie her, koden er K7P-4QX"): "MXP-5ZN er stoppet paa
+# toemreruddannelsen" is a request that holds a code, and the request is what the young person wants.
 WORDS_AROUND_A_CODE = 4
+SAYING_WORDS_AROUND_A_CODE = 1
+_FILLER = frozenset(
+    [
+        "hej",
+        "hejsa",
+        "hey",
+        "hi",
+        "hallo",
+        "yo",
+        "min",
+        "mit",
+        "kode",
+        "koden",
+        "code",
+        "codes",
+        "pairing",
+        "parringskode",
+        "er",
+        "is",
+        "my",
+        "the",
+        "det",
+        "den",
+        "her",
+        "here",
+        "it",
+        "jeg",
+        "har",
+        "fået",
+        "faaet",
+        "faet",
+        "got",
+        "tak",
+        "thanks",
+        "ok",
+        "okay",
+        "så",
+        "saa",
+        "hedder",
+        "og",
+        "vist",
+        "lige",
+        "nu",
+    ]
+)
 
 
 def _best(text: str) -> tuple[str, int, int] | None:
@@ -47,4 +94,6 @@ def only_a_code(text: str) -> bool:
     if best is None:
         return False
     _, start, end = best
-    return len(_WORD.findall(text[:start] + " " + text[end:])) <= WORDS_AROUND_A_CODE
+    around = _WORD.findall(text[:start] + " " + text[end:])
+    saying = [word for word in around if word.lower() not in _FILLER]
+    return len(around) <= WORDS_AROUND_A_CODE and len(saying) <= SAYING_WORDS_AROUND_A_CODE

@@ -8,6 +8,7 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
@@ -28,11 +29,13 @@ def run_form(
     slots: dict[str, Any] | None = None,
     intent: str = "inform",
     raw: Any = None,
+    said_before: tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """One user message while the form asks `asked`. `raw` is what Rasa's own
     slot mapping put in the asked slot (from_text, from_intent), if anything.
     Returns the slots the action set, its responses, and all slots after."""
-    events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    events: list[dict[str, Any]] = [{"event": "user", "text": said} for said in said_before]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
     events += [
         {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
         {"event": "slot", "name": "requested_slot", "value": asked},
@@ -320,3 +323,59 @@ def answered_up_to(asked: str) -> dict[str, Any]:
         "partner_name": "Jonas",
     }
     return {slot: value for slot, value in answers.items() if FORM_SLOTS.index(slot) < FORM_SLOTS.index(asked)}
+
+
+def test_a_due_date_given_after_a_pregnancy_week_replaces_the_estimate(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    first = "hej jeg hedder Emma Christensen og jeg er gravid i uge 24 og vil gerne med på forældrekurset"
+    _, _, slots = run_form(domain, first, None, intent="enroll_course")
+    estimate = date.fromisoformat(slots["child_date"])
+    assert slots["child_born"] is False and slots["parent_name"] == "Emma Christensen"
+    told = estimate + timedelta(days=5)
+    asked = next_question(slots)
+    _, said, after = run_form(domain, f"termin er d {danish(told)}", asked, slots, said_before=(first,))
+    assert after["child_date"] == told.isoformat(), said
+    assert next_question(after) == asked  # the question asked is asked again, nothing else changed
+    # A date given without a week before it is a correction only when said as one.
+    exact = slots | {"child_date": estimate.isoformat()}
+    _, _, kept = run_form(domain, f"termin er d {danish(told)}", asked, exact, said_before=("termin snart",))
+    assert kept["child_date"] == estimate.isoformat()
+
+
+def test_a_name_written_in_lower_case_and_read_as_a_yes_is_the_name(domain: dict[str, Any]) -> None:
+    set_now, said, _ = run_form(domain, "jeppe lund", "parent_name", intent="affirm")
+    assert set_now["parent_name"] == "Jeppe Lund" and "utter_invalid_parent_name" not in said
+
+
+def test_a_date_answering_whether_the_child_is_born_says_it(
+    session: Session, teams: list[CourseTeam], domain: dict[str, Any]
+) -> None:
+    due = TODAY + timedelta(days=60)
+    _, _, after = run_form(domain, f"{due.day}.{due.month}", "child_born", {"parent_name": "Emil Skov"})
+    assert (after["child_born"], after["child_date"]) == (False, due.isoformat())
+    assert next_question(after) == "partner_joins"
+    born = TODAY - timedelta(days=40)
+    _, _, after = run_form(domain, f"d {born.day}/{born.month}", "child_born", {"parent_name": "Emil Skov"})
+    assert (after["child_born"], after["child_date"]) == (True, born.isoformat())
+
+
+def test_a_correction_and_the_answer_asked_in_one_message(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = {"parent_name": "Louise Madsen", "child_born": False, "child_date": due_in_three_months.isoformat()}
+    new = due_in_three_months + timedelta(days=2)
+    text = f"nej vent det er d {danish(new)} 🙈 og ja Kasper er med"
+    _, _, after = run_form(domain, text, "partner_joins", slots, intent="deny")
+    assert after["child_date"] == new.isoformat()
+    assert (after["partner_joins"], after["partner_name"]) == (True, "Kasper")
+    assert next_question(after) == "contact"
+
+
+@pytest.mark.parametrize("thumb", ["👍", "👍🏽", "👌"])
+def test_a_thumbs_up_at_the_summary_is_a_yes(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any], thumb: str
+) -> None:
+    slots = summary_slots(session, due_in_three_months)
+    set_now, said, _ = run_form(domain, thumb, "enrollment_confirmed", slots, raw=thumb)
+    assert set_now["enrollment_confirmed"] is True and "utter_ask_yes_or_no" not in said

@@ -232,3 +232,32 @@ def test_cancelling_never_becomes_an_enrollment() -> None:
         "lookup_reference": None
     }
     assert responses(dispatcher) == ["utter_invalid_reference"]
+
+
+@pytest.mark.parametrize("intent", ["enroll_course", "check_enrollment"])
+def test_calling_off_the_course_read_as_another_wish_cancels_this_conversations_enrollment(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, intent: str
+) -> None:
+    enrollment = enrol(session, teams[0], due_in_three_months, conversation="conv-c")
+    text = "ej vent min kæreste siger vi allerede er tilmeldt via jordemoderen 🙈 kan vi afmelde den her igen"
+    dispatcher, events = run(ActionStartLookup(), sender_id="conv-c", intent=intent, text=text)
+    assert dispatcher.messages == []
+    assert events == [
+        SlotSet("lookup_purpose", "cancel"),
+        SlotSet("enrollment_known", True),
+        *[SlotSet(name, value) for name, value in found("conv-c", enrollment).items()],
+        FollowupAction("enrollment_lookup_form"),
+    ]
+    # No enrolment in this conversation: the code question of a cancellation.
+    _, events = run(ActionStartLookup(), sender_id="elsewhere", intent=intent, text=text)
+    assert events == [
+        SlotSet("lookup_purpose", "cancel"),
+        SlotSet("enrollment_known", False),
+        FollowupAction("enrollment_lookup_form"),
+    ]
+
+
+def test_a_wish_to_enrol_that_mentions_a_meeting_is_no_cancellation() -> None:
+    text = "vi vil gerne tilmelde os, men jeg har aflyst et møde for at skrive det her"
+    _, events = run(ActionStartLookup(), sender_id="new", intent="enroll_course", text=text)
+    assert events == [SlotSet("lookup_purpose", "enroll"), SlotSet("enrollment_known", False)]

@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.common import pressed_a_button
-from actions.education import ActionSaveEducation, ActionShowEducation, ValidateEducationForm, read_kind
+from actions.education import (
+    ActionSaveEducation,
+    ActionShowEducation,
+    ValidateEducationForm,
+    programme_switch,
+    read_kind,
+)
 from bot.db.education import record_education
 from bot.db.youth import bind
 from bot.db.youth_models import EducationEvent
@@ -142,3 +148,57 @@ def test_danger_is_never_an_answer_even_as_a_button_text(session: Session, domai
         active_loop="education_form",
     )
     assert asyncio.run(ValidateEducationForm().get_extraction_events(CollectingDispatcher(), asked, domain)) == []
+
+
+def programmes(text: str, *names: str) -> list[dict[str, Any]]:
+    """The programme entities NLU finds, with their positions."""
+    return [
+        {"entity": "programme", "value": name, "start": text.index(name), "end": text.index(name) + len(name)}
+        for name in names
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "begun", "left"),
+    [
+        ("hej, jeg er droppet ud af stx og er startet på fgu i stedet", "fgu", "stx"),
+        ("er startet på fgu efter jeg droppede stx", "fgu", "stx"),
+        ("skiftet fra hf til eux", "eux", "hf"),
+        ("stoppet på tømrer, går nu på hf", "hf", "tømrer"),
+    ],
+)
+def test_a_switch_told_in_one_message_is_a_change_to_the_programme_begun(
+    session: Session, text: str, begun: str, left: str
+) -> None:
+    sara = young(session, "UNG-S", "Sara", "Ole")
+    bind(session, "conv-s", sara.id, "pairing")
+    session.commit()
+    form = ValidateEducationForm()
+    entities = programmes(text, begun, left)
+    start = tracker("conv-s", text, "update_education", entities=entities)
+    assert extract(form, "education_kind", start) == {"education_kind": "changed"}
+    assert extract(form, "education_programme", start) == {"education_programme": begun}
+    told = {"event": "user", "text": text, "parse_data": {"intent": {"name": "update_education"}, "entities": entities}}
+    confirm = tracker(
+        "conv-s",
+        "ja",
+        "affirm",
+        slots={"education_kind": "changed", "education_programme": begun, "youth_confirm": True},
+    )
+    confirm.events[:0] = [told, {"event": "active_loop", "name": "education_form"}]
+    dispatcher, _ = run(ActionSaveEducation(), confirm)
+    assert responses(dispatcher)[0] == "utter_education_saved"
+    session.expire_all()
+    stored = session.scalars(select(EducationEvent)).one()
+    assert (stored.kind, stored.programme, stored.note) == ("changed", begun, f"skiftet fra {left}")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("har droppet ud af fgu", ("fgu",)),
+        ("jeg går på hf og min ven går på stx", ("hf", "stx")),  # two named, neither left
+    ],
+)
+def test_one_programme_or_none_left_is_no_switch(text: str, names: tuple[str, ...]) -> None:
+    assert programme_switch({"text": text, "entities": programmes(text, *names)}) is None

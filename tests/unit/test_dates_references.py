@@ -7,7 +7,14 @@ from datetime import date, time
 import pytest
 
 from bot.dates import Window
-from bot.dates.references import new_time_on, position_in_list, read_meeting_reference, split_at_new_time
+from bot.dates.in_text import find_window
+from bot.dates.references import (
+    nearest_to_meeting,
+    new_time_on,
+    position_in_list,
+    read_meeting_reference,
+    split_at_new_time,
+)
 
 TODAY = date(2027, 1, 12)  # a Tuesday
 FRIDAY, THURSDAY = date(2027, 1, 15), date(2027, 1, 14)
@@ -95,3 +102,43 @@ def test_a_day_of_the_month_as_young_people_write_it(text: str, day: date | None
     from bot.dates import find_date
 
     assert find_date(text, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "on"),
+    [
+        ("cant make it to the meeting on friday, can u cancel it", FRIDAY),
+        ("can you cancel thursday's meeting", THURSDAY),
+        ("cancel the one tomorrow", date(2027, 1, 13)),
+    ],
+)
+def test_english_days_name_the_meeting(text: str, on: date) -> None:
+    assert read_meeting_reference(text, TODAY, moving=False).on == on
+
+
+def test_english_days_move_it() -> None:
+    reference = read_meeting_reference("can we move the one on friday to thursday kl 14", TODAY)
+    assert reference.on == FRIDAY
+    assert reference.new_time == Window(THURSDAY, THURSDAY, None, time(14, 0))
+
+
+def test_the_danish_day_off_is_no_friday() -> None:
+    assert read_meeting_reference("jeg har fri på mandag", TODAY, moving=False).on == date(2027, 1, 18)
+    assert read_meeting_reference("jeg har fri", TODAY, moving=False).on is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting_day", "moved_to"),
+    [
+        ("kan mødet på tirsdag rykkes til onsdag?", date(2027, 1, 19), date(2027, 1, 20)),  # the day after
+        ("nej vent torsdag mener jeg, samme tid som nu", date(2027, 1, 19), date(2027, 1, 21)),
+        ("kan den på fredag rykkes til torsdag", FRIDAY, THURSDAY),  # the day before
+        ("kan mødet på tirsdag rykkes til onsdag d. 13", date(2027, 1, 19), date(2027, 1, 13)),  # as written
+        ("kan mødet på tirsdag rykkes til onsdag i næste uge", FRIDAY, date(2027, 1, 20)),
+    ],
+)
+def test_a_weekday_alone_is_the_one_nearest_the_meeting(text: str, meeting_day: date, moved_to: date) -> None:
+    _, new = split_at_new_time(text)
+    window = find_window(new or text, TODAY)
+    assert window is not None
+    assert nearest_to_meeting(window, text, meeting_day).first == moved_to

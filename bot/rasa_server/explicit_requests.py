@@ -1,0 +1,62 @@
+"""Requests made in so many words win over the classifier when it read them
+as a yes, a no, chit-chat or nothing: a person asked for
+(bot/shared/person_request.py) is `request_human`, the course called off
+(bot/shared/course_cancel.py) is `cancel_enrollment`. Before the
+DangerDetector, which still has the last word."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.shared import course_cancel, person_request
+
+# (the intent, the intents it overrides, the reader), first match wins.
+READERS: list[tuple[str, frozenset[str], Callable[[str], bool]]] = [
+    ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
+    ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
+]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ExplicitRequestReader(GraphComponent, IntentClassifier):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ExplicitRequestReader:
+        return cls()
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The code's own text, so that a change to it is a new model."""
+        digest = hashlib.sha256()
+        for module in (person_request, course_cancel, sys.modules[__name__]):
+            digest.update(Path(str(module.__file__)).read_bytes())
+        return digest.hexdigest()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            predicted = (message.get("intent") or {}).get("name")
+            text = str(message.get("text") or "")
+            for name, overridden, reads in READERS:
+                if predicted in overridden and reads(text):
+                    intent = {"name": name, "confidence": 1.0}
+                    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
+                    message.set("intent", intent, add_to_output=True)
+                    message.set("intent_ranking", [intent, *ranking], add_to_output=True)
+                    break
+        return messages

@@ -1,0 +1,55 @@
+"""Calling off the course in so many words ("sorry I want to cancel the course
+after all", "vi vil gerne afmelde os holdet"), whatever else the message says:
+measured on a blind set of whole conversations, "cancel the course" was read
+as cancelling a young person's meeting, and a parent who had just enrolled
+was asked for a pairing code. Standard library only: the Rasa server's NLU
+(bot/rasa_server/explicit_requests.py) and the actions use it."""
+
+from __future__ import annotations
+
+import re
+
+# A cancel verb, in Danish or English, as people write it.
+_CANCEL = (
+    r"(?:afmeld\w*|af\s*melde|meld\w*\s+(?:mig|os|dem|hende|ham)\s+(?:\w+\s+){0,2}fra|cancel\w*|annull?er\w*|"
+    r"aflys\w*|unsubscribe|withdraw\w*|trække?\s+(?:min|vores|tilmeldingen)|trak\s+(?:min|vores))"
+)
+_COURSE = (
+    r"(?:kurs(?:us|et|uset|er)?|forældrekurs\w*|foraeldrekurs\w*|familie\s*med\s*hjerte|holdet|hold|"
+    r"tilmelding\w*|course|class(?:es)?|enrol+ment|registration|sign[- ]?up)"
+)
+_CANCELS_THE_COURSE = re.compile(
+    rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{_COURSE}\b|\b{_COURSE}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
+    re.IGNORECASE,
+)
+# A young person's meeting is never the course.
+_MEETING = re.compile(r"\b(?:møde\w*|moede\w*|meeting\w*|mentor\w*|aftale\w*|appointment\w*)", re.IGNORECASE)
+_SAYS_CANCEL = re.compile(rf"\b{_CANCEL}\b", re.IGNORECASE)
+
+# Intents calling off the course overrides; never a question about a service,
+# never danger, never a request for a person, never a young person's
+# education (a school's "hold" is theirs).
+OVERRIDDEN = frozenset(
+    {
+        "cancel_meeting",
+        "enroll_course",
+        "check_enrollment",
+        "ask_course_info",
+        "inform",
+        "deny",
+        "affirm",
+        "stop",
+        "nlu_fallback",
+        "out_of_scope",
+    }
+)
+
+
+def cancels_the_course(text: str) -> bool:
+    return bool(_CANCELS_THE_COURSE.search(text)) and not _MEETING.search(text)
+
+
+def says_cancel(text: str) -> bool:
+    """A cancel verb and no meeting: with an enrolment already in view
+    ("kan vi afmelde den her igen"), the enrolment is what is called off."""
+    return bool(_SAYS_CANCEL.search(text)) and not _MEETING.search(text)

@@ -1,0 +1,56 @@
+"""Calling off the course in so many words (bot/shared/course_cancel.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.shared.course_cancel import OVERRIDDEN, cancels_the_course, says_cancel
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry I want to cancel the course after all, I start work again and cannot come",
+        "vi vil gerne afmelde os holdet",
+        "kan I afmelde min tilmelding til familie med hjerte",
+        "jeg må desværre melde mig fra kurset",
+        "please cancel our enrollment",
+        "forældrekurset skal aflyses for vores vedkommende",
+        "kan jeg trække min tilmelding tilbage",
+    ],
+)
+def test_the_course_called_off_as_people_write_it(text: str) -> None:
+    assert cancels_the_course(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan du aflyse mit møde med mentoren på fredag",  # a young person's meeting
+        "cancel my meeting tomorrow",
+        "hvad koster kurset",
+        "vi vil gerne tilmelde os kurset",
+        "hvornår starter holdet",
+        "kan man aflyse en gang hvis barnet er sygt",  # a question, no course named
+    ],
+)
+def test_the_course_only_mentioned_is_no_cancellation(text: str) -> None:
+    assert not cancels_the_course(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cancel"),
+    [
+        ("kan vi afmelde den her igen", True),
+        ("cancel it please", True),
+        ("aflys mødet på fredag", False),
+        ("jeg vil gerne tilmelde mig", False),
+    ],
+)
+def test_a_cancel_verb_without_a_meeting(text: str, cancel: bool) -> None:
+    assert says_cancel(text) is cancel
+
+
+def test_questions_danger_people_and_education_are_never_overridden() -> None:
+    never = {"faq", "express_distress", "possible_distress", "request_human", "update_education", "report_concern"}
+    assert not never & OVERRIDDEN

@@ -25,8 +25,10 @@ COMPONENT_SOURCES = (
     "bot/rasa_server/danger_detector.py",
     "bot/shared/danger_model.py",
     "bot/shared/danger.py",
-    "bot/rasa_server/pairing_code.py",
+    "bot/rasa_server/explicit_requests.py",
     "bot/shared/pairing_code.py",
+    "bot/shared/person_request.py",
+    "bot/shared/course_cancel.py",
 )
 
 

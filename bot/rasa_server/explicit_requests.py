@@ -1,8 +1,13 @@
-"""Requests made in so many words win over the classifier when it read them
-as a yes, a no, chit-chat or nothing: a person asked for
-(bot/shared/person_request.py) is `request_human`, the course called off
-(bot/shared/course_cancel.py) is `cancel_enrollment`. Before the
-DangerDetector, which still has the last word."""
+"""What a message says in so many words wins over the classifier:
+- a pairing code and little else ("K7P-4QX", "koden er k7p 4qx") is
+  `identify`, whatever DIET made of six random characters (measured on the
+  blind conversations, it read a bare code as `identify` for some codes and
+  as nothing for others, and a young person just asked for their code was
+  told "Det forstod jeg ikke helt"); bot/shared/pairing_code.py;
+- a person asked for (bot/shared/person_request.py) is `request_human`, and
+- the course called off (bot/shared/course_cancel.py) is `cancel_enrollment`,
+  both only over a yes, a no, chit-chat or nothing.
+Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
 
@@ -19,10 +24,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared import course_cancel, person_request
+from bot.shared import course_cancel, pairing_code, person_request
 
-# (the intent, the intents it overrides, the reader), first match wins.
-READERS: list[tuple[str, frozenset[str], Callable[[str], bool]]] = [
+# (the intent, the intents it overrides or None for any, the reader), first match wins.
+READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
+    ("identify", None, pairing_code.only_a_code),
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
 ]
@@ -44,7 +50,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        for module in (person_request, course_cancel, sys.modules[__name__]):
+        for module in (pairing_code, person_request, course_cancel, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()
 
@@ -53,7 +59,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
             predicted = (message.get("intent") or {}).get("name")
             text = str(message.get("text") or "")
             for name, overridden, reads in READERS:
-                if predicted in overridden and reads(text):
+                if (overridden is None or predicted in overridden) and reads(text):
                     intent = {"name": name, "confidence": 1.0}
                     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
                     message.set("intent", intent, add_to_output=True)

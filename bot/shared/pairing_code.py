@@ -1,7 +1,7 @@
 """What a typed pairing code looks like ("K7P-4QX", "k7p 4qx", "min kode er
 k7p4qx"): shared by the application (bot/youth/pairing.py, which issues and
 redeems them) and the Rasa server, whose NLU takes a message that is a code
-and little else for `identify` (bot/rasa_server/pairing_code.py). Standard
+and little else for `identify` (bot/rasa_server/explicit_requests.py). Standard
 library only."""
 
 from __future__ import annotations

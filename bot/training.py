@@ -29,6 +29,7 @@ COMPONENT_SOURCES = (
     "bot/shared/pairing_code.py",
     "bot/shared/person_request.py",
     "bot/shared/course_cancel.py",
+    "bot/shared/hours_question.py",
 )
 
 

@@ -6,7 +6,10 @@
   told "Det forstod jeg ikke helt"); bot/shared/pairing_code.py;
 - a person asked for (bot/shared/person_request.py) is `request_human`, and
 - the course called off (bot/shared/course_cancel.py) is `cancel_enrollment`,
-  both only over a yes, a no, chit-chat or nothing.
+  both only over a yes, a no, chit-chat or nothing;
+- a question about when the municipality can be reached
+  (bot/shared/hours_question.py) is `ask_opening_hours`, over nothing, chit-chat
+  or a request for a person.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared import course_cancel, pairing_code, person_request
+from bot.shared import course_cancel, hours_question, pairing_code, person_request
 
 # (the intent, the intents it overrides or None for any, the reader), first match wins.
 READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("identify", None, pairing_code.only_a_code),
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
+    ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
 ]
 
 
@@ -50,7 +54,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        for module in (pairing_code, person_request, course_cancel, sys.modules[__name__]):
+        for module in (pairing_code, person_request, course_cancel, hours_question, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()
 

@@ -9,7 +9,9 @@
   both only over a yes, a no, chit-chat or nothing;
 - a question about when the municipality can be reached
   (bot/shared/hours_question.py) is `ask_opening_hours`, over nothing, chit-chat
-  or a request for a person.
+  or a request for a person;
+- an education stopped, told in the past tense (bot/shared/told_stop.py), is
+  `update_education`, never the command `stop`.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared import course_cancel, hours_question, pairing_code, person_request
+from bot.shared import course_cancel, hours_question, pairing_code, person_request, told_stop
 
 # (the intent, the intents it overrides or None for any, the reader), first match wins.
 READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
@@ -35,6 +37,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
+    ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
 ]
 
 
@@ -54,7 +57,8 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        for module in (pairing_code, person_request, course_cancel, hours_question, sys.modules[__name__]):
+        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop)
+        for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()
 

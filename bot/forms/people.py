@@ -28,7 +28,8 @@ _STOP_TEXT = """
     holdet i på til fra af om en et som men eller så sa hvad hvor hvordan hvornår undskyld sorry ret
     rette rettelse mente nemlig faktisk stadig snart lille pige dreng tvillinger deltager deltage
     tager tage glad glade spændt super dejligt vil gerne have har havde hilsen mvh venlig ingen intet
-    ny nyt nye første gang her hermed
+    ny nyt nye første gang her hermed måske maaske maske tja hmm hm nok vist sikkert muligvis nix næh
+    jep jeps yes yep no nah maybe sure yeah
     and my our the due date is am are will join joining too also we husband wife boyfriend girlfriend
     alone pregnant expecting hi hello name
     """
@@ -196,4 +197,7 @@ def partner(text: str, asked: str | None) -> Partner:
         yes_name = _YES_NAME.match(text)
         if yes_name:
             return Partner(True, name_from(yes_name.group("name"), max_words=3) or name)
+        alone = name_from(text, max_words=3)
+        if alone and len(alone.split()) == len(_TOKEN.findall(text.strip(" .!"))):
+            return Partner(True, alone)  # "Freja": the partner's name is the yes
     return Partner(None, name)

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import phrased_as_a_question, read_yes_no
+from actions.common import phrased_as_a_question, read_yes_no, today
 from actions.handover import ActionRequestHuman, previous_response
 from actions.lookup import enrollment_instead, reads_as_enrollment
 from actions.meetings import tells_a_held_meeting
@@ -15,6 +15,7 @@ from actions.services import ActionAnswerServiceDetail
 from actions.transaction import Transaction
 from actions.youth_identity import identified_profile, redeem_unread_code
 from bot.db.enrollments import find_active_for_conversation
+from bot.forms.enrollment_extract import read_enrollment
 
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
 CHECK_IN = "action_pause_for_check_in"
@@ -58,6 +59,16 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
             break
         count += 1
     return count
+
+
+def answers_the_course_offer(tracker: Tracker) -> bool:
+    """A detail of an enrolment (a name, a date, a partner, a contact) given
+    right after the course's description, which ends "Vil I tilmeldes?"."""
+    if previous_response(tracker) != "utter_course_info":
+        return False
+    reading = read_enrollment(str(tracker.latest_message.get("text") or ""), today())
+    details = (reading.parent_name, reading.child_date, reading.partner_name, reading.email, reading.phone)
+    return any(detail is not None for detail in details)
 
 
 def enrolled_here(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -106,9 +117,12 @@ class ActionHandleFallback(Action):
             # whatever NLU made of the rest
             events = await ActionRequestHuman().run(dispatcher, tracker, domain)
             return [*events, FollowupAction("contact_form")]
-        if reads_as_enrollment(tracker) and not enrolled_here(dispatcher, tracker):
-            # "jonas og jeg vil gerne på kurset 🙂 termin 17/4, skriv til ida@…": the enrollment
-            # form starts on this message and asks only what is missing
+        if (reads_as_enrollment(tracker) or answers_the_course_offer(tracker)) and not enrolled_here(
+            dispatcher, tracker
+        ):
+            # "jonas og jeg vil gerne på kurset 🙂 termin 17/4, skriv til ida@…", or "My name is
+            # Daniel Brooks" to the course's "Vil I tilmeldes?": the enrollment form starts on
+            # this message and asks only what is missing
             return enrollment_instead(dispatcher)
         if tells_a_held_meeting(text) and not phrased_as_a_question(text) and identified_here(dispatcher, tracker):
             # "torsdag i sidste uge, m min mentor": the log form starts on this message

@@ -31,6 +31,7 @@ COMPONENT_SOURCES = (
     "bot/shared/course_cancel.py",
     "bot/shared/hours_question.py",
     "bot/shared/told_stop.py",
+    "bot/shared/enrol_wish.py",
 )
 
 

@@ -11,7 +11,9 @@
   (bot/shared/hours_question.py) is `ask_opening_hours`, over nothing, chit-chat
   or a request for a person;
 - an education stopped, told in the past tense (bot/shared/told_stop.py), is
-  `update_education`, never the command `stop`.
+  `update_education`, never the command `stop`;
+- a wish to sign up for the course (bot/shared/enrol_wish.py) is
+  `enroll_course`, over a question about the course or nothing.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared import course_cancel, hours_question, pairing_code, person_request, told_stop
+from bot.shared import course_cancel, enrol_wish, hours_question, pairing_code, person_request, told_stop
 
 # (the intent, the intents it overrides or None for any, the reader), first match wins.
 READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
@@ -38,6 +40,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
+    ("enroll_course", enrol_wish.OVERRIDDEN, enrol_wish.wants_to_enrol),
 ]
 
 
@@ -57,7 +60,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop)
+        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop, enrol_wish)
         for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()

@@ -161,3 +161,21 @@ def test_a_no_to_the_check_in_with_more_words_is_a_no(session: Session) -> None:
     said, _ = responses_of(checked_in("nej, men ring gerne til mig i morgen", "conv-no"))
     assert said == ["utter_check_in_safe"]
     assert session.scalars(select(Escalation)).all() == []
+
+
+@pytest.mark.parametrize("text", ["My name is Daniel Brooks", "jeg hedder Mette Olsen", "termin d 3. april"])
+def test_a_detail_given_to_the_course_offer_starts_the_enrolment_on_it(session: Session, text: str) -> None:
+    history = [
+        user("ask_course_info"),
+        {"event": "bot", "text": "… Vil I tilmeldes?", "metadata": {"utter_action": "utter_course_info"}},
+        user("nlu_fallback"),
+    ]
+    tracker = make_tracker(events=history, text=text, intent="nlu_fallback", sender_id="conv-o")
+    said, result = responses_of(tracker)
+    assert said == ["utter_start_enrollment"] and result[-1] == FollowupAction("enrollment_form")
+
+
+def test_a_detail_without_the_course_offer_is_not_understood(session: Session) -> None:
+    history = [user("greet"), {"event": "bot", "metadata": {"utter_action": "utter_greet"}}, user("nlu_fallback")]
+    said, _ = responses_of(make_tracker(events=history, text="My name is Daniel Brooks", intent="nlu_fallback"))
+    assert said == ["utter_default"]

@@ -1,0 +1,35 @@
+"""A wish to sign up for the course in so many words ("vi vil gerne melde os
+til", "can we join", "want to sign up for the parent course"), whatever else
+the message tells about the course: measured on a blind set of whole
+conversations, "my wife and I are expecting our first baby and want to sign
+up for the parent course Familie med Hjerte" was read as a question about
+the course, and the parent got its description instead of the enrolment.
+Standard library only: the Rasa server's NLU uses it
+(bot/rasa_server/explicit_requests.py)."""
+
+from __future__ import annotations
+
+import re
+
+_WISH = (
+    r"(?:vil|ville|gerne\s+vil|kan\s+(?:vi|jeg)|må\s+(?:vi|jeg)|maa\s+(?:vi|jeg)|skal\s+(?:vi|jeg)|"
+    r"wants?\s+to|would\s+like\s+to|['’]d\s+like\s+to|wish\s+to|can\s+(?:we|i)|could\s+(?:we|i)|"
+    r"(?:we|i)\s+(?:would|will)\s+like\s+to)"
+)
+_SIGN_UP = (
+    r"(?:tilmelde|tilmæld\w*|tilmeld|melde\s+(?:os|mig)\s+(?:til|på|paa)|skrive\s+(?:os|mig)\s+op|"
+    r"komme\s+(?:med\s+)?på\s+(?:kurset|holdet|forældrekurset)|deltage\s+i\s+(?:kurset|forældrekurset|familie)|"
+    r"sign\s+(?:us\s+|me\s+)?up|enrol+|register|join\s+(?:the|your)\s+(?:course|class|group))"
+)
+_WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s+)?{_SIGN_UP}\b", re.IGNORECASE)
+_NOT_A_WISH = re.compile(
+    r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered))",
+    re.IGNORECASE,
+)
+# A question about the course, or nothing understood: never a young person's
+# request, a service question with its topic, danger, or a look-up.
+OVERRIDDEN = frozenset({"ask_course_info", "inform", "out_of_scope", "nlu_fallback", "greet", "help"})
+
+
+def wants_to_enrol(text: str) -> bool:
+    return bool(_WANTS_TO_ENROL.search(text)) and not _NOT_A_WISH.search(text)

@@ -1,0 +1,40 @@
+"""A wish to sign up for the course in so many words (bot/shared/enrol_wish.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my partner and I expect our first child in april and would like to sign up for the course",
+        "vi vil gerne melde os til forældrekurset, hvad skal I vide?",
+        "kan jeg tilmelde mig familie med hjerte selvom vi ikke er gift",
+        "we want to join the course, how does it work",
+        "vil gerne tilmælde os 🙂",
+    ],
+)
+def test_the_wish_to_sign_up(text: str) -> None:
+    assert wants_to_enrol(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hvad er familie med hjerte for noget",
+        "hvornår kan man tilmelde sig",  # about the course, no wish of one's own
+        "vi vil gerne afmelde os kurset",
+        "vi er allerede tilmeldt, kan vi komme med på holdet i marts?",
+        "can we cancel our registration",
+    ],
+)
+def test_questions_and_cancellations_are_no_wish(text: str) -> None:
+    assert not wants_to_enrol(text)
+
+
+def test_youth_requests_service_questions_and_danger_are_never_overridden() -> None:
+    never = {"faq", "express_distress", "possible_distress", "book_meeting", "check_enrollment", "cancel_enrollment"}
+    assert not never & OVERRIDDEN

@@ -101,6 +101,10 @@ def current_topic(tracker: Tracker, intent: str) -> str:
     return COURSE_TOPIC if in_course_form or intent in ABOUT_THE_OFFER else GENERAL_TOPIC
 
 
+def talked_about(tracker: Tracker) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == TOPIC_SLOT and e.get("value") for e in tracker.events)
+
+
 def unit_details(unit: Unit) -> dict[str, str]:
     return {
         "unit_name": unit.name,
@@ -159,4 +163,6 @@ class ActionAnswerServiceDetail(Action):
         if service is not None:
             details |= detail_values(service)
         dispatcher.utter_message(response=response, **details)
-        return []
+        # "hvornår har I åbent?" with nothing talked about yet was answered for the
+        # municipality in general: that is now the topic ("hvor ligger det?" next).
+        return [SlotSet(TOPIC_SLOT, GENERAL_TOPIC)] if topic == GENERAL_TOPIC and not talked_about(tracker) else []

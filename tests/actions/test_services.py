@@ -231,3 +231,15 @@ def test_every_response_the_actions_use_is_in_the_domain(domain: dict[str, Any])
 def test_a_price_question_with_no_topic_is_about_the_course(catalogue: Session) -> None:
     dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price"))
     assert dispatcher.messages[0]["service_price"] == get_service(catalogue, "familie_med_hjerte").price  # type: ignore[union-attr]
+
+
+def test_the_hours_asked_first_are_the_municipalitys_and_its_contact_is_the_topic(catalogue: Session) -> None:
+    dispatcher, events = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours"))
+    assert responses(dispatcher) == ["utter_service_hours"]
+    row = get_service(catalogue, "kontakt")
+    assert row is not None
+    assert dispatcher.messages[0]["unit_hours"] == current_municipality().unit(row.unit).opening_hours
+    assert events == [SlotSet("service_topic", "kontakt")]
+    # Asked after a service was answered: that service's hours, and its topic stays.
+    dispatcher, events = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours", events=answered("dagtilbud")))
+    assert events == []

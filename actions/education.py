@@ -23,6 +23,7 @@ from actions.youth_forms import (
     says_nothing,
 )
 from bot.dates import find_date, format_danish_date
+from bot.dates.words import normalise
 from bot.db import education as repo
 from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
@@ -51,6 +52,9 @@ _BUTTON_KINDS = {
 }
 
 
+_ALL_KINDS = "|".join(words for _, words in KIND_WORDS)
+
+
 def read_kind(text: str) -> str | None:
     lowered = text.lower().strip()
     if lowered in _BUTTON_KINDS:
@@ -75,6 +79,30 @@ _BEGUN_BEFORE = re.compile(
     r"\b(?:til|start(?:et|er|ede)?|begynd(?:t|er|te)?|går|gaar|kommet ind|optaget|inde|kommet|started|"
     r"began|joined)\s+(?:nu\s+|i stedet\s+)?(?:på\s+|paa\s+|med\s+)?(?:en\s+|et\s+|min\s+|mit\s+)?$"
 )
+
+
+_A_PROGRAMME = re.compile(r"\b([^\W\d_]{2,}?)-?uddannelsen?\b")
+# What is left of a message that only says when: the kind of change and the day's words.
+_WHEN_WORDS = re.compile(
+    r"\b(?:jeg|er|har|det|den|var|d|i|på|paa|fra|sidste|næste|uge|dag|dage|siden|for|kl|lige|bare|"
+    r"mandag\w*|tirsdag\w*|onsdag\w*|torsdag\w*|fredag\w*|lørdag\w*|søndag\w*|mandags|tirsdags|onsdags|"
+    r"torsdags|fredags|lørdags|søndags|går|forgårs|morgen|januar|februar|marts|april|maj|juni|juli|august|"
+    r"september|oktober|november|december)\b|\d+"
+)
+
+
+def programme_in_words(text: str) -> str | None:
+    """ "tømreruddannelsen", "sosu-uddannelsen", also written without æ/ø/å:
+    the programme a word names, when NLU's lookup missed it."""
+    found = _A_PROGRAMME.search(normalise(text))
+    return found.group(1) if found and found.group(1) not in ("en", "min", "din", "ny") else None
+
+
+def only_when(text: str) -> bool:
+    """A message that says when and what happened, and no programme."""
+    said = normalise(text)
+    left = re.sub(r"[^\w]+", " ", _WHEN_WORDS.sub(" ", re.sub(rf"\b(?:{_ALL_KINDS})\w*", " ", said)))
+    return not left.strip() and said.strip() != ""
 
 
 def programme_switch(message: dict[str, Any]) -> tuple[str, str] | None:
@@ -134,8 +162,13 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         ):
             school = entity_value(tracker, "institution")
             return {"education_programme": found} | ({"education_institution": school} if school else {})
+        named = programme_in_words(self.text(tracker))
+        if named and (self.starting(tracker) or self.asked(tracker, "education_programme")):
+            return {"education_programme": named}  # "toemreruddannelsen", written without ø
         if self.asked(tracker, "education_programme"):
             text = self.text(tracker).strip()
+            if only_when(text):
+                return {"education_programme": "?"}  # "stoppede i fredags": the day, kept for later
             return {"education_programme": text[:100] if text and not says_nothing(text) else "?"}
         return {}
 

@@ -202,3 +202,13 @@ def test_a_switch_told_in_one_message_is_a_change_to_the_programme_begun(
 )
 def test_one_programme_or_none_left_is_no_switch(text: str, names: tuple[str, ...]) -> None:
     assert programme_switch({"text": text, "entities": programmes(text, *names)}) is None
+
+
+def test_a_programme_written_without_its_letters_is_read_and_a_day_is_no_programme() -> None:
+    form = ValidateEducationForm()
+    start = tracker("conv-t", "HZ4-R5B er stoppet paa toemreruddannelsen", "update_education")
+    assert extract(form, "education_programme", start) == {"education_programme": "tømrer"}
+    asked = tracker("conv-t", "stoppede i fredags", "update_education", slots={"requested_slot": "education_programme"})
+    assert extract(form, "education_programme", asked) == {"education_programme": "?"}
+    named = tracker("conv-t", "det er hf på vuc", "inform", slots={"requested_slot": "education_programme"})
+    assert extract(form, "education_programme", named) == {"education_programme": "det er hf på vuc"}

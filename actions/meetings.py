@@ -41,6 +41,8 @@ TOLD_AS_HELD = re.compile(
 )
 LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
+# "det var i fredags kl 10 med Mette": met with someone named, the mentor or another adult.
+_WITH_SOMEONE = re.compile(r"\b(?:med|m\.?|sammen\s+med)\s+[A-ZÆØÅ][a-zæøåé]+")
 _CLOCK = re.compile(r"\b(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2})", re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _ONLY_YES = re.compile(r"^\s*(?:ja|jo|jep|jeps|yes|yep|ok|okay|gerne|ja\s+tak|ja\s+gerne)\s*[.!]*\s*$", re.IGNORECASE)
@@ -77,7 +79,7 @@ def tells_a_held_meeting(text: str) -> bool:
         day is not None
         and day < local_today()
         and bool(TOLD_AS_HELD.search(text))
-        and bool(_MEETING_WORDS.search(text))
+        and bool(_MEETING_WORDS.search(text) or _WITH_SOMEONE.search(text))
     )
 
 

@@ -135,6 +135,11 @@ def test_a_held_meeting_told_in_a_misunderstood_message_starts_the_log_for_an_id
     assert said == ["utter_default"]
     asked = make_tracker(text="var mødet i går med min mentor?", intent="nlu_fallback", sender_id="conv-young")
     assert responses_of(asked)[0] == ["utter_default"]
+    # Met with someone named: "det var i fredags kl 10 med Mette", read as a bare answer.
+    named = make_tracker(text="det var i fredags kl 10 med Mette", intent="inform", sender_id="conv-young")
+    assert responses_of(named) == ([], [FollowupAction("log_meeting_form")])
+    future = make_tracker(text="det er på fredag med Mette", intent="inform", sender_id="conv-young")
+    assert responses_of(future)[0] == ["utter_default"]
 
 
 def checked_in(text: str, sender: str) -> Any:

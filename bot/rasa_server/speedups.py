@@ -25,8 +25,6 @@ result never changes while the server runs:
   Rasa's modules) is moved out of the garbage collector's sight
   (`gc.freeze`): its full collections walked all of it again and again,
   though none of it ever becomes garbage.
-- The policies share one computation of the conversation's past states per
-  prediction (shared_states.py).
 
 Written against Rasa 3.6 (the launcher checks the version before `install`).
 """
@@ -49,8 +47,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.slots import Slot
 from rasa.utils.endpoints import EndpointConfig
-
-from bot.rasa_server import shared_states
 
 logger = logging.getLogger(__name__)
 
@@ -183,4 +179,3 @@ def install() -> None:
     Domain.is_empty = is_empty
     EndpointConfig.session = session
     rasa.core.run.load_agent_on_start = frozen_after(rasa.core.run.load_agent_on_start)
-    shared_states.install()

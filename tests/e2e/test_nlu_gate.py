@@ -26,12 +26,16 @@ DATA = ROOT / "tests" / "data"
 # 0.01 of room for the small differences through the running server (the
 # danger layer last in the pipeline): parents' blind set macro F1 0.912, the
 # second parents' blind set 0.914, young people's 0.924, the second young
-# people's set 0.892; service topics 0.956.
+# people's set 0.892; service topics 0.956. The third sets, first measured
+# 2026-12-06 evening with the model they were first replayed on: parents
+# 0.848, young people 0.922.
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.90,
     "nlu_blind2.yml": 0.90,
+    "nlu_blind3.yml": 0.83,
     "youth_test.yml": 0.91,
     "youth_blind2.yml": 0.88,
+    "youth_blind3.yml": 0.91,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

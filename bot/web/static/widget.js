@@ -336,11 +336,13 @@
       socket.emit("history_request", { since: typeof state.syncedAt === "number" ? state.syncedAt : null });
     });
     socket.on("history", catchUp);
-    // The server masked a CPR number in one of our messages: keep only the masked text.
+    // The server masked a CPR number in one of our messages: keep only the masked text,
+    // in the conversation and in the outbox (a resend of the masked text is read the same).
     socket.on("user_masked", function (data) {
       var stored = load().messages || state.messages;
       stored.forEach(function (m) { if (m.id === data.message_id) m.text = data.text; });
       state.messages = stored;
+      state.outbox.forEach(function (m) { if (m.id === data.message_id) m.payload = data.text; });
       save();
       render();
     });

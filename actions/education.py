@@ -23,7 +23,7 @@ from actions.youth_forms import (
     says_nothing,
 )
 from bot.dates import find_date, format_danish_date
-from bot.dates.words import normalise
+from bot.dates.words import MONTH_NAMES, WEEKDAY_NAMES, normalise
 from bot.db import education as repo
 from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
@@ -84,10 +84,8 @@ _BEGUN_BEFORE = re.compile(
 _A_PROGRAMME = re.compile(r"\b([^\W\d_]{2,}?)-?uddannelsen?\b")
 # What is left of a message that only says when: the kind of change and the day's words.
 _WHEN_WORDS = re.compile(
-    r"\b(?:jeg|er|har|det|den|var|d|i|på|paa|fra|sidste|næste|uge|dag|dage|siden|for|kl|lige|bare|"
-    r"mandag\w*|tirsdag\w*|onsdag\w*|torsdag\w*|fredag\w*|lørdag\w*|søndag\w*|mandags|tirsdags|onsdags|"
-    r"torsdags|fredags|lørdags|søndags|går|forgårs|morgen|januar|februar|marts|april|maj|juni|juli|august|"
-    r"september|oktober|november|december)\b|\d+"
+    r"\b(?:jeg|er|har|det|den|var|d|i|på|paa|fra|sidste|næste|uge|dag|dage|siden|for|kl|lige|bare|går|forgårs|"
+    rf"morgen|(?:{'|'.join(WEEKDAY_NAMES)})\w*|{'|'.join(MONTH_NAMES)})\b|\d+"
 )
 
 

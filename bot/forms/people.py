@@ -53,7 +53,7 @@ _OWNER = r"(?:min|mit|vores)"
 _ROLE_JOINS = re.compile(
     rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
     r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
-    r"(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke)|"
+    r"(?:(?:være|vaere|komme)\s+)?(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke)|"
     r"will\s+(?:also\s+)?(?:join|come)|is\s+(?:also\s+)?(?:joining|coming)|joins|comes)\b",
     re.IGNORECASE,
 )

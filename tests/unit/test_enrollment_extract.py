@@ -119,6 +119,8 @@ def test_julemaaned_and_names_like_maja_are_not_months() -> None:
         ("barnets far Ali kommer med", True, "Ali"),
         ("min samlever kommer osse med", True, None),
         ("min sambo jonas kommer med", True, "Jonas"),
+        ("min mand Omar vil også gerne være med", True, "Omar"),
+        ("min kæreste vil gerne komme med", True, None),
         ("Jonas og jeg", True, "Jonas"),
         ("mig og min kæreste", True, None),
         ("vi er to", True, None),

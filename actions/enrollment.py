@@ -24,6 +24,7 @@ from bot.db.enrollments import (
     NewEnrollment,
     TeamFullError,
     create_enrollment,
+    find_by_message,
     new_enrollments_with_contact,
 )
 from bot.db.escalations import open_escalation
@@ -105,8 +106,22 @@ class ActionSubmitEnrollment(Action):
     @staticmethod
     def enrol(tx: Transaction, tracker: Tracker, details: dict[str, Any]) -> None:
         """Write the enrollment and its consent (held for staff past the per-contact
-        limit; nothing past MAX_HELD_PER_CONTACT); raises TeamFullError."""
+        limit; nothing past MAX_HELD_PER_CONTACT); raises TeamFullError.
+
+        Once per message: a yes sent again with its id (the widget, after the
+        Rasa server that handled it died having had this written but before it
+        stored the turn, bot/rasa_server/resend.py) gets the same answer, and
+        nothing is written again."""
         session = tx.session
+        given = (tracker.latest_message or {}).get("message_id")  # a text's is the gateway's number
+        message_id = str(given)[:64] if isinstance(given, (str, int)) and not isinstance(given, bool) else None
+        written = find_by_message(session, tracker.sender_id, message_id) if message_id else None
+        if written is not None:
+            tx.reply(
+                "utter_enrollment_saved", reference_code=written.reference_code, team_text=describe_team(written.team)
+            )
+            offer_satisfaction(tx, tracker, "enrollment", team="course")
+            return
         child_date = date.fromisoformat(tracker.get_slot("child_date"))
         born = tracker.get_slot("child_born") is True
         team = get_team_by_code(session, tracker.get_slot("team_code"))
@@ -133,6 +148,7 @@ class ActionSubmitEnrollment(Action):
                 phone=phone,
                 conversation_id=tracker.sender_id,
                 consent_text=consent_text(tracker),
+                message_id=message_id,
             ),
             held=held,
         )

@@ -36,6 +36,7 @@ import shutil
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -49,6 +50,14 @@ DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/assistant_
 # A database number of its own on the machine's Redis (socket.io's channel is named by REDIS_PREFIX).
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 HEALTH_INTERVAL_MS = 1000
+
+
+class ServerState(NamedTuple):
+    """One Rasa server as HAProxy sees it (`show stat`)."""
+
+    state: str  # UP, DOWN, ...
+    current: int  # requests it has in flight now
+    served: int  # requests HAProxy has sent it so far
 
 
 def cluster_settings(settings: Settings) -> Settings:
@@ -87,6 +96,10 @@ def haproxy_config(settings: Settings, replicas: int, stats_socket: Path) -> str
         "    # a refused connection (a server just killed) is tried on another server",
         "    option redispatch",
         "    retries 3",
+        "    # one request per server connection: after a server died, a request sent over one",
+        "    # of its idle connections would fail (closed without an answer) instead of going",
+        "    # to another server",
+        "    http-reuse never",
         "    timeout connect 2s",
         "    # a server slow under load is not dead: its readiness check may take this long",
         "    timeout check 5s",
@@ -145,8 +158,8 @@ class Cluster(Assistant):
     def stats_socket(self) -> Path:
         return self.haproxy_file.with_suffix(".sock")
 
-    def pool(self) -> dict[str, tuple[str, int]]:
-        """HAProxy's view of the Rasa servers: name -> (UP, DOWN, ...; requests it sent there)."""
+    def pool(self) -> dict[str, ServerState]:
+        """HAProxy's view of the Rasa servers, by name."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stats:
             stats.settimeout(2)
             stats.connect(str(self.stats_socket))
@@ -156,7 +169,7 @@ class Cluster(Assistant):
                 answer += chunk
         rows = [line.split(",") for line in answer.decode().splitlines() if line and not line.startswith("#")]
         return {
-            row[1]: (row[17], int(row[7] or 0))
+            row[1]: ServerState(row[17], int(row[4] or 0), int(row[7] or 0))
             for row in rows
             if len(row) > 17 and row[0] == "rasa" and row[1].startswith("rasa-")
         }

@@ -33,6 +33,9 @@ QUESTIONS = [
 NAMES = ["Mette Hansen", "Sara Nielsen", "Lone Jensen", "Ida Larsen", "Maja Holm", "Eva Berg"]
 RETRY_AFTER = 0.5  # a client sends a message again (the same id) when it got no answer
 GIVE_UP_SECONDS = 60
+# How long a client waits for one answer (HAProxy's `timeout server` is 60 s too):
+# generous for two shared cores; a turn slower than that fails, and shows.
+REQUEST_SECONDS = 60
 
 
 def enrolment(n: int) -> list[str]:
@@ -47,10 +50,21 @@ def enrolment(n: int) -> list[str]:
 
 
 def conversation_script(n: int, turns: int, enrol: bool = True) -> list[str]:
-    """Conversation n's messages: every sixth enrols first, the rest are questions."""
+    """Conversation n's messages: every sixth enrols first (8 turns, the last its
+    yes to the summary), the rest are questions."""
     script = enrolment(n) if enrol and n % 6 == 0 else []
     script += [QUESTIONS[(n + i) % len(QUESTIONS)] for i in range(turns)]
     return script[:turns]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One request that got no answer."""
+
+    sender: str
+    turn: int  # the turn's index in its conversation
+    sent_at: float  # time.monotonic() when the request was sent
+    error: str
 
 
 @dataclass
@@ -60,6 +74,8 @@ class Load:
     sent: dict[str, list[str]] = field(default_factory=dict)  # the messages answered, in order
     received: dict[str, list[str]] = field(default_factory=dict)  # each turn's bot texts, joined
     latencies: list[float] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)  # every request's time.monotonic(), the resent too
+    failures: list[Failure] = field(default_factory=list)
     failed: int = 0
     retried: int = 0
     answered: int = 0
@@ -76,27 +92,29 @@ class Load:
 
     def converse(self, sender: str, script: list[str]) -> None:
         self.sent[sender], self.received[sender] = [], []
-        with httpx.Client(timeout=60) as client:
-            for message in script:
-                if not self.turn(client, sender, message):
+        with httpx.Client(timeout=REQUEST_SECONDS) as client:
+            for index, message in enumerate(script):
+                if not self.turn(client, sender, index, message):
                     return
 
-    def turn(self, client: httpx.Client, sender: str, message: str) -> bool:
+    def turn(self, client: httpx.Client, sender: str, index: int, message: str) -> bool:
         give_up = time.monotonic() + GIVE_UP_SECONDS
         # Sent again with the same id, as the widget does: the server handles it once.
         body = {"sender": sender, "message": message, "message_id": uuid.uuid4().hex}
         while True:
             with self.lock:
                 self.in_flight += 1
-            started = time.monotonic()
+                started = time.monotonic()
+                self.sent_at.append(started)
             try:
                 response = client.post(f"{self.url}/webhooks/rest/webhook", json=body)
                 response.raise_for_status()
                 replies = response.json()
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 with self.lock:
                     self.in_flight -= 1
                     self.failed += 1
+                    self.failures.append(Failure(sender, index, started, f"{type(error).__name__}: {error}"[:200]))
                 if not self.retry or time.monotonic() > give_up:
                     return False
                 time.sleep(RETRY_AFTER)

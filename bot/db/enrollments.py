@@ -50,6 +50,7 @@ class NewEnrollment:
     phone: str | None
     conversation_id: str
     consent_text: str
+    message_id: str | None = None  # the message whose yes writes it: one enrollment per message
 
 
 def new_reference_code() -> str:
@@ -163,6 +164,16 @@ def find_active_for_conversation(session: Session, conversation_id: str) -> Cour
     return session.scalar(query)
 
 
+def find_by_message(session: Session, conversation_id: str, message_id: str) -> CourseEnrollment | None:
+    """The enrollment this message of the conversation wrote, if it did (the same yes sent again)."""
+    query = (
+        select(CourseEnrollment)
+        .options(joinedload(CourseEnrollment.team))
+        .where(CourseEnrollment.conversation_id == conversation_id, CourseEnrollment.message_id == message_id)
+    )
+    return session.scalar(query)
+
+
 def create_enrollment(session: Session, data: NewEnrollment, *, held: bool = False) -> CourseEnrollment:
     """Take a seat on the team and add the enrollment; raises TeamFullError.
     A held one takes no seat (staff confirm it), but a full team refuses it
@@ -184,6 +195,7 @@ def create_enrollment(session: Session, data: NewEnrollment, *, held: bool = Fal
         email=data.email,
         phone=data.phone,
         conversation_id=data.conversation_id,
+        message_id=data.message_id,
         consent_text=data.consent_text,
     )
     session.add(enrollment)

@@ -2,7 +2,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, UtcDateTime
@@ -51,6 +64,9 @@ class CourseEnrollment(Base):
         CheckConstraint("status IN ('active', 'held', 'cancelled')", name="status_known"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
         CheckConstraint("due_date IS NOT NULL OR birth_date IS NOT NULL", name="has_child_date"),
+        # One enrollment per message: a yes sent again, after its Rasa server died
+        # having written the row but not the turn, is not written twice.
+        UniqueConstraint("conversation_id", "message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +80,8 @@ class CourseEnrollment(Base):
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    # The id of the message whose yes wrote it (the client's, bot/rasa_server/resend.py)
+    message_id: Mapped[str | None] = mapped_column(String(64))
     consent_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

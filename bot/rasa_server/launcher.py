@@ -49,7 +49,9 @@
    conversation goes on (bot/rasa_server/action_faults.py). A message whose
    conversation the tracker store cannot read or save is told it did not
    get through, instead of Rasa's fall-back that reads the conversation as
-   a new one and keeps the turn in memory (bot/rasa_server/tracker_store.py).
+   a new one and keeps the turn in memory (bot/rasa_server/tracker_store.py);
+   so is one whose conversation's lock could not be taken (Redis did not
+   answer for a few seconds, bot/rasa_server/lock_store.py).
 8. Messages sent again: a message whose client id (the widget's, the REST
    body's) the conversation already has is answered from its stored turn,
    not handled twice (bot/rasa_server/resend.py).
@@ -69,6 +71,7 @@ from typing import Any
 from rasa.core.actions.action import RemoteAction, action_for_name_or_text
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
@@ -202,17 +205,21 @@ def with_limits(handle_message: Any) -> Any:
 
 def telling_when_the_store_fails(handle_message: Any) -> Any:
     """A message whose conversation could not be read or saved (the tracker
-    store did not answer, bot/rasa_server/tracker_store.py) gets a short answer
-    that it did not get through, with 112 and the phone number; nothing of the
-    turn is kept, so the person writes it again."""
+    store did not answer, bot/rasa_server/tracker_store.py), or whose
+    conversation's lock could not be taken (Redis did not answer,
+    bot/rasa_server/lock_store.py), gets a short answer that it did not get
+    through, with 112 and the phone number; nothing of the turn is kept, so
+    the person writes it again."""
 
     async def handle(self: Agent, message: UserMessage) -> Any:
         try:
             return await handle_message(self, message)
         except TrackerStoreUnavailable as error:
             logger.error("the tracker store did not answer (%s); the message was not taken", error)
-            await answer_directly(self, message, MESSAGE_NOT_RECEIVED)
-            return None
+        except LockError as error:
+            logger.error("the conversation's lock could not be taken (%s); the message was not taken", error)
+        await answer_directly(self, message, MESSAGE_NOT_RECEIVED)
+        return None
 
     return handle
 

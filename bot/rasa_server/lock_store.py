@@ -25,6 +25,20 @@ Here every step is one Lua script, so atomic in Redis:
   long turn (an action may take ACTION_TIMEOUT_SECONDS) keeps its lock, and
   a server killed with kill -9 loses it within LEASE seconds;
 - releasing removes the ticket, and the keys when no one else is queued.
+
+When Redis does not answer (stopped, restarting, unreachable), a turn waits
+for it: each command is asked again every RETRY_SECONDS, for up to
+REDIS_WAIT_SECONDS from the first that failed, so a Redis restart is a delay
+of a second or two. Longer, the turn is not taken (LockStoreUnavailable,
+a LockError): the launcher tells the citizen the message did not get through
+(bot/rasa_server/launcher.py), nothing of it is stored, and writing it again
+later is a new turn. A turn is never handled without the lock: on the other
+server a turn of the same conversation (a staff answer, a reminder, a
+message sent again) could run beside it, each appending to the tracker it
+read. A ticket that is gone when its turn asks (Redis started again empty,
+or its lease ran out while Redis was away) is taken again after one lease,
+the time the turn holding the lock on another server (its ticket gone
+too) had anyway; a release that Redis does not answer is left to the lease.
 """
 
 from __future__ import annotations
@@ -45,6 +59,14 @@ logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 10.0
 POLL_SECONDS = 0.02  # how often a waiting turn asks whether it is its turn
+REDIS_WAIT_SECONDS = 6.0  # how long a turn waits for Redis to answer again before it is not taken
+RETRY_SECONDS = 0.25  # how often it asks meanwhile
+COMMAND_SECONDS = 2.0  # one command's wait for a connection or an answer (the scripts take microseconds)
+
+
+class LockStoreUnavailable(LockError):
+    """Redis did not answer for REDIS_WAIT_SECONDS: the turn is not taken."""
+
 
 # Redis's own clock in milliseconds, the same for every server.
 _NOW = "local clock = redis.call('TIME') local now = clock[1] * 1000 + math.floor(clock[2] / 1000)"
@@ -103,7 +125,9 @@ class RedisConversationLocks:
     def __init__(self, url: str, prefix: str, lease_seconds: float = LEASE_SECONDS) -> None:
         from redis import asyncio as aioredis
 
-        self.redis: Any = aioredis.Redis.from_url(url, socket_timeout=5)
+        self.redis: Any = aioredis.Redis.from_url(
+            url, socket_timeout=COMMAND_SECONDS, socket_connect_timeout=COMMAND_SECONDS
+        )
         self.prefix = prefix
         self.lease_ms = int(lease_seconds * 1000)
         self.issue_script = self.redis.register_script(ISSUE)
@@ -111,32 +135,63 @@ class RedisConversationLocks:
         self.renew_script = self.redis.register_script(RENEW)
         self.release_script = self.redis.register_script(RELEASE)
         self.waiting: dict[str, _LocalQueue] = {}
+        self.redis_failing = False
+
+    async def _run(self, script: Any, keys: list[str], args: list[Any]) -> int:
+        """The script's answer; while Redis does not answer, asked again for up to REDIS_WAIT_SECONDS."""
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        give_up_at: float | None = None
+        while True:
+            try:
+                answer = int(await script(keys=keys, args=args))
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                if not self.redis_failing:
+                    logger.warning(
+                        "conversation locks: Redis did not answer (%s); turns wait for it up to %.0f s",
+                        type(error).__name__,
+                        REDIS_WAIT_SECONDS,
+                    )
+                    self.redis_failing = True
+                give_up_at = give_up_at or time.monotonic() + REDIS_WAIT_SECONDS
+                if time.monotonic() + RETRY_SECONDS > give_up_at:
+                    raise LockStoreUnavailable(f"Redis did not answer for {REDIS_WAIT_SECONDS:.0f} s") from error
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            if self.redis_failing:
+                logger.warning("conversation locks: Redis answers again")
+                self.redis_failing = False
+            return answer
 
     def keys(self, conversation_id: str) -> list[str]:
         base = f"{self.prefix}:lock:{conversation_id}"
         return [f"{base}:next", f"{base}:queue", f"{base}:leases"]
 
-    async def _renew_while_alive(self, keys: list[str], ticket: int, over: asyncio.Event) -> None:
-        renewed = time.monotonic()
+    async def _renew_while_alive(self, keys: list[str], ticket: list[int], over: asyncio.Event) -> None:
+        renewed, lost = time.monotonic(), 0
         while True:
             await asyncio.sleep(self.lease_ms / 4000)
             if over.is_set():
                 return
             try:
-                renewal = await self.renew_script(keys=keys, args=[ticket, self.lease_ms, 2 * self.lease_ms])
-                # A renewal sent just as the turn ended may reach Redis after the
-                # release (measured: often, with turns as long as the renewal
-                # period): the ticket is gone because it was released, not lost.
-                if not renewal and not over.is_set():
-                    logger.error(
-                        "a conversation's lock lease ran out: %.1f s since it was last renewed (lease %.0f s)",
-                        time.monotonic() - renewed,
-                        self.lease_ms / 1000,
-                    )
-                    return
-                renewed = time.monotonic()
+                renewal = await self.renew_script(keys=keys, args=[ticket[0], self.lease_ms, 2 * self.lease_ms])
             except Exception as error:  # Redis away for a moment: the next renewal tries again
                 logger.warning("could not renew a conversation's lock lease: %s", type(error).__name__)
+                continue
+            if renewal:
+                renewed = time.monotonic()
+            # A renewal sent just as the turn ended may reach Redis after the
+            # release (measured: often, with turns as long as the renewal
+            # period): the ticket is gone because it was released, not lost.
+            # A waiting turn whose ticket is gone takes a new one, renewed here next.
+            elif not over.is_set() and lost != ticket[0]:
+                lost = ticket[0]
+                logger.error(
+                    "a conversation's lock lease ran out: %.1f s since it was last renewed (lease %.0f s)",
+                    time.monotonic() - renewed,
+                    self.lease_ms / 1000,
+                )
 
     @contextlib.asynccontextmanager
     async def hold(self, conversation_id: str, max_wait: float) -> AsyncGenerator[None, None]:
@@ -156,23 +211,42 @@ class RedisConversationLocks:
     @contextlib.asynccontextmanager
     async def _hold_in_redis(self, conversation_id: str, max_wait: float) -> AsyncGenerator[None, None]:
         keys = self.keys(conversation_id)
-        ticket = int(await self.issue_script(keys=keys, args=[self.lease_ms, 2 * self.lease_ms]))
+        issue = [self.lease_ms, 2 * self.lease_ms]
+        ticket = [await self._run(self.issue_script, keys, issue)]  # a list: the renewal reads a new one too
         over = asyncio.Event()
         renewing = asyncio.ensure_future(self._renew_while_alive(keys, ticket, over))
         try:
             deadline = time.monotonic() + max_wait
             while True:
-                state = await self.try_script(keys=keys, args=[ticket])
+                state = await self._run(self.try_script, keys, [ticket[0]])
                 if state == 1:
                     break
-                if state == -1 or time.monotonic() > deadline:
+                if time.monotonic() > deadline:
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+                if state == -1:
+                    # Its ticket is gone: Redis started again empty (or the lease ran out
+                    # while Redis was away), and with it the ticket of a turn that may hold
+                    # the lock on another server. A new ticket after a lease: that turn
+                    # has had the time its lease gave it.
+                    logger.warning(
+                        "a conversation's lock ticket was gone while it waited; a new one in %.0f s",
+                        self.lease_ms / 1000,
+                    )
+                    await asyncio.sleep(self.lease_ms / 1000)
+                    ticket[0] = await self._run(self.issue_script, keys, issue)
+                    continue
                 await asyncio.sleep(POLL_SECONDS)
             yield
         finally:
             over.set()
             renewing.cancel()
-            await asyncio.shield(self.release_script(keys=keys, args=[ticket]))
+            await asyncio.shield(self._release(keys, ticket[0]))
+
+    async def _release(self, keys: list[str], ticket: int) -> None:
+        try:
+            await self.release_script(keys=keys, args=[ticket])
+        except Exception as error:  # the turn is over and stored; its lease frees the lock
+            logger.warning("could not release a conversation's lock (%s): its lease frees it", type(error).__name__)
 
 
 class ConversationLockStore(InMemoryLockStore):

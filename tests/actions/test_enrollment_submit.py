@@ -183,3 +183,31 @@ def test_stop_leaves_the_form_and_forgets_the_answers(domain: dict[str, Any]) ->
     events = asyncio.run(ActionStopForm().run(dispatcher, make_tracker(slots={"parent_name": "Mette"}), domain))
     assert responses(dispatcher) == ["utter_enrollment_stopped"]
     assert ActiveLoop(None) in events and SlotSet("parent_name", None) in events
+
+
+def test_a_yes_sent_again_gets_the_same_answer_and_writes_nothing_more(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    """The Rasa server that ran the action died before it stored the turn; the
+    widget sends the yes again with its id, and another server runs the action again."""
+    form = filled_form(teams[0], due_in_three_months)
+
+    def yes(message_id: str | None, sender: str = "conv-again") -> CollectingDispatcher:
+        tracker = make_tracker(slots=form, sender_id=sender)
+        tracker.latest_message["message_id"] = message_id
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionSubmitEnrollment().run(dispatcher, tracker, domain))
+        return dispatcher
+
+    first, again = yes("msg-0001-yes"), yes("msg-0001-yes")
+    assert responses(first) == responses(again) == ["utter_enrollment_saved"]
+    row = session.scalars(select(CourseEnrollment)).one()  # written once
+    assert first.messages[0]["reference_code"] == again.messages[0]["reference_code"] == row.reference_code
+    assert row.message_id == "msg-0001-yes"
+    session.refresh(teams[0])
+    assert teams[0].seats_taken == 1
+    # Another message, or the same id in another conversation, is another enrollment.
+    yes("msg-0002-yes")
+    yes("msg-0001-yes", sender="conv-other")
+    yes(None)
+    assert count(session) == 4

@@ -6,10 +6,11 @@ in one run on this machine:
   (20 conversations x 20 turns each, over Rasa's REST channel through
   HAProxy), and the CPU milliseconds per turn of the Rasa servers; target:
   2 replicas >= 1.7x the throughput of one;
-- on 2 replicas, the issue's full-size check that the cluster tests
-  (tests/e2e/test_cluster_http.py) run smaller: 50 conversations x 20 turns
-  at once, then every conversation's events in the tracker store complete
-  and in order (lost, reordered, twice: target 0 each).
+- on 2 replicas, 50 conversations x 20 turns at once, without a fault:
+  throughput and latency at the issue's size, then every conversation's
+  events in the tracker store complete and in order (lost, reordered,
+  twice: target 0 each). The cluster tests (tests/e2e/test_cluster_http.py)
+  run the same load with a Rasa server killed in its middle, and assert.
 
 Ports: 21xxx + E2E_PORT_OFFSET. Prints numbers; asserts nothing.
 """

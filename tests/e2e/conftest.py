@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -31,6 +31,10 @@ from bot.shared.settings import DEFAULT_MUNICIPALITY_FILE, ROOT, Settings
 from bot.staff.security import hash_password
 from bot.training import model_path
 from tests.helpers import municipality_for_tests
+
+if TYPE_CHECKING:  # imported where used: tests/e2e/cluster_helpers.py imports this module
+    from bot.cluster import Cluster
+    from tests.e2e.cluster_helpers import RunningCluster
 
 # E2E_PORT_OFFSET moves them all, so that two checkouts can run their end-to-end tests at once.
 _OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
@@ -327,3 +331,20 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(locale="da-DK")
     yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def two_replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningCluster]:
+    """The cluster tests' two replicas behind HAProxy, on PostgreSQL and a Redis of their own."""
+    from tests.e2e.cluster_helpers import running_cluster
+
+    with running_cluster(tmp_path_factory.mktemp("cluster")) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def both(two_replicas: RunningCluster) -> Cluster:
+    """Both Rasa servers in the pool and Redis running (a test that killed one starts it again here)."""
+    from tests.e2e.cluster_helpers import both_servers_up
+
+    return both_servers_up(two_replicas)

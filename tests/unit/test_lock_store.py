@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
 from bot.shared.settings import ROOT
 from bot.training import RASA_PYTHON, quiet_rasa_env
+from tests.private_redis import kill_left_over
 
 pytestmark = pytest.mark.rasa  # runs in .venv/rasa
 
@@ -141,3 +143,73 @@ def test_a_server_killed_while_it_holds_a_lock_holds_up_the_others_only_for_its_
     waited = float(rasa_python(WAITER, REDIS_URL, prefix, "c1", lease).split()[-1])
     assert waited <= 2.5  # the dead server's lease ran out; the next turn went on
     assert redis_values(prefix) == {}
+
+
+OUTAGES = """
+import asyncio, json, sys, time
+from pathlib import Path
+from bot.rasa_server import lock_store
+from bot.rasa_server.lock_store import LockStoreUnavailable, RedisConversationLocks
+from tests.private_redis import PrivateRedis
+
+lock_store.REDIS_WAIT_SECONDS = 3.0
+redis = PrivateRedis(Path(sys.argv[1]))
+seen = []
+
+async def turn(locks, conversation, name, inside=0.0):
+    started = time.monotonic()
+    try:
+        async with locks.hold(conversation, max_wait=30):
+            seen.append(f"{name} in")
+            await asyncio.sleep(inside)
+            seen.append(f"{name} out")
+    except LockStoreUnavailable:
+        seen.append(f"{name} refused")
+    return round(time.monotonic() - started, 2)
+
+async def restart(down, wait=0.0):
+    await asyncio.sleep(wait)
+    redis.kill()
+    await asyncio.sleep(down)
+    await asyncio.get_running_loop().run_in_executor(None, redis.start)
+
+async def main():
+    waited = {}
+    with redis:
+        server_a, server_b = (RedisConversationLocks(redis.url, "outage", lease_seconds=2) for _ in "ab")
+        waited["before"] = await turn(server_a, "c1", "before")
+        # Redis killed and back (empty) 1.5 s later: the turn waits for it, then holds the lock.
+        waited["restart"] = (await asyncio.gather(turn(server_a, "c1", "restart"), restart(1.5)))[0]
+        # Away longer than the wait: refused after it.
+        redis.kill()
+        waited["away"] = await turn(server_a, "c1", "away")
+        redis.start()
+        # Killed and back while a turn holds the lock, a second turn of the conversation
+        # waits on the same server and a third on the other: the holder's turn ends
+        # (its release is left to the lease), the second waits for it, and the third,
+        # whose ticket is gone, takes a new one after a lease (2 s here) and holds the lock.
+        await asyncio.gather(
+            turn(server_a, "c2", "holder", 1.5), turn(server_a, "c2", "second"), turn(server_b, "c2", "third"),
+            restart(0.3, 0.5),
+        )
+        waited["after"] = await turn(server_b, "c1", "after")
+    print(json.dumps({"waited": waited, "seen": seen}))
+
+asyncio.run(main())
+"""
+
+
+def test_turns_wait_for_redis_for_a_few_seconds_and_are_refused_when_it_stays_away(tmp_path: Path) -> None:
+    """Redis killed (it comes back empty, as one without persistence) before
+    and while turns take their conversations' locks."""
+    try:
+        result = json.loads(rasa_python(OUTAGES, str(tmp_path)).splitlines()[-1])
+    finally:
+        kill_left_over(tmp_path)
+    waited, seen = result["waited"], result["seen"]
+    assert 1.4 <= waited["restart"] < 3.0  # a delay while Redis was away, then the lock
+    assert "away refused" in seen and 2.7 <= waited["away"] < 5  # refused after the 3 s wait
+    assert seen.index("holder out") < seen.index("second in")  # one server's turns: one at a time
+    assert seen.index("holder out") < seen.index("third in")  # the other server's turn: held after it, not failed
+    assert waited["after"] < 1
+    assert seen == [*seen[:2], "restart in", "restart out", "away refused", *seen[5:]]

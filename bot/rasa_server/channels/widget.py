@@ -44,7 +44,6 @@ widget replaces its copy and the text on screen.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -56,8 +55,8 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
-from socketio import AsyncRedisManager, AsyncServer
 
+from bot.rasa_server.channels.rooms import share_rooms
 from bot.rasa_server.resend import taking_client_message_ids, with_client_id
 from bot.rasa_server.shared_limits import SharedWindow
 from bot.shared.municipality import current_municipality
@@ -140,36 +139,6 @@ def client_address(environ: dict[str, Any] | None) -> str:
     """The client's address as the server saw it (a proxy in front sets Sanic's PROXIES_COUNT)."""
     request = (environ or {}).get("sanic.request")
     return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
-
-
-def share_rooms(sio: AsyncServer, webhook: Blueprint, url: str, channel: str) -> None:
-    """Several Rasa servers: python-socketio's Redis client manager in place of
-    the in-process one, before any socket connects. Every emit (a reply, a
-    staff answer or reminder sent through the "latest" output channel, which
-    is this channel's `sio`) is published on the Redis channel, and each
-    server emits it to the sockets it holds in that room (the conversation's
-    session id), so a message reaches the widget whichever server has its
-    socket. Rooms, a socket's proven session and the new-session limit stay in
-    the server that holds the socket: the load balancer keeps a socket on one
-    server (a websocket is one connection; long polling is balanced on the
-    client's address, bot/cluster.py)."""
-    manager = AsyncRedisManager(url, channel=channel)
-    manager.set_server(sio)
-    sio.manager = manager
-
-    async def subscribe(*_: Any) -> None:
-        # python-socketio subscribes at the first connection, so the first
-        # socket's session_confirm could be published before this server
-        # listens; subscribe before any socket can connect.
-        sio.manager_initialized = True
-        manager.initialize()
-        for _attempt in range(100):
-            if manager.pubsub.subscribed:
-                return
-            await asyncio.sleep(0.05)
-        logger.error("widget: not subscribed to the socket.io channel in Redis after 5 s")
-
-    webhook.listener("before_server_start")(subscribe)
 
 
 class WidgetSocketIOInput(SocketIOInput):

@@ -120,6 +120,29 @@ def test_a_related_topic_button_is_answered(catalogue: Session) -> None:
     assert events == [SlotSet("service_topic", "foraeldrenetvaerk")]
 
 
+def guessed(topic: str, confidence: float, events: list[dict[str, Any]] | None = None) -> Tracker:
+    """A service question whose topic the ResponseSelector picked with this confidence."""
+    asked = tracker("faq", topic=topic, events=events)
+    asked.latest_message["response_selector"]["faq"]["response"]["confidence"] = confidence
+    return asked
+
+
+def test_a_follow_up_the_selector_only_guesses_at_is_about_the_service_just_answered(catalogue: Session) -> None:
+    """ "kan man også være anonym?" after the answer about reporting a concern:
+    the selector's 0.18 for the mentor topic is a guess, the topic talked about wins."""
+    row = get_service(catalogue, "underretning")
+    assert row is not None
+    dispatcher, events = run(ActionAnswerService(), guessed("mentor", 0.18, answered("underretning")))
+    assert responses(dispatcher) == ["utter_service_read_more"] and events == []
+    assert dispatcher.messages[0]["service_read_more"] == row.read_more
+    # Sure of another topic: that topic is answered ("og hvad med tandlægen?").
+    dispatcher, events = run(ActionAnswerService(), guessed("tandpleje", 0.99, answered("underretning")))
+    assert events == [SlotSet("service_topic", "tandpleje")]
+    # A guess with nothing talked about yet: the guess is answered, as before.
+    dispatcher, events = run(ActionAnswerService(), guessed("mentor", 0.18))
+    assert events == [SlotSet("service_topic", "mentor")]
+
+
 def test_no_topic_asks_which_service(catalogue: Session) -> None:
     dispatcher, events = run(ActionAnswerService(), tracker("faq"))
     assert responses(dispatcher) == ["utter_which_service"] and events == []

@@ -188,7 +188,8 @@ def conversation_turns() -> list[str]:
 
 
 # Training examples written before the blind conversations were (the first
-# set 2026-12-06 07:10, the second and third later that day; each example's
+# set 2026-12-06 07:10, the second and third later that day, the fourth
+# 2026-12-06 23:20, after the training lines below; each example's
 # first commit checked with `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
 IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
@@ -213,6 +214,9 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "torsdag kl 14",
     "kan jeg tale med en medarbejder",
     "er du en robot",
+    "nej, det er bare mig",
+    "jeg vil gerne tilmelde mig selv og min kone til familie med hjerte",
+    "hvornaar skal min datter til tandlaege foerste gang",
 }
 
 

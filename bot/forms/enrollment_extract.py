@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, parse_danish_date
-from bot.dates.words import MONTH_NAMES, MONTHS, Direction, alternatives, normalise
+from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, find_date, parse_danish_date
+from bot.dates.words import MONTH_NAMES, MONTHS, WEEKDAYS, Direction, alternatives, normalise
 from bot.forms.children import first_child as first_child_of
 from bot.forms.people import name_from, own_name, partner
 from bot.validation import find_danish_phone, find_email
@@ -73,6 +73,10 @@ _CONSENT = re.compile(
 _MONTH = alternatives(MONTHS)
 _RELATIVE = re.compile(r"\bfor\s+\d{1,2}\s+(?:dage?|uger?|måneder?)\s+siden\b|\bi\s*går\b|\bi\s*forgårs\b|\bi\s*dag\b")
 _WEEK = re.compile(r"\buge\s*\d{1,2}(?:\s+\d{4})?\b")
+# "født i søndags", "sidste mandag": a birth in the last days, by its weekday.
+_PAST_WEEKDAY = re.compile(
+    rf"\b(?:i\s+(?:{alternatives(WEEKDAYS)})s|(?:sidste|forrige)\s+(?:{alternatives(WEEKDAYS)}))\b"
+)
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s*(?:{_MONTH})[a-zæøå]*\.?(?:\s+\d{{4}})?(?!\w)")
 # Whole month names only: "jul" is Christmas, and "maj" starts "Maja".
 _MONTH_ALONE = re.compile(rf"\b(?P<month>{alternatives(MONTH_NAMES)})\b(?:\s+(?P<year>\d{{4}}))?")
@@ -163,6 +167,10 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
         from_age = birth_date_from_age(said, today)
         if from_age:
             return from_age
+    if born is True:
+        weekday = _PAST_WEEKDAY.search(said)
+        if weekday:
+            return find_date(weekday.group(0), today, "past")
     for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK, _RELATIVE):
         match = pattern.search(said)
         if match:
@@ -192,6 +200,11 @@ _DATE_CORRECTED = re.compile(
 )
 
 
+_CONTACT_CORRECTED = re.compile(
+    r"\b(?:nej|næh|ups|hov|undskyld|sorry|rettelse|jeg\s+mener|mente|oops|i\s+mean)\b", re.IGNORECASE
+)
+
+
 def _only_a_date(said: str) -> bool:
     """A correction with no word about the child is about the child's date
     only when it is little more than the date ("nej, det er 4. april"), not
@@ -210,8 +223,14 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
     if not clauses:
         return EnrollmentReading()
     kept = ", ".join(clauses)
-    email = find_email(kept)
-    phone = find_danish_phone(_NUMERIC_DATE.sub(" ", _DAY_MONTH.sub(" ", kept)))
+    # "20 11 43 87... nej vent 20 11 43 78": a contact corrected in the same
+    # message is the one after the last word of correction.
+    pieces = _CONTACT_CORRECTED.split(kept)
+    email = next(filter(None, (find_email(piece) for piece in reversed(pieces))), None)
+    phone = next(
+        filter(None, (find_danish_phone(_NUMERIC_DATE.sub(" ", _DAY_MONTH.sub(" ", p))) for p in reversed(pieces))),
+        None,
+    )
     # Names and dates are read without the contact, so no digit of a phone
     # number becomes a date and no e-mail becomes a name.
     plain = _EMAIL.sub(" ", kept)

@@ -53,7 +53,7 @@ _OWNER = r"(?:min|mit|vores)"
 _ROLE_JOINS = re.compile(
     rf"\b{_ROLE}\b(?P<name>(?:\s+{_LETTERS}){{0,2}}?)\s+"
     r"(?:(?:kommer|deltager|vil|skal|er|tager|går|gaar)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+)*"
-    r"(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke)|"
+    r"(?:(?:være|vaere|komme)\s+)?(?:med|deltage|med på|med paa)|deltager|kommer\s+(?:også|ogsaa|osse)(?!\s+ikke)|"
     r"will\s+(?:also\s+)?(?:join|come)|is\s+(?:also\s+)?(?:joining|coming)|joins|comes)\b",
     re.IGNORECASE,
 )
@@ -68,6 +68,22 @@ _ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETT
 _PRONOUN_NAMED = re.compile(rf"\b(?:han|hun)\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
 _ABOUT_THE_CHILD = re.compile(
     r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|barn|barnet|baby|babyen|lille)\b", re.IGNORECASE
+)
+# A son or a daughter named is the child "han"/"hun" names; "barn" and "baby"
+# alone name no one's sex: with a partner named as such ("min kone og jeg
+# venter vores første barn ... hun hedder Line"), the pronoun is the partner.
+_CHILD_WITH_A_SEX = re.compile(
+    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|lille\s+(?:pige|dreng))\b", re.IGNORECASE
+)
+_PARTNER_NAMED_AS_SUCH = re.compile(rf"\b{_OWNER}\s+{_PARTNER_WORD}\b", re.IGNORECASE)
+# "min mand Yusuf" as the answer; "Dmytro, han er min mand"; "Jonas (min kæreste)".
+_ROLE_THEN_NAME = re.compile(
+    rf"^\W*(?:ja\W+)?(?:det\s+er\s+)?{_ROLE}\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\W*$", re.IGNORECASE
+)
+_NAME_THEN_ROLE = re.compile(
+    rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s*(?:,\s*|\s+)(?:(?:han|hun|det)\s+)?er\s+{_ROLE}\b|"
+    rf"(?P<name2>{_LETTERS}(?:\s+{_LETTERS})?)\s*\(\s*{_ROLE}\s*\)",
+    re.IGNORECASE,
 )
 # "Min kone hedder Maria og deltager også": named, and coming along.
 _JOINS = re.compile(
@@ -86,7 +102,7 @@ _ALONE = re.compile(
 )
 _TOGETHER = re.compile(
     r"\b(?:vi\s+er\s+to|vi\s+kommer\s+(?:begge|to|sammen)|begge\s+to|vi\s+kommer\s+begge\s+to|"
-    rf"(?:mig|jeg)\s+og\s+{_OWNER}\s+{_PARTNER_WORD})\b",
+    rf"(?:mig|jeg)\s+og\s+{_OWNER}\s+{_PARTNER_WORD}|{_OWNER}\s+{_PARTNER_WORD}\s+og\s+(?:mig|jeg))\b",
     re.IGNORECASE,
 )
 _NAME_AND_I = re.compile(rf"(?P<name>{_LETTERS})\s+og\s+(?:jeg|mig)\b|\b(?:jeg|mig)\s+og\s+(?P<name2>{_LETTERS})")
@@ -175,11 +191,20 @@ def partner(text: str, asked: str | None) -> Partner:
     if _ROLE_NOT.search(text) or _ALONE.search(text):
         return Partner(joins=False)
     named = _ROLE_NAMED.search(text)
-    if named is None and not _ABOUT_THE_CHILD.search(text):
+    if named is None and (
+        not _ABOUT_THE_CHILD.search(text)
+        or (_PARTNER_NAMED_AS_SUCH.search(text) and not _CHILD_WITH_A_SEX.search(text))
+    ):
         named = _PRONOUN_NAMED.search(text)
     name = name_from(named.group("name")) if named else None
-    if name and named and (named.re is _PRONOUN_NAMED or _JOINS.search(text)) and not _DOES_NOT_JOIN.search(text):
+    if name and not _DOES_NOT_JOIN.search(text):
+        # A partner named as such is coming: nobody names one who is not ("kæresten hedder Kasper").
         return Partner(True, name)
+    for pattern in (_ROLE_THEN_NAME, _NAME_THEN_ROLE):
+        found = pattern.search(text)
+        role_named = name_from(found.group("name") or found.groupdict().get("name2") or "") if found else None
+        if role_named and not _DOES_NOT_JOIN.search(text):
+            return Partner(True, role_named)
     joins = _ROLE_JOINS.search(text)
     if joins:
         return Partner(True, name or name_from(joins.group("name"), max_words=2))
@@ -197,7 +222,9 @@ def partner(text: str, asked: str | None) -> Partner:
         yes_name = _YES_NAME.match(text)
         if yes_name:
             return Partner(True, name_from(yes_name.group("name"), max_words=3) or name)
-        alone = name_from(text, max_words=3)
-        if alone and len(alone.split()) == len(_TOKEN.findall(text.strip(" .!"))):
-            return Partner(True, alone)  # "Freja": the partner's name is the yes
+        first = re.split(r"[.,!;:\n]", text.strip(), maxsplit=1)[0]
+        alone = name_from(first, max_words=3)
+        if alone and len(alone.split()) == len(_TOKEN.findall(first.strip(" .!"))):
+            # "Freja", "Emil. og sorry, terminen er …": the partner's name is the yes
+            return Partner(True, alone)
     return Partner(None, name)

@@ -26,9 +26,13 @@ _NOT_A_WISH = re.compile(
     r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered))",
     re.IGNORECASE,
 )
-# A question about the course, or nothing understood: never a young person's
-# request, a service question with its topic, danger, or a look-up.
-OVERRIDDEN = frozenset({"ask_course_info", "inform", "out_of_scope", "nlu_fallback", "greet", "help"})
+# A question about the course, nothing understood, or a look-up: "Hi, we'd like
+# to sign up for the Familie med Hjerte course" was read as a look-up, and the
+# parent was asked for a code they could not have. Never a young person's
+# request, a service question with its topic, or danger.
+OVERRIDDEN = frozenset(
+    {"ask_course_info", "inform", "out_of_scope", "nlu_fallback", "greet", "help", "check_enrollment"}
+)
 
 
 def wants_to_enrol(text: str) -> bool:

@@ -15,6 +15,8 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "kan jeg tilmelde mig familie med hjerte selvom vi ikke er gift",
         "we want to join the course, how does it work",
         "vil gerne tilmælde os 🙂",
+        "Hi, we'd like to sign up for the Familie med Hjerte course",
+        "hello I want to register for familie med hjerte, our son is born",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -29,6 +31,10 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "vi vil gerne afmelde os kurset",
         "vi er allerede tilmeldt, kan vi komme med på holdet i marts?",
         "can we cancel our registration",
+        "I want to check my registration",
+        "vil gerne se vores tilmelding",
+        "kan jeg se om vi er tilmeldt",
+        "did our registration go through?",
     ],
 )
 def test_questions_and_cancellations_are_no_wish(text: str) -> None:
@@ -36,5 +42,5 @@ def test_questions_and_cancellations_are_no_wish(text: str) -> None:
 
 
 def test_youth_requests_service_questions_and_danger_are_never_overridden() -> None:
-    never = {"faq", "express_distress", "possible_distress", "book_meeting", "check_enrollment", "cancel_enrollment"}
+    never = {"faq", "express_distress", "possible_distress", "book_meeting", "cancel_enrollment"}
     assert not never & OVERRIDDEN

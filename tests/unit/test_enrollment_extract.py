@@ -4,7 +4,7 @@ corrections. A fixed today, so every date is known."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -119,6 +119,12 @@ def test_julemaaned_and_names_like_maja_are_not_months() -> None:
         ("barnets far Ali kommer med", True, "Ali"),
         ("min samlever kommer osse med", True, None),
         ("min sambo jonas kommer med", True, "Jonas"),
+        ("min mand Omar vil også gerne være med", True, "Omar"),
+        ("min mand Yusuf", True, "Yusuf"),
+        ("Dmytro, han er min mand", True, "Dmytro"),
+        ("kæresten hedder Kasper, mit nr er 31 45 77 02", True, "Kasper"),
+        ("min kone og jeg venter vores første barn, jeg hedder Jonas Brandt og hun hedder Line", True, "Line"),
+        ("min kæreste vil gerne komme med", True, None),
         ("Jonas og jeg", True, "Jonas"),
         ("mig og min kæreste", True, None),
         ("vi er to", True, None),
@@ -303,7 +309,7 @@ def test_corrections() -> None:
     email_fixed = read_enrollment("ret e-mailen til x@y.dk", TODAY, asked="enrollment_confirmed")
     assert email_fixed == EnrollmentReading(email="x@y.dk", correction=True)
     partner_fixed = read_enrollment("min kæreste hedder Jonas ikke Jonah", TODAY, asked="enrollment_confirmed")
-    assert partner_fixed == EnrollmentReading(partner_name="Jonas", correction=True)
+    assert partner_fixed == EnrollmentReading(partner_joins=True, partner_name="Jonas", correction=True)
     by_pronoun = read_enrollment("nej, hun hedder Signe ikke Signa 😅", TODAY, asked="enrollment_confirmed")
     assert by_pronoun == EnrollmentReading(partner_joins=True, partner_name="Signe", correction=True)
     born_fixed = read_enrollment("undskyld, hun blev født 2. november", TODAY, born=False)
@@ -392,3 +398,19 @@ def test_due_is_english_only_as_english_says_it_and_a_surname_otherwise() -> Non
     assert "child_born" not in found("jeg hedder Peter Due")
     for english in ("we're due in april", "she is due next month", "due date is march 20", "i am due on 3 may"):
         assert found(english)["child_born"] is False, english
+
+
+def test_a_birth_by_its_weekday_and_a_contact_corrected_in_the_same_message() -> None:
+    born = read_enrollment("vores datter kom til verden i lørdags 🥳", TODAY, asked="child_born")
+    assert (born.child_born, born.child_date) == (True, TODAY - timedelta(days=(TODAY.weekday() - 5) % 7 or 7))
+    phone = read_enrollment("41 22 33 44... nej vent, 41 22 33 45 sorry", TODAY, asked="contact")
+    assert phone.phone == "+4541223345"
+    email = read_enrollment("ida@eksempel.dk hov nej ida.b@eksempel.dk", TODAY, asked="contact")
+    assert email.email == "ida.b@eksempel.dk"
+
+
+def test_the_partners_name_first_then_a_correction_of_the_due_date() -> None:
+    reading = read_enrollment(
+        "Mikkel. og undskyld, terminen er 9. maj ikke 19", TODAY, asked="partner_joins", born=False
+    )
+    assert (reading.partner_joins, reading.partner_name, reading.child_date) == (True, "Mikkel", date(2027, 5, 9))

@@ -140,6 +140,7 @@ class DangerScorer(GraphComponent):
             [m.get("intent") == DISTRESS for m in examples],
             [example_category(m) for m in examples],
             regularisation=float(self._config["regularisation"]),
+            hard_negative=[block_metadata(m, "danger_layer_only") is True for m in examples],
         )
         with self._model_storage.write_to(self._resource) as directory:
             self._model.save(directory / MODEL_FILE)

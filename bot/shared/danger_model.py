@@ -184,16 +184,38 @@ def ordinary_pieces(texts: Sequence[str], is_danger: Sequence[bool], min_example
     return sorted(piece for piece, count in seen.items() if count >= min_examples and not signals_danger(piece))
 
 
-def _weights(is_danger: Sequence[bool], pieces: int) -> NDArray[Any]:
+# The hard negatives written for the danger layer (`danger_layer_only`: "min
+# chef slår mig ihjel", "jeg dør af grin") carry at least this share of the
+# ordinary class's weight. With balanced weights alone, every example added to
+# the other intents' training data lowered their share, and with it what the
+# score learned from them: 500 new examples for the parents' intents cost one
+# more false alarm at the high tier on two blind sets (2026-12-06).
+HARD_NEGATIVE_SHARE = 0.4
+
+
+def example_weights(is_danger: Sequence[bool], hard_negative: Sequence[bool] | None = None) -> NDArray[Any]:
     """Balanced class weights over the written examples (a miss costs far more
     than a false alarm, and the danger class is a few hundred messages among
-    thousands); the pieces come on top with an ordinary example's weight, so
-    that they teach what a short answer is without diluting the written hard
-    negatives."""
+    thousands); within the ordinary class, the hard negatives together weigh
+    at least HARD_NEGATIVE_SHARE of it, however many ordinary examples there are."""
     flags = np.asarray(is_danger, dtype=bool)
-    danger_weight = len(flags) / (2 * flags.sum())
+    weights = np.where(flags, len(flags) / (2 * flags.sum()), len(flags) / (2 * (~flags).sum()))
+    hard = np.zeros_like(flags) if hard_negative is None else np.asarray(hard_negative, dtype=bool) & ~flags
+    ordinary = ~flags & ~hard
+    if hard.any() and ordinary.any() and hard.sum() / (~flags).sum() < HARD_NEGATIVE_SHARE:
+        class_weight = len(flags) / 2
+        weights[hard] = class_weight * HARD_NEGATIVE_SHARE / hard.sum()
+        weights[ordinary] = class_weight * (1 - HARD_NEGATIVE_SHARE) / ordinary.sum()
+    return weights
+
+
+def _weights(is_danger: Sequence[bool], pieces: int, hard_negative: Sequence[bool] | None = None) -> NDArray[Any]:
+    """The written examples' weights (example_weights); the pieces come on top
+    with an ordinary example's balanced weight, so that they teach what a short
+    answer is without diluting the written hard negatives."""
+    flags = np.asarray(is_danger, dtype=bool)
     other_weight = len(flags) / (2 * (~flags).sum())
-    return np.concatenate([np.where(flags, danger_weight, other_weight), np.full(pieces, other_weight)])
+    return np.concatenate([example_weights(is_danger, hard_negative), np.full(pieces, other_weight)])
 
 
 def word_count(text: str) -> int:
@@ -242,20 +264,23 @@ class DangerModel:
         is_danger: Sequence[bool],
         categories: Sequence[str | None],
         regularisation: float = 32.0,
+        hard_negative: Sequence[bool] | None = None,
     ) -> DangerModel:
+        """`hard_negative` marks the examples written for the danger layer alone
+        (example_weights)."""
         if not any(is_danger) or all(is_danger):
             raise ValueError("the danger score needs danger and other examples")
         pieces = ordinary_pieces(texts, is_danger)
         union = features()
         matrix = union.fit_transform([*texts, *pieces])
         written = matrix[: len(texts)]
-        long = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="liblinear")
-        long.fit(written, np.asarray(is_danger, dtype=bool))
+        long = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
+        long.fit(written, np.asarray(is_danger, dtype=bool), sample_weight=example_weights(is_danger, hard_negative))
         short = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
         short.fit(
             matrix,
             np.asarray([*is_danger, *([False] * len(pieces))], dtype=bool),
-            sample_weight=_weights(is_danger, len(pieces)),
+            sample_weight=_weights(is_danger, len(pieces), hard_negative),
         )
         known = [
             i

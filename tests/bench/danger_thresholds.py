@@ -27,21 +27,24 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 
 
-def training_examples() -> tuple[list[str], list[bool], list[str | None]]:
+def training_examples() -> tuple[list[str], list[bool], list[str | None], list[bool]]:
+    """(texts, is danger, category, is a hard negative written for the danger layer)."""
     texts: list[str] = []
     danger: list[bool] = []
     categories: list[str | None] = []
+    hard: list[bool] = []
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" not in block:
                 continue
-            category = (block.get("metadata") or {}).get("category")
+            metadata = block.get("metadata") or {}
             for line in block["examples"].splitlines():
                 if line.strip():
                     texts.append(strip_entities(line.strip()[2:].strip()))
                     danger.append(block["intent"] == "express_distress")
-                    categories.append(category)
-    return texts, danger, categories
+                    categories.append(metadata.get("category"))
+                    hard.append(metadata.get("danger_layer_only") is True)
+    return texts, danger, categories, hard
 
 
 def trained_model() -> DangerModel:
@@ -61,7 +64,8 @@ def trained_model() -> DangerModel:
     cached = VAR_DIR / "cache" / f"danger-model-{digest.hexdigest()[:20]}.pkl"
     if cached.exists():
         return DangerModel.load(cached)
-    model = DangerModel.train(*training_examples())
+    texts, is_danger, categories, hard = training_examples()
+    model = DangerModel.train(texts, is_danger, categories, hard_negative=hard)
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_name(f"{cached.name}.{id(model)}.partial")
     model.save(partial)

@@ -10,10 +10,12 @@ import pytest
 
 from bot.shared.danger_model import (
     CATEGORIES,
+    HARD_NEGATIVE_SHARE,
     HELP_FOR_CATEGORY,
     TOPIC_AT_A_DISTANCE_FLOOR,
     DangerModel,
     Thresholds,
+    example_weights,
     is_brief,
     ordinary_pieces,
 )
@@ -234,6 +236,25 @@ def test_every_kind_of_danger_has_a_help_line_group() -> None:
 def test_a_model_needs_both_classes() -> None:
     with pytest.raises(ValueError):
         DangerModel.train(["hej", "tak"], [False, False], [None, None])
+
+
+def test_the_hard_negatives_keep_their_share_whatever_the_other_intents_add() -> None:
+    """Danger and the rest weigh the same in total; among the rest, the hard
+    negatives written for the danger layer keep at least their share when the
+    other intents' training data grows (it once cost a false alarm)."""
+    for ordinary in (100, 1000, 10000):
+        danger, hard = 50, 60
+        flags = [True] * danger + [False] * (hard + ordinary)
+        written_for_danger = [False] * danger + [True] * hard + [False] * ordinary
+        weights = example_weights(flags, written_for_danger)
+        total = len(flags)
+        assert weights[:danger].sum() == pytest.approx(total / 2)
+        assert weights[danger:].sum() == pytest.approx(total / 2)
+        share = weights[danger : danger + hard].sum() / weights[danger:].sum()
+        assert share == pytest.approx(max(HARD_NEGATIVE_SHARE, hard / (hard + ordinary)))
+    # Without hard negatives marked: balanced class weights, as scikit-learn's "balanced".
+    plain = example_weights([True, False, False, False])
+    assert list(plain) == pytest.approx([2.0, 2 / 3, 2 / 3, 2 / 3])
 
 
 @pytest.fixture(scope="module")

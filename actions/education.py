@@ -21,6 +21,7 @@ from actions.youth_forms import (
     ForIdentified,
     YouthFormValidation,
     YouthSubmit,
+    form_messages,
     local_today,
     says_nothing,
 )
@@ -195,21 +196,10 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
 _FUTURE = re.compile(r"\b(starter|begynder|skal (starte|begynde|stoppe|skifte)|fra på|stopper)\b")
 
 
-def form_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    """The young person's messages in this form, latest first, back to the one that started it."""
-    events = tracker.events
-    started = max(
-        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == "education_form"),
-        default=len(events),
-    )
-    first = max((i for i in range(started) if events[i].get("event") == "user"), default=0)
-    return [e for e in reversed(events[first:]) if e.get("event") == "user"]
-
-
 def education_day(tracker: Tracker) -> date | None:
     """The day of the change, when a message of the form names one ("startet
     mandag d. 4. januar", "i fredags", "starter på mandag"); the latest wins."""
-    for message in form_messages(tracker):
+    for message in form_messages(tracker, "education_form"):
         text = str(message.get("text") or "")
         day = find_date(text, local_today(), "future" if _FUTURE.search(text.lower()) else "past")
         if day is not None:
@@ -219,7 +209,7 @@ def education_day(tracker: Tracker) -> date | None:
 
 def switched_from(tracker: Tracker, programme: str) -> str | None:
     """ "skiftet fra stx til fgu": the programme left, when a change names two."""
-    for message in form_messages(tracker):
+    for message in form_messages(tracker, "education_form"):
         switch = programme_switch({"text": message.get("text"), **(message.get("parse_data") or {})})
         if switch:
             return switch[1]

@@ -23,6 +23,7 @@ from actions.youth_forms import (
     YouthSubmit,
     at_local,
     corrects_when,
+    form_messages,
     local_today,
 )
 from actions.youth_identity import now, pairing_idle
@@ -158,6 +159,20 @@ def rating_words(value: Any) -> str:
     return f' ("{word}")' if word else ""
 
 
+# "det var i fredags kl 10 med Mette": who the meeting was with, said by name (else the mentor).
+_MET_WITH = re.compile(r"\b(?:med|m\.|sammen\s+med|hos)\s+([A-ZÆØÅ][a-zæøåé]+)")
+_NO_NAME = frozenset({"min", "mit", "mine", "hende", "ham", "dem", "det", "den", "en", "et", "jer", "dig", "mig"})
+
+
+def met_with(tracker: Tracker) -> str | None:
+    """The name the young person met, when a message of the log form gives one."""
+    for message in form_messages(tracker, "log_meeting_form"):
+        for found in _MET_WITH.finditer(str(message.get("text") or "")):
+            if found.group(1).lower() not in _NO_NAME and not _MEETING_WORDS.match(found.group(1)):
+                return found.group(1)
+    return None
+
+
 def note_words(note: Any) -> str:
     return "" if note in (None, "-") else f' Note: "{note}".'
 
@@ -283,7 +298,7 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
             session,
             profile,
             held_at=at_local(held_on, moment),
-            with_whom=None,
+            with_whom=met_with(tracker),
             rating=int(score) if score.isdigit() else None,
             how_it_went=word or None,
             note=None if note in (None, "-") else note,
@@ -291,6 +306,7 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
         )
         receipt = {
             "mentor_name": profile.mentor_name,
+            "with_whom": meeting.with_whom,
             "rating": rating_words(how),
             "meeting_day": describe_held(day),
             "note": note_words(note),

@@ -87,8 +87,26 @@ def corrects_when(text: str, names_a_time: bool) -> bool:
 
 
 def user_turns(tracker: Tracker) -> int:
-    """How many messages the young person has written in this conversation (a save's turn, for undo)."""
-    return sum(1 for event in tracker.events if event.get("event") == "user")
+    """How many messages of the young person's the conversation holds (a save's turn, for undo);
+    a message the fallback forgot ("rewind": "Det forstod jeg ikke helt") does not count."""
+    count = 0
+    for event in tracker.events:
+        if event.get("event") == "user":
+            count += 1
+        elif event.get("event") == "rewind":
+            count = max(count - 1, 0)
+    return count
+
+
+def form_messages(tracker: Tracker, form: str) -> list[dict[str, Any]]:
+    """The young person's messages in this form, latest first, back to the one that started it."""
+    events = tracker.events
+    started = max(
+        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == form),
+        default=len(events),
+    )
+    first = max((i for i in range(started) if events[i].get("event") == "user"), default=0)
+    return [e for e in reversed(events[first:]) if e.get("event") == "user"]
 
 
 class YouthFormValidation(Interruptible):

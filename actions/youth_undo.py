@@ -50,9 +50,10 @@ from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
 from bot.shared.undo_words import says_undo
 
 _NO = re.compile(r"^\W*(?:nej|nope|nah|næh|naeh|no\b|👎|❌)", re.IGNORECASE)
-# "nej tak", "nej det er fint": nothing is wrong.
+# "nej tak", "nej det er fint", "nej det var det": nothing is wrong (the whole message says no more).
 _NO_THANKS = re.compile(
-    r"^\W*nej\W+(?:tak|det\s+er\s+(?:fint|godt|rigtigt|ok|okay)|det\s+passer|alt\s+er\s+(?:fint|godt))\b(?!\s+ikke)",
+    r"^\W*nej\W+(?:tak|ellers\s+tak|det\s+er\s+(?:fint|godt|rigtigt|ok|okay)|det\s+passer|det\s+var\s+(?:det|alt)|"
+    r"alt\s+er\s+(?:fint|godt)|ikke\s+(?:mere|andet))(?:\W+tak)?[\W\s]*$",
     re.IGNORECASE,
 )
 _WRONG = re.compile(
@@ -67,7 +68,13 @@ _THANKS_OR_YES = re.compile(
 _NEW_REQUEST = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|også|ogsaa|et\s+til|en\s+til)\b", re.I)
 _FUTURE = re.compile(r"\b(?:starter|begynder|skal\s+(?:starte|begynde|stoppe|skifte)|stopper)\b", re.IGNORECASE)
 # Where a message goes when it is none of these, as it would have without the save.
-FORMS = {"log_meeting": "log_meeting_form", "book_meeting": "book_meeting_form", "update_education": "education_form"}
+FORMS = {
+    "log_meeting": "log_meeting_form",
+    "book_meeting": "book_meeting_form",
+    "update_education": "education_form",
+    "reschedule_meeting": "reschedule_meeting_form",
+    "cancel_meeting": "cancel_meeting_form",
+}
 
 
 def remembered(tracker: Tracker) -> dict[str, Any] | None:
@@ -119,7 +126,16 @@ class ActionAfterYouthSave(Action):
                 dispatcher.utter_message(response=said)
                 return []
             return self.in_transaction(dispatcher, tracker, last, undo=True)
-        if last is None or not just_saved(tracker, last) or a_new_request(text, intent, last, tracker):
+        if last is None or not just_saved(tracker, last):
+            return self.as_without_a_save(dispatcher, intent)
+        if last["kind"] == REQUEST and intent in ("reschedule_meeting", "cancel_meeting"):
+            # "kan vi rykke det til kl 15", "aflys det igen": the meeting just asked for
+            today = local_today()
+            if intent == "cancel_meeting" and find_date(text, today) is None:
+                return self.in_transaction(dispatcher, tracker, last, undo=True)
+            if intent == "reschedule_meeting" and (find_window(text, today) or find_time(text)):
+                return self.in_transaction(dispatcher, tracker, last, undo=False)
+        if a_new_request(text, intent, last, tracker):
             return self.as_without_a_save(dispatcher, intent)
         refreshed: list[EventType] = [SlotSet(LAST_SAVE, last | {"turn": user_turns(tracker)})]
         if last.get("offer") and (_NO.match(text) or intent == "deny") and not _WRONG.search(text):

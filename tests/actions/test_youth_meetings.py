@@ -349,3 +349,17 @@ def test_cancelling_the_summary_answered_with_another_day_chooses_that_meeting(s
     assert extract(ValidateCancelMeetingForm(), "meeting_choice", yes) == {}
     moving = tracker("conv-c", "det på tirsdag", slots=slots, active_loop="reschedule_meeting_form")
     assert extract(ValidateRescheduleMeetingForm(), "meeting_choice", moving) == {}
+
+
+def test_a_meeting_with_someone_named_is_logged_with_them(session: Session) -> None:
+    """ "med Mette": the receipt and the row name who it was with, not the mentor
+    (who still sees it); "med min mentor" names no one."""
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-w", mikkel.id, "pairing")
+    session.commit()
+    slots = {"meeting_date": "2026-11-20T10:00", "meeting_note": "-"}
+    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "det var i fredags kl 10 med Mette", slots=slots))
+    assert (dispatcher.messages[0]["with_whom"], dispatcher.messages[0]["mentor_name"]) == ("Mette", "Sanne")
+    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "Havde møde med min mentor i fredags", slots=slots))
+    assert dispatcher.messages[0]["with_whom"] == "Sanne"
+    assert sorted(m.with_whom for m in past_meetings(session, mikkel.id)) == ["Mette", "Sanne"]

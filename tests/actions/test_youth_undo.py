@@ -228,3 +228,49 @@ def test_another_request_right_after_a_save_is_a_new_one() -> None:
     assert events == [FollowupAction("log_meeting_form")]
     _, events = said(run(ActionAfterYouthSave(), after("conv-x", "hvad er efterværn", "nlu_fallback", last)))
     assert events == [FollowupAction("action_handle_fallback")]
+
+
+def test_moving_or_cancelling_right_after_asking_is_about_the_meeting_just_asked_for(session: Session) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    session.commit()
+    last = saved(ActionRequestMeeting(), "conv-m", {"meeting_window": THURSDAY_AT_10})
+    moved = after("conv-m", "kan vi rykke det til kl 14 i stedet", "reschedule_meeting", last)
+    replies, events = said(run(ActionAfterYouthSave(), moved))
+    assert replies == ["utter_meeting_request_corrected"]
+    session.expire_all()
+    [requested] = meetings_of(session, mikkel.id)
+    assert (requested.status, local(requested.starts_at)) == (
+        MeetingStatus.REQUESTED,
+        datetime(2026, 12, 3, 14, tzinfo=DANISH_TIME),
+    )
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", "aflys det igen", "cancel_meeting", kept(events), 3)))
+    assert replies == ["utter_youth_undone_request"]
+    session.expire_all()
+    assert [m.status for m in meetings_of(session, mikkel.id)] == [MeetingStatus.CANCELLED]
+    # A meeting named by its day is another one: the cancel form chooses it (and asks first).
+    last = saved(ActionRequestMeeting(), "conv-m", {"meeting_window": THURSDAY_AT_10})
+    _, events = said(run(ActionAfterYouthSave(), after("conv-m", "aflys mødet på fredag", "cancel_meeting", last)))
+    assert events == [FollowupAction("cancel_meeting_form")]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "undone"),
+    [
+        ("nej", "deny", True),  # the no many give to the question they expected
+        ("nej det passer ikke", "deny", True),
+        ("det var ikke rigtigt", "deny", True),
+        ("nej tak", "deny", False),  # nothing is wrong
+        ("nej det var det", "deny", False),
+    ],
+)
+def test_a_no_right_after_the_save_takes_it_back_unless_it_says_no_more(
+    session: Session, text: str, intent: str, undone: bool
+) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    session.commit()
+    last = saved(ActionSaveMeetingLog(), "conv-m", HELD_YESTERDAY)
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", text, intent, last)))
+    assert replies == (["utter_youth_undone_meeting_log"] if undone else ["utter_youth_saved_ack"])
+    assert len(held_meetings(session, mikkel)) == (0 if undone else 1)

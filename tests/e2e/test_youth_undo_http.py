@@ -102,7 +102,7 @@ def test_a_switch_told_before_the_code_is_saved_its_day_corrected_after_and_take
     assert "Gemt: du er skiftet til eux i dag" in chat.text, chat.text
     monday = danish_today() - timedelta(days=danish_today().weekday() or 7)
     chat.say("det var i mandags")
-    assert f"Rettet! Du står nu som skiftet til eux {said(monday)}" in chat.text, chat.text
+    assert f"Rettet! Nu står der, at du er skiftet til eux {said(monday)}" in chat.text, chat.text
     with running.sessions() as session:
         profile = get_by_reference(session, reference)
         assert profile is not None and profile.programme == "eux"

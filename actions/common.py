@@ -52,9 +52,8 @@ def latest_intent(tracker: Tracker) -> str | None:
 # the form rejects it and the rule for it runs (danger first). The domain's
 # from_text mappings exclude the same intents, and QUESTION_INTENTS, with
 # not_intent (tests/test_domain.py).
-# `undo_change` ("fortryd", bot/shared/undo_words.py) stops a form, like `stop`.
-INTERRUPTING_INTENTS = frozenset({"express_distress", "possible_distress", "stop", "undo_change", "request_human"})
-NEVER_AN_ANSWER = frozenset({"express_distress", "possible_distress", "stop", "undo_change"})  # unless a button
+INTERRUPTING_INTENTS = frozenset({"express_distress", "possible_distress", "stop", "request_human"})
+NEVER_AN_ANSWER = frozenset({"express_distress", "possible_distress", "stop"})  # unless a button of the question
 DANGER_INTENTS = frozenset({"express_distress", "possible_distress"})  # whatever else the message holds
 # Follow-ups to a service answer ("er det gratis?", its buttons "Læs mere", ...).
 FOLLOW_UP_INTENTS = frozenset(

@@ -2,7 +2,7 @@
 receipt says what was saved and "Er noget forkert, så skriv 'fortryd' eller
 skriv det rigtige". The next message is read here (data/rules/youth.yml):
 
-- "fortryd", "slet det igen" (`undo_change`, any time), or right after the
+- "fortryd", "slet det igen" (read as `stop`, any time outside a form), or right after the
   save "nej", "nej det er forkert", "det var ikke rigtigt": exactly that save
   is taken back (the held meeting's row deleted, the request withdrawn, the
   education change removed and the profile's programme as it was), and the
@@ -120,7 +120,7 @@ class ActionAfterYouthSave(Action):
         text = str(tracker.latest_message.get("text") or "").strip()
         intent = latest_intent(tracker) or ""
         last = remembered(tracker)
-        if intent == "undo_change" or says_undo(text):
+        if says_undo(text):
             if last is None or last.get("undone"):
                 said = "utter_youth_already_undone" if last else "utter_youth_nothing_to_undo"
                 dispatcher.utter_message(response=said)
@@ -156,8 +156,8 @@ class ActionAfterYouthSave(Action):
 
     @staticmethod
     def as_without_a_save(dispatcher: CollectingDispatcher, intent: str) -> list[EventType]:
-        if intent == "thank":
-            dispatcher.utter_message(response="utter_youre_welcome")
+        if intent in ("thank", "stop"):
+            dispatcher.utter_message(response="utter_youre_welcome" if intent == "thank" else "utter_nothing_to_stop")
             return []
         return [FollowupAction(FORMS.get(intent, "action_handle_fallback"))]
 

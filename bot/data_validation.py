@@ -27,10 +27,9 @@ from bot.training import RASA_BIN, quiet_rasa_env
 
 # Intents no one types: EXTERNAL_* come from our own jobs through Rasa's
 # trigger_intent API; possible_distress is set by the danger layer
-# (bot/rasa_server/danger_detector.py), undo_change by the explicit reading of
-# "fortryd" (bot/rasa_server/explicit_requests.py), never trained.
+# (bot/rasa_server/danger_detector.py), never trained.
 _UNTRAINED_INTENT = re.compile(
-    r"The intent '(EXTERNAL_\w+|possible_distress|undo_change)' is listed in the domain file, but is not found in"
+    r"The intent '(EXTERNAL_\w+|possible_distress)' is listed in the domain file, but is not found in the NLU"
 )
 _UNUSED = re.compile(r"The utterance '([^']+)' is not used in any story or rule")
 _DUPLICATE_INTENTS = re.compile(r"duplicated intents have been found across multiple domain files: (.+)$")

@@ -77,7 +77,6 @@ def test_the_model_fingerprint_covers_every_domain_file(tmp_path: Path, monkeypa
 # with these actions; a question is answered and the form asks again.
 INTERRUPTIONS = {
     "stop": ("stop", ["action_stop_form"]),
-    "undo": ("undo_change", ["action_stop_form"]),
     "a person": ("request_human", ["action_request_human", "contact_form"]),
     "danger": ("express_distress", ["utter_distress_help", "action_escalate_distress", "contact_form"]),
     "not sure about danger": ("possible_distress", ["utter_danger_check_in", "action_pause_for_check_in"]),
@@ -145,7 +144,7 @@ def test_every_form_has_its_interruption_rules() -> None:
 def test_the_check_sees_a_missing_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = [rule for rule in form_rules() if not (rule["form"] == "pairing_form" and "stop" in rule["intents"])]
     monkeypatch.setattr(f"{__name__}.form_rules", lambda: rules)
-    assert missing_interruptions() - KNOWN_GAPS == {("pairing_form", "stop"), ("pairing_form", "undo")}
+    assert missing_interruptions() - KNOWN_GAPS == {("pairing_form", "stop")}
 
 
 def unanswered_questions() -> set[tuple[str, str]]:

@@ -15,8 +15,10 @@
 - a wish to sign up for the course (bot/shared/enrol_wish.py) is
   `enroll_course`, over a question about the course or nothing;
 - a message that only asks to take back what was just saved ("fortryd",
-  "slet det igen", bot/shared/undo_words.py) is `undo_change`, over anything
-  (NLU read "fortryd" as `stop` and "slet det igen" as `delete_my_data`).
+  "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
+  read "slet det igen" as `delete_my_data`, which offers to delete the whole
+  conversation, and "undo" as nothing): inside a form the form stops,
+  outside one a young person's last save is taken back.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from bot.shared import (
 # (the intent, the intents it overrides or None for any, the reader), first match wins.
 READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("identify", None, pairing_code.only_a_code),
-    ("undo_change", None, undo_words.says_undo),
+    ("stop", None, undo_words.says_undo),
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),

@@ -1,11 +1,12 @@
 """Taking back what was just saved, in so many words (issue 17): "fortryd",
 "undo", "slet det igen", "fjern det igen", "tag det tilbage". NLU read
-"fortryd" as `stop` and "slet det igen" as `delete_my_data` (which asks to
-delete the whole conversation); a message that is only these words is
-`undo_change`, whatever the classifier made of it: outside a form the last
-save of the conversation's young person is taken back, or they are told
-there is nothing to take back (actions/youth_undo.py); inside a form it
-stops the form, like `stop`. Standard library only: the Rasa server's NLU
+"fortryd" as `stop`, but "slet det igen" as `delete_my_data` (which offers
+to delete the whole conversation) and "undo" as nothing; a message that is
+only these words is `stop`, whatever the classifier made of it (no intent
+of its own: a new label moved the classifier's other answers). Inside a
+form it stops the form; outside one the last save of the conversation's
+young person is taken back, or they are told there is nothing to take back
+(actions/youth_undo.py). Standard library only: the Rasa server's NLU
 uses it (bot/rasa_server/explicit_requests.py)."""
 
 from __future__ import annotations

@@ -76,19 +76,19 @@ def test_fortryd_takes_back_the_meeting_just_logged_and_only_once(session: Sessi
     session.commit()
     last = saved(ActionSaveMeetingLog(), "conv-m", HELD_YESTERDAY)
     assert len(held_meetings(session, mikkel)) == 1
-    replies, events = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "undo_change", last)))
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "stop", last)))
     assert replies == ["utter_youth_undone_meeting_log"] and held_meetings(session, mikkel) == []
     undone = kept(events)
     assert undone["undone"] is True
     # Twice: nothing more is taken back, and the young person is told so.
-    replies, events = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "undo_change", undone, turns=3)))
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "stop", undone, turns=3)))
     assert replies == ["utter_youth_already_undone"] and events == []
 
 
 def test_undo_with_nothing_saved_is_told_so(session: Session) -> None:
     bind(session, "conv-n", young(session, "UNG-N", "Nora", "Lene").id, "pairing")
     session.commit()
-    replies, events = said(run(ActionAfterYouthSave(), after("conv-n", "fortryd", "undo_change", None)))
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-n", "fortryd", "stop", None)))
     assert replies == ["utter_youth_nothing_to_undo"] and events == []
 
 
@@ -104,10 +104,10 @@ def test_no_one_else_takes_back_a_save_not_even_with_its_memory(session: Session
     requested = saved(ActionRequestMeeting(), "conv-m", {"meeting_window": THURSDAY_AT_10})
     for sender in ("conv-a", "conv-m-phone"):
         for last in (logged, requested):
-            replies, events = said(run(ActionAfterYouthSave(), after(sender, "fortryd", "undo_change", last)))
+            replies, events = said(run(ActionAfterYouthSave(), after(sender, "fortryd", "stop", last)))
             assert replies == ["utter_youth_nothing_to_undo"] and events == [], sender
     # Not identified at all: asked who they are, nothing taken back.
-    replies, _ = said(run(ActionAfterYouthSave(), after("conv-stranger", "fortryd", "undo_change", logged)))
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-stranger", "fortryd", "stop", logged)))
     assert replies == ["utter_identify_first"]
     session.expire_all()
     assert sorted(m.status for m in meetings_of(session, mikkel.id)) == ["held", "requested"]
@@ -130,7 +130,7 @@ def test_a_plain_no_withdraws_the_request_and_a_confirmed_one_is_not_taken_back(
     assert meeting is not None
     confirm_meeting(session, meeting, datetime(2026, 12, 3, 10, tzinfo=DANISH_TIME), "sanne")
     session.commit()
-    replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "undo_change", last)))
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", "fortryd", "stop", last)))
     assert replies == ["utter_youth_undo_too_late"]
     session.expire_all()
     assert session.get(MentorMeeting, last["id"]).status == MeetingStatus.CONFIRMED  # type: ignore[union-attr]
@@ -163,7 +163,7 @@ def test_a_switch_taken_back_leaves_the_programme_as_it_was(session: Session) ->
     session.expire_all()
     [switch, _] = latest_education(session, sara.id)
     assert (switch.programme, switch.occurred_on, switch.note) == ("hhx", date(2026, 11, 24), "skiftet fra stx")
-    replies, _ = said(run(ActionAfterYouthSave(), after("conv-s", "fortryd", "undo_change", kept(events), turns=3)))
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-s", "fortryd", "stop", kept(events), turns=3)))
     assert replies == ["utter_youth_undone_education"]
     session.expire_all()
     profile = session.get(YouthProfile, sara.id)
@@ -274,3 +274,11 @@ def test_a_no_right_after_the_save_takes_it_back_unless_it_says_no_more(
     replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", text, intent, last)))
     assert replies == (["utter_youth_undone_meeting_log"] if undone else ["utter_youth_saved_ack"])
     assert len(held_meetings(session, mikkel)) == (0 if undone else 1)
+
+
+def test_stop_outside_a_form_is_nothing_to_stop_and_fortryd_nothing_to_undo() -> None:
+    """The rule for a stop outside a form goes here (data/rules/core.yml), also for parents."""
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-p", "stop", "stop", None)))
+    assert replies == ["utter_nothing_to_stop"] and events == []
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-p", "undo", "stop", None)))
+    assert replies == ["utter_youth_nothing_to_undo"] and events == []

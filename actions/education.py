@@ -9,20 +9,23 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.transaction import Reply
 from actions.youth_forms import (
+    EDUCATION,
     NOTHING_SAVED,
     ForIdentified,
     YouthFormValidation,
     YouthSubmit,
+    form_messages,
     local_today,
     says_nothing,
 )
-from bot.dates import find_date, format_danish_date
+from bot.dates import find_date, format_danish_date, format_danish_day
 from bot.dates.words import MONTH_NAMES, WEEKDAY_NAMES, normalise
 from bot.db import education as repo
 from bot.db.youth_models import YouthProfile
@@ -119,7 +122,10 @@ def programme_switch(message: dict[str, Any]) -> tuple[str, str] | None:
 
 
 class ValidateEducationForm(YouthFormValidation, FormValidationAction):
-    form_slots = ("education_kind", "education_programme", "education_institution", "youth_confirm")
+    """What happened and to which programme; saved as soon as both are known
+    (issue 17), on the day a message of the form names, else today."""
+
+    form_slots = ("education_kind", "education_programme", "education_institution")
 
     def name(self) -> str:
         return "validate_education_form"
@@ -128,7 +134,7 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
         # The school is taken when named ("startet på hf på vuc"), never asked for:
         # people answered "Hvor?" with "ja", meaning the change itself.
         named = ["education_institution"] if tracker.get_slot("education_institution") else []
-        return ["education_kind", "education_programme", *named, "youth_confirm"]  # kept once named
+        return ["education_kind", "education_programme", *named, *self.final_yes(tracker)]  # kept once named
 
     async def extract_education_kind(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -190,21 +196,10 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
 _FUTURE = re.compile(r"\b(starter|begynder|skal (starte|begynde|stoppe|skifte)|fra på|stopper)\b")
 
 
-def form_messages(tracker: Tracker) -> list[dict[str, Any]]:
-    """The young person's messages in this form, latest first, back to the one that started it."""
-    events = tracker.events
-    started = max(
-        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == "education_form"),
-        default=len(events),
-    )
-    first = max((i for i in range(started) if events[i].get("event") == "user"), default=0)
-    return [e for e in reversed(events[first:]) if e.get("event") == "user"]
-
-
 def education_day(tracker: Tracker) -> date | None:
     """The day of the change, when a message of the form names one ("startet
     mandag d. 4. januar", "i fredags", "starter på mandag"); the latest wins."""
-    for message in form_messages(tracker):
+    for message in form_messages(tracker, "education_form"):
         text = str(message.get("text") or "")
         day = find_date(text, local_today(), "future" if _FUTURE.search(text.lower()) else "past")
         if day is not None:
@@ -214,7 +209,7 @@ def education_day(tracker: Tracker) -> date | None:
 
 def switched_from(tracker: Tracker, programme: str) -> str | None:
     """ "skiftet fra stx til fgu": the programme left, when a change names two."""
-    for message in form_messages(tracker):
+    for message in form_messages(tracker, "education_form"):
         switch = programme_switch({"text": message.get("text"), **(message.get("parse_data") or {})})
         if switch:
             return switch[1]
@@ -233,31 +228,60 @@ def described_change(tracker: Tracker) -> str:
     return f"{programme} d. {format_danish_date(day)}" if day and day != local_today() else programme
 
 
+def said_day(day: date | None) -> str:
+    """ "mandag 4. januar", or "i dag, tirsdag 12. januar" for a change told without a day."""
+    today = local_today()
+    return format_danish_day(day, today) if day and day != today else f"i dag, {format_danish_day(today, today)}"
+
+
+class ActionAskEducationProgramme(Action):
+    """ "Hvilken uddannelse?", naming the day understood when a message gave one ("stoppede i fredags")."""
+
+    def name(self) -> str:
+        return "action_ask_education_programme"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        day = education_day(tracker)
+        when = f" Jeg har skrevet {format_danish_day(day, local_today())} som dato." if day else ""
+        dispatcher.utter_message(response="utter_ask_education_programme", when=when)
+        return []
+
+
 class ActionSaveEducation(YouthSubmit, Action):
     form = "education_form"
 
     def name(self) -> str:
         return "action_save_education"
 
-    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+    def record(self, session: Session, profile: YouthProfile, tracker: Tracker) -> tuple[list[Reply], dict[str, Any]]:
         kind, programme = tracker.get_slot("education_kind"), tracker.get_slot("education_programme")
         institution = tracker.get_slot("education_institution")
         if kind not in KIND_NAMES or not programme:
-            return [NOTHING_SAVED]
+            return [NOTHING_SAVED], {}
         place = None if institution in (None, "-") else institution
         if place is None and kind in ("paused", "stopped", "finished"):
             place = profile.institution  # the school they were at
         previous = switched_from(tracker, programme) if kind == "changed" else None
-        repo.record_education(
+        before = [profile.programme, profile.institution]
+        day = education_day(tracker)
+        event = repo.record_education(
             session,
             profile,
             kind=kind,
             programme=programme,
             institution=place,
-            occurred_on=education_day(tracker) or local_today(),
+            occurred_on=day or local_today(),
             note=f"skiftet fra {previous}" if previous else None,
         )
-        replies: list[Reply] = [("utter_education_saved", {"change": KIND_NAMES[kind], "programme": programme})]
+        receipt = {"change": KIND_NAMES[kind], "programme": programme, "when": said_day(day)}
+        replies: list[Reply] = [("utter_education_saved", receipt)]
+        remembered = {
+            "kind": EDUCATION,
+            "id": event.id,
+            "before": before,
+            "after": [profile.programme, profile.institution],
+            "offer": kind == "stopped",  # a no to the talk offered is no undo
+        }
         if kind == "stopped":
             unit = current_municipality().unit("ungeindsatsen")
             replies.append(
@@ -266,7 +290,7 @@ class ActionSaveEducation(YouthSubmit, Action):
                     {"mentor_name": profile.mentor_name, "unit_name": unit.name, "unit_phone": unit.phone},
                 )
             )
-        return replies
+        return replies, remembered
 
 
 class ActionShowEducation(ForIdentified, Action):

@@ -16,15 +16,18 @@ from sqlalchemy.orm import Session
 
 from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
+    HELD,
     NOTHING_SAVED,
     ForIdentified,
     YouthFormValidation,
     YouthSubmit,
     at_local,
+    corrects_when,
+    form_messages,
     local_today,
 )
 from actions.youth_identity import now, pairing_idle
-from bot.dates import find_date, find_time, format_danish_date
+from bot.dates import find_date, find_time, format_danish_date, format_danish_day
 from bot.db import meetings as repo
 from bot.db.youth import bound_profile_id
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
@@ -43,31 +46,43 @@ LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
 # "det var i fredags kl 10 med Mette": met with someone named, the mentor or another adult.
 _WITH_SOMEONE = re.compile(r"\b(?:med|m\.?|sammen\s+med)\s+[A-ZÆØÅ][a-zæøåé]+")
-_CLOCK = re.compile(r"\b(?:kl\.?\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2})", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b(?:(?:kl\.?|klokken)\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2}|(?:ved|omkring|cirka|ca\.?)\s+\d{1,2}(?:[.:]\d{2})?\s*-?\s*tiden)",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"\w+")
 _ONLY_YES = re.compile(r"^\s*(?:ja|jo|jep|jeps|yes|yep|ok|okay|gerne|ja\s+tak|ja\s+gerne)\s*[.!]*\s*$", re.IGNORECASE)
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
+# Words for how it went, kept as written; the longer first ("ikke så godt" before "godt").
 _RATING_WORDS = [
-    (5, ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice")),
-    (1, ("elendigt", "lort", "forfærdeligt", "horribelt", "fucked")),
-    (2, ("dårligt", "daarligt", "skidt", "kedeligt", "træls", "traels", "ikke så godt")),
-    (4, ("godt", "fint", "chill", "fedt", "hyggeligt")),
-    (3, ("ok", "okay", "okey", "fint nok", "så så", "mellem")),
+    ("super", "mega godt", "rigtig godt", "vildt godt", "fantastisk", "perfekt", "nice"),
+    ("elendigt", "lort", "forfærdeligt", "horribelt", "fucked"),
+    ("dårligt", "daarligt", "skidt", "kedeligt", "træls", "traels", "ikke så godt"),
+    ("fint nok", "så så"),
+    ("godt", "fint", "chill", "fedt", "hyggeligt"),
+    ("ok", "okay", "okey", "mellem"),
 ]
 
 
-def read_rating(text: str, asked: bool) -> tuple[int, str] | None:
-    """(1-5, the word used) from "4/5", "4 ud af 5", "gi det 3", "det gik fint"; a bare digit only when asked."""
+def read_rating(text: str, asked: bool) -> tuple[int | None, str] | None:
+    """How it went: (1-5, "4/5") from "4/5", "4 ud af 5", "gi det 3" (a bare
+    digit only when asked), or (None, the word) from "det gik fint": a word
+    is kept as written, never turned into a number nobody gave (issue 17)."""
     lowered = text.lower()
     match = _RATING.search(lowered) or (_BARE_DIGIT.match(lowered) if asked else None)
     if match:
         digit = next(group for group in match.groups() if group)
         return int(digit), f"{digit}/5"
-    for score, words in _RATING_WORDS:
+    for words in _RATING_WORDS:
         for word in words:
             if re.search(rf"\b{re.escape(word)}\b", lowered):
-                return score, word
+                return None, word
     return None
+
+
+def rating_slot(rating: tuple[int | None, str]) -> str:
+    """The meeting_rating slot: "4|4/5", or "|fint" for a word."""
+    return f"{rating[0] or ''}|{rating[1]}"
 
 
 def tells_a_held_meeting(text: str) -> bool:
@@ -105,7 +120,8 @@ def describe_meeting(meeting: MentorMeeting) -> str:
         MeetingStatus.CONFIRMED: "aftalt",
         MeetingStatus.HELD: "holdt",
     }.get(meeting.status, meeting.status)
-    rating = f", {meeting.rating}/5" if meeting.rating else ""
+    said = f", {meeting.rating}/5" if meeting.rating else ""
+    rating = said or (f", {meeting.how_it_went}" if meeting.how_it_went else "")
     return f"- {describe_when(meeting)} med {meeting.with_whom} ({status}{rating})"
 
 
@@ -130,29 +146,58 @@ def held_when(value: Any) -> tuple[date, time | None]:
 
 
 def describe_held(value: Any) -> str:
+    """ "mandag 11. januar kl. 14.00": the day as the questions and the receipt say it back."""
     day, moment = held_when(value)
-    return format_danish_date(day) + (f" kl. {moment:%H.%M}" if moment else "")
+    return format_danish_day(day, local_today(), moment)
 
 
 def rating_words(value: Any) -> str:
-    """ " (4/5)" for the summary and the receipt, "" when no rating was given."""
-    score = str(value or "").split("|", 1)[0]
-    return f" ({score}/5)" if score.isdigit() else ""
+    """ " (4/5)" or ' ("fint")' for the summary and the receipt, "" when nothing was said about it."""
+    score, _, word = str(value or "").partition("|")
+    if score.isdigit():
+        return f" ({score}/5)"
+    return f' ("{word}")' if word else ""
+
+
+# "det var i fredags kl 10 med Mette": who the meeting was with, said by name (else the mentor).
+_MET_WITH = re.compile(r"\b(?:med|m\.|sammen\s+med|hos)\s+([A-ZÆØÅ][a-zæøåé]+)")
+_NO_NAME = frozenset({"min", "mit", "mine", "hende", "ham", "dem", "det", "den", "en", "et", "jer", "dig", "mig"})
+
+
+def met_with(tracker: Tracker) -> str | None:
+    """The name the young person met, when a message of the log form gives one."""
+    for message in form_messages(tracker, "log_meeting_form"):
+        for found in _MET_WITH.finditer(str(message.get("text") or "")):
+            if found.group(1).lower() not in _NO_NAME and not _MEETING_WORDS.match(found.group(1)):
+                return found.group(1)
+    return None
+
+
+def note_words(note: Any) -> str:
+    return "" if note in (None, "-") else f' Note: "{note}".'
 
 
 class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
-    """When (asked), a note (asked, unless the message said what was talked
-    about), and how it went only when the young person said it ("det gik
-    fint", "4/5"): never asked for, so nothing is stored that was not given."""
+    """When (asked), a note (asked, naming the day understood, unless the
+    message said what was talked about), and how it went only when the young
+    person said it ("det gik fint", "4/5"): never asked for, so nothing is
+    stored that was not given. Saved as soon as it has these (issue 17)."""
 
-    form_slots = ("meeting_date", "meeting_note", "youth_confirm")
+    form_slots = ("meeting_date", "meeting_note")
 
     def name(self) -> str:
         return "validate_log_meeting_form"
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
         # The rating is listed only once given, so that it is kept (rasa-sdk keeps only required slots).
-        return list(self.form_slots) + (["meeting_rating"] if tracker.get_slot("meeting_rating") else [])
+        given = ["meeting_rating"] if tracker.get_slot("meeting_rating") else []
+        return list(self.form_slots) + given + self.final_yes(tracker)
+
+    def corrects_the_day(self, tracker: Tracker) -> bool:
+        """ "nej det var i torsdags" when asked for the note, which named the day understood."""
+        text = self.text(tracker)
+        found = find_date(text, local_today(), "past") is not None
+        return self.asked(tracker, "meeting_note") and corrects_when(text, found) and note_in(text) is None
 
     async def extract_meeting_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -162,20 +207,24 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         slots: dict[str, Any] = {}
         rating = read_rating(text, asked=False)
         if rating and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
-            slots["meeting_rating"] = f"{rating[0]}|{rating[1]}"
+            slots["meeting_rating"] = rating_slot(rating)
+        current = tracker.get_slot("meeting_date")
+        known = current if isinstance(current, str) and len(current) >= 10 and current != "?" else None
+        moment = find_time(text)
         if found and (
-            self.starting(tracker) or self.asked(tracker, "meeting_date") or self.asked(tracker, "youth_confirm")
+            self.starting(tracker)
+            or self.asked(tracker, "meeting_date")
+            or self.asked(tracker, "youth_confirm")
+            or self.corrects_the_day(tracker)
         ):
-            moment = find_time(text)
-            value = found.isoformat() + (f"T{moment:%H:%M}" if moment else "")
-            return slots | {"meeting_date": value}  # also a correction at the summary
+            # Also a correction, keeping the time given before ("nej det var i torsdags")
+            moment = moment or (held_when(known)[1] if known and self.corrects_the_day(tracker) else None)
+            return slots | {"meeting_date": found.isoformat() + (f"T{moment:%H:%M}" if moment else "")}
         if self.asked(tracker, "meeting_date"):
             return slots | {"meeting_date": "?"}
-        current = tracker.get_slot("meeting_date")
-        moment = find_time(text)
-        if moment and isinstance(current, str) and len(current) >= 10 and current[:10] != "?":
+        if moment and known:
             # "kl 14" after the day was given (asked for the note, or at the summary): the time of that day
-            return slots | {"meeting_date": f"{current[:10]}T{moment:%H:%M}"}
+            return slots | {"meeting_date": f"{known[:10]}T{moment:%H:%M}"}
         return slots
 
     def validate_meeting_date(
@@ -194,7 +243,7 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
     def validate_meeting_rating(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not re.match(r"^[1-5]\|", str(value)):
+        if not re.match(r"^[1-5]?\|.", str(value)):
             dispatcher.utter_message(response="utter_invalid_meeting_rating")
             return {"meeting_rating": None}
         return {"meeting_rating": value}
@@ -208,12 +257,28 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         said = note_in(self.text(tracker))
         if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
             return {"meeting_note": said}  # at the summary: an addition, asked again with it
-        if only_a_time(self.text(tracker)):
-            return {}  # "kl 14" is when, not a note (extract_meeting_date took it); the note is asked again
+        if only_a_time(self.text(tracker)) or self.corrects_the_day(tracker):
+            return {}  # "kl 14", "nej det var i torsdags": when, not a note (extract_meeting_date took it); asked again
         if self.asked(tracker, "meeting_note") and _ONLY_YES.match(self.text(tracker)):
-            dispatcher.utter_message(response="utter_meeting_note_what")  # "ja" is no note: the note itself
-            return {"meeting_note": None}  # set, so the form keeps the turn and asks again
+            # "ja" to "hvad talte I om?" is no note: many answer the yes/no they expect; saved without one
+            return {"meeting_note": "-"}
         return self.free_text(tracker, "meeting_note", 500, nothing="-")
+
+
+class ActionAskMeetingNote(Action):
+    """ "Mødet mandag 11. januar – hvad talte I om?": the day understood is
+    said back before anything is saved, so a wrong reading can be corrected."""
+
+    def name(self) -> str:
+        return "action_ask_meeting_note"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            day = describe_held(tracker.get_slot("meeting_date"))
+        except ValueError:
+            day = "du havde"
+        dispatcher.utter_message(response="utter_ask_meeting_note", meeting_day=day)
+        return []
 
 
 class ActionSaveMeetingLog(YouthSubmit, Action):
@@ -222,33 +287,31 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
     def name(self) -> str:
         return "action_save_meeting_log"
 
-    def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
-        day, rating_slot = tracker.get_slot("meeting_date"), tracker.get_slot("meeting_rating")
+    def record(self, session: Session, profile: YouthProfile, tracker: Tracker) -> tuple[list[Reply], dict[str, Any]]:
+        day, how = tracker.get_slot("meeting_date"), tracker.get_slot("meeting_rating")
         note = tracker.get_slot("meeting_note")
         if not day:
-            return [NOTHING_SAVED]
-        score, _, word = str(rating_slot or "").partition("|")
+            return [NOTHING_SAVED], {}
+        score, _, word = str(how or "").partition("|")
         held_on, moment = held_when(day)
-        repo.log_held_meeting(
+        meeting = repo.log_held_meeting(
             session,
             profile,
             held_at=at_local(held_on, moment),
-            with_whom=None,
+            with_whom=met_with(tracker),
             rating=int(score) if score.isdigit() else None,
             how_it_went=word or None,
             note=None if note in (None, "-") else note,
             conversation_id=tracker.sender_id,
         )
-        return [
-            (
-                "utter_meeting_logged",
-                {
-                    "mentor_name": profile.mentor_name,
-                    "rating": rating_words(rating_slot),
-                    "meeting_day": describe_held(day),
-                },
-            )
-        ]
+        receipt = {
+            "mentor_name": profile.mentor_name,
+            "with_whom": meeting.with_whom,
+            "rating": rating_words(how),
+            "meeting_day": describe_held(day),
+            "note": note_words(note),
+        }
+        return [("utter_meeting_logged", receipt)], {"kind": HELD, "id": meeting.id, "timed": moment is not None}
 
 
 # Listing, and the reminder ---------------------------------------------------

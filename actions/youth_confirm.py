@@ -1,5 +1,7 @@
-"""The summary before a young person's change is saved: "Skal jeg gemme det sådan?"
-with what the form collected (a no with a new day is a correction)."""
+"""The yes before a change to an agreed meeting ("Skal jeg flytte mødet 15.
+januar 2027 kl. 10.00 til …?"), and, only after a database error, before a
+request or a record is saved again with the answers kept (issue 17). A no
+with a new day is a correction."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.education import KIND_NAMES, described_change
-from actions.meeting_requests import describe_window, window_fields
-from actions.meetings import describe_held, describe_when, rating_words
+from actions.meeting_requests import describe_window, say_window, window_fields
+from actions.meetings import describe_held, describe_when, note_words, rating_words
 from actions.transaction import Transaction
 from bot.db.meetings import own_meeting
 from bot.db.youth import bound_profile_id
@@ -35,17 +37,15 @@ class ActionAskYouthConfirm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         form = (tracker.active_loop or {}).get("name")
         if form == "log_meeting_form":
-            note = tracker.get_slot("meeting_note")
-            day = describe_held(tracker.get_slot("meeting_date"))
             dispatcher.utter_message(
                 response="utter_confirm_meeting_log",
                 rating=rating_words(tracker.get_slot("meeting_rating")),
-                meeting_day=day,
-                note="" if note in (None, "-") else f' Note: "{note}".',
+                meeting_day=describe_held(tracker.get_slot("meeting_date")),
+                note=note_words(tracker.get_slot("meeting_note")),
             )
         elif form == "book_meeting_form":
             window, _ = window_fields(tracker.get_slot("meeting_window"))
-            dispatcher.utter_message(response="utter_confirm_meeting_request", window=describe_window(window))
+            dispatcher.utter_message(response="utter_confirm_meeting_request", window=say_window(window))
         elif form in ("reschedule_meeting_form", "cancel_meeting_form"):
             with Transaction(dispatcher, self.name()) as tx:
                 old_when = meeting_described(tx.session, tracker)

@@ -1,6 +1,13 @@
 """What the young people's forms share: identity before anything, reading
-the message that started the form, the final yes (or a correction), and
-clearing the slots afterwards."""
+the message that started the form, the final yes where there is one (or a
+correction), and clearing the slots afterwards.
+
+Issue 17: a request or a record (a held meeting logged, a meeting asked for,
+an education change) is saved as soon as its form has what it needs, and the
+receipt says what was saved and how to take it back (actions/youth_undo.py);
+only a change to a meeting both sides agreed on (moved, cancelled) asks its
+yes first. After a database error the answers are kept and the yes is asked
+(`youth_retry`), so one more yes saves."""
 
 from __future__ import annotations
 
@@ -37,7 +44,12 @@ YOUTH_SLOTS = (
     "education_institution",
     "youth_confirm",
     "youth_outcome",
+    "youth_retry",
 )
+# What the conversation's young person saved last (kind, row id, the turn it was
+# saved in; actions/youth_undo.py): kept over the slots' reset after a save.
+LAST_SAVE = "youth_last_save"
+HELD, REQUEST, EDUCATION = "held", "request", "education"  # what it was
 NOTHING_SAVED: Reply = ("utter_youth_nothing_saved", {})
 _NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
 
@@ -58,6 +70,45 @@ def says_nothing(text: str) -> bool:
     return bool(_NONE.match(text))
 
 
+# "nej det var i torsdags", "det var kl 15", "vent, torsdag": when, corrected.
+_CORRECTING = re.compile(
+    r"^\W*(?:nej|nope|næh|naeh|ikke|forkert|rettelse|ups|hov|vent|sorry|undskyld|øh|faktisk|"
+    r"det\s+var|det\s+er|var\s+det|det\s+skulle)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+def corrects_when(text: str, names_a_time: bool) -> bool:
+    """Whether a message that names a day or a time of day is a correction of
+    when: it says so ("nej, det var i torsdags") or says little else ("d 4/1",
+    "torsdag kl 15"); "vi talte om at jeg starter på fredag" is not."""
+    return names_a_time and (bool(_CORRECTING.match(text)) or len(_WORD.findall(text)) <= 5)
+
+
+def user_turns(tracker: Tracker) -> int:
+    """How many messages of the young person's the conversation holds (a save's turn, for undo);
+    a message the fallback forgot ("rewind": "Det forstod jeg ikke helt") does not count."""
+    count = 0
+    for event in tracker.events:
+        if event.get("event") == "user":
+            count += 1
+        elif event.get("event") == "rewind":
+            count = max(count - 1, 0)
+    return count
+
+
+def form_messages(tracker: Tracker, form: str) -> list[dict[str, Any]]:
+    """The young person's messages in this form, latest first, back to the one that started it."""
+    events = tracker.events
+    started = max(
+        (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == form),
+        default=len(events),
+    )
+    first = max((i for i in range(started) if events[i].get("event") == "user"), default=0)
+    return [e for e in reversed(events[first:]) if e.get("event") == "user"]
+
+
 class YouthFormValidation(Interruptible):
     """Mixed into the youth forms' FormValidationAction (a plain mixin, so the
     action server does not register it as an action): no questions at all
@@ -65,9 +116,15 @@ class YouthFormValidation(Interruptible):
     and nothing else)."""
 
     form_slots: tuple[str, ...] = ()
+    # A change to a meeting both sides agreed on asks its yes first; a request
+    # or a record is saved at once (after a database error: asked, see above).
+    confirm_first = False
 
     def name(self) -> str:
         raise NotImplementedError
+
+    def final_yes(self, tracker: Tracker) -> list[str]:
+        return ["youth_confirm"] if self.confirm_first or tracker.get_slot("youth_retry") else []
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         # The database first: when it does not answer, the young person is told
@@ -106,7 +163,7 @@ class YouthFormValidation(Interruptible):
         return self.slots_needed(tracker)
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
-        return list(self.form_slots)
+        return list(self.form_slots) + self.final_yes(tracker)
 
     def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
         # Answers name services and are read as questions about them
@@ -192,27 +249,58 @@ class ForIdentified:
 
 
 class YouthSubmit(ForIdentified):
-    """The last step of a young person's form: the final yes, then `save`."""
+    """The last step of a young person's form: the final yes where its form
+    asks one, then `save`. A request or a record saved at once is remembered
+    (`LAST_SAVE`, from `record`) so that it can be taken back or corrected."""
+
+    confirm_first = False  # as the form's (YouthFormValidation.confirm_first)
 
     def save(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
         raise NotImplementedError
 
-    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+    def record(self, session: Session, profile: YouthProfile, tracker: Tracker) -> tuple[list[Reply], dict[str, Any]]:
+        """A save that can be taken back: the replies and what to remember of it."""
+        return self.save(session, profile, tracker), {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        remembered: dict[str, Any] = {}
+        try:
+            with Transaction(dispatcher, self.name(), error_reply=self.database_error_reply) as tx:
+                profile = young_person(tx, tracker)
+                if profile is not None:
+                    replies, remembered = self.answer_and_record(tx.session, profile, tracker)
+                    tx.reply_all(replies)
+        except YouthError:  # rolled back: the meeting changed meanwhile (staff cancelled it)
+            dispatcher.utter_message(response=DATABASE_ERROR, **contact_details())
+            return self.after()
+        if tx.failed:
+            return self.after_database_error()
+        saved = [SlotSet(LAST_SAVE, remembered | {"turn": user_turns(tracker)})] if remembered else []
+        return self.after() + saved
+
+    def answer_and_record(
+        self, session: Session, profile: YouthProfile, tracker: Tracker
+    ) -> tuple[list[Reply], dict[str, Any]]:
         if tracker.get_slot("youth_outcome"):
-            return []  # the form has told them why it stopped (e.g. no meeting to change)
-        if tracker.get_slot("youth_confirm") is not True:
-            return [NOTHING_SAVED]
-        replies = self.save(session, profile, tracker)
+            return [], {}  # the form has told them why it stopped (e.g. no meeting to change)
+        asked = self.confirm_first or tracker.get_slot("youth_retry")
+        if asked and tracker.get_slot("youth_confirm") is not True:
+            return [NOTHING_SAVED], {}
+        replies, remembered = self.record(session, profile, tracker)
         if replies == [NOTHING_SAVED]:
-            return replies
-        return replies + satisfaction_replies(session, tracker, "youth_change", team="youth", once=True)
+            return replies, {}
+        return replies + satisfaction_replies(session, tracker, "youth_change", team="youth", once=True), remembered
+
+    def answer(self, session: Session, profile: YouthProfile, tracker: Tracker) -> list[Reply]:
+        return self.answer_and_record(session, profile, tracker)[0]
 
     def after(self) -> list[EventType]:
         return reset_youth_slots()
 
-    form = ""  # the form whose final yes this action follows
+    form = ""  # the form whose last step this action is
     database_error_reply = "utter_youth_database_error"
 
     def after_database_error(self) -> list[EventType]:
-        """The answers are kept: the form asks for the yes again, and one more yes tries again."""
-        return [SlotSet("youth_confirm", None), ActiveLoop(self.form), FollowupAction(self.form)]
+        """The answers are kept: the form asks for the yes (again), and one more yes tries again."""
+        retry = [] if self.confirm_first else [SlotSet("youth_retry", True)]
+        return [SlotSet("youth_confirm", None), *retry, ActiveLoop(self.form), FollowupAction(self.form)]

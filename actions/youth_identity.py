@@ -262,4 +262,5 @@ class ActionForgetMe(Action):
         with Transaction(dispatcher, self.name()) as tx:
             was_bound = unbind(tx.session, tracker.sender_id)
             tx.reply("utter_logged_out" if was_bound else "utter_not_logged_in")
-        return []
+        # What was saved before is no longer this chat's to take back (actions/youth_undo.py).
+        return [] if tx.failed else [SlotSet("youth_last_save", None)]

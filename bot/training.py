@@ -32,6 +32,7 @@ COMPONENT_SOURCES = (
     "bot/shared/hours_question.py",
     "bot/shared/told_stop.py",
     "bot/shared/enrol_wish.py",
+    "bot/shared/undo_words.py",
 )
 
 

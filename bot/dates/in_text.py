@@ -41,7 +41,11 @@ _DAY_ONLY = re.compile(
     r"\b(?:d\.?|den)\s*(\d{1,2})(?:\.(?!\d)|(?=\s*[,!?)]|\s*$|\s+(?!(?:min\w*|time\w*|dag\w*|uge\w*|"
     r"måned\w*|år\w*|kr\w*|procent|gang\w*|stk\w*|personer|børn)\b)[a-zæøå]))"
 )
-_TIME = re.compile(r"\b(?:kl\.?\s*(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2}):(\d{2}))(?!\d)")
+# "kl 14", "kl. 9.30", "klokken 13", "14:30", and "ved 13-tiden", "omkring 11 tiden"
+_TIME = re.compile(
+    r"\b(?:(?:kl\.?|klokken)\s*(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2}):(\d{2})"
+    r"|(?:ved|omkring|cirka|ca\.?)\s+(\d{1,2})(?:[.:](\d{2}))?\s*-?\s*tiden\b)(?!\d)"
+)
 _NEXT_WEEK = re.compile(r"\bnæste uge\b|\bi næste uge\b|\bnæste ugen?\b")
 _THIS_WEEK = re.compile(r"\bi denne uge\b|\bdenne uge\b|\bi den her uge\b|\bi ugen\b")
 
@@ -95,12 +99,12 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
 
 
 def find_time(text: str) -> time | None:
-    """ "kl 14", "kl. 9.30", "14:30" -> a time of day; None without one."""
+    """ "kl 14", "kl. 9.30", "14:30", "ved 13-tiden" -> a time of day; None without one."""
     match = _TIME.search(normalise(text))
     if not match:
         return None
-    hour = int(match.group(1) or match.group(3))
-    minute = int(match.group(2) or match.group(4) or 0)
+    hour = int(match.group(1) or match.group(3) or match.group(5))
+    minute = int(match.group(2) or match.group(4) or match.group(6) or 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)

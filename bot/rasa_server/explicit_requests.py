@@ -13,7 +13,12 @@
 - an education stopped, told in the past tense (bot/shared/told_stop.py), is
   `update_education`, never the command `stop`;
 - a wish to sign up for the course (bot/shared/enrol_wish.py) is
-  `enroll_course`, over a question about the course or nothing.
+  `enroll_course`, over a question about the course or nothing;
+- a message that only asks to take back what was just saved ("fortryd",
+  "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
+  read "slet det igen" as `delete_my_data`, which offers to delete the whole
+  conversation, and "undo" as nothing): inside a form the form stops,
+  outside one a young person's last save is taken back.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -31,11 +36,20 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.shared import course_cancel, enrol_wish, hours_question, pairing_code, person_request, told_stop
+from bot.shared import (
+    course_cancel,
+    enrol_wish,
+    hours_question,
+    pairing_code,
+    person_request,
+    told_stop,
+    undo_words,
+)
 
 # (the intent, the intents it overrides or None for any, the reader), first match wins.
 READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("identify", None, pairing_code.only_a_code),
+    ("stop", None, undo_words.says_undo),
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
@@ -60,7 +74,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop, enrol_wish)
+        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop, enrol_wish, undo_words)
         for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()

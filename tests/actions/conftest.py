@@ -27,10 +27,10 @@ def due_in_three_months() -> date:
 @pytest.fixture
 def fixed_youth_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The young people's actions see `youth_helpers.NOW` as now (test_youth*.py use it for every test)."""
-    import actions.meeting_requests
+    import actions.meeting_changes
     import actions.meetings
     import actions.youth_forms
     import actions.youth_identity
 
-    for module in (actions.youth_identity, actions.youth_forms, actions.meetings, actions.meeting_requests):
+    for module in (actions.youth_identity, actions.youth_forms, actions.meetings, actions.meeting_changes):
         monkeypatch.setattr(module, "now", lambda: NOW)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import actions.youth_identity as identity
 from actions.education import ActionShowEducation
-from actions.meeting_requests import ActionCancelMeeting, ValidateRescheduleMeetingForm
+from actions.meeting_changes import ActionCancelMeeting, ValidateRescheduleMeetingForm
 from actions.meetings import ActionListMeetings, ActionSaveMeetingLog, ValidateLogMeetingForm
 from actions.youth_confirm import ActionAskYouthConfirm
 from actions.youth_identity import ActionForgetMe, ValidatePairingForm

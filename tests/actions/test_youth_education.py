@@ -1,5 +1,6 @@
 """A young person's education through the actions, on real SQLite and
-PostgreSQL: changes read from what people write, and stopping an education
+PostgreSQL: changes read from what people write, saved as soon as the change
+and the programme are known (the day said back), and stopping an education
 recorded with a talk offered."""
 
 from __future__ import annotations
@@ -57,17 +58,21 @@ def test_stopping_an_education_is_recorded_and_offers_a_talk(session: Session) -
     )
     assert extract(form, "education_kind", start) == {"education_kind": "stopped"}
     assert extract(form, "education_programme", start) == {"education_programme": "hf"}
-    dispatcher, _ = run(
+    assert form.slots_needed(start) == ["education_kind", "education_programme"]  # no final yes
+    dispatcher, events = run(
         ActionSaveEducation(),
         tracker(
             "conv-m",
-            "ja",
-            "affirm",
-            slots={"education_kind": "stopped", "education_programme": "hf", "youth_confirm": True},
+            "jeg er stoppet på hf",
+            "update_education",
+            slots={"education_kind": "stopped", "education_programme": "hf"},
         ),
     )
     assert responses(dispatcher) == ["utter_education_saved", "utter_education_stopped_offer"]
+    assert dispatcher.messages[0]["when"] == "i dag, onsdag 25. november"  # no day told: today, said so
     assert dispatcher.messages[1]["unit_phone"] == "70 10 20 36"
+    [remembered] = [e["value"] for e in events if e.get("name") == "youth_last_save"]
+    assert (remembered["before"], remembered["after"], remembered["offer"]) == (["hf", "VUC"], [None, None], True)
     session.expire_all()
     events = session.scalars(select(EducationEvent).order_by(EducationEvent.id)).all()
     assert [(e.kind, e.programme, e.institution) for e in events] == [
@@ -181,9 +186,9 @@ def test_a_switch_told_in_one_message_is_a_change_to_the_programme_begun(
     told = {"event": "user", "text": text, "parse_data": {"intent": {"name": "update_education"}, "entities": entities}}
     confirm = tracker(
         "conv-s",
-        "ja",
-        "affirm",
-        slots={"education_kind": "changed", "education_programme": begun, "youth_confirm": True},
+        text,
+        "update_education",
+        slots={"education_kind": "changed", "education_programme": begun},
     )
     confirm.events[:0] = [told, {"event": "active_loop", "name": "education_form"}]
     dispatcher, _ = run(ActionSaveEducation(), confirm)

@@ -1,7 +1,8 @@
 """A young person's meetings through the actions, on real SQLite and
-PostgreSQL: a held meeting logged (with a correction), ratings as people give
-them, booking, moving and cancelling with the history kept, and a question in
-the middle of a form not taken as its answer."""
+PostgreSQL: a held meeting logged at once (the day said back in the note
+question, and corrected there), how it went as people say it, booking at
+once, moving and cancelling after a yes with the history kept, and a
+question in the middle of a form not taken as its answer."""
 
 from __future__ import annotations
 
@@ -16,16 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.meeting_requests import (
-    HELD_INSTEAD,
+from actions.meeting_changes import (
     ActionCancelMeeting,
     ActionMoveMeeting,
-    ActionRequestMeeting,
-    ValidateBookMeetingForm,
     ValidateCancelMeetingForm,
     ValidateRescheduleMeetingForm,
 )
-from actions.meetings import ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
+from actions.meeting_requests import HELD_INSTEAD, ActionRequestMeeting, ValidateBookMeetingForm
+from actions.meetings import ActionAskMeetingNote, ActionSaveMeetingLog, ValidateLogMeetingForm, read_rating
 from actions.youth_identity import ValidatePairingForm
 from bot.db.meetings import confirm_meeting, past_meetings, request_meeting, upcoming_meetings
 from bot.db.youth import bind
@@ -37,41 +36,58 @@ from tests.helpers import responses
 pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
 
 
-def test_log_a_meeting_with_a_correction(session: Session) -> None:
+def test_a_meeting_is_logged_once_told_and_the_day_said_back_can_be_corrected_first(session: Session) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
     bind(session, "conv-m", mikkel.id, "pairing")
     session.commit()
     form = ValidateLogMeetingForm()
     start = tracker("conv-m", "havde møde m. min mentor igår, det gik fint", "log_meeting")
-    # how it went, when said, comes with the day; it is never asked for
-    assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24", "meeting_rating": "4|fint"}
-    assert "meeting_rating" not in form.slots_needed(start)
-    at_summary = tracker("conv-m", "nej det var i mandags", "deny", slots={"requested_slot": "youth_confirm"})
-    assert extract(form, "meeting_date", at_summary) == {"meeting_date": "2026-11-23"}
-    assert validate(form, "youth_confirm", False, at_summary)[0] == {"youth_confirm": None}  # asked again
+    # how it went, when said, comes with the day, as said: no number is made of "fint"; it is never asked for
+    assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24", "meeting_rating": "|fint"}
+    assert form.slots_needed(start) == ["meeting_date", "meeting_note"]  # no final yes: saved once it has these
+    # The note question names the day understood; a correction there is taken, and the note asked again.
+    asked = {"requested_slot": "meeting_note", "meeting_date": "2026-11-24T14:00"}
+    dispatcher, _ = run(ActionAskMeetingNote(), tracker("conv-m", "", slots=asked, active_loop="log_meeting_form"))
+    assert dispatcher.messages[0]["meeting_day"] == "tirsdag 24. november kl. 14.00"
+    wrong_day = tracker("conv-m", "nej det var i mandags", "deny", slots=asked, active_loop="log_meeting_form")
+    assert extract(form, "meeting_date", wrong_day) == {"meeting_date": "2026-11-23T14:00"}  # the time kept
+    assert extract(form, "meeting_note", wrong_day) == {}  # no note "nej": asked again, naming Monday
     assert validate(form, "meeting_date", "2026-11-30", start)[1] == ["utter_meeting_date_in_future"]
-    dispatcher, _ = run(
+    dispatcher, events = run(
         ActionSaveMeetingLog(),
         tracker(
             "conv-m",
-            "ja",
-            "affirm",
-            slots={
-                "meeting_date": "2026-11-23",
-                "meeting_rating": "4|fint",
-                "meeting_note": "-",
-                "youth_confirm": True,
-            },
+            "nej",
+            "deny",
+            slots={"meeting_date": "2026-11-23T14:00", "meeting_rating": "|fint", "meeting_note": "-"},
         ),
     )
     assert responses(dispatcher) == ["utter_meeting_logged"]
+    receipt = dispatcher.messages[0]
+    assert (receipt["meeting_day"], receipt["rating"], receipt["note"]) == (
+        "mandag 23. november kl. 14.00",
+        ' ("fint")',
+        "",
+    )
     [held] = past_meetings(session, mikkel.id)
     assert held.starts_at is not None
-    assert (held.rating, held.with_whom, held.starts_at.astimezone(DANISH_TIME).date()) == (
-        4,
+    assert (held.rating, held.how_it_went, held.with_whom, held.starts_at.astimezone(DANISH_TIME)) == (
+        None,
+        "fint",
         "Sanne",
-        date(2026, 11, 23),
+        datetime(2026, 11, 23, 14, 0, tzinfo=DANISH_TIME),
     )
+    # Remembered, so that "fortryd" right after takes back exactly this (actions/youth_undo.py).
+    [remembered] = [e["value"] for e in events if e.get("name") == "youth_last_save"]
+    assert remembered == {"kind": "held", "id": held.id, "timed": True, "turn": 1}
+
+
+def test_a_note_about_a_day_to_come_is_a_note_not_a_correction() -> None:
+    asked = {"requested_slot": "meeting_note", "meeting_date": "2026-11-24"}
+    text = "vi talte om at jeg skal til samtale på fredag om min lejlighed"
+    note = tracker("conv-n", text, slots=asked, active_loop="log_meeting_form")
+    assert extract(ValidateLogMeetingForm(), "meeting_date", note) == {}
+    assert extract(ValidateLogMeetingForm(), "meeting_note", note) == {"meeting_note": text}
 
 
 def test_a_meeting_logged_in_one_message_keeps_its_time_and_what_was_talked_about(session: Session) -> None:
@@ -82,20 +98,13 @@ def test_a_meeting_logged_in_one_message_keeps_its_time_and_what_was_talked_abou
     start = tracker("conv-t", "sås med mentoren i går kl 13, vi talte om praktik", "log_meeting")
     assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24T13:00"}  # no rating given, none set
     assert extract(form, "meeting_note", start) == {"meeting_note": "vi talte om praktik"}
-    at_summary = tracker(
-        "conv-t", "det gik godt, vi talte også om bolig", "inform", slots={"requested_slot": "youth_confirm"}
-    )
-    assert extract(form, "meeting_note", at_summary) == {"meeting_note": "vi talte også om bolig"}
-    assert validate(form, "youth_confirm", "det gik godt, vi talte også om bolig", at_summary)[0] == {
-        "youth_confirm": None  # an addition: the summary is asked again, with it
-    }
     dispatcher, _ = run(
         ActionSaveMeetingLog(),
         tracker(
             "conv-t",
-            "ja",
-            "affirm",
-            slots={"meeting_date": "2026-11-24T13:00", "meeting_note": "vi talte om praktik", "youth_confirm": True},
+            "sås med mentoren i går kl 13, vi talte om praktik",
+            "log_meeting",
+            slots={"meeting_date": "2026-11-24T13:00", "meeting_note": "vi talte om praktik"},
         ),
     )
     assert responses(dispatcher) == ["utter_meeting_logged"] and dispatcher.messages[0]["rating"] == ""
@@ -112,12 +121,13 @@ def test_a_meeting_logged_in_one_message_keeps_its_time_and_what_was_talked_abou
         ("3 ud af 5", False, (3, "3/5")),
         ("5", True, (5, "5/5")),
         ("5", False, None),
-        ("det var super", False, (5, "super")),
-        ("kedeligt", True, (2, "kedeligt")),
+        ("det var super", False, (None, "super")),  # a word, kept as said: no number nobody gave
+        ("kedeligt", True, (None, "kedeligt")),
+        ("det gik ikke så godt", False, (None, "ikke så godt")),
         ("i går kl 14", False, None),
     ],
 )
-def test_ratings_as_people_give_them(text: str, asked: bool, expected: tuple[int, str] | None) -> None:
+def test_how_it_went_as_people_say_it(text: str, asked: bool, expected: tuple[int | None, str] | None) -> None:
     assert read_rating(text, asked) == expected
 
 
@@ -134,14 +144,20 @@ def test_book_move_and_cancel_keep_the_history(session: Session) -> None:
     }
     dispatcher, _ = run(
         ActionRequestMeeting(),
-        tracker("conv-m", "ja", "affirm", slots={"meeting_window": window, "youth_confirm": True}),
+        tracker("conv-m", "næste uge om eftermiddagen", slots={"meeting_window": window}),
     )
     assert responses(dispatcher) == ["utter_meeting_requested"] and dispatcher.messages[0]["mentor_name"] == "Sanne"
+    assert dispatcher.messages[0]["window"] == "mellem mandag 30. november og fredag 4. december om eftermiddagen"
     [requested] = upcoming_meetings(session, mikkel.id, NOW)
     assert requested.status == "requested"
     confirm_meeting(session, requested, datetime(2026, 12, 1, 14, 0, tzinfo=DANISH_TIME), "sanne")
     session.commit()
     new_time = {"first": "2026-12-03", "last": "2026-12-03", "part": None, "at": "10:00:00", "text": "torsdag kl 10"}
+    # An agreed meeting is moved only after a yes.
+    slots = {"meeting_choice": str(requested.id), "meeting_window": new_time, "change_reason": "tandlæge"}
+    assert ValidateRescheduleMeetingForm().slots_needed(tracker("conv-m", slots=slots))[-1] == "youth_confirm"
+    dispatcher, _ = run(ActionMoveMeeting(), tracker("conv-m", "torsdag kl 10", slots=slots))
+    assert responses(dispatcher) == ["utter_youth_nothing_saved"]
     dispatcher, _ = run(
         ActionMoveMeeting(),
         tracker(
@@ -206,23 +222,46 @@ def test_a_pairing_code_is_the_answer_whatever_it_was_read_as() -> None:
 
 
 @pytest.mark.parametrize(
-    ("action", "form"),
+    ("action", "form", "asked_before"),
     [
-        (ActionRequestMeeting(), "book_meeting_form"),
-        (ActionMoveMeeting(), "reschedule_meeting_form"),
-        (ActionCancelMeeting(), "cancel_meeting_form"),
-        (ActionSaveMeetingLog(), "log_meeting_form"),
+        (ActionRequestMeeting(), "book_meeting_form", False),
+        (ActionMoveMeeting(), "reschedule_meeting_form", True),
+        (ActionCancelMeeting(), "cancel_meeting_form", True),
+        (ActionSaveMeetingLog(), "log_meeting_form", False),
     ],
 )
-def test_a_database_error_at_the_final_yes_keeps_the_answers_and_asks_again(
-    action: Any, form: str, database_down: None
+def test_a_database_error_at_the_save_keeps_the_answers_and_asks_for_a_yes(
+    action: Any, form: str, asked_before: bool, database_down: None
 ) -> None:
     slots = {"meeting_choice": "1", "change_reason": "syg", "meeting_date": "2026-11-24", "youth_confirm": True}
     dispatcher, events = run(action, tracker("conv-m", "ja", "affirm", slots=slots))
     assert responses(dispatcher) == ["utter_youth_database_error"]
     assert dispatcher.messages[0]["municipality_phone"]
-    # Only the yes is forgotten: the form asks for it again, and one more yes tries again.
-    assert events == [SlotSet("youth_confirm", None), ActiveLoop(form), FollowupAction(form)]
+    # Only the yes is forgotten: the form asks for it (again: a request or a record
+    # saved at once asks it now, `youth_retry`), and one more yes tries again.
+    retry = [] if asked_before else [SlotSet("youth_retry", True)]
+    assert events == [SlotSet("youth_confirm", None), *retry, ActiveLoop(form), FollowupAction(form)]
+
+
+def test_after_a_database_error_a_request_is_saved_with_the_yes_and_only_then(session: Session) -> None:
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-r", mikkel.id, "pairing")
+    session.commit()
+    window = {"first": "2026-12-03", "last": "2026-12-03", "part": None, "at": "10:00:00", "text": "torsdag kl 10"}
+    retried = {"meeting_window": window, "youth_retry": True}
+    assert ValidateBookMeetingForm().slots_needed(tracker("conv-r", slots=retried)) == [
+        "meeting_window",
+        "youth_confirm",
+    ]
+    dispatcher, _ = run(
+        ActionRequestMeeting(), tracker("conv-r", "nej", "deny", slots=retried | {"youth_confirm": False})
+    )
+    assert responses(dispatcher) == ["utter_youth_nothing_saved"] and upcoming_meetings(session, mikkel.id, NOW) == []
+    dispatcher, events = run(
+        ActionRequestMeeting(), tracker("conv-r", "ja", "affirm", slots=retried | {"youth_confirm": True})
+    )
+    assert responses(dispatcher) == ["utter_meeting_requested"] and SlotSet("youth_retry", None) in events
+    assert len(upcoming_meetings(session, mikkel.id, NOW)) == 1
 
 
 def test_a_database_error_inside_the_form_is_told_and_the_same_question_asked_again(database_down: None) -> None:
@@ -310,3 +349,17 @@ def test_cancelling_the_summary_answered_with_another_day_chooses_that_meeting(s
     assert extract(ValidateCancelMeetingForm(), "meeting_choice", yes) == {}
     moving = tracker("conv-c", "det på tirsdag", slots=slots, active_loop="reschedule_meeting_form")
     assert extract(ValidateRescheduleMeetingForm(), "meeting_choice", moving) == {}
+
+
+def test_a_meeting_with_someone_named_is_logged_with_them(session: Session) -> None:
+    """ "med Mette": the receipt and the row name who it was with, not the mentor
+    (who still sees it); "med min mentor" names no one."""
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-w", mikkel.id, "pairing")
+    session.commit()
+    slots = {"meeting_date": "2026-11-20T10:00", "meeting_note": "-"}
+    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "det var i fredags kl 10 med Mette", slots=slots))
+    assert (dispatcher.messages[0]["with_whom"], dispatcher.messages[0]["mentor_name"]) == ("Mette", "Sanne")
+    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "Havde møde med min mentor i fredags", slots=slots))
+    assert dispatcher.messages[0]["with_whom"] == "Sanne"
+    assert sorted(m.with_whom for m in past_meetings(session, mikkel.id)) == ["Mette", "Sanne"]

@@ -95,10 +95,13 @@ def test_a_registered_young_person_texts_lists_meetings_and_answers_a_numbered_c
     reply = phone.say("hvilke møder har jeg?")
     assert "Jonas" in reply and "**" not in reply
     reply = phone.say("kan jeg få et møde m. min mentor næste uge om eftermiddagen")
-    assert "Skal jeg bede din mentor om et møde" in reply and "Svar 1 for Ja eller 2 for Nej." in reply
-    reply = phone.say("1")
-    assert "Jeg har bedt Jonas om et møde" in reply
+    assert "Jeg har bedt Jonas om et møde" in reply and "Svar 1 for Ja eller 2 for Nej." not in reply
     assert phone.say("2") and "Jeg har bedt" not in phone.received()[-1]  # "2" offered nothing now: no choice
+    assert "Jonas" in phone.say("hvilke møder har jeg?")  # (right after asking, "rykke mødet" would be the request)
+    day = danish_today() + timedelta(days=3)
+    reply = phone.say(f"kan vi rykke mødet til d. {day.day}/{day.month} kl 12")  # an agreed change: asked first
+    assert "Skal jeg flytte mødet" in reply and "Svar 1 for Ja eller 2 for Nej." in reply, reply
+    assert "er flyttet" in phone.say("1")
 
 
 def test_an_unknown_number_gets_nothing_personal(running: RunningAssistant) -> None:

@@ -1,7 +1,8 @@
 """End to end through the running servers: a young person identifies with a
-pairing code from the CLI, asks for a meeting, staff confirm it (CLI) and the chat is told, the
+pairing code from the CLI, asks for a meeting (saved at once, a stray yes
+saving nothing twice), staff confirm it (CLI) and the chat is told, the
 reminder goes out the day before (clock moved), the meeting is moved and
-cancelled, and "log mig ud" unbinds. A service question in the middle of
+cancelled (each after a yes), and "log mig ud" unbinds. A service question in the middle of
 asking for a meeting is answered, and the form asks again with its answers kept. Website tokens over socket.io, as the
 widget sends them: valid, forged, expired, someone else's, and spoofed
 metadata; two young people side by side never see each other's meetings."""
@@ -18,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.dates import format_danish_day
 from bot.dates.words import MONTH_NAMES, WEEKDAY_NAMES
 from bot.db.models import Service
 from bot.db.services import get_service
@@ -73,9 +75,10 @@ def test_pair_book_confirm_remind_move_cancel_and_log_out(running: RunningAssist
         return [m for m in meetings_of(running, "UNG-003") if m.id not in known]
 
     chat.say("kan jeg få et møde m. min mentor næste uge om eftermiddagen")
-    assert "Skal jeg bede din mentor om et møde mellem" in chat.text
-    chat.say("ja")
-    assert "Jeg har bedt Lene om et møde" in chat.text and "bekræftet" in chat.text
+    assert "Jeg har bedt Lene om et møde mellem" in chat.text and "bekræftet" in chat.text, chat.text
+    assert "om eftermiddagen" in chat.text and '"fortryd"' in chat.text  # what was saved, and how to take it back
+    chat.say("ja")  # the yes many still give: answered, nothing asked for twice
+    assert "Det er gemt" in chat.text and "Jeg har bedt" not in chat.text, chat.text
     [requested] = mine()
     assert requested.status == "requested" and requested.window_first is not None
 
@@ -152,22 +155,38 @@ def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> No
         aisha_chat.close()
 
 
-def test_log_a_meeting_with_a_correction(running: RunningAssistant) -> None:
+def test_log_a_meeting_the_day_said_back_corrected_then_saved_corrected_and_taken_back(
+    running: RunningAssistant,
+) -> None:
     chat = running.chat()
-    pair(running, chat, "UNG-003")
+    reference = own_young_person(running)
+    pair(running, chat, reference, "Sofie")
+    today = danish_today()
+    yesterday, two_days_ago = today - timedelta(days=1), today - timedelta(days=2)
     chat.say("havde møde m. min mentor igår, det gik fint")
-    assert "note" in chat.text
-    chat.say("nej")
-    assert "Skal jeg gemme mødet" in chat.text
-    today = datetime.now(DANISH_TIME).date()
-    two_days_ago = today - timedelta(days=2)
-    chat.say(f"nej det var d. {two_days_ago.day}/{two_days_ago.month}")
-    assert "Skal jeg gemme mødet" in chat.text
-    chat.say("ja")
-    assert "Gemt!" in chat.text
-    held = [m for m in meetings_of(running, "UNG-003") if m.status == "held"][-1]
-    assert held.starts_at is not None and held.rating == 4
+    assert f"Mødet {format_danish_day(yesterday, today)} – hvad talte I om?" in chat.text, chat.text
+    chat.say(f"nej det var d. {two_days_ago.day}/{two_days_ago.month}")  # the day said back, corrected before saving
+    assert f"Mødet {format_danish_day(two_days_ago, today)} – hvad talte I om?" in chat.text, chat.text
+    assert meetings_of(running, reference) == []
+    chat.say("nej")  # no note: saved at once
+    assert f"Gemt! Mødet {format_danish_day(two_days_ago, today)} med Lene" in chat.text, chat.text
+    assert '"fortryd"' in chat.text and "Skal jeg" not in chat.text
+    [held] = meetings_of(running, reference)
+    assert held.status == "held" and held.starts_at is not None
+    assert (held.rating, held.how_it_went) == (None, "fint")  # "fint" as said, no number made of it
     assert held.starts_at.astimezone(DANISH_TIME).date() == two_days_ago
+
+    chat.say("det var kl 15")  # a correction after the save changes what was saved
+    assert "Rettet!" in chat.text and "kl. 15.00" in chat.text, chat.text
+    [held] = meetings_of(running, reference)
+    assert held.starts_at is not None
+    assert held.starts_at.astimezone(DANISH_TIME) == datetime.combine(two_days_ago, clock_time(15), DANISH_TIME)
+
+    chat.say("fortryd")
+    assert "slettet mødet" in chat.text, chat.text
+    assert meetings_of(running, reference) == []
+    chat.say("fortryd")  # twice: nothing more to take back, and it says so
+    assert "allerede fortrudt" in chat.text, chat.text
 
 
 @pytest.mark.parametrize(
@@ -196,9 +215,9 @@ def test_report_stopping_an_education_and_see_the_status(running: RunningAssista
     chat = running.chat()
     pair(running, chat, "UNG-003")
     chat.say("jeg er stoppet på hf")
-    assert "Skal jeg skrive, at du er stoppet på hf?" in chat.text
-    chat.say("ja")
-    assert "Gemt: du er stoppet på hf" in chat.text and "Ungeindsatsen" in chat.text
+    assert "Gemt: du er stoppet på hf i dag" in chat.text and "Ungeindsatsen" in chat.text, chat.text
+    chat.say("nej tak")  # to the talk offered: no undo
+    assert "Helt okay" in chat.text, chat.text
     chat.say("hvordan ser min uddannelsesplan ud?")
     assert "stoppet på hf" in chat.text and "Starte på FGU" in chat.text
 
@@ -229,21 +248,18 @@ def test_a_service_question_while_asking_for_a_meeting_is_answered_and_the_form_
     chat.click("/ask_read_more")  # the answer's button: a follow-up about the same service
     assert aftercare.read_more in chat.text and chat.last[-1]["text"] == ask_when
 
-    day = danish_today() + timedelta(days=3)
-    chat.say(f"d. {day.day}/{day.month} kl 14")
-    confirm = chat.last[-1]["text"]
-    assert confirm.startswith("Skal jeg bede din mentor om et møde") and "kl. 14.00" in confirm
-    chat.say("hvad er en mentor?")
-    assert chat.last[0]["text"] == service(running, "mentor").answer
-    assert chat.last[-1]["text"] == confirm  # the same question: the time given before is kept
     assert meetings_of(running, reference) == []  # nothing saved by a question
 
-    chat.say("ja")
-    assert "Jeg har bedt Lene om et møde" in chat.text
+    day = danish_today() + timedelta(days=3)
+    chat.say(f"d. {day.day}/{day.month} kl 14")  # the time asked for: saved at once, said back
+    assert f"Jeg har bedt Lene om et møde {format_danish_day(day, danish_today())} kl. 14.00" in chat.text, chat.text
     [requested] = meetings_of(running, reference)
     assert requested.status == "requested" and requested.starts_at is not None
     assert requested.starts_at.astimezone(DANISH_TIME) == datetime.combine(day, clock_time(14), DANISH_TIME)
     assert running.tracker(chat.sender)["active_loop"] in ({}, None, {"name": None})
+    chat.say("hvad er en mentor?")  # a question right after: answered, nothing saved or taken back
+    assert chat.last[0]["text"] == service(running, "mentor").answer
+    assert [m.status for m in meetings_of(running, reference)] == ["requested"]
 
 
 def test_two_reminder_schedulers_at_once_tell_the_confirmation_and_the_reminder_once(running: RunningAssistant) -> None:
@@ -253,7 +269,6 @@ def test_two_reminder_schedulers_at_once_tell_the_confirmation_and_the_reminder_
     chat = running.chat()
     pair(running, chat, reference, first_name="Sofie")
     chat.say("kan jeg få et møde med min mentor i næste uge")
-    chat.say("ja")
     [requested] = meetings_of(running, reference)
     assert requested.window_first is not None
     day = requested.window_first + timedelta(days=1)

@@ -1,0 +1,288 @@
+"""Right after a young person's request or record is saved (issue 17): the
+receipt says what was saved and "Er noget forkert, så skriv 'fortryd' eller
+skriv det rigtige". The next message is read here (data/rules/youth.yml):
+
+- "fortryd", "slet det igen" (read as `stop`, any time outside a form), or right after the
+  save "nej", "nej det er forkert", "det var ikke rigtigt": exactly that save
+  is taken back (the held meeting's row deleted, the request withdrawn, the
+  education change removed and the profile's programme as it was), and the
+  right values are invited. Only the conversation's own young person's last
+  save, and only once;
+- "nej, det var i torsdags", "det var kl 15", "d 4/1": the saved day or time
+  is corrected (for a held meeting also what was talked about, added);
+- "ja", "ok", "tak", "👍" (many answer the yes/no they expect): a short
+  answer, nothing saved twice;
+- anything else goes where it would have gone (a new request starts its form;
+  the rest to the fallback, actions/fallback.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.common import latest_intent
+from actions.education import KIND_NAMES, entity_value, programme_in_words, said_day
+from actions.meeting_requests import say_window
+from actions.meetings import describe_held, note_in
+from actions.transaction import Reply, Transaction
+from actions.youth_forms import (
+    EDUCATION,
+    HELD,
+    LAST_SAVE,
+    REQUEST,
+    at_local,
+    corrects_when,
+    local_today,
+    user_turns,
+)
+from actions.youth_identity import young_person
+from bot.dates import Window, find_date, find_time, find_window
+from bot.db import meetings as meeting_repo
+from bot.db import youth_corrections as repo
+from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.shared.undo_words import says_undo
+
+_NO = re.compile(r"^\W*(?:nej|nope|nah|næh|naeh|no\b|👎|❌)", re.IGNORECASE)
+# "nej tak", "nej det er fint", "nej det var det": nothing is wrong (the whole message says no more).
+_NO_THANKS = re.compile(
+    r"^\W*nej\W+(?:tak|ellers\s+tak|det\s+er\s+(?:fint|godt|rigtigt|ok|okay)|det\s+passer|det\s+var\s+(?:det|alt)|"
+    r"alt\s+er\s+(?:fint|godt)|ikke\s+(?:mere|andet))(?:\W+tak)?[\W\s]*$",
+    re.IGNORECASE,
+)
+_WRONG = re.compile(
+    r"\b(?:forkert|ikke\s+rigtig\w*|passer\s+ikke|stemmer\s+ikke|fejl|wrong|slet\s+det|fjern\s+det)\b", re.IGNORECASE
+)
+_THANKS_OR_YES = re.compile(
+    r"^\W*(?:ja|jo|jep|jeps|yes|yep|ok|okay|okey|oki|fint|fedt|super|perfekt|godt|nice|cool|sejt|top|"
+    r"tak|tusind\s+tak|mange\s+tak|tak\s+skal\s+du\s+have|takker|ty|thanks|👍|👌|🙏|😊|🙂|❤️|♥️|💯|✅)"
+    r"(?:\W+(?:tak|så|det|er|godt|fint|super|skal|du|have|mange|for|hjælpen|ja|ok|👍|🙏|😊|🙂))*\W*$",
+    re.IGNORECASE,
+)
+_NEW_REQUEST = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|også|ogsaa|et\s+til|en\s+til)\b", re.I)
+_FUTURE = re.compile(r"\b(?:starter|begynder|skal\s+(?:starte|begynde|stoppe|skifte)|stopper)\b", re.IGNORECASE)
+# Where a message goes when it is none of these, as it would have without the save.
+FORMS = {
+    "log_meeting": "log_meeting_form",
+    "book_meeting": "book_meeting_form",
+    "update_education": "education_form",
+    "reschedule_meeting": "reschedule_meeting_form",
+    "cancel_meeting": "cancel_meeting_form",
+}
+
+
+def remembered(tracker: Tracker) -> dict[str, Any] | None:
+    value = tracker.get_slot(LAST_SAVE)
+    return value if isinstance(value, dict) and value.get("kind") in (HELD, REQUEST, EDUCATION) else None
+
+
+def just_saved(tracker: Tracker, last: dict[str, Any] | None) -> bool:
+    """Whether the save was in the turn before this message (or the turns since were read here)."""
+    return last is not None and not last.get("undone") and last.get("turn") == user_turns(tracker) - 1
+
+
+def a_new_request(text: str, intent: str, last: dict[str, Any], tracker: Tracker) -> bool:
+    """ "havde også et møde i fredags", "er også startet på kørekort": another one, not a correction."""
+    if intent not in FORMS or re.match(r"^\W*(?:nej|det\s+var|det\s+er|ikke|vent|hov|ups)\b", text, re.I):
+        return False
+    if last["kind"] == EDUCATION:
+        return bool(entity_value(tracker, "programme") or programme_in_words(text))
+    return bool(_NEW_REQUEST.search(text))
+
+
+def reads_a_correction(kind: str, text: str) -> bool:
+    """ "nej, det var i torsdags", "det var kl 15", "d 4/1": what the save's kind can take as a correction."""
+    today = local_today()
+    if kind == HELD:
+        return corrects_when(text, find_date(text, today, "past") is not None or find_time(text) is not None) or bool(
+            note_in(text)
+        )
+    if kind == REQUEST:
+        return corrects_when(text, find_window(text, today) is not None or find_time(text) is not None)
+    return corrects_when(text, education_day(text) is not None)
+
+
+def education_day(text: str) -> date | None:
+    return find_date(text, local_today(), "future" if _FUTURE.search(text) else "past")
+
+
+class ActionAfterYouthSave(Action):
+    def name(self) -> str:
+        return "action_after_youth_save"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = str(tracker.latest_message.get("text") or "").strip()
+        intent = latest_intent(tracker) or ""
+        last = remembered(tracker)
+        if says_undo(text):
+            if last is None or last.get("undone"):
+                said = "utter_youth_already_undone" if last else "utter_youth_nothing_to_undo"
+                dispatcher.utter_message(response=said)
+                return []
+            return self.in_transaction(dispatcher, tracker, last, undo=True)
+        if last is None or not just_saved(tracker, last):
+            return self.as_without_a_save(dispatcher, intent)
+        if last["kind"] == REQUEST and intent in ("reschedule_meeting", "cancel_meeting"):
+            # "kan vi rykke det til kl 15", "aflys det igen": the meeting just asked for
+            today = local_today()
+            if intent == "cancel_meeting" and find_date(text, today) is None:
+                return self.in_transaction(dispatcher, tracker, last, undo=True)
+            if intent == "reschedule_meeting" and (find_window(text, today) or find_time(text)):
+                return self.in_transaction(dispatcher, tracker, last, undo=False)
+        if a_new_request(text, intent, last, tracker):
+            return self.as_without_a_save(dispatcher, intent)
+        refreshed: list[EventType] = [SlotSet(LAST_SAVE, last | {"turn": user_turns(tracker)})]
+        if last.get("offer") and (_NO.match(text) or intent == "deny") and not _WRONG.search(text):
+            dispatcher.utter_message(response="utter_youth_no_talk")  # "nej tak" to the talk offered
+            return refreshed
+        if reads_a_correction(str(last["kind"]), text):
+            return self.in_transaction(dispatcher, tracker, last, undo=False)
+        if _NO_THANKS.match(text):
+            dispatcher.utter_message(response="utter_youth_saved_ack")
+            return refreshed
+        if intent == "deny" or _NO.match(text) or _WRONG.search(text):
+            return self.in_transaction(dispatcher, tracker, last, undo=True)
+        if intent in ("affirm", "thank") or _THANKS_OR_YES.match(text):
+            response = "utter_youth_saved_ack_offer" if last.get("offer") else "utter_youth_saved_ack"
+            dispatcher.utter_message(response=response)
+            return refreshed
+        return self.as_without_a_save(dispatcher, intent)
+
+    @staticmethod
+    def as_without_a_save(dispatcher: CollectingDispatcher, intent: str) -> list[EventType]:
+        if intent in ("thank", "stop"):
+            dispatcher.utter_message(response="utter_youre_welcome" if intent == "thank" else "utter_nothing_to_stop")
+            return []
+        return [FollowupAction(FORMS.get(intent, "action_handle_fallback"))]
+
+    def in_transaction(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, last: dict[str, Any], *, undo: bool
+    ) -> list[EventType]:
+        changed: dict[str, Any] | None = None
+        with Transaction(dispatcher, self.name()) as tx:
+            profile = young_person(tx, tracker)
+            if profile is not None:
+                change = take_back if undo else correct
+                replies, changed = change(tx.session, profile, tracker, last)
+                tx.reply_all(replies)
+        if tx.failed or changed is None:
+            return []
+        return [SlotSet(LAST_SAVE, changed | {"turn": user_turns(tracker)})]
+
+
+# Taking back ----------------------------------------------------------------
+
+
+def take_back(
+    session: Session, profile: YouthProfile, tracker: Tracker, last: dict[str, Any]
+) -> tuple[list[Reply], dict[str, Any] | None]:
+    """The replies, and the remembered save marked undone (None: nothing was changed).
+    Only a row of this young person's, made in this conversation, as the save left it."""
+    row_id, here = int(last["id"]), tracker.sender_id
+    undone = last | {"undone": True}
+    if last["kind"] == HELD:
+        held = repo.just_logged(session, profile.id, row_id, here)
+        if held is None:
+            return [("utter_youth_nothing_to_undo", {})], None
+        day = describe_meeting_day(held, last)
+        repo.delete_logged(session, held)
+        return [("utter_youth_undone_meeting_log", {"meeting_day": day})], undone
+    if last["kind"] == REQUEST:
+        requested = repo.just_requested(session, profile.id, row_id, here)
+        if requested is None:
+            return [too_late_or_nothing(session, profile, row_id)], None
+        window = say_window(window_of(requested))
+        repo.withdraw_request(session, requested)
+        return [("utter_youth_undone_request", {"window": window, "mentor_name": profile.mentor_name})], undone
+    event = repo.just_recorded(session, profile.id, row_id)
+    if event is None:
+        return [("utter_youth_nothing_to_undo", {})], None
+    reply = ("utter_youth_undone_education", {"change": KIND_NAMES[event.kind], "programme": event.programme})
+    repo.undo_education(session, profile, event, before=pair(last.get("before")), after=pair(last.get("after")))
+    return [reply], undone
+
+
+def too_late_or_nothing(session: Session, profile: YouthProfile, meeting_id: int) -> Reply:
+    meeting = meeting_repo.own_meeting(session, profile.id, meeting_id)
+    if meeting is not None and meeting.status == MeetingStatus.CONFIRMED:
+        return ("utter_youth_undo_too_late", {"mentor_name": meeting.with_whom})
+    return ("utter_youth_nothing_to_undo", {})
+
+
+def pair(value: Any) -> tuple[str | None, str | None]:
+    first, second = (list(value) + [None, None])[:2] if isinstance(value, list) else (None, None)
+    return (str(first) if first else None, str(second) if second else None)
+
+
+# Correcting -----------------------------------------------------------------
+
+
+def correct(
+    session: Session, profile: YouthProfile, tracker: Tracker, last: dict[str, Any]
+) -> tuple[list[Reply], dict[str, Any] | None]:
+    """The saved day or time (or a held meeting's note) as the message corrects it."""
+    text, row_id, today = str(tracker.latest_message.get("text") or ""), int(last["id"]), local_today()
+    if last["kind"] == HELD:
+        held = repo.just_logged(session, profile.id, row_id, tracker.sender_id)
+        start = repo.local_start(held) if held is not None else None
+        if held is None or start is None:
+            return [("utter_youth_nothing_to_undo", {})], None
+        day, moment = find_date(text, today, "past") or start.date(), find_time(text)
+        if day > today:
+            return [("utter_meeting_date_in_future", {})], None
+        kept = moment or (start.time() if last.get("timed") else None)
+        note = note_in(text)
+        repo.move_logged(session, held, at_local(day, kept), note)
+        said = describe_held(day.isoformat() + (f"T{kept:%H:%M}" if kept else ""))
+        reply = ("utter_meeting_log_corrected", {"meeting_day": said, "note": f' med noten "{note}"' if note else ""})
+        return [reply], last | {"timed": kept is not None}
+    if last["kind"] == REQUEST:
+        requested = repo.just_requested(session, profile.id, row_id, tracker.sender_id)
+        if requested is None:
+            return [too_late_or_nothing(session, profile, row_id)], None
+        window = corrected_window(text, window_of(requested), today)
+        if window is None:
+            return [("utter_meeting_window_in_past", {})], None
+        exact = at_local(window.first, window.at) if window.at and window.first == window.last else None
+        repo.change_request(session, requested, first=window.first, last=window.last, window_text=text, starts_at=exact)
+        reply = ("utter_meeting_request_corrected", {"mentor_name": profile.mentor_name, "window": say_window(window)})
+        return [reply], last
+    event = repo.just_recorded(session, profile.id, row_id)
+    on = education_day(text)
+    if event is None or on is None:
+        return [("utter_youth_nothing_to_undo", {})], None
+    repo.redate_education(session, event, on)
+    change = {"change": KIND_NAMES[event.kind], "programme": event.programme, "when": said_day(on)}
+    return [("utter_education_corrected", change)], last
+
+
+def describe_meeting_day(meeting: MentorMeeting, last: dict[str, Any]) -> str:
+    start = repo.local_start(meeting)
+    if start is None:
+        return "?"
+    return describe_held(start.date().isoformat() + (f"T{start:%H:%M}" if last.get("timed") else ""))
+
+
+def window_of(meeting: MentorMeeting) -> Window:
+    start = repo.local_start(meeting)
+    first = meeting.window_first or (start.date() if start else local_today())
+    return Window(first, meeting.window_last or first, None, start.time() if start else None)
+
+
+def corrected_window(text: str, current: Window, today: date) -> Window | None:
+    """ "torsdag kl 15": that; "det var kl 15": the same day(s) at 15; "nej torsdag": at the same time.
+    None: in the past."""
+    window, moment = find_window(text, today), find_time(text)
+    if window is None and moment is not None:
+        window = Window(current.first, current.last, None, moment)
+    elif window is not None and window.at is None and current.at and window.first == window.last:
+        window = Window(window.first, window.last, None, current.at)
+    if window is None or window.last < today:
+        return None
+    return window

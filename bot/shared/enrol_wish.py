@@ -19,6 +19,7 @@ _WISH = (
 _SIGN_UP = (
     r"(?:tilmelde|tilmæld\w*|tilmeld|melde\s+(?:os|mig)\s+(?:til|på|paa)|skrive\s+(?:os|mig)\s+op|"
     r"komme\s+(?:med\s+)?på\s+(?:kurset|holdet|forældrekurset)|deltage\s+i\s+(?:kurset|forældrekurset|familie)|"
+    r"være\s+med\s+(?:i|på|paa)\s+(?:kurset|holdet|forløbet|forældrekurset|familie\s+med\s+hjerte)|"
     r"sign\s+(?:us\s+|me\s+)?up|enrol+|register|join\s+(?:the|your)\s+(?:course|class|group))"
 )
 _WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s+)?{_SIGN_UP}\b", re.IGNORECASE)
@@ -26,12 +27,23 @@ _NOT_A_WISH = re.compile(
     r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered))",
     re.IGNORECASE,
 )
-# A question about the course, nothing understood, or a look-up: "Hi, we'd like
-# to sign up for the Familie med Hjerte course" was read as a look-up, and the
-# parent was asked for a code they could not have. Never a young person's
-# request, a service question with its topic, or danger.
+# A question about the course, nothing understood, a look-up or a cancellation
+# with no word of cancelling in it (_NOT_A_WISH keeps those): "Hi, we'd like to
+# sign up for the Familie med Hjerte course. Sorry my Danish is not so good"
+# and "Jeg vil gerne være med i Familie med Hjerte" were read as cancelling
+# (0.54, 0.63), and the parents were asked for a code they could not have.
+# Never a young person's request, a service question with its topic, or danger.
 OVERRIDDEN = frozenset(
-    {"ask_course_info", "inform", "out_of_scope", "nlu_fallback", "greet", "help", "check_enrollment"}
+    {
+        "ask_course_info",
+        "inform",
+        "out_of_scope",
+        "nlu_fallback",
+        "greet",
+        "help",
+        "check_enrollment",
+        "cancel_enrollment",
+    }
 )
 
 

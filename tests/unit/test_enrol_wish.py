@@ -17,6 +17,8 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "vil gerne tilmælde os 🙂",
         "Hi, we'd like to sign up for the Familie med Hjerte course",
         "hello I want to register for familie med hjerte, our son is born",
+        "Jeg er fra Ukraine. Jeg vil gerne være med i Familie med Hjerte.",
+        "vi vil gerne være med på kurset i foråret",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -35,6 +37,9 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "vil gerne se vores tilmelding",
         "kan jeg se om vi er tilmeldt",
         "did our registration go through?",
+        "min mand vil også gerne være med",  # a partner's answer, no course named
+        "vi vil ikke være med på kurset alligevel, kan I afmelde os",
+        "sorry, we want to cancel, we can't join the course after all",
     ],
 )
 def test_questions_and_cancellations_are_no_wish(text: str) -> None:
@@ -42,5 +47,5 @@ def test_questions_and_cancellations_are_no_wish(text: str) -> None:
 
 
 def test_youth_requests_service_questions_and_danger_are_never_overridden() -> None:
-    never = {"faq", "express_distress", "possible_distress", "book_meeting", "cancel_enrollment"}
+    never = {"faq", "express_distress", "possible_distress", "book_meeting", "request_human"}
     assert not never & OVERRIDDEN

@@ -47,5 +47,15 @@ OVERRIDDEN = frozenset(
 )
 
 
+# "tilmelding forældrekursus", "tilmelding til familie med hjerte tak": the
+# noun and the course, as a short message of its own ("min tilmelding" is a look-up).
+_SIGN_UP_NOUN = re.compile(
+    r"^\W*(?:hej\W+)?(?:tilmelding|tilmelde|tilmeld|sign\s*up|registration)\W+(?:til\W+|for\W+|på\W+)?"
+    r"(?:familie\s+med\s+hjerte|(?:foræ?ld\w*|foraeld\w*)?kurs\w*|the\s+course|parent\s+course)\b[\w\s,.!🙂😊]{0,20}$",
+    re.IGNORECASE,
+)
+
+
 def wants_to_enrol(text: str) -> bool:
-    return bool(_WANTS_TO_ENROL.search(text)) and not _NOT_A_WISH.search(text)
+    said = text.strip()
+    return bool(_WANTS_TO_ENROL.search(said) or _SIGN_UP_NOUN.match(said)) and not _NOT_A_WISH.search(said)

@@ -19,6 +19,8 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "hello I want to register for familie med hjerte, our son is born",
         "Jeg er fra Ukraine. Jeg vil gerne være med i Familie med Hjerte.",
         "vi vil gerne være med på kurset i foråret",
+        "tilmelding forældrekursus",
+        "Tilmelding til familie med hjerte tak 🙂",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -38,6 +40,8 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "kan jeg se om vi er tilmeldt",
         "did our registration go through?",
         "min mand vil også gerne være med",  # a partner's answer, no course named
+        "min tilmelding til kurset",  # a look-up
+        "tilmelding til kurset - hvornår lukker den?",
         "vi vil ikke være med på kurset alligevel, kan I afmelde os",
         "sorry, we want to cancel, we can't join the course after all",
     ],

@@ -206,8 +206,9 @@ class ValidateEnrollmentForm(TakesEverything, Interruptible, FormValidationActio
         if answer is False:
             return {"partner_joins": False, "partner_name": None}
         if answer is None:
-            # "ja, Jonas" or just "Jonas": a name means yes.
-            name = clean_name(str(value))
+            # "ja, Jonas" or just "Jonas": a name means yes; a sentence is no name
+            # ("my husband is called Lars" was stored as the partner's name).
+            name = clean_name(str(value)) if len(str(value).split()) <= 3 else None
             if name:
                 return {"partner_joins": True, "partner_name": name}
             dispatcher.utter_message(response="utter_ask_yes_or_no")

@@ -62,7 +62,11 @@ _ROLE_NOT = re.compile(
     rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b{_ROLE}\s+(?:er\s+)?ikke\s+(?:med|en\s+del)",
     re.IGNORECASE,
 )
-_ROLE_NAMED = re.compile(rf"\b{_ROLE}\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+_ROLE_NAMED = re.compile(
+    rf"\b{_ROLE}(?:\s+hedder|\s+is\s+called|\s+is\s+named|['’]s\s+name\s+is)\s+"
+    rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
+    re.IGNORECASE,
+)
 # "Jeg hedder Nadia og han hedder Simon", "nej, han hedder Jonas": the partner,
 # unless the message is about the child ("vores søn, han hedder Oliver").
 _PRONOUN_NAMED = re.compile(rf"\b(?:han|hun)\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)

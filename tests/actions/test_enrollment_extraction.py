@@ -379,22 +379,3 @@ def test_a_thumbs_up_at_the_summary_is_a_yes(
     slots = summary_slots(session, due_in_three_months)
     set_now, said, _ = run_form(domain, thumb, "enrollment_confirmed", slots, raw=thumb)
     assert set_now["enrollment_confirmed"] is True and "utter_ask_yes_or_no" not in said
-
-
-@pytest.mark.parametrize(
-    ("answer", "partner"), [("Freja", "Freja"), ("freja", "Freja"), ("Emil Hansen", "Emil Hansen")]
-)
-def test_a_name_alone_answering_whether_a_partner_joins_is_the_partner(
-    domain: dict[str, Any], answer: str, partner: str
-) -> None:
-    slots = {"parent_name": "Emil Skov", "child_born": False, "child_date": (TODAY + timedelta(days=60)).isoformat()}
-    _, said, after = run_form(domain, answer, "partner_joins", slots)
-    assert (after["partner_joins"], after["partner_name"]) == (True, partner), said
-    assert next_question(after) == "contact"
-
-
-@pytest.mark.parametrize("answer", ["måske", "tja", "ved ikke"])
-def test_a_doubt_is_no_partners_name(domain: dict[str, Any], answer: str) -> None:
-    slots = {"parent_name": "Emil Skov", "child_born": False, "child_date": (TODAY + timedelta(days=60)).isoformat()}
-    _, _, after = run_form(domain, answer, "partner_joins", slots)
-    assert after.get("partner_name") is None

@@ -121,6 +121,8 @@ def test_julemaaned_and_names_like_maja_are_not_months() -> None:
         ("min sambo jonas kommer med", True, "Jonas"),
         ("min mand Omar vil også gerne være med", True, "Omar"),
         ("min mand Yusuf", True, "Yusuf"),
+        ("my husband is called Lars", True, "Lars"),
+        ("my wife's name is Anna", True, "Anna"),
         ("Dmytro, han er min mand", True, "Dmytro"),
         ("kæresten hedder Kasper, mit nr er 31 45 77 02", True, "Kasper"),
         ("min kone og jeg venter vores første barn, jeg hedder Jonas Brandt og hun hedder Line", True, "Line"),

@@ -20,6 +20,7 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "Jeg er fra Ukraine. Jeg vil gerne være med i Familie med Hjerte.",
         "vi vil gerne være med på kurset i foråret",
         "tilmelding forældrekursus",
+        "hejj kan vi komme paa det foraeldre kursus? vi har termin snart",
         "Tilmelding til familie med hjerte tak 🙂",
     ],
 )
@@ -50,6 +51,6 @@ def test_questions_and_cancellations_are_no_wish(text: str) -> None:
     assert not wants_to_enrol(text)
 
 
-def test_youth_requests_service_questions_and_danger_are_never_overridden() -> None:
-    never = {"faq", "express_distress", "possible_distress", "book_meeting", "request_human"}
+def test_youth_requests_and_danger_are_never_overridden() -> None:
+    never = {"express_distress", "possible_distress", "book_meeting", "request_human"}
     assert not never & OVERRIDDEN

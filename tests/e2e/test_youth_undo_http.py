@@ -122,7 +122,7 @@ def test_another_conversation_of_the_same_young_person_takes_nothing_back(runnin
     pair(running, chat, reference, "Sofie")
     pair(running, other, reference, "Sofie")
     yesterday = danish_today() - timedelta(days=1)
-    chat.say("jeg havde møde med min mentor i går kl 10, vi snakkede om økonomi")
+    chat.say("jeg var til møde hos min kontaktperson i går kl 10, vi talte om økonomi")
     assert f"Gemt! Mødet {said(yesterday, 10)}" in chat.text, chat.text
     for words in ("fortryd", "slet det igen"):
         other.say(words)

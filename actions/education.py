@@ -235,7 +235,7 @@ def said_day(day: date | None) -> str:
 
 
 class ActionAskEducationProgramme(Action):
-    """ "Hvilken uddannelse?", naming the day understood when a message gave one ("stoppede i fredags")."""
+    """ "Hvilken uddannelse?", naming the day understood when a message gave one ("stoppede i onsdags")."""
 
     def name(self) -> str:
         return "action_ask_education_programme"

@@ -81,7 +81,7 @@ _WORD = re.compile(r"\w+")
 
 def corrects_when(text: str, names_a_time: bool) -> bool:
     """Whether a message that names a day or a time of day is a correction of
-    when: it says so ("nej, det var i torsdags") or says little else ("d 4/1",
+    when: it says so ("nej, det var i torsdags") or says little else ("d. 5/1",
     "torsdag kl 15"); "vi talte om at jeg starter på fredag" is not."""
     return names_a_time and (bool(_CORRECTING.match(text)) or len(_WORD.findall(text)) <= 5)
 

@@ -8,7 +8,7 @@ skriv det rigtige". The next message is read here (data/rules/youth.yml):
   education change removed and the profile's programme as it was), and the
   right values are invited. Only the conversation's own young person's last
   save, and only once;
-- "nej, det var i torsdags", "det var kl 15", "d 4/1": the saved day or time
+- "nej, det var i torsdags", "det var kl 15", "d. 5/1": the saved day or time
   is corrected (for a held meeting also what was talked about, added);
 - "ja", "ok", "tak", "👍" (many answer the yes/no they expect): a short
   answer, nothing saved twice;
@@ -97,7 +97,7 @@ def a_new_request(text: str, intent: str, last: dict[str, Any], tracker: Tracker
 
 
 def reads_a_correction(kind: str, text: str) -> bool:
-    """ "nej, det var i torsdags", "det var kl 15", "d 4/1": what the save's kind can take as a correction."""
+    """ "nej, det var i torsdags", "det var kl 15", "d. 5/1": what the save's kind can take as a correction."""
     today = local_today()
     if kind == HELD:
         return corrects_when(text, find_date(text, today, "past") is not None or find_time(text) is not None) or bool(

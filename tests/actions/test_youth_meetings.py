@@ -84,7 +84,7 @@ def test_a_meeting_is_logged_once_told_and_the_day_said_back_can_be_corrected_fi
 
 def test_a_note_about_a_day_to_come_is_a_note_not_a_correction() -> None:
     asked = {"requested_slot": "meeting_note", "meeting_date": "2026-11-24"}
-    text = "vi talte om at jeg skal til samtale på fredag om min lejlighed"
+    text = "vi talte om at jeg skal til samtale på fredag om min praktik"
     note = tracker("conv-n", text, slots=asked, active_loop="log_meeting_form")
     assert extract(ValidateLogMeetingForm(), "meeting_date", note) == {}
     assert extract(ValidateLogMeetingForm(), "meeting_note", note) == {"meeting_note": text}
@@ -360,6 +360,6 @@ def test_a_meeting_with_someone_named_is_logged_with_them(session: Session) -> N
     slots = {"meeting_date": "2026-11-20T10:00", "meeting_note": "-"}
     dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "det var i fredags kl 10 med Mette", slots=slots))
     assert (dispatcher.messages[0]["with_whom"], dispatcher.messages[0]["mentor_name"]) == ("Mette", "Sanne")
-    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "Havde møde med min mentor i fredags", slots=slots))
+    dispatcher, _ = run(ActionSaveMeetingLog(), tracker("conv-w", "Var til møde hos min mentor i fredags", slots=slots))
     assert dispatcher.messages[0]["with_whom"] == "Sanne"
     assert sorted(m.with_whom for m in past_meetings(session, mikkel.id)) == ["Mette", "Sanne"]

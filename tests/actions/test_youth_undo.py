@@ -143,7 +143,7 @@ def test_a_switch_taken_back_leaves_the_programme_as_it_was(session: Session) ->
         session, sara, kind="started", programme="stx", institution="Gymnasiet", occurred_on=date(2025, 8, 1)
     )
     session.commit()
-    text = "har skiftet fra stx til hhx"
+    text = "jeg er skiftet fra stx over til hhx"
     entities = [
         {"entity": "programme", "value": name, "start": text.index(name), "end": text.index(name) + 3}
         for name in ("stx", "hhx")
@@ -157,8 +157,10 @@ def test_a_switch_taken_back_leaves_the_programme_as_it_was(session: Session) ->
     last = kept(events)
     session.expire_all()
     assert session.get(YouthProfile, sara.id).programme == "hhx"  # type: ignore[union-attr]
-    # "startede i går": the day corrected, not a new change.
-    replies, events = said(run(ActionAfterYouthSave(), after("conv-s", "startede i går", "update_education", last)))
+    # "begyndte i tirsdags": the day corrected, not a new change.
+    replies, events = said(
+        run(ActionAfterYouthSave(), after("conv-s", "begyndte i tirsdags", "update_education", last))
+    )
     assert replies == ["utter_education_corrected"]
     session.expire_all()
     [switch, _] = latest_education(session, sara.id)

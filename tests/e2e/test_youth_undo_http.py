@@ -96,7 +96,7 @@ def test_a_switch_told_before_the_code_is_saved_its_day_corrected_after_and_take
 ) -> None:
     reference = own_young_person(running)
     chat = running.chat()
-    chat.say("hej jeg har byttet fra hf til eux")
+    chat.say("har lige skiftet uddannelse fra hf til eux")
     assert "hvem du er" in chat.text, chat.text
     chat.say(code_for(running, reference))
     assert "Gemt: du er skiftet til eux i dag" in chat.text, chat.text
@@ -122,11 +122,11 @@ def test_another_conversation_of_the_same_young_person_takes_nothing_back(runnin
     pair(running, chat, reference, "Sofie")
     pair(running, other, reference, "Sofie")
     yesterday = danish_today() - timedelta(days=1)
-    chat.say("jeg havde møde med min mentor i går kl 10, vi snakkede om økonomi")
+    chat.say("jeg var til møde hos min kontaktperson i går kl 10, vi talte om økonomi")
     assert f"Gemt! Mødet {said(yesterday, 10)}" in chat.text, chat.text
     for words in ("fortryd", "slet det igen"):
         other.say(words)
-        assert "ikke noget at fortryde" in other.text, other.text
+        assert "ikke noget, jeg kan fortryde" in other.text, other.text
     assert [m.status for m in meetings_of(running, reference)] == ["held"]
     chat.say("fortryd")  # the conversation that saved it can
     assert "slettet mødet" in chat.text and meetings_of(running, reference) == [], chat.text

@@ -49,13 +49,21 @@ def just_answered_a_service(tracker: Tracker) -> bool:
     return answered and bool(tracker.get_slot("service_topic"))
 
 
+FALLBACK_ACTION = "action_handle_fallback"
+
+
 def misunderstood_in_a_row(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+    """How many of the latest user messages in a row were not understood: the
+    one this fallback is handling now, and before it each that NLU could not
+    read or that ended in this fallback (gibberish read as `inform` at 0.47
+    is as little understood as one read as nothing)."""
+    events = tracker.events
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    count = 1 if users else 0
+    for index in reversed(users[:-1]):
+        intent = (events[index].get("parse_data") or {}).get("intent", {}).get("name")
+        handled_by = [e.get("name") for e in events[index + 1 :] if e.get("event") == "action"]
+        if intent != "nlu_fallback" and FALLBACK_ACTION not in handled_by[:2]:
             break
         count += 1
     return count
@@ -90,7 +98,7 @@ class ActionHandleFallback(Action):
     """First misunderstanding: ask to rephrase. Second in a row: offer a person."""
 
     def name(self) -> str:
-        return "action_handle_fallback"
+        return FALLBACK_ACTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = (tracker.latest_message.get("text") or "").strip()
@@ -130,7 +138,9 @@ class ActionHandleFallback(Action):
             return [FollowupAction("log_meeting_form")]
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON:
             dispatcher.utter_message(response="utter_offer_person")
-            return []
+            # Listen next, as after NLU's own fallback: reached as the policies'
+            # fallback (gibberish read as `inform`), nothing else would stop it.
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_default")
         # Forget the misunderstood message so the conversation continues as if
         # it was never sent (the counter reads the raw events, not the story).

@@ -16,6 +16,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import create_engine, select
 
+from bot.db.migrate import upgrade
+from bot.db.seed import seed_services, seed_teams, seed_youth
+from bot.db.session import make_sessionmaker
 from bot.shared.clock import danish_today
 from tests.helpers import rasa_events_table
 
@@ -182,3 +185,12 @@ def post(url: str, sender: str, message: str, message_id: object = None) -> list
     response = httpx.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
     response.raise_for_status()
     return [str(reply["text"]) for reply in response.json() if reply.get("text")]
+
+
+def migrate_and_seed(url: str) -> None:
+    """The schema and the demo teams, services and young people, in the cluster's database."""
+    upgrade(url)
+    with make_sessionmaker(url).begin() as session:
+        seed_teams(session, danish_today())
+        seed_services(session)
+        seed_youth(session, danish_today())

@@ -24,13 +24,9 @@ import uuid
 from pathlib import Path
 
 from bot.cluster import Cluster
-from bot.db.migrate import upgrade
-from bot.db.seed import seed_services, seed_teams, seed_youth
-from bot.db.session import make_sessionmaker
-from bot.shared.clock import danish_today
 from bot.training import model_path
 from tests.bench.run import bench_settings, cpu_seconds
-from tests.cluster_load import Load, conversation_script, stored_turns
+from tests.cluster_load import Load, conversation_script, migrate_and_seed, stored_turns
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 
 PORT = 21000 + int(os.environ.get("E2E_PORT_OFFSET", "0"))
@@ -93,11 +89,7 @@ def cluster_bench() -> None:
     name = _create_postgres_database()
     url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
     try:
-        upgrade(url)
-        with make_sessionmaker(url).begin() as session:
-            seed_teams(session, danish_today())
-            seed_services(session)
-            seed_youth(session, danish_today())
+        migrate_and_seed(url)
         throughput: dict[int, float] = {}
         with tempfile.TemporaryDirectory() as folder:
             for replicas in (2, 1):

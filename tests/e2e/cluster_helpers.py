@@ -25,13 +25,10 @@ import socketio
 from sqlalchemy import func, select
 
 from bot.cluster import Cluster, ServerState
-from bot.db.migrate import upgrade
 from bot.db.models import CourseEnrollment
-from bot.db.seed import seed_services, seed_teams, seed_youth
 from bot.db.session import make_sessionmaker
-from bot.shared.clock import danish_today
 from bot.training import RASA_PYTHON, model_path
-from tests.cluster_load import Load, stored_turns
+from tests.cluster_load import Load, migrate_and_seed, stored_turns
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.e2e.conftest import e2e_settings
 from tests.helpers import municipality_for_tests
@@ -63,11 +60,7 @@ def running_cluster(folder: Path) -> Iterator[RunningCluster]:
     name = _create_postgres_database()
     url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
     try:
-        upgrade(url)
-        with make_sessionmaker(url).begin() as session:
-            seed_teams(session, danish_today())
-            seed_services(session)
-            seed_youth(session, danish_today())
+        migrate_and_seed(url)
         with PrivateRedis(folder) as redis:
             prefix = f"e2e-{uuid.uuid4().hex[:8]}"
             settings = dataclasses.replace(

@@ -3,7 +3,8 @@ the blind sets (tests/data/conversations_blind*.yml), each written from the
 conversation contract alone by someone who saw no flow and no training data,
 sent turn by turn through the running servers (Rasa's REST channel,
 the action server, a database of its own), on the day its author assumed
-(ASSISTANT_TODAY=2027-01-12 for every process, bot/shared/clock.py).
+(the header's "Today is YYYY-MM-DD", ASSISTANT_TODAY for every process,
+bot/shared/clock.py; the servers start once for each day the sets assume).
 
 A young person's conversation gets a fresh profile with the two confirmed
 meetings the file's header describes and a pairing code for {CODE}. A
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -50,12 +52,30 @@ from tests.helpers import municipality_for_tests
 
 # The first set was read for error analysis in later sessions; the second is fresh.
 BLIND_SETS = sorted((ROOT / "tests" / "data").glob("conversations_blind*.yml"))
-TODAY = "2027-01-12"  # the header's assumption
+TODAY = "2027-01-12"  # a header that names no day of its own: the first sets' assumption
 MEETINGS = ("2027-01-15T10:00", "2027-01-19T14:00")  # each young person's two upcoming meetings
+_HEADER_TODAY = re.compile(r"^# .*Today is (\d{4}-\d{2}-\d{2})", re.MULTILINE)
+_HEADER_MEETINGS = re.compile(r"^# - Before each youth conversation.*$", re.MULTILINE)
+_HEADER_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
 PLAN = "Søg optagelse på hf inden 1. marts"
 TARGET = 0.95
 _OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
 RASA, ACTIONS, WEB, STAFF, SMS_APP, SMS_GATEWAY = (p + _OFFSET for p in (17005, 17055, 17000, 17001, 17056, 17057))
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """What a set's header says the world is like when its conversations start."""
+
+    today: str = TODAY
+    meetings: tuple[str, ...] = MEETINGS
+
+
+def assumed(header: str) -> Assumed:
+    today = _HEADER_TODAY.search(header)
+    line = _HEADER_MEETINGS.search(header)
+    meetings = tuple(f"{day}T{at}" for day, at in _HEADER_DATETIME.findall(line.group(0))) if line else ()
+    return Assumed(today.group(1) if today else TODAY, meetings or MEETINGS)
 
 
 @dataclass
@@ -111,7 +131,7 @@ def pinned_day(day: str) -> Iterator[None]:
             os.environ["ASSISTANT_TODAY"] = before
 
 
-def young_person(sessions: sessionmaker[Session], settings: Settings, run: Replayed) -> str:
+def young_person(sessions: sessionmaker[Session], settings: Settings, run: Replayed, world: Assumed) -> str:
     """A fresh young person with the header's two confirmed meetings; returns a pairing code."""
     with sessions.begin() as session:
         profile = create_profile(
@@ -120,10 +140,10 @@ def young_person(sessions: sessionmaker[Session], settings: Settings, run: Repla
             first_name="Sofie",
             mentor_name="Lene",
             mentor_contact="70 10 20 36",
-            aftercare_ends_on=date.fromisoformat(TODAY) + timedelta(days=400),
+            aftercare_ends_on=date.fromisoformat(world.today) + timedelta(days=400),
             plan_next_step=PLAN,
         )
-        for when in MEETINGS:
+        for when in world.meetings:
             starts = datetime.fromisoformat(when).replace(tzinfo=DANISH_TIME)
             meeting = meeting_repo.request_meeting(
                 session, profile, first=starts.date(), last=starts.date(), window_text=when,
@@ -156,10 +176,14 @@ def tracker_events(client: httpx.Client, settings: Settings, sender: str) -> lis
 
 
 def replay(
-    conversation: dict[str, Any], client: httpx.Client, settings: Settings, sessions: sessionmaker[Session]
+    conversation: dict[str, Any],
+    client: httpx.Client,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    world: Assumed,
 ) -> Outcome:
     run = Replayed(sender=f"replay-{conversation['id']}-{uuid.uuid4().hex[:6]}", goal=conversation["goal"])
-    code = young_person(sessions, settings, run) if "code" in (conversation.get("setup") or {}) else ""
+    code = young_person(sessions, settings, run, world) if "code" in (conversation.get("setup") or {}) else ""
     turns = []
     for message in conversation["turns"]:
         text = str(message).replace("{CODE}", code)
@@ -203,39 +227,56 @@ def print_summary(outcomes: list[Outcome], path: Path) -> None:
         print(f"  not reached: {', '.join(failing)}")
 
 
-def load(path: Path, only: list[str] | None) -> list[dict[str, Any]]:
-    conversations: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+def load(path: Path, only: list[str] | None) -> tuple[Assumed, list[dict[str, Any]]]:
+    text = path.read_text(encoding="utf-8")
+    conversations: list[dict[str, Any]] = yaml.safe_load(text)
     if only:
         conversations = [c for c in conversations if any(c["id"].startswith(prefix) for prefix in only)]
-    return conversations
+    return assumed(text), conversations
 
 
-def replay_all(only: list[str] | None = None) -> dict[Path, list[Outcome]]:
-    """Every blind set through one start of the servers; each printed and summed up on its own."""
-    sets = {path: load(path, only) for path in BLIND_SETS}
-    outcomes: dict[Path, list[Outcome]] = {}
-    with pinned_day(TODAY), tempfile.TemporaryDirectory() as folder:
-        settings = bench_settings(Path(folder))
+def replay_on_one_day(
+    world: Assumed, sets: dict[Path, list[dict[str, Any]]], folder: Path
+) -> dict[Path, list[Outcome]]:
+    """The sets that assume the same day, through one start of the servers."""
+    with pinned_day(world.today):
+        settings = bench_settings(folder)
         upgrade(settings.database_url)
         sessions = make_sessionmaker(settings.database_url, immediate=True)
         with sessions.begin() as session:
-            seed_teams(session, date.fromisoformat(TODAY))
+            seed_teams(session, date.fromisoformat(world.today))
             seed_services(session)
-        started = time.perf_counter()
         with Assistant(settings=settings, model=model_path(), with_web=False), httpx.Client(timeout=60) as client:
-            for path, conversations in sets.items():
-                outcomes[path] = [replay(c, client, settings, sessions) for c in conversations]
-        elapsed = time.perf_counter() - started
+            return {
+                path: [replay(c, client, settings, sessions, world) for c in conversations]
+                for path, conversations in sets.items()
+            }
+
+
+def replay_all(only: list[str] | None = None) -> dict[Path, list[Outcome]]:
+    """Every blind set, each on the day its header assumes; printed and summed up set by set."""
+    by_day: dict[Assumed, dict[Path, list[dict[str, Any]]]] = {}
+    for path in BLIND_SETS:
+        world, conversations = load(path, only)
+        if conversations:
+            by_day.setdefault(world, {})[path] = conversations
+    outcomes: dict[Path, list[Outcome]] = {}
+    started = time.perf_counter()
+    for world, sets in by_day.items():
+        with tempfile.TemporaryDirectory() as folder:
+            outcomes.update(replay_on_one_day(world, sets, Path(folder)))
+    elapsed = time.perf_counter() - started
     out = VAR_DIR / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    for path, results in outcomes.items():
+    for path in sorted(outcomes):
+        results = outcomes[path]
         for outcome in results:
             print_outcome(outcome)
         print_summary(results, path)
         (out / f"{path.stem}.json").write_text(
             json.dumps([o.__dict__ for o in results], ensure_ascii=False, indent=1), encoding="utf-8"
         )
-    print(f"  ({elapsed:.0f} s with the servers' start)")
+    print(f"  ({elapsed:.0f} s with the servers' starts)")
     return outcomes
 
 

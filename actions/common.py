@@ -67,6 +67,14 @@ QUESTION_INTENTS = frozenset({"faq", "ask_course_info", "help", "bot_challenge"}
 _QUESTION = re.compile(r"\?|^\W*(hvad|hva|hvem|hvor|hvordan|hvornår|hvorfor|hvilke|hvilken|hvilket)\b", re.IGNORECASE)
 
 
+def message_id_of(tracker: Tracker) -> str | None:
+    """The id of the message being answered: a message sent again carries the
+    same (the widget's and the REST client's own, bot/rasa_server/resend.py; a
+    text's is the gateway's number), so a save it asked for is done once."""
+    given = (tracker.latest_message or {}).get("message_id")
+    return str(given)[:64] if isinstance(given, (str, int)) and not isinstance(given, bool) else None
+
+
 def phrased_as_a_question(text: str) -> bool:
     """A question mark, or a question word first ("hvad er efterværn")."""
     return bool(_QUESTION.search(text))

@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import message_id_of
 from actions.enrollment_form import FORM_SLOTS
 from actions.enrollment_summary import consent_text
 from actions.handover import HANDOFF_SLOTS
@@ -113,8 +114,7 @@ class ActionSubmitEnrollment(Action):
         stored the turn, bot/rasa_server/resend.py) gets the same answer, and
         nothing is written again."""
         session = tx.session
-        given = (tracker.latest_message or {}).get("message_id")  # a text's is the gateway's number
-        message_id = str(given)[:64] if isinstance(given, (str, int)) and not isinstance(given, bool) else None
+        message_id = message_id_of(tracker)
         written = find_by_message(session, tracker.sender_id, message_id) if message_id else None
         if written is not None:
             tx.reply(

@@ -21,12 +21,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, phrased_as_a_question, read_yes_no
+from actions.common import Interruptible, message_id_of, phrased_as_a_question, read_yes_no
 from actions.satisfaction import satisfaction_replies
 from actions.transaction import DATABASE_ERROR, Reply, Transaction
 from actions.youth_identity import identified_profile, now, young_person
 from bot.dates import find_date, find_time
-from bot.db.youth import YouthError
+from bot.db.youth import YouthError, add_receipt, find_receipt
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
 from bot.shared.municipality import contact_details
@@ -268,7 +268,7 @@ class YouthSubmit(ForIdentified):
             with Transaction(dispatcher, self.name(), error_reply=self.database_error_reply) as tx:
                 profile = young_person(tx, tracker)
                 if profile is not None:
-                    replies, remembered = self.answer_and_record(tx.session, profile, tracker)
+                    replies, remembered = self.once_a_message(tx.session, profile, tracker)
                     tx.reply_all(replies)
         except YouthError:  # rolled back: the meeting changed meanwhile (staff cancelled it)
             dispatcher.utter_message(response=DATABASE_ERROR, **contact_details())
@@ -277,6 +277,23 @@ class YouthSubmit(ForIdentified):
             return self.after_database_error()
         saved = [SlotSet(LAST_SAVE, remembered | {"turn": user_turns(tracker)})] if remembered else []
         return self.after() + saved
+
+    def once_a_message(
+        self, session: Session, profile: YouthProfile, tracker: Tracker
+    ) -> tuple[list[Reply], dict[str, Any]]:
+        """`answer_and_record`, once for each message: the same message sent again
+        (its Rasa server died after this was committed, before it stored the
+        turn) gets the first answer from its receipt, and nothing is saved twice."""
+        message_id = message_id_of(tracker)
+        if message_id is None:
+            return self.answer_and_record(session, profile, tracker)
+        receipt = find_receipt(session, tracker.sender_id, message_id, self.name())
+        if receipt is not None:
+            return receipt
+        replies, remembered = self.answer_and_record(session, profile, tracker)
+        if replies and replies != [NOTHING_SAVED]:
+            add_receipt(session, tracker.sender_id, message_id, self.name(), (replies, remembered))
+        return replies, remembered
 
     def answer_and_record(
         self, session: Session, profile: YouthProfile, tracker: Tracker

@@ -35,7 +35,7 @@ from bot.db.satisfaction import purge_offers
 from bot.db.session import make_sessionmaker
 from bot.db.staff import purge_sessions
 from bot.db.tracker_events import delete_conversations, stale_conversations
-from bot.db.youth import forget_conversation, purge_pairing
+from bot.db.youth import forget_conversation, purge_pairing, purge_receipts
 from bot.shared.municipality import Municipality
 
 
@@ -76,6 +76,7 @@ def purge(database_url: str, tracker_store_url: str, municipality: Municipality,
             delete_review_tags(session, conversation)
             forget_conversation(session, conversation)
         purge_pairing(session, now)
+        purge_receipts(session, now)
         purge_lookup_attempts(session, now)
         purge_sessions(session, now)
         purge_offers(session, now)

@@ -1,12 +1,15 @@
 """Young people in aftercare: profiles, who a conversation is identified as,
-and pairing codes. Their mentor meetings are in bot/db/meetings.py, their
-education in bot/db/education.py. Repository functions take a session and
+pairing codes, and the receipts of their saves (a message sent again is
+answered the same, saved once). Their mentor meetings are in
+bot/db/meetings.py, their education in bot/db/education.py. Repository functions take a session and
 never commit."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -18,9 +21,13 @@ from bot.db.youth_models import (
     MentorMeeting,
     PairingAttempt,
     PairingCode,
+    SaveReceipt,
     YouthProfile,
 )
 from bot.youth.pairing import code_hash, new_code
+
+Receipt = tuple[list[tuple[str, dict[str, Any]]], dict[str, Any]]  # the replies and what `fortryd` needs
+RECEIPT_DAYS = 1  # a message is sent again within seconds; a day is plenty
 
 CODE_MINUTES = 30
 MAX_WRONG_CODES_PER_CONVERSATION = 5  # within WRONG_CODE_WINDOW
@@ -137,8 +144,9 @@ def unbind(session: Session, conversation_id: str) -> bool:
 
 
 def forget_conversation(session: Session, conversation_id: str) -> bool:
-    """Unbind the conversation and drop its wrong-code attempts; True if it was bound."""
+    """Unbind the conversation and drop its wrong-code attempts and save receipts; True if it was bound."""
     session.execute(delete(PairingAttempt).where(PairingAttempt.conversation_id == conversation_id))
+    session.execute(delete(SaveReceipt).where(SaveReceipt.conversation_id == conversation_id))
     return unbind(session, conversation_id)
 
 
@@ -228,3 +236,38 @@ def redeem_code(
     row.used_at = now
     session.flush()
     return Redemption("bound", profile)
+
+
+def find_receipt(session: Session, conversation_id: str, message_id: str, action: str) -> Receipt | None:
+    """What the action answered to this message of the conversation, if it saved something."""
+    row = session.scalar(
+        select(SaveReceipt).where(
+            SaveReceipt.conversation_id == conversation_id,
+            SaveReceipt.message_id == message_id,
+            SaveReceipt.action == action,
+        )
+    )
+    if row is None:
+        return None
+    return [(name, values) for name, values in json.loads(row.replies)], json.loads(row.remembered)
+
+
+def add_receipt(session: Session, conversation_id: str, message_id: str, action: str, receipt: Receipt) -> None:
+    """Keep the save's answer with the save, in its transaction: both are written, or neither."""
+    replies, remembered = receipt
+    session.add(
+        SaveReceipt(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            action=action,
+            replies=json.dumps([[name, values] for name, values in replies], ensure_ascii=False),
+            remembered=json.dumps(remembered, ensure_ascii=False),
+        )
+    )
+    session.flush()
+
+
+def purge_receipts(session: Session, now: datetime) -> int:
+    """Receipts older than RECEIPT_DAYS; returns rows deleted."""
+    deleted = session.execute(delete(SaveReceipt).where(SaveReceipt.created_at < now - timedelta(days=RECEIPT_DAYS)))
+    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]

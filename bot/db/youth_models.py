@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UtcDateTime
@@ -141,3 +141,21 @@ class PairingAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(255), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class SaveReceipt(Base):
+    """What a young person's save answered, by the message that asked for it:
+    a message sent again (the widget, after the Rasa server that handled it
+    died having had the save written but before it stored the turn) gets the
+    same answer and saves nothing twice. Kept a day (bot/retention.py)."""
+
+    __tablename__ = "save_receipts"
+    __table_args__ = (UniqueConstraint("conversation_id", "message_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    replies: Mapped[str] = mapped_column(Text)  # JSON: [[response, values], ...]
+    remembered: Mapped[str] = mapped_column(Text)  # JSON: what `fortryd` needs to take it back
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)

@@ -189,7 +189,7 @@ def conversation_turns() -> list[str]:
 
 # Training examples written before the blind conversations were (the first
 # set 2026-12-06 07:10, the second and third later that day, the fourth
-# 2026-12-06 23:20, after the training lines below; each example's
+# 2026-12-06 23:20, the fifth 2026-12-07 02:20, after the training lines below; each example's
 # first commit checked with `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
 IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
@@ -217,6 +217,8 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "nej, det er bare mig",
     "jeg vil gerne tilmelde mig selv og min kone til familie med hjerte",
     "hvornaar skal min datter til tandlaege foerste gang",
+    "vi snakkede om min lejlighed og mit budget",  # the fifth set (2026-12-07) from here on
+    "jeg vil gerne tale med en person",
 }
 
 
@@ -290,7 +292,7 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
 
 
 # Written from the conversation contract alone (2026-12-06, the second and
-# the third sets, by two different writers); checked for near-duplicates of
+# the third sets, by two different writers; the fourth 2026-12-07, by a third); checked for near-duplicates of
 # training, not only copies: a message the index finds near a training example
 # was taken out of the set before the set was first measured, so short
 # intents (greet, affirm, thank) keep fewer messages than the 30 written. The
@@ -305,6 +307,14 @@ BLIND_SETS = {
     ),
     "young people 3": (
         ROOT / "tests" / "data" / "youth_blind3.yml",
+        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
+    ),
+    "parents 4": (
+        ROOT / "tests" / "data" / "nlu_blind4.yml",
+        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
+    ),
+    "young people 4": (
+        ROOT / "tests" / "data" / "youth_blind4.yml",
         [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
     ),
 }

@@ -48,6 +48,7 @@ HELD_OUT = {
     "blind set (written without seeing the training data)": ROOT / "tests" / "data" / "nlu_test.yml",
     "blind set 2 (written from the contract alone, 2026-12-06)": ROOT / "tests" / "data" / "nlu_blind2.yml",
     "blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "nlu_blind3.yml",
+    "blind set 4 (from the contract alone, 2026-12-07)": ROOT / "tests" / "data" / "nlu_blind4.yml",
 }
 SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 YOUTH_HELD_OUT = {
@@ -55,6 +56,7 @@ YOUTH_HELD_OUT = {
     "youth blind set (written without seeing the training data)": ROOT / "tests" / "data" / "youth_test.yml",
     "youth blind set 2 (written from the contract alone, 2026-12-06)": ROOT / "tests" / "data" / "youth_blind2.yml",
     "youth blind set 3 (from the contract alone, 2026-12-06, evening)": ROOT / "tests" / "data" / "youth_blind3.yml",
+    "youth blind set 4 (from the contract alone, 2026-12-07)": ROOT / "tests" / "data" / "youth_blind4.yml",
 }
 OUT = VAR_DIR / "bench"
 PARENTS = [

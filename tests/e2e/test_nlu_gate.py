@@ -29,14 +29,19 @@ DATA = ROOT / "tests" / "data"
 # people's set 0.892; service topics 0.956. The third sets, first measured
 # 2026-12-06 evening with the model they were first replayed on: parents
 # 0.848, young people 0.922. With the two batches of new examples (2026-12-07):
-# parents 0.908, 0.902, 0.880; young people 0.944, 0.891, 0.944.
+# parents 0.908, 0.902, 0.880; young people 0.944, 0.891, 0.944. The fourth
+# sets, first measured 2026-12-07 with the model of that morning, before any
+# change made after reading them (the honest figure for messages nobody on
+# the team wrote): parents 0.874, young people 0.927.
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.90,
     "nlu_blind2.yml": 0.90,
     "nlu_blind3.yml": 0.87,
+    "nlu_blind4.yml": 0.86,
     "youth_test.yml": 0.93,
     "youth_blind2.yml": 0.88,
     "youth_blind3.yml": 0.93,
+    "youth_blind4.yml": 0.91,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -196,7 +196,7 @@ def replay(
     repeats = repeated_questions(run.replies)
     if failure is None and len(repeats) > 1:
         failure = f"asked again {len(repeats)} times: {repeats[0]!r}"
-    category = conversation["id"].rsplit("_", 1)[0].split("_")[0]
+    category = re.match(r"(?:b\d+-)?([a-z]+)", conversation["id"]).group(1)  # type: ignore[union-attr]
     return Outcome(conversation["id"], category, turns, failure)
 
 

@@ -21,7 +21,9 @@ MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
 CHECK_IN = "action_pause_for_check_in"
 SERVICE_ANSWERS = ("action_answer_service", "action_answer_service_detail")
 # The assistant's messages that offer a person with a yes/no question.
-PERSON_OFFERS = frozenset({"utter_offer_person", "utter_iamabot", "utter_concern_offer_person"})
+PERSON_OFFERS = frozenset(
+    {"utter_offer_person", "utter_iamabot", "utter_concern_offer_person", "utter_feelings_offer_person"}
+)
 
 
 def last_turns_actions(tracker: Tracker) -> list[str]:

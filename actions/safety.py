@@ -10,6 +10,10 @@ decides on every message, in every state, before any form sees it:
   action_pause_for_check_in sets any form aside so the yes or no is not
   taken as an answer to it. Yes is the high path; no and
   action_resume_after_check_in take the form up again at its next question.
+
+A no that tells how bad the person feels ("nej, bare meget ked af det", to
+the check-in or to any yes/no offer: action_answer_no) is answered with the
+offer of a person, not with "Helt i orden" (bot/shared/feelings.py).
 """
 
 from __future__ import annotations
@@ -22,12 +26,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import handoff_events, open_case
 from actions.transaction import Transaction
+from bot.shared.feelings import tells_feeling_bad
 from bot.shared.municipality import contact_details
 
 PAUSED_FORM = "paused_form"
 KIND_SLOT = "danger_kind"
 # The contact wish is asked again only through the high path, never resumed as such.
 NOT_RESUMED = {"contact_form"}
+FEELINGS_OFFER = "utter_feelings_offer_person"
+
+
+def offer_for_feelings(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Offer a person when the latest message tells how bad its writer feels; whether it did."""
+    if not tells_feeling_bad(tracker.latest_message.get("text") or ""):
+        return False
+    dispatcher.utter_message(response=FEELINGS_OFFER, **contact_details())
+    return True
 
 
 def active_form(tracker: Tracker) -> str | None:
@@ -74,6 +88,22 @@ class ActionResumeAfterCheckIn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         paused = tracker.get_slot(PAUSED_FORM)
         dispatcher.utter_message(response="utter_check_in_safe")
+        if offer_for_feelings(dispatcher, tracker):
+            return [SlotSet(PAUSED_FORM, None), ActiveLoop(None)]  # one question at a time: the offer
         if not paused or paused in NOT_RESUMED:
             return [SlotSet(PAUSED_FORM, None)]
         return [SlotSet(PAUSED_FORM, None), FollowupAction(str(paused))]
+
+
+class ActionAnswerNo(Action):
+    """A no to the assistant's offer (the next step after a service answer, the
+    course, a person for a worry): "Helt i orden", or the offer of a person
+    when the no tells how bad its writer feels."""
+
+    def name(self) -> str:
+        return "action_answer_no"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not offer_for_feelings(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_anything_else")
+        return []

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions import handover
-from actions.safety import ActionEscalateDistress, ActionPauseForCheckIn, ActionResumeAfterCheckIn
+from actions.safety import ActionAnswerNo, ActionEscalateDistress, ActionPauseForCheckIn, ActionResumeAfterCheckIn
 from actions.transaction import Transaction
 from bot.db.models import Escalation
 from bot.db.sms import on_duty_alerts
@@ -130,6 +130,22 @@ def test_no_to_the_check_in_takes_the_form_up_again() -> None:
     assert events == [SlotSet("paused_form", None), FollowupAction("log_meeting_form")]
     dispatcher, events = check_in(ActionResumeAfterCheckIn(), tracker("conv-c5", "nej"))
     assert responses(dispatcher) == ["utter_check_in_safe"] and events == [SlotSet("paused_form", None)]
+
+
+def test_a_no_that_tells_feeling_bad_is_offered_a_person_not_left_alone() -> None:
+    """To the check-in, the form set aside stays aside: one question at a time, the offer."""
+    dispatcher, events = check_in(
+        ActionResumeAfterCheckIn(),
+        with_slots(tracker("conv-c6", "nej ikke i fare, har det bare rigtig skidt"), paused_form="log_meeting_form"),
+    )
+    assert responses(dispatcher) == ["utter_check_in_safe", "utter_feelings_offer_person"]
+    assert events == [SlotSet("paused_form", None), ActiveLoop(None)]
+    assert dispatcher.messages[1]["municipality_phone"]  # the number to call is in the offer
+    # To an offer after a service answer: "Helt i orden" for a plain no only.
+    dispatcher, events = check_in(ActionAnswerNo(), tracker("conv-c7", "nej, jeg er bare så ked af det"))
+    assert responses(dispatcher) == ["utter_feelings_offer_person"] and events == []
+    dispatcher, _ = check_in(ActionAnswerNo(), tracker("conv-c8", "nej tak"))
+    assert responses(dispatcher) == ["utter_anything_else"]
 
 
 MONDAY_NIGHT = datetime(2026, 11, 30, 23, 40, tzinfo=DANISH_TIME)

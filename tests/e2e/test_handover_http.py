@@ -149,3 +149,17 @@ def test_a_no_that_asks_for_a_person_after_a_service_answer_gets_one(running: Ru
     with running.sessions() as session:
         cases = session.scalars(select(Escalation).where(Escalation.conversation_id == chat.sender)).all()
     assert [case.reason for case in cases] == ["request_human"]
+
+
+def test_a_no_that_tells_feeling_bad_is_offered_a_person_and_a_yes_gets_one(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("hvad kan familierådgivningen hjælpe med")
+    chat.say("nej. jeg er bare så ked af det for tiden")
+    assert "Vil du skrive med en medarbejder" in chat.text and "Helt i orden" not in chat.text, chat.text
+    chat.say("ja tak")
+    assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+    # A plain no is still a plain no.
+    other = running.chat()
+    other.say("hvad kan familierådgivningen hjælpe med")
+    other.say("nej tak")
+    assert "Helt i orden" in other.text and "Vil du skrive med en medarbejder" not in other.text, other.text

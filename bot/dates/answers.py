@@ -105,7 +105,14 @@ def parse_danish_date(text: str, today: date, direction: Direction = "future") -
 
 
 _BARE_NUMBER = re.compile(r"^\d+$")
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-]\d{2,4})?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})([./-]\d{2,4})?$")
+
+
+def _day_of(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # "29.02" in a year without it
+        return None
 
 
 def _dateparser(text: str, today: date, direction: Direction) -> date | None:
@@ -114,6 +121,10 @@ def _dateparser(text: str, today: date, direction: Direction) -> date | None:
     numeric = _NUMERIC_DATE.match(text)
     if numeric and not (1 <= int(numeric.group(1)) <= 31 and 1 <= int(numeric.group(2)) <= 12):
         return None  # day first in Denmark: "1/13" is not a date
+    if numeric and not numeric.group(3):
+        # "21.04" is the 21st of April: dateparser read it as the time 21:04 today.
+        day, month = int(numeric.group(1)), int(numeric.group(2))
+        return pick_year(lambda year: _day_of(year, month, day), today, direction, _GRACE)
     parsed = dateparser.parse(
         text,
         languages=["da", "en"],

@@ -147,3 +147,11 @@ def test_pick_year_takes_the_nearest_occurrence_in_the_direction() -> None:
     # A year without the date (no week 53 in 2027) looks at the neighbouring years.
     assert pick_year(_monday_of_week_53, date(2027, 6, 1), "past") == date(2026, 12, 28)
     assert pick_year(_monday_of_week_53, date(2027, 6, 1), "future") is None
+
+
+@pytest.mark.parametrize("text", ["21.04", "termin 21.04", "d. 21/4", "21-04"])
+def test_a_day_and_month_with_a_dot_is_a_date_not_a_time_of_today(text: str) -> None:
+    # dateparser alone read "21.04" as 21:04 today: a due date of today.
+    assert parse_danish_date(text, TODAY, "future") == date(2027, 4, 21)
+    assert parse_danish_date(text, TODAY, "past") == date(2026, 4, 21)
+    assert parse_danish_date("31.04", TODAY) is None

@@ -81,7 +81,7 @@ def example_category(message: Message) -> str | None:
 
 def for_the_classifiers(message: Message) -> bool:
     """Danger is this layer's alone, and so are the hard negatives written for it
-    (`metadata: {danger_layer_only: true}`): they taught DIET nothing it needs and
+    (`metadata: {danger_layer_only: true}`): they taught the intent classifier (DIET, then) nothing it needs and
     cost it accuracy on the other intents (make bench)."""
     return message.get("intent") != DISTRESS and block_metadata(message, "danger_layer_only") is not True
 

@@ -2,7 +2,9 @@
 day the message names, its place in the list just shown, else the one shown
 or the next; a reason when given in passing; said back and confirmed with a
 yes before anything is stored; nothing is deleted (the old row is marked
-moved or cancelled). Asking for a new meeting: actions/meeting_requests.py."""
+moved or cancelled). A move that turns out to be a cancellation ("kan vi
+ikke bare skippe det", "nej, annuller det hellere") goes on as one, with the meeting
+kept. Asking for a new meeting: actions/meeting_requests.py."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -27,7 +30,7 @@ from actions.meeting_requests import (
 )
 from actions.meetings import describe_when
 from actions.transaction import Reply, Transaction
-from actions.youth_forms import NOTHING_SAVED, YouthSubmit, local_today
+from actions.youth_forms import NOTHING_SAVED, YOUTH_SLOTS, YouthSubmit, local_today
 from actions.youth_identity import identified_profile, now
 from bot.dates import Window, find_time, find_window, format_danish_date, references
 from bot.dates.references import MeetingReference, new_time_on, position_in_list, read_meeting_reference
@@ -58,6 +61,9 @@ class MeetingChoice(WindowExtraction):
     ) -> dict[str, Any]:
         reason = _REASON.search(self.text(tracker)) if self.starting(tracker) else None
         given = {"change_reason": reason.group(0).strip()[:300]} if reason else {}
+        if self.cancels_instead(tracker):
+            # validate_meeting_choice ends the move; action_move_meeting starts the cancellation
+            return given | self.called_off(dispatcher, tracker)
         if self.names_another_meeting(tracker):
             # "det på tirsdag" to "Skal jeg aflyse mødet 15. januar?": that one, asked again
             with Transaction(dispatcher, self.name(), error_reply=None) as tx:
@@ -75,6 +81,27 @@ class MeetingChoice(WindowExtraction):
         if tx.failed:
             return {"youth_outcome": "error"}
         return given | slots
+
+    def cancels_instead(self, tracker: Tracker) -> bool:
+        """Moving, a message that calls the meeting off and names no move ("kan vi ikke
+        bare skippe det", "nej, annuller det hellere"): at the start, asked for the new time, or at the summary."""
+        if not self.moving or not (
+            self.starting(tracker) or self.asked(tracker, "meeting_window") or self.asked(tracker, "youth_confirm")
+        ):
+            return False
+        text = self.text(tracker)
+        return bool(_CALLED_OFF.search(text)) and not _MOVED.search(text)
+
+    def called_off(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """The meeting to cancel instead: the one chosen already, else the one the message names."""
+        meeting = str(tracker.get_slot("meeting_choice") or "")
+        if not meeting.isdigit():
+            reference = read_meeting_reference(self.text(tracker), local_today(), moving=False)
+            with Transaction(dispatcher, self.name(), error_reply=None) as tx:
+                meeting = str(choose_meeting(tx.session, tracker, reference).get("meeting_choice") or "")
+            if tx.failed:
+                return {"youth_outcome": "error"}
+        return {"meeting_choice": f"{CANCEL_INSTEAD}:{meeting}" if meeting.isdigit() else meeting}
 
     def reference(self, tracker: Tracker) -> MeetingReference:
         return read_meeting_reference(self.text(tracker), local_today(), moving=self.moving)
@@ -96,6 +123,8 @@ class MeetingChoice(WindowExtraction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = self.text(tracker)
+        if self.cancels_instead(tracker):
+            return {}  # "nej, annuller det, vi ses alligevel onsdag": no new time
         if self.starting(tracker):
             reference = read_meeting_reference(text, local_today())
             if reference.new_time is not None:
@@ -134,6 +163,8 @@ class MeetingChoice(WindowExtraction):
     def validate_meeting_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if str(value).startswith(f"{CANCEL_INSTEAD}:"):
+            return {"meeting_choice": str(value).partition(":")[2], "youth_outcome": CANCEL_INSTEAD}
         if str(value).startswith("none:"):
             on = str(value)[5:]
             if on:
@@ -151,6 +182,13 @@ class MeetingChoice(WindowExtraction):
         return self.free_text(tracker, "change_reason", 300, nothing="ikke oplyst")
 
 
+# Moving, the meeting called off instead ("kan vi ikke bare skippe det", "annuller det"), unless the
+# same message moves it ("drop fredag, tag tirsdag i stedet").
+CANCEL_INSTEAD = "cancel_instead"  # the outcome; "cancel_instead:<id>" the choice that ends the move
+_CALLED_OFF = re.compile(
+    r"\b(?:aflys\w*|annuller\w*|cancel\w*|drop|droppe|droppes|dropper|slet|slette|slettes|skip|skippe)\b", re.I
+)
+_MOVED = re.compile(r"\b(?:flyt\w*|ryk\w*|i\s*stedet|move|reschedule|en\s+anden\s+(?:dag|tid|gang))\b", re.I)
 # A reason given in passing: "er syg", "pga arbejde", "fordi jeg har eksamen".
 _REASON = re.compile(
     r"\b(?:fordi|pga\.?|på grund af|er syg|syg|har (?:arbejde|skole|eksamen)|skal arbejde)\b[^.!?]*", re.I
@@ -245,6 +283,17 @@ class ActionMoveMeeting(ChangeMeeting, Action):
 
     def name(self) -> str:
         return "action_move_meeting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("youth_outcome") == CANCEL_INSTEAD:
+            # Called off, not moved: the cancel form goes on with the meeting chosen (and a reason
+            # given) and asks its yes ("Skal jeg aflyse mødet …?") before anything is changed.
+            kept = ("meeting_choice", "change_reason")
+            return [
+                *(SlotSet(slot, None) for slot in YOUTH_SLOTS if slot not in kept),
+                FollowupAction("cancel_meeting_form"),
+            ]
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionCancelMeeting(ChangeMeeting, Action):

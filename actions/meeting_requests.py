@@ -27,6 +27,7 @@ from actions.youth_forms import (
     reset_youth_slots,
 )
 from bot.dates import Window, find_time, find_window, format_danish_date, format_danish_day
+from bot.dates.references import within_span
 from bot.db import meetings as repo
 from bot.db.youth_models import YouthProfile
 
@@ -88,9 +89,11 @@ class WindowExtraction(YouthFormValidation):
             or self.asked(tracker, "meeting_window")
             or self.asked(tracker, "youth_confirm")
         )
-        if window and may_read:
-            return {"meeting_window": window_to_slot(window, text)}
         current = window_from_slot(tracker.get_slot("meeting_window"))
+        if window and may_read:
+            if current is not None and self.asked(tracker, "youth_confirm"):
+                window = within_span(window, text, current)  # "næste uge", then "torsdag": that week's
+            return {"meeting_window": window_to_slot(window, text)}
         moment = find_time(text)
         if (
             window is None

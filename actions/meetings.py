@@ -199,6 +199,12 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         found = find_date(text, local_today(), "past") is not None
         return self.asked(tracker, "meeting_note") and corrects_when(text, found) and note_in(text) is None
 
+    def corrects_the_time(self, tracker: Tracker) -> bool:
+        """ "nej vent, det var kl 8.45" when asked for the note: the time corrected, nothing talked about."""
+        text = self.text(tracker)
+        timed = find_time(text) is not None
+        return self.asked(tracker, "meeting_note") and corrects_when(text, timed) and not note_in(text)
+
     async def extract_meeting_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -257,8 +263,10 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         said = note_in(self.text(tracker))
         if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
             return {"meeting_note": said}  # at the summary: an addition, asked again with it
-        if only_a_time(self.text(tracker)) or self.corrects_the_day(tracker):
-            return {}  # "kl 14", "nej det var i torsdags": when, not a note (extract_meeting_date took it); asked again
+        if only_a_time(self.text(tracker)) or self.corrects_the_day(tracker) or self.corrects_the_time(tracker):
+            # "kl 14", "nej det var i torsdags", "hov, det var kl 8.45": when, not a note
+            # (extract_meeting_date took it); asked again, with the day and time understood
+            return {}
         if self.asked(tracker, "meeting_note") and _ONLY_YES.match(self.text(tracker)):
             # "ja" to "hvad talte I om?" is no note: many answer the yes/no they expect; saved without one
             return {"meeting_note": "-"}

@@ -44,6 +44,7 @@ from actions.youth_forms import (
 )
 from actions.youth_identity import young_person
 from bot.dates import Window, find_date, find_time, find_window
+from bot.dates.references import within_span
 from bot.db import meetings as meeting_repo
 from bot.db import youth_corrections as repo
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
@@ -276,9 +277,11 @@ def window_of(meeting: MentorMeeting) -> Window:
 
 
 def corrected_window(text: str, current: Window, today: date) -> Window | None:
-    """ "torsdag kl 15": that; "det var kl 15": the same day(s) at 15; "nej torsdag": at the same time.
-    None: in the past."""
+    """ "torsdag kl 15": that (within the days asked for, when they were a
+    span: "næste uge", then "torsdag" is next week's); "det var kl 15": the same
+    day(s) at 15; "nej torsdag": at the same time. None: in the past."""
     window, moment = find_window(text, today), find_time(text)
+    window = within_span(window, text, current) if window is not None else None
     if window is None and moment is not None:
         window = Window(current.first, current.last, None, moment)
     elif window is not None and window.at is None and current.at and window.first == window.last:

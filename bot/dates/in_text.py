@@ -129,15 +129,14 @@ def find_window(text: str, today: date) -> Window | None:
     """ "næste uge", "torsdag eller fredag eftermiddag", "i morgen kl 10" -> a window; None without a date."""
     t = normalise(text)
     part, at = find_part_of_day(t), find_time(t)
-    if _NEXT_WEEK.search(t):
-        monday = today + timedelta(days=7 - today.weekday())
+    next_week, this_week = _NEXT_WEEK.search(t), _THIS_WEEK.search(t)
+    if next_week or this_week:
+        monday = today + timedelta(days=(7 if next_week else 0) - today.weekday())
         day = re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t)  # full names: "kan man" is no Monday
-        if day:  # "onsdag i næste uge": that day
+        if day:  # "onsdag i næste uge", "torsdag i denne uge": that day
             single = monday + timedelta(days=WEEKDAY_NAMES.index(day.group(1)))
             return Window(single, single, part, at)
-        return Window(monday, monday + timedelta(days=4), part, at)
-    if _THIS_WEEK.search(t):
-        return Window(today, today + timedelta(days=max(0, 4 - today.weekday())), part, at)
+        return Window(max(monday, today), max(monday + timedelta(days=4), today), part, at)
     days = []
     for piece in re.split(r"\beller\b|\bog\b|,", t):
         found = find_date(piece, today, "future")

@@ -26,6 +26,10 @@ _NEW_TIME = re.compile(
     r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage det)|hellere|i stedet for det(?:te)?|skal være|to)\b"
 )
 _THE_MEETING = re.compile(r"^\s*(?:mødet|møde|det|den|vores|mit|min)\b")
+# "har vagt til kl 17", "er i skole til 15": until then, a reason, not the new time.
+_BUSY_UNTIL = re.compile(
+    r"\b(?:arbejder|arbejde|på job|skole|undervisning|praktik|timer|optaget|vagt|work|working|school)\s*$"
+)
 _ORDINAL_WORDS = {"første": 0, "næste": 0, "anden": 1, "andet": 1, "tredje": 2, "sidste": -1}
 _WORD = "|".join(_ORDINAL_WORDS)
 _ORDINAL = re.compile(rf"\b(?:det|den|mødet)\s+({_WORD})\b|\b({_WORD})\s+møde|\b(?:nr\.?|nummer)\s*([1-9])\b")
@@ -49,7 +53,7 @@ def split_at_new_time(text: str) -> tuple[str, str]:
     t = normalise(text)
     for match in _NEW_TIME.finditer(t):
         after = t[match.end() :]
-        if _THE_MEETING.match(after):
+        if _THE_MEETING.match(after) or _BUSY_UNTIL.search(t[: match.start()]):
             continue
         if find_date(after, date(2000, 1, 3)) is not None or find_time(after) is not None:
             return t[: match.start()], after
@@ -106,3 +110,17 @@ def nearest_to_meeting(window: Window, text: str, meeting_day: date) -> Window:
     if abs((later - meeting_day).days) < abs((window.first - meeting_day).days):
         return Window(later, later, window.part_of_day, window.at)
     return window
+
+
+def within_span(window: Window, text: str, span: Window) -> Window:
+    """A weekday alone narrowing days already given: asked "i næste uge" and
+    then told "torsdag kl 9", the Thursday of next week, not of this week.
+    Only when that weekday is among the span's days; a date, "næste",
+    "i morgen" or a span of its own is taken as written."""
+    said = normalise(text)
+    bare = window.first == window.last and _BARE_WEEKDAY.search(said) and not _WEEK_FIXED.search(said)
+    if not bare or span.first == span.last or find_date(_BARE_WEEKDAY.sub(" ", said), span.first) is not None:
+        return window
+    days = (span.first + timedelta(days=k) for k in range((span.last - span.first).days + 1))
+    day = next((d for d in days if d.weekday() == window.first.weekday()), None)
+    return Window(day, day, window.part_of_day, window.at) if day else window

@@ -91,6 +91,16 @@ RELATIVE_DAYS = {
     "i dag": 0,
     "idag": 0,
     "i aften": 0,
+    # earlier today, told in the past ("havde møde i morges")
+    "i morges": 0,
+    "her til morgen": 0,
+    "her i morges": 0,
+    "i formiddags": 0,
+    "her i formiddags": 0,
+    "her i formiddag": 0,
+    "i eftermiddags": 0,
+    "her i eftermiddag": 0,
+    "i aftes": -1,
     "i morgen": 1,
     "imorgen": 1,
     "i overmorgen": 2,
@@ -114,9 +124,11 @@ _ENGLISH_DAYS = {
     "tonight": "i aften",
     "tomorrow": "i morgen",
     "yesterday": "i går",
+    "this morning": "i morges",
     "next week": "næste uge",
 }
-_ENGLISH_DAYS_RE = re.compile(rf"\b({'|'.join(_ENGLISH_DAYS)})\b")
+# Also the possessive and the plural people type for it ("friday's session", "fridays one").
+_ENGLISH_DAYS_RE = re.compile(rf"\b({'|'.join(_ENGLISH_DAYS)})(?:'s|’s|s)?\b")
 
 
 def alternatives(words: Iterable[str]) -> str:

@@ -14,6 +14,9 @@
   `update_education`, never the command `stop`;
 - a wish to sign up for the course (bot/shared/enrol_wish.py) is
   `enroll_course`, over a question about the course or nothing;
+- a young person's wish to see their meetings, or to note down one that was
+  held, in so many words (bot/shared/meeting_words.py) is `list_meetings` or
+  `log_meeting`, over a guess at booking, the code or nothing;
 - a message that only asks to take back what was just saved ("fortryd",
   "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
   read "slet det igen" as `delete_my_data`, which offers to delete the whole
@@ -40,6 +43,7 @@ from bot.shared import (
     course_cancel,
     enrol_wish,
     hours_question,
+    meeting_words,
     pairing_code,
     person_request,
     told_stop,
@@ -55,6 +59,8 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
     ("enroll_course", enrol_wish.OVERRIDDEN, enrol_wish.wants_to_enrol),
+    ("list_meetings", meeting_words.SEE_OVERRIDDEN, meeting_words.wants_to_see_meetings),
+    ("log_meeting", meeting_words.NOTE_OVERRIDDEN, meeting_words.notes_a_held_meeting),
 ]
 
 
@@ -74,7 +80,16 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop, enrol_wish, undo_words)
+        readers = (
+            pairing_code,
+            person_request,
+            course_cancel,
+            hours_question,
+            told_stop,
+            enrol_wish,
+            undo_words,
+            meeting_words,
+        )
         for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()

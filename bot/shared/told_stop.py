@@ -2,7 +2,7 @@
 stoppet på tømrer"), is no command to stop: measured on a blind set of whole
 conversations, NLU read "stoppede i fredags" as `stop`, and the young person
 telling when they had left their education was told that there was nothing
-to stop. Read as `update_education` (inside the education form an answer,
+to stop. Over `stop` or nothing, read as `update_education` (inside the education form an answer,
 outside it the start of one). Standard library only: the Rasa server's NLU
 uses it (bot/rasa_server/explicit_requests.py)."""
 
@@ -26,7 +26,9 @@ _WHEN = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
-OVERRIDDEN = frozenset({"stop"})
+# Also over nothing: "<code> er hoppet fra smedeuddannelsen" (a code and a stop told in one
+# message) was read as nothing, and the stop was lost after the pairing.
+OVERRIDDEN = frozenset({"stop", "nlu_fallback"})
 
 
 def tells_a_stop(text: str) -> bool:

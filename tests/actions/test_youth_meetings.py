@@ -320,6 +320,16 @@ def test_a_time_given_when_asked_for_the_note_is_the_time_of_the_meeting_not_a_n
     assert extract(ValidateLogMeetingForm(), "meeting_note", asked) == {}  # the note is asked again
     talked = tracker("conv-t", "vi snakkede om bolig", slots=slots, active_loop="log_meeting_form")
     assert extract(ValidateLogMeetingForm(), "meeting_note", talked) == {"meeting_note": "vi snakkede om bolig"}
+    # The time corrected in a few words is no note either; the day kept, the new time taken.
+    slots = {"requested_slot": "meeting_note", "meeting_date": "2026-11-25T08:00"}
+    fixed = tracker("conv-t", "hov nej, det var kl 8.45", slots=slots, active_loop="log_meeting_form")
+    assert extract(ValidateLogMeetingForm(), "meeting_date", fixed) == {"meeting_date": "2026-11-25T08:45"}
+    assert extract(ValidateLogMeetingForm(), "meeting_note", fixed) == {}
+
+
+def test_a_meeting_earlier_today_is_logged_on_today() -> None:
+    start = tracker("conv-t", "kom lige fra et møde med min kontaktperson i formiddags", "log_meeting")
+    assert extract(ValidateLogMeetingForm(), "meeting_date", start) == {"meeting_date": "2026-11-25"}
 
 
 def test_cancelling_the_summary_answered_with_another_day_chooses_that_meeting(session: Session) -> None:

@@ -201,6 +201,22 @@ def test_a_correction_after_the_save_changes_the_day_or_the_time(session: Sessio
     assert len(meetings_of(session, mikkel.id)) == 2  # corrected in place: one held, one asked for
 
 
+def test_a_weekday_after_asking_for_a_week_is_that_weeks_day(session: Session) -> None:
+    """Asked for "next week" (Monday 30 November to Friday 4 December), then
+    "torsdag ved 13-tiden": next week's Thursday, not tomorrow."""
+    mikkel = young(session, "UNG-A", "Mikkel", "Sanne")
+    bind(session, "conv-m", mikkel.id, "pairing")
+    session.commit()
+    week = {"first": "2026-11-30", "last": "2026-12-04", "part": None, "at": None, "text": "en dag i næste uge"}
+    last = saved(ActionRequestMeeting(), "conv-m", {"meeting_window": week})
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-m", "torsdag ved 13-tiden", "inform", last)))
+    assert replies == ["utter_meeting_request_corrected"]
+    session.expire_all()
+    [requested] = meetings_of(session, mikkel.id)
+    assert local(requested.starts_at) == datetime(2026, 12, 3, 13, tzinfo=DANISH_TIME)
+    assert (requested.window_first, requested.window_last) == (date(2026, 12, 3), date(2026, 12, 3))
+
+
 @pytest.mark.parametrize(("text", "intent"), [("ja", "affirm"), ("tak", "thank"), ("👍", "inform"), ("ok", "affirm")])
 def test_a_stray_yes_or_thanks_is_answered_and_saves_nothing_twice(session: Session, text: str, intent: str) -> None:
     mikkel = young(session, "UNG-A", "Mikkel", "Sanne")

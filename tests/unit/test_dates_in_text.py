@@ -69,6 +69,8 @@ def test_find_time(text: str, expected: time | None) -> None:
         ("næste uge om eftermiddagen", Window(date(2026, 11, 30), date(2026, 12, 4), "eftermiddag")),
         ("torsdag eller fredag eftermiddag", Window(date(2026, 11, 26), date(2026, 11, 27), "eftermiddag")),
         ("i morgen kl 10", Window(date(2026, 11, 26), date(2026, 11, 26), None, time(10))),
+        ("fredag i den her uge", Window(date(2026, 11, 27), date(2026, 11, 27))),  # that day, not the rest of the week
+        ("i denne uge", Window(date(2026, 11, 25), date(2026, 11, 27))),
         ("når som helst", None),
     ],
 )

@@ -14,6 +14,7 @@ from bot.dates.references import (
     position_in_list,
     read_meeting_reference,
     split_at_new_time,
+    within_span,
 )
 
 TODAY = date(2027, 1, 12)  # a Tuesday
@@ -142,3 +143,48 @@ def test_a_weekday_alone_is_the_one_nearest_the_meeting(text: str, meeting_day: 
     window = find_window(new or text, TODAY)
     assert window is not None
     assert nearest_to_meeting(window, text, meeting_day).first == moved_to
+
+
+NEXT_WEEK = Window(date(2027, 1, 18), date(2027, 1, 22))  # asked for "next week", on Tuesday the 12th
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("torsdag kl 9", date(2027, 1, 21)),  # Thursday of the week asked for, not this week's (the 14th)
+        ("hellere fredag", date(2027, 1, 22)),
+        ("mandag eftermiddag", date(2027, 1, 18)),
+        ("torsdag d. 14", date(2027, 1, 14)),  # a date says which
+        ("i morgen kl 9", date(2027, 1, 13)),  # as written
+        ("torsdag i denne uge", date(2027, 1, 14)),
+    ],
+)
+def test_a_weekday_alone_narrows_the_days_already_given(text: str, day: date) -> None:
+    window = find_window(text, TODAY)
+    assert window is not None
+    assert within_span(window, text, NEXT_WEEK).first == day
+
+
+def test_a_weekday_outside_the_span_or_one_day_given_stays() -> None:
+    window = find_window("lørdag", TODAY)
+    assert window is not None
+    assert within_span(window, "lørdag", NEXT_WEEK) == window  # no Saturday in Monday-Friday: as read
+    one_day = Window(date(2027, 1, 21), date(2027, 1, 21))
+    assert within_span(window, "lørdag", one_day) == window
+
+
+def test_busy_until_a_time_is_a_reason_not_the_new_time() -> None:
+    reference = read_meeting_reference("can we move wednesdays meeting, har skole til kl 15", TODAY)
+    assert (reference.on, reference.new_time, reference.same_day) == (date(2027, 1, 13), None, False)
+    reference = read_meeting_reference("den på fredag, er på arbejde til 14:00, kan vi rykke den til kl 15", TODAY)
+    assert (reference.on, reference.same_day) == (FRIDAY, True)  # "til kl 15" is the new time
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("vi sås her til morgen", TODAY), ("mødtes i formiddags", TODAY), ("i aftes", date(2027, 1, 11))],
+)
+def test_earlier_today_told_in_the_past(text: str, day: date) -> None:
+    from bot.dates import find_date
+
+    assert find_date(text, TODAY, "past") == day

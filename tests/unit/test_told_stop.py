@@ -29,5 +29,6 @@ def test_a_command_or_something_else_is_no_stop_told(text: str) -> None:
     assert not tells_a_stop(text)
 
 
-def test_only_the_stop_command_is_overridden() -> None:
-    assert {"stop"} == OVERRIDDEN
+def test_only_the_stop_command_and_nothing_understood_are_overridden() -> None:
+    assert {"stop", "nlu_fallback"} == OVERRIDDEN
+    assert tells_a_stop("Q4R-7ZM er hoppet fra smedeuddannelsen")

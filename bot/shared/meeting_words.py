@@ -1,0 +1,46 @@
+"""A young person's wish about their meetings in so many words: to see them
+("kan jeg se mine aftaler her", "vis mine møder") is `list_meetings`, and to
+note down one that was held ("skal have skrevet et møde ind", "registrere et
+møde") is `log_meeting`, over what the classifier guessed. Measured on the
+blind conversations: a look at the meetings told with why the young person
+came to the chat was read as booking a new one (0.89), and a meeting to note
+down named without its day as giving the pairing code or as the list.
+Standard library only: the Rasa server's NLU uses it
+(bot/rasa_server/explicit_requests.py)."""
+
+from __future__ import annotations
+
+import re
+
+_MEETINGS = r"(?:møder|moeder|moder|aftaler|meetings|appointments)"
+_SEE = re.compile(
+    rf"\b(?:se|vise|vis|tjekke|tjek|kigge\s+på|kigge\s+paa|finde|få\s+vist|faa\s+vist|overblik\s+over|"
+    rf"see|show|check)\s+(?:alle\s+)?(?:mine|my|all\s+my)\s+(?:kommende\s+|upcoming\s+)?{_MEETINGS}\b",
+    re.IGNORECASE,
+)
+# Asking for, moving or cancelling one is no look at them.
+_CHANGE = re.compile(
+    r"\b(?:book\w*|bestil\w*|nyt\s+møde|ny\s+tid|et\s+møde|en\s+tid|aflys\w*|flyt\w*|ryk\w*|slet\w*|"
+    r"cancel\w*|move|new\s+meeting|a\s+meeting)\b",
+    re.IGNORECASE,
+)
+SEE_OVERRIDDEN = frozenset({"book_meeting", "nlu_fallback", "inform", "faq", "greet"})
+
+_NOTE_DOWN = re.compile(
+    r"\b(?:skrive|skriv|skrevet|føre|føres|ført|foere|registrere|registrer|registreret|notere|noter|noteret|"
+    r"logge|logget)\s+(?:et|mit|vores|det|mødet|moedet)?\s*(?:afholdt\w*\s+)?"
+    r"(?:møde|mødet|moede|moedet|samtale|samtalen)\b",
+    re.IGNORECASE,
+)
+# A meeting to come is asked for, not noted down.
+_TO_COME = re.compile(r"\b(?:næste|naeste|i\s+morgen|imorgen|book\w*|snart|gerne\s+have\s+et)\b", re.IGNORECASE)
+NOTE_OVERRIDDEN = frozenset({"identify", "nlu_fallback", "list_meetings", "inform"})
+
+
+def wants_to_see_meetings(text: str) -> bool:
+    """ "min mentor sagde at man kan se sine aftaler her" does not say "mine"; "kan jeg se mine møder" does."""
+    return bool(_SEE.search(text)) and not _CHANGE.search(text)
+
+
+def notes_a_held_meeting(text: str) -> bool:
+    return bool(_NOTE_DOWN.search(text)) and not _TO_COME.search(text)

@@ -29,6 +29,7 @@ from bot.service_replies import (
     detail_values,
 )
 from bot.shared.municipality import Unit, course_details, current_municipality
+from bot.shared.service_words import only_named_topic
 
 GENERAL_TOPIC = "kontakt"
 DETAIL_ACTION = "action_answer_service_detail"
@@ -81,18 +82,29 @@ SURE_OF_THE_TOPIC = 0.5
 
 
 def asked_topic(tracker: Tracker) -> str | None:
-    """The topic of the latest message: a button's entity, else the ResponseSelector's pick."""
+    """The topic of the latest message: a button's entity, else the
+    ResponseSelector's pick, unless it picked the general contact and the
+    question names one service by its own word: "how do I apply for daycare"
+    (kontakt at 0.65) asks how to reach day care, whose unit has the
+    contact details (bot/shared/service_words.py)."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
             return str(entity["value"])
     selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
-    return key.split("/", 1)[1] if "/" in key else None
+    topic = key.split("/", 1)[1] if "/" in key else None
+    if topic == GENERAL_TOPIC:
+        return only_named_topic(str(tracker.latest_message.get("text") or "")) or topic
+    return topic
 
 
 def guessed_topic(tracker: Tracker) -> bool:
-    """Whether the topic is the ResponseSelector's guess, not a button's and not a sure pick."""
+    """Whether the topic is the ResponseSelector's guess: not a button's, not
+    a sure pick, and not the one service the question names."""
     if any(e.get("entity") == TOPIC_SLOT and e.get("value") for e in tracker.latest_message.get("entities") or []):
+        return False
+    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    if named is not None and named == asked_topic(tracker):
         return False
     selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     confidence = (selected.get("response") or {}).get("confidence")

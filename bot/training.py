@@ -33,6 +33,7 @@ COMPONENT_SOURCES = (
     "bot/shared/told_stop.py",
     "bot/shared/enrol_wish.py",
     "bot/shared/undo_words.py",
+    "bot/shared/service_words.py",
 )
 
 

@@ -42,6 +42,7 @@ from bot.shared import (
     hours_question,
     pairing_code,
     person_request,
+    service_words,
     told_stop,
     undo_words,
 )
@@ -74,7 +75,16 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The code's own text, so that a change to it is a new model."""
         digest = hashlib.sha256()
-        readers = (pairing_code, person_request, course_cancel, hours_question, told_stop, enrol_wish, undo_words)
+        readers = (
+            pairing_code,
+            person_request,
+            course_cancel,
+            hours_question,
+            told_stop,
+            enrol_wish,
+            undo_words,
+            service_words,
+        )
         for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()
@@ -83,11 +93,33 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
         for message in messages:
             predicted = (message.get("intent") or {}).get("name")
             text = str(message.get("text") or "")
-            for name, overridden, reads in READERS:
-                if (overridden is None or predicted in overridden) and reads(text):
-                    intent = {"name": name, "confidence": 1.0}
-                    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
-                    message.set("intent", intent, add_to_output=True)
-                    message.set("intent_ranking", [intent, *ranking], add_to_output=True)
-                    break
+            name = next(
+                (
+                    name
+                    for name, overridden, reads in READERS
+                    if (overridden is None or predicted in overridden) and reads(text)
+                ),
+                None,
+            )
+            if (
+                name is None
+                and predicted in service_words.OVERRIDDEN
+                and service_words.asks_about_the_named_service(text, selected_topic(message))
+            ):
+                name = SERVICE_QUESTION
+            if name is not None:
+                intent = {"name": name, "confidence": 1.0}
+                ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
+                message.set("intent", intent, add_to_output=True)
+                message.set("intent_ranking", [intent, *ranking], add_to_output=True)
         return messages
+
+
+SERVICE_QUESTION = "faq"
+
+
+def selected_topic(message: Message) -> str | None:
+    """The ResponseSelector's pick for a `faq` question ("dagtilbud"), before this component."""
+    selected = (message.get("response_selector") or {}).get(SERVICE_QUESTION) or {}
+    key = str((selected.get("response") or {}).get("intent_response_key") or "")
+    return key.split("/", 1)[1] if "/" in key else None

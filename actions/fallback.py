@@ -78,9 +78,10 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
 def a_service_question_too_close_to_call(tracker: Tracker) -> bool:
     """NLU fell back only because a service question (`faq`, confident enough
     on its own) was too close to another intent, and the ResponseSelector is
-    sure which service: "er der nogen at tale med, når vi skændes efter
-    fødslen" was `faq` 0.52 next to the course 0.47, and the family
-    counselling at 1.0, and got "Det forstod jeg ikke helt"."""
+    sure which service: a parent asking where a couple in conflict after
+    the birth can get advice was `faq` 0.52 next to the course 0.47, the
+    family counselling at 1.0, and got "Det forstod jeg ikke helt" (fourth
+    blind set)."""
     if (tracker.latest_message.get("intent") or {}).get("name") != "nlu_fallback":
         return False
     ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]

@@ -84,9 +84,10 @@ SURE_OF_THE_TOPIC = 0.5
 def asked_topic(tracker: Tracker) -> str | None:
     """The topic of the latest message: a button's entity, else the
     ResponseSelector's pick, unless it picked the general contact and the
-    question names one service by its own word: "how do I apply for daycare"
-    (kontakt at 0.65) asks how to reach day care, whose unit has the
-    contact details (bot/shared/service_words.py)."""
+    question names one service by its own word: an English question about
+    applying for day care (kontakt at 0.65, third blind set) asks how to
+    reach day care, whose unit has the contact details
+    (bot/shared/service_words.py)."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
             return str(entity["value"])

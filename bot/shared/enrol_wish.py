@@ -63,8 +63,8 @@ _SIGN_UP_NOUN = re.compile(
 
 
 def wants_to_enrol(text: str) -> bool:
-    """Signing up for another service ("hvornår skal vi skrive os op til
-    dagplejen", "can we join a mothers group") is no wish for the course."""
+    """Signing up for another service ("må jeg melde mig til en
+    barselsgruppe", "can we join a dads group") is no wish for the course."""
     said = text.strip()
     if _NOT_A_WISH.search(said) or about_another_service(said):
         return False

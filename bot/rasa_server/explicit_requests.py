@@ -18,7 +18,13 @@
   "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
   read "slet det igen" as `delete_my_data`, which offers to delete the whole
   conversation, and "undo" as nothing): inside a form the form stops,
-  outside one a young person's last save is taken back.
+  outside one a young person's last save is taken back;
+- a question naming a support service by its own word, which the
+  ResponseSelector also picked ("fædregrupper når forløbet er slut", "a
+  place at a kindergarten", bot/shared/service_words.py), is `faq` over a
+  question about the course, a wish to sign up or nothing: the classifier
+  read such questions as the course (ask_course_info at 0.66-1.0) while the
+  ResponseSelector was sure of the service.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ the blind conversations: a question about parents' groups "after the
 course" was read as a question about the course (ask_course_info at 0.6-1.0,
 while the ResponseSelector was sure of the network topic; the contract puts
 "groups after the course" under faq/foraeldrenetvaerk), a question about
-signing a child up for the nursery started the enrolment in the course
-("skrive os op"), and an English question about applying for day care got
-the municipality's general contact details.
+signing a child up for a place in day care started the enrolment in the
+course (the sign-up words were read as a wish for it), and an English
+question about applying for day care got the municipality's general contact
+details.
 
 Used by the Rasa server's NLU (bot/rasa_server/explicit_requests.py: such a
 question read as one about the course is `faq`, when the ResponseSelector's

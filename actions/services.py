@@ -79,23 +79,28 @@ def read_from_database(
 # on the blind sets) or guessing (0.1-0.4): "kan man også være anonym?" after
 # an answer about reporting a concern went to the mentor topic at 0.18.
 SURE_OF_THE_TOPIC = 0.5
+# Sure enough to answer another service than the one a question names by its own word.
+SURE_OF_A_NAMED_TOPIC = 0.9
 
 
 def asked_topic(tracker: Tracker) -> str | None:
     """The topic of the latest message: a button's entity, else the
-    ResponseSelector's pick, unless it picked the general contact and the
-    question names one service by its own word: an English question about
-    applying for day care (kontakt at 0.65, third blind set) asks how to
-    reach day care, whose unit has the contact details
-    (bot/shared/service_words.py)."""
+    ResponseSelector's pick, unless it picked the general contact, or was
+    not sure of another service, and the question names one service by its
+    own word: an English question about applying for day care (kontakt at
+    0.65, third blind set) asks how to reach day care, whose unit has the
+    contact details, and signing a child up for a kindergarten is day care,
+    not family counselling at 0.70 (bot/shared/service_words.py)."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
             return str(entity["value"])
     selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
     topic = key.split("/", 1)[1] if "/" in key else None
-    if topic == GENERAL_TOPIC:
-        return only_named_topic(str(tracker.latest_message.get("text") or "")) or topic
+    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    sure = float((selected.get("response") or {}).get("confidence") or 0) >= SURE_OF_A_NAMED_TOPIC
+    if named is not None and (topic == GENERAL_TOPIC or (topic != named and not sure)):
+        return named
     return topic
 
 

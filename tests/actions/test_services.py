@@ -145,6 +145,15 @@ def test_the_general_contact_gives_way_to_the_one_service_a_question_names(
     assert events == [SlotSet("service_topic", topic)]
 
 
+def test_a_service_named_wins_over_another_the_selector_is_unsure_of(catalogue: Session) -> None:
+    text = "kan vi stå på venteliste til en dagplejer allerede nu"
+    for confidence, topic in ((0.7, "dagtilbud"), (0.97, "familieraadgivning")):
+        asked = guessed("familieraadgivning", confidence)
+        asked.latest_message["text"] = text
+        _, events = run(ActionAnswerService(), asked)
+        assert events == [SlotSet("service_topic", topic)]
+
+
 def test_a_service_named_is_no_guess_after_another_answer(catalogue: Session) -> None:
     asked = guessed("kontakt", 0.3, answered("sundhedspleje"))
     asked.latest_message["text"] = "and how do we get a place in day care"

@@ -8,22 +8,34 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import phrased_as_a_question, read_yes_no, today
 from actions.handover import ActionRequestHuman, previous_response
-from actions.lookup import enrollment_instead, reads_as_enrollment
+from actions.lookup import ActionStartLookup, enrollment_instead, reads_as_enrollment
 from actions.meetings import tells_a_held_meeting
 from actions.safety import ActionEscalateDistress, ActionResumeAfterCheckIn
-from actions.services import ActionAnswerServiceDetail
+from actions.services import ActionAnswerService, ActionAnswerServiceDetail
 from actions.transaction import Transaction
 from actions.youth_identity import identified_profile, redeem_unread_code
 from bot.db.enrollments import find_active_for_conversation
 from bot.forms.enrollment_extract import read_enrollment
+from bot.shared.course_cancel import says_cancel
 
 MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON = 2
 CHECK_IN = "action_pause_for_check_in"
 SERVICE_ANSWERS = ("action_answer_service", "action_answer_service_detail")
 # The assistant's messages that offer a person with a yes/no question.
 PERSON_OFFERS = frozenset(
-    {"utter_offer_person", "utter_iamabot", "utter_concern_offer_person", "utter_feelings_offer_person"}
+    {
+        "utter_offer_person",
+        "utter_iamabot",
+        "utter_concern_offer_person",
+        "utter_feelings_offer_person",
+        "utter_report_concern",
+    }
 )
+# config.yml's FallbackClassifier: below this, NLU is unsure; at or above it, a
+# fallback comes from two intents too close to tell apart (tests/actions/test_fallback.py).
+FALLBACK_THRESHOLD = 0.45
+# The ResponseSelector sure of a service question's topic (0.97-1.0 on the blind sets).
+SURE_TOPIC = 0.9
 
 
 def last_turns_actions(tracker: Tracker) -> list[str]:
@@ -69,6 +81,22 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
             break
         count += 1
     return count
+
+
+def a_service_question_too_close_to_call(tracker: Tracker) -> bool:
+    """NLU fell back only because a service question (`faq`, confident enough
+    on its own) was too close to another intent, and the ResponseSelector is
+    sure which service: a parent asking where a couple in conflict after
+    the birth can get advice was `faq` 0.52 next to the course 0.47, the
+    family counselling at 1.0, and got "Det forstod jeg ikke helt" (fourth
+    blind set)."""
+    if (tracker.latest_message.get("intent") or {}).get("name") != "nlu_fallback":
+        return False
+    ranking = [r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if not ranking or ranking[0].get("name") != "faq" or float(ranking[0].get("confidence") or 0) < FALLBACK_THRESHOLD:
+        return False
+    selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    return float((selected.get("response") or {}).get("confidence") or 0) >= SURE_TOPIC
 
 
 def answers_the_course_offer(tracker: Tracker) -> bool:
@@ -122,6 +150,13 @@ class ActionHandleFallback(Action):
             # "fra hvilken alder og til hvornår?" right after the answer about dental care:
             # a question about that service, answered with what more there is to read about it
             return await ActionAnswerServiceDetail().run(dispatcher, tracker, domain)
+        if a_service_question_too_close_to_call(tracker):
+            return await ActionAnswerService().run(dispatcher, tracker, domain)
+        if says_cancel(text) and enrolled_here(dispatcher, tracker):
+            # "undskyld, kan du melde os fra igen?" right after enrolling, which NLU
+            # could not read: this conversation's enrolment is called off (the look-up
+            # form asks before it cancels)
+            return await ActionStartLookup().run(dispatcher, tracker, domain)
         if previous_response(tracker) in PERSON_OFFERS and read_yes_no(text, tracker) is True:
             # "ja vil gerne ha et menneske" to "Skal jeg give din samtale videre …?": the yes,
             # whatever NLU made of the rest

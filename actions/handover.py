@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, phrased_as_a_question
+from actions.common import Interruptible, phrased_as_a_question, read_yes_no
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
@@ -71,6 +71,14 @@ def previous_response(tracker: Tracker) -> str | None:
         elif event.get("event") == "bot" and seen_user:
             return (event.get("metadata") or {}).get("utter_action")
     return None
+
+
+def asked_in_own_words(tracker: Tracker) -> bool:
+    """A request for a person written out ("kan jeg ikke bare få en
+    medarbejder"), not a yes or the button that takes the assistant's offer."""
+    text = str(tracker.latest_message.get("text") or "").strip()
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return intent == "request_human" and not text.startswith("/") and read_yes_no(text, tracker) is not True
 
 
 def read_contact_method(text: str) -> str | None:
@@ -138,6 +146,8 @@ class ActionRequestHuman(Action):
         active_form = (tracker.active_loop or {}).get("name")
         paused = active_form if active_form in PAUSABLE_FORMS else None
         reason = REASON_BY_PREVIOUS_RESPONSE.get(previous_response(tracker) or "", "request_human")
+        if reason == "misunderstood" and asked_in_own_words(tracker):
+            reason = "request_human"  # the offer was not taken: the citizen asked for a person themselves
         with Transaction(dispatcher, self.name()) as tx:
             open_case(tx.session, tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
             tx.reply("utter_handoff_started_form_paused" if paused else "utter_handoff_started")
@@ -161,10 +171,13 @@ class ValidateContactForm(Interruptible, FormValidationAction):
         # "ring til mig" is read as a request for a person, "her i chatten" as
         # help, "send en mail" as a question about contact details: a way to be
         # contacted named is the answer, unless it is in a question about a
-        # service ("hvad koster tandplejen her?").
+        # service ("hvad koster tandplejen her?"). A person asked for again is
+        # honoured, never the question asked again (person_asked_again).
         text = str(tracker.latest_message.get("text") or "")
         if intent == "faq" and phrased_as_a_question(text):
             return False
+        if intent == "request_human":
+            return bool(person_asked_again(tracker))
         if tracker.get_slot("requested_slot") == "handoff_contact":
             return bool(find_danish_phone(text) or find_email(text))
         return read_contact_method(text) is not None
@@ -174,14 +187,14 @@ class ValidateContactForm(Interruptible, FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "contact_method":
             return {}
-        return {"contact_method": tracker.latest_message.get("text") or ""}
+        return person_asked_again(tracker) or {"contact_method": tracker.latest_message.get("text") or ""}
 
     async def extract_handoff_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "handoff_contact":
             return {}
-        return {"handoff_contact": tracker.latest_message.get("text") or ""}
+        return person_asked_again(tracker) or {"handoff_contact": tracker.latest_message.get("text") or ""}
 
     def validate_contact_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -209,6 +222,29 @@ class ValidateContactForm(Interruptible, FormValidationAction):
                 response="utter_invalid_handoff_phone" if method == "phone" else "utter_invalid_handoff_email"
             )
         return {"handoff_contact": detail}
+
+
+def person_asked_again(tracker: Tracker) -> dict[str, Any]:
+    """A person asked for while the contact wish is asked ("jeg vil bare tale
+    med nogen", the offer's button) is the answer: the case is queued already,
+    and a person writes here in the chat, unless the message names another
+    way ("ring mig op" is the telephone, whose number is asked next). Asked
+    for the number, a person asked for without one is the chat too; only the
+    same way named again without its number ("ring til mig" while asked for
+    the number) gives nothing, and the form asks for the number once more.
+    Empty for any other message."""
+    if (tracker.latest_message.get("intent") or {}).get("name") != "request_human":
+        return {}
+    text = str(tracker.latest_message.get("text") or "")
+    if text.startswith("/"):
+        text = ""  # the widget's button "Ja, giv mig en medarbejder"
+    method = read_contact_method(text) or "chat"
+    if tracker.get_slot("requested_slot") == "contact_method":
+        return {"contact_method": text if method != "chat" else "chat"}
+    chosen = tracker.get_slot("contact_method")
+    if find_danish_phone(text) or find_email(text):
+        return {"handoff_contact": text}
+    return {} if method == chosen else {"contact_method": method}
 
 
 def describe_wish(method: str, detail: str | None) -> str:

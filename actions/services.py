@@ -29,6 +29,7 @@ from bot.service_replies import (
     detail_values,
 )
 from bot.shared.municipality import Unit, course_details, current_municipality
+from bot.shared.service_words import only_named_topic
 
 GENERAL_TOPIC = "kontakt"
 DETAIL_ACTION = "action_answer_service_detail"
@@ -78,21 +79,38 @@ def read_from_database(
 # on the blind sets) or guessing (0.1-0.4): "kan man også være anonym?" after
 # an answer about reporting a concern went to the mentor topic at 0.18.
 SURE_OF_THE_TOPIC = 0.5
+# Sure enough to answer another service than the one a question names by its own word.
+SURE_OF_A_NAMED_TOPIC = 0.9
 
 
 def asked_topic(tracker: Tracker) -> str | None:
-    """The topic of the latest message: a button's entity, else the ResponseSelector's pick."""
+    """The topic of the latest message: a button's entity, else the
+    ResponseSelector's pick, unless it picked the general contact, or was
+    not sure of another service, and the question names one service by its
+    own word: an English question about applying for day care (kontakt at
+    0.65, third blind set) asks how to reach day care, whose unit has the
+    contact details, and signing a child up for a kindergarten is day care,
+    not family counselling at 0.70 (bot/shared/service_words.py)."""
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
             return str(entity["value"])
     selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
-    return key.split("/", 1)[1] if "/" in key else None
+    topic = key.split("/", 1)[1] if "/" in key else None
+    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    sure = float((selected.get("response") or {}).get("confidence") or 0) >= SURE_OF_A_NAMED_TOPIC
+    if named is not None and (topic == GENERAL_TOPIC or (topic != named and not sure)):
+        return named
+    return topic
 
 
 def guessed_topic(tracker: Tracker) -> bool:
-    """Whether the topic is the ResponseSelector's guess, not a button's and not a sure pick."""
+    """Whether the topic is the ResponseSelector's guess: not a button's, not
+    a sure pick, and not the one service the question names."""
     if any(e.get("entity") == TOPIC_SLOT and e.get("value") for e in tracker.latest_message.get("entities") or []):
+        return False
+    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    if named is not None and named == asked_topic(tracker):
         return False
     selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     confidence = (selected.get("response") or {}).get("confidence")

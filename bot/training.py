@@ -34,6 +34,7 @@ COMPONENT_SOURCES = (
     "bot/shared/enrol_wish.py",
     "bot/shared/undo_words.py",
     "bot/shared/meeting_words.py",
+    "bot/shared/service_words.py",
 )
 
 

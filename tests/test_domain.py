@@ -84,8 +84,10 @@ INTERRUPTIONS = {
 }
 # Where a form handles one otherwise, and goes on asking its own question.
 # The contact wish is the way to a person: action_request_human (or danger)
-# opened the case before the form started, so a person asked for again is
-# told so, and the form goes on asking how to be contacted.
+# opened the case before the form started. A person asked for again is
+# usually the form's answer (a person in the chat, actions/handover.py); the
+# rule is for the telephone asked for again without its number: told so, and
+# the form asks for the number again.
 FORM_INTERRUPTIONS = {("contact_form", "a person"): ("request_human", ["utter_handoff_already_started"])}
 GOING_ON = {"a question"}
 # Forms left without one of those rules on purpose, each with its reason

@@ -21,7 +21,13 @@
   "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
   read "slet det igen" as `delete_my_data`, which offers to delete the whole
   conversation, and "undo" as nothing): inside a form the form stops,
-  outside one a young person's last save is taken back.
+  outside one a young person's last save is taken back;
+- a question naming a support service by its own word, which the
+  ResponseSelector also picked ("fædregrupper når forløbet er slut", "a
+  place at a kindergarten", bot/shared/service_words.py), is `faq` over a
+  question about the course, a wish to sign up or nothing: the classifier
+  read such questions as the course (ask_course_info at 0.66-1.0) while the
+  ResponseSelector was sure of the service.
 Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from bot.shared import (
     meeting_words,
     pairing_code,
     person_request,
+    service_words,
     told_stop,
     undo_words,
 )
@@ -89,6 +96,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
             enrol_wish,
             undo_words,
             meeting_words,
+            service_words,
         )
         for module in (*readers, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
@@ -98,11 +106,33 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
         for message in messages:
             predicted = (message.get("intent") or {}).get("name")
             text = str(message.get("text") or "")
-            for name, overridden, reads in READERS:
-                if (overridden is None or predicted in overridden) and reads(text):
-                    intent = {"name": name, "confidence": 1.0}
-                    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
-                    message.set("intent", intent, add_to_output=True)
-                    message.set("intent_ranking", [intent, *ranking], add_to_output=True)
-                    break
+            name = next(
+                (
+                    name
+                    for name, overridden, reads in READERS
+                    if (overridden is None or predicted in overridden) and reads(text)
+                ),
+                None,
+            )
+            if (
+                name is None
+                and predicted in service_words.OVERRIDDEN
+                and service_words.asks_about_the_named_service(text, selected_topic(message))
+            ):
+                name = SERVICE_QUESTION
+            if name is not None:
+                intent = {"name": name, "confidence": 1.0}
+                ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != name]
+                message.set("intent", intent, add_to_output=True)
+                message.set("intent_ranking", [intent, *ranking], add_to_output=True)
         return messages
+
+
+SERVICE_QUESTION = "faq"
+
+
+def selected_topic(message: Message) -> str | None:
+    """The ResponseSelector's pick for a `faq` question ("dagtilbud"), before this component."""
+    selected = (message.get("response_selector") or {}).get(SERVICE_QUESTION) or {}
+    key = str((selected.get("response") or {}).get("intent_response_key") or "")
+    return key.split("/", 1)[1] if "/" in key else None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.shared.service_words import about_another_service
+
 _WISH = (
     r"(?:vil|ville|gerne\s+vil|kan\s+(?:vi|jeg)|må\s+(?:vi|jeg)|maa\s+(?:vi|jeg)|skal\s+(?:vi|jeg)|"
     r"wants?\s+to|would\s+like\s+to|['’]d\s+like\s+to|wish\s+to|can\s+(?:we|i)|could\s+(?:we|i)|"
@@ -61,5 +63,9 @@ _SIGN_UP_NOUN = re.compile(
 
 
 def wants_to_enrol(text: str) -> bool:
+    """Signing up for another service ("må jeg melde mig til en
+    barselsgruppe", "can we join a dads group") is no wish for the course."""
     said = text.strip()
-    return bool(_WANTS_TO_ENROL.search(said) or _SIGN_UP_NOUN.match(said)) and not _NOT_A_WISH.search(said)
+    if _NOT_A_WISH.search(said) or about_another_service(said):
+        return False
+    return bool(_WANTS_TO_ENROL.search(said) or _SIGN_UP_NOUN.match(said))

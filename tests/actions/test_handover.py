@@ -63,21 +63,25 @@ def escalation_of(session: Session, sender: str) -> Escalation:
 
 
 @pytest.mark.parametrize(
-    ("bot_before", "reason", "priority"),
+    ("bot_before", "text", "reason", "priority"),
     [
-        (None, "request_human", "normal"),
-        ("utter_offer_person", "misunderstood", "normal"),  # after two misunderstood messages
-        ("utter_report_concern", "concern", "high"),  # after the underretning explanation
+        (None, "kan jeg tale med en person", "request_human", "normal"),
+        # After two misunderstood messages, the offer taken with its button or a yes ...
+        ("utter_offer_person", "/request_human", "misunderstood", "normal"),
+        ("utter_offer_person", "ja tak, gør det", "misunderstood", "normal"),
+        # ... or not taken: a person asked for in the citizen's own words.
+        ("utter_offer_person", "jeg vil hellere have fat i en rigtig sagsbehandler", "request_human", "normal"),
+        ("utter_report_concern", "kan jeg tale med en person", "concern", "high"),  # after the underretning text
     ],
 )
 def test_a_person_is_asked_for_and_the_conversation_is_queued(
-    session: Session, bot_before: str | None, reason: str, priority: str
+    session: Session, bot_before: str | None, text: str, reason: str, priority: str
 ) -> None:
-    dispatcher, events = run(ActionRequestHuman(), conversation("conv-h", bot_before=bot_before))
+    dispatcher, events = run(ActionRequestHuman(), conversation("conv-h", bot_before=bot_before, text=text))
     assert responses(dispatcher) == ["utter_handoff_started"]
     row = escalation_of(session, "conv-h")
     assert (row.reason, row.priority, row.status, row.channel) == (reason, priority, "new", "socketio")
-    assert "request_human: kan jeg tale med en person" in row.summary
+    assert f"request_human: {text}" in row.summary
     assert SlotSet("handoff_failed", False) in events and SlotSet("paused_form", None) in events
 
 
@@ -185,32 +189,58 @@ def extracted(text: str, intent: str, asked: str = "contact_method", **slots: An
     ("text", "intent", "answer"),
     [
         # The NLU reads these ways to be contacted as something else (measured): they answer all the same.
-        ("ring til mig", "request_human", True),
-        ("her i chatten", "help", True),
-        ("send en mail", "ask_contact_details", True),
-        ("chat", "nlu_fallback", True),
-        ("ring til mig på 12 34 56 78", "faq", True),
-        # A person asked for again, and questions, are answered by their rules; the form asks again.
-        ("jeg vil bare tale med et menneske", "request_human", False),
-        ("/request_human", "request_human", False),
-        ("hvad er en mentor?", "faq", False),
-        ("hvad koster tandplejen her?", "faq", False),  # "her" is no wish to chat
-        ("hvad kan du", "help", False),
-        ("hvad er familie med hjerte", "ask_course_info", False),
+        ("ring til mig", "request_human", "ring til mig"),
+        ("her i chatten", "help", "her i chatten"),
+        ("send en mail", "ask_contact_details", "send en mail"),
+        ("chat", "nlu_fallback", "chat"),
+        ("ring til mig på 12 34 56 78", "faq", "ring til mig på 12 34 56 78"),
+        # A person asked for again is honoured: a person writes here in the chat.
+        ("jeg vil bare tale med et menneske", "request_human", "chat"),
+        ("ja tak, en rigtig medarbejder", "request_human", "chat"),
+        ("/request_human", "request_human", "chat"),
+        # Questions are answered by their rules; the form asks again.
+        ("hvad er en mentor?", "faq", None),
+        ("hvad koster tandplejen her?", "faq", None),  # "her" is no wish to chat
+        ("hvad kan du", "help", None),
+        ("hvad er familie med hjerte", "ask_course_info", None),
         # Danger and stop never answer.
-        ("stop, ring ikke til mig", "stop", False),
+        ("stop, ring ikke til mig", "stop", None),
     ],
 )
 def test_the_contact_form_tells_its_answer_from_a_question_or_a_person_asked_for(
-    text: str, intent: str, answer: bool
+    text: str, intent: str, answer: str | None
 ) -> None:
-    assert extracted(text, intent) == ({"contact_method": text} if answer else {})
+    assert extracted(text, intent) == ({"contact_method": answer} if answer else {})
 
 
-def test_asked_for_the_number_only_a_number_answers_a_request_for_a_person() -> None:
-    asked = {"asked": "handoff_contact", "contact_method": "phone"}
-    assert extracted("ring på 12 34 56 78", "request_human", **asked) == {"handoff_contact": "ring på 12 34 56 78"}
-    assert extracted("kan jeg ikke bare få en medarbejder", "request_human", **asked) == {}
+def test_asked_for_the_number_a_person_asked_for_is_the_chat_unless_it_names_the_way() -> None:
+    phone = {"asked": "handoff_contact", "contact_method": "phone"}
+    assert extracted("ring på 12 34 56 78", "request_human", **phone) == {"handoff_contact": "ring på 12 34 56 78"}
+    # No number and no other way: a person writes in the chat, the number is not asked again.
+    assert extracted("kan jeg ikke bare få en medarbejder", "request_human", **phone) == {"contact_method": "chat"}
+    # The telephone named again without its number: the form asks for the number once more.
+    assert extracted("kan en medarbejder ikke bare ringe mig op", "request_human", **phone) == {}
+    # Another way named: that way, whose detail is asked next.
+    email = {"asked": "handoff_contact", "contact_method": "email"}
+    assert extracted("kan en medarbejder ringe mig op i stedet", "request_human", **email) == {
+        "contact_method": "phone"
+    }
+
+
+def test_a_person_asked_for_while_asked_for_the_address_ends_the_contact_wish_in_the_chat() -> None:
+    """The whole form step: the way is the chat, nothing more is asked."""
+    tracker = make_tracker(
+        slots={"requested_slot": "handoff_contact", "contact_method": "email"},
+        text="jeg vil bare have et menneske",
+        intent="request_human",
+        active_loop="contact_form",
+    )
+    dispatcher = CollectingDispatcher()
+    domain = {"slots": {}, "forms": {"contact_form": {"required_slots": ["contact_method", "handoff_contact"]}}}
+    events = asyncio.run(ValidateContactForm().run(dispatcher, tracker, domain))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"contact_method": "chat", "requested_slot": None}  # nothing more to ask
+    assert responses(dispatcher) == []
 
 
 @pytest.mark.parametrize(

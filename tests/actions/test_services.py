@@ -127,6 +127,40 @@ def guessed(topic: str, confidence: float, events: list[dict[str, Any]] | None =
     return asked
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("where do I put my daughter on the list for a nursery", "dagtilbud"),  # one service named
+        ("who do I call about the dentist for my boy", "tandpleje"),
+        ("hvordan får jeg fat i jer", "kontakt"),  # none named: the general contact
+        ("nummeret til vuggestuen eller tandlægen?", "kontakt"),  # two named: no one service
+    ],
+)
+def test_the_general_contact_gives_way_to_the_one_service_a_question_names(
+    catalogue: Session, text: str, topic: str
+) -> None:
+    asked = guessed("kontakt", 0.65)
+    asked.latest_message["text"] = text
+    _, events = run(ActionAnswerService(), asked)
+    assert events == [SlotSet("service_topic", topic)]
+
+
+def test_a_service_named_wins_over_another_the_selector_is_unsure_of(catalogue: Session) -> None:
+    text = "kan vi stå på venteliste til en dagplejer allerede nu"
+    for confidence, topic in ((0.7, "dagtilbud"), (0.97, "familieraadgivning")):
+        asked = guessed("familieraadgivning", confidence)
+        asked.latest_message["text"] = text
+        _, events = run(ActionAnswerService(), asked)
+        assert events == [SlotSet("service_topic", topic)]
+
+
+def test_a_service_named_is_no_guess_after_another_answer(catalogue: Session) -> None:
+    asked = guessed("kontakt", 0.3, answered("sundhedspleje"))
+    asked.latest_message["text"] = "and how do we get a place in day care"
+    dispatcher, events = run(ActionAnswerService(), asked)
+    assert responses(dispatcher)[0] == "utter_service_answer" and events == [SlotSet("service_topic", "dagtilbud")]
+
+
 def test_a_follow_up_the_selector_only_guesses_at_is_about_the_service_just_answered(catalogue: Session) -> None:
     """ "kan man også være anonym?" after the answer about reporting a concern:
     the selector's 0.18 for the mentor topic is a guess, the topic talked about wins."""

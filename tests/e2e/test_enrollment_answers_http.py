@@ -5,7 +5,7 @@ lower case, a partner's name alone as the answer to "does a partner join?",
 a thumbs-up at the summary, a date corrected in the same message as the
 answer asked for, a week of pregnancy later replaced by the due date, a
 partner who "vil også gerne være med", and the course called off in the same
-conversation it was booked in."""
+conversation it was booked in (also in words NLU cannot read: "meld os fra igen")."""
 
 from __future__ import annotations
 
@@ -117,3 +117,16 @@ def test_the_course_called_off_in_the_conversation_it_was_booked_in(running: Run
     assert "afmeldt" in chat.text, chat.text
     assert enrollment(running, code).status == EnrollmentStatus.CANCELLED
     assert enrollments_of(running, chat) == 1
+
+
+def test_the_enrolment_just_made_called_off_without_naming_the_course(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say(f"tilmeld mig kurset: Lone Brix, termin {danish(DUE)}, ingen partner, lone.answers@example.dk")
+    answer_until_the_summary(chat, {"navn": "Lone Brix"})
+    chat.say("ja")
+    code = reference_code(chat.text)
+    chat.say("øv, det kan vi alligevel ikke, kan du melde os fra igen")
+    assert "/affirm" in [b["payload"] for b in chat.buttons], chat.text  # asked before it is called off
+    chat.click("/affirm")
+    assert "afmeldt" in chat.text, chat.text
+    assert enrollment(running, code).status == EnrollmentStatus.CANCELLED

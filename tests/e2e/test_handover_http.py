@@ -1,7 +1,8 @@
 """End to end through the running servers (REST channel) and the running
 staff app: request_human in the middle of the enrollment pauses the form and
-asks how to be contacted; a question while asked how, and a person asked for
-again, are answered and the question asked again; a staff member takes the conversation (the
+asks how to be contacted; a question while asked how is answered and the
+question asked again, a person asked for again is a person in the chat (or
+the way named); a staff member takes the conversation (the
 assistant goes quiet, except for danger), answers into it, and closes it
 (the assistant is back)."""
 
@@ -80,7 +81,7 @@ def test_inside_the_contact_wish_a_question_is_answered_and_a_person_asked_again
     assert chat.last[-1]["text"] == "Hvordan vil du helst kontaktes?"
     chat.say("ring til mig")  # read by the NLU as a request for a person: it answers all the same
     assert "Hvilket telefonnummer" in chat.last[-1]["text"]
-    chat.say("kan jeg ikke bare få en medarbejder")
+    chat.say("kan en medarbejder ikke ringe mig op")  # the telephone again, still without its number
     assert "allerede givet videre til en medarbejder" in chat.text
     assert "Hvilket telefonnummer" in chat.last[-1]["text"]  # the way to be contacted is kept
     assert running.tracker(chat.sender)["active_loop"]["name"] == "contact_form"
@@ -88,6 +89,18 @@ def test_inside_the_contact_wish_a_question_is_answered_and_a_person_asked_again
     assert "ringer til dig på 12 34 56 78" in chat.text
     row = escalation_of(running, chat.sender)  # one case, not two
     assert (row.reason, row.priority, row.contact_wish) == ("request_human", "normal", "telefon 12 34 56 78")
+
+
+def test_a_person_asked_for_again_while_asked_how_is_a_person_in_the_chat(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("må jeg få lov at skrive med en sagsbehandler")
+    assert chat.last[-1]["text"] == "Hvordan vil du helst kontaktes?"
+    chat.say("helst bare tale med en person, tak")  # no way named: the question is not asked again
+    assert "skriver til dig her i chatten" in chat.text, chat.text
+    assert "Hvordan vil du helst kontaktes?" not in chat.text
+    assert running.tracker(chat.sender)["active_loop"].get("name") is None
+    row = escalation_of(running, chat.sender)  # one case, with the chat as the way
+    assert (row.reason, row.contact_wish) == ("request_human", "chat")
 
 
 def test_staff_take_answer_and_close_and_the_assistant_is_quiet_meanwhile(running: RunningAssistant) -> None:
@@ -139,6 +152,16 @@ def test_two_misunderstood_messages_offer_a_person(running: RunningAssistant) ->
     chat.say("/request_human")
     assert "Hvordan vil du helst kontaktes?" in chat.text
     assert escalation_of(running, chat.sender).reason == "misunderstood"
+
+
+def test_a_person_asked_for_in_words_after_the_offer_is_a_request_for_one(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say("qwxz blorp fnaf")
+    chat.say("zzkq vrrm plonk")
+    assert "videre til en medarbejder" in chat.text
+    chat.say("jeg vil hellere snakke med en rigtig medarbejder")  # asked, not the offer's yes
+    assert "Hvordan vil du helst kontaktes?" in chat.text
+    assert escalation_of(running, chat.sender).reason == "request_human"
 
 
 def test_a_no_that_asks_for_a_person_after_a_service_answer_gets_one(running: RunningAssistant) -> None:

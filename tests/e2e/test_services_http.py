@@ -96,3 +96,22 @@ def test_out_of_scope_gets_the_general_contact(running: RunningAssistant) -> Non
     chat = running.chat()
     chat.say("hvordan fornyer jeg mit pas")
     assert current_municipality().phone in chat.text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # The time after the course is no question about the course.
+        ("kan min kæreste og jeg komme i en fædre- eller forældregruppe når forløbet er færdigt?", "foraeldrenetvaerk"),
+        # Day care named in English: its own answer, not the general contact.
+        ("what do we do to get a nursery place for our son, he is 9 months", "dagtilbud"),
+        # Signing up for another service is no enrolment in the course.
+        ("må vi godt melde os til børnehave allerede nu, hun er to", "dagtilbud"),
+    ],
+)
+def test_a_question_naming_a_service_is_about_that_service(running: RunningAssistant, text: str, topic: str) -> None:
+    chat = running.chat()
+    chat.say(QUESTIONS["sundhedspleje"])
+    chat.say(text)
+    assert answer(running, topic) in chat.text, chat.text
+    assert "Hvad er dit navn?" not in chat.text

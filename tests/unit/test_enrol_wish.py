@@ -22,6 +22,7 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "tilmelding forældrekursus",
         "hejj kan vi komme paa det foraeldre kursus? vi har termin snart",
         "Tilmelding til familie med hjerte tak 🙂",
+        "vi vil gerne tilmelde os kurset, jeg arbejder selv i en børnehave",  # the course named: the wish
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -45,6 +46,10 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "tilmelding til kurset - hvornår lukker den?",
         "vi vil ikke være med på kurset alligevel, kan I afmelde os",
         "sorry, we want to cancel, we can't join the course after all",
+        # Signing up for another service is no wish for the course.
+        "må jeg skrive mig op til dagpleje allerede nu",
+        "can we sign up for a mums group here",
+        "vi vil gerne melde os til en barselsgruppe efter forløbet",
     ],
 )
 def test_questions_and_cancellations_are_no_wish(text: str) -> None:

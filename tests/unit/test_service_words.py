@@ -1,0 +1,81 @@
+"""A support service named by its own word (bot/shared/service_words.py),
+which the NLU, the wish to sign up and the service answers read."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.shared import service_words
+from bot.shared.service_words import (
+    about_another_service,
+    after_the_course,
+    asks_about_the_named_service,
+    named_topics,
+    only_named_topic,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("hvordan får vi plads i en vuggestue", {"dagtilbud"}),
+        ("hvornaar skal hun skrives op til boernehave", {"dagtilbud"}),
+        ("where do we sign up for a nursery place", {"dagtilbud"}),
+        ("is childcare guaranteed from 6 months", {"dagtilbud"}),
+        ("findes der fædregrupper i byen", {"foraeldrenetvaerk"}),
+        ("kan man komme i en foraeldre gruppe", {"foraeldrenetvaerk"}),
+        ("any dads group around here?", {"foraeldrenetvaerk"}),
+        ("hvornår skal han til tandlaege", {"tandpleje"}),
+        ("is the dentist free for toddlers", {"tandpleje"}),
+        ("tror jeg har en fødselsdepression", {"efterfoedselsreaktion"}),
+        ("vuggestue eller dagpleje, og hvad med tandlægen", {"dagtilbud", "tandpleje"}),
+        ("hvad er familie med hjerte", set()),
+        ("hvornår kommer sundhedsplejersken", set()),  # she also comes to the course: no one service's word
+    ],
+)
+def test_the_services_a_message_names(text: str, topics: set[str]) -> None:
+    assert named_topics(text) == topics
+    assert only_named_topic(text) == (next(iter(topics)) if len(topics) == 1 else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        ("kan vi mødes med de andre efter kurset", True),
+        ("hvad findes der bagefter forløbet", True),
+        ("når holdet er slut, hvad så", True),
+        ("what is there after the course for parents", True),
+        ("hvornår starter kurset", False),
+        ("efter fødslen, hvornår kommer hun", False),
+    ],
+)
+def test_the_time_after_the_course(text: str, after: bool) -> None:
+    assert after_the_course(text) is after
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("kan man være med i en mødregruppe når forløbet er færdigt", True),  # the course as a time only
+        ("hvordan skriver vi os op til dagplejen", True),
+        ("kan jeg melde mig til en fars gruppe", True),
+        ("er der mødregrupper på forældrekurset", False),  # about the course itself
+        ("vi vil gerne tilmelde os kurset, hun går i vuggestue", False),
+        ("hvad koster kurset", False),
+    ],
+)
+def test_another_service_than_the_course(text: str, other: bool) -> None:
+    assert about_another_service(text) is other
+
+
+def test_both_readings_must_agree() -> None:
+    text = "er der noget med grupper for forældre når kurset er ovre? barselsgruppe eller lign"
+    assert asks_about_the_named_service(text, "foraeldrenetvaerk")
+    assert not asks_about_the_named_service(text, "dagtilbud")  # the selector picked another service
+    assert not asks_about_the_named_service(text, None)
+    assert not asks_about_the_named_service("hvad sker der efter kurset", "foraeldrenetvaerk")  # no service named
+
+
+def test_danger_a_person_and_young_peoples_requests_are_never_overridden() -> None:
+    never = {"express_distress", "possible_distress", "request_human", "book_meeting", "faq", "stop"}
+    assert not never & service_words.OVERRIDDEN

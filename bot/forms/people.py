@@ -32,6 +32,8 @@ _STOP_TEXT = """
     jep jeps yes yep no nah maybe sure yeah
     and my our the due date is am are will join joining too also we husband wife boyfriend girlfriend
     alone pregnant expecting hi hello name
+    øv oev hov ups ups vent stavefejl tastefejl fejl typo argh arh pis shit damn oops whoops
+    syg træt traet travl optaget hjemme væk vaek ude sick tired busy working
     """
 STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
 
@@ -57,14 +59,23 @@ _ROLE_JOINS = re.compile(
     r"will\s+(?:also\s+)?(?:join|come)|is\s+(?:also\s+)?(?:joining|coming)|joins|comes)\b",
     re.IGNORECASE,
 )
+_NOT = r"(?:ikke|ikk|ik)"
 _ROLE_NOT = re.compile(
-    rf"\b{_ROLE}\s+(?:kommer|deltager|er|skal|kan)\s+ikke\b|"
-    rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b{_ROLE}\s+(?:er\s+)?ikke\s+(?:med|en\s+del)",
+    rf"\b{_ROLE}\s+(?:kommer|deltager|er|skal|kan)\s+{_NOT}\b|"
+    rf"\bingen\s+(?:{_ROLE}|medforæ?ldre)\b|\b{_ROLE}\s+(?:er\s+)?{_NOT}\s+(?:med|en\s+del)|"
+    # "ingen, far er ikke i billedet", "nej, han er ikke med i billedet"
+    rf"\b{_NOT}\s+(?:med\s+)?i\s+billedet\b|^\W*ingen\s*(?:[,.!]|$)",
     re.IGNORECASE,
 )
 _ROLE_NAMED = re.compile(
     rf"\b{_ROLE}(?:\s+hedder|\s+is\s+called|\s+is\s+named|['’]s\s+name\s+is)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
+    re.IGNORECASE,
+)
+# "min kæreste er Anders", "my wife is Anna": a name that ends its clause
+# ("min kone er gravid" names nobody: the stop words above).
+_ROLE_IS = re.compile(
+    rf"\b{_ROLE}\s+(?:er|is)\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s*(?:[.,!;:)\n]|og\b|and\b|$)",
     re.IGNORECASE,
 )
 # "Jeg hedder Nadia og han hedder Simon", "nej, han hedder Jonas": the partner,
@@ -96,7 +107,7 @@ _JOINS = re.compile(
     r"\b(?:vil|skal)\s+(?:også\s+|ogsaa\s+|osse\s+|gerne\s+|godt\s+)*(?:være|vaere|komme|deltage)(?:\s+med)?\b",
     re.IGNORECASE,
 )
-_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan|vil|skal)\s+ikke\b", re.IGNORECASE)
+_DOES_NOT_JOIN = re.compile(r"\b(?:deltager|kommer|kan|vil|skal)\s+(?:ikke|ikk|ik)\b", re.IGNORECASE)
 _ALONE = re.compile(
     r"\b(?:jeg\s+er\s+alene|kommer\s+alene|deltager\s+alene|er\s+alene(?:mor|far)?|alene(?:mor|far|forælder)|"
     r"kun\s+mig|bare\s+mig|kun\s+mig\s+selv|enlig|single|ingen\s+partner|og\s+alene|alene\s+om\s+det|"
@@ -204,7 +215,7 @@ def partner(text: str, asked: str | None) -> Partner:
     if name and not _DOES_NOT_JOIN.search(text):
         # A partner named as such is coming: nobody names one who is not ("kæresten hedder Kasper").
         return Partner(True, name)
-    for pattern in (_ROLE_THEN_NAME, _NAME_THEN_ROLE):
+    for pattern in (_ROLE_THEN_NAME, _NAME_THEN_ROLE, _ROLE_IS):
         found = pattern.search(text)
         role_named = name_from(found.group("name") or found.groupdict().get("name2") or "") if found else None
         if role_named and not _DOES_NOT_JOIN.search(text):

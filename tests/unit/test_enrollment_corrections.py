@@ -37,3 +37,24 @@ def test_the_partners_name_first_then_a_correction_of_the_due_date() -> None:
         "Mikkel. og undskyld, terminen er 9. maj ikke 19", TODAY, asked="partner_joins", born=False
     )
     assert (reading.partner_joins, reading.partner_name, reading.child_date) == (True, "Mikkel", date(2027, 5, 9))
+
+
+def test_a_partner_is_someone_and_no_partner_said_in_few_words() -> None:
+    def found(text: str, asked: str) -> dict[str, object]:
+        return read_enrollment(text, TODAY, asked=asked, born=False).found()
+
+    assert found("min samlever er frederik", "partner_joins") == {"partner_joins": True, "partner_name": "Frederik"}
+    assert found("Sara Holm, my boyfriend is Tom", "parent_name") == {
+        "parent_name": "Sara Holm",
+        "partner_joins": True,
+        "partner_name": "Tom",
+    }
+    assert found("min kone er syg", "partner_joins") == {}  # a word about the partner, no name
+    assert found("nej, barnets far er ikk i billedet", "partner_joins") == {"partner_joins": False}
+    assert found("ingen.", "partner_joins") == {"partner_joins": False}
+    assert found("ingen anelse hvad du mener", "partner_joins") == {}
+
+
+def test_an_exclamation_before_a_corrected_contact_is_no_name() -> None:
+    fixed = read_enrollment("ups tastefejl, mailen er sara.h@example.dk", TODAY, asked="enrollment_confirmed")
+    assert fixed.parent_name is None and fixed.email == "sara.h@example.dk"

@@ -48,14 +48,23 @@ class MeetingReference:
     same_day: bool = False  # "kl 16 samme dag": the meeting's own day, at the new time
 
 
+# "tirsdagsmødet", "fredagsaftalen": the meeting on that day.
+_DAY_COMPOUND = re.compile(rf"\b({'|'.join(WEEKDAY_NAMES)})s?(møde(?:t)?|aftale(?:n)?)\b")
+# "til" and "to" start the new time only when it follows at once ("til torsdag kl 14",
+# "til d. 18."): "skal til lægen på fredag" is where the young person is going, and
+# Friday is the meeting's day, not the new one.
+_AT_ONCE = 2
+
+
 def split_at_new_time(text: str) -> tuple[str, str]:
     """("which meeting", "the new time"); the second is "" when the message gives none."""
-    t = normalise(text)
+    t = _DAY_COMPOUND.sub(r"\2 på \1", normalise(text))
     for match in _NEW_TIME.finditer(t):
         after = t[match.end() :]
         if _THE_MEETING.match(after) or _BUSY_UNTIL.search(t[: match.start()]):
             continue
-        if find_date(after, date(2000, 1, 3)) is not None or find_time(after) is not None:
+        near = " ".join(after.split()[:_AT_ONCE]) if match.group(0) in ("til", "to") else after
+        if find_date(near, date(2000, 1, 3)) is not None or find_time(near) is not None:
             return t[: match.start()], after
     return t, ""
 
@@ -71,7 +80,7 @@ def position_in_list(text: str) -> int | None:
 
 def read_meeting_reference(text: str, today: date, moving: bool = True) -> MeetingReference:
     """The meeting and (when `moving`) the new time a message names."""
-    which, new = split_at_new_time(text) if moving else (normalise(text), "")
+    which, new = split_at_new_time(text) if moving else (_DAY_COMPOUND.sub(r"\2 på \1", normalise(text)), "")
     on = find_date(which, today, "future")
     position = None if on else position_in_list(which)
     window = None

@@ -188,3 +188,12 @@ def test_earlier_today_told_in_the_past(text: str, day: date) -> None:
     from bot.dates import find_date
 
     assert find_date(text, TODAY, "past") == day
+
+
+def test_where_one_is_going_is_no_new_time_and_a_day_compound_names_the_meeting() -> None:
+    # "til" starts the new time only when a day or time follows at once.
+    going = read_meeting_reference("jeg skal til frisøren på fredag, kan mødet flyttes", TODAY)
+    assert (going.on, going.new_time) == (date(2027, 1, 15), None)
+    moved = read_meeting_reference("kan vi flytte mandagsmødet til onsdag kl 11", TODAY)
+    assert moved.on == date(2027, 1, 18) and moved.new_time is not None and moved.new_time.at == time(11)
+    assert read_meeting_reference("slet torsdagsaftalen", TODAY, moving=False).on == date(2027, 1, 14)

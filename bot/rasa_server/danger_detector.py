@@ -51,7 +51,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.shared import danger as danger_phrases
-from bot.shared import danger_model
+from bot.shared import danger_model, danger_scoring
 from bot.shared.danger_model import DangerModel, Thresholds
 from bot.shared.protocol import DANGER_INTENT
 
@@ -117,9 +117,10 @@ class DangerScorer(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """The layer's own code, so that Rasa's training cache retrains it when
         the code changes (the cache keys only on config and data otherwise,
-        and would load an old model file into new code)."""
+        and would load an old model file into new code); danger_scoring too,
+        whose networks a change of their own once left out of the key."""
         digest = hashlib.sha256()
-        for module in (danger_model, danger_phrases, sys.modules[__name__]):
+        for module in (danger_model, danger_scoring, danger_phrases, sys.modules[__name__]):
             digest.update(Path(str(module.__file__)).read_bytes())
         return digest.hexdigest()
 

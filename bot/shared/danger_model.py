@@ -10,7 +10,9 @@ miss costs far more than a false alarm. Character n-grams carry typos, "ae/oe"
 spellings and inflections ("slog", "slået", "slaaet") to the same place.
 
 Longer messages are scored by the mean of two heads on the same features:
-the linear model and a small neural network (16 hidden units). The network
+the linear model and small neural networks (16 hidden units; the mean of
+five, each from its own seed, trained in the linear model's balance of
+examples: bot/shared/danger_scoring.py, fit_network). The network
 sees words together ("har taget en masse" with "piller" or with "billeder",
 "følger efter mig" with "står udenfor" or with "for at give mig min pung"),
 which a linear model can only add up; the mean keeps the linear model's
@@ -248,12 +250,12 @@ class DangerModel:
         long: LogisticRegression,
         short: LogisticRegression,
         categories: LogisticRegression | None,
-        network: MLPClassifier,
+        networks: Sequence[MLPClassifier],
     ) -> None:
         self._features = features
         self._heads = (long, short)
-        self._network = network
-        self._long, self._short = Blend(Head(long), NetworkHead(network)), Head(short)
+        self._networks = list(networks)
+        self._long, self._short = Blend(Head(long), NetworkHead(networks)), Head(short)
         self._categories = categories
         self._one_text = OneText(features)
 
@@ -274,8 +276,9 @@ class DangerModel:
         union = features()
         matrix = union.fit_transform([*texts, *pieces])
         written = matrix[: len(texts)]
+        weights = example_weights(is_danger, hard_negative)
         long = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
-        long.fit(written, np.asarray(is_danger, dtype=bool), sample_weight=example_weights(is_danger, hard_negative))
+        long.fit(written, np.asarray(is_danger, dtype=bool), sample_weight=weights)
         short = LogisticRegression(C=regularisation, max_iter=5000, solver="liblinear")
         short.fit(
             matrix,
@@ -291,7 +294,7 @@ class DangerModel:
         if len({categories[i] for i in known}) >= 2:
             category_model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
             category_model.fit(written[known], [categories[i] for i in known])
-        return cls(union, long, short, category_model, fit_network(written, is_danger))
+        return cls(union, long, short, category_model, fit_network(written, is_danger, weights))
 
     def probabilities(self, texts: Sequence[str]) -> NDArray[Any]:
         texts = list(texts)
@@ -327,11 +330,11 @@ class DangerModel:
 
     def save(self, path: Path) -> None:
         with path.open("wb") as file:
-            pickle.dump((self._features, *self._heads, self._categories, self._network), file)
+            pickle.dump((self._features, *self._heads, self._categories, self._networks), file)
 
     @classmethod
     def load(cls, path: Path) -> DangerModel:
         # Only ever a file this class wrote into the trained model (Rasa's model storage).
         with path.open("rb") as file:
-            features, long, short, categories, network = pickle.load(file)
-        return cls(features, long, short, categories, network)
+            features, long, short, categories, networks = pickle.load(file)
+        return cls(features, long, short, categories, networks)

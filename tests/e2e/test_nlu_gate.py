@@ -32,16 +32,18 @@ DATA = ROOT / "tests" / "data"
 # parents 0.908, 0.902, 0.880; young people 0.944, 0.891, 0.944. The fourth
 # sets, first measured 2026-12-07 with the model of that morning, before any
 # change made after reading them (the honest figure for messages nobody on
-# the team wrote): parents 0.874, young people 0.927.
+# the team wrote): parents 0.874, young people 0.927. With the logistic
+# regression in DIET's place and the third parents' batch (2026-12-07, 03:45):
+# parents 0.928, 0.939, 0.927, 0.911; young people 0.980, 0.930, 0.966, 0.951.
 INTENT_F1_FLOOR = {
-    "nlu_test.yml": 0.90,
-    "nlu_blind2.yml": 0.90,
-    "nlu_blind3.yml": 0.87,
-    "nlu_blind4.yml": 0.86,
-    "youth_test.yml": 0.93,
-    "youth_blind2.yml": 0.88,
-    "youth_blind3.yml": 0.93,
-    "youth_blind4.yml": 0.91,
+    "nlu_test.yml": 0.91,
+    "nlu_blind2.yml": 0.92,
+    "nlu_blind3.yml": 0.91,
+    "nlu_blind4.yml": 0.90,
+    "youth_test.yml": 0.97,
+    "youth_blind2.yml": 0.92,
+    "youth_blind3.yml": 0.95,
+    "youth_blind4.yml": 0.94,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -117,7 +117,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
             if (
                 name is None
                 and predicted in service_words.OVERRIDDEN
-                and service_words.asks_about_the_named_service(text, selected_topic(message))
+                and service_words.asks_about_the_named_service(text, selected_topic(message), predicted)
             ):
                 name = SERVICE_QUESTION
             if name is not None:

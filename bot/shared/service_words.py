@@ -59,7 +59,12 @@ _AFTER_THE_COURSE = re.compile(
 # Intents a question naming a service overrides when the ResponseSelector
 # picked that service too: the course's own (its words are near every
 # service's) and nothing understood; never danger, a person, a young person's.
-OVERRIDDEN = frozenset({"ask_course_info", "enroll_course", "nlu_fallback", "out_of_scope", "inform"})
+OVERRIDDEN = frozenset({"ask_course_info", "enroll_course", "nlu_fallback", "out_of_scope", "inform", "help"})
+# Read as the course or a wish to join it, a message that names one other
+# service and not the course ("må vi skrive hende op til børnehave") is about
+# that service even when the ResponseSelector guessed another: the answer
+# then goes by the word (actions/services.py, under SURE_TOPIC).
+COURSE_READINGS = frozenset({"ask_course_info", "enroll_course"})
 
 
 def named_topics(text: str) -> set[str]:
@@ -80,11 +85,16 @@ def about_another_service(text: str) -> bool:
     return bool(named_topics(text)) and (not names_the_course(text) or after_the_course(text))
 
 
-def asks_about_the_named_service(text: str, selected_topic: str | None) -> bool:
+def asks_about_the_named_service(text: str, selected_topic: str | None, predicted: str | None = None) -> bool:
     """A question about the service it names, which is also the one the
     ResponseSelector picked: both readings agree, whatever the intent
-    classifier made of the words around them."""
-    return selected_topic is not None and selected_topic in named_topics(text) and about_another_service(text)
+    classifier made of the words around them; or, read as the course, a
+    message that names one other service and not the course."""
+    if not about_another_service(text):
+        return False
+    if predicted in COURSE_READINGS and len(named_topics(text)) == 1:
+        return True
+    return selected_topic is not None and selected_topic in named_topics(text)
 
 
 def only_named_topic(text: str) -> str | None:

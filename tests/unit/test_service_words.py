@@ -79,3 +79,13 @@ def test_both_readings_must_agree() -> None:
 def test_danger_a_person_and_young_peoples_requests_are_never_overridden() -> None:
     never = {"express_distress", "possible_distress", "request_human", "book_meeting", "faq", "stop"}
     assert not never & service_words.OVERRIDDEN
+
+
+def test_read_as_the_course_a_message_naming_one_other_service_is_about_that_service() -> None:
+    # Whatever the ResponseSelector guessed: the answer then goes by the word.
+    text = "kan vi allerede nu skrive ham op til vuggestue"
+    assert asks_about_the_named_service(text, "familieraadgivning", "enroll_course")
+    assert not asks_about_the_named_service(text, "familieraadgivning", "request_human")
+    assert not asks_about_the_named_service("vi vil gerne på forældrekurset", None, "enroll_course")
+    # A help question that names a service the ResponseSelector agrees on.
+    assert asks_about_the_named_service("hvad kan tandplejen hjælpe mig med", "tandpleje", "help")

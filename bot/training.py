@@ -35,6 +35,7 @@ COMPONENT_SOURCES = (
     "bot/shared/undo_words.py",
     "bot/shared/meeting_words.py",
     "bot/shared/service_words.py",
+    "bot/rasa_server/intent_classifier.py",
 )
 
 

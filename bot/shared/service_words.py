@@ -42,6 +42,7 @@ _TOPIC_WORDS = {
     "underretning": r"underretning\w*|underrette\w*",
     "fritidsjob": r"fritidsjob\w*|lommepengejob\w*",
     "efterværn": r"efterv(?:æ|ae|a)rn\w*|aftercare",
+    "ungeindsats": r"ungeindsats\w*|ungdommens\s+uddannelsesvejledning\w*",
 }
 _NAMES = {topic: re.compile(rf"\b(?:{words})", re.IGNORECASE) for topic, words in _TOPIC_WORDS.items()}
 _COURSE = re.compile(

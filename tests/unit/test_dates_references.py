@@ -197,3 +197,9 @@ def test_where_one_is_going_is_no_new_time_and_a_day_compound_names_the_meeting(
     moved = read_meeting_reference("kan vi flytte mandagsmødet til onsdag kl 11", TODAY)
     assert moved.on == date(2027, 1, 18) and moved.new_time is not None and moved.new_time.at == time(11)
     assert read_meeting_reference("slet torsdagsaftalen", TODAY, moving=False).on == date(2027, 1, 14)
+
+
+def test_kan_vi_tage_den_starts_the_new_time() -> None:
+    reference = read_meeting_reference("torsdag duer ikke alligevel, kan vi tage den mandag kl 13 i stedet", TODAY)
+    assert reference.on == date(2027, 1, 14) and reference.new_time is not None
+    assert (reference.new_time.first, reference.new_time.at) == (date(2027, 1, 18), time(13))

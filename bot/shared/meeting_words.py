@@ -24,7 +24,9 @@ _CHANGE = re.compile(
     r"cancel\w*|move|new\s+meeting|a\s+meeting)\b",
     re.IGNORECASE,
 )
-SEE_OVERRIDDEN = frozenset({"book_meeting", "nlu_fallback", "inform", "faq", "greet"})
+# "identify": the look asked for with the pairing code in the same message
+# ("vis mine møder, koden er …"); the list pairs with the code first.
+SEE_OVERRIDDEN = frozenset({"book_meeting", "nlu_fallback", "inform", "faq", "greet", "identify"})
 
 _NOTE_DOWN = re.compile(
     r"\b(?:skrive|skriv|skrevet|føre|føres|ført|foere|registrere|registrer|registreret|notere|noter|noteret|"

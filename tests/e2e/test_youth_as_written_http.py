@@ -4,7 +4,8 @@ for "next week" is next week's; a move called off when asked for the new
 time goes on as a cancellation of that meeting, after its yes; a meeting
 to note down, said in so many words, held earlier today ("her i
 formiddags") is logged today, its time corrected in a few words and not
-stored as the note; a code and a stop told in one message store the stop."""
+stored as the note; a code and a stop told in one message store the stop,
+and a code with a look at the meetings lists them."""
 
 from __future__ import annotations
 
@@ -91,3 +92,13 @@ def test_a_code_and_a_stop_told_in_one_message_store_the_stop(running: RunningAs
         assert profile is not None
         [stop] = latest_education(session, profile.id)
         assert stop.kind == "stopped" and "smed" in stop.programme.lower(), chat.text
+
+
+def test_a_look_at_the_meetings_asked_for_with_the_code_lists_them(running: RunningAssistant) -> None:
+    reference = own_young_person(running)
+    day = danish_today() + timedelta(days=4)
+    confirmed(running, reference, day)
+    chat = running.chat()
+    chat.say(f"hej kan jeg se mine aftaler, min kode er {code_for(running, reference)}")
+    assert "Tak, Sofie!" in chat.text and "Dine møder med Lene" in chat.text, chat.text
+    assert f"{day.day}. " in chat.text.split("Kommende:")[1], chat.text

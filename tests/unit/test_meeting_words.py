@@ -68,3 +68,7 @@ def test_a_meeting_to_come_or_other_writing_is_no_note(text: str) -> None:
 def test_never_over_danger_or_a_person() -> None:
     for overridden in (SEE_OVERRIDDEN, NOTE_OVERRIDDEN):
         assert not overridden & {"express_distress", "possible_distress", "request_human", "stop"}
+
+
+def test_a_look_asked_for_with_the_pairing_code_is_the_look() -> None:
+    assert wants_to_see_meetings("kan jeg se mine aftaler, min kode er K7P-4QX") and "identify" in SEE_OVERRIDDEN

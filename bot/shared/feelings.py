@@ -4,13 +4,15 @@ measured on a blind set of whole conversations, a parent who answered the
 offer after a service answer with "nej ikke fare, bare meget ked af det" was
 told "Helt i orden" and left there. Such a no is answered with the offer of
 a person (actions/safety.py). Not danger: the danger layer reads every
-message first (bot/rasa_server/danger_detector.py). Standard library only."""
+message first (bot/rasa_server/danger_detector.py). Folded as the danger phrases are
+(bot/shared/danger.py, `normalise`)."""
 
 from __future__ import annotations
 
 import re
 
-_SPELLING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+from bot.shared.danger import normalise
+
 _INTENSITY = r"(?:(?:bare|saa|so|rigtig|rigtigt|virkelig|helt|meget|mega|super|totalt|enormt|vildt|ret|lidt)\s+)*"
 _FEELING_BAD = re.compile(
     r"\b(?:"
@@ -38,5 +40,4 @@ _FEELING_BAD = re.compile(
 
 def tells_feeling_bad(text: str) -> bool:
     """Whether the message tells that the writer feels bad (sad, lonely, overwhelmed)."""
-    folded = re.sub(r"\s+", " ", text.lower().translate(_SPELLING))
-    return bool(_FEELING_BAD.search(folded))
+    return bool(_FEELING_BAD.search(normalise(text)))

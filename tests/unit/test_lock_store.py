@@ -188,9 +188,17 @@ async def main():
         # waits on the same server and a third on the other: the holder's turn ends
         # (its release is left to the lease), the second waits for it, and the third,
         # whose ticket is gone, takes a new one after a lease (2 s here) and holds the lock.
+        # The others start once the holder is in: which of two turns started together
+        # gets a lock first is a race (a loaded machine let the third win it).
+        async def once_holder_in(step):
+            while "holder in" not in seen:
+                await asyncio.sleep(0.01)
+            return await step
+
         await asyncio.gather(
-            turn(server_a, "c2", "holder", 1.5), turn(server_a, "c2", "second"), turn(server_b, "c2", "third"),
-            restart(0.3, 0.5),
+            turn(server_a, "c2", "holder", 1.5),
+            once_holder_in(turn(server_a, "c2", "second")), once_holder_in(turn(server_b, "c2", "third")),
+            once_holder_in(restart(0.3, 0.5)),
         )
         waited["after"] = await turn(server_b, "c1", "after")
     print(json.dumps({"waited": waited, "seen": seen}))

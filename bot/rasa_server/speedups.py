@@ -21,6 +21,16 @@ result never changes while the server runs:
   dependency) instead of the standard json module, about twice as fast on
   the conversation that goes with every call; the same JSON values (a value
   ujson cannot write is written by json as before).
+- Each call to the action server (two or three a turn) opened a client
+  session and a TCP connection of its own and closed both after the answer
+  (Rasa's `EndpointConfig.request`): the calls of a turn now share one kept
+  session per event loop, whose connections are kept for KEEPALIVE_SECONDS,
+  shorter than the action server's own idle limit (Sanic: 5 s) and
+  HAProxy's, so the client always closes an idle connection first and never
+  sends over one the other end is closing. A kept connection whose server
+  died since the last call (killed, started again) fails to take the
+  request's body; such a request never reached any server and is sent once
+  more, over a new connection.
 - Once the model is loaded, what is in memory then (the model, the domain,
   Rasa's modules) is moved out of the garbage collector's sight
   (`gc.freeze`): its full collections walked all of it again and again,
@@ -31,6 +41,7 @@ Written against Rasa 3.6 (the launcher checks the version before `install`).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import gc
@@ -46,7 +57,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.slots import Slot
-from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 logger = logging.getLogger(__name__)
 
@@ -146,17 +157,80 @@ def fast_dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def session(self: EndpointConfig) -> aiohttp.ClientSession:
-    """Rasa's EndpointConfig.session, with the fast JSON serialiser."""
-    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+KEEPALIVE_SECONDS = 2.0
 
-    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
-    return aiohttp.ClientSession(
-        headers=self.headers,
-        auth=auth,
-        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-        json_serialize=fast_dumps,
-    )
+
+class _Borrowed:
+    """`async with` over a kept session: lends it, never closes it."""
+
+    def __init__(self, kept: aiohttp.ClientSession) -> None:
+        self.kept = kept
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.kept
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_kept: dict[tuple[Any, ...], aiohttp.ClientSession] = {}
+
+
+def kept_session(self: EndpointConfig) -> _Borrowed:
+    """EndpointConfig.session as Rasa makes it (its headers, auth and timeout,
+    with the fast JSON serialiser), one per event loop and endpoint settings,
+    kept open between calls. Rasa's two callers use it as `async with`."""
+    loop = asyncio.get_running_loop()
+    auth = (self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    key = (loop, tuple(sorted((self.headers or {}).items())), auth)
+    found = _kept.get(key)
+    if found is None or found.closed:
+        for other in [k for k in _kept if k[0].is_closed()]:  # a finished loop's (tests run several)
+            del _kept[other]
+        found = _kept[key] = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            headers=self.headers,
+            auth=aiohttp.BasicAuth(*auth) if auth else None,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=fast_dumps,
+        )
+    return _Borrowed(found)
+
+
+_NOT_SENT = "Can not write request body"  # aiohttp's words when the connection was closing
+
+
+def retrying_once_unsent(request: Callable[..., Any]) -> Callable[..., Any]:
+    """EndpointConfig.request, sent again when a kept connection turned out
+    dead before the request was written (so no server can have run it)."""
+
+    @functools.wraps(request)
+    async def send(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await request(self, *args, **kwargs)
+        except aiohttp.ClientOSError as error:
+            if not str(error.strerror or "").startswith(_NOT_SENT):
+                raise
+            logger.debug("a kept connection had closed; the request goes again over a new one")
+            return await request(self, *args, **kwargs)
+
+    return send
+
+
+async def close_kept_sessions() -> None:
+    """The running loop's kept sessions, closed (at the server's stop)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _kept if k[0] is loop]:
+        await _kept.pop(key).close()
+
+
+def closing_kept_sessions(close_resources: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(close_resources)
+    async def close(*args: Any) -> None:
+        await close_kept_sessions()
+        await close_resources(*args)
+
+    return close
 
 
 def frozen_after(load_agent: Callable[..., Any]) -> Callable[..., Any]:
@@ -177,5 +251,7 @@ def install() -> None:
     Event.resolve_by_type = staticmethod(remembering(Event.resolve_by_type))
     Slot.resolve_by_type = staticmethod(remembering(Slot.resolve_by_type))
     Domain.is_empty = is_empty
-    EndpointConfig.session = session
+    EndpointConfig.session = kept_session
+    EndpointConfig.request = retrying_once_unsent(EndpointConfig.request)
     rasa.core.run.load_agent_on_start = frozen_after(rasa.core.run.load_agent_on_start)
+    rasa.core.run.close_resources = closing_kept_sessions(rasa.core.run.close_resources)

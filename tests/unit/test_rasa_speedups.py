@@ -187,3 +187,106 @@ def test_requests_carry_the_same_json_and_the_model_is_frozen(compared: dict[str
         "a set fails as with json": "TypeError",
         "frozen after loading": True,
     }
+
+
+KEPT = r"""
+import asyncio, json, os, signal, socket, subprocess, sys, time
+import aiohttp
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+import rasa.core.run
+from bot.rasa_server import speedups
+
+SERVER = '''
+import sys
+from aiohttp import web
+async def answer(request):
+    body = await request.json()
+    if body.get("fail"):
+        return web.json_response({"error": "no"}, status=500)
+    return web.json_response({"echo": body, "peer": request.transport.get_extra_info("peername")[1]})
+app = web.Application()
+app.router.add_post("/webhook", answer)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+'''
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+port = free_port()
+
+def start():
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)])
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the test server did not start")
+
+endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+payload = {"tracker": {"sender_id": "æøå", "events": [{"event": "user", "text": "hej/med dig"}]}, "n": 1.5}
+
+async def ask(body=payload):
+    return await endpoint.request(json=body, method="post")
+
+async def rasas_answers():
+    return [await ask(), await ask()]
+
+async def kept_answers(server):
+    seen = {}
+    first, second = await ask(), await ask()
+    seen["same answer as Rasa's"] = [first["echo"], second["echo"]]
+    seen["one connection for a turn's calls"] = first["peer"] == second["peer"]
+    together = await asyncio.gather(*[ask({"n": n}) for n in range(6)])
+    seen["calls at once each get their own answer"] = [a["echo"]["n"] for a in together] == list(range(6))
+    try:
+        await ask({"fail": True})
+    except ClientResponseError as error:
+        seen["an error status raises Rasa's error"] = error.status
+    await asyncio.sleep(speedups.KEEPALIVE_SECONDS + 0.4)
+    seen["an idle connection is closed by the client"] = (await ask())["peer"] != second["peer"]
+    server.send_signal(signal.SIGKILL)  # the action server killed and started again between turns
+    server.wait()
+    server = start()
+    seen["the call after a restart is answered"] = (await ask())["echo"] == payload
+    await speedups.close_kept_sessions()  # as at the server's stop
+    seen["closed at the stop"] = not speedups._kept
+    return seen, server
+
+server = start()
+try:
+    before = asyncio.run(rasas_answers())
+    speedups.KEEPALIVE_SECONDS = 0.5
+    speedups.install()
+    after, server = asyncio.run(kept_answers(server))
+    async def in_a_new_loop():
+        answer = await ask()
+        await speedups.close_kept_sessions()
+        return answer
+    after["a new event loop gets a session of its own"] = asyncio.run(in_a_new_loop())["echo"] == payload
+    after["Rasa's stop closes them"] = getattr(rasa.core.run.close_resources, "__wrapped__", None) is not None
+finally:
+    server.kill()
+print(json.dumps({"rasa": [a["echo"] for a in before], "kept": after}))
+"""
+
+
+def test_a_turns_calls_to_the_action_server_share_a_kept_connection() -> None:
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", KEPT],
+        cwd=ROOT,
+        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    kept = result["kept"]
+    assert kept.pop("same answer as Rasa's") == result["rasa"]
+    assert kept.pop("an error status raises Rasa's error") == 500
+    assert kept == dict.fromkeys(kept, True) and len(kept) == 7
+    assert "Unclosed" not in done.stderr  # every kept session closed

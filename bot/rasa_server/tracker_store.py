@@ -28,13 +28,15 @@ loop each call held up every other conversation and webhook.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -135,6 +137,27 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         self.engine = _pooled_if_sqlite_file(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
         _limit_waits(self.engine)
+        # Rasa's _event_query as Core statements made once: building the ORM
+        # query (its subquery, its count wrapped around it) took about 1 ms a
+        # read and 1 ms a save, more than running it (measured 1.16 -> 0.08 ms).
+        table = self.SQLEvent.__table__
+        sender: Any = sa.bindparam("sender_id")
+        latest_start = (
+            sa.select(sa.func.max(table.c.timestamp))
+            .where(table.c.sender_id == sender, table.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        in_latest_session = sa.or_(table.c.timestamp >= latest_start, latest_start.is_(None))
+        self._all_data = sa.select(table.c.data).where(table.c.sender_id == sender).order_by(table.c.id)
+        self._latest_data = self._all_data.where(in_latest_session)
+        self._latest_count = (
+            sa.select(sa.func.count()).select_from(table).where(table.c.sender_id == sender, in_latest_session)
+        )
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """Rasa's: the tracker's events after as many as are stored since the latest session start."""
+        stored = session.execute(self._latest_count, {"sender_id": tracker.sender_id}).scalar()
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def _tried(self, what: str, step: Callable[[], Awaitable[T]]) -> T:
         for delay in (*RETRY_DELAYS, None):
@@ -154,8 +177,8 @@ class ForgettingSQLTrackerStore(SQLTrackerStore):
         """Rasa's SQLTrackerStore._retrieve, the same query, fetching only the
         events' data (not an ORM object for each event: half the read's time)."""
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions)
-            rows = query.with_entities(self.SQLEvent.data).all()
+            statement = self._all_data if all_sessions else self._latest_data
+            rows = session.execute(statement, {"sender_id": sender_id}).all()
         events = [json.loads(data) for (data,) in rows]
         if self.domain and events:
             tracker: DialogueStateTracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)

@@ -1,6 +1,7 @@
 """The Rasa server's tracker store (bot/rasa_server/tracker_store.py) writes
 and reads a conversation exactly as Rasa's SQLTrackerStore does, though it
-inserts a turn's events in one statement, fetches only their data and keeps
+inserts a turn's events in one statement, fetches only their data (both
+with Core statements made once instead of Rasa's ORM query) and keeps
 its SQLite connections in a pool: the same rows in the same order, the same
 conversation read back (latest session and all sessions), on SQLite and
 PostgreSQL; and it finds a message sent again by its id, with the bot

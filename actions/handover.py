@@ -29,8 +29,11 @@ REASON_BY_PREVIOUS_RESPONSE = {
     "utter_offer_person": "misunderstood",
     "utter_report_concern": "concern",
     "utter_concern_offer_person": "concern",
+    # offered because the citizen told how bad they feel, not in danger (actions/safety.py)
+    "utter_feelings_offer_person": "distress",
 }
-PRIORITY_BY_REASON = {"concern": "high"}
+# A distress case the citizen said is no danger is high, not critical (the danger layer's own is critical).
+PRIORITY_BY_REASON = {"concern": "high", "distress": "high"}
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
 # (contact method, staff in now) -> what the citizen is told

@@ -72,6 +72,9 @@ def escalation_of(session: Session, sender: str) -> Escalation:
         # ... or not taken: a person asked for in the citizen's own words.
         ("utter_offer_person", "jeg vil hellere have fat i en rigtig sagsbehandler", "request_human", "normal"),
         ("utter_report_concern", "kan jeg tale med en person", "concern", "high"),  # after the underretning text
+        # The offer made because the citizen feels bad (no danger): distress, high, not critical.
+        ("utter_feelings_offer_person", "ja, det vil jeg gerne", "distress", "high"),
+        ("utter_feelings_offer_person", "/request_human", "distress", "high"),
     ],
 )
 def test_a_person_is_asked_for_and_the_conversation_is_queued(

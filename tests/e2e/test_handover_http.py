@@ -181,6 +181,10 @@ def test_a_no_that_tells_feeling_bad_is_offered_a_person_and_a_yes_gets_one(runn
     assert "Vil du skrive med en medarbejder" in chat.text and "Helt i orden" not in chat.text, chat.text
     chat.say("ja tak")
     assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+    with running.sessions() as session:
+        cases = session.scalars(select(Escalation).where(Escalation.conversation_id == chat.sender)).all()
+    # Staff see why: the person was offered because the parent feels bad (no danger, so not critical).
+    assert [(case.reason, case.priority) for case in cases] == [("distress", "high")]
     # A plain no is still a plain no.
     other = running.chat()
     other.say("hvad kan familierådgivningen hjælpe med")

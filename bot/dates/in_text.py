@@ -66,9 +66,9 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
             count = NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
             weeks = match.group(2).startswith("uge")
             found = today + timedelta(days=sign * count * (7 if weeks else 1))
-            day = re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t) if weeks else None
-            if day:  # "om to uger, tirsdag": that week's Tuesday
-                return found + timedelta(days=WEEKDAY_NAMES.index(day.group(1)) - found.weekday())
+            named = re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t) if weeks else None
+            if named:  # "om to uger, tirsdag": that week's Tuesday
+                return found + timedelta(days=WEEKDAY_NAMES.index(named.group(1)) - found.weekday())
             return found
     match = _DAY_MONTH_NAME.search(t)
     if match:

@@ -190,3 +190,16 @@ def test_a_no_that_tells_feeling_bad_is_offered_a_person_and_a_yes_gets_one(runn
     other.say("hvad kan familierådgivningen hjælpe med")
     other.say("nej tak")
     assert "Helt i orden" in other.text and "Vil du skrive med en medarbejder" not in other.text, other.text
+
+
+def test_a_call_asked_for_and_a_person_asked_for_after_the_bot_question_queue_the_conversation(
+    running: RunningAssistant,
+) -> None:
+    for text in (
+        "jeg gider ikke skrive med en robot, kan en medarbejder fra kommunen ringe til mig?",  # not contact details
+        "are you a chatbot? I would rather speak with a real person",  # not only the bot's answer
+    ):
+        chat = running.chat()
+        chat.say(text)
+        assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+        assert escalation_of(running, chat.sender).reason == "request_human"

@@ -17,6 +17,7 @@ from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
 from bot.handover import CRITICAL, open_critical, team_for
+from bot.shared.person_request import asks_to_be_called
 from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
@@ -154,7 +155,10 @@ class ActionRequestHuman(Action):
         with Transaction(dispatcher, self.name()) as tx:
             open_case(tx.session, tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
             tx.reply("utter_handoff_started_form_paused" if paused else "utter_handoff_started")
-        return handoff_events(not tx.failed, paused)
+        # "Kan en medarbejder ringe til mig?" has said how: the number is asked next, with
+        # the consent text (never taken unasked from the request itself).
+        called = not tx.failed and asks_to_be_called(str(tracker.latest_message.get("text") or ""))
+        return handoff_events(not tx.failed, paused) + ([SlotSet("contact_method", "phone")] if called else [])
 
 
 class ValidateContactForm(Interruptible, FormValidationAction):

@@ -88,6 +88,22 @@ def test_a_person_is_asked_for_and_the_conversation_is_queued(
     assert SlotSet("handoff_failed", False) in events and SlotSet("paused_form", None) in events
 
 
+def test_a_call_asked_for_is_the_telephone_whose_number_is_asked_next(session: Session) -> None:
+    text = "kan en medarbejder fra kommunen ringe til mig? mit nummer er 22 33 44 55"
+    _, events = run(ActionRequestHuman(), conversation("conv-call", text=text))
+    assert events[-1] == SlotSet("contact_method", "phone")
+    assert not [e for e in events if e.get("name") == "handoff_contact" and e.get("value")]  # asked, with the consent
+    asked = make_tracker(slots={"contact_method": "phone"}, text=text, intent="request_human", sender_id="conv-call")
+    form = ValidateContactForm()
+    assert asyncio.run(form.required_slots(["contact_method"], CollectingDispatcher(), asked, {})) == [
+        "contact_method",
+        "handoff_contact",
+    ]
+    # Asked for a person without a way: how to be contacted is asked.
+    _, events = run(ActionRequestHuman(), conversation("conv-nocall", text="kan jeg tale med et menneske"))
+    assert SlotSet("contact_method", None) in events and SlotSet("contact_method", "phone") not in events
+
+
 def test_in_the_middle_of_the_enrollment_the_form_is_paused_not_lost(session: Session) -> None:
     slots = {"parent_name": "Mette Hansen", "child_born": False, "requested_slot": "child_date"}
     dispatcher, events = run(

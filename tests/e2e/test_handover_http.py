@@ -195,11 +195,13 @@ def test_a_no_that_tells_feeling_bad_is_offered_a_person_and_a_yes_gets_one(runn
 def test_a_call_asked_for_and_a_person_asked_for_after_the_bot_question_queue_the_conversation(
     running: RunningAssistant,
 ) -> None:
-    for text in (
-        "jeg gider ikke skrive med en robot, kan en medarbejder fra kommunen ringe til mig?",  # not contact details
-        "are you a chatbot? I would rather speak with a real person",  # not only the bot's answer
+    for text, next_question in (
+        # not contact details; the call asked for is the telephone, whose number is asked next
+        ("jeg gider ikke skrive med en robot, kan en medarbejder fra kommunen ringe til mig?", "telefonnummer"),
+        ("are you a chatbot? I would rather speak with a real person", "Hvordan vil du helst kontaktes?"),
     ):
         chat = running.chat()
         chat.say(text)
         assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+        assert next_question in chat.text, chat.text
         assert escalation_of(running, chat.sender).reason == "request_human"

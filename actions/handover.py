@@ -17,10 +17,10 @@ from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
 from bot.handover import CRITICAL, open_critical, team_for
-from bot.shared.person_request import asks_to_be_called
 from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
+from bot.shared.person_request import asks_to_be_called
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3

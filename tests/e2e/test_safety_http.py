@@ -133,20 +133,6 @@ def test_unsure_at_the_first_turn_asks_and_yes_is_the_emergency_answer(running: 
     assert_critical(running, chat)
 
 
-def test_unsure_with_a_service_question_and_no_answers_the_question(running: RunningAssistant) -> None:
-    candidates = [f"{text}. tror det er en fødselsdepression, hvor kan jeg få hjælp?" for text in UNSURE_CANDIDATES]
-    tiers = {text: parse(running, text)["danger"]["tier"] for text in candidates}
-    unsure = [text for text, tier in tiers.items() if tier == "check_in"]
-    assert unsure, f"no candidate at the check-in tier: {tiers}"
-    chat = running.chat()
-    chat.say(unsure[0])
-    assert CHECK_IN in chat.text, chat.text
-    chat.say("nej")
-    # The question the check-in held back is answered once no one is in danger.
-    assert "Godt." in chat.text and "svært i tiden efter en fødsel" in chat.text, chat.text
-    assert escalations(running, chat.sender) == []
-
-
 def test_unsure_in_the_enrollment_form_and_no_goes_on_with_the_form(running: RunningAssistant) -> None:
     chat = running.chat()
     chat.say("vi vil gerne tilmelde os familie med hjerte")

@@ -12,7 +12,9 @@
   with a verb also over "er du en bot?" in the same message;
 - a question about when the municipality can be reached
   (bot/shared/hours_question.py) is `ask_opening_hours`, over nothing, chit-chat
-  or a request for a person;
+  or a request for a person; one about where to call ("hvor ringer man hen",
+  bot/shared/contact_question.py) is `ask_contact_details`, over nothing or a
+  guess at the location or more to read;
 - an education stopped, told in the past tense (bot/shared/told_stop.py), is
   `update_education`, never the command `stop`;
 - a wish to sign up for the course (bot/shared/enrol_wish.py) is
@@ -51,6 +53,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.shared import (
+    contact_question,
     course_cancel,
     enrol_wish,
     hours_question,
@@ -71,6 +74,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("request_human", person_request.CHALLENGE_OVERRIDDEN, person_request.asks_past_the_bot),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
+    ("ask_contact_details", contact_question.OVERRIDDEN, contact_question.asks_where_to_call),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
     ("enroll_course", enrol_wish.OVERRIDDEN, enrol_wish.wants_to_enrol),
     ("list_meetings", meeting_words.SEE_OVERRIDDEN, meeting_words.wants_to_see_meetings),
@@ -100,6 +104,7 @@ class ExplicitRequestReader(GraphComponent, IntentClassifier):
             person_request,
             course_cancel,
             hours_question,
+            contact_question,
             told_stop,
             enrol_wish,
             undo_words,

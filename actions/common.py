@@ -93,11 +93,17 @@ class Interruptible:
         a pairing code, "ring til mig". Danger and stop are never answers."""
         return False
 
+    def stop_is_a_yes(self, tracker: Tracker) -> bool:
+        """Whether a message read as a stop is the yes to this form's own
+        question about stopping something ("yes cancel it" to "Vil du afmelde
+        tilmeldingen?"). Never, unless the form asks such a question."""
+        return False
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = latest_intent(tracker) or ""
-        pressed = pressed_a_button(tracker)
+        pressed = pressed_a_button(tracker) or (intent == "stop" and self.stop_is_a_yes(tracker))
         if intent in DANGER_INTENTS or (intent in NEVER_AN_ANSWER and not pressed):
             return []
         if (
@@ -127,6 +133,11 @@ def pressed_a_button(tracker: Tracker) -> bool:
             buttons = (event.get("data") or {}).get("buttons") or []
             return any(str(b.get("payload", "")).strip().lower() == text for b in buttons)
     return False
+
+
+def starts_with_a_yes(text: str) -> bool:
+    """ "ja, afmeld den", "yes cancel it", "👍": a yes first, whatever follows."""
+    return bool(_YES.match(text))
 
 
 def read_yes_no(value: Any, tracker: Tracker) -> bool | None:

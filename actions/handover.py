@@ -20,6 +20,7 @@ from bot.handover import CRITICAL, open_critical, team_for
 from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
+from bot.shared.person_request import asks_to_be_called
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3
@@ -29,8 +30,11 @@ REASON_BY_PREVIOUS_RESPONSE = {
     "utter_offer_person": "misunderstood",
     "utter_report_concern": "concern",
     "utter_concern_offer_person": "concern",
+    # offered because the citizen told how bad they feel, not in danger (actions/safety.py)
+    "utter_feelings_offer_person": "distress",
 }
-PRIORITY_BY_REASON = {"concern": "high"}
+# A distress case the citizen said is no danger is high, not critical (the danger layer's own is critical).
+PRIORITY_BY_REASON = {"concern": "high", "distress": "high"}
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
 # (contact method, staff in now) -> what the citizen is told
@@ -151,7 +155,10 @@ class ActionRequestHuman(Action):
         with Transaction(dispatcher, self.name()) as tx:
             open_case(tx.session, tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
             tx.reply("utter_handoff_started_form_paused" if paused else "utter_handoff_started")
-        return handoff_events(not tx.failed, paused)
+        # "Kan en medarbejder ringe til mig?" has said how: the number is asked next, with
+        # the consent text (never taken unasked from the request itself).
+        called = not tx.failed and asks_to_be_called(str(tracker.latest_message.get("text") or ""))
+        return handoff_events(not tx.failed, paused) + ([SlotSet("contact_method", "phone")] if called else [])
 
 
 class ValidateContactForm(Interruptible, FormValidationAction):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, latest_intent, read_yes_no, today
+from actions.common import Interruptible, latest_intent, read_yes_no, starts_with_a_yes, today
 from actions.enrollment import reset_lookup_slots
 from actions.teams import describe_team
 from actions.transaction import Reply, Transaction
@@ -141,6 +141,21 @@ class ValidateEnrollmentLookupForm(Interruptible, FormValidationAction):
 
     def holds_an_answer(self, tracker: Tracker, intent: str) -> bool:
         return self.enrolling_instead(tracker)
+
+    def stop_is_a_yes(self, tracker: Tracker) -> bool:
+        # "yes cancel it", "ja, afmeld den bare" to "Vil du afmelde tilmelding …?" (NLU: stop).
+        text = str(tracker.latest_message.get("text") or "")
+        return (
+            tracker.get_slot("requested_slot") == "cancel_confirmed" and starts_with_a_yes(text) and says_cancel(text)
+        )
+
+    async def extract_cancel_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # The domain's from_text mapping skips a stop: read the yes here.
+        if latest_intent(tracker) == "stop" and self.stop_is_a_yes(tracker):
+            return {"cancel_confirmed": True}
+        return {}
 
     async def extract_lookup_reference(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,7 +9,9 @@ decides on every message, in every state, before any form sees it:
   right now (utter_danger_check_in, with 112 and Livslinien already in it);
   action_pause_for_check_in sets any form aside so the yes or no is not
   taken as an answer to it. Yes is the high path; no and
-  action_resume_after_check_in take the form up again at its next question.
+  action_resume_after_check_in take the form up again at its next question,
+  or, outside a form, answer the service question the message named
+  (actions/services.py, held_by_check_in).
 
 A no that tells how bad the person feels ("nej, bare meget ked af det", to
 the check-in or to any yes/no offer: action_answer_no) is answered with the
@@ -25,6 +27,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handover import handoff_events, open_case
+from actions.services import answer_topic, held_by_check_in
 from actions.transaction import Transaction
 from bot.shared.feelings import tells_feeling_bad
 from bot.shared.municipality import contact_details
@@ -91,7 +94,10 @@ class ActionResumeAfterCheckIn(Action):
         if offer_for_feelings(dispatcher, tracker):
             return [SlotSet(PAUSED_FORM, None), ActiveLoop(None)]  # one question at a time: the offer
         if not paused or paused in NOT_RESUMED:
-            return [SlotSet(PAUSED_FORM, None)]
+            # The service question the check-in held back is answered now (a form's question would come instead).
+            held = held_by_check_in(tracker)
+            answered = answer_topic(dispatcher, self.name(), held) if held else []
+            return [SlotSet(PAUSED_FORM, None), *answered]
         return [SlotSet(PAUSED_FORM, None), FollowupAction(str(paused))]
 
 

@@ -32,6 +32,7 @@ from bot.shared.municipality import Unit, course_details, current_municipality
 from bot.shared.service_words import only_named_topic
 
 GENERAL_TOPIC = "kontakt"
+CHECK_IN = "utter_danger_check_in"  # the danger layer's "are you or a child in danger now?"
 DETAIL_ACTION = "action_answer_service_detail"
 # Bot actions after which a follow-up like "er det gratis?" is about the course.
 COURSE_ACTIONS = {"utter_course_info", "utter_course_info_in_form", "action_submit_enrollment"}
@@ -158,24 +159,57 @@ class ActionAnswerService(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         topic = asked_topic(tracker)
+        held = held_by_check_in(tracker)
+        if held is not None and held != topic:
+            # The check-in passed over with a new question: the question it held back first, briefly.
+            return [*answer_topic(dispatcher, self.name(), held, brief=True), *self.answer(dispatcher, tracker, topic)]
+        return self.answer(dispatcher, tracker, topic)
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None) -> list[EventType]:
         if topic is not None and guessed_topic(tracker) and talked_about(tracker):
             # A follow-up the selector could only guess at is about the service just talked about.
             return answer_detail(dispatcher, tracker, "ask_read_more")
         if topic is None:
             dispatcher.utter_message(response="utter_which_service")
             return []
-        service, titles = read_from_database(dispatcher, self.name(), topic, with_titles=True)
-        if service is None:
-            dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
-            dispatcher.utter_message(
-                response="utter_service_contact", **unit_details(current_municipality().unit(GENERAL_TOPIC))
-            )
-            if topic in CONCERN_TOPICS:
-                dispatcher.utter_message(response="utter_concern_offer_person")
-        else:
-            for reply in answer_replies(service, titles):
-                dispatcher.utter_message(response=reply.response, buttons=reply.buttons, **reply.values)
-        return [SlotSet(TOPIC_SLOT, topic)]
+        return answer_topic(dispatcher, self.name(), topic)
+
+
+def answer_topic(dispatcher: CollectingDispatcher, where: str, topic: str, *, brief: bool = False) -> list[EventType]:
+    """The answer about `topic`, then its next step (`brief`: the answer alone)."""
+    service, titles = read_from_database(dispatcher, where, topic, with_titles=not brief)
+    if service is None:
+        dispatcher.utter_message(response=f"utter_{RETRIEVAL_INTENT}/{topic}")
+        if brief:
+            return [SlotSet(TOPIC_SLOT, topic)]
+        dispatcher.utter_message(
+            response="utter_service_contact", **unit_details(current_municipality().unit(GENERAL_TOPIC))
+        )
+        if topic in CONCERN_TOPICS:
+            dispatcher.utter_message(response="utter_concern_offer_person")
+    else:
+        for reply in answer_replies(service, titles)[: 1 if brief else None]:
+            dispatcher.utter_message(response=reply.response, buttons=reply.buttons, **reply.values)
+    return [SlotSet(TOPIC_SLOT, topic)]
+
+
+def held_by_check_in(tracker: Tracker) -> str | None:
+    """The service a message named by its own word when the danger layer
+    answered it with the check-in ("Er du eller et barn i fare lige nu?")
+    instead, if the check-in was the assistant's last question: the question
+    is answered once the check-in is over ("Min datter græder meget, jeg er
+    bange for at hun har fødselsdepression. Hvad kan hun få af hjælp?")."""
+    users = 0
+    for index in range(len(tracker.events) - 1, -1, -1):
+        event = tracker.events[index]
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return None
+        elif event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == CHECK_IN:
+            held = next((e for e in reversed(tracker.events[:index]) if e.get("event") == "user"), None)
+            return only_named_topic(str(held.get("text") or "")) if held else None
+    return None
 
 
 class ActionAnswerServiceDetail(Action):

@@ -30,6 +30,7 @@ COMPONENT_SOURCES = (
     "bot/shared/person_request.py",
     "bot/shared/course_cancel.py",
     "bot/shared/hours_question.py",
+    "bot/shared/contact_question.py",
     "bot/shared/told_stop.py",
     "bot/shared/enrol_wish.py",
     "bot/shared/undo_words.py",

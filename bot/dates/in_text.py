@@ -64,8 +64,12 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
         match = pattern.search(t)
         if match:
             count = NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
-            days = count * (7 if match.group(2).startswith("uge") else 1)
-            return today + timedelta(days=sign * days)
+            weeks = match.group(2).startswith("uge")
+            found = today + timedelta(days=sign * count * (7 if weeks else 1))
+            named = re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t) if weeks else None
+            if named:  # "om to uger, tirsdag": that week's Tuesday
+                return found + timedelta(days=WEEKDAY_NAMES.index(named.group(1)) - found.weekday())
+            return found
     match = _DAY_MONTH_NAME.search(t)
     if match:
         return _on_day_and_month(MONTHS[match.group(2)], int(match.group(1)), today, direction)

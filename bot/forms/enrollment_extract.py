@@ -80,6 +80,11 @@ _PAST_WEEKDAY = re.compile(
 _DAY_MONTH = re.compile(rf"\b\d{{1,2}}\.?\s*(?:{_MONTH})[a-zæøå]*\.?(?:\s+\d{{4}})?(?!\w)")
 # Whole month names only: "jul" is Christmas, and "maj" starts "Maja".
 _MONTH_ALONE = re.compile(rf"\b(?P<month>{alternatives(MONTH_NAMES)})\b(?:\s+(?P<year>\d{{4}}))?")
+# The day on its own next to a month named alone ("i starten af april, d. 6",
+# "den 6. i april"): never a count ("den 3 uger gamle") or part of a date.
+_DAY_OF_THE_MONTH = re.compile(
+    r"(?<!\w)(?:d\.?|den)\s*(?P<day>\d{1,2})\.?(?![./-]?\d)(?!\s*(?:uger?|dage?|måneder?|mdr|md|år|kr)\b)"
+)
 # "ikke 3. april men 4. april": the date after "ikke" is the wrong one.
 _NOT_A_DATE = re.compile(rf"\bikke\s+(?:d\.\s*|den\s+)?(?:{_DAY_MONTH.pattern}|{_NUMERIC_DATE.pattern})")
 _EMOJI_CATEGORIES = ("So", "Sk", "Cs", "Co", "Cn")
@@ -180,9 +185,16 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     if born is False:
         month = _MONTH_ALONE.search(said)
         if month:
+            year = month.group("year") or ""
+            day = _DAY_OF_THE_MONTH.search(said)
+            if day and 1 <= int(day.group("day")) <= 31:
+                # "i starten af april, d. 6": the day written wins over the month's middle.
+                found = parse_danish_date(f"{day.group('day')}. {month.group('month')} {year}", today, direction)
+                if found:
+                    return found
             # "vi venter en lille pige i april": the middle of the month, as
             # bot/dates reads "termin i april".
-            return parse_danish_date(f"i {month.group('month')} {month.group('year') or ''}", today, direction)
+            return parse_danish_date(f"i {month.group('month')} {year}", today, direction)
     return None
 
 

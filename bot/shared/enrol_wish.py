@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.shared.service_words import about_another_service
+from bot.shared.service_words import about_another_service, names_the_course
 
 _WISH = (
     r"(?:vil|ville|gerne\s+vil|kan\s+(?:vi|jeg)|må\s+(?:vi|jeg)|maa\s+(?:vi|jeg)|skal\s+(?:vi|jeg)|"
@@ -26,6 +26,14 @@ _SIGN_UP = (
     r"sign\s+(?:us\s+|me\s+)?up|enrol+|register|join\s+(?:the|your)\s+(?:course|class|group))"
 )
 _WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s+)?{_SIGN_UP}\b", re.IGNORECASE)
+# "... har hørt om familie med hjerte og vil gerne være med": joining, with the
+# course named elsewhere in the message (without it, "min mand vil gerne være
+# med" answers the partner question). Never joining something else named next.
+_JOIN_IT = re.compile(
+    rf"\b{_WISH}\s+(?:(?:gerne|godt|rigtig|rigtigt|meget|really)\s+){{0,2}}(?:være|vaere|komme)\s+med\b"
+    r"(?!\s+(?:i|på|paa|til)\s+(?!(?:det|den|jer)\b))",
+    re.IGNORECASE,
+)
 _NOT_A_WISH = re.compile(
     r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered))",
     re.IGNORECASE,
@@ -68,4 +76,6 @@ def wants_to_enrol(text: str) -> bool:
     said = text.strip()
     if _NOT_A_WISH.search(said) or about_another_service(said):
         return False
+    if _JOIN_IT.search(said) and names_the_course(said):
+        return True
     return bool(_WANTS_TO_ENROL.search(said) or _SIGN_UP_NOUN.match(said))

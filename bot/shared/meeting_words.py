@@ -46,3 +46,23 @@ def wants_to_see_meetings(text: str) -> bool:
 
 def notes_a_held_meeting(text: str) -> bool:
     return bool(_NOTE_DOWN.search(text)) and not _TO_COME.search(text)
+
+
+# A new meeting asked for ("kan vi lave et nyt møde om to uger?", "I'd like
+# another meeting"), read as moving one (0.73 on a blind set): a request, unless
+# the message also moves, cancels or replaces one.
+_NEW_MEETING = re.compile(
+    r"\b(?:nyt|nye|ekstra|endnu\s+et|et\s+til)\s+(?:møde|moede|mode|møder|moeder)\b|"
+    r"\b(?:møde|moede)\s+mere\b|\b(?:a\s+new|another|an\s+extra)\s+meeting\b",
+    re.IGNORECASE,
+)
+_MOVE_OR_CANCEL = re.compile(
+    r"\b(?:flyt\w*|ryk\w*|ændr\w*|aendr\w*|udskyd\w*|aflys\w*|erstat\w*|i\s+stedet|istedet|"
+    r"move\w*|resched\w*|postpone\w*|cancel\w*|instead)\b",
+    re.IGNORECASE,
+)
+NEW_OVERRIDDEN = frozenset({"reschedule_meeting"})
+
+
+def asks_for_a_new_meeting(text: str) -> bool:
+    return bool(_NEW_MEETING.search(text)) and not _MOVE_OR_CANCEL.search(text)

@@ -15,14 +15,39 @@ _PERSON = (
     r"(?:menneske|medarbejder|person|voksen|sagsbehandler|rådgiver|raadgiver|sundhedsplejerske|"
     r"socialrådgiver|socialraadgiver|nogen|ansat)"
 )
-_ASKS_FOR_A_PERSON = re.compile(
+# Asked for with a verb: "kan jeg tale med et menneske", "giv mig videre til en
+# medarbejder", "talk to a real person", "vil gerne ha et menneske".
+_WITH_A_VERB = (
     rf"\b(?:snakke|tale|skrive|chatte|snak|tal)\s+med\s+{_PERSON}\b|"
     rf"\b(?:give|giv|gi|sende|send|stille|stil)\s+(?:mig|os)\s+(?:videre\s+)?(?:til|over\s+til)\s+{_PERSON}\b|"
     r"\b(?:en\s+)?(?:medarbejder|sagsbehandler|rådgiver|raadgiver|nogen|person)\s+(?:kan\s+|må\s+|skal\s+)?"
     r"(?:ikke\s+)?(?:ringe|kontakte)\s+(?:mig|os)(?:\s+op)?\b|"
     r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+)?(?:human|person|someone|staff)\b|"
-    r"\b(?:real|actual)\s+(?:human|person)\b|"
-    rf"\b(?:vil|ville|kan|må)\s+(?:jeg\s+|vi\s+)?(?:gerne\s+|godt\s+|ikke\s+)?(?:ha|have|få|faa)\s+{_PERSON}\b",
+    rf"\b(?:vil|ville|kan|må)\s+(?:jeg\s+|vi\s+)?(?:gerne\s+|godt\s+|ikke\s+)?(?:ha|have|få|faa)\s+{_PERSON}\b"
+)
+_ASKS_FOR_A_PERSON = re.compile(rf"{_WITH_A_VERB}|\b(?:real|actual)\s+(?:human|person)\b", re.IGNORECASE)
+# Not the bot, a person: a request with a verb ("er du en bot? vil hellere
+# snakke med min sagsbehandler"), never "are you a real person?".
+_PAST_THE_BOT = re.compile(_WITH_A_VERB, re.IGNORECASE)
+# One's own caseworker wished for: "vil hellere snakke med min sagsbehandler".
+_OWN_PERSON = re.compile(
+    r"\b(?:vil|ville|hellere|gerne|kan\s+jeg|må\s+jeg|kan\s+vi|må\s+vi)\s+(?:\w+\s+){0,2}?"
+    r"(?:snakke|tale|skrive|chatte)\s+med\s+(?:min|mit|vores)\s+"
+    r"(?:sagsbehandler|rådgiver|raadgiver|socialrådgiver|socialraadgiver|kontaktperson)\b",
+    re.IGNORECASE,
+)
+# Someone from the municipality asked to call: "kan nogen fra kommunen ringe til
+# mig", "can someone from the kommune call me", "please call me back". The
+# persons are the municipality's own, never a service's ("kan sundhedsplejersken
+# ringe mig op" stays a question about the health visitors).
+_CALL_ME = re.compile(
+    r"\b(?:nogen|en\s+medarbejder|medarbejder\w*|sagsbehandler\w*|rådgiver\w*|raadgiver\w*|en\s+person|"
+    r"et\s+menneske)\s+(?:fra\s+(?:kommunen|jer|\w+\s+kommune)\s+)?(?:kan\s+|må\s+|skal\s+|vil\s+)?"
+    r"(?:ikke\s+)?(?:godt\s+)?(?:ringe|kontakte)\s+(?:til\s+)?(?:mig|os)\b|"
+    r"\b(?:kan|vil|må)\s+i\s+(?:ikke\s+|godt\s+)?(?:ringe|kontakte)\s+(?:til\s+)?(?:mig|os)\b|"
+    r"\b(?:someone|somebody|anyone|a\s+person|a\s+human|a\s+staff\s+member|an\s+employee|a\s+caseworker|"
+    r"a\s+social\s+worker)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+)?(?:call|phone|ring|contact)\s+(?:me|us)\b|"
+    r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+me\b|\bcall\s+me\s+back\b",
     re.IGNORECASE,
 )
 # Intents a request for a person overrides; never a question about a service,
@@ -31,7 +56,23 @@ _ASKS_FOR_A_PERSON = re.compile(
 OVERRIDDEN = frozenset(
     {"deny", "affirm", "nlu_fallback", "out_of_scope", "inform", "help", "goodbye", "thank", "greet"}
 )
+# A call asked for is a person asked for over a question about contact details
+# or opening hours too ("Can someone from the kommune call me? my number is …"
+# was read as asking for the municipality's contact details) and over the
+# question whether this is a bot; never over danger.
+CALL_OVERRIDDEN = OVERRIDDEN | {"faq", "ask_contact_details", "ask_opening_hours", "bot_challenge"}
+# A bot challenge that also asks for a person in so many words is the request.
+CHALLENGE_OVERRIDDEN = frozenset({"bot_challenge"})
 
 
 def asks_for_a_person(text: str) -> bool:
-    return bool(_ASKS_FOR_A_PERSON.search(text))
+    return bool(_ASKS_FOR_A_PERSON.search(text) or _OWN_PERSON.search(text))
+
+
+def asks_to_be_called(text: str) -> bool:
+    return bool(_CALL_ME.search(text))
+
+
+def asks_past_the_bot(text: str) -> bool:
+    """A person asked for with a verb, not asked about ("are you a real person?")."""
+    return bool(_PAST_THE_BOT.search(text) or _OWN_PERSON.search(text))

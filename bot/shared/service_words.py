@@ -38,7 +38,11 @@ _TOPIC_WORDS = {
         r"(?:efter)?f(?:ø|oe|o)dselsdepression\w*|efterf(?:ø|oe|o)dselsreaktion\w*|"
         r"postpartum|postnatal\w*|fødselsreaktion\w*"
     ),
-    "familieraadgivning": r"familier(?:å|aa|a)dgivning\w*|parr(?:å|aa|a)dgivning\w*|family\s+counsel\w*",
+    # A couple's quarrels and break-ups are the family counselling's ("vi skændes hele tiden efter fødslen").
+    "familieraadgivning": (
+        r"familier(?:å|aa|a)dgivning\w*|parr(?:å|aa|a)dgivning\w*|family\s+counsel\w*|"
+        r"sk(?:æ|ae|a)nd(?:es|tes|eri\w*)|skilsmisse\w*|g(?:å|aa)r\s+fra\s+hinanden|gik\s+fra\s+hinanden"
+    ),
     "underretning": r"underretning\w*|underrette\w*",
     "fritidsjob": r"fritidsjob\w*|lommepengejob\w*",
     "efterværn": r"efterv(?:æ|ae|a)rn\w*|aftercare",

@@ -72,6 +72,9 @@ def escalation_of(session: Session, sender: str) -> Escalation:
         # ... or not taken: a person asked for in the citizen's own words.
         ("utter_offer_person", "jeg vil hellere have fat i en rigtig sagsbehandler", "request_human", "normal"),
         ("utter_report_concern", "kan jeg tale med en person", "concern", "high"),  # after the underretning text
+        # The offer made because the citizen feels bad (no danger): distress, high, not critical.
+        ("utter_feelings_offer_person", "ja, det vil jeg gerne", "distress", "high"),
+        ("utter_feelings_offer_person", "/request_human", "distress", "high"),
     ],
 )
 def test_a_person_is_asked_for_and_the_conversation_is_queued(
@@ -83,6 +86,22 @@ def test_a_person_is_asked_for_and_the_conversation_is_queued(
     assert (row.reason, row.priority, row.status, row.channel) == (reason, priority, "new", "socketio")
     assert f"request_human: {text}" in row.summary
     assert SlotSet("handoff_failed", False) in events and SlotSet("paused_form", None) in events
+
+
+def test_a_call_asked_for_is_the_telephone_whose_number_is_asked_next(session: Session) -> None:
+    text = "kan en medarbejder fra kommunen ringe til mig? mit nummer er 22 33 44 55"
+    _, events = run(ActionRequestHuman(), conversation("conv-call", text=text))
+    assert events[-1] == SlotSet("contact_method", "phone")
+    assert not [e for e in events if e.get("name") == "handoff_contact" and e.get("value")]  # asked, with the consent
+    asked = make_tracker(slots={"contact_method": "phone"}, text=text, intent="request_human", sender_id="conv-call")
+    form = ValidateContactForm()
+    assert asyncio.run(form.required_slots(["contact_method"], CollectingDispatcher(), asked, {})) == [
+        "contact_method",
+        "handoff_contact",
+    ]
+    # Asked for a person without a way: how to be contacted is asked.
+    _, events = run(ActionRequestHuman(), conversation("conv-nocall", text="kan jeg tale med et menneske"))
+    assert SlotSet("contact_method", None) in events and SlotSet("contact_method", "phone") not in events
 
 
 def test_in_the_middle_of_the_enrollment_the_form_is_paused_not_lost(session: Session) -> None:

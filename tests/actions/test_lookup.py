@@ -261,3 +261,27 @@ def test_a_wish_to_enrol_that_mentions_a_meeting_is_no_cancellation() -> None:
     text = "vi vil gerne tilmelde os, men jeg har aflyst et møde for at skrive det her"
     _, events = run(ActionStartLookup(), sender_id="new", intent="enroll_course", text=text)
     assert events == [SlotSet("lookup_purpose", "enroll"), SlotSet("enrollment_known", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "confirmed"),
+    [
+        ("yes, cancel my place", True),
+        ("ja tak, afmeld os bare", True),
+        ("ok annuller den", True),
+        ("stop", None),  # a plain stop leaves the look-up (the rule for stop), nothing cancelled
+        ("nej stop, vi vil gerne blive på holdet", None),
+    ],
+)
+def test_a_yes_with_a_cancel_verb_that_nlu_read_as_stop_confirms_the_cancellation(
+    domain: dict[str, Any], text: str, confirmed: bool | None
+) -> None:
+    asked = {"requested_slot": "cancel_confirmed", "lookup_purpose": "cancel", "lookup_enrollment_id": 7.0}
+    events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in asked.items()]
+    events += [
+        {"event": "action", "name": "enrollment_lookup_form"},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": "stop"}}},
+    ]
+    tracker = make_tracker(slots=asked, text=text, intent="stop", events=events, active_loop="enrollment_lookup_form")
+    found = asyncio.run(form.get_extraction_events(CollectingDispatcher(), tracker, domain))
+    assert {e["name"]: e["value"] for e in found if e["event"] == "slot"}.get("cancel_confirmed") is confirmed

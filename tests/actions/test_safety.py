@@ -132,6 +132,24 @@ def test_no_to_the_check_in_takes_the_form_up_again() -> None:
     assert responses(dispatcher) == ["utter_check_in_safe"] and events == [SlotSet("paused_form", None)]
 
 
+def test_no_to_the_check_in_answers_the_service_question_it_held_back(session: Session) -> None:
+    held = "jeg græder hver dag efter fødslen og er bange for det er en fødselsdepression, hvad kan jeg gøre"
+    events = [
+        {"event": "user", "text": held, "parse_data": {"intent": {"name": "possible_distress"}}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_danger_check_in"}},
+        {"event": "user", "text": "nej", "parse_data": {"intent": {"name": "deny"}}},
+    ]
+    asked = Tracker("conv-c9", {}, {"text": "nej", "intent": {"name": "deny"}}, events, False, None, {}, "")
+    dispatcher, answered = check_in(ActionResumeAfterCheckIn(), asked)
+    assert responses(dispatcher)[:2] == ["utter_check_in_safe", "utter_faq/efterfoedselsreaktion"]
+    assert answered[0] == SlotSet("paused_form", None)
+    assert SlotSet("service_topic", "efterfoedselsreaktion") in answered
+    # With a form set aside, the form's question comes instead (one question at a time).
+    paused = Tracker("conv-c10", {"paused_form": "enrollment_form"}, asked.latest_message, events, False, None, {}, "")
+    dispatcher, resumed = check_in(ActionResumeAfterCheckIn(), paused)
+    assert responses(dispatcher) == ["utter_check_in_safe"] and resumed[-1] == FollowupAction("enrollment_form")
+
+
 def test_a_no_that_tells_feeling_bad_is_offered_a_person_not_left_alone() -> None:
     """To the check-in, the form set aside stays aside: one question at a time, the offer."""
     dispatcher, events = check_in(

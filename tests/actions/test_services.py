@@ -300,3 +300,40 @@ def test_the_hours_asked_first_are_the_municipalitys_and_its_contact_is_the_topi
     # Asked after a service was answered: that service's hours, and its topic stays.
     dispatcher, events = run(ActionAnswerServiceDetail(), tracker("ask_opening_hours", events=answered("dagtilbud")))
     assert events == []
+
+
+def checked_in(held: str) -> list[dict[str, Any]]:
+    """Events of a conversation where the danger layer answered `held` with the check-in."""
+    return [
+        {"event": "user", "text": held, "parse_data": {"intent": {"name": "possible_distress"}}},
+        {"event": "action", "name": "utter_danger_check_in"},
+        {
+            "event": "bot",
+            "text": "Er du eller et barn i fare lige nu?",
+            "metadata": {"utter_action": "utter_danger_check_in"},
+        },
+        {"event": "action", "name": "action_pause_for_check_in"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "...", "parse_data": {"intent": {"name": "faq"}}},
+    ]
+
+
+def test_a_service_question_the_check_in_held_back_is_answered_before_the_next_one(catalogue: Session) -> None:
+    held = "min kone græder hele tiden siden fødslen, kan det være en efterfødselsreaktion? hvor får hun hjælp"
+    dispatcher, events = run(ActionAnswerService(), tracker("faq", topic="tandpleje", events=checked_in(held)))
+    # The held question briefly (its answer, no next step), then the new one in full.
+    assert responses(dispatcher) == ["utter_service_answer", "utter_service_answer", "utter_service_next_step"]
+    assert events == [SlotSet("service_topic", "efterfoedselsreaktion"), SlotSet("service_topic", "tandpleje")]
+    # The same service asked again, or a check-in that named none: one answer.
+    dispatcher, events = run(
+        ActionAnswerService(), tracker("faq", topic="efterfoedselsreaktion", events=checked_in(held))
+    )
+    assert events == [SlotSet("service_topic", "efterfoedselsreaktion")]
+    dispatcher, events = run(
+        ActionAnswerService(), tracker("faq", topic="tandpleje", events=checked_in("jeg kan ikke mere"))
+    )
+    assert events == [SlotSet("service_topic", "tandpleje")]
+    # A check-in further back holds nothing.
+    earlier = [*checked_in(held), {"event": "user", "text": "nej", "parse_data": {"intent": {"name": "deny"}}}]
+    _, events = run(ActionAnswerService(), tracker("faq", topic="tandpleje", events=earlier))
+    assert events == [SlotSet("service_topic", "tandpleje")]

@@ -5,7 +5,9 @@ lower case, a partner's name alone as the answer to "does a partner join?",
 a thumbs-up at the summary, a date corrected in the same message as the
 answer asked for, a week of pregnancy later replaced by the due date, a
 partner who "vil også gerne være med", and the course called off in the same
-conversation it was booked in (also in words NLU cannot read: "meld os fra igen")."""
+conversation it was booked in (also in words NLU cannot read: "meld os fra igen"),
+confirmed with a yes that names the cancelling ("yes, cancel it", which NLU reads
+as a stop)."""
 
 from __future__ import annotations
 
@@ -128,5 +130,18 @@ def test_the_enrolment_just_made_called_off_without_naming_the_course(running: R
     chat.say("øv, det kan vi alligevel ikke, kan du melde os fra igen")
     assert "/affirm" in [b["payload"] for b in chat.buttons], chat.text  # asked before it is called off
     chat.click("/affirm")
+    assert "afmeldt" in chat.text, chat.text
+    assert enrollment(running, code).status == EnrollmentStatus.CANCELLED
+
+
+def test_the_cancel_question_answered_with_a_yes_and_the_cancel_verb(running: RunningAssistant) -> None:
+    chat = running.chat()
+    chat.say(f"tilmeld mig kurset: Ulla Friis, termin {danish(DUE)}, ingen partner, ulla.answers@example.dk")
+    answer_until_the_summary(chat, {"navn": "Ulla Friis"})
+    chat.say("ja")
+    code = reference_code(chat.text)
+    chat.say("sorry, plans changed. please cancel our registration")
+    assert "/affirm" in [b["payload"] for b in chat.buttons], chat.text
+    chat.say("yes, go ahead and cancel it")  # read as a stop: the yes to the question, not leaving it
     assert "afmeldt" in chat.text, chat.text
     assert enrollment(running, code).status == EnrollmentStatus.CANCELLED

@@ -181,8 +181,27 @@ def test_a_no_that_tells_feeling_bad_is_offered_a_person_and_a_yes_gets_one(runn
     assert "Vil du skrive med en medarbejder" in chat.text and "Helt i orden" not in chat.text, chat.text
     chat.say("ja tak")
     assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+    with running.sessions() as session:
+        cases = session.scalars(select(Escalation).where(Escalation.conversation_id == chat.sender)).all()
+    # Staff see why: the person was offered because the parent feels bad (no danger, so not critical).
+    assert [(case.reason, case.priority) for case in cases] == [("distress", "high")]
     # A plain no is still a plain no.
     other = running.chat()
     other.say("hvad kan familierådgivningen hjælpe med")
     other.say("nej tak")
     assert "Helt i orden" in other.text and "Vil du skrive med en medarbejder" not in other.text, other.text
+
+
+def test_a_call_asked_for_and_a_person_asked_for_after_the_bot_question_queue_the_conversation(
+    running: RunningAssistant,
+) -> None:
+    for text, next_question in (
+        # not contact details; the call asked for is the telephone, whose number is asked next
+        ("jeg gider ikke skrive med en robot, kan en medarbejder fra kommunen ringe til mig?", "telefonnummer"),
+        ("are you a chatbot? I would rather speak with a real person", "Hvordan vil du helst kontaktes?"),
+    ):
+        chat = running.chat()
+        chat.say(text)
+        assert "Jeg giver din samtale videre til en medarbejder" in chat.text, chat.text
+        assert next_question in chat.text, chat.text
+        assert escalation_of(running, chat.sender).reason == "request_human"

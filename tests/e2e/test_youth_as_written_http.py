@@ -5,7 +5,8 @@ time goes on as a cancellation of that meeting, after its yes; a meeting
 to note down, said in so many words, held earlier today ("her i
 formiddags") is logged today, its time corrected in a few words and not
 stored as the note; a code and a stop told in one message store the stop,
-and a code with a look at the meetings lists them."""
+and a code with a look at the meetings lists them; a new meeting asked for
+"om to uger" with a weekday is asked for on that week's weekday, not a move."""
 
 from __future__ import annotations
 
@@ -102,3 +103,20 @@ def test_a_look_at_the_meetings_asked_for_with_the_code_lists_them(running: Runn
     chat.say(f"hej kan jeg se mine aftaler, min kode er {code_for(running, reference)}")
     assert "Tak, Sofie!" in chat.text and "Dine møder med Lene" in chat.text, chat.text
     assert f"{day.day}. " in chat.text.split("Kommende:")[1], chat.text
+
+
+def test_a_new_meeting_in_two_weeks_on_a_weekday_is_asked_for_not_a_move(running: RunningAssistant) -> None:
+    reference = own_young_person(running)
+    agreed = confirmed(running, reference, danish_today() + timedelta(days=3))
+    chat = running.chat()
+    pair(running, chat, reference, "Sofie")
+    chat.say("skal vi tage et nyt møde om 2 uger? onsdag kl 11 kunne jeg godt")
+    in_two_weeks = danish_today() + timedelta(days=14)
+    wednesday = in_two_weeks + timedelta(days=2 - in_two_weeks.weekday())
+    for _ in range(2):  # a yes, if it asks before it asks the mentor
+        if "Jeg har bedt Lene om" in chat.text:
+            break
+        chat.say("ja")
+    assert f"Jeg har bedt Lene om et møde {said(wednesday, clock_time(11))}" in chat.text, chat.text
+    statuses = {m.id: m.status for m in meetings_of(running, reference)}
+    assert statuses[agreed.id] == "confirmed" and sorted(statuses.values()) == ["confirmed", "requested"]

@@ -31,6 +31,9 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         ("næste onsdag", "future", date(2026, 12, 2)),
         ("imorgen", "future", date(2026, 11, 26)),
         ("om to uger", "future", date(2026, 12, 9)),
+        # The weeks and a weekday: that weekday of the week they land in.
+        ("kan vi mødes om 2 uger, mandag eftermiddag?", "future", date(2026, 12, 7)),
+        ("om tre uger fredag kl 9", "future", date(2026, 12, 18)),
         ("for 3 dage siden", "past", date(2026, 11, 22)),
         ("moedet paa fredag", "future", date(2026, 11, 27)),
         ("24.11.2026", "past", date(2026, 11, 24)),

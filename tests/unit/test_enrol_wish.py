@@ -23,6 +23,9 @@ from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
         "hejj kan vi komme paa det foraeldre kursus? vi har termin snart",
         "Tilmelding til familie med hjerte tak 🙂",
         "vi vil gerne tilmelde os kurset, jeg arbejder selv i en børnehave",  # the course named: the wish
+        # Joining, with the course named elsewhere in the message.
+        "vores søn kom i sidste uge. En veninde fortalte om forældrekurset, og vi vil rigtig gerne være med!",
+        "familie med hjerte lyder godt, kan vi komme med?",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -42,6 +45,8 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "kan jeg se om vi er tilmeldt",
         "did our registration go through?",
         "min mand vil også gerne være med",  # a partner's answer, no course named
+        "min kæreste vil gerne være med",
+        "efter kurset vil vi gerne være med i en mødregruppe",  # joining another service
         "min tilmelding til kurset",  # a look-up
         "tilmelding til kurset - hvornår lukker den?",
         "vi vil ikke være med på kurset alligevel, kan I afmelde os",

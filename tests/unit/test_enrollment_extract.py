@@ -77,6 +77,10 @@ def test_a_date_is_not_taken_for_a_phone_number() -> None:
         ("gravid i uge 24", date(2027, 3, 28)),
         ("tremin 3 april", date(2027, 4, 3)),
         ("vi har termin i uge 14", date(2027, 4, 5)),
+        # A month named alone with its day written apart: the day wins over the month's middle.
+        ("terminen er sidst i maj, den 27.", date(2027, 5, 27)),
+        ("vi venter hende i starten af marts, d 2", date(2027, 3, 2)),
+        ("vi venter ham i juni, han er den 3 uger forsinket", date(2027, 6, 15)),  # a count, no day
     ],
 )
 def test_due_dates(text: str, due: date) -> None:

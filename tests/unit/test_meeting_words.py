@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.shared.meeting_words import (
+    NEW_OVERRIDDEN,
     NOTE_OVERRIDDEN,
     SEE_OVERRIDDEN,
+    asks_for_a_new_meeting,
     notes_a_held_meeting,
     wants_to_see_meetings,
 )
@@ -66,9 +68,25 @@ def test_a_meeting_to_come_or_other_writing_is_no_note(text: str) -> None:
 
 
 def test_never_over_danger_or_a_person() -> None:
-    for overridden in (SEE_OVERRIDDEN, NOTE_OVERRIDDEN):
+    for overridden in (SEE_OVERRIDDEN, NOTE_OVERRIDDEN, NEW_OVERRIDDEN):
         assert not overridden & {"express_distress", "possible_distress", "request_human", "stop"}
 
 
 def test_a_look_asked_for_with_the_pairing_code_is_the_look() -> None:
     assert wants_to_see_meetings("kan jeg se mine aftaler, min kode er K7P-4QX") and "identify" in SEE_OVERRIDDEN
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("skal vi ikke have et ekstra møde i næste uge, torsdag passer mig", True),
+        ("kan jeg få et møde mere med min mentor før jul", True),
+        ("I'd like another meeting next month", True),
+        ("kan vi flytte mødet på fredag til et nyt møde i næste uge", False),  # moving one
+        ("kan vi tage et nyt møde i stedet for det på tirsdag", False),
+        ("aflys fredag, jeg booker et nyt møde senere", False),
+        ("kan vi rykke mødet", False),
+    ],
+)
+def test_a_new_meeting_asked_for_is_no_move(text: str, new: bool) -> None:
+    assert asks_for_a_new_meeting(text) is new

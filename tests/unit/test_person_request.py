@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shared.person_request import OVERRIDDEN, asks_for_a_person
+from bot.shared.person_request import (
+    CALL_OVERRIDDEN,
+    CHALLENGE_OVERRIDDEN,
+    OVERRIDDEN,
+    asks_for_a_person,
+    asks_past_the_bot,
+    asks_to_be_called,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,3 +47,49 @@ def test_questions_about_services_and_danger_are_never_overridden() -> None:
     never = {"faq", "ask_contact_details", "ask_opening_hours", "express_distress", "possible_distress"}
     never |= {"bot_challenge"}
     assert not never & OVERRIDDEN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan nogen fra kommunen ringe til mig i morgen? 22 33 44 55",
+        "vil en medarbejder godt kontakte mig",
+        "kan I ikke ringe mig op, jeg har svært ved at skrive",
+        "Could someone from the council call me back? 40 50 60 70",
+        "please can you call me, I do not like typing",
+    ],
+)
+def test_a_call_asked_for_is_a_person_asked_for(text: str) -> None:
+    assert asks_to_be_called(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan sundhedsplejersken ringe mig op?",  # a service's own people: a question about the service
+        "hvornår kan jeg ringe til jer",
+        "what number do I call you on",
+        "min mor ringer til mig hver dag",
+    ],
+)
+def test_calling_the_municipality_or_a_service_is_no_call_asked_for(text: str) -> None:
+    assert not asks_to_be_called(text)
+
+
+def test_a_call_asked_for_wins_over_contact_questions_and_the_bot_question_never_over_danger() -> None:
+    assert {"faq", "ask_contact_details", "bot_challenge"} <= CALL_OVERRIDDEN
+    assert not {"express_distress", "possible_distress"} & (CALL_OVERRIDDEN | CHALLENGE_OVERRIDDEN)
+
+
+@pytest.mark.parametrize(
+    ("text", "past_the_bot"),
+    [
+        ("du er vel en robot? jeg vil hellere tale med min rådgiver", True),
+        ("are you a bot? I want to talk to a human", True),
+        ("er du et rigtigt menneske?", False),  # asked about, not asked for: the bot answers and offers one
+        ("are you a real person", False),
+        ("er du en chatbot", False),
+    ],
+)
+def test_a_bot_question_with_a_person_asked_for_in_words(text: str, past_the_bot: bool) -> None:
+    assert asks_past_the_bot(text) is past_the_bot

@@ -28,6 +28,8 @@ from bot.shared.service_words import (
         ("hvornår skal han til tandlaege", {"tandpleje"}),
         ("is the dentist free for toddlers", {"tandpleje"}),
         ("tror jeg har en fødselsdepression", {"efterfoedselsreaktion"}),
+        ("vi skaendes over alt efter lillebror kom, hvem kan hjælpe", {"familieraadgivning"}),
+        ("kan man få hjælp hvis man går fra hinanden med et spædbarn", {"familieraadgivning"}),
         ("vuggestue eller dagpleje, og hvad med tandlægen", {"dagtilbud", "tandpleje"}),
         ("hvad er familie med hjerte", set()),
         ("hvornår kommer sundhedsplejersken", set()),  # she also comes to the course: no one service's word
@@ -89,3 +91,9 @@ def test_read_as_the_course_a_message_naming_one_other_service_is_about_that_ser
     assert not asks_about_the_named_service("vi vil gerne på forældrekurset", None, "enroll_course")
     # A help question that names a service the ResponseSelector agrees on.
     assert asks_about_the_named_service("hvad kan tandplejen hjælpe mig med", "tandpleje", "help")
+
+
+def test_a_couples_quarrel_read_as_the_course_is_the_family_counselling() -> None:
+    text = "hvem kan vi tale med når vi skændes så meget efter fødslen, vi er helt flade"
+    assert asks_about_the_named_service(text, "familieraadgivning", "ask_course_info")
+    assert not asks_about_the_named_service("taler man om at man skændes på kurset", None, "ask_course_info")

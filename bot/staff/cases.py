@@ -27,7 +27,7 @@ router = APIRouter()
 
 STATUS_NAMES = {"new": "Ny", "claimed": "Taget", "answered": "Besvaret", "closed": "Lukket"}
 REASON_NAMES = {
-    "distress": "Fare",
+    "distress": "Fare eller mistrivsel",  # mistrivsel: feels bad, said it is no danger (priority high, not critical)
     "request_human": "Bad om en medarbejder",
     "concern": "Bekymring for et barn",
     "misunderstood": "Misforstået",

@@ -140,7 +140,7 @@ def test_the_numbers_match_the_seeded_conversations(dashboard_app: StaffApp) -> 
         "3 sager; 2 fik svar af en medarbejder i chatten, median 8 min efter overdragelsen",
         '<td>02.11.2026</td><td class="number">2</td>',
         '<td>23–00</td><td class="number">1</td>',
-        '<td>Fare</td><td class="number">1</td><td class="number">1</td><td class="number">3 min</td>',
+        '<td>Fare eller mistrivsel</td><td class="number">1</td><td class="number">1</td><td class="number">3 min</td>',
         '<td>Bad om en medarbejder</td><td class="number">1</td><td class="number">0</td><td class="number">–</td>',
         "<td>=SUM(A1)</td>",
         '<td>Tandplejen</td><td class="number">2</td>',  # the topic's title from the services table

@@ -35,15 +35,19 @@ DATA = ROOT / "tests" / "data"
 # the team wrote): parents 0.874, young people 0.927. With the logistic
 # regression in DIET's place and the third parents' batch (2026-12-07, 03:45):
 # parents 0.928, 0.939, 0.927, 0.911; young people 0.980, 0.930, 0.966, 0.951.
+# With the fourth batch of examples (2026-12-07, 06:50; kinds of message the
+# sets showed missing: one-word answers, English shorthand, emoji after words,
+# the borders between neighbouring intents): parents 0.963, 0.971, 0.959,
+# 0.948; young people 0.974, 0.964, 0.982, 0.974.
 INTENT_F1_FLOOR = {
-    "nlu_test.yml": 0.91,
-    "nlu_blind2.yml": 0.92,
-    "nlu_blind3.yml": 0.91,
-    "nlu_blind4.yml": 0.90,
+    "nlu_test.yml": 0.95,
+    "nlu_blind2.yml": 0.96,
+    "nlu_blind3.yml": 0.95,
+    "nlu_blind4.yml": 0.94,
     "youth_test.yml": 0.97,
-    "youth_blind2.yml": 0.92,
-    "youth_blind3.yml": 0.95,
-    "youth_blind4.yml": 0.94,
+    "youth_blind2.yml": 0.95,
+    "youth_blind3.yml": 0.97,
+    "youth_blind4.yml": 0.96,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

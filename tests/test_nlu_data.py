@@ -292,7 +292,8 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
 
 
 # Written from the conversation contract alone (2026-12-06, the second and
-# the third sets, by two different writers; the fourth 2026-12-07, by a third); checked for near-duplicates of
+# the third sets, by two different writers; the fourth and the fifth 2026-12-07, by a third
+# and a fourth; the fifth kept from the helper who added training data that day); checked for near-duplicates of
 # training, not only copies: a message the index finds near a training example
 # was taken out of the set before the set was first measured, so short
 # intents (greet, affirm, thank) keep fewer messages than the 30 written. The
@@ -315,6 +316,14 @@ BLIND_SETS = {
     ),
     "young people 4": (
         ROOT / "tests" / "data" / "youth_blind4.yml",
+        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
+    ),
+    "parents 5": (
+        ROOT / "tests" / "data" / "nlu_blind5.yml",
+        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
+    ),
+    "young people 5": (
+        ROOT / "tests" / "data" / "youth_blind5.yml",
         [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
     ),
 }

@@ -38,7 +38,11 @@ DATA = ROOT / "tests" / "data"
 # With the fourth batch of examples (2026-12-07, 06:50; kinds of message the
 # sets showed missing: one-word answers, English shorthand, emoji after words,
 # the borders between neighbouring intents): parents 0.963, 0.971, 0.959,
-# 0.948; young people 0.974, 0.964, 0.982, 0.974.
+# 0.948; young people 0.974, 0.964, 0.982, 0.974. The fifth sets, written
+# the same day by a writer who saw only the contract, kept away from the
+# helper who wrote that batch, and first measured with it (the honest figure):
+# parents 0.934, young people 0.941 (with the model before the batch: 0.916
+# and 0.906).
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.95,
     "nlu_blind2.yml": 0.96,
@@ -48,6 +52,8 @@ INTENT_F1_FLOOR = {
     "youth_blind2.yml": 0.95,
     "youth_blind3.yml": 0.97,
     "youth_blind4.yml": 0.96,
+    "nlu_blind5.yml": 0.92,
+    "youth_blind5.yml": 0.93,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -10,7 +10,7 @@ from actions.common import phrased_as_a_question, read_yes_no, today
 from actions.handover import ActionRequestHuman, previous_response
 from actions.lookup import ActionStartLookup, enrollment_instead, reads_as_enrollment
 from actions.meetings import tells_a_held_meeting
-from actions.safety import ActionEscalateDistress, ActionResumeAfterCheckIn
+from actions.safety import ActionEscalateDistress, ActionResumeAfterCheckIn, offer_for_feelings
 from actions.services import ActionAnswerService, ActionAnswerServiceDetail
 from actions.transaction import Transaction
 from actions.youth_identity import identified_profile, redeem_unread_code
@@ -173,6 +173,10 @@ class ActionHandleFallback(Action):
             # "torsdag i sidste uge, m min mentor": the log form starts on this message
             # (it asks who the young person is first, if it does not know)
             return [FollowupAction("log_meeting_form")]
+        if offer_for_feelings(dispatcher, tracker):
+            # "nej. jeg er bare så ked af det for tiden", which NLU could not read: not
+            # "Det forstod jeg ikke helt" but the offer of a person (a yes to it hands over)
+            return [FollowupAction("action_listen")]
         if misunderstood_in_a_row(tracker) >= MISUNDERSTOOD_BEFORE_OFFERING_A_PERSON:
             dispatcher.utter_message(response="utter_offer_person")
             # Listen next, as after NLU's own fallback: reached as the policies'

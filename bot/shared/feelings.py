@@ -16,8 +16,8 @@ from bot.shared.danger import normalise
 _INTENSITY = r"(?:(?:bare|saa|so|rigtig|rigtigt|virkelig|helt|meget|mega|super|totalt|enormt|vildt|ret|lidt)\s+)*"
 _FEELING_BAD = re.compile(
     r"\b(?:"
-    # "ked af det", "har det (rigtig) skidt/dårligt/svært/hårdt"
-    rf"ked\s+af\s+det|har\s+det\s+{_INTENSITY}(?:skidt|daarligt|darligt|dorligt|svaert|svart|haardt|hardt|"
+    # "ked af det", "har (bare haft) det (rigtig) skidt/dårligt/svært/hårdt"
+    rf"ked\s+af\s+det|har\s+{_INTENSITY}(?:haft\s+)?det\s+{_INTENSITY}(?:skidt|daarligt|darligt|dorligt|svaert|svart|haardt|hardt|"
     r"elendigt|forfaerdeligt|traels|traelst|ad\s+helvede\s+til|ikke\s+godt|ik\s+godt|ikke\s+saa\s+godt)|"
     # "føler mig (så) alene / ensom / trist / tom / overvældet"
     rf"(?:foeler|foler|foele|fole|foelt|folt)\s+mig\s+{_INTENSITY}(?:alene|ensom|trist|nede|tom|magtesloes|"

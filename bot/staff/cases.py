@@ -33,6 +33,8 @@ REASON_NAMES = {
     "misunderstood": "Misforstået",
     "enrollment_check": "Tilmelding skal kontrolleres",
 }
+# A critical case (the alert) is the danger layer's: its distress is danger.
+CRITICAL_REASON_NAMES = {"distress": "Fare"}
 PRIORITY_NAMES = {"critical": "Kritisk", "high": "Høj", "normal": "Normal"}
 MAX_MESSAGE = 2000
 WIDGET_CHANNEL = "socketio"  # the satisfaction question is asked only in the widget

@@ -36,7 +36,7 @@ from bot.db.models import Escalation, utcnow
 from bot.db.review import TAGS, tags_of
 from bot.db.staff import user_of_session
 from bot.rasa_client import RasaUnavailable
-from bot.staff.cases import PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES, waiting
+from bot.staff.cases import CRITICAL_REASON_NAMES, PRIORITY_NAMES, REASON_NAMES, STATUS_NAMES, waiting
 from bot.staff.context import (
     TEMPLATES,
     Ctx,
@@ -93,7 +93,7 @@ def look(ctx: StaffContext, watch: Watch) -> list[str] | None:
         fresh = [case for case in repo.critical_new(session, watch.team) if case.id not in watch.known]
         for case in fresh:
             watch.known.add(case.id)
-            reason = REASON_NAMES.get(case.reason, case.reason)
+            reason = CRITICAL_REASON_NAMES.get(case.reason) or REASON_NAMES.get(case.reason, case.reason)
             alert = {"id": case.id, "reason": reason, "href": f"/samtale/{quote(case.conversation_id, safe='')}"}
             out.append(event("alert", alert, max(watch.known)))
         if watch.queue is not None:

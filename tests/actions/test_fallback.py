@@ -184,3 +184,13 @@ def test_a_detail_without_the_course_offer_is_not_understood(session: Session) -
     history = [user("greet"), {"event": "bot", "metadata": {"utter_action": "utter_greet"}}, user("nlu_fallback")]
     said, _ = responses_of(make_tracker(events=history, text="My name is Daniel Brooks", intent="nlu_fallback"))
     assert said == ["utter_default"]
+
+
+@pytest.mark.parametrize("text", ["nej. jeg har bare haft det rigtig svært på det sidste", "i feel so alone tbh"])
+def test_a_misunderstood_message_that_tells_feeling_bad_is_offered_a_person(session: Session, text: str) -> None:
+    history = [user("faq"), {"event": "bot", "metadata": {"utter_action": "utter_anything_else"}}]
+    tracker = make_tracker(events=[*history, user("nlu_fallback")], text=text, intent="nlu_fallback")
+    said, events = responses_of(tracker)
+    assert said == ["utter_feelings_offer_person"]
+    assert events == [FollowupAction("action_listen")]  # the message is kept: staff read it if the yes comes
+    assert session.scalars(select(Escalation)).all() == []  # only a yes opens a case

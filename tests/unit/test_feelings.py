@@ -14,6 +14,7 @@ from bot.shared.feelings import tells_feeling_bad
         "nej, jeg er bare rigtig ked af det",
         "nej ikke sådan, men jeg har det virkelig dårligt",
         "har det ret skidt for tiden",
+        "har bare haft det rigtig hårdt siden fødslen",
         "nej.. har det bare svaert",
         "jeg føler mig så ensom med den lille",
         "foeler mig helt alene med det hele",

@@ -141,18 +141,24 @@ PAYLOAD = {
 }
 
 
-@pytest.fixture(scope="module")
-def compared() -> dict[str, Any]:
+def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
+    """The script's last line of output (JSON) and its stderr, run in the Rasa environment."""
     done = subprocess.run(
-        [str(RASA_PYTHON), "-c", COMPARE, json.dumps(ANSWERS), json.dumps(PAYLOAD)],
+        [str(RASA_PYTHON), "-c", script, *args],
         cwd=ROOT,
         env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found
+    return found, done.stderr
+
+
+@pytest.fixture(scope="module")
+def compared() -> dict[str, Any]:
+    return in_rasa(COMPARE, json.dumps(ANSWERS), json.dumps(PAYLOAD))[0]
 
 
 @pytest.mark.parametrize("name", ANSWERS)
@@ -275,18 +281,9 @@ print(json.dumps({"rasa": [a["echo"] for a in before], "kept": after}))
 
 
 def test_a_turns_calls_to_the_action_server_share_a_kept_connection() -> None:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", KEPT],
-        cwd=ROOT,
-        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.splitlines()[-1])
+    result, stderr = in_rasa(KEPT)
     kept = result["kept"]
     assert kept.pop("same answer as Rasa's") == result["rasa"]
     assert kept.pop("an error status raises Rasa's error") == 500
     assert kept == dict.fromkeys(kept, True) and len(kept) == 7
-    assert "Unclosed" not in done.stderr  # every kept session closed
+    assert "Unclosed" not in stderr  # every kept session closed

@@ -3,6 +3,8 @@ run the servers faster than people write."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,3 +102,21 @@ def rasa_events_table() -> Table:
         Column("action_name", String(255)),
         Column("data", Text),
     )
+
+
+def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
+    """The script's last line of output (JSON) and its stderr, run in the Rasa environment."""
+    from bot.shared.settings import ROOT
+    from bot.training import RASA_PYTHON, quiet_rasa_env
+
+    done = subprocess.run(
+        [str(RASA_PYTHON), "-c", script, *args],
+        cwd=ROOT,
+        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found, done.stderr

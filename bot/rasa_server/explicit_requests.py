@@ -6,7 +6,8 @@
   told "Det forstod jeg ikke helt"); bot/shared/pairing_code.py;
 - a person asked for (bot/shared/person_request.py) is `request_human`, and
 - the course called off (bot/shared/course_cancel.py) is `cancel_enrollment`,
-  both only over a yes, a no, chit-chat or nothing; a call from the
+  both only over a yes, a no, chit-chat or nothing; a family calling off
+  its place ("kan du afmelde os igen?") also over a young person's meeting; a call from the
   municipality asked for ("can someone from the kommune call me?") also over
   a question about contact details or opening hours, and a person asked for
   with a verb also over "er du en bot?" in the same message;
@@ -18,12 +19,16 @@
 - an education stopped, told in the past tense (bot/shared/told_stop.py), is
   `update_education`, never the command `stop`;
 - a wish to sign up for the course (bot/shared/enrol_wish.py) is
-  `enroll_course`, over a question about the course or nothing;
+  `enroll_course`, over a question about the course or nothing, and with
+  the course named and no meeting, over a young person's meeting intent;
 - a young person's wish to see their meetings, or to note down one that was
   held, in so many words (bot/shared/meeting_words.py) is `list_meetings` or
   `log_meeting`, over a guess at booking, the code or nothing; a new meeting
   asked for ("kan vi lave et nyt møde om to uger?") is `book_meeting` over a
-  guess at moving one, unless the message moves or cancels one too;
+  guess at moving one, unless the message moves or cancels one too; one
+  called off ("kan ikk nå mødet d. 15, kan vi bare droppe det") is
+  `cancel_meeting` over a guess at moving it or nothing, unless another
+  time is asked for;
 - a message that only asks to take back what was just saved ("fortryd",
   "slet det igen", bot/shared/undo_words.py) is `stop`, over anything (NLU
   read "slet det igen" as `delete_my_data`, which offers to delete the whole
@@ -73,13 +78,16 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("request_human", person_request.CALL_OVERRIDDEN, person_request.asks_to_be_called),
     ("request_human", person_request.CHALLENGE_OVERRIDDEN, person_request.asks_past_the_bot),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
+    ("cancel_enrollment", course_cancel.US_OVERRIDDEN, course_cancel.calls_off_our_place),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
     ("ask_contact_details", contact_question.OVERRIDDEN, contact_question.asks_where_to_call),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
     ("enroll_course", enrol_wish.OVERRIDDEN, enrol_wish.wants_to_enrol),
+    ("enroll_course", enrol_wish.MEETING_OVERRIDDEN, enrol_wish.wants_the_named_course),
     ("list_meetings", meeting_words.SEE_OVERRIDDEN, meeting_words.wants_to_see_meetings),
     ("log_meeting", meeting_words.NOTE_OVERRIDDEN, meeting_words.notes_a_held_meeting),
     ("book_meeting", meeting_words.NEW_OVERRIDDEN, meeting_words.asks_for_a_new_meeting),
+    ("cancel_meeting", meeting_words.CALL_OFF_OVERRIDDEN, meeting_words.calls_off_a_meeting),
 ]
 
 

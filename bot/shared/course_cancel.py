@@ -53,3 +53,20 @@ def says_cancel(text: str) -> bool:
     """A cancel verb and no meeting: with an enrolment already in view
     ("kan vi afmelde den her igen"), the enrolment is what is called off."""
     return bool(_SAYS_CANCEL.search(text)) and not _MEETING.search(text)
+
+
+# "kan du afmelde os igen?", "meld os fra": a family calling off its place
+# (a young person calls off a meeting, "aflys mødet", never "os"). Right
+# after enrolling, "hov, har lige snakket med Kristian, vi vil alligevel
+# vente … kan du afmelde os igen?" was read as a held meeting (the talk with
+# Kristian), and the parent was asked for a young person's code. Over the
+# young people's meeting intents too, never with a meeting named.
+_CALL_OFF_US = re.compile(
+    r"\b(?:afmeld\w*|af\s*melde)\s+os\b|\bmeld\w*\s+os\s+(?:\w+\s+){0,2}?fra\b|\bunsubscribe\s+us\b",
+    re.IGNORECASE,
+)
+US_OVERRIDDEN = OVERRIDDEN | {"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting"}
+
+
+def calls_off_our_place(text: str) -> bool:
+    return bool(_CALL_OFF_US.search(text)) and not _MEETING.search(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shared.course_cancel import OVERRIDDEN, cancels_the_course, says_cancel
+from bot.shared.course_cancel import OVERRIDDEN, US_OVERRIDDEN, calls_off_our_place, cancels_the_course, says_cancel
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,26 @@ def test_a_cancel_verb_without_a_meeting(text: str, cancel: bool) -> None:
 def test_questions_danger_people_and_education_are_never_overridden() -> None:
     never = {"faq", "express_distress", "possible_distress", "request_human", "update_education", "report_concern"}
     assert not never & OVERRIDDEN
+
+
+@pytest.mark.parametrize(
+    ("text", "ours"),
+    [
+        (
+            "hov, har lige snakket med Kristian, vi vil alligevel vente til vi har talt med jordemoderen."
+            " kan du afmelde os igen?",
+            True,
+        ),
+        ("meld os fra igen tak", True),
+        ("please unsubscribe us", True),
+        ("kan du afmelde os mødet", False),  # a meeting named
+        ("afmeld mig", False),  # one person: could be anything
+    ],
+)
+def test_a_family_calling_off_its_place(text: str, ours: bool) -> None:
+    assert calls_off_our_place(text) is ours
+
+
+def test_a_family_calling_off_overrides_a_meeting_guess_never_education_or_danger() -> None:
+    assert {"log_meeting", "reschedule_meeting"} <= US_OVERRIDDEN
+    assert not US_OVERRIDDEN & {"update_education", "express_distress", "possible_distress", "request_human", "faq"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shared.enrol_wish import OVERRIDDEN, wants_to_enrol
+from bot.shared.enrol_wish import MEETING_OVERRIDDEN, OVERRIDDEN, wants_the_named_course, wants_to_enrol
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,20 @@ def test_questions_and_cancellations_are_no_wish(text: str) -> None:
 def test_youth_requests_and_danger_are_never_overridden() -> None:
     never = {"express_distress", "possible_distress", "book_meeting", "request_human"}
     assert not never & OVERRIDDEN
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("hej undskyld det sene tidspunkt, kan ikke sove 🙈 vil gerne tilmelde mig familie med hjerte", True),
+        ("kan vi melde os til forældrekurset, vi har tid om torsdagen", True),
+        ("vil gerne tilmelde mig hf", False),  # an education: the young person's
+        ("jeg vil gerne tilmelde mig mødet om familie med hjerte", False),  # a meeting named
+    ],
+)
+def test_the_course_named_beats_a_meeting_guess(text: str, wish: bool) -> None:
+    assert wants_the_named_course(text) is wish
+
+
+def test_a_meeting_guess_never_covers_education() -> None:
+    assert "update_education" not in MEETING_OVERRIDDEN and "reschedule_meeting" in MEETING_OVERRIDDEN

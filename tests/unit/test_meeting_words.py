@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.shared.meeting_words import (
+    CALL_OFF_OVERRIDDEN,
     NEW_OVERRIDDEN,
     NOTE_OVERRIDDEN,
     SEE_OVERRIDDEN,
     asks_for_a_new_meeting,
+    calls_off_a_meeting,
     notes_a_held_meeting,
     wants_to_see_meetings,
 )
@@ -90,3 +92,30 @@ def test_a_look_asked_for_with_the_pairing_code_is_the_look() -> None:
 )
 def test_a_new_meeting_asked_for_is_no_move(text: str, new: bool) -> None:
     assert asks_for_a_new_meeting(text) is new
+
+
+@pytest.mark.parametrize(
+    ("text", "called_off"),
+    [
+        ("kan ikk nå mødet d. 15, kan vi bare droppe det", True),
+        ("aflys mødet", True),
+        ("jeg melder afbud til mødet i morgen", True),
+        ("can't make the meeting tomorrow, sorry", True),
+        ("ka ik komme til modet paa fredag", True),
+        ("annuller aftalen med Jonas", True),
+        ("kan ikke komme til mødet, kan vi rykke det til fredag", False),  # moving it
+        ("kan vi droppe mødet og tage et nyt senere", False),
+        ("drop det", False),  # no meeting named: leaving a form, or nothing
+        ("kan ikke nå det", False),
+        ("vi kan ikke nå mødet med sundhedsplejersken", False),  # a parent's appointment
+        ("hvilke af mine møder blev aflyst", False),  # a look at them
+        ("er mødet på fredag aflyst?", False),
+    ],
+)
+def test_a_meeting_called_off_in_so_many_words(text: str, called_off: bool) -> None:
+    assert calls_off_a_meeting(text) is called_off
+
+
+def test_calling_off_overrides_a_guess_at_moving_or_nothing_never_stop_or_danger() -> None:
+    assert {"nlu_fallback", "reschedule_meeting"} <= CALL_OFF_OVERRIDDEN
+    assert not CALL_OFF_OVERRIDDEN & {"stop", "express_distress", "possible_distress", "request_human"}

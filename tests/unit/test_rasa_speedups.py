@@ -6,13 +6,11 @@ answer. Each is compared with Rasa's original, in the Rasa environment."""
 from __future__ import annotations
 
 import json
-import subprocess
 from typing import Any
 
 import pytest
 
-from bot.shared.settings import ROOT
-from bot.training import RASA_PYTHON, quiet_rasa_env
+from tests.helpers import in_rasa
 
 pytestmark = pytest.mark.rasa  # runs Rasa itself in .venv/rasa
 
@@ -139,21 +137,6 @@ PAYLOAD = {
     },
     "version": "3.6.21",
 }
-
-
-def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
-    """The script's last line of output (JSON) and its stderr, run in the Rasa environment."""
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", script, *args],
-        cwd=ROOT,
-        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found, done.stderr
 
 
 @pytest.fixture(scope="module")

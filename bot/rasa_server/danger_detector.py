@@ -86,6 +86,12 @@ def for_the_classifiers(message: Message) -> bool:
     return message.get("intent") != DISTRESS and block_metadata(message, "danger_layer_only") is not True
 
 
+def for_the_danger_layer(message: Message) -> bool:
+    """Not in a block for the intent classifier alone (danger_model.INTENT_ONLY)."""
+    flag = block_metadata(message, danger_model.INTENT_ONLY)
+    return danger_model.trains_the_danger_layer({danger_model.INTENT_ONLY: flag})
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class DangerScorer(GraphComponent):
     """Scores every message; trains first and keeps danger out of the classifiers' training data."""
@@ -135,7 +141,9 @@ class DangerScorer(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if m.get("text") and m.get("intent")]
+        examples = [
+            m for m in training_data.intent_examples if m.get("text") and m.get("intent") and for_the_danger_layer(m)
+        ]
         self._model = DangerModel.train(
             [m.get("text") for m in examples],
             [m.get("intent") == DISTRESS for m in examples],

@@ -7,7 +7,8 @@
 - a person asked for (bot/shared/person_request.py) is `request_human`, and
 - the course called off (bot/shared/course_cancel.py) is `cancel_enrollment`,
   both only over a yes, a no, chit-chat or nothing; a family calling off
-  its place ("kan du afmelde os igen?") also over a young person's meeting; a call from the
+  its place ("kan du afmelde os igen?") also over a young person's meeting
+  or a concern, and "afmeld den her" over a concern; a call from the
   municipality asked for ("can someone from the kommune call me?") also over
   a question about contact details or opening hours, and a person asked for
   with a verb also over "er du en bot?" in the same message;
@@ -25,7 +26,8 @@
   held, in so many words (bot/shared/meeting_words.py) is `list_meetings` or
   `log_meeting`, over a guess at booking, the code or nothing; a new meeting
   asked for ("kan vi lave et nyt møde om to uger?") is `book_meeting` over a
-  guess at moving one, unless the message moves or cancels one too; one
+  guess at moving one, unless the message moves or cancels one too ("kan vi
+  få et ekstra?", the meeting named, also over a guess at a held one); one
   called off ("kan ikk nå mødet d. 15, kan vi bare droppe det") is
   `cancel_meeting` over a guess at moving it or nothing, unless another
   time is asked for;
@@ -79,14 +81,16 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("request_human", person_request.CHALLENGE_OVERRIDDEN, person_request.asks_past_the_bot),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("cancel_enrollment", course_cancel.US_OVERRIDDEN, course_cancel.calls_off_our_place),
+    ("cancel_enrollment", course_cancel.THIS_OVERRIDDEN, course_cancel.calls_this_off),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
     ("ask_contact_details", contact_question.OVERRIDDEN, contact_question.asks_where_to_call),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),
     ("enroll_course", enrol_wish.OVERRIDDEN, enrol_wish.wants_to_enrol),
-    ("enroll_course", enrol_wish.MEETING_OVERRIDDEN, enrol_wish.wants_the_named_course),
+    ("enroll_course", enrol_wish.NAMED_COURSE_OVERRIDDEN, enrol_wish.wants_the_named_course),
     ("list_meetings", meeting_words.SEE_OVERRIDDEN, meeting_words.wants_to_see_meetings),
     ("log_meeting", meeting_words.NOTE_OVERRIDDEN, meeting_words.notes_a_held_meeting),
     ("book_meeting", meeting_words.NEW_OVERRIDDEN, meeting_words.asks_for_a_new_meeting),
+    ("book_meeting", meeting_words.ONE_MORE_OVERRIDDEN, meeting_words.asks_for_one_more),
     ("cancel_meeting", meeting_words.CALL_OFF_OVERRIDDEN, meeting_words.calls_off_a_meeting),
 ]
 

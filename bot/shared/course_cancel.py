@@ -65,8 +65,20 @@ _CALL_OFF_US = re.compile(
     r"\b(?:afmeld\w*|af\s*melde)\s+os\b|\bmeld\w*\s+os\s+(?:\w+\s+){0,2}?fra\b|\bunsubscribe\s+us\b",
     re.IGNORECASE,
 )
-US_OVERRIDDEN = OVERRIDDEN | {"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting"}
+US_OVERRIDDEN = OVERRIDDEN | {"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "report_concern"}
 
 
 def calls_off_our_place(text: str) -> bool:
     return bool(_CALL_OFF_US.search(text)) and not _MEETING.search(text)
+
+
+# "så afmeld den her igen tak", what was just signed up for, with a partner's or
+# the health visitor's word as the reason: read as a concern for a child (0.76,
+# the relatives and "siger" of report_concern's examples). Over the parents'
+# readings and a concern, never a young person's meeting (theirs is "den" too).
+_CALL_OFF_THIS = re.compile(r"\b(?:afmeld\w*|af\s*melde)\s+(?:den|det)(?:\s+her)?\b", re.IGNORECASE)
+THIS_OVERRIDDEN = (OVERRIDDEN - {"cancel_meeting"}) | {"report_concern"}
+
+
+def calls_this_off(text: str) -> bool:
+    return bool(_CALL_OFF_THIS.search(text)) and not _MEETING.search(text)

@@ -14,7 +14,7 @@ import re
 from bot.shared.service_words import about_another_service, names_the_course
 
 _WISH = (
-    r"(?:vil|ville|gerne\s+vil|kan\s+(?:vi|jeg)|må\s+(?:vi|jeg)|maa\s+(?:vi|jeg)|skal\s+(?:vi|jeg)|"
+    r"(?:vil|ville|gerne\s+vil|kan\s+(?:vi|jeg)|må\s+(?:vi|jeg)|maa\s+(?:vi|jeg)|skal\s+(?:vi|jeg)|skulle|"
     r"wants?\s+to|would\s+like\s+to|['’]d\s+like\s+to|wish\s+to|can\s+(?:we|i)|could\s+(?:we|i)|"
     r"(?:we|i)\s+(?:would|will)\s+like\s+to)"
 )
@@ -22,6 +22,8 @@ _SIGN_UP = (
     r"(?:tilmelde|tilmæld\w*|tilmeld|melde\s+(?:os|mig)\s+(?:til|på|paa)|skrive\s+(?:os|mig)\s+op|"
     r"komme\s+(?:med\s+)?(?:på|paa)\s+(?:det\s+|jeres\s+)?(?:kurset|holdet|forældre\s*kurs\w*|foraeldre\s*kurs\w*|kurs\w*)|"
     r"deltage\s+i\s+(?:kurset|forældrekurset|familie)|"
+    # "vil gerne med på forældrekurset": joining, without the verb
+    r"med\s+(?:på|paa)\s+(?:det\s+|jeres\s+)?(?:kurset|holdet|forældre\s*kurs\w*|foraeldre\s*kurs\w*|familie\s+med\s+hjerte)|"
     r"være\s+med\s+(?:i|på|paa)\s+(?:kurset|holdet|forløbet|forældrekurset|familie\s+med\s+hjerte)|"
     r"sign\s+(?:us\s+|me\s+)?up|enrol+|register|join\s+(?:the|your)\s+(?:course|class|group))"
 )
@@ -85,9 +87,13 @@ def wants_to_enrol(text: str) -> bool:
 # many words also overrides when the message says nothing of a meeting: "hej
 # undskyld det sene tidspunkt, kan ikke sove, vil gerne tilmelde mig familie
 # med hjerte" was read as moving a meeting (0.64, "tidspunkt"), and the
-# parent was asked for a young person's code. A young person signing up for
-# an education ("vil gerne tilmelde mig hf") names no course and stays theirs.
-MEETING_OVERRIDDEN = frozenset({"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "cancel_meeting"})
+# parent was asked for a young person's code; "hi, I want to sign up for
+# familie med hjerte. our baby is already born" as a concern for a child
+# (0.53). A young person signing up for an education ("vil gerne tilmelde mig
+# hf") names no course and stays theirs; danger is decided after this.
+NAMED_COURSE_OVERRIDDEN = frozenset(
+    {"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "cancel_meeting", "report_concern"}
+)
 _MEETING = re.compile(
     r"\b(?:møde\w*|moede\w*|mode[tr]?|meeting\w*|mentor\w*|kontaktperson\w*|sagsbehandler\w*|aftale\w*|"
     r"appointment\w*|samtale\w*)",

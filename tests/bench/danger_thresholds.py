@@ -20,7 +20,7 @@ import yaml
 
 from bot.shared import danger, danger_model, danger_scoring
 from bot.shared.danger import hedged, phrase_kind, said_at_a_distance
-from bot.shared.danger_model import DangerModel, Thresholds, is_brief
+from bot.shared.danger_model import DangerModel, Thresholds, is_brief, trains_the_danger_layer
 from bot.shared.settings import VAR_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,8 @@ def training_examples() -> tuple[list[str], list[bool], list[str | None], list[b
             if "intent" not in block:
                 continue
             metadata = block.get("metadata") or {}
+            if not trains_the_danger_layer(metadata):
+                continue
             for line in block["examples"].splitlines():
                 if line.strip():
                     texts.append(strip_entities(line.strip()[2:].strip()))

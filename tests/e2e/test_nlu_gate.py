@@ -42,18 +42,23 @@ DATA = ROOT / "tests" / "data"
 # the same day by a writer who saw only the contract, kept away from the
 # helper who wrote that batch, and first measured with it (the honest figure):
 # parents 0.934, young people 0.941 (with the model before the batch: 0.916
-# and 0.906).
+# and 0.906). With the folded spelling, word pairs and the fifth batch
+# (2026-12-07): parents 0.965, 0.981, 0.974, 0.956, 0.952; young people 0.994,
+# 0.982, 0.998, 0.984, 0.982. The sixth sets, first measured with that model:
+# parents 0.951, young people 0.978.
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.95,
-    "nlu_blind2.yml": 0.96,
-    "nlu_blind3.yml": 0.95,
-    "nlu_blind4.yml": 0.94,
-    "youth_test.yml": 0.97,
-    "youth_blind2.yml": 0.95,
-    "youth_blind3.yml": 0.97,
-    "youth_blind4.yml": 0.96,
-    "nlu_blind5.yml": 0.92,
-    "youth_blind5.yml": 0.93,
+    "nlu_blind2.yml": 0.97,
+    "nlu_blind3.yml": 0.96,
+    "nlu_blind4.yml": 0.945,
+    "youth_test.yml": 0.98,
+    "youth_blind2.yml": 0.97,
+    "youth_blind3.yml": 0.98,
+    "youth_blind4.yml": 0.97,
+    "nlu_blind5.yml": 0.94,
+    "youth_blind5.yml": 0.97,
+    "nlu_blind6.yml": 0.94,
+    "youth_blind6.yml": 0.965,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shared.course_cancel import OVERRIDDEN, US_OVERRIDDEN, calls_off_our_place, cancels_the_course, says_cancel
+from bot.shared.course_cancel import (
+    OVERRIDDEN,
+    THIS_OVERRIDDEN,
+    US_OVERRIDDEN,
+    calls_off_our_place,
+    calls_this_off,
+    cancels_the_course,
+    says_cancel,
+)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +85,22 @@ def test_a_family_calling_off_its_place(text: str, ours: bool) -> None:
 def test_a_family_calling_off_overrides_a_meeting_guess_never_education_or_danger() -> None:
     assert {"log_meeting", "reschedule_meeting"} <= US_OVERRIDDEN
     assert not US_OVERRIDDEN & {"update_education", "express_distress", "possible_distress", "request_human", "faq"}
+
+
+@pytest.mark.parametrize(
+    ("text", "this"),
+    [
+        ("min mand siger vi ikke når det alligevel, så afmeld den her igen tak", True),
+        ("kan du afmelde det igen", True),
+        ("afmeld den", True),
+        ("kan du afmelde mødet på fredag", False),  # a meeting named
+        ("hvordan afmelder man sig", False),
+    ],
+)
+def test_this_called_off(text: str, this: bool) -> None:
+    assert calls_this_off(text) is this
+
+
+def test_this_called_off_overrides_a_concern_never_a_meeting_or_danger() -> None:
+    assert "report_concern" in THIS_OVERRIDDEN and "report_concern" in US_OVERRIDDEN
+    assert not THIS_OVERRIDDEN & {"log_meeting", "cancel_meeting", "express_distress", "possible_distress"}

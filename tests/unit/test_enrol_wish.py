@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.shared.enrol_wish import MEETING_OVERRIDDEN, OVERRIDDEN, wants_the_named_course, wants_to_enrol
+from bot.shared.enrol_wish import NAMED_COURSE_OVERRIDDEN, OVERRIDDEN, wants_the_named_course, wants_to_enrol
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,10 @@ def test_youth_requests_and_danger_are_never_overridden() -> None:
     [
         ("hej undskyld det sene tidspunkt, kan ikke sove 🙈 vil gerne tilmelde mig familie med hjerte", True),
         ("kan vi melde os til forældrekurset, vi har tid om torsdagen", True),
+        ("hi, I want to sign up for familie med hjerte. our baby is already born", True),
+        ("min kæreste og jeg venter en lille og vil gerne med på forældrekurset", True),
+        ("jordemoderen sagde vi skulle melde os til familie med hjerte", True),
+        ("vi skulle have været med på kurset men kunne ikke", False),
         ("vil gerne tilmelde mig hf", False),  # an education: the young person's
         ("jeg vil gerne tilmelde mig mødet om familie med hjerte", False),  # a meeting named
     ],
@@ -79,5 +83,6 @@ def test_the_course_named_beats_a_meeting_guess(text: str, wish: bool) -> None:
     assert wants_the_named_course(text) is wish
 
 
-def test_a_meeting_guess_never_covers_education() -> None:
-    assert "update_education" not in MEETING_OVERRIDDEN and "reschedule_meeting" in MEETING_OVERRIDDEN
+def test_the_named_course_never_covers_education_danger_or_a_person() -> None:
+    assert "reschedule_meeting" in NAMED_COURSE_OVERRIDDEN and "report_concern" in NAMED_COURSE_OVERRIDDEN
+    assert not NAMED_COURSE_OVERRIDDEN & {"update_education", "express_distress", "possible_distress", "request_human"}

@@ -8,8 +8,10 @@ from bot.shared.meeting_words import (
     CALL_OFF_OVERRIDDEN,
     NEW_OVERRIDDEN,
     NOTE_OVERRIDDEN,
+    ONE_MORE_OVERRIDDEN,
     SEE_OVERRIDDEN,
     asks_for_a_new_meeting,
+    asks_for_one_more,
     calls_off_a_meeting,
     notes_a_held_meeting,
     wants_to_see_meetings,
@@ -119,3 +121,23 @@ def test_a_meeting_called_off_in_so_many_words(text: str, called_off: bool) -> N
 def test_calling_off_overrides_a_guess_at_moving_or_nothing_never_stop_or_danger() -> None:
     assert {"nlu_fallback", "reschedule_meeting"} <= CALL_OFF_OVERRIDDEN
     assert not CALL_OFF_OVERRIDDEN & {"stop", "express_distress", "possible_distress", "request_human"}
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("mødet m. min mentor, kan vi få et ekstra på mandag? har fået brev fra skat jeg ik forstår 😩", True),
+        ("kan jeg booke en til med min kontaktperson i næste uge", True),
+        ("could we get an extra meeting this week", True),
+        ("kan vi få et ekstra", False),  # no meeting named: anything
+        ("kan vi tage en mere snak i stedet for mødet på fredag", False),  # replacing one
+        ("jeg havde et ekstra møde med min mentor i går", False),  # held: no request
+    ],
+)
+def test_one_more_asked_for_is_a_request(text: str, asked: bool) -> None:
+    assert asks_for_one_more(text) is asked
+
+
+def test_one_more_overrides_a_held_meeting_guess_never_a_person_or_danger() -> None:
+    assert {"log_meeting", "reschedule_meeting"} <= ONE_MORE_OVERRIDDEN
+    assert not ONE_MORE_OVERRIDDEN & {"stop", "express_distress", "possible_distress", "request_human"}

@@ -121,13 +121,25 @@ def test_the_course_called_off_in_the_conversation_it_was_booked_in(running: Run
     assert enrollments_of(running, chat) == 1
 
 
-def test_the_enrolment_just_made_called_off_without_naming_the_course(running: RunningAssistant) -> None:
+@pytest.mark.parametrize(
+    ("name", "calling_off"),
+    [
+        ("Lone Brix", "øv, det kan vi alligevel ikke, kan du melde os fra igen"),
+        # A partner's word as the reason: read as a concern for a child before the readers.
+        ("Lise Brok", "min mand siger vi alligevel ikke har tid 🙈 så afmeld den her igen tak"),
+        ("Lene Bro", "har lige talt med min kæreste og vi venter hellere lidt, kan du afmelde os?"),
+    ],
+)
+def test_the_enrolment_just_made_called_off_without_naming_the_course(
+    running: RunningAssistant, name: str, calling_off: str
+) -> None:
     chat = running.chat()
-    chat.say(f"tilmeld mig kurset: Lone Brix, termin {danish(DUE)}, ingen partner, lone.answers@example.dk")
-    answer_until_the_summary(chat, {"navn": "Lone Brix"})
+    email = f"{name.split()[0].lower()}.answers@example.dk"
+    chat.say(f"tilmeld mig kurset: {name}, termin {danish(DUE)}, ingen partner, {email}")
+    answer_until_the_summary(chat, {"navn": name})
     chat.say("ja")
     code = reference_code(chat.text)
-    chat.say("øv, det kan vi alligevel ikke, kan du melde os fra igen")
+    chat.say(calling_off)
     assert "/affirm" in [b["payload"] for b in chat.buttons], chat.text  # asked before it is called off
     chat.click("/affirm")
     assert "afmeldt" in chat.text, chat.text

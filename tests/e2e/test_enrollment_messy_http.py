@@ -224,6 +224,11 @@ def test_a_refusal_to_store_at_the_summary_stores_nothing_and_records_the_no(run
         "jonas og jeg vil gerne på kurset 🙂 termin {due}, skriv til ida.wish@example.dk",
         "hejj kan vi komme paa det foraeldre kursus? vi har termin {due}, skriv til ida.wish@example.dk, "
         "jonas kommer med",
+        # The course named with the wish: over a guess at moving a meeting (the late hour) or a concern.
+        "undskyld at jeg skriver på det her tidspunkt, ligger vågen 🙈 vil gerne tilmelde mig familie med hjerte, "
+        "termin {due}, jonas kommer med, ida.wish@example.dk",
+        "min kæreste og jeg venter vores første og vil gerne med på forældrekurset. termin {due}, "
+        "jonas kommer med, mail ida.wish@example.dk",
     ],
 )
 def test_a_wish_to_join_whatever_nlu_calls_it_starts_the_enrollment_with_what_it_said(

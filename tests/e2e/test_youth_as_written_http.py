@@ -6,7 +6,10 @@ to note down, said in so many words, held earlier today ("her i
 formiddags") is logged today, its time corrected in a few words and not
 stored as the note; a code and a stop told in one message store the stop,
 and a code with a look at the meetings lists them; a new meeting asked for
-"om to uger" with a weekday is asked for on that week's weekday, not a move."""
+"om to uger" with a weekday is asked for on that week's weekday, not a move;
+a meeting called off in so many words ("kan vi ikke bare droppe det") is
+cancelled after its yes, and one more asked for with the meeting named
+("kan vi få et ekstra på fredag?") is a request, not a held meeting."""
 
 from __future__ import annotations
 
@@ -118,5 +121,42 @@ def test_a_new_meeting_in_two_weeks_on_a_weekday_is_asked_for_not_a_move(running
             break
         chat.say("ja")
     assert f"Jeg har bedt Lene om et møde {said(wednesday, clock_time(11))}" in chat.text, chat.text
+    statuses = {m.id: m.status for m in meetings_of(running, reference)}
+    assert statuses[agreed.id] == "confirmed" and sorted(statuses.values()) == ["confirmed", "requested"]
+
+
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def test_a_meeting_called_off_in_so_many_words_is_cancelled_after_its_yes(running: RunningAssistant) -> None:
+    reference = own_young_person(running)
+    day = danish_today() + timedelta(days=4)
+    agreed = confirmed(running, reference, day)
+    chat = running.chat()
+    pair(running, chat, reference, "Sofie")
+    chat.say(f"ka ik nå mødet d. {day.day}, kan vi ikke bare droppe det")
+    assert chat.last[-1]["text"].startswith(f"Skal jeg aflyse mødet {when(agreed)}?"), chat.text
+    chat.say("ja")
+    assert "er aflyst" in chat.text, chat.text
+    [cancelled] = meetings_of(running, reference)
+    assert (cancelled.id, cancelled.status) == (agreed.id, "cancelled")
+
+
+def test_one_more_meeting_asked_for_with_the_meeting_named_is_a_request(running: RunningAssistant) -> None:
+    reference = own_young_person(running)
+    agreed = confirmed(running, reference, danish_today() + timedelta(days=1))
+    day = next(
+        danish_today() + timedelta(days=n) for n in range(2, 7) if (danish_today() + timedelta(days=n)).weekday() < 5
+    )
+    chat = running.chat()
+    pair(running, chat, reference, "Sofie")
+    chat.say(
+        f"mødet m. min mentor, kan vi få et ekstra på {WEEKDAYS[day.weekday()]} kl 14? har fået et brev jeg ik fatter"
+    )
+    for _ in range(2):  # a yes, if it asks before it asks the mentor
+        if "Jeg har bedt Lene om" in chat.text:
+            break
+        chat.say("ja")
+    assert f"Jeg har bedt Lene om et møde {said(day, clock_time(14))}" in chat.text, chat.text
     statuses = {m.id: m.status for m in meetings_of(running, reference)}
     assert statuses[agreed.id] == "confirmed" and sorted(statuses.values()) == ["confirmed", "requested"]

@@ -35,10 +35,8 @@ danger its examples are (data/nlu/safety.yml).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -50,6 +48,7 @@ from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, METADATA_INTEN
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.rasa_server.components import StatelessComponent, code_fingerprint
 from bot.shared import danger as danger_phrases
 from bot.shared import danger_model, danger_scoring
 from bot.shared.danger_model import DangerModel, Thresholds
@@ -125,10 +124,7 @@ class DangerScorer(GraphComponent):
         the code changes (the cache keys only on config and data otherwise,
         and would load an old model file into new code); danger_scoring too,
         whose networks a change of their own once left out of the key."""
-        digest = hashlib.sha256()
-        for module in (danger_model, danger_scoring, danger_phrases, sys.modules[__name__]):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        return digest.hexdigest()
+        return code_fingerprint(danger_model, danger_scoring, danger_phrases, sys.modules[__name__])
 
     @classmethod
     def create(
@@ -193,18 +189,8 @@ class DangerScorer(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class DangerDetector(GraphComponent, IntentClassifier):
+class DangerDetector(StatelessComponent, IntentClassifier):
     """Turns the scorer's tier into the intent, whatever the classifier said."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerDetector:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -46,19 +46,13 @@ Before the DangerDetector, which still has the last word."""
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa_server.components import StatelessComponent
 from bot.shared import (
     contact_question,
     course_cancel,
@@ -96,36 +90,19 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ExplicitRequestReader(GraphComponent, IntentClassifier):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ExplicitRequestReader:
-        return cls()
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The code's own text, so that a change to it is a new model."""
-        digest = hashlib.sha256()
-        readers = (
-            pairing_code,
-            person_request,
-            course_cancel,
-            hours_question,
-            contact_question,
-            told_stop,
-            enrol_wish,
-            undo_words,
-            meeting_words,
-            service_words,
-        )
-        for module in (*readers, sys.modules[__name__]):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        return digest.hexdigest()
+class ExplicitRequestReader(StatelessComponent, IntentClassifier):
+    reads = (
+        pairing_code,
+        person_request,
+        course_cancel,
+        hours_question,
+        contact_question,
+        told_stop,
+        enrol_wish,
+        undo_words,
+        meeting_words,
+        service_words,
+    )
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

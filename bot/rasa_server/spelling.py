@@ -18,42 +18,19 @@ data on only for tokenizers and featurizers; it adds no features itself."""
 
 from __future__ import annotations
 
-import hashlib
-import sys
-from pathlib import Path
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.rasa_server.components import StatelessComponent
 from bot.shared import spelling
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SpellingFolder(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SpellingFolder:
-        return cls()
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """The folding's own text, so that a change to it is a new model."""
-        digest = hashlib.sha256()
-        for module in (spelling, sys.modules[__name__]):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        return digest.hexdigest()
+class SpellingFolder(StatelessComponent):
+    reads = (spelling,)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

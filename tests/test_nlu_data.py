@@ -294,7 +294,8 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
 # Written from the conversation contract alone (2026-12-06, the second and
 # the third sets, by two different writers; the fourth and the fifth 2026-12-07, by a third
 # and a fourth; the fifth kept from the helper who added training data that day; the sixth 2026-12-07 by a fifth,
-# while the fifth batch of training data was written by another); checked for near-duplicates of
+# while the fifth batch of training data was written by another; the seventh the same day by a sixth, while
+# the sixth batch was written); checked for near-duplicates of
 # training, not only copies: a message the index finds near a training example
 # was taken out of the set before the set was first measured, so short
 # intents (greet, affirm, thank) keep fewer messages than the 30 written. The
@@ -333,6 +334,14 @@ BLIND_SETS = {
     ),
     "young people 6": (
         ROOT / "tests" / "data" / "youth_blind6.yml",
+        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
+    ),
+    "parents 7": (
+        ROOT / "tests" / "data" / "nlu_blind7.yml",
+        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
+    ),
+    "young people 7": (
+        ROOT / "tests" / "data" / "youth_blind7.yml",
         [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
     ),
 }

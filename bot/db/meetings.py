@@ -4,6 +4,7 @@ keeps the row. Repository functions take a session and never commit."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -141,15 +142,17 @@ def meetings_to_notify(session: Session) -> list[MentorMeeting]:
     return list(session.scalars(query.order_by(MentorMeeting.changed_at, MentorMeeting.id)))
 
 
-def mark_notified(session: Session, meeting_id: int, now: datetime, channel: str) -> None:
-    """The young person was told (channel "sms" or "chat"), or will not be ("none")."""
+def mark_notified(
+    session: Session, meeting_id: int, now: datetime, channel: str, claim: datetime | None = None
+) -> None:
+    """The young person was told (channel "sms" or "chat"), or will not be ("none"); the claim cleared."""
     meeting = get_meeting(session, meeting_id)
     if meeting is not None and meeting.staff_notice_channel is None:
         # The time as the action wrote it (take_notice) when it did.
         meeting.staff_notice_sent_at = meeting.staff_notice_sent_at or now
         meeting.staff_notice_channel = channel
-        meeting.reminder_claimed_at = None
         session.flush()
+    _clear_claim(session, meeting_id, claim)
 
 
 def move_meeting(
@@ -226,11 +229,17 @@ def meetings_to_remind(session: Session, now: datetime) -> list[MentorMeeting]:
 CLAIM_EXPIRES = timedelta(minutes=5)
 
 
-def _claim(session: Session, meeting_id: int, now: datetime, *unsent: Any) -> bool:
+def _claim(session: Session, meeting_id: int, now: datetime, *unsent: Any) -> datetime | None:
     """Take the meeting's next message for this run of the reminder job: one
     conditional update, so of two schedulers (two processes, two machines)
-    exactly one gets it. The claim is cleared when the message is marked sent
-    (mark_reminded, mark_notified) or given back (release_claim)."""
+    exactly one gets it. Returns the claim (its stamp: `now` and a random
+    fraction of a second, this scheduler's own), or None. The claim is cleared
+    when the message is marked sent (mark_reminded, mark_notified) or given
+    back (release_claim), each by its owner only: a scheduler that cleared
+    whatever claim it found once let two others both take one reminder (a
+    scheduler whose claim the other took over as expired, measured in the
+    end-to-end test of two schedulers beside the running one)."""
+    stamp = now + timedelta(microseconds=1 + secrets.randbelow(999_999))
     claimed = session.execute(
         update(MentorMeeting)
         .where(
@@ -238,41 +247,47 @@ def _claim(session: Session, meeting_id: int, now: datetime, *unsent: Any) -> bo
             *unsent,
             or_(MentorMeeting.reminder_claimed_at.is_(None), MentorMeeting.reminder_claimed_at < now - CLAIM_EXPIRES),
         )
-        .values(reminder_claimed_at=now)
+        .values(reminder_claimed_at=stamp)
         .execution_options(synchronize_session=False)
     )
     rows: int = claimed.rowcount  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
-    return rows == 1
+    return stamp if rows == 1 else None
 
 
-def claim_reminder(session: Session, meeting_id: int, now: datetime) -> bool:
+def claim_reminder(session: Session, meeting_id: int, now: datetime) -> datetime | None:
     return _claim(session, meeting_id, now, MentorMeeting.reminder_sent_at.is_(None))
 
 
-def claim_notice(session: Session, meeting_id: int, now: datetime) -> bool:
+def claim_notice(session: Session, meeting_id: int, now: datetime) -> datetime | None:
     return _claim(
         session, meeting_id, now, MentorMeeting.staff_notice.is_not(None), MentorMeeting.staff_notice_sent_at.is_(None)
     )
 
 
-def release_claim(session: Session, meeting_id: int) -> None:
-    """Give the claim back (not sent: quiet hours, nobody to send to, Rasa down)."""
+def _clear_claim(session: Session, meeting_id: int, claim: datetime | None) -> None:
+    """The claim cleared: the owner's only, when it names it (None: any, for tools and tests)."""
+    owned = [] if claim is None else [MentorMeeting.reminder_claimed_at == claim]
     session.execute(
         update(MentorMeeting)
-        .where(MentorMeeting.id == meeting_id)
+        .where(MentorMeeting.id == meeting_id, *owned)
         .values(reminder_claimed_at=None)
         .execution_options(synchronize_session=False)
     )
 
 
-def mark_reminded(session: Session, meeting_id: int, now: datetime) -> None:
-    """The scheduler's end of a reminder: the claim cleared, and the time it was
+def release_claim(session: Session, meeting_id: int, claim: datetime | None = None) -> None:
+    """Give the claim back (not sent: quiet hours, nobody to send to, Rasa down)."""
+    _clear_claim(session, meeting_id, claim)
+
+
+def mark_reminded(session: Session, meeting_id: int, now: datetime, claim: datetime | None = None) -> None:
+    """The scheduler's end of a reminder: its claim cleared, and the time it was
     sent kept as the action wrote it (take_reminder) when it did."""
     meeting = get_meeting(session, meeting_id)
     if meeting is not None:
         meeting.reminder_sent_at = meeting.reminder_sent_at or now
-        meeting.reminder_claimed_at = None
         session.flush()
+        _clear_claim(session, meeting_id, claim)
 
 
 def take_reminder(session: Session, meeting_id: int, now: datetime) -> bool:

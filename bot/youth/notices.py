@@ -62,16 +62,17 @@ def send_notices(
         due = [(m.id, m.profile_id, m.conversation_id, m.status, m.starts_at) for m in meetings_to_notify(session)]
     for meeting_id, profile_id, booked_in, status, starts_at in due:
         with sessions.begin() as session:
-            if not claim_notice(session, meeting_id, now):
-                continue  # another scheduler has it, or told it since
+            claim = claim_notice(session, meeting_id, now)
+        if claim is None:
+            continue  # another scheduler has it, or told it since
         outcome = send_notice(
             sessions, rasa, now, idle, (meeting_id, profile_id, booked_in, status, starts_at), number_key, quiet
         )
         with sessions.begin() as session:
             if outcome is None:
-                release_claim(session, meeting_id)  # tried again next time
+                release_claim(session, meeting_id, claim)  # tried again next time
             else:
-                mark_notified(session, meeting_id, now, outcome)
+                mark_notified(session, meeting_id, now, outcome, claim)
         told += outcome in ("sms", "chat")
     return told
 

@@ -54,15 +54,16 @@ def send_due(
         due = [(m.id, m.conversation_id, m.profile_id) for m in meetings_to_remind(session, now)]
     for meeting_id, conversation, profile_id in due:
         with sessions.begin() as session:
-            if not claim_reminder(session, meeting_id, now):
-                continue  # another scheduler has it, or sent it since
+            claim = claim_reminder(session, meeting_id, now)
+        if claim is None:
+            continue  # another scheduler has it, or sent it since
         if send_one(sessions, rasa, now, idle, (meeting_id, conversation, profile_id), number_key, quiet):
             with sessions.begin() as session:
-                mark_reminded(session, meeting_id, now)
+                mark_reminded(session, meeting_id, now, claim)
             sent += 1
         else:
             with sessions.begin() as session:
-                release_claim(session, meeting_id)
+                release_claim(session, meeting_id, claim)
     return sent
 
 

@@ -208,6 +208,26 @@ def test_the_staff_notice_and_the_reminder_are_each_claimed_once(session: Sessio
     assert meetings.claim_reminder(session, meeting.id, NOW)  # the notice's claim was cleared
 
 
+def test_a_scheduler_clears_only_its_own_claim(session: Session) -> None:
+    """A scheduler whose claim another took over as expired (a slow one, or a
+    clock behind) clears nothing of the other's when it gives its claim back or
+    marks its message told: a third cannot take the reminder meanwhile."""
+    meeting = confirmed_tomorrow(session, profile(session))
+    slow = meetings.claim_notice(session, meeting.id, NOW)
+    later = NOW + meetings.CLAIM_EXPIRES + timedelta(seconds=1)
+    taken_over = meetings.claim_notice(session, meeting.id, later)
+    assert slow is not None and taken_over is not None and slow != taken_over
+    meetings.release_claim(session, meeting.id, slow)
+    assert meetings.claim_reminder(session, meeting.id, later) is None  # still the other's
+    meetings.mark_notified(session, meeting.id, NOW, "chat", slow)
+    assert meetings.claim_reminder(session, meeting.id, later) is None
+    meetings.mark_notified(session, meeting.id, later, "chat", taken_over)
+    mine = meetings.claim_reminder(session, meeting.id, later)
+    assert mine is not None and meetings.claim_reminder(session, meeting.id, later) is None
+    meetings.mark_reminded(session, meeting.id, later, mine)
+    assert meetings.claim_reminder(session, meeting.id, later + timedelta(hours=1)) is None  # sent: never again
+
+
 def test_of_many_schedulers_claiming_at_once_exactly_one_gets_the_reminder(database_url: str) -> None:
     """Committed transactions on the real database (not the rolled-back one):
     eight schedulers in eight threads claim the same reminder at the same moment."""
@@ -220,7 +240,7 @@ def test_of_many_schedulers_claiming_at_once_exactly_one_gets_the_reminder(datab
     def scheduler() -> bool:
         start.wait()
         with maker.begin() as session:
-            return meetings.claim_reminder(session, meeting_id, NOW)
+            return meetings.claim_reminder(session, meeting_id, NOW) is not None
 
     with ThreadPoolExecutor(8) as pool:
         won = list(pool.map(lambda _: scheduler(), range(8)))

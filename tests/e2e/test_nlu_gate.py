@@ -45,20 +45,25 @@ DATA = ROOT / "tests" / "data"
 # and 0.906). With the folded spelling, word pairs and the fifth batch
 # (2026-12-07): parents 0.965, 0.981, 0.974, 0.956, 0.952; young people 0.994,
 # 0.982, 0.998, 0.984, 0.982. The sixth sets, first measured with that model:
-# parents 0.951, young people 0.978.
+# parents 0.951, young people 0.978. A sixth batch (by kind, from all twelve
+# sets' errors) and the seventh sets, first measured with it: parents 0.951,
+# young people 0.960 (the model before the batch: 0.946 and 0.962); the
+# sixth sets then 0.968 and 0.986.
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.95,
     "nlu_blind2.yml": 0.97,
     "nlu_blind3.yml": 0.96,
-    "nlu_blind4.yml": 0.945,
+    "nlu_blind4.yml": 0.95,
     "youth_test.yml": 0.98,
     "youth_blind2.yml": 0.97,
     "youth_blind3.yml": 0.98,
     "youth_blind4.yml": 0.97,
-    "nlu_blind5.yml": 0.94,
+    "nlu_blind5.yml": 0.945,
     "youth_blind5.yml": 0.97,
-    "nlu_blind6.yml": 0.94,
-    "youth_blind6.yml": 0.965,
+    "nlu_blind6.yml": 0.955,
+    "youth_blind6.yml": 0.975,
+    "nlu_blind7.yml": 0.94,
+    "youth_blind7.yml": 0.95,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -304,46 +304,18 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
 BLIND_SETS = {
     "parents 2": (ROOT / "tests" / "data" / "nlu_blind2.yml", CORE_AND_PARENT_INTENTS),
     "young people 2": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
-    "parents 3": (
-        ROOT / "tests" / "data" / "nlu_blind3.yml",
-        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
-    ),
-    "young people 3": (
-        ROOT / "tests" / "data" / "youth_blind3.yml",
-        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
-    ),
-    "parents 4": (
-        ROOT / "tests" / "data" / "nlu_blind4.yml",
-        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
-    ),
-    "young people 4": (
-        ROOT / "tests" / "data" / "youth_blind4.yml",
-        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
-    ),
-    "parents 5": (
-        ROOT / "tests" / "data" / "nlu_blind5.yml",
-        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
-    ),
-    "young people 5": (
-        ROOT / "tests" / "data" / "youth_blind5.yml",
-        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
-    ),
-    "parents 6": (
-        ROOT / "tests" / "data" / "nlu_blind6.yml",
-        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
-    ),
-    "young people 6": (
-        ROOT / "tests" / "data" / "youth_blind6.yml",
-        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
-    ),
-    "parents 7": (
-        ROOT / "tests" / "data" / "nlu_blind7.yml",
-        [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"],
-    ),
-    "young people 7": (
-        ROOT / "tests" / "data" / "youth_blind7.yml",
-        [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
-    ),
+    **{
+        name: (ROOT / "tests" / "data" / f"{prefix}{n}.yml", intents)
+        for n in range(3, 8)
+        for name, prefix, intents in (
+            (f"parents {n}", "nlu_blind", [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"]),
+            (
+                f"young people {n}",
+                "youth_blind",
+                [intent for intent in YOUTH_INTENTS if intent not in ("identify", "forget_me")],
+            ),
+        )
+    },
 }
 
 

@@ -104,8 +104,8 @@ def rasa_events_table() -> Table:
     )
 
 
-def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
-    """The script's last line of output (JSON) and its stderr, run in the Rasa environment."""
+def rasa_output(script: str, *args: str) -> tuple[str, str]:
+    """The script's stdout and stderr, run in the Rasa environment (it must succeed)."""
     from bot.shared.settings import ROOT
     from bot.training import RASA_PYTHON, quiet_rasa_env
 
@@ -118,5 +118,11 @@ def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return found, done.stderr
+    return done.stdout, done.stderr
+
+
+def in_rasa(script: str, *args: str) -> tuple[dict[str, Any], str]:
+    """The script's last line of output (JSON) and its stderr, run in the Rasa environment."""
+    stdout, stderr = rasa_output(script, *args)
+    found: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    return found, stderr

@@ -76,7 +76,7 @@ def asks_for_a_new_meeting(text: str) -> bool:
 # meeting, the list or moving one.
 _ASKS_FOR_ONE_MORE = re.compile(
     r"\b(?:kan|ka|må|maa|could|can)\s+(?:vi|jeg|du|we|i)\s+(?:\w+\s+){0,2}?"
-    r"(?:få|faa|tage|lave|booke|sætte|saette|have|get|book|have)\s+(?:et|en|one|an?)\s+(?:ekstra|til|mere|extra|more)\b",
+    r"(?:få|faa|tage|lave|booke|sætte|saette|have|get|book)\s+(?:et|en|one|an?)\s+(?:ekstra|til|mere|extra|more)\b",
     re.IGNORECASE,
 )
 _NAMES_THE_MEETING = re.compile(

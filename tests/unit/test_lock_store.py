@@ -18,6 +18,7 @@ import pytest
 
 from bot.shared.settings import ROOT
 from bot.training import RASA_PYTHON, quiet_rasa_env
+from tests.helpers import rasa_output
 from tests.private_redis import kill_left_over
 
 pytestmark = pytest.mark.rasa  # runs in .venv/rasa
@@ -86,16 +87,7 @@ asyncio.run(main())
 
 
 def rasa_python(script: str, *args: str) -> str:
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", script, *args],
-        cwd=ROOT,
-        env=quiet_rasa_env() | {"PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
+    return rasa_output(script, *args)[0]
 
 
 def redis_values(prefix: str) -> dict[str, object]:

@@ -44,3 +44,51 @@ def test_lemmas_are_the_folded_spelling_and_the_text_is_kept() -> None:
     assert found["trained"] == expected
     assert found["texts"] == ["Kan vi RYKKE moedet", "kan vi rykke mødet", "hejjj"]
     assert found["fingerprint"]
+
+
+CORRECT = """
+import json, sys, tempfile
+from pathlib import Path
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from bot.rasa_server.spelling import SpellingFolder, TypoCorrector
+
+tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+folder = SpellingFolder.create({}, None, None, None)
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+resource = Resource("typo_corrector")
+known = ["vi vil tilmelde os", "afmeld mødet", "afmeld kurset"]
+trained = TrainingData([Message(data={TEXT: t, "intent": "x"}) for t in known])
+tokenizer.process_training_data(trained)
+folder.process_training_data(trained)
+TypoCorrector.create({}, storage, resource, None).train(trained)
+corrector = TypoCorrector.load({}, storage, resource, None)
+texts = ["vi vil tilmedle os", "afmeld mødte", "afmled krusett", "Ali vil", "tilmelde 12345 mette@x.dk"]
+predicted = [Message(data={TEXT: text}) for text in texts]
+tokenizer.process(predicted)
+folder.process(predicted)
+corrector.process(predicted)
+print(json.dumps({
+    "lemmas": [[t.lemma for t in m.get(TOKENS_NAMES[TEXT])] for m in predicted],
+    "texts": [m.get(TEXT) for m in predicted],
+    "fingerprint": bool(TypoCorrector.fingerprint_addon({})),
+}))
+"""
+
+
+def test_a_word_one_typo_from_a_trained_word_is_read_as_it_after_saving_and_loading() -> None:
+    found, _ = in_rasa(CORRECT)
+    assert found["lemmas"] == [
+        ["vi", "vil", "tilmelde", "os"],
+        ["afmeld", "modet"],
+        ["afmeld", "krusett"],  # two typos: left as written
+        ["ali", "vil"],  # short: left as written
+        ["tilmelde", "12345", "mette@x.dk"],
+    ]
+    assert found["texts"][0] == "vi vil tilmedle os"  # the text itself never changes
+    assert found["fingerprint"]

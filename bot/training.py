@@ -37,6 +37,10 @@ COMPONENT_SOURCES = (
     "bot/shared/meeting_words.py",
     "bot/shared/service_words.py",
     "bot/rasa_server/intent_classifier.py",
+    "bot/rasa_server/service_selector.py",
+    "bot/rasa_server/spelling.py",
+    "bot/shared/spelling.py",
+    "bot/rasa_server/components.py",
 )
 
 

@@ -190,3 +190,14 @@ def test_no_form_reads_an_interruption_or_a_question_as_an_answer() -> None:
 
 def test_the_domain_directory_is_where_training_reads_it() -> None:
     assert DOMAIN_DIR == ROOT / "domain" and "domain" in training.TRAINING_INPUTS
+
+
+def test_the_model_fingerprint_covers_every_component_of_our_own() -> None:
+    """A change to one of our pipeline components' code is a new model (`bot train` retrains)."""
+    config = yaml.safe_load((training.ROOT / "config.yml").read_text(encoding="utf-8"))
+    ours = {
+        item["name"].rsplit(".", 1)[0].replace(".", "/") + ".py"
+        for item in config["pipeline"] + config["policies"]
+        if item["name"].startswith("bot.")
+    }
+    assert ours and ours <= set(training.COMPONENT_SOURCES)

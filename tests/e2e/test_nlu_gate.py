@@ -48,22 +48,32 @@ DATA = ROOT / "tests" / "data"
 # parents 0.951, young people 0.978. A sixth batch (by kind, from all twelve
 # sets' errors) and the seventh sets, first measured with it: parents 0.951,
 # young people 0.960 (the model before the batch: 0.946 and 0.962); the
-# sixth sets then 0.968 and 0.986.
+# sixth sets then 0.968 and 0.986. The eighth sets, first measured with
+# the day's model: parents 0.930, young people 0.968; the ninth, first
+# measured after the seventh and eighth batches and the typo corrector:
+# parents 0.916, young people 0.969. With the ninth batch and the fallback
+# at 0.4 (floors about 0.01 under): parents 0.976, 0.980, 0.984, 0.960,
+# 0.964, 0.980, 0.973, 0.962, 0.954; young people 0.983, 0.994, 1.0,
+# 0.984, 0.989, 0.982, 0.982, 0.972, 0.969.
 INTENT_F1_FLOOR = {
-    "nlu_test.yml": 0.95,
+    "nlu_test.yml": 0.965,
     "nlu_blind2.yml": 0.97,
-    "nlu_blind3.yml": 0.96,
+    "nlu_blind3.yml": 0.97,
     "nlu_blind4.yml": 0.95,
-    "youth_test.yml": 0.98,
-    "youth_blind2.yml": 0.97,
-    "youth_blind3.yml": 0.98,
+    "youth_test.yml": 0.975,
+    "youth_blind2.yml": 0.98,
+    "youth_blind3.yml": 0.99,
     "youth_blind4.yml": 0.97,
-    "nlu_blind5.yml": 0.945,
-    "youth_blind5.yml": 0.97,
-    "nlu_blind6.yml": 0.955,
-    "youth_blind6.yml": 0.975,
-    "nlu_blind7.yml": 0.94,
-    "youth_blind7.yml": 0.95,
+    "nlu_blind5.yml": 0.955,
+    "youth_blind5.yml": 0.975,
+    "nlu_blind6.yml": 0.97,
+    "youth_blind6.yml": 0.97,
+    "nlu_blind7.yml": 0.96,
+    "youth_blind7.yml": 0.97,
+    "nlu_blind8.yml": 0.95,
+    "youth_blind8.yml": 0.96,
+    "nlu_blind9.yml": 0.94,
+    "youth_blind9.yml": 0.955,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -33,7 +33,7 @@ PERSON_OFFERS = frozenset(
 )
 # config.yml's FallbackClassifier: below this, NLU is unsure; at or above it, a
 # fallback comes from two intents too close to tell apart (tests/actions/test_fallback.py).
-FALLBACK_THRESHOLD = 0.4
+FALLBACK_THRESHOLD = 0.45
 # The ResponseSelector sure of a service question's topic (0.97-1.0 on the blind sets).
 SURE_TOPIC = 0.9
 

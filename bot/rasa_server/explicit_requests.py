@@ -76,6 +76,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("cancel_enrollment", course_cancel.US_OVERRIDDEN, course_cancel.calls_off_our_place),
     ("cancel_enrollment", course_cancel.THIS_OVERRIDDEN, course_cancel.calls_this_off),
+    ("cancel_enrollment", course_cancel.STATUS_OVERRIDDEN, course_cancel.cancels_the_parents_course),
     ("ask_opening_hours", hours_question.OVERRIDDEN, hours_question.asks_when_open),
     ("ask_contact_details", contact_question.OVERRIDDEN, contact_question.asks_where_to_call),
     ("update_education", told_stop.OVERRIDDEN, told_stop.tells_a_stop),

@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.shared.service_words import named_topics
 
-# Far under every threshold that reads the pick (the FallbackClassifier's 0.4):
+# Far under every threshold that reads the pick (the FallbackClassifier's 0.45):
 # a message whose `faq` share is smaller cannot end as a service question.
 SOME_SHARE = 0.01
 

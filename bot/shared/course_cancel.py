@@ -22,6 +22,17 @@ _CANCELS_THE_COURSE = re.compile(
     rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{_COURSE}\b|\b{_COURSE}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
     re.IGNORECASE,
 )
+# The parents' course by a word no school uses (no "hold", no "class"): over
+# a question about one's education too ("actually I changed my mind, please
+# cancel my registration" was read as education_status, 0.46).
+_PARENTS_COURSE = (
+    r"(?:kurs(?:us|et|uset)?|forældrekurs\w*|foraeldrekurs\w*|familie\s*med\s*hjerte|"
+    r"tilmelding\w*|course|enrol+ment|registration)"
+)
+_CANCELS_THE_PARENTS_COURSE = re.compile(
+    rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{_PARENTS_COURSE}\b|\b{_PARENTS_COURSE}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
+    re.IGNORECASE,
+)
 # A young person's meeting is never the course.
 _MEETING = re.compile(r"\b(?:møde\w*|moede\w*|meeting\w*|mentor\w*|aftale\w*|appointment\w*)", re.IGNORECASE)
 _SAYS_CANCEL = re.compile(rf"\b{_CANCEL}\b", re.IGNORECASE)
@@ -47,6 +58,14 @@ OVERRIDDEN = frozenset(
 
 def cancels_the_course(text: str) -> bool:
     return bool(_CANCELS_THE_COURSE.search(text)) and not _MEETING.search(text)
+
+
+def cancels_the_parents_course(text: str) -> bool:
+    return bool(_CANCELS_THE_PARENTS_COURSE.search(text)) and not _MEETING.search(text)
+
+
+# A question about one's education that calls off the parents' course in so many words is the course.
+STATUS_OVERRIDDEN = frozenset({"education_status"})
 
 
 def says_cancel(text: str) -> bool:

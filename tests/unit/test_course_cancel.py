@@ -6,11 +6,13 @@ import pytest
 
 from bot.shared.course_cancel import (
     OVERRIDDEN,
+    STATUS_OVERRIDDEN,
     THIS_OVERRIDDEN,
     US_OVERRIDDEN,
     calls_off_our_place,
     calls_this_off,
     cancels_the_course,
+    cancels_the_parents_course,
     says_cancel,
 )
 
@@ -104,3 +106,20 @@ def test_this_called_off(text: str, this: bool) -> None:
 def test_this_called_off_overrides_a_concern_never_a_meeting_or_danger() -> None:
     assert "report_concern" in THIS_OVERRIDDEN and "report_concern" in US_OVERRIDDEN
     assert not THIS_OVERRIDDEN & {"log_meeting", "cancel_meeting", "express_distress", "possible_distress"}
+
+
+@pytest.mark.parametrize(
+    ("text", "ours"),
+    [
+        ("actually I changed my mind, please cancel my registration", True),
+        ("kan du afmelde min tilmelding til kurset", True),
+        ("vil gerne afmelde familie med hjerte", True),
+        ("kan jeg afmelde mig holdet på hf", False),  # a school's class
+        ("cancel my class tomorrow", False),
+        ("aflys mødet med min mentor om kurset", False),  # a meeting
+        ("hvad står der om min uddannelse", False),
+    ],
+)
+def test_the_parents_course_called_off_over_a_question_about_education(text: str, ours: bool) -> None:
+    assert cancels_the_parents_course(text) is ours
+    assert not STATUS_OVERRIDDEN & {"update_education", "express_distress", "possible_distress", "request_human", "faq"}

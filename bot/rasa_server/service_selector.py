@@ -34,12 +34,14 @@ class ServiceSelector(ResponseSelector):
     """ResponseSelector that skips the messages whose pick nobody reads."""
 
     def process(self, messages: list[Message]) -> list[Message]:
-        wanted = [m for m in messages if may_use_the_pick(m, self.retrieval_intent or "")]
+        wanted = []
         for message in messages:
-            if not any(message is w for w in wanted):
-                selected = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
-                selected[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
-                message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selected, add_to_output=True)
+            if may_use_the_pick(message, self.retrieval_intent or ""):
+                wanted.append(message)
+                continue
+            selected = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+            selected[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.all_retrieval_intents
+            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selected, add_to_output=True)
         if wanted:
             super().process(wanted)
         return messages

@@ -14,25 +14,26 @@ _CANCEL = (
     r"(?:afmeld\w*|af\s*melde|meld\w*\s+(?:mig|os|dem|hende|ham)\s+(?:\w+\s+){0,2}fra|cancel\w*|annull?er\w*|"
     r"aflys\w*|unsubscribe|withdraw\w*|trække?\s+(?:min|vores|tilmeldingen)|trak\s+(?:min|vores))"
 )
-_COURSE = (
-    r"(?:kurs(?:us|et|uset|er)?|forældrekurs\w*|foraeldrekurs\w*|familie\s*med\s*hjerte|holdet|hold|"
-    r"tilmelding\w*|course|class(?:es)?|enrol+ment|registration|sign[- ]?up)"
-)
-_CANCELS_THE_COURSE = re.compile(
-    rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{_COURSE}\b|\b{_COURSE}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
-    re.IGNORECASE,
-)
-# The parents' course by a word no school uses (no "hold", no "class"): over
-# a question about one's education too ("actually I changed my mind, please
-# cancel my registration" was read as education_status, 0.46).
+# The parents' course by a word no school uses (no "hold", no "class"): it is
+# the course also over a question about one's education ("actually I changed
+# my mind, please cancel my registration" was read as education_status, 0.46).
 _PARENTS_COURSE = (
-    r"(?:kurs(?:us|et|uset)?|forældrekurs\w*|foraeldrekurs\w*|familie\s*med\s*hjerte|"
-    r"tilmelding\w*|course|enrol+ment|registration)"
+    r"kurs(?:us|et|uset)?|forældrekurs\w*|foraeldrekurs\w*|familie\s*med\s*hjerte|"
+    r"tilmelding\w*|course|enrol+ment|registration"
 )
-_CANCELS_THE_PARENTS_COURSE = re.compile(
-    rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{_PARENTS_COURSE}\b|\b{_PARENTS_COURSE}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
-    re.IGNORECASE,
-)
+_COURSE = rf"(?:{_PARENTS_COURSE}|kurser|holdet|hold|class(?:es)?|sign[- ]?up)"
+
+
+def _called_off(course: str) -> re.Pattern[str]:
+    """A cancel verb within six words of a course word, either side."""
+    return re.compile(
+        rf"\b{_CANCEL}\b(?:\W+\w+){{0,6}}?\W+{course}\b|\b{course}\b(?:\W+\w+){{0,6}}?\W+{_CANCEL}\b",
+        re.IGNORECASE,
+    )
+
+
+_CANCELS_THE_COURSE = _called_off(_COURSE)
+_CANCELS_THE_PARENTS_COURSE = _called_off(rf"(?:{_PARENTS_COURSE})")
 # A young person's meeting is never the course.
 _MEETING = re.compile(r"\b(?:møde\w*|moede\w*|meeting\w*|mentor\w*|aftale\w*|appointment\w*)", re.IGNORECASE)
 _SAYS_CANCEL = re.compile(rf"\b{_CANCEL}\b", re.IGNORECASE)

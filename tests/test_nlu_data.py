@@ -306,7 +306,7 @@ BLIND_SETS = {
     "young people 2": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
     **{
         name: (ROOT / "tests" / "data" / f"{prefix}{n}.yml", intents)
-        for n in range(3, 10)
+        for n in range(3, 11)
         for name, prefix, intents in (
             (f"parents {n}", "nlu_blind", [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"]),
             (

@@ -55,7 +55,8 @@ DATA = ROOT / "tests" / "data"
 # 0.01 under): parents 0.976, 0.980, 0.984, 0.959, 0.964, 0.978, 0.973,
 # 0.960, 0.950; young people 0.983, 0.994, 1.0, 0.984, 0.987, 0.979, 0.982,
 # 0.972, 0.969. The tenth sets, first measured with that model (2026-12-07):
-# parents 0.937, young people 0.960.
+# parents 0.937, young people 0.960; with a tenth batch written from their
+# errors' kinds: 0.949 and 0.980 (the other sets within 0.003 of before).
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.965,
     "nlu_blind2.yml": 0.97,
@@ -75,8 +76,8 @@ INTENT_F1_FLOOR = {
     "youth_blind8.yml": 0.96,
     "nlu_blind9.yml": 0.94,
     "youth_blind9.yml": 0.955,
-    "nlu_blind10.yml": 0.925,
-    "youth_blind10.yml": 0.95,
+    "nlu_blind10.yml": 0.935,
+    "youth_blind10.yml": 0.97,
 }
 TOPIC_ACCURACY_FLOOR = 0.95
 

@@ -35,6 +35,9 @@ result never changes while the server runs:
   Rasa's modules) is moved out of the garbage collector's sight
   (`gc.freeze`): its full collections walked all of it again and again,
   though none of it ever becomes garbage.
+- The RulePolicy looks up the rules that fit the conversation through an
+  index by the latest previous action, and stops walking back through the
+  conversation past the longest rule (bot/rasa_server/rule_index.py).
 
 Written against Rasa 3.6 (the launcher checks the version before `install`).
 """
@@ -247,6 +250,8 @@ def frozen_after(load_agent: Callable[..., Any]) -> Callable[..., Any]:
 def install() -> None:
     import rasa.core.run
 
+    from bot.rasa_server import rule_index
+
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(remembering(Event.resolve_by_type))
     Slot.resolve_by_type = staticmethod(remembering(Slot.resolve_by_type))
@@ -255,3 +260,4 @@ def install() -> None:
     EndpointConfig.request = retrying_once_unsent(EndpointConfig.request)
     rasa.core.run.load_agent_on_start = frozen_after(rasa.core.run.load_agent_on_start)
     rasa.core.run.close_resources = closing_kept_sessions(rasa.core.run.close_resources)
+    rule_index.install()

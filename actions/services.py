@@ -92,13 +92,19 @@ def asked_topic(tracker: Tracker) -> str | None:
     0.65, third blind set) asks how to reach day care, whose unit has the
     contact details, and signing a child up for a kindergarten is day care,
     not family counselling at 0.70 (bot/shared/service_words.py)."""
-    for entity in tracker.latest_message.get("entities") or []:
+    return topic_of_message(tracker.latest_message)
+
+
+def topic_of_message(message: dict[str, Any]) -> str | None:
+    """`asked_topic` for a parsed message (Rasa's parse data): also what the NLU
+    gate measures (tests/e2e/test_nlu_gate.py), the topic a question is answered by."""
+    for entity in message.get("entities") or []:
         if entity.get("entity") == TOPIC_SLOT and entity.get("value"):
             return str(entity["value"])
-    selected = (tracker.latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    selected = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     key = (selected.get("response") or {}).get("intent_response_key") or ""
     topic = key.split("/", 1)[1] if "/" in key else None
-    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    named = only_named_topic(str(message.get("text") or ""))
     sure = float((selected.get("response") or {}).get("confidence") or 0) >= SURE_OF_A_NAMED_TOPIC
     if named is not None and (topic == GENERAL_TOPIC or (topic != named and not sure)):
         return named

@@ -99,6 +99,12 @@ def programme_in_words(text: str) -> str | None:
     return found.group(1) if found and found.group(1) not in ("en", "min", "din", "ny") else None
 
 
+_BARE_YES = re.compile(
+    r"^\W*(?:(?:ja+|jo|jep|jeps|jaja|yes|yep|yeah|ok|okay|oki|okidoki|fint|super|klart|sure|korrekt|rigtigt)\W*)?$",
+    re.IGNORECASE,
+)
+
+
 def only_when(text: str) -> bool:
     """A message that says when and what happened, and no programme."""
     said = normalise(text)
@@ -161,18 +167,19 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
     ) -> dict[str, Any]:
         switch = programme_switch(tracker.latest_message)
         found = switch[0] if switch else entity_value(tracker, "programme")
-        if found and (
-            self.starting(tracker) or self.asked(tracker, "education_programme") or self.asked(tracker, "youth_confirm")
-        ):
+        # Named in the answer to what happened ("er startet på eux i går") as well.
+        answering = self.starting(tracker) or self.asked(tracker, "education_programme")
+        if found and (answering or self.asked(tracker, "youth_confirm") or self.asked(tracker, "education_kind")):
             school = entity_value(tracker, "institution")
             return {"education_programme": found} | ({"education_institution": school} if school else {})
         named = programme_in_words(self.text(tracker))
-        if named and (self.starting(tracker) or self.asked(tracker, "education_programme")):
+        if named and (answering or self.asked(tracker, "education_kind")):
             return {"education_programme": named}  # "toemreruddannelsen", written without ø
         if self.asked(tracker, "education_programme"):
             text = self.text(tracker).strip()
-            if only_when(text):
-                return {"education_programme": "?"}  # "stoppede i fredags": the day, kept for later
+            if only_when(text) or _BARE_YES.match(text):
+                # "stoppede i fredags": the day, kept for later; "jep", "ok": no programme's name
+                return {"education_programme": "?"}
             return {"education_programme": text[:100] if text and not says_nothing(text) else "?"}
         return {}
 

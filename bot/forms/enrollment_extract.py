@@ -52,6 +52,8 @@ _BORN = re.compile(
     r"har\s+(?:lige\s+|netop\s+|endelig\s+|nu\s+)?(?:fået|faaet)|"
     r"fik\s+(?:lige\s+|netop\s+)?(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
     r"(?:was|is|got)\s+born|born\s+(?:on\s+)?\d|baby\s+born|gave\s+birth|"
+    # "we had our baby boy on 2 February"
+    r"(?:we|i)\s+(?:just\s+)?had\s+(?:our|a|the|my)\s+(?:little\s+|baby\s+)?(?:baby|son|daughter|boy|girl|child|twins)|"
     r"er\s+\d{1,2}\s*(?:uger?|måneder?|mdr\.?|md\.?)(?!\s+henne)(?:\s+gammel)?)\b"
 )
 # "min kærestes navn er …", "min mand hedder …": the name in the message is the partner's.
@@ -199,6 +201,9 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
 
 
 def _born_by_date(due: date | None, birth: date | None, today: date) -> tuple[bool | None, date | None]:
+    if due is not None and due == birth:
+        # A year written ("20/08/2027"): one date, a birth if it has been, else the due date.
+        return (True, birth) if birth <= today else (False, due)
     if due is None or birth is None:
         return (False, due) if due else (True, birth) if birth else (None, None)
     return (False, due) if (due - today) <= (today - birth) else (True, birth)

@@ -80,20 +80,33 @@ _ROLE_IS = re.compile(
 )
 # "Jeg hedder Nadia og han hedder Simon", "nej, han hedder Jonas": the partner,
 # unless the message is about the child ("vores søn, han hedder Oliver").
-_PRONOUN_NAMED = re.compile(rf"\b(?:han|hun)\s+hedder\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})", re.IGNORECASE)
+# In English too: "her name is Agnieszka", "he's called Tom".
+_PRONOUN_NAMED = re.compile(
+    rf"\b(?:(?:han|hun)\s+hedder|(?:her|his)\s+name(?:['’]s|\s+is)|(?:she|he)(?:['’]s|\s+is)\s+(?:called|named))\s+"
+    rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
+    re.IGNORECASE,
+)
 _ABOUT_THE_CHILD = re.compile(
-    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|barn|barnet|baby|babyen|lille)\b", re.IGNORECASE
+    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|barn|barnet|baby|babyen|lille|"
+    r"son|daughter|boy|girl|child|kid)\b",
+    re.IGNORECASE,
 )
 # A son or a daughter named is the child "han"/"hun" names; "barn" and "baby"
 # alone name no one's sex: with a partner named as such ("min kone og jeg
 # venter vores første barn ... hun hedder Line"), the pronoun is the partner.
 _CHILD_WITH_A_SEX = re.compile(
-    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|lille\s+(?:pige|dreng))\b", re.IGNORECASE
+    r"\b(?:søn|sønnen|datter|datteren|dreng|drengen|pige|pigen|lille\s+(?:pige|dreng)|son|daughter|boy|girl)\b",
+    re.IGNORECASE,
 )
 _PARTNER_NAMED_AS_SUCH = re.compile(rf"\b{_OWNER}\s+{_PARTNER_WORD}\b", re.IGNORECASE)
 # "min mand Yusuf" as the answer; "Dmytro, han er min mand"; "Jonas (min kæreste)".
 _ROLE_THEN_NAME = re.compile(
     rf"^\W*(?:ja\W+)?(?:det\s+er\s+)?{_ROLE}\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\W*$", re.IGNORECASE
+)
+# "Min kone Sofie er gravid", "me and my wife Sana.": the partner's role, then a
+# name written with a capital, inside a longer message.
+_OWNER_ROLE_NAME = re.compile(
+    rf"\b(?i:min|mit|vores|my|our)\s+(?i:{_PARTNER_WORD})\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)"
 )
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s*(?:,\s*|\s+)(?:(?:han|hun|det)\s+)?er\s+{_ROLE}\b|"
@@ -220,6 +233,10 @@ def partner(text: str, asked: str | None) -> Partner:
         role_named = name_from(found.group("name") or found.groupdict().get("name2") or "") if found else None
         if role_named and not _DOES_NOT_JOIN.search(text):
             return Partner(True, role_named)
+    owner_named = _OWNER_ROLE_NAME.search(text)
+    capitalised = name_from(owner_named.group("name"), need_capitals=True) if owner_named else None
+    if capitalised and not _DOES_NOT_JOIN.search(text):
+        return Partner(True, capitalised)
     joins = _ROLE_JOINS.search(text)
     if joins:
         return Partner(True, name or name_from(joins.group("name"), max_words=2))

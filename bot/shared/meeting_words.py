@@ -34,6 +34,13 @@ _NOTE_DOWN = re.compile(
     r"(?:møde|mødet|moede|moedet|samtale|samtalen)\b",
     re.IGNORECASE,
 )
+# "vil gerne skrive ind at jeg havde et møde med min mentor": the note, then the held meeting.
+_NOTE_A_HELD = re.compile(
+    r"\b(?:skrive|skriv|notere|noter|registrere|registrer|logge|log|føre|foere)\s+(?:\w+\s+){0,4}?"
+    r"(?:havde|har\s+haft|haft|holdt|had)\s+(?:et\s+|en\s+|mit\s+|vores\s+|a\s+|my\s+)?(?:\w+\s+)?"
+    r"(?:møde\w*|moede\w*|mode[t]?|samtale\w*|meeting)",
+    re.IGNORECASE,
+)
 # A meeting to come is asked for, not noted down.
 _TO_COME = re.compile(r"\b(?:næste|naeste|i\s+morgen|imorgen|book\w*|snart|gerne\s+have\s+et)\b", re.IGNORECASE)
 # And a guess at booking one: "jeg skal have ført et møde ind" was read as a
@@ -47,7 +54,7 @@ def wants_to_see_meetings(text: str) -> bool:
 
 
 def notes_a_held_meeting(text: str) -> bool:
-    return bool(_NOTE_DOWN.search(text)) and not _TO_COME.search(text)
+    return bool(_NOTE_DOWN.search(text) or _NOTE_A_HELD.search(text)) and not _TO_COME.search(text)
 
 
 # A new meeting asked for ("kan vi lave et nyt møde om to uger?", "I'd like

@@ -23,7 +23,8 @@ _WITH_A_VERB = (
     r"\b(?:en\s+)?(?:medarbejder|sagsbehandler|rådgiver|raadgiver|nogen|person)\s+(?:kan\s+|må\s+|skal\s+)?"
     r"(?:ikke\s+)?(?:ringe|kontakte)\s+(?:mig|os)(?:\s+op)?\b|"
     r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+)?(?:human|person|someone|staff)\b|"
-    rf"\b(?:vil|ville|kan|må)\s+(?:jeg\s+|vi\s+)?(?:gerne\s+|godt\s+|ikke\s+)?(?:ha|have|få|faa)\s+{_PERSON}\b"
+    rf"\b(?:vil|ville|kan|må)\s+(?:jeg\s+|vi\s+)?(?:gerne\s+|godt\s+|ikke\s+|bare\s+|lige\s+){{0,2}}(?:ha|have|få|faa)\s+"
+    rf"(?:fat\s+i\s+)?(?:min\s+|mit\s+|vores\s+)?{_PERSON}\b"
 )
 _ASKS_FOR_A_PERSON = re.compile(rf"{_WITH_A_VERB}|\b(?:real|actual)\s+(?:human|person)\b", re.IGNORECASE)
 # Not the bot, a person: a request with a verb ("er du en bot? vil hellere
@@ -47,7 +48,10 @@ _CALL_ME = re.compile(
     r"\b(?:kan|vil|må)\s+i\s+(?:ikke\s+|godt\s+)?(?:ringe|kontakte)\s+(?:til\s+)?(?:mig|os)\b|"
     r"\b(?:someone|somebody|anyone|a\s+person|a\s+human|a\s+staff\s+member|an\s+employee|a\s+caseworker|"
     r"a\s+social\s+worker)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+)?(?:call|phone|ring|contact)\s+(?:me|us)\b|"
-    r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+me\b|\bcall\s+me\s+back\b",
+    r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+me\b|\bcall\s+me\s+back\b|"
+    # "kan jeg ikke bare få min sagsbehandler i telefonen"
+    rf"\b(?:få|faa|have|ha|snakke\s+med|tale\s+med)\s+(?:fat\s+i\s+)?(?:min\s+|mit\s+|vores\s+)?{_PERSON}\s+"
+    r"(?:i\s+telefonen|i\s+røret|i\s+roeret|på\s+telefonen|paa\s+telefonen)\b",
     re.IGNORECASE,
 )
 # Intents a request for a person overrides; never a question about a service,

@@ -217,3 +217,21 @@ def test_a_programme_written_without_its_letters_is_read_and_a_day_is_no_program
     assert extract(form, "education_programme", asked) == {"education_programme": "?"}
     named = tracker("conv-t", "det er hf på vuc", "inform", slots={"requested_slot": "education_programme"})
     assert extract(form, "education_programme", named) == {"education_programme": "det er hf på vuc"}
+
+
+def test_the_answer_to_what_happened_also_names_the_programme_and_a_yes_names_none() -> None:
+    form = ValidateEducationForm()
+    kind_asked = {"requested_slot": "education_kind"}
+    told = tracker(
+        "conv-k", "er begyndt på fgu i mandags 🙌", "update_education", slots=kind_asked,
+        entities=[{"entity": "programme", "value": "fgu"}],
+    )  # fmt: skip
+    assert extract(form, "education_kind", told) == {"education_kind": "started"}
+    assert extract(form, "education_programme", told) == {"education_programme": "fgu"}
+    in_words = tracker("conv-k", "er stoppet paa toemreruddannelsen", "update_education", slots=kind_asked)
+    assert extract(form, "education_programme", in_words) == {"education_programme": "tømrer"}
+    # Asked which programme, a bare yes or an emoji is no programme's name: asked again.
+    programme_asked = {"requested_slot": "education_programme"}
+    for answer in ("jep", "ja!", "ok 👍", "👍"):
+        said = tracker("conv-k", answer, "affirm", slots=programme_asked)
+        assert extract(form, "education_programme", said) == {"education_programme": "?"}, answer

@@ -42,3 +42,39 @@ def test_answers_as_people_give_them_to_the_question_asked(
     text: str, asked: str, born: bool | None, expected: dict[str, Any]
 ) -> None:
     assert found(text, asked, born) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "born", "expected"),
+    [
+        # The partner named in English, as the answer to whether one comes along.
+        ("his name is Mateusz", "partner_joins", None, {"partner_joins": True, "partner_name": "Mateusz"}),
+        ("she's called Olena", "partner_joins", None, {"partner_joins": True, "partner_name": "Olena"}),
+        # ... but a son named so is the child, not a partner.
+        ("our son, his name is Noah", "partner_joins", True, {}),
+        # The partner by role and a name with a capital, inside a longer first message.
+        (
+            "Hej, min mand Ahmed og jeg venter os og vil gerne på kurset",
+            None,
+            None,
+            {"partner_joins": True, "partner_name": "Ahmed", "child_born": False},
+        ),
+        (
+            "we'd like to join, me and my girlfriend Lena. I'm Tom Berg",
+            None,
+            None,
+            {"parent_name": "Tom Berg", "partner_joins": True, "partner_name": "Lena"},
+        ),
+        # Lower case after the role is no name ("min kone er træt").
+        ("min kone er træt i dag", None, None, {}),
+        # A birth told in English as "we had our ...".
+        ("we had our daughter on 1 December", None, None, {"child_born": True, "child_date": date(2026, 12, 1)}),
+        # A date with its year in the future, to "Er jeres barn født?": a due date, not a birth.
+        ("15/05/2027", "child_born", None, {"child_born": False, "child_date": date(2027, 5, 15)}),
+        ("1/12/2026", "child_born", None, {"child_born": True, "child_date": date(2026, 12, 1)}),
+    ],
+)
+def test_partners_named_births_told_and_dates_placed_as_people_write_them(
+    text: str, asked: str | None, born: bool | None, expected: dict[str, Any]
+) -> None:
+    assert found(text, asked, born) == expected

@@ -141,3 +141,17 @@ def test_one_more_asked_for_is_a_request(text: str, asked: bool) -> None:
 def test_one_more_overrides_a_held_meeting_guess_never_a_person_or_danger() -> None:
     assert {"log_meeting", "reschedule_meeting"} <= ONE_MORE_OVERRIDDEN
     assert not ONE_MORE_OVERRIDDEN & {"stop", "express_distress", "possible_distress", "request_human"}
+
+
+@pytest.mark.parametrize(
+    ("text", "noted"),
+    [
+        ("H7K-2PD vil gerne skrive ind at jeg havde møde med min kontaktperson", True),
+        ("skal lige registrere at vi havde en god snak i går", False),  # no meeting or talk named: the classifier's
+        ("kan du notere at jeg havde en lang samtale med Lene", True),
+        ("I want to log that I had a meeting with my mentor", True),
+        ("skal jeg skrive noget ned før jeg har mødet i morgen", False),  # one to come
+    ],
+)
+def test_a_held_meeting_to_note_down_told_with_what_happened(text: str, noted: bool) -> None:
+    assert notes_a_held_meeting(text) is noted

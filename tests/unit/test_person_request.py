@@ -93,3 +93,19 @@ def test_a_call_asked_for_wins_over_contact_questions_and_the_bot_question_never
 )
 def test_a_bot_question_with_a_person_asked_for_in_words(text: str, past_the_bot: bool) -> None:
     assert asks_past_the_bot(text) is past_the_bot
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ugh det her er for besværligt, kan jeg ikke bare få min sagsbehandler i telefonen",
+        "kan jeg få en medarbejder i røret",
+    ],
+)
+def test_a_person_asked_for_on_the_phone_is_a_call(text: str) -> None:
+    assert asks_to_be_called(text) and asks_for_a_person(text)
+
+
+def test_a_person_asked_for_with_fillers_and_ones_own() -> None:
+    assert asks_for_a_person("kan jeg ikke bare få fat i min rådgiver")
+    assert not asks_for_a_person("kan jeg få min sagsbehandlers nummer")  # a question about contact details

@@ -189,8 +189,9 @@ def conversation_turns() -> list[str]:
 
 # Training examples written before the blind conversations were (the first
 # set 2026-12-06 07:10, the second and third later that day, the fourth
-# 2026-12-06 23:20, the fifth 2026-12-07 02:20, after the training lines below; each example's
-# first commit checked with `git log -S`) that a conversation's writer
+# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00,
+# after the training lines below; each example's first commit checked with
+# `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
 IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "vi vil gerne tilmelde os familie med hjerte",
@@ -219,6 +220,8 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "hvornaar skal min datter til tandlaege foerste gang",
     "vi snakkede om min lejlighed og mit budget",  # the fifth set (2026-12-07) from here on
     "jeg vil gerne tale med en person",
+    "+45 22 33 44 55",  # the sixth set (2026-12-07, evening) from here on: the contract's own phone example
+    "det er fint",
 }
 
 

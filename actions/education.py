@@ -32,11 +32,23 @@ from bot.db.youth_models import YouthProfile
 from bot.shared.municipality import current_municipality
 
 KIND_WORDS = [
-    ("stopped", r"stop(pet|per|pe)|droppe[tr]? ud|droppet|hoppet fra|smidt ud|sprunget fra|gå(et)? ud af|quit"),
+    (
+        "stopped",
+        r"stop(pet|per|pe)|droppe[tr]? ud|droppet|hoppet fra|smidt ud|sprunget fra|gå(et)? ud af|quit|dropped|"
+        r"left\s+(?:school|the)",
+    ),
     ("paused", r"pause|orlov|holder fri|sat på hold|på hold|break"),
-    ("finished", r"færdig|faerdig|bestået|bestaaet|svendebrev|dimitt|student|eksamen|uddannet|done med"),
+    (
+        "finished",
+        r"færdig|faerdig|bestået|bestaaet|svendebrev|dimitt|student|eksamen|uddannet|done med|finished|graduated|"
+        r"completed",
+    ),
     ("changed", r"skift(et|er|e)|gået over til|flyttet over|byttet|changed|switch"),
-    ("started", r"start(et|er)|begynd(t|er)|kommet ind|optaget|er kommet på|er inde på|startede|began|started"),
+    (
+        "started",
+        r"start(et|er)|begynd(t|er)|kommet ind|optaget|er kommet på|er inde på|startede|began|started|"
+        r"start(?:ing)?\s+(?:at|on|in)|i\s+start\b|enrolled|got\s+into",
+    ),
 ]
 KIND_NAMES = {
     "started": "startet på",

@@ -35,6 +35,8 @@ REASON_BY_PREVIOUS_RESPONSE = {
 }
 # A distress case the citizen said is no danger is high, not critical (the danger layer's own is critical).
 PRIORITY_BY_REASON = {"concern": "high", "distress": "high"}
+# How sure NLU must have been of the concern it read under a request for a person.
+CONCERN_READ = 0.5
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
 # (contact method, staff in now) -> what the citizen is told
@@ -83,6 +85,19 @@ def asked_in_own_words(tracker: Tracker) -> bool:
     text = str(tracker.latest_message.get("text") or "").strip()
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     return intent == "request_human" and not text.startswith("/") and read_yes_no(text, tracker) is not True
+
+
+def asked_about_a_concern(tracker: Tracker) -> bool:
+    """A person asked for in the message that tells a concern for a child: NLU's
+    reader put the request first and the concern it read next
+    (bot/rasa_server/explicit_requests.py)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return (
+        asked_in_own_words(tracker)
+        and len(ranking) > 1
+        and ranking[1].get("name") == "report_concern"
+        and float(ranking[1].get("confidence") or 0) >= CONCERN_READ
+    )
 
 
 def read_contact_method(text: str) -> str | None:
@@ -152,6 +167,8 @@ class ActionRequestHuman(Action):
         reason = REASON_BY_PREVIOUS_RESPONSE.get(previous_response(tracker) or "", "request_human")
         if reason == "misunderstood" and asked_in_own_words(tracker):
             reason = "request_human"  # the offer was not taken: the citizen asked for a person themselves
+        if reason == "request_human" and asked_about_a_concern(tracker):
+            reason = "concern"
         with Transaction(dispatcher, self.name()) as tx:
             open_case(tx.session, tracker, reason, PRIORITY_BY_REASON.get(reason, "normal"))
             tx.reply("utter_handoff_started_form_paused" if paused else "utter_handoff_started")

@@ -35,7 +35,7 @@ from actions.youth_identity import identified_profile, now
 from bot.dates import Window, find_time, find_window, format_danish_date, references
 from bot.dates.references import MeetingReference, new_time_on, position_in_list, read_meeting_reference
 from bot.db import meetings as repo
-from bot.db.youth_models import YouthProfile
+from bot.db.youth_models import MentorMeeting, YouthProfile
 from bot.shared.clock import DANISH_TIME
 
 
@@ -114,7 +114,7 @@ class MeetingChoice(WindowExtraction):
         if read_yes_no(self.text(tracker), tracker) is True:
             return False  # "nej, den anden" is a no to this one and the other one named
         reference = self.reference(tracker)
-        return reference.on is not None or reference.position is not None
+        return reference.on is not None or reference.position is not None or reference.within is not None
 
     def corrects(self, text: str) -> bool:
         return super().corrects(text) or (not self.moving and position_in_list(text) is not None)
@@ -208,6 +208,13 @@ def meeting_when(session: Session, tracker: Tracker) -> tuple[date | None, time 
     return local.date(), local.time()
 
 
+def meeting_day(meeting: MentorMeeting) -> date | None:
+    """The Danish day a meeting is on (a requested one: the first day asked for)."""
+    if meeting.starts_at is not None:
+        return meeting.starts_at.astimezone(DANISH_TIME).date()
+    return meeting.window_first
+
+
 def choose_meeting(session: Session, tracker: Tracker, reference: MeetingReference) -> dict[str, Any]:
     profile, _ = identified_profile(session, tracker)
     if profile is None:
@@ -221,6 +228,10 @@ def choose_meeting(session: Session, tracker: Tracker, reference: MeetingReferen
             meeting = repo.pick_meeting(session, profile.id, when, reference.on + timedelta(days=7))
         if meeting is None:
             return {"meeting_choice": "none:" + reference.on.isoformat()}
+    elif reference.within is not None:
+        first, last = reference.within
+        upcoming = repo.upcoming_meetings(session, profile.id, when, limit=50)
+        meeting = next((m for m in upcoming if (day := meeting_day(m)) is not None and first <= day <= last), None)
     else:
         upcoming = repo.upcoming_meetings(session, profile.id, when, limit=50)
         position = reference.position or 0

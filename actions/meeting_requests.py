@@ -121,7 +121,9 @@ class WindowExtraction(YouthFormValidation):
         return {"meeting_window": value}
 
 
-SAME_TIME = re.compile(r"\bsamme\s+(?:tid|tidspunkt|klokkeslæt|time)\b", re.IGNORECASE)
+SAME_TIME = re.compile(
+    r"\bsamme\s+(?:tid|tidspunkt|klokkeslæt|time)\b|\b(?:at\s+)?(?:the\s+)?same\s+time\b", re.IGNORECASE
+)
 HELD_INSTEAD = "held_instead"
 
 

@@ -66,6 +66,27 @@ def at_local(day: date, moment: time | None) -> datetime:
     return datetime.combine(day, moment or time(12, 0), tzinfo=DANISH_TIME)
 
 
+# The question's own verb as the answer ("aflys det", "ja flyt den", "cancel it"):
+# a short message, no "ikke" (a correction with a day or time is read before this).
+_FORMS_VERB = {
+    "cancel_meeting_form": re.compile(
+        r"^\W*(?:ja\W+|yes\W+)?(?:aflys\w*|drop\w*|afbestil\w*|annuller\w*|cancel\w*|slet\w*)"
+        r"(?:\s+(?:det|den|mødet|moedet|it|bare|please|pls|tak))*\W*$",
+        re.IGNORECASE,
+    ),
+    "reschedule_meeting_form": re.compile(
+        r"^\W*(?:ja\W+|yes\W+)?(?:flyt\w*|ryk\w*|move\w*|resched\w*)"
+        r"(?:\s+(?:det|den|mødet|moedet|it|bare|please|pls|tak))*\W*$",
+        re.IGNORECASE,
+    ),
+}
+
+
+def says_the_forms_verb(text: str, form: str | None) -> bool:
+    pattern = _FORMS_VERB.get(form or "")
+    return bool(pattern and pattern.match(text.strip()))
+
+
 def says_nothing(text: str) -> bool:
     return bool(_NONE.match(text))
 
@@ -211,6 +232,8 @@ class YouthFormValidation(Interruptible):
         if answer is not True and self.corrects(text):
             # "nej, det var i tirsdags", "i fredags", "kl 12 passer": a correction, asked again with it
             return {"youth_confirm": None}
+        if answer is None and says_the_forms_verb(text, (tracker.active_loop or {}).get("name")):
+            answer = True  # "aflys det" to "Skal jeg aflyse mødet …?": the yes in the question's own word
         if answer is None:
             dispatcher.utter_message(response="utter_ask_yes_or_no")
         return {"youth_confirm": answer}

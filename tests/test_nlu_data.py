@@ -189,7 +189,7 @@ def conversation_turns() -> list[str]:
 
 # Training examples written before the blind conversations were (the first
 # set 2026-12-06 07:10, the second and third later that day, the fourth
-# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00,
+# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00, the seventh 17:30,
 # after the training lines below; each example's first commit checked with
 # `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
@@ -222,6 +222,10 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "jeg vil gerne tale med en person",
     "+45 22 33 44 55",  # the sixth set (2026-12-07, evening) from here on: the contract's own phone example
     "det er fint",
+    "jeg vil gerne afmelde mig forældrekurset",  # the seventh set (2026-12-07, evening) from here on
+    "det er kun mig",
+    "Hvornår kommer sundhedsplejersken første gang efter fødslen",
+    "kan jeg faa et nyt moede m. min mentor",
 }
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from bot.dates.english import english_dates
 from bot.dates.words import (
     MONTHS,
     NUMBER_WORDS,
@@ -56,7 +57,7 @@ def _on_day_and_month(month: int, day: int, today: date, direction: Direction) -
 
 def find_date(text: str, today: date, direction: Direction = "future") -> date | None:
     """The first date the message names; `direction` settles "mandag" and "3/2" without a year."""
-    t = normalise(text)
+    t = english_dates(normalise(text))
     around_today = relative_day(t, today)
     if around_today:
         return around_today

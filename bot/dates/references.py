@@ -46,6 +46,8 @@ class MeetingReference:
     position: int | None
     new_time: Window | None
     same_day: bool = False  # "kl 16 samme dag": the meeting's own day, at the new time
+    # "aflys mødet i næste uge": days named together, no one day (the first meeting among them)
+    within: tuple[date, date] | None = None
 
 
 # "tirsdagsmødet", "fredagsaftalen": the meeting on that day.
@@ -83,13 +85,16 @@ def read_meeting_reference(text: str, today: date, moving: bool = True) -> Meeti
     which, new = split_at_new_time(text) if moving else (_DAY_COMPOUND.sub(r"\2 på \1", normalise(text)), "")
     on = find_date(which, today, "future")
     position = None if on else position_in_list(which)
+    days = find_window(which, today) if on is None and position is None else None
+    within = (days.first, days.last) if days is not None and days.first != days.last else None
     window = None
     if new:
         window = find_window(new, today)
         if window is None and find_time(new) is not None:
             # only a time ("til kl 16 samme dag"): the day is the meeting's own
-            return MeetingReference(on, position, None, same_day=True)
-    return MeetingReference(on, position, window, same_day=bool(new and _SAME_DAY.search(new) and window is None))
+            return MeetingReference(on, position, None, same_day=True, within=within)
+    same_day = bool(new and _SAME_DAY.search(new) and window is None)
+    return MeetingReference(on, position, window, same_day=same_day, within=within)
 
 
 def new_time_on(day: date, text: str) -> Window | None:

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, find_date, parse_danish_date
+from bot.dates.english import english_dates
 from bot.dates.words import MONTH_NAMES, MONTHS, WEEKDAYS, Direction, alternatives, normalise
 from bot.forms.children import first_child as first_child_of
 from bot.forms.people import name_from, own_name, partner
@@ -306,32 +307,6 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         consent=True if _CONSENT.search(said) else None,
         correction=correction,
     )
-
-
-_ENGLISH_MONTHS = {
-    "january": "januar",
-    "february": "februar",
-    "march": "marts",
-    "april": "april",
-    "may": "maj",
-    "june": "juni",
-    "july": "juli",
-    "august": "august",
-    "september": "september",
-    "october": "oktober",
-    "november": "november",
-    "december": "december",
-}
-_EN_MONTH = "|".join(_ENGLISH_MONTHS)
-_EN_MONTH_DAY = re.compile(rf"\b(?P<month>{_EN_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")
-_EN_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_EN_MONTH})\b")
-
-
-def english_dates(said: str) -> str:
-    """ "March 20", "May 15th", "20th of March" written the Danish way ("20. marts"):
-    a month name only next to a day, so "you may store it" stays as it is."""
-    said = _EN_MONTH_DAY.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
-    return _EN_DAY_MONTH.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
 
 
 def _whole_name(clause: str) -> str | None:

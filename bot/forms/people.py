@@ -34,6 +34,9 @@ _STOP_TEXT = """
     alone pregnant expecting hi hello name
     øv oev hov ups ups vent stavefejl tastefejl fejl typo argh arh pis shit damn oops whoops
     syg træt traet travl optaget hjemme væk vaek ude sick tired busy working
+    dzień dzien dobry dobri assalamu assalam alaikum aleikum alaykum salaam salam salamu merhaba marhaba selam
+    selamlar bonjour hola ciao salve namaste shalom privet pryvit vitayu dobryi dobroho dnia guten tag morgen
+    godmorgen godaften goddag moin mojn hallo halløj hey hejhej xin chào chao hi hiya greetings
     """
 STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
 
@@ -106,7 +109,7 @@ _ROLE_THEN_NAME = re.compile(
 # "Min kone Sofie er gravid", "me and my wife Sana.": the partner's role, then a
 # name written with a capital, inside a longer message.
 _OWNER_ROLE_NAME = re.compile(
-    rf"\b(?i:min|mit|vores|my|our)\s+(?i:{_PARTNER_WORD})\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)"
+    rf"(?:\b(?i:min|mit|vores|my|our)\s+|(?:^|[.,;:!]\s*))(?i:{_PARTNER_WORD})\s+(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)"
 )
 _NAME_THEN_ROLE = re.compile(
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s*(?:,\s*|\s+)(?:(?:han|hun|det)\s+)?er\s+{_ROLE}\b|"
@@ -145,6 +148,8 @@ _YES_NAME = re.compile(
 )
 _OWN_NAME = re.compile(
     rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er|my\s+name\s+is|"
+    # "navn Siriporn Jensen", "navn: …", "name: …", as a form is filled in
+    rf"(?<!mit\s)(?<!dit\s)navn\s*:?|name\s*:|"
     rf"i['’]?m|i\s+am|this\s+is)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,

@@ -73,6 +73,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("request_human", person_request.CALL_OVERRIDDEN, person_request.asks_to_be_called),
     ("request_human", person_request.CHALLENGE_OVERRIDDEN, person_request.asks_past_the_bot),
+    ("request_human", person_request.CONCERN_OVERRIDDEN, person_request.asks_for_someone_about_it),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("cancel_enrollment", course_cancel.US_OVERRIDDEN, course_cancel.calls_off_our_place),
     ("cancel_enrollment", course_cancel.THIS_OVERRIDDEN, course_cancel.calls_this_off),

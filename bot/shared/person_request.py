@@ -54,6 +54,20 @@ _CALL_ME = re.compile(
     r"(?:i\s+telefonen|i\s+røret|i\s+roeret|på\s+telefonen|paa\s+telefonen)\b",
     re.IGNORECASE,
 )
+# Someone asked to come and look, with a concern for a child: "kan der komme
+# nogen fra kommunen og kigge på det?", "kan I sende nogen ud", "can someone
+# from the municipality look into it".
+_SOMEONE_TO_LOOK = re.compile(
+    r"\b(?:kan|vil|må|ka)\s+(?:der\s+)?(?:ikke\s+)?(?:komme\s+)?(?:nogen|en\s+medarbejder|en\s+person|i)\s+"
+    r"(?:fra\s+(?:kommunen|jer|\w+\s+kommune)\s+)?(?:komme\s+(?:ud\s+)?|sende\s+nogen\s+(?:ud\s+)?)?(?:og\s+)?"
+    r"(?:kigge|se|tjekke|undersøge|undersoege|følge\s+op|tage\s+sig\s+af)\s+(?:på|paa|nærmere|op\s+på)?\s*(?:det|sagen|ham|hende|dem)\b|"
+    r"\b(?:kan|vil)\s+i\s+(?:ikke\s+)?sende\s+nogen\b|"
+    r"\b(?:someone|somebody|anyone)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+)?(?:look|check)\s+(?:into|at|on)\s+(?:it|this|them|him|her)\b",
+    re.IGNORECASE,
+)
+# A concern for a child that asks for a person in so many words is handed to
+# staff as a concern (actions/handover.py reads the concern in the ranking).
+CONCERN_OVERRIDDEN = frozenset({"report_concern"})
 # Intents a request for a person overrides; never a question about a service,
 # opening hours or contact details, never danger, never "are you a person?"
 # (bot_challenge, answered with the offer of one).
@@ -80,3 +94,8 @@ def asks_to_be_called(text: str) -> bool:
 def asks_past_the_bot(text: str) -> bool:
     """A person asked for with a verb, not asked about ("are you a real person?")."""
     return bool(_PAST_THE_BOT.search(text) or _OWN_PERSON.search(text))
+
+
+def asks_for_someone_about_it(text: str) -> bool:
+    """A person asked for, or someone asked to come and look."""
+    return asks_for_a_person(text) or bool(_SOMEONE_TO_LOOK.search(text))

@@ -353,3 +353,25 @@ def test_a_case_goes_to_the_team_that_works_it(session: Session) -> None:
     run(ActionRequestHuman(), conversation("kursus-h", active_loop="enrollment_form"))
     run(ActionRequestHuman(), conversation("mor-h"))
     assert [escalation_of(session, c).team for c in ("ung-h", "kursus-h", "mor-h")] == ["youth", "course", "family"]
+
+
+@pytest.mark.parametrize(
+    ("second", "confidence", "reason", "priority"),
+    [
+        ("report_concern", 0.91, "concern", "high"),  # the concern told with the request: a concern
+        ("report_concern", 0.3, "request_human", "normal"),  # NLU hardly read a concern
+        ("faq", 0.9, "request_human", "normal"),
+    ],
+)
+def test_a_person_asked_for_in_the_message_that_tells_a_concern_is_a_concern(
+    session: Session, second: str, confidence: float, reason: str, priority: str
+) -> None:
+    text = "naboens små børn er alene hjemme hver aften, jeg er bekymret. kan der komme nogen og kigge på det?"
+    tracker = conversation("conv-concern", text=text)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "request_human", "confidence": 1.0},
+        {"name": second, "confidence": confidence},
+    ]
+    run(ActionRequestHuman(), tracker)
+    row = escalation_of(session, "conv-concern")
+    assert (row.reason, row.priority) == (reason, priority)

@@ -11,7 +11,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.meeting_changes import ValidateRescheduleMeetingForm
+from actions.meeting_changes import ValidateCancelMeetingForm, ValidateRescheduleMeetingForm
 from actions.meeting_requests import window_from_slot
 from actions.meetings import ValidateLogMeetingForm
 from bot.db.meetings import confirm_meeting, request_meeting
@@ -48,3 +48,38 @@ def test_moved_to_another_day_at_the_same_time(session: Session) -> None:
     started = tracker("conv-s", text, "reschedule_meeting", slots={"meeting_choice": choice})
     window = window_from_slot(extract(ValidateRescheduleMeetingForm(), "meeting_window", started)["meeting_window"])
     assert window is not None and (window.first, window.at) == (date(2026, 12, 2), at.time())
+
+
+def test_moved_to_another_day_at_the_same_time_in_english(session: Session) -> None:
+    ida = young(session, "UNG-E", "Ida", "Lene")
+    bind(session, "conv-e", ida.id, "pairing")
+    at = datetime(2026, 12, 4, 10, 0, tzinfo=DANISH_TIME)  # a Friday
+    meeting = request_meeting(
+        session, ida, first=at.date(), last=at.date(), window_text="aftalt", starts_at=at, conversation_id="staff"
+    )
+    confirm_meeting(session, meeting, at, "lene")
+    choice = str(meeting.id)
+    session.commit()
+    text = "hey can we move friday's meeting to thursday same time?"
+    started = tracker("conv-e", text, "reschedule_meeting", slots={"meeting_choice": choice})
+    window = window_from_slot(extract(ValidateRescheduleMeetingForm(), "meeting_window", started)["meeting_window"])
+    assert window is not None and (window.first.weekday(), window.at) == (3, at.time())
+
+
+@pytest.mark.parametrize(
+    ("form", "text", "answer"),
+    [
+        ("cancel_meeting_form", "aflys det", True),  # the question's own verb is its yes
+        ("cancel_meeting_form", "ja aflys den bare", True),
+        ("reschedule_meeting_form", "ryk det", True),
+        ("reschedule_meeting_form", "aflys det", None),  # another verb: asked again
+        ("cancel_meeting_form", "aflys ikke", None),
+    ],
+)
+def test_the_questions_own_verb_is_its_yes(form: str, text: str, answer: bool | None) -> None:
+    asked = tracker("conv-v", text, "cancel_meeting", slots={"requested_slot": "youth_confirm"}, active_loop=form)
+    validator = ValidateCancelMeetingForm() if form == "cancel_meeting_form" else ValidateRescheduleMeetingForm()
+    dispatcher = CollectingDispatcher()
+    found = validator.validate_youth_confirm(text, dispatcher, asked, {})
+    assert found == {"youth_confirm": answer}
+    assert responses(dispatcher) == ([] if answer else ["utter_ask_yes_or_no"])

@@ -41,6 +41,10 @@ pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
         ("har fået svendebrev", "finished"),
         ("har skiftet til eux", "changed"),
         ("hej", None),
+        # In English too
+        ("I start at STU now, from 1 april", "started"),
+        ("I dropped out of hf", "stopped"),
+        ("I finished my apprenticeship", "finished"),
     ],
 )
 def test_education_changes_are_read(text: str, kind: str | None) -> None:

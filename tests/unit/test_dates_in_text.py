@@ -116,3 +116,16 @@ def test_every_month_word(word: str) -> None:
 def test_part_of_day() -> None:
     assert find_part_of_day("torsdag om eftermiddagen") == "eftermiddag"
     assert find_part_of_day("i morgen") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("monday 7th of december at 9:30", date(2026, 12, 7)),  # the date written wins over the weekday
+        ("December 3rd", date(2026, 12, 3)),
+        ("the 2nd of january please", date(2027, 1, 2)),
+        ("you may come any day", None),  # "may" is a month only next to a day
+    ],
+)
+def test_dates_written_the_english_way(text: str, expected: date | None) -> None:
+    assert find_date(text, TODAY, "future") == expected

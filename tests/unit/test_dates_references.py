@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -203,3 +203,11 @@ def test_kan_vi_tage_den_starts_the_new_time() -> None:
     reference = read_meeting_reference("torsdag duer ikke alligevel, kan vi tage den mandag kl 13 i stedet", TODAY)
     assert reference.on == date(2027, 1, 14) and reference.new_time is not None
     assert (reference.new_time.first, reference.new_time.at) == (date(2027, 1, 18), time(13))
+
+
+def test_a_meeting_named_by_its_week_is_the_first_one_in_it() -> None:
+    reference = read_meeting_reference("aflys mødet i næste uge pls", TODAY, moving=False)
+    monday = TODAY + timedelta(days=7 - TODAY.weekday())
+    assert (reference.on, reference.position) == (None, None)
+    assert reference.within is not None and reference.within[0] == monday and reference.within[1] > monday
+    assert read_meeting_reference("aflys mødet på fredag", TODAY, moving=False).within is None  # one day: `on`

@@ -7,8 +7,10 @@ import pytest
 from bot.shared.person_request import (
     CALL_OVERRIDDEN,
     CHALLENGE_OVERRIDDEN,
+    CONCERN_OVERRIDDEN,
     OVERRIDDEN,
     asks_for_a_person,
+    asks_for_someone_about_it,
     asks_past_the_bot,
     asks_to_be_called,
 )
@@ -109,3 +111,22 @@ def test_a_person_asked_for_on_the_phone_is_a_call(text: str) -> None:
 def test_a_person_asked_for_with_fillers_and_ones_own() -> None:
     assert asks_for_a_person("kan jeg ikke bare få fat i min rådgiver")
     assert not asks_for_a_person("kan jeg få min sagsbehandlers nummer")  # a question about contact details
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("jeg er bekymret for ham. kan der komme nogen fra kommunen og kigge på det?", True),
+        ("kan I sende nogen ud til familien", True),
+        ("can someone from the municipality look into it", True),
+        ("jeg vil gerne tale med en person fra kommunen om det", True),
+        ("jeg er bekymret for naboens børn, hvad gør jeg", False),  # how to report it: the explanation
+        ("kan man se på det som omsorgssvigt", False),
+    ],
+)
+def test_someone_asked_to_come_and_look_with_a_concern(text: str, asked: bool) -> None:
+    assert asks_for_someone_about_it(text) is asked
+
+
+def test_the_concern_with_a_person_asked_for_overrides_only_the_concern() -> None:
+    assert {"report_concern"} == CONCERN_OVERRIDDEN

@@ -1,0 +1,33 @@
+"""Dates written the English way ("May 3rd", "3rd of May", "March 20") turned
+into the Danish way ("3. maj") before the Danish readers see them: parents
+and young people who write in English (bot/dates/in_text.py, the
+enrollment form's reader bot/forms/enrollment_extract.py). Standard library only."""
+
+from __future__ import annotations
+
+import re
+
+_ENGLISH_MONTHS = {
+    "january": "januar",
+    "february": "februar",
+    "march": "marts",
+    "april": "april",
+    "may": "maj",
+    "june": "juni",
+    "july": "juli",
+    "august": "august",
+    "september": "september",
+    "october": "oktober",
+    "november": "november",
+    "december": "december",
+}
+_EN_MONTH = "|".join(_ENGLISH_MONTHS)
+_EN_MONTH_DAY = re.compile(rf"\b(?P<month>{_EN_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b")
+_EN_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_EN_MONTH})\b")
+
+
+def english_dates(said: str) -> str:
+    """ "March 20", "May 15th", "20th of March" written the Danish way ("20. marts"):
+    a month name only next to a day, so "you may store it" stays as it is."""
+    said = _EN_MONTH_DAY.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)
+    return _EN_DAY_MONTH.sub(lambda m: f"{m.group('day')}. {_ENGLISH_MONTHS[m.group('month')]}", said)

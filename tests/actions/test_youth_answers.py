@@ -5,7 +5,7 @@ to the note question is no note (the meeting is saved without one), and
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher

@@ -3,6 +3,7 @@ evaluation set never leaks into training."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -39,6 +40,12 @@ def examples(path: Path) -> dict[str, list[str]]:
             lines = [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip()]
             found.setdefault(block["intent"], []).extend(lines)
     return found
+
+
+@functools.cache
+def training_index() -> NearDuplicateIndex:
+    """All training examples, indexed once for the leak checks."""
+    return NearDuplicateIndex(line for lines in training().values() for line in lines)
 
 
 def training() -> dict[str, list[str]]:
@@ -171,7 +178,7 @@ def danger_set_messages(name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", DANGER_SETS)
 def test_the_danger_sets_are_not_in_training_not_even_nearly(name: str) -> None:
-    index = NearDuplicateIndex(line for lines in training().values() for line in lines)
+    index = training_index()
     assert index.leaks(danger_set_messages(name)) == []
 
 
@@ -230,7 +237,7 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
 
 
 def test_the_blind_conversations_are_not_in_training_not_even_nearly() -> None:
-    index = NearDuplicateIndex(line for lines in training().values() for line in lines)
+    index = training_index()
     assert len(conversation_turns()) > 150
     leaks = [(turn, trained) for turn, trained, _ in index.leaks(conversation_turns())]
     assert [leak for leak in leaks if leak[1] not in IN_TRAINING_BEFORE_THE_CONVERSATIONS] == []
@@ -332,7 +339,7 @@ def test_the_later_blind_sets_are_not_in_training_not_even_nearly(name: str) -> 
     held_out = examples(path)
     assert set(held_out) == set(intents)
     assert min(len(lines) for lines in held_out.values()) >= 9
-    index = NearDuplicateIndex(line for lines in training().values() for line in lines)
+    index = training_index()
     assert index.leaks([line for lines in held_out.values() for line in lines]) == []
 
 

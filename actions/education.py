@@ -34,7 +34,8 @@ from bot.shared.municipality import current_municipality
 KIND_WORDS = [
     (
         "stopped",
-        r"stop(pet|per|pe)|droppe[tr]? ud|droppet|hoppet fra|smidt ud|sprunget fra|gå(et)? ud af|quit|dropped|"
+        r"stop(pet|per|pe)|stoppede|droppe[tr]? ud|droppet|droppede|hoppe(t|de) (fra|af)|smidt ud|sprunget fra|"
+        r"sprang fra|gå(et)? ud af|gik ud af|meldt mig ud|meldte mig ud|er slut for mig|quit|dropped|"
         r"left\s+(?:school|the)",
     ),
     ("paused", r"pause|orlov|holder fri|sat på hold|på hold|break"),
@@ -299,6 +300,7 @@ class ActionSaveEducation(YouthSubmit, Action):
             "id": event.id,
             "before": before,
             "after": [profile.programme, profile.institution],
+            "programme": programme,
             "offer": kind == "stopped",  # a no to the talk offered is no undo
         }
         if kind == "stopped":

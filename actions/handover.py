@@ -37,6 +37,8 @@ REASON_BY_PREVIOUS_RESPONSE = {
 PRIORITY_BY_REASON = {"concern": "high", "distress": "high"}
 # How sure NLU must have been of the concern it read under a request for a person.
 CONCERN_READ = 0.5
+# What the danger layer or the fallback put over NLU's reading of a message.
+NOT_A_READING = frozenset({"express_distress", "possible_distress", "nlu_fallback"})
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
 HANDOFF_SLOTS = ("contact_method", "handoff_contact", "handoff_failed", "paused_form")
 # (contact method, staff in now) -> what the citizen is told
@@ -92,12 +94,26 @@ def asked_about_a_concern(tracker: Tracker) -> bool:
     reader put the request first and the concern it read next
     (bot/rasa_server/explicit_requests.py)."""
     ranking = tracker.latest_message.get("intent_ranking") or []
-    return (
-        asked_in_own_words(tracker)
-        and len(ranking) > 1
-        and ranking[1].get("name") == "report_concern"
-        and float(ranking[1].get("confidence") or 0) >= CONCERN_READ
+    return asked_in_own_words(tracker) and (
+        (
+            len(ranking) > 1
+            and ranking[1].get("name") == "report_concern"
+            and float(ranking[1].get("confidence") or 0) >= CONCERN_READ
+        )
+        or concern_told_just_before(tracker)
     )
+
+
+def concern_told_just_before(tracker: Tracker) -> bool:
+    """The message before told a concern for a child, also one the danger layer
+    checked in on first ("de to små drenge ovenpå er alene hjemme hver aften" read
+    as a check-in, then "kan der komme nogen og kigge på det?")."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    ranking = (users[-2].get("parse_data") or {}).get("intent_ranking") or []
+    read: dict[str, Any] = next((r for r in ranking if r.get("name") not in NOT_A_READING), {})
+    return read.get("name") == "report_concern" and float(read.get("confidence") or 0) >= CONCERN_READ
 
 
 def read_contact_method(text: str) -> str | None:

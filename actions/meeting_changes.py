@@ -130,7 +130,8 @@ class MeetingChoice(WindowExtraction):
             if reference.new_time is not None:
                 moved_to = self.at_the_same_time(dispatcher, tracker, reference.new_time)
                 return {"meeting_window": window_to_slot(moved_to, text)}
-            day = self.chosen_day(dispatcher, tracker) if reference.same_day else None
+            # "mødet mandag kl 9 … kan vi tage kl 11 samme dag": the day the message names, before one is chosen
+            day = (self.chosen_day(dispatcher, tracker) or reference.on) if reference.same_day else None
             moved = new_time_on(day, text) if day else None
             return {"meeting_window": window_to_slot(moved, text)} if moved else {}
         if self.asked(tracker, "meeting_window") and find_window(text, local_today()) is None and find_time(text):

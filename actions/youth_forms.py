@@ -29,6 +29,7 @@ from bot.dates import find_date, find_time
 from bot.db.youth import YouthError, add_receipt, find_receipt
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
+from bot.shared.corrections import after_correction
 from bot.shared.municipality import contact_details
 from bot.shared.pairing_code import find_code
 
@@ -102,9 +103,12 @@ _WORD = re.compile(r"\w+")
 
 def corrects_when(text: str, names_a_time: bool) -> bool:
     """Whether a message that names a day or a time of day is a correction of
-    when: it says so ("nej, det var i torsdags") or says little else ("d. 5/1",
-    "torsdag kl 15"); "vi talte om at jeg starter på fredag" is not."""
-    return names_a_time and (bool(_CORRECTING.match(text)) or len(_WORD.findall(text)) <= 5)
+    when: it says so ("nej, det var i torsdags", "kl 15.30.. no wait 16 is
+    better") or says little else ("d. 5/1", "torsdag kl 15"); "vi talte om at
+    jeg starter på fredag" is not."""
+    return names_a_time and (
+        bool(_CORRECTING.match(text)) or len(_WORD.findall(text)) <= 5 or after_correction(text) is not text
+    )
 
 
 def user_turns(tracker: Tracker) -> int:

@@ -48,6 +48,7 @@ from bot.dates.references import within_span
 from bot.db import meetings as meeting_repo
 from bot.db import youth_corrections as repo
 from bot.db.youth_models import MeetingStatus, MentorMeeting, YouthProfile
+from bot.shared.spelling import fold
 from bot.shared.undo_words import says_undo
 
 _NO = re.compile(r"^\W*(?:nej|nope|nah|næh|naeh|no\b|👎|❌)", re.IGNORECASE)
@@ -93,7 +94,9 @@ def a_new_request(text: str, intent: str, last: dict[str, Any], tracker: Tracker
     if intent not in FORMS or re.match(r"^\W*(?:nej|det\s+var|det\s+er|ikke|vent|hov|ups)\b", text, re.I):
         return False
     if last["kind"] == EDUCATION:
-        return bool(entity_value(tracker, "programme") or programme_in_words(text))
+        named = entity_value(tracker, "programme") or programme_in_words(text)
+        # "startede paa hf i mandags" right after "har skiftet til hf" was saved: the same change, its day
+        return bool(named) and fold(str(named)) != fold(str(last.get("programme") or ""))
     return bool(_NEW_REQUEST.search(text))
 
 

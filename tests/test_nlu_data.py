@@ -158,6 +158,7 @@ DANGER_CATEGORIES = [
 ]
 # Blind (written without seeing the training data) and development sets of the danger layer.
 DANGER_SETS = [
+    "danger_blind4.yml",
     "danger_blind3.yml",
     "danger_fresh.yml",
     "danger_test.yml",
@@ -196,7 +197,7 @@ def conversation_turns() -> list[str]:
 
 # Training examples written before the blind conversations were (the first
 # set 2026-12-06 07:10, the second and third later that day, the fourth
-# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00, the seventh 17:30,
+# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00, the seventh 17:30, the eighth 20:15,
 # after the training lines below; each example's first commit checked with
 # `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
@@ -233,6 +234,7 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "det er kun mig",
     "Hvornår kommer sundhedsplejersken første gang efter fødslen",
     "kan jeg faa et nyt moede m. min mentor",
+    "hvad har jeg af aftaler m. mentor",  # the eighth set (2026-12-07, night) from here on
 }
 
 
@@ -309,7 +311,8 @@ def test_youth_evaluation_messages_are_not_in_training(name: str) -> None:
 # the third sets, by two different writers; the fourth and the fifth 2026-12-07, by a third
 # and a fourth; the fifth kept from the helper who added training data that day; the sixth 2026-12-07 by a fifth,
 # while the fifth batch of training data was written by another; the seventh the same day by a sixth, while
-# the sixth batch was written); checked for near-duplicates of
+# the sixth batch was written; the eighth to the eleventh the same day by others, each kept from the data and
+# from each other); checked for near-duplicates of
 # training, not only copies: a message the index finds near a training example
 # was taken out of the set before the set was first measured, so short
 # intents (greet, affirm, thank) keep fewer messages than the 30 written. The
@@ -320,7 +323,7 @@ BLIND_SETS = {
     "young people 2": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
     **{
         name: (ROOT / "tests" / "data" / f"{prefix}{n}.yml", intents)
-        for n in range(3, 11)
+        for n in range(3, 12)
         for name, prefix, intents in (
             (f"parents {n}", "nlu_blind", [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"]),
             (

@@ -28,6 +28,7 @@ from bot.dates.words import (
     pick_year,
     relative_day,
 )
+from bot.shared.corrections import after_correction
 
 # A month alone ("termin i marts") is read as its middle.
 MONTH_ONLY_DAY = 15
@@ -71,8 +72,8 @@ def _iso_week_monday(week: int, year: int) -> date | None:
 
 
 def parse_danish_date(text: str, today: date, direction: Direction = "future") -> date | None:
-    """Parse one date from a Danish message; None when there is none."""
-    cleaned = _normalise(text)
+    """Parse one date from a Danish message (after a correction in it, the corrected one); None when there is none."""
+    cleaned = _normalise(after_correction(text))
 
     week = _WEEK.search(cleaned)
     if week:

@@ -27,6 +27,7 @@ from bot.dates.words import (
     relative_day,
     valid_date,
 )
+from bot.shared.corrections import after_correction
 
 _DAY_WORDS = alternatives(WEEKDAYS)
 _COUNT = rf"(\d+|{alternatives(NUMBER_WORDS)})"
@@ -47,6 +48,8 @@ _TIME = re.compile(
     r"\b(?:(?:kl\.?|klokken)\s*(\d{1,2})(?:[.:](\d{2}))?|(\d{1,2}):(\d{2})"
     r"|(?:ved|omkring|cirka|ca\.?)\s+(\d{1,2})(?:[.:](\d{2}))?\s*-?\s*tiden\b)(?!\d)"
 )
+# After a correction of a time: the hour alone ("… nej vent, 16 er bedre"), in _TIME's groups 1 and 2.
+_BARE_HOUR = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\b(?!\s*(?:min\w*|time\w*|dag\w*|uge\w*|år|aar|kr|%))")
 _NEXT_WEEK = re.compile(r"\bnæste uge\b|\bi næste uge\b|\bnæste ugen?\b")
 _THIS_WEEK = re.compile(r"\bi denne uge\b|\bdenne uge\b|\bi den her uge\b|\bi ugen\b")
 
@@ -56,8 +59,9 @@ def _on_day_and_month(month: int, day: int, today: date, direction: Direction) -
 
 
 def find_date(text: str, today: date, direction: Direction = "future") -> date | None:
-    """The first date the message names; `direction` settles "mandag" and "3/2" without a year."""
-    t = english_dates(normalise(text))
+    """The first date the message names (after a correction in it, the corrected one);
+    `direction` settles "mandag" and "3/2" without a year."""
+    t = english_dates(normalise(after_correction(text)))
     around_today = relative_day(t, today)
     if around_today:
         return around_today
@@ -104,15 +108,42 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
 
 
 def find_time(text: str) -> time | None:
-    """ "kl 14", "kl. 9.30", "14:30", "ved 13-tiden" -> a time of day; None without one."""
-    match = _TIME.search(normalise(text))
+    """ "kl 14", "kl. 9.30", "14:30", "ved 13-tiden" -> a time of day; None without one.
+    A time corrected in the message is the corrected one, also as a bare hour ("kl 15.30.. nej vent, 16")."""
+    corrected = after_correction(text)
+    match = _TIME.search(normalise(corrected))
+    if not match and corrected is not text and _TIME.search(normalise(text)):
+        match = _BARE_HOUR.search(normalise(corrected)) or _TIME.search(normalise(text))
     if not match:
-        return None
-    hour = int(match.group(1) or match.group(3) or match.group(5))
-    minute = int(match.group(2) or match.group(4) or match.group(6) or 0)
+        return _spoken_or_dotted(normalise(corrected))
+    groups: list[str | None] = [*match.groups(), None, None, None, None][:6]
+    hour = int(groups[0] or groups[2] or groups[4] or 0)
+    minute = int(groups[1] or groups[3] or groups[5] or 0)
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+# "15.30", "10.45", "16.00" without "kl": a time where the minutes can be no month
+# ("14.06" may be a date, and stays unread); never a part of a longer number.
+_DOTTED = re.compile(r"(?<![\d.,/])\b(\d{1,2})\.(\d{2})\b(?![.,/]?\d)(?!\s*(?:kr|dkk|euro|€|%|,-))")
+# "halv 11" (10.30), "kvart over 2", "kvart i 3", with or without "kl".
+_SPOKEN = re.compile(r"\b(?:kl\.?\s+|klokken\s+)?(halv|kvart\s+over|kvart\s+i)\s+(\d{1,2})\b(?!\s*(?:time|min))")
+
+
+def _spoken_or_dotted(text: str) -> time | None:
+    spoken = _SPOKEN.search(text)
+    if spoken:
+        hour, said = int(spoken.group(2)), spoken.group(1)
+        if 1 <= hour <= 24:
+            if said == "halv":
+                return time((hour - 1) % 24, 30)
+            return time(hour % 24, 15) if said.endswith("over") else time((hour - 1) % 24, 45)
+    for dotted in _DOTTED.finditer(text):
+        hour, minute = int(dotted.group(1)), int(dotted.group(2))
+        if hour <= 23 and minute <= 59 and (minute > 12 or minute == 0):
+            return time(hour, minute)
+    return None
 
 
 def find_part_of_day(text: str) -> str | None:

@@ -23,7 +23,8 @@ from bot.dates.words import WEEKDAY_NAMES, normalise
 # day or a time follows that is not the meeting itself ("kan ikke komme til
 # mødet på fredag"; "to uger" is two weeks, and no day follows "to").
 _NEW_TIME = re.compile(
-    r"\b(?:til|kan (?:det|den|vi) (?:blive|være|tage (?:det|den))|hellere|i stedet for det(?:te)?|skal være|to)\b"
+    r"\b(?:til|kan (?:det|den|vi|mødet|møde|aftalen|tingen|\w+ ?tingen) (?:ikke )?(?:blive|være|tage(?: det| den)?"
+    r"|ta(?: det)?)|hellere|i stedet for det(?:te)?|skal være|to)\b"
 )
 _THE_MEETING = re.compile(r"^\s*(?:mødet|møde|det|den|vores|mit|min)\b")
 # "har vagt til kl 17", "er i skole til 15": until then, a reason, not the new time.

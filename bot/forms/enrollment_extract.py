@@ -27,6 +27,7 @@ from bot.dates.english import english_dates
 from bot.dates.words import MONTH_NAMES, MONTHS, WEEKDAYS, Direction, alternatives, normalise
 from bot.forms.children import first_child as first_child_of
 from bot.forms.people import name_from, own_name, partner
+from bot.shared.corrections import after_correction
 from bot.validation import find_danish_phone, find_email
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -166,7 +167,7 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     """A due date (born False) or a birth date (born True) written anywhere in
     normalised text; with born None, a date written out in full only."""
     direction: Direction = "past" if born else "future"
-    said = _NOT_A_DATE.sub(" ", said)
+    said = _NOT_A_DATE.sub(" ", after_correction(said))
     if born is False:
         from_week = due_date_from_pregnancy_week(said, today)
         if from_week:

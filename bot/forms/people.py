@@ -148,10 +148,22 @@ _YES_NAME = re.compile(
 )
 _OWN_NAME = re.compile(
     rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er|my\s+name\s+is|"
+    # "mit navn Yasmin Haddad", "my name Lan Nguyen": the verb left out
+    rf"mit\s+navn\s*:?|my\s+name\s*:?|"
     # "navn Siriporn Jensen", "navn: …", "name: …", as a form is filled in
     rf"(?<!mit\s)(?<!dit\s)navn\s*:?|name\s*:|"
     rf"i['’]?m|i\s+am|this\s+is)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
+    re.IGNORECASE,
+)
+# The partner named as the one who is pregnant, in a message from the other parent.
+_NAME_IS_PREGNANT = re.compile(
+    rf"(?:^|[\s,.!;:])(?P<name>{_LETTERS})\s+(?:er\s+(?:den\s+)?gravid\w*|er\s+den\s+der\s+er\s+gravid|"
+    r"is\s+(?:the\s+one\s+who\s+is\s+|the\s+one\s+)?pregnant)\b"
+)
+_SHE_OR_HE_JOINS = re.compile(
+    r"\b(?:hun|han|hen|she|he)\s+(?:skal|kommer|vil|deltager|will|is\s+coming)\s+(?:\w+\s+){0,2}?"
+    r"(?:med|with\s+me|too|also|along)\b",
     re.IGNORECASE,
 )
 _NAME_HERE = re.compile(rf"^(?:hej\W+)?(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s+her\W*$", re.IGNORECASE)
@@ -242,6 +254,11 @@ def partner(text: str, asked: str | None) -> Partner:
     capitalised = name_from(owner_named.group("name"), need_capitals=True) if owner_named else None
     if capitalised and not _DOES_NOT_JOIN.search(text):
         return Partner(True, capitalised)
+    pregnant = _NAME_IS_PREGNANT.search(text)
+    carrier = name_from(pregnant.group("name"), need_capitals=True) if pregnant else None
+    if carrier and not _DOES_NOT_JOIN.search(text):
+        # "Signe er den gravide, termin 7. oktober, og hun skal selvf med", from her co-mother
+        return Partner(True if _SHE_OR_HE_JOINS.search(text) else None, carrier)
     joins = _ROLE_JOINS.search(text)
     if joins:
         return Partner(True, name or name_from(joins.group("name"), max_words=2))

@@ -3,7 +3,9 @@
   `identify`, whatever DIET made of six random characters (measured on the
   blind conversations, it read a bare code as `identify` for some codes and
   as nothing for others, and a young person just asked for their code was
-  told "Det forstod jeg ikke helt"); bot/shared/pairing_code.py;
+  told "Det forstod jeg ikke helt"); bot/shared/pairing_code.py; a code with
+  a request read as `identify` is the young person's request NLU read next
+  (the code is redeemed by the request's action, the request no longer lost);
 - a person asked for (bot/shared/person_request.py) is `request_human`, and
 - the course called off (bot/shared/course_cancel.py) is `cancel_enrollment`,
   both only over a yes, a no, chit-chat or nothing; a family calling off
@@ -55,6 +57,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.rasa_server.components import StatelessComponent
 from bot.shared import (
     contact_question,
+    corrections,
     course_cancel,
     enrol_wish,
     hours_question,
@@ -72,8 +75,10 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("stop", None, undo_words.says_undo),
     ("request_human", person_request.OVERRIDDEN, person_request.asks_for_a_person),
     ("request_human", person_request.CALL_OVERRIDDEN, person_request.asks_to_be_called),
+    ("request_human", person_request.CALL_OVERRIDDEN, person_request.asks_for_someone_from_here),
     ("request_human", person_request.CHALLENGE_OVERRIDDEN, person_request.asks_past_the_bot),
     ("request_human", person_request.CONCERN_OVERRIDDEN, person_request.asks_for_someone_about_it),
+    ("request_human", person_request.OVERRIDDEN, person_request.asks_someone_to_look),
     ("cancel_enrollment", course_cancel.OVERRIDDEN, course_cancel.cancels_the_course),
     ("cancel_enrollment", course_cancel.US_OVERRIDDEN, course_cancel.calls_off_our_place),
     ("cancel_enrollment", course_cancel.THIS_OVERRIDDEN, course_cancel.calls_this_off),
@@ -85,9 +90,11 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
     ("enroll_course", enrol_wish.NAMED_COURSE_OVERRIDDEN, enrol_wish.wants_the_named_course),
     ("list_meetings", meeting_words.SEE_OVERRIDDEN, meeting_words.wants_to_see_meetings),
     ("log_meeting", meeting_words.NOTE_OVERRIDDEN, meeting_words.notes_a_held_meeting),
+    ("reschedule_meeting", meeting_words.MOVE_OVERRIDDEN, meeting_words.moves_a_meeting_that_does_not_suit),
     ("book_meeting", meeting_words.NEW_OVERRIDDEN, meeting_words.asks_for_a_new_meeting),
     ("book_meeting", meeting_words.ONE_MORE_OVERRIDDEN, meeting_words.asks_for_one_more),
     ("cancel_meeting", meeting_words.CALL_OFF_OVERRIDDEN, meeting_words.calls_off_a_meeting),
+    ("inform", corrections.OVERRIDDEN, corrections.corrects_a_value),
 ]
 
 
@@ -95,6 +102,7 @@ READERS: list[tuple[str, frozenset[str] | None, Callable[[str], bool]]] = [
 class ExplicitRequestReader(StatelessComponent, IntentClassifier):
     reads = (
         pairing_code,
+        corrections,
         person_request,
         course_cancel,
         hours_question,
@@ -118,6 +126,8 @@ class ExplicitRequestReader(StatelessComponent, IntentClassifier):
                 ),
                 None,
             )
+            if name is None and predicted in ("identify", "nlu_fallback"):
+                name = request_with_a_code(message)
             if (
                 name is None
                 and predicted in service_words.OVERRIDDEN
@@ -133,6 +143,35 @@ class ExplicitRequestReader(StatelessComponent, IntentClassifier):
 
 
 SERVICE_QUESTION = "faq"
+# A young person's requests, each of which redeems a pairing code given with it (actions/youth_identity.py).
+YOUTH_REQUESTS = frozenset(
+    {
+        "list_meetings",
+        "book_meeting",
+        "reschedule_meeting",
+        "cancel_meeting",
+        "log_meeting",
+        "update_education",
+        "education_status",
+    }
+)
+# How sure NLU must be of the request under `identify` in a message that holds a code and more.
+REQUEST_WITH_A_CODE_READ = 0.05
+
+
+def request_with_a_code(message: Message) -> str | None:
+    """A code with a request ("hej min kode er K6X-3JE, kan du vise mine tider med Kasper?"),
+    read as `identify` or as nothing: the request NLU read next, if it is a young person's request (the
+    action redeems the code first); None for a code with only a few words around it."""
+    text = str(message.get("text") or "")
+    if pairing_code.find_code(text) is None or pairing_code.only_a_code(text):
+        return None
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") not in ("identify", "nlu_fallback")]
+    if not ranking:
+        return None
+    best = ranking[0]
+    read = best.get("name") in YOUTH_REQUESTS and float(best.get("confidence") or 0) >= REQUEST_WITH_A_CODE_READ
+    return str(best["name"]) if read else None
 
 
 def selected_topic(message: Message) -> str | None:

@@ -42,12 +42,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.rasa_server.components import StatelessComponent, code_fingerprint
-from bot.shared import spelling
+from bot.shared import pairing_code, spelling
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SpellingFolder(StatelessComponent):
-    reads = (spelling,)
+    reads = (spelling, pairing_code)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
@@ -55,8 +55,12 @@ class SpellingFolder(StatelessComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            code = pairing_code.code_span(str(message.get(TEXT) or ""))
             for token in message.get(TOKENS_NAMES[TEXT]) or []:
-                token.lemma = spelling.fold(token.text)
+                in_code = code is not None and token.start < code[1] and token.end > code[0]
+                # A pairing code is random letters: counted, its pieces read as whatever they resemble
+                # ("hej min kode er K6X-3JE, kan du vise mine tider?" was `identify`, the request lost).
+                token.lemma = "" if in_code else spelling.fold(token.text)
         return messages
 
 

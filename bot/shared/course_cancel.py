@@ -82,7 +82,9 @@ def says_cancel(text: str) -> bool:
 # Kristian), and the parent was asked for a young person's code. Over the
 # young people's meeting intents too, never with a meeting named.
 _CALL_OFF_US = re.compile(
-    r"\b(?:afmeld\w*|af\s*melde)\s+os\b|\bmeld\w*\s+os\s+(?:\w+\s+){0,2}?fra\b|\bunsubscribe\s+us\b",
+    r"\b(?:afmeld\w*|af\s*melde)\s+os\b|\bmeld\w*\s+os\s+(?:\w+\s+){0,2}?fra\b|\bunsubscribe\s+us\b|"
+    # "Can you take us off this one?", "please remove us from the course"
+    r"\b(?:take|get)\s+(?:us|me|our\s+names?|my\s+name)\s+off\b|\bremove\s+(?:us|me)\s+(?:from|off)\b",
     re.IGNORECASE,
 )
 US_OVERRIDDEN = OVERRIDDEN | {"log_meeting", "list_meetings", "book_meeting", "reschedule_meeting", "report_concern"}

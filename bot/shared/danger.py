@@ -121,8 +121,10 @@ _SUICIDE_AND_SELF_HARM = [
     r"\bingen (ville|vil) (\w+ ){0,3}hvis jeg (forsvandt|doede|var doe?d|var vaek|ikke var her)\b",
     # a lot of pills at once, not "må jeg tage piller mod hovedpine"
     r"\b(taget|tage|tager|tog|slugt|sluge|sluger|slugte|spist|spiste)( lige)? (alle|en hel \w+|en masse|mange"
-    r"|hele (pakken|glasset|boetten|bakken)|en haandfuld)( \w+)?( af)?( mine| de| hendes| hans)? (piller|pillerne"
-    r"|tabletter\w*|panodil\w*|pamol\w*|sovepiller)\b(?! (mod|imod|for|mens|til|om dagen))",
+    r"|hele (pakken|glasset|boetten|bakken)|en haandfuld)( \w+)?( af)?( mine| min| de| hendes| hans)? (piller|pillerne"
+    r"|tabletter\w*|panodil\w*|pamol\w*|sovepiller|antidepressiv\w*|lykkepiller|sovemedicin)\b"
+    # "for" a pain, not "for en time siden"
+    r"(?! (mod|imod|mens|til|om dagen|for(?! (\w+ ){1,2}(time\w*|minut\w*|kvarter\w*)\b| (lidt|kort) siden)))",
     r"\bgemt (\w+ )?(piller|tabletter) (sammen|til)",
     r"\b(taget|tog|slugt|slugte|spist|spiste) (alt )?for mange (piller|tabletter|panodil\w*|pamol\w*|sovepiller)\b"
     r"(?! med)",
@@ -231,7 +233,10 @@ _CHILD_IN_DANGER = [
 ]
 
 # Medical emergencies and poisoning: "Ring 112 nu" comes first for these.
-_PILLS = r"(piller|pillerne|tabletter\w*|panodil\w*|pamol\w*|ipren\w*|sovepiller|smertestillende)"
+_PILLS = (
+    r"(piller|pillerne|tabletter\w*|panodil\w*|pamol\w*|ipren\w*|sovepiller|smertestillende|antidepressiv\w*"
+    r"|lykkepiller|sovemedicin)"
+)
 _MEDICAL_AND_POISONING = [
     rf"\b(traekker|trakker|traeker) {_NOT} (mere )?vejret\b",
     r"\bholdt op med at (traekke|trakke) vejret\b",
@@ -245,6 +250,11 @@ _MEDICAL_AND_POISONING = [
     rf"\b({_CHILD}|han|hun) (er|bliver|blev|ligger) (helt )?(slap|livloes|blaa (i hovedet|i ansigtet|om laeberne))\b"
     r"(?! i (nakken|ryggen|armene|benene|kroppen))",
     r"\bblaa (om )?laeber\w*\b",
+    # run down in traffic: "er blevet kørt ned på cyklen"
+    r"\b(er|blev|er blevet|bliver|har vaeret) (\w+ )?(koert ned|paakoert|ramt af en bil)\b"
+    r"(?! (til|i|ad|mod|forbi|efter|hos|for at)\b)",  # not driven down to town
+    # a baby or child fighting for breath: "min lille gisper efter luft"
+    rf"\b({_CHILD}|han|hun)( \w+){{0,6}} (gisper|gispede|snapper|snappede) efter (luft|vejret)\b",
     r"\b(har|fik|faar|fâr) kramper\b",
     r"\bkrampeanfald\b",
     rf"\b(tabt|tabte|smed|smidt|kastet|kastede) ({_CHILD}) (paa|ned paa|mod) (gulvet|flisegulvet|jorden|trappen)",
@@ -268,6 +278,8 @@ _EVERYDAY_IDIOMS = [
     r" (mig|os|hende|ham)\b",
     rf"\b({_HIT}|slaa) (mig|os|dig|ham|hende)( \w+){{0,2}} i {_GAMES}\b",
     r"\b(sla{1,2}\w*|slog) (mig|os|dig|sig) (ned|loes|sammen|til taals)\b",
+    # overwhelmed, not hit: "den eksamen slog mig helt ud", "nyheden slår mig ud"
+    r"\b(sla{1,2}r|slog|slaaet|slaet) (mig|os|hende|ham) (helt |totalt |fuldstaendig |lidt )?ud\b",
     r"\bjeg (har )?(lige )?(slog|sla{1,2}e?t) mig\b(?! (selv|ihjel))",
     # bumping into furniture: "jeg slår mig altid på det dumme skab"
     r"\bjeg (\w+ )?(sla{1,2}r|slog) mig (altid |tit |ofte |hele tiden |hver gang )?paa (det|den|et|en|hjoernet|kanten"

@@ -33,11 +33,15 @@ _WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s
 # med" answers the partner question). Never joining something else named next.
 _JOIN_IT = re.compile(
     rf"\b{_WISH}\s+(?:(?:gerne|godt|rigtig|rigtigt|meget|really)\s+){{0,2}}(?:være|vaere|komme)\s+med\b"
-    r"(?!\s+(?:i|på|paa|til)\s+(?!(?:det|den|jer)\b))",
+    r"(?!\s+(?:i|på|paa|til)\s+(?!(?:det|den|jer)\b))|"
+    # "… mentioned a course for new parents. Can we join?"
+    r"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+|still\s+)?(?:join|take\s+part|participate)\b"
+    r"(?!\s+(?:a|an)\s+(?!course\b))",
     re.IGNORECASE,
 )
 _NOT_A_WISH = re.compile(
-    r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered))",
+    r"\b(?:afmeld\w*|cancel\w*|aflys\w*|allerede\s+tilmeldt|already\s+(?:signed|enrolled|registered|joined))|"
+    r"\b(?:take|get)\s+(?:us|me)\s+off\b",
     re.IGNORECASE,
 )
 # A question about the course, nothing understood, a look-up or a cancellation

@@ -87,6 +87,12 @@ def find_code(text: str) -> str | None:
     return best[0] if best else None
 
 
+def code_span(text: str) -> tuple[int, int] | None:
+    """Where the likeliest code is in the text (start, end), or None."""
+    best = _best(text)
+    return (best[1], best[2]) if best else None
+
+
 def only_a_code(text: str) -> bool:
     """A code with at most a few words around it ("koden er k7p-4qx"), not a
     request that also holds one ("K7P-4QX hvornår er mit næste møde")."""

@@ -13,7 +13,9 @@ import re
 _PERSON = (
     r"(?:et\s+|en\s+)?(?:rigtigt?\s+|levende\s+|ægte\s+|aegte\s+)?"
     r"(?:menneske|medarbejder|person|voksen|sagsbehandler|rådgiver|raadgiver|sundhedsplejerske|"
-    r"socialrådgiver|socialraadgiver|nogen|ansat)"
+    r"socialrådgiver|socialraadgiver|nogen|ansat|"
+    # "jeg vil gerne snakke med en fra kommunen om det"
+    r"(?:en|én|nogen)\s+(?:fra|i|hos)\s+(?:kommunen|jer|\w+\s+kommune|forvaltningen|familieafdelingen))"
 )
 # Asked for with a verb: "kan jeg tale med et menneske", "giv mig videre til en
 # medarbejder", "talk to a real person", "vil gerne ha et menneske".
@@ -62,7 +64,8 @@ _SOMEONE_TO_LOOK = re.compile(
     r"(?:fra\s+(?:kommunen|jer|\w+\s+kommune)\s+)?(?:komme\s+(?:ud\s+)?|sende\s+nogen\s+(?:ud\s+)?)?(?:og\s+)?"
     r"(?:kigge|se|tjekke|undersøge|undersoege|følge\s+op|tage\s+sig\s+af)\s+(?:på|paa|nærmere|op\s+på)?\s*(?:det|sagen|ham|hende|dem)\b|"
     r"\b(?:kan|vil)\s+i\s+(?:ikke\s+)?sende\s+nogen\b|"
-    r"\b(?:someone|somebody|anyone)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+)?(?:look|check)\s+(?:into|at|on)\s+(?:it|this|them|him|her)\b",
+    r"\b(?:someone|somebody|anyone|a\s+person)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+|should\s+|can\s+|could\s+|must\s+|"
+    r"needs?\s+to\s+|will\s+|please\s+)?(?:come\s+(?:and\s+)?)?(?:look|check)\s+(?:into|at|on)\s+(?:it|this|them|him|her|the\s+\w+)\b",
     re.IGNORECASE,
 )
 # A concern for a child that asks for a person in so many words is handed to
@@ -94,6 +97,27 @@ def asks_to_be_called(text: str) -> bool:
 def asks_past_the_bot(text: str) -> bool:
     """A person asked for with a verb, not asked about ("are you a real person?")."""
     return bool(_PAST_THE_BOT.search(text) or _OWN_PERSON.search(text))
+
+
+# Someone of the municipality's own asked for with a verb ("jeg vil gerne snakke med en fra
+# kommunen om det"): a person, also over a question about contact details (a service's own
+# people, "tale med en sundhedsplejerske", stay a question about the service).
+_SOMEONE_FROM_HERE = re.compile(
+    r"\b(?:(?:snakke|tale|skrive|chatte|snak|tal)\s+med|(?:få|faa|ha|have)(?:\s+fat\s+i)?)\s+(?:en|én|nogen)\s+"
+    r"(?:fra|i|hos)\s+(?:kommunen|jer|\w+\s+kommune|forvaltningen|familieafdelingen)\b|"
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person)\s+(?:from|at)\s+(?:the\s+)?"
+    r"(?:kommune|municipality|council)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_someone_from_here(text: str) -> bool:
+    return bool(_SOMEONE_FROM_HERE.search(text))
+
+
+def asks_someone_to_look(text: str) -> bool:
+    """Someone asked to come and look ("please somebody from kommune should check on her")."""
+    return bool(_SOMEONE_TO_LOOK.search(text))
 
 
 def asks_for_someone_about_it(text: str) -> bool:

@@ -31,7 +31,10 @@ _TOPIC_WORDS = {
     "foraeldrenetvaerk": (
         r"(?:m(?:ø|oe|o)dre|f(?:æ|ae|a)dre|for(?:æ|ae|a)ldre|barsels|fars?|mor)\s*-?\s*grupp\w*|"
         r"for(?:æ|ae|a)ldre\s*-?\s*netv(?:æ|ae|a)rk\w*|barselscaf(?:e|é)\w*|"
-        r"(?:mothers?|mums?|moms?|dads?|fathers?|parents?)['’]?s?\s+groups?"
+        r"(?:mothers?|mums?|moms?|dads?|fathers?|parents?)['’]?s?\s+groups?|"
+        # "groups for parents to meet up", "grupper for nye forældre"
+        r"\bgroups?\s+for\s+(?:new\s+)?(?:parents|mums|moms|dads|mothers|fathers)\b|"
+        r"\bgrupp\w*\s+for\s+(?:nye\s+)?(?:for(?:æ|ae|a)ldre|m(?:ø|oe|o)dre|f(?:æ|ae|a)dre)\b"
     ),
     "tandpleje": r"tandpleje\w*|tandl(?:æ|ae|a)ge\w*|tandklinik\w*|dentist\w*|dental",
     "efterfoedselsreaktion": (
@@ -57,7 +60,7 @@ _COURSE = re.compile(
 _AFTER_THE_COURSE = re.compile(
     r"\b(?:efter|bagefter|after)\s+(?:\w+\s+){0,2}?(?:kurs\w*|forl(?:ø|oe|o)b\w*|holdet|familie\s*med\s*hjerte|"
     r"the\s+course|sidste\s+gang)|"
-    r"\b(?:kurs\w*|forl(?:ø|oe|o)b\w*|holdet)\s+(?:\w+\s+){0,2}?(?:er\s+|is\s+)?"
+    r"\b(?:kurs\w*|forl(?:ø|oe|o)b\w*|holdet|course)\s+(?:\w+\s+){0,2}?(?:er\s+|is\s+)?"
     r"(?:slut\w*|stopper|færdig\w*|faerdig\w*|ovre|over|ends?|finished)\b",
     re.IGNORECASE,
 )

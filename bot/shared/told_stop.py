@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 _PAST = re.compile(
-    r"\b(?:stoppede|stoppet|droppede|droppet|hoppede\s+fra|hoppet\s+fra|sprang\s+fra|sprunget\s+fra|"
-    r"gik\s+ud\s+af|smidt\s+ud|quit)\b",
+    r"\b(?:stoppede|stoppet|droppede|droppet|hoppede\s+(?:fra|af)|hoppet\s+(?:fra|af)|sprang\s+fra|sprunget\s+fra|"
+    r"gik\s+ud\s+af|smidt\s+ud|meldt\s+mig\s+ud|meldte\s+mig\s+ud|quit|dropped\s+out)\b",
     re.IGNORECASE,
 )
 _EDUCATION = re.compile(
@@ -28,7 +28,8 @@ _WHEN = re.compile(
 _WORD = re.compile(r"\w+")
 # Also over nothing: "<code> er hoppet fra smedeuddannelsen" (a code and a stop told in one
 # message) was read as nothing, and the stop was lost after the pairing.
-OVERRIDDEN = frozenset({"stop", "nlu_fallback"})
+# And over a thanks or a goodbye: "<code> er hoppet af hhx, det var for meget" was read as thanks.
+OVERRIDDEN = frozenset({"stop", "nlu_fallback", "thank", "goodbye", "identify", "out_of_scope"})
 
 
 def tells_a_stop(text: str) -> bool:

@@ -375,3 +375,37 @@ def test_a_person_asked_for_in_the_message_that_tells_a_concern_is_a_concern(
     run(ActionRequestHuman(), tracker)
     row = escalation_of(session, "conv-concern")
     assert (row.reason, row.priority) == (reason, priority)
+
+
+@pytest.mark.parametrize(
+    ("before", "reason", "priority"),
+    [
+        # the danger layer checked in on the concern first; its ranking still read the concern
+        (
+            [{"name": "possible_distress", "confidence": 1.0}, {"name": "report_concern", "confidence": 0.97}],
+            "concern",
+            "high",
+        ),
+        (
+            [{"name": "possible_distress", "confidence": 1.0}, {"name": "faq", "confidence": 0.8}],
+            "request_human",
+            "normal",
+        ),
+        ([{"name": "report_concern", "confidence": 0.2}], "request_human", "normal"),
+    ],
+)
+def test_a_person_asked_for_right_after_a_concern_the_danger_layer_checked_in_on_is_a_concern(
+    session: Session, before: list[dict[str, Any]], reason: str, priority: str
+) -> None:
+    text = "kan der ikke komme nogen og se til dem? ring gerne til mig"
+    tracker = conversation("conv-concern-after", text=text, bot_before="utter_danger_check_in")
+    told = {
+        "event": "user",
+        "text": "pigerne ved siden af er alene hele natten og ser sultne ud",
+        "parse_data": {"intent": before[0], "intent_ranking": before},
+        "input_channel": "socketio",
+    }
+    tracker.events.insert(1, told)
+    run(ActionRequestHuman(), tracker)
+    row = escalation_of(session, "conv-concern-after")
+    assert (row.reason, row.priority) == (reason, priority)

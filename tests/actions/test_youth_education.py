@@ -40,6 +40,8 @@ pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
         ("holder pause fra stx", "paused"),
         ("har fået svendebrev", "finished"),
         ("har skiftet til eux", "changed"),
+        ("er hoppet af htx, det blev for meget", "stopped"),
+        ("meldte mig ud af gymnasiet", "stopped"),
         ("hej", None),
         # In English too
         ("I start at STU now, from 1 april", "started"),

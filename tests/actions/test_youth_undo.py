@@ -162,10 +162,18 @@ def test_a_switch_taken_back_leaves_the_programme_as_it_was(session: Session) ->
         run(ActionAfterYouthSave(), after("conv-s", "begyndte i tirsdags", "update_education", last))
     )
     assert replies == ["utter_education_corrected"]
+    # "startede paa hhx i mandags": the same programme named again with its day is that day, not a second change.
+    replies, events = said(
+        run(ActionAfterYouthSave(), after("conv-s", "startede paa hhx i mandags", "update_education", kept(events), 3))
+    )
+    assert replies == ["utter_education_corrected"]
+    replies, events = said(
+        run(ActionAfterYouthSave(), after("conv-s", "begyndte i tirsdags", "update_education", kept(events), 4))
+    )
     session.expire_all()
     [switch, _] = latest_education(session, sara.id)
     assert (switch.programme, switch.occurred_on, switch.note) == ("hhx", date(2026, 11, 24), "skiftet fra stx")
-    replies, _ = said(run(ActionAfterYouthSave(), after("conv-s", "fortryd", "stop", kept(events), turns=3)))
+    replies, _ = said(run(ActionAfterYouthSave(), after("conv-s", "fortryd", "stop", kept(events), turns=5)))
     assert replies == ["utter_youth_undone_education"]
     session.expire_all()
     profile = session.get(YouthProfile, sara.id)

@@ -26,6 +26,9 @@ from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
 SETS = {
+    "blind 4, tests/data/danger_blind4.yml (written blind 2026-12-07, measured once before its session's changes)": (
+        "danger_blind4.yml"
+    ),
     "blind 3, tests/data/danger_blind3.yml (written blind, measured once before its session's training)": (
         "danger_blind3.yml"
     ),

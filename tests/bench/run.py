@@ -55,6 +55,7 @@ HELD_OUT = {
     "blind set 8 (from the contract alone, 2026-12-07, fifth)": ROOT / "tests" / "data" / "nlu_blind8.yml",
     "blind set 9 (from the contract alone, 2026-12-07, sixth)": ROOT / "tests" / "data" / "nlu_blind9.yml",
     "blind set 10 (from the contract alone, 2026-12-07, seventh)": ROOT / "tests" / "data" / "nlu_blind10.yml",
+    "blind set 11 (from the contract alone, 2026-12-07, eighth)": ROOT / "tests" / "data" / "nlu_blind11.yml",
 }
 SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 YOUTH_HELD_OUT = {
@@ -69,6 +70,7 @@ YOUTH_HELD_OUT = {
     "youth blind set 8 (from the contract alone, 2026-12-07, fifth)": ROOT / "tests" / "data" / "youth_blind8.yml",
     "youth blind set 9 (from the contract alone, 2026-12-07, sixth)": ROOT / "tests" / "data" / "youth_blind9.yml",
     "youth blind set 10 (from the contract alone, 2026-12-07, seventh)": ROOT / "tests" / "data" / "youth_blind10.yml",
+    "youth blind set 11 (from the contract alone, 2026-12-07, eighth)": ROOT / "tests" / "data" / "youth_blind11.yml",
 }
 OUT = VAR_DIR / "bench"
 PARENTS = [

@@ -76,6 +76,9 @@ def test_questions_danger_people_and_education_are_never_overridden() -> None:
         ),
         ("meld os fra igen tak", True),
         ("please unsubscribe us", True),
+        ("we found a course nearer home, could you take our names off?", True),
+        ("please remove us from the list", True),
+        ("take me off the meeting with my mentor", False),  # a meeting named
         ("kan du afmelde os mødet", False),  # a meeting named
         ("afmeld mig", False),  # one person: could be anything
     ],

@@ -179,6 +179,8 @@ def test_violence_as_a_topic_and_said_of_oneself(text: str, kind: str) -> None:
 
 def test_the_learned_score_reads_the_text_without_the_everyday_idioms() -> None:
     assert "slog mig" not in without_idioms("min kæreste slog mig i uno igen")
+    assert "slog mig" not in without_idioms("prøven slog mig totalt ud, men nu er det overstået")
+    assert phrase_kind("prøven slog mig totalt ud, men nu er det overstået") is None
     assert "slog mig" in without_idioms("min kæreste slog mig i nat")
 
 
@@ -223,6 +225,10 @@ def test_the_dev_set_is_sizeable_cpr_free_and_not_trained_on() -> None:
         "jeg bløder rigtig meget og er gravid i uge 30",
         "min datter har slugt et knapcellebatteri",
         "my friend is not breathing",
+        # inside a question about something else, and "for" an hour ago, not for a pain
+        "er der åbent i weekenden? forresten har jeg slugt alle mine lykkepiller for en halv time siden",
+        "har taget en hel æske af min sovemedicin",
+        "vores søn på 2 måneder snapper efter vejret",
     ],
 )
 def test_medical_emergencies_and_poisoning_match(text: str) -> None:
@@ -241,6 +247,9 @@ def test_medical_emergencies_and_poisoning_match(text: str) -> None:
         "min baby er slap i nakken stadig, er det normalt",
         "jeg kan ikke få vækket min kæreste om morgenen haha",
         "har fået en overdosis af kaffe i dag",
+        "jeg tager mine antidepressive hver morgen",
+        "tog mange piller for hovedpine",
+        "jeg gisper efter luft efter løbeturen",
     ],
 )
 def test_everyday_health_questions_do_not(text: str) -> None:

@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from bot.dates import Window, find_date, find_part_of_day, find_time, find_window
+from bot.dates import Window, find_date, find_part_of_day, find_time, find_window, parse_danish_date
 from bot.dates.words import MONTHS, WEEKDAYS
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -129,3 +129,44 @@ def test_part_of_day() -> None:
 )
 def test_dates_written_the_english_way(text: str, expected: date | None) -> None:
     assert find_date(text, TODAY, "future") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("terminen er 20. oktober.. nej vent, den 10. oktober", date(2027, 10, 10)),
+        ("d. 14/9, undskyld jeg mener 15/9", date(2027, 9, 15)),
+        ("on the 3rd of july, sorry, I mean the 4th of july", date(2027, 7, 4)),
+        ("undskyld, d. 12. august", date(2027, 8, 12)),  # nothing said before the correction
+        ("d. 20. august, undskyld det sene svar", date(2027, 8, 20)),  # no date after it
+    ],
+)
+def test_a_date_corrected_in_the_same_message_is_the_corrected_one(text: str, expected: date) -> None:
+    assert find_date(text, date(2027, 6, 9)) == expected
+    assert parse_danish_date(text, date(2027, 6, 9)) == expected
+
+
+def test_a_time_corrected_in_the_same_message_is_the_corrected_one() -> None:
+    assert find_time("kl 10, nej vent kl 11.30") == time(11, 30)
+    assert find_time("kl 10, undskyld for stavefejl") == time(10, 0)
+    assert find_time("kl 9.45.. no wait, 10 works better") == time(10, 0)  # the hour alone after it
+    assert find_time("kl 13 undskyld, 3 uger senere") == time(13, 0)  # no time after it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kan det blive senere samme dag? fx 15.30", time(15, 30)),
+        ("16.00 passer fint", time(16, 0)),
+        ("omkring halv 11 tror jeg", time(10, 30)),
+        ("kvart over 2", time(2, 15)),
+        ("kl kvart i 9", time(8, 45)),
+        ("14.06", None),  # may be a date
+        ("ring på 22.47.91.06", None),
+        ("d. 15.10.2027", None),
+        ("det koster 10.50 kr", None),
+        ("halv 2 timer", None),
+    ],
+)
+def test_times_written_without_kl(text: str, expected: time | None) -> None:
+    assert find_time(text) == expected

@@ -26,6 +26,7 @@ from bot.shared.enrol_wish import NAMED_COURSE_OVERRIDDEN, OVERRIDDEN, wants_the
         # Joining, with the course named elsewhere in the message.
         "vores søn kom i sidste uge. En veninde fortalte om forældrekurset, og vi vil rigtig gerne være med!",
         "familie med hjerte lyder godt, kan vi komme med?",
+        "the nurse told us about a class for first-time parents. could we take part?",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -55,6 +56,8 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "må jeg skrive mig op til dagpleje allerede nu",
         "can we sign up for a mums group here",
         "vi vil gerne melde os til en barselsgruppe efter forløbet",
+        "after the course, can we join a group for dads?",
+        "can I join?",  # no course named
     ],
 )
 def test_questions_and_cancellations_are_no_wish(text: str) -> None:

@@ -158,6 +158,8 @@ def test_partners(text: str, joins: bool, name: str | None) -> None:
         ("Min mand hedder Karim og deltager også", "Karim"),
         ("min kæreste Emil kommer også", "Emil"),
         ("hun hedder Signe, vi har termin i juni", "Signe"),
+        # from a co-mother: the partner named as the one who is pregnant, and coming
+        ("Amira er den gravide, termin i november og hun kommer også med", "Amira"),
     ],
 )
 def test_a_partner_named_and_coming_in_other_words(text: str, name: str) -> None:
@@ -209,6 +211,8 @@ def test_yes_with_a_name_only_answers_the_partner_question() -> None:
         ("Maja Nielsen, vi venter", "Maja Nielsen"),
         ("hej jeg hedder Maja Louise Nielsen 😊", "Maja Louise Nielsen"),
         ("jeg er Ditte", "Ditte"),
+        ("mit navn Yrsa Holm", "Yrsa Holm"),  # the verb left out
+        ("my name Dao Tran", "Dao Tran"),
     ],
 )
 def test_the_parents_own_name(text: str, name: str) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.shared.meeting_words import (
     CALL_OFF_OVERRIDDEN,
+    MOVE_OVERRIDDEN,
     NEW_OVERRIDDEN,
     NOTE_OVERRIDDEN,
     ONE_MORE_OVERRIDDEN,
@@ -13,6 +14,7 @@ from bot.shared.meeting_words import (
     asks_for_a_new_meeting,
     asks_for_one_more,
     calls_off_a_meeting,
+    moves_a_meeting_that_does_not_suit,
     notes_a_held_meeting,
     wants_to_see_meetings,
 )
@@ -25,6 +27,7 @@ from bot.shared.meeting_words import (
         "kan du vise mine kommende møder",
         "hvor kan jeg finde mine moeder",
         "can u show my meetings pls",
+        "kan du vise mine tider med min mentor",
     ],
 )
 def test_a_look_at_the_meetings(text: str) -> None:
@@ -155,3 +158,22 @@ def test_one_more_overrides_a_held_meeting_guess_never_a_person_or_danger() -> N
 )
 def test_a_held_meeting_to_note_down_told_with_what_happened(text: str, noted: bool) -> None:
     assert notes_a_held_meeting(text) is noted
+
+
+@pytest.mark.parametrize(
+    ("text", "moves"),
+    [
+        ("mødet tirsdag kl 8 er for tidligt, kan vi tage det kl 10 i stedet", True),
+        ("har læge onsdag formiddag, kan mentormødet blive senere samme dag?", True),
+        ("the meeting on friday doesn't work for me, can we do it earlier", True),
+        ("tirsdag passer ikke, kan jeg få et nyt møde", False),  # a new one asked for in so many words
+        ("jeg kan ikke komme til mødet i morgen", False),  # no other time asked
+        ("kan vi tage det senere?", False),  # no meeting named
+    ],
+)
+def test_a_meeting_that_does_not_suit_moved_to_another_time(text: str, moves: bool) -> None:
+    assert moves_a_meeting_that_does_not_suit(text) is moves
+
+
+def test_the_move_overrides_a_guess_at_a_new_or_held_meeting_never_a_cancel() -> None:
+    assert {"book_meeting", "log_meeting"} <= MOVE_OVERRIDDEN and "cancel_meeting" not in MOVE_OVERRIDDEN

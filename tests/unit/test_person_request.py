@@ -11,7 +11,9 @@ from bot.shared.person_request import (
     OVERRIDDEN,
     asks_for_a_person,
     asks_for_someone_about_it,
+    asks_for_someone_from_here,
     asks_past_the_bot,
+    asks_someone_to_look,
     asks_to_be_called,
 )
 
@@ -120,12 +122,42 @@ def test_a_person_asked_for_with_fillers_and_ones_own() -> None:
         ("kan I sende nogen ud til familien", True),
         ("can someone from the municipality look into it", True),
         ("jeg vil gerne tale med en person fra kommunen om det", True),
+        ("vil gerne snakke med en fra kommunen om hende. Lise, 20 30 40 50", True),
+        ("please someone from the kommune should check on them", True),
+        ("somebody needs to look into it", True),
         ("jeg er bekymret for naboens børn, hvad gør jeg", False),  # how to report it: the explanation
         ("kan man se på det som omsorgssvigt", False),
     ],
 )
 def test_someone_asked_to_come_and_look_with_a_concern(text: str, asked: bool) -> None:
     assert asks_for_someone_about_it(text) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("kan jeg snakke med en fra kommunen", True),
+        ("jeg vil gerne tale med nogen fra familieafdelingen", True),
+        ("jeg snakkede med en fra kommunen i går", False),  # told, not asked
+        ("en fra kommunen sagde jeg skulle skrive her", False),
+    ],
+)
+def test_someone_from_the_municipality_is_a_person(text: str, asked: bool) -> None:
+    assert asks_for_a_person(text) is asked
+
+
+def test_someone_of_the_municipality_asked_for_is_a_person_over_a_contact_question() -> None:
+    assert asks_for_someone_from_here("vil gerne tale med en fra kommunen om det, mit nr er 20 30 40 50")
+    assert asks_for_someone_from_here("can i speak to someone at the municipality")
+    assert not asks_for_someone_from_here("kan jeg tale med en sundhedsplejerske")  # a service's own people
+    assert not asks_for_someone_from_here("hvordan kontakter jeg kommunen")
+    assert "faq" in CALL_OVERRIDDEN
+
+
+def test_someone_asked_to_look_is_a_person_asked_for_over_a_fallback() -> None:
+    assert asks_someone_to_look("can somebody from the kommune come and check on her")
+    assert not asks_someone_to_look("hvordan kan jeg se det")
+    assert "nlu_fallback" in OVERRIDDEN and "faq" not in OVERRIDDEN
 
 
 def test_the_concern_with_a_person_asked_for_overrides_only_the_concern() -> None:

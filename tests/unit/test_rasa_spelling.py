@@ -21,7 +21,7 @@ from bot.rasa_server.spelling import SpellingFolder
 
 tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
 folder = SpellingFolder.create({}, None, None, None)
-texts = ["Kan vi RYKKE moedet", "kan vi rykke mødet", "hejjj"]
+texts = ["Kan vi RYKKE moedet", "kan vi rykke mødet", "hejjj", "K6X-3JE kan du vise mine tider", "min kode er k6x 3je"]
 predicted = [Message(data={TEXT: text}) for text in texts]
 tokenizer.process(predicted)
 folder.process(predicted)
@@ -39,10 +39,23 @@ print(json.dumps({
 
 def test_lemmas_are_the_folded_spelling_and_the_text_is_kept() -> None:
     found, _ = in_rasa(FOLD)
-    expected = [["kan", "vi", "rykke", "modet"], ["kan", "vi", "rykke", "modet"], ["hejj"]]
+    # A pairing code's pieces count as nothing: its random letters read as whatever they resembled.
+    expected = [
+        ["kan", "vi", "rykke", "modet"],
+        ["kan", "vi", "rykke", "modet"],
+        ["hejj"],
+        ["", "kan", "du", "vise", "mine", "tider"],
+        ["min", "kode", "er", "", ""],
+    ]
     assert found["predicted"] == expected
     assert found["trained"] == expected
-    assert found["texts"] == ["Kan vi RYKKE moedet", "kan vi rykke mødet", "hejjj"]
+    assert found["texts"] == [
+        "Kan vi RYKKE moedet",
+        "kan vi rykke mødet",
+        "hejjj",
+        "K6X-3JE kan du vise mine tider",
+        "min kode er k6x 3je",
+    ]
     assert found["fingerprint"]
 
 

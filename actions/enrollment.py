@@ -17,7 +17,7 @@ from actions.handover import HANDOFF_SLOTS
 from actions.satisfaction import offer_satisfaction
 from actions.teams import describe_team
 from actions.transaction import Transaction
-from actions.youth_forms import reset_youth_slots
+from actions.youth_forms import reset_youth_slots, stop_says_yes
 from bot.db.consents import ENROLLMENT, record_consent
 from bot.db.enrollments import (
     MAX_HELD_PER_CONTACT,
@@ -195,6 +195,9 @@ class ActionStopForm(Action):
         return "action_stop_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if stop_says_yes(tracker):
+            # "just cancel it" to "Skal jeg aflyse mødet …?": the form takes it as its yes
+            return [FollowupAction(str((tracker.active_loop or {}).get("name")))]
         if (tracker.active_loop or {}).get("name") == "contact_form":
             # The conversation is already with staff; only the contact wish is skipped.
             dispatcher.utter_message(response="utter_contact_stopped")

@@ -83,9 +83,35 @@ _FORMS_VERB = {
 }
 
 
+# Said before the verb: "just cancel it", "bare aflys den".
+_FILLERS = re.compile(r"^\W*(?:(?:ja|yes|yeah|jo|ok|okay|just|bare|please|pls|så|saa)\W+)+", re.IGNORECASE)
+# What may follow the verb in a clause of its own ("…, ill book a new one later"), never a no.
+_NO_IN_IT = re.compile(r"\b(?:ikke|ik|ikk|not|don['’]?t|dont|nej|no)\b", re.IGNORECASE)
+
+
 def says_the_forms_verb(text: str, form: str | None) -> bool:
     pattern = _FORMS_VERB.get(form or "")
-    return bool(pattern and pattern.match(text.strip()))
+    if pattern is None:
+        return False
+    first, _, rest = (
+        re.split(r"([,.;!]\s*)", text.strip(), maxsplit=1)[:3]
+        if re.search(r"[,.;!]", text)
+        else (
+            text.strip(),
+            "",
+            "",
+        )
+    )
+    first = _FILLERS.sub("", first)
+    return bool(pattern.match(first)) and not _NO_IN_IT.search(rest)
+
+
+def stop_says_yes(tracker: Tracker) -> bool:
+    """A message read as a stop that is the yes to the cancel or move question in the
+    question's own verb ("just cancel it, ill book a new one later", NLU: stop)."""
+    form = (tracker.active_loop or {}).get("name")
+    text = str(tracker.latest_message.get("text") or "")
+    return tracker.get_slot("requested_slot") == "youth_confirm" and says_the_forms_verb(text, form)
 
 
 def says_nothing(text: str) -> bool:
@@ -144,6 +170,9 @@ class YouthFormValidation(Interruptible):
     # A change to a meeting both sides agreed on asks its yes first; a request
     # or a record is saved at once (after a database error: asked, see above).
     confirm_first = False
+
+    def stop_is_a_yes(self, tracker: Tracker) -> bool:
+        return stop_says_yes(tracker)
 
     def name(self) -> str:
         raise NotImplementedError

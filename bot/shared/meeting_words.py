@@ -38,7 +38,10 @@ _NOTE_DOWN = re.compile(
 _NOTE_A_HELD = re.compile(
     r"\b(?:skrive|skriv|notere|noter|registrere|registrer|logge|log|føre|foere)\s+(?:\w+\s+){0,4}?"
     r"(?:havde|har\s+haft|haft|holdt|had)\s+(?:et\s+|en\s+|mit\s+|vores\s+|a\s+|my\s+)?(?:\w+\s+)?"
-    r"(?:møde\w*|moede\w*|mode[t]?|samtale\w*|meeting)",
+    r"(?:møde\w*|moede\w*|mode[t]?|samtale\w*|meeting)|"
+    # "vil registrere at jeg saa Louise sidste fredag": the mentor seen, noted down
+    r"\b(?:skrive\s+ind|skriv\s+ind|notere|noter|registrere|registrer|logge|log)\s+at\s+(?:jeg|vi)\s+"
+    r"(?:så|saa|mødte|moedte|mødtes|moedtes|snakkede\s+med|talte\s+med|var\s+hos|var\s+til\s+\w+\s+(?:med|hos)|saw|met)\b",
     re.IGNORECASE,
 )
 # A meeting to come is asked for, not noted down.

@@ -200,7 +200,7 @@ def replay(
     return Outcome(conversation["id"], category, turns, failure)
 
 
-def shorten(text: str, width: int = 110) -> str:
+def shorten(text: str, width: int = int(os.environ.get("REPLAY_WIDTH", "110"))) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 

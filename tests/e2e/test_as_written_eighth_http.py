@@ -93,3 +93,14 @@ def test_a_stop_told_with_the_code_and_a_switch_given_its_day(running: RunningAs
     switches = [e for e in events if e.kind in ("changed", "started") and e.programme.lower() == "hf"]
     assert len(stops) == 1 and len(switches) == 1, chat.text
     assert switches[0].occurred_on == danish_today() - timedelta(days=1), chat.text
+
+
+def test_the_cancel_question_answered_just_cancel_it_with_more_after_it(running: RunningAssistant) -> None:
+    reference = own_young_person(running)
+    agreed = confirmed(running, reference, danish_today() + timedelta(days=2))
+    chat = running.chat()
+    chat.say(f"{code_for(running, reference)} sorry i cant make it to the mentor meeting, something came up")
+    assert f"Skal jeg aflyse mødet {when(agreed)}?" in chat.text, chat.text
+    chat.say("just cancel it, we can find another time next week")  # read as a stop by NLU
+    assert "er aflyst" in chat.text, chat.text
+    assert [m.status for m in meetings_of(running, reference)] == ["cancelled"]

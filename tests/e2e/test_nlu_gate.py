@@ -60,6 +60,10 @@ DATA = ROOT / "tests" / "data"
 # 0.972, 0.969. The tenth sets, first measured with that model (2026-12-07):
 # parents 0.937, young people 0.960; with a tenth batch written from their
 # errors' kinds: 0.949 and 0.980 (the other sets within 0.003 of before).
+# The eleventh sets (2026-12-07, night), first measured with the model of main as
+# the thirteenth session found it: parents 0.973 (accuracy 0.954), young people
+# 0.966 (0.954); with that session's changes 0.974 and 0.967 (no batch came
+# from their errors).
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.965,
     "nlu_blind2.yml": 0.97,
@@ -81,6 +85,8 @@ INTENT_F1_FLOOR = {
     "youth_blind9.yml": 0.955,
     "nlu_blind10.yml": 0.935,
     "youth_blind10.yml": 0.97,
+    "nlu_blind11.yml": 0.96,
+    "youth_blind11.yml": 0.955,
 }
 # The service topics of faq_test.yml's questions, as the assistant answers them
 # (the pick, or the one service a question names where the pick was not sure of

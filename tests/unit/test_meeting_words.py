@@ -54,6 +54,7 @@ def test_asking_for_changing_or_other_things_is_no_look(text: str) -> None:
         "kan du notere et afholdt møde for mig",
         "hvordan registrerer man en samtale",  # no: "registrerer" is not the infinitive
         "vil have registreret et møde med Lene",
+        "vil gerne notere at jeg mødte Hassan i tirsdags",  # the mentor seen, no word for a meeting
     ],
 )
 def test_a_meeting_to_note_down(text: str) -> None:

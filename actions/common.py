@@ -155,3 +155,18 @@ def read_yes_no(value: Any, tracker: Tracker) -> bool | None:
     if _NO.match(text):
         return False
     return None
+
+
+def messages_while_asked(tracker: Tracker, form: str, slot: str) -> int:
+    """How many messages the user has sent while `form` asked for `slot`, since the
+    form last started (a form sets requested_slot more than once per question, so the
+    messages are counted, not those events)."""
+    count, requested = 0, None
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            count, requested = 0, None
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif event.get("event") == "user" and requested == slot:
+            count += 1
+    return count

@@ -34,7 +34,8 @@ from bot.shared.municipality import current_municipality
 KIND_WORDS = [
     (
         "stopped",
-        r"stop(pet|per|pe)|stoppede|droppe[tr]? ud|droppet|droppede|hoppe(t|de) (fra|af)|smidt ud|sprunget fra|"
+        r"stop(pet|per|pe)|stoppede|stopet|stopede|droppe[tr]? ud|droppet|droppede|hoppe(t|de) (fra|af)|smidt ud|"
+        r"sprunget fra|"
         r"sprang fra|gå(et)? ud af|gik ud af|meldt mig ud|meldte mig ud|er slut for mig|quit|dropped|"
         r"left\s+(?:school|the)",
     ),
@@ -89,7 +90,8 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
 # as stopping fgu: the stop word came first, the last programme was taken.
 _LEFT_BEFORE = re.compile(
     r"\b(?:fra|ud af|stop(?:pet|per|pede)?|droppe(?:t|de|r)?|hoppet fra|sprunget fra|smidt ud af|"
-    r"færdig med|faerdig med|quit|left)\s+(?:på\s+|paa\s+|med\s+)?(?:min\s+|mit\s+|den\s+)?$"
+    r"færdig med|faerdig med|quit|left)\s+(?:på\s+|paa\s+|med\s+)?(?:min\s+|mit\s+|den\s+)?"
+    r"(?:gymnasi\w*\s+|uddannelse\w*\s+|skole\w*\s+)?$"
 )
 _BEGUN_BEFORE = re.compile(
     r"\b(?:til|start(?:et|er|ede)?|begynd(?:t|er|te)?|går|gaar|kommet ind|optaget|inde|kommet|started|"
@@ -214,6 +216,11 @@ class ValidateEducationForm(YouthFormValidation, FormValidationAction):
 
 
 _FUTURE = re.compile(r"\b(starter|begynder|skal (starte|begynde|stoppe|skifte)|fra på|stopper)\b")
+# "Jeg stopper gymnasium stx. Jeg begyndte FGU 6 september.": a change told in the past is in the past.
+_PAST_VERB = re.compile(
+    r"\b(?:begyndte|startede|stoppede|stopede|droppede|hoppede|skiftede|er (?:startet|begyndt|stoppet|skiftet)|"
+    r"har (?:startet|skiftet|droppet)|started|began|stopped|dropped)\b"
+)
 
 
 def education_day(tracker: Tracker) -> date | None:
@@ -221,7 +228,9 @@ def education_day(tracker: Tracker) -> date | None:
     mandag d. 4. januar", "i fredags", "starter på mandag"); the latest wins."""
     for message in form_messages(tracker, "education_form"):
         text = str(message.get("text") or "")
-        day = find_date(text, local_today(), "future" if _FUTURE.search(text.lower()) else "past")
+        lowered = text.lower()
+        future = _FUTURE.search(lowered) and not _PAST_VERB.search(lowered)
+        day = find_date(text, local_today(), "future" if future else "past")
         if day is not None:
             return day
     return None

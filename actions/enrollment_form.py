@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, read_yes_no, today
+from actions.common import Interruptible, messages_while_asked, read_yes_no, today
 from actions.enrollment_extraction import FORM_SLOTS, TakesEverything, iso_date
 from actions.teams import button_title, choose_team, offered_teams
 from actions.transaction import Transaction
@@ -58,18 +58,8 @@ _DEFERRABLE = ("parent_name", "partner_joins", "partner_name")
 
 
 def times_asked(tracker: Tracker, slot: str) -> int:
-    """How many messages the parent has sent while the form asked for this
-    slot, since the form started (the form sets requested_slot more than once
-    per question, so the messages are counted, not those events)."""
-    count, requested = 0, None
-    for event in tracker.events:
-        if event.get("event") == "active_loop" and event.get("name") == "enrollment_form":
-            count, requested = 0, None
-        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
-            requested = event.get("value")
-        elif event.get("event") == "user" and requested == slot:
-            count += 1
-    return count
+    """How many messages the parent has sent while the form asked for this slot."""
+    return messages_while_asked(tracker, "enrollment_form", slot)
 
 
 def parse_child_date(text: str, born: bool, on: date) -> date | None:

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.common import Interruptible, phrased_as_a_question, read_yes_no
+from actions.common import Interruptible, messages_while_asked, phrased_as_a_question, read_yes_no
 from actions.transaction import Transaction
 from bot.db.consents import CONTACT, record_consent
 from bot.db.escalations import open_escalation, set_contact_wish
@@ -37,6 +37,14 @@ REASON_BY_PREVIOUS_RESPONSE = {
 PRIORITY_BY_REASON = {"concern": "high", "distress": "high"}
 # How sure NLU must have been of the concern it read under a request for a person.
 CONCERN_READ = 0.5
+# A concern is for a child: NLU's concern under a request for a person counts only with a child named
+# ("jeg vil hellere drøfte vores situation med et menneske" read the concern at 0.56).
+_A_CHILD = re.compile(
+    r"\b(?:barn\w*|børn\w*|boern\w*|unger?(?:ne)?|dreng\w*|pige\w*|baby\w*|niece\w*|nevø\w*|nevoe\w*|"
+    r"søn(?:nen)?|soen(?:nen)?|datter\w*|lille|små|smaa|kids?|child\w*|boys?|girls?|toddler\w*|daughter\w*|"
+    r"sons?|nephew\w*|grandchild\w*|grandson\w*|granddaughter\w*)\b",
+    re.IGNORECASE,
+)
 # What the danger layer or the fallback put over NLU's reading of a message.
 NOT_A_READING = frozenset({"express_distress", "possible_distress", "nlu_fallback"})
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
@@ -94,11 +102,13 @@ def asked_about_a_concern(tracker: Tracker) -> bool:
     reader put the request first and the concern it read next
     (bot/rasa_server/explicit_requests.py)."""
     ranking = tracker.latest_message.get("intent_ranking") or []
+    text = str(tracker.latest_message.get("text") or "")
     return asked_in_own_words(tracker) and (
         (
             len(ranking) > 1
             and ranking[1].get("name") == "report_concern"
             and float(ranking[1].get("confidence") or 0) >= CONCERN_READ
+            and bool(_A_CHILD.search(text))
         )
         or concern_told_just_before(tracker)
     )
@@ -113,7 +123,12 @@ def concern_told_just_before(tracker: Tracker) -> bool:
         return False
     ranking = (users[-2].get("parse_data") or {}).get("intent_ranking") or []
     read: dict[str, Any] = next((r for r in ranking if r.get("name") not in NOT_A_READING), {})
-    return read.get("name") == "report_concern" and float(read.get("confidence") or 0) >= CONCERN_READ
+    told = str(users[-2].get("text") or "")
+    return (
+        read.get("name") == "report_concern"
+        and float(read.get("confidence") or 0) >= CONCERN_READ
+        and bool(_A_CHILD.search(told))
+    )
 
 
 def read_contact_method(text: str) -> str | None:
@@ -241,6 +256,11 @@ class ValidateContactForm(Interruptible, FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "")
         method = text if text in ("chat", "phone", "email") else read_contact_method(text)
+        if method is None and messages_while_asked(tracker, "contact_form", "contact_method") >= 2:
+            # Asked once again already: the case is queued, and staff answer here in the chat
+            # (a young person gave their code, then what it was about; no third time).
+            dispatcher.utter_message(response="utter_contact_method_chat_then")
+            return {"contact_method": "chat"}
         if method is None:
             dispatcher.utter_message(response="utter_invalid_contact_method")
             return {"contact_method": None}

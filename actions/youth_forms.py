@@ -53,6 +53,11 @@ LAST_SAVE = "youth_last_save"
 HELD, REQUEST, EDUCATION = "held", "request", "education"  # what it was
 NOTHING_SAVED: Reply = ("utter_youth_nothing_saved", {})
 _NONE = re.compile(r"^\s*(nej|nope|nah|ingen|intet|nix|no|ikke noget|næh|naeh|ved ikke|vil ikke|-)\b", re.I)
+_ONLY_A_YES = re.compile(
+    r"^\W*(?:ja|jo|jep|jeps|yes|yep|ok|okay|oki|fint|korrekt|rigtigt|rigtig|👍|👌)"
+    r"(?:\W+(?:det|er|rigtigt|rigtig|korrekt|fint|tak|passer|thats|that's|right|correct|ja))*\W*$",
+    re.IGNORECASE,
+)
 
 
 def reset_youth_slots() -> list[EventType]:
@@ -238,7 +243,8 @@ class YouthFormValidation(Interruptible):
         if not self.asked(tracker, slot):
             return {}
         text = self.text(tracker).strip()
-        return {slot: nothing if says_nothing(text) or not text else text[:limit]}
+        # "ja det er rigtigt" to "hvad talte I om?" answers what the writer expected asked, and is no note
+        return {slot: nothing if says_nothing(text) or _ONLY_A_YES.match(text) or not text else text[:limit]}
 
     @staticmethod
     def starting(tracker: Tracker) -> bool:

@@ -197,7 +197,8 @@ def conversation_turns() -> list[str]:
 
 # Training examples written before the blind conversations were (the first
 # set 2026-12-06 07:10, the second and third later that day, the fourth
-# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00, the seventh 17:30, the eighth 20:15,
+# 2026-12-06 23:20, the fifth 2026-12-07 02:20, the sixth 2026-12-07 17:00, the seventh 17:30,
+# the eighth 20:15, the ninth 21:10,
 # after the training lines below; each example's first commit checked with
 # `git log -S`) that a conversation's writer
 # happened to write too, or nearly: common phrases, not leaks. Any other is.
@@ -235,6 +236,8 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "Hvornår kommer sundhedsplejersken første gang efter fødslen",
     "kan jeg faa et nyt moede m. min mentor",
     "hvad har jeg af aftaler m. mentor",  # the eighth set (2026-12-07, night) from here on
+    "hej jeg har et spørgsmål",  # the ninth set (2026-12-07, night) from here on
+    "hvornar skal jeg ses m min mentor igen",
 }
 
 

@@ -108,27 +108,54 @@ def find_date(text: str, today: date, direction: Direction = "future") -> date |
 
 
 def find_time(text: str) -> time | None:
-    """ "kl 14", "kl. 9.30", "14:30", "ved 13-tiden" -> a time of day; None without one.
-    A time corrected in the message is the corrected one, also as a bare hour ("kl 15.30.. nej vent, 16")."""
+    """ "kl 14", "kl. 9.30", "14:30", "ved 13-tiden", "klokken to", "at 3pm" -> a time of day;
+    None without one. A time corrected in the message is the corrected one, also as a bare hour
+    ("kl 15.30.. nej vent, 16", "wait no make it 12"). An hour from 1 to 6 is in the afternoon
+    (a meeting "klokken to" is at 14), unless the message says night or morning."""
     corrected = after_correction(text)
-    match = _TIME.search(normalise(corrected))
-    if not match and corrected is not text and _TIME.search(normalise(text)):
-        match = _BARE_HOUR.search(normalise(corrected)) or _TIME.search(normalise(text))
-    if not match:
-        return _spoken_or_dotted(normalise(corrected))
-    groups: list[str | None] = [*match.groups(), None, None, None, None][:6]
-    hour = int(groups[0] or groups[2] or groups[4] or 0)
-    minute = int(groups[1] or groups[3] or groups[5] or 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
+    said = normalise(corrected)
+    found = _clock_time(said)
+    if found is None and corrected is not text:
+        bare = _MAKE_IT.search(said) or (_BARE_HOUR.search(said) if _TIME.search(normalise(text)) else None)
+        found = _as_time(bare.group(1), bare.group(2)) if bare else _clock_time(normalise(text))
+    if found is not None and 1 <= found.hour <= 6 and not _NIGHT_OR_MORNING.search(said):
+        return time(found.hour + 12, found.minute)
+    return found
+
+
+def _as_time(hour: str | None, minute: str | None) -> time | None:
+    h, m = int(hour or 0), int(minute or 0)
+    return time(h, m) if h <= 23 and m <= 59 else None
+
+
+def _clock_time(said: str) -> time | None:
+    match = _TIME.search(said)
+    if match:
+        groups: list[str | None] = [*match.groups(), None, None, None, None][:6]
+        return _as_time(groups[0] or groups[2] or groups[4], groups[1] or groups[3] or groups[5])
+    english = _AT_HOUR.search(said)
+    if english:
+        found = _as_time(english.group(1), english.group(2))
+        pm = english.group(3) in ("pm", "p.m.") and found is not None and found.hour < 12
+        return time(found.hour + 12, found.minute) if pm and found else found
+    return _spoken_or_dotted(said)
+
+
+# "at 10", "at 3pm", "at 9:30 am": a time the English way.
+_AT_HOUR = re.compile(r"\bat\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)?(?![\d/.]|\s*(?:%|kr))")
+# "make it 12", "gør det 13" after a correction: the new hour.
+_MAKE_IT = re.compile(
+    r"\b(?:make\s+it|make\s+that|gør\s+det(?:\s+til)?|gør\s+den|lad\s+os\s+sige)\s+(\d{1,2})(?:[.:](\d{2}))?\b"
+)
+# An early hour meant as such: "kl 5 om morgenen", "at 6 am", "02:30".
+_NIGHT_OR_MORNING = re.compile(r"\b(?:nat|natten|morgen|morgenen|tidlig|am|a\.m\.)\b|\b0[1-6][:.]\d{2}\b")
 
 
 # "15.30", "10.45", "16.00" without "kl": a time where the minutes can be no month
 # ("14.06" may be a date, and stays unread); never a part of a longer number.
 _DOTTED = re.compile(r"(?<![\d.,/])\b(\d{1,2})\.(\d{2})\b(?![.,/]?\d)(?!\s*(?:kr|dkk|euro|€|%|,-))")
 # "halv 11" (10.30), "kvart over 2", "kvart i 3", with or without "kl".
-_SPOKEN = re.compile(r"\b(?:kl\.?\s+|klokken\s+)?(halv|kvart\s+over|kvart\s+i)\s+(\d{1,2})\b(?!\s*(?:time|min))")
+_SPOKEN = re.compile(r"\b(?:kl\.?\s+|klokken\s+)?(halv|kvart\s+over|kvart\s+i)\s+(\d{1,2})\b(?!\s*(?:time|minut))")
 
 
 def _spoken_or_dotted(text: str) -> time | None:

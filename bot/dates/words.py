@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 from typing import Literal
 
+from bot.dates.spoken import spoken_numbers
+
 Direction = Literal["future", "past"]
 
 MONTH_NAMES = (
@@ -140,15 +142,15 @@ RELATIVE_DAYS_RE = re.compile(rf"(?<!\w)({alternatives(RELATIVE_DAYS)})(?!\w)")
 
 
 def normalise(text: str) -> str:
-    """Lower case, single spaces, Danish letters for their ASCII spellings ("paa", "naeste", "soendag")
-    and Danish words for the English days ("tuesday")."""
+    """Lower case, single spaces, Danish letters for their ASCII spellings ("paa", "naeste", "soendag"),
+    Danish words for the English days ("tuesday") and digits for days and hours in words."""
     lowered = " ".join(text.lower().split())
     lowered = _ENGLISH_DAYS_RE.sub(lambda m: _ENGLISH_DAYS[m.group(1)], lowered)
     for wrong, right in _MISSPELLINGS.items():
         lowered = lowered.replace(wrong, right)
     for ascii_form, letter in _ASCII:
         lowered = lowered.replace(ascii_form, letter)
-    return lowered
+    return spoken_numbers(lowered)  # "den fjortende december", "klokken to" (bot/dates/spoken.py)
 
 
 def relative_day(text: str, today: date) -> date | None:

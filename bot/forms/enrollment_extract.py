@@ -163,6 +163,10 @@ def _child_born(said: str) -> bool | None:
     return None
 
 
+# "hun er 3 måneder", not the parent's own age ("jeg er 43 år og er lige blevet mor").
+_CHILD_AGE = re.compile(r"(?<!\bjeg\s)(?<!\bvi\s)(?<!\bdu\s)\ber\s+\d{1,2}\s*(?:uger?|måneder?|mdr|md|år)\b")
+
+
 def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     """A due date (born False) or a birth date (born True) written anywhere in
     normalised text; with born None, a date written out in full only."""
@@ -172,7 +176,7 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
         from_week = due_date_from_pregnancy_week(said, today)
         if from_week:
             return from_week
-    if born is True and re.search(r"\ber\s+\d{1,2}\s*(?:uger?|måneder?|mdr|md|år)\b", said):
+    if born is True and _CHILD_AGE.search(said):
         from_age = birth_date_from_age(said, today)
         if from_age:
             return from_age

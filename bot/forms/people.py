@@ -37,6 +37,9 @@ _STOP_TEXT = """
     dzień dzien dobry dobri assalamu assalam alaikum aleikum alaykum salaam salam salamu merhaba marhaba selam
     selamlar bonjour hola ciao salve namaste shalom privet pryvit vitayu dobryi dobroho dnia guten tag morgen
     godmorgen godaften goddag moin mojn hallo halløj hey hejhej xin chào chao hi hiya greetings
+    fortryd fortryder fortrudt afmeld afmelde afmelder afmelding annuller annullere slet slette stop stopper
+    glem hustru hustruen ægtefælle aegtefaelle ægtemand forlovede spouse
+    kære kaere dear kommune kommunen municipality sir madam
     """
 STOPWORDS = frozenset(_STOP_TEXT.split()) | frozenset(MONTHS) | frozenset(WEEKDAYS) | frozenset(NUMBER_WORDS)
 
@@ -45,7 +48,8 @@ _NAME_TOKEN = re.compile(rf"^{_LETTERS}\.?$")
 _TOKEN = re.compile(r"\S+")
 _PARTNER_WORD = (
     r"(?:k(?:j)?æ?a?e?r(?:e)?ste(?:n)?|mand(?:en)?|kone(?:n)?|partner(?:en)?|sambo(?:en)?|samlever(?:en)?|"
-    r"medforæ?l?d?e?r|husband|wife|boyfriend|girlfriend|fianc[ée]e?)"
+    r"medforæ?l?d?e?r|hustru(?:en)?|ægtefælle(?:n)?|aegtefaelle(?:n)?|ægtemand(?:en)?|forlovede|"
+    r"husband|wife|boyfriend|girlfriend|partner|spouse|fianc[ée]e?)"
 )
 # "min far" is the parent's own father; the child's father is "far",
 # "faren" or "barnets far".
@@ -85,7 +89,8 @@ _ROLE_IS = re.compile(
 # unless the message is about the child ("vores søn, han hedder Oliver").
 # In English too: "her name is Agnieszka", "he's called Tom".
 _PRONOUN_NAMED = re.compile(
-    rf"\b(?:(?:han|hun)\s+hedder|(?:her|his)\s+name(?:['’]s|\s+is)|(?:she|he)(?:['’]s|\s+is)\s+(?:called|named))\s+"
+    rf"\b(?:(?:han|hun)\s+hedder|(?:hans|hendes)\s+(?:for)?navn\s+er|(?:her|his)\s+(?:first\s+)?name(?:['’]s|\s+is)|"
+    rf"(?:she|he)(?:['’]s|\s+is)\s+(?:called|named))\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
 )
@@ -166,6 +171,11 @@ _SHE_OR_HE_JOINS = re.compile(
     r"(?:med|with\s+me|too|also|along)\b",
     re.IGNORECASE,
 )
+_NAME_BEFORE_AN_ANSWER = re.compile(
+    rf"^\s*(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{1,3}})\s+(?:termin\w*|født|fodt|foedt|tlf|telefon\w*|mobil\w*|"
+    r"e-?mail|mail|nr|nummer|due|born)\b",
+    re.IGNORECASE,
+)
 _NAME_HERE = re.compile(rf"^(?:hej\W+)?(?P<name>{_LETTERS}(?:\s+{_LETTERS})?)\s+her\W*$", re.IGNORECASE)
 _STRONG_CUES = ("hedder", "hed", "navn", "name")
 _PARTNER_PRONOUNS = frozenset({"han", "hun", "hen", "partneren", "kæresten", "kaeresten", "faren", "moren"})
@@ -210,6 +220,11 @@ def own_name(text: str, asked_for_it: bool, clauses: list[str]) -> str | None:
         name = name_from(match.group("name"), need_capitals=not (strong or asked_for_it))
         if name:
             return name
+    if asked_for_it:
+        first = _NAME_BEFORE_AN_ANSWER.match(text)
+        name = name_from(first.group("name")) if first else None
+        if name and len(name.split()) >= 2:
+            return name  # "Peter Nygaard termin 9/2": the name, then another answer
     for clause in clauses:
         here = _NAME_HERE.match(clause)
         if here:  # "Maja her", as a message is signed

@@ -34,6 +34,9 @@ _WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s
 _JOIN_IT = re.compile(
     rf"\b{_WISH}\s+(?:(?:gerne|godt|rigtig|rigtigt|meget|really)\s+){{0,2}}(?:være|vaere|komme)\s+med\b"
     r"(?!\s+(?:i|på|paa|til)\s+(?!(?:det|den|jer)\b))|"
+    # "… fortalt mig om jeres kursus for nybagte forældre, og jeg vil meget gerne deltage"
+    rf"\b{_WISH}\s+(?:(?:gerne|godt|rigtig|rigtigt|meget|really)\s+){{0,2}}deltage\b"
+    r"(?!\s+(?:i|på|paa)\s+(?!(?:det|den|jeres|kurset|forløbet|forloebet)\b))|"
     # "… mentioned a course for new parents. Can we join?"
     r"\b(?:can|could|may)\s+(?:we|i)\s+(?:also\s+|still\s+)?(?:join|take\s+part|participate)\b"
     r"(?!\s+(?:a|an)\s+(?!course\b))",

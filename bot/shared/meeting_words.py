@@ -107,7 +107,10 @@ def asks_for_one_more(text: str) -> bool:
 # droppe det", "aflys mødet", "jeg melder afbud til mødet"), read as nothing
 # (moving 0.50 next to cancelling 0.47 on a blind conversation) or as moving
 # it: cancelling, unless the message also asks for another time.
-_MEETING = r"(?:møde\w*|moede\w*|mode[tr]?|aftale\w*|meeting\w*|appointment\w*|samtale\w*)"
+_MEETING = (
+    r"(?:møde\w*|moede\w*|mode[tr]?|aftale\w*|meeting\w*|appointment\w*|samtale\w*|"
+    r"mentor\s*ting\w*|mentor\s+thing|mentortid)"  # "the mentor thing"
+)
 _CALL_OFF = re.compile(
     r"\b(?:aflys\w*|drop(?:pe|per)?|afbud|afbestil\w*|annuller\w*|cancel\w*|call\s+off|skip\w*)\b",
     re.IGNORECASE,
@@ -115,7 +118,7 @@ _CALL_OFF = re.compile(
 _CANNOT_COME = re.compile(
     r"\b(?:(?:kan|ka)\s*(?:ikke|ikk|ik|ike|sgu\s+ikke)\s+(?:\w+\s+)?(?:nå|naa|na|komme|deltage|møde\s+op|moede\s+op)|"
     r"(?:can['’]?t|cannot|won['’]?t)\s+(?:make|come|attend))\b"
-    rf"(?:\W+\w+){{0,3}}?\W+{_MEETING}\b",
+    rf"(?:\W+\w+){{0,4}}?\W+{_MEETING}\b",
     re.IGNORECASE,
 )
 _NAMES_A_MEETING = re.compile(rf"\b{_MEETING}\b", re.IGNORECASE)

@@ -20,7 +20,7 @@ _PERSON = (
 # Asked for with a verb: "kan jeg tale med et menneske", "giv mig videre til en
 # medarbejder", "talk to a real person", "vil gerne ha et menneske".
 _WITH_A_VERB = (
-    rf"\b(?:snakke|tale|skrive|chatte|snak|tal)\s+med\s+{_PERSON}\b|"
+    rf"\b(?:snakke|tale|skrive|chatte|snak|tal|drøfte|droefte|diskutere)\s+(?:\w+\s+){{0,3}}?(?:med|m\.?)\s+{_PERSON}\b|"
     rf"\b(?:give|giv|gi|sende|send|stille|stil)\s+(?:mig|os)\s+(?:videre\s+)?(?:til|over\s+til)\s+{_PERSON}\b|"
     r"\b(?:en\s+)?(?:medarbejder|sagsbehandler|rådgiver|raadgiver|nogen|person)\s+(?:kan\s+|må\s+|skal\s+)?"
     r"(?:ikke\s+)?(?:ringe|kontakte)\s+(?:mig|os)(?:\s+op)?\b|"
@@ -48,6 +48,8 @@ _CALL_ME = re.compile(
     r"et\s+menneske)\s+(?:fra\s+(?:kommunen|jer|\w+\s+kommune)\s+)?(?:kan\s+|må\s+|skal\s+|vil\s+)?"
     r"(?:ikke\s+)?(?:godt\s+)?(?:ringe|kontakte)\s+(?:til\s+)?(?:mig|os)\b|"
     r"\b(?:kan|vil|må)\s+i\s+(?:ikke\s+|godt\s+)?(?:ringe|kontakte)\s+(?:til\s+)?(?:mig|os)\b|"
+    # "jeg vil gerne bede om at blive ringet op af en sagsbehandler"
+    r"\bblive\s+(?:ringet\s+op|ringet\s+til|kontaktet)\b|"
     r"\b(?:someone|somebody|anyone|a\s+person|a\s+human|a\s+staff\s+member|an\s+employee|a\s+caseworker|"
     r"a\s+social\s+worker)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:to\s+)?(?:call|phone|ring|contact)\s+(?:me|us)\b|"
     r"\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+me\b|\bcall\s+me\s+back\b|"
@@ -121,5 +123,5 @@ def asks_someone_to_look(text: str) -> bool:
 
 
 def asks_for_someone_about_it(text: str) -> bool:
-    """A person asked for, or someone asked to come and look."""
-    return asks_for_a_person(text) or bool(_SOMEONE_TO_LOOK.search(text))
+    """A person asked for, a call asked for, or someone asked to come and look."""
+    return asks_for_a_person(text) or asks_to_be_called(text) or bool(_SOMEONE_TO_LOOK.search(text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _PAST = re.compile(
-    r"\b(?:stoppede|stoppet|droppede|droppet|hoppede\s+(?:fra|af)|hoppet\s+(?:fra|af)|sprang\s+fra|sprunget\s+fra|"
+    r"\b(?:stoppede|stoppet|stopet|stopede|droppede|droppet|hoppede\s+(?:fra|af)|hoppet\s+(?:fra|af)|sprang\s+fra|sprunget\s+fra|"
     r"gik\s+ud\s+af|smidt\s+ud|meldt\s+mig\s+ud|meldte\s+mig\s+ud|quit|dropped\s+out)\b",
     re.IGNORECASE,
 )

@@ -409,3 +409,15 @@ def test_a_person_asked_for_right_after_a_concern_the_danger_layer_checked_in_on
     run(ActionRequestHuman(), tracker)
     row = escalation_of(session, "conv-concern-after")
     assert (row.reason, row.priority) == (reason, priority)
+
+
+def test_a_concern_read_under_a_request_that_names_no_child_is_a_plain_request(session: Session) -> None:
+    text = "jeg vil hellere drøfte vores situation med et menneske"
+    tracker = conversation("conv-no-child", text=text)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "request_human", "confidence": 1.0},
+        {"name": "report_concern", "confidence": 0.56},
+    ]
+    run(ActionRequestHuman(), tracker)
+    row = escalation_of(session, "conv-no-child")
+    assert (row.reason, row.priority) == ("request_human", "normal")

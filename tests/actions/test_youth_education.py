@@ -19,9 +19,11 @@ from actions.education import (
     ActionSaveEducation,
     ActionShowEducation,
     ValidateEducationForm,
+    education_day,
     programme_switch,
     read_kind,
 )
+from actions.youth_forms import local_today
 from bot.db.education import record_education
 from bot.db.youth import bind
 from bot.db.youth_models import EducationEvent
@@ -176,6 +178,7 @@ def programmes(text: str, *names: str) -> list[dict[str, Any]]:
         ("er startet på fgu efter jeg droppede stx", "fgu", "stx"),
         ("skiftet fra hf til eux", "eux", "hf"),
         ("stoppet på tømrer, går nu på hf", "hf", "tømrer"),
+        ("Jeg stopper gymnasium stx. Jeg begyndte fgu i mandags.", "fgu", "stx"),  # a word between
     ],
 )
 def test_a_switch_told_in_one_message_is_a_change_to_the_programme_begun(
@@ -241,3 +244,11 @@ def test_the_answer_to_what_happened_also_names_the_programme_and_a_yes_names_no
     for answer in ("jep", "ja!", "ok 👍", "👍"):
         said = tracker("conv-k", answer, "affirm", slots=programme_asked)
         assert extract(form, "education_programme", said) == {"education_programme": "?"}, answer
+
+
+def test_a_change_told_in_the_past_is_dated_in_the_past_even_with_a_present_stop() -> None:
+    text = "Jeg stopper gymnasium stx. Jeg begyndte FGU 6 september."
+    told = tracker("conv-p", text, "update_education")
+    told.events.insert(0, {"event": "active_loop", "name": "education_form"})
+    day = education_day(told)
+    assert day is not None and day <= local_today()

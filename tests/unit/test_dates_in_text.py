@@ -159,7 +159,7 @@ def test_a_time_corrected_in_the_same_message_is_the_corrected_one() -> None:
         ("kan det blive senere samme dag? fx 15.30", time(15, 30)),
         ("16.00 passer fint", time(16, 0)),
         ("omkring halv 11 tror jeg", time(10, 30)),
-        ("kvart over 2", time(2, 15)),
+        ("kvart over 2", time(14, 15)),  # a meeting's early hour is in the afternoon
         ("kl kvart i 9", time(8, 45)),
         ("14.06", None),  # may be a date
         ("ring på 22.47.91.06", None),

@@ -27,6 +27,7 @@ from bot.shared.enrol_wish import NAMED_COURSE_OVERRIDDEN, OVERRIDDEN, wants_the
         "vores søn kom i sidste uge. En veninde fortalte om forældrekurset, og vi vil rigtig gerne være med!",
         "familie med hjerte lyder godt, kan vi komme med?",
         "the nurse told us about a class for first-time parents. could we take part?",
+        "Sundhedsplejersken har fortalt om jeres kursus for nye forældre, og vi vil meget gerne deltage.",
     ],
 )
 def test_the_wish_to_sign_up(text: str) -> None:
@@ -58,6 +59,7 @@ def test_the_wish_to_sign_up(text: str) -> None:
         "vi vil gerne melde os til en barselsgruppe efter forløbet",
         "after the course, can we join a group for dads?",
         "can I join?",  # no course named
+        "efter kurset vil vi gerne deltage i en mødregruppe",  # another service
     ],
 )
 def test_questions_and_cancellations_are_no_wish(text: str) -> None:

@@ -109,6 +109,8 @@ def test_a_new_meeting_asked_for_is_no_move(text: str, new: bool) -> None:
         ("can't make the meeting tomorrow, sorry", True),
         ("ka ik komme til modet paa fredag", True),
         ("annuller aftalen med Jonas", True),
+        ("got a shift at work friday so i cant make it to the mentor thing", True),
+        ("i cant make it to the party", False),
         ("kan ikke komme til mødet, kan vi rykke det til fredag", False),  # moving it
         ("kan vi droppe mødet og tage et nyt senere", False),
         ("drop det", False),  # no meeting named: leaving a form, or nothing

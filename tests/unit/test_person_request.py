@@ -160,5 +160,22 @@ def test_someone_asked_to_look_is_a_person_asked_for_over_a_fallback() -> None:
     assert "nlu_fallback" in OVERRIDDEN and "faq" not in OVERRIDDEN
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg vil hellere drøfte det med et menneske",
+        "gider ik skrive m en bot, vil snakke m en rigtig person",
+    ],
+)
+def test_a_person_asked_for_with_other_verbs_and_short_forms(text: str) -> None:
+    assert asks_for_a_person(text)
+
+
+def test_a_call_asked_for_in_the_passive() -> None:
+    assert asks_to_be_called("jeg vil gerne bede om at blive ringet op af en sagsbehandler")
+    assert asks_for_someone_about_it("jeg er bekymret for pigen ovenpå, kan jeg blive ringet op?")
+    assert not asks_to_be_called("jeg blev ringet op af en sælger i går")
+
+
 def test_the_concern_with_a_person_asked_for_overrides_only_the_concern() -> None:
     assert {"report_concern"} == CONCERN_OVERRIDDEN

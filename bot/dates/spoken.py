@@ -44,9 +44,10 @@ ORDINAL_DAYS = {
     "tredivte": 30,
     "enogtredivte": 31,
 }
-_HOURS = {
-    "et": 1,
+# Numbers in words, one to twenty (the hours of a day and the counts bot/dates/words.py reads).
+CARDINALS = {
     "en": 1,
+    "et": 1,
     "to": 2,
     "tre": 3,
     "fire": 4,
@@ -77,7 +78,7 @@ _ORDINAL_AFTER_DEN = re.compile(rf"\b(den|d\.)\s+({_ORDINAL})\b")
 _ENGLISH_ORDINAL = re.compile(rf"\bthe\s+(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?{_MONTH_START}\b)")
 # "klokken to", "kl. halv tre", "klokn 15" (a typo of klokken), "at ten".
 _CLOCK = re.compile(r"\b(?:klokken|klokn|kloken|klokke|klok)\b")
-_HOUR_WORD = "|".join(sorted(_HOURS, key=len, reverse=True))
+_HOUR_WORD = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _SPOKEN_HOUR = re.compile(rf"\b(kl\.?|klokken|halv|kvart\s+over|kvart\s+i)\s+({_HOUR_WORD})\b")
 
 
@@ -89,4 +90,4 @@ def spoken_numbers(text: str) -> str:
         lambda m: f"{m.group(1)} {ORDINAL_DAYS[m.group(2)]}." if ORDINAL_DAYS[m.group(2)] >= 5 else m.group(0), said
     )
     said = _ENGLISH_ORDINAL.sub(lambda m: f"d. {m.group(1)}.", said)
-    return _SPOKEN_HOUR.sub(lambda m: f"{m.group(1)} {_HOURS[m.group(2)]}", said)
+    return _SPOKEN_HOUR.sub(lambda m: f"{m.group(1)} {CARDINALS[m.group(2)]}", said)

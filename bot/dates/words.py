@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 from typing import Literal
 
-from bot.dates.spoken import spoken_numbers
+from bot.dates.spoken import CARDINALS, spoken_numbers
 
 Direction = Literal["future", "past"]
 
@@ -61,22 +61,7 @@ WEEKDAYS = {
     "lør": 5,
     "søn": 6,
 }
-NUMBER_WORDS = {
-    "en": 1,
-    "et": 1,
-    "to": 2,
-    "tre": 3,
-    "fire": 4,
-    "fem": 5,
-    "seks": 6,
-    "syv": 7,
-    "otte": 8,
-    "ni": 9,
-    "ti": 10,
-    "elleve": 11,
-    "tolv": 12,
-    "halvanden": 1,
-}
+NUMBER_WORDS = {word: number for word, number in CARDINALS.items() if number <= 12} | {"halvanden": 1}
 PARTS_OF_DAY = {
     "morgen": (time(8), time(10)),
     "formiddag": (time(9), time(12)),

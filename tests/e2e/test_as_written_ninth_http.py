@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from bot.dates.spoken import ORDINAL_DAYS
+from bot.dates.words import MONTH_NAMES as MONTHS
 from bot.db.education import latest_education
 from bot.db.youth import get_by_reference
 from bot.shared.clock import DANISH_TIME, danish_today
@@ -26,20 +27,6 @@ from tests.e2e.test_youth_undo_http import code_for
 
 pytestmark = pytest.mark.e2e
 
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 IN_WORDS = {number: word for word, number in ORDINAL_DAYS.items()}
 
 

@@ -395,20 +395,3 @@ def test_due_is_english_only_as_english_says_it_and_a_surname_otherwise() -> Non
     assert "child_born" not in found("jeg hedder Peter Due")
     for english in ("we're due in april", "she is due next month", "due date is march 20", "i am due on 3 may"):
         assert found(english)["child_born"] is False, english
-
-
-def test_the_name_asked_for_then_another_answer_in_the_same_message() -> None:
-    assert found("Ida Brun termin 4/3", asked="parent_name")["parent_name"] == "Ida Brun"
-    assert "parent_name" not in found("hvorfor skal i vide det", asked="parent_name")
-    assert "parent_name" not in found("fortryder. afmeld mig igen", asked="parent_name")
-
-
-def test_a_partner_by_a_formal_role_and_her_first_name_told_apart() -> None:
-    reading = found("Ja, min hustru deltager naturligvis også. Hendes fornavn er Sanne.", asked="partner_joins")
-    assert (reading.get("partner_joins"), reading.get("partner_name")) == (True, "Sanne")
-    assert "partner_name" not in found("Min hustru og jeg venter vores første barn")  # "Hustru" is no name
-
-
-def test_a_letters_salutation_and_the_parents_own_age_are_no_name_and_no_birth() -> None:
-    text = "Kære kommune. Jeg er 41 år og har lige fået min første. Vi vil gerne deltage i kurset."
-    assert {"parent_name", "child_date"}.isdisjoint(found(text, born=True))

@@ -98,15 +98,7 @@ def says_the_forms_verb(text: str, form: str | None) -> bool:
     pattern = _FORMS_VERB.get(form or "")
     if pattern is None:
         return False
-    first, _, rest = (
-        re.split(r"([,.;!]\s*)", text.strip(), maxsplit=1)[:3]
-        if re.search(r"[,.;!]", text)
-        else (
-            text.strip(),
-            "",
-            "",
-        )
-    )
+    first, _, rest = text.strip().partition(next((c for c in text if c in ",.;!"), "\0"))
     first = _FILLERS.sub("", first)
     return bool(pattern.match(first)) and not _NO_IN_IT.search(rest)
 

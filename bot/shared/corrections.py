@@ -38,6 +38,7 @@ def after_correction(text: str) -> str:
 
 # A time of day said before and after the correction: "kl 15:30.. no wait 16", "halv 3, nej 3".
 _A_TIME = re.compile(r"\b(?:kl\.?\s*)?\d{1,2}(?:[.:]\d{2})?\b|\bhalv\s+\d{1,2}\b", re.IGNORECASE)
+_WORDS = re.compile(r"\w+")
 # An answer read as nothing or as off the subject, which a value corrected in it overrides.
 OVERRIDDEN = frozenset({"out_of_scope", "nlu_fallback"})
 
@@ -51,6 +52,3 @@ def corrects_a_value(text: str) -> bool:
     return bool(_A_TIME.search(before) and _A_TIME.search(rest)) or (
         bool(_SAYS_A_VALUE.search(before)) and bool(_SAYS_A_VALUE.search(rest)) and len(_WORDS.findall(text)) <= 14
     )
-
-
-_WORDS = re.compile(r"\w+")

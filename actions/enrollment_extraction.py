@@ -32,7 +32,7 @@ from actions.common import INTERRUPTING_INTENTS, latest_intent, today
 from bot.dates import birth_date_from_age, due_date_from_pregnancy_week
 from bot.dates.answers import MONTH_ONLY_DAY
 from bot.dates.words import normalise
-from bot.forms.enrollment_extract import EnrollmentReading, read_enrollment
+from bot.forms.enrollment_extract import EnrollmentReading, names_a_month_alone, read_enrollment
 
 # The questions, in the order asked. The team is chosen by the form (the
 # fitting team that starts first) and asked only when the parent wants
@@ -115,7 +115,7 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
     def offer(slot: str, value: Any) -> None:
         current = before(slot)
         if current is None or (
-            slot == "child_date" and (refines_a_month(current, value) or estimated(tracker, current, value))
+            slot == "child_date" and (refines_a_month(tracker, current, value) or estimated(tracker, current, value))
         ):
             turn.candidates[slot] = value
         elif current != value and reading.correction:
@@ -142,10 +142,11 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
     return turn
 
 
-def refines_a_month(current: Any, value: Any) -> bool:
+def refines_a_month(tracker: Tracker, current: Any, value: Any) -> bool:
     """ "termin d 9 marts" after "vi venter vores første i marts": a month
     alone was read as its middle (bot/forms/enrollment_extract.py), and the
-    day given later in that month is the date, no correction needed."""
+    day given later in that month is the date, no correction needed. A due
+    date that is the 15th because the parent wrote the 15th is no estimate."""
     earlier, given = iso_date(current), iso_date(value)
     return bool(
         earlier
@@ -153,6 +154,11 @@ def refines_a_month(current: Any, value: Any) -> bool:
         and earlier.day == MONTH_ONLY_DAY
         and given != earlier
         and (given.year, given.month) == (earlier.year, earlier.month)
+        and any(
+            names_a_month_alone(normalise(str(event.get("text") or "")))
+            for event in tracker.events
+            if event.get("event") == "user"
+        )
     )
 
 

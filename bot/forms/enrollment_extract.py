@@ -206,6 +206,15 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
     return None
 
 
+def names_a_month_alone(said: str) -> bool:
+    """ "vi venter vores første i marts": a month without its day, which
+    find_child_date reads as the month's middle (normalised text)."""
+    said = _NOT_A_DATE.sub(" ", after_correction(said))
+    if any(pattern.search(said) for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK, _RELATIVE)):
+        return False
+    return bool(_MONTH_ALONE.search(said)) and not _DAY_OF_THE_MONTH.search(said)
+
+
 def _born_by_date(due: date | None, birth: date | None, today: date) -> tuple[bool | None, date | None]:
     if due is not None and due == birth:
         # A year written ("20/08/2027"): one date, a birth if it has been, else the due date.

@@ -215,6 +215,11 @@ def test_born_after_all_at_the_summary_asks_for_the_birth_date(
 def test_a_date_no_longer_fitting_the_team_chooses_the_first_that_fits(
     session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
 ) -> None:
+    # A team starting next week, whatever the demo grid holds this week: it fits
+    # the first due date, and starts too early for the one 20 weeks away.
+    soon = TODAY + timedelta(weeks=1)
+    session.add(CourseTeam(code="SOON", place="Familiehuset", address="Kirkegade 4", start_date=soon, capacity=10))
+    session.flush()
     slots = summary_slots(session, due_in_three_months)
     later = TODAY + timedelta(weeks=20)
     text = f"undskyld, terminen er {danish(later)}"

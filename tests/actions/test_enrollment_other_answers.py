@@ -202,10 +202,15 @@ def test_the_day_given_after_a_month_alone_is_the_due_date(session: Session, dom
     month_only = date(DUE.year, DUE.month, 15)
     day = 9 if DUE.day != 9 else 10
     text = f"terminen er d {day} {danish(DUE).split(' ', 1)[1]}, jeg hedder Mette Olsen"
-    known = {"child_born": False, "child_date": month_only.isoformat()}  # "vi venter vores første i <month>"
-    set_now, said, after = run_form(domain, text, "parent_name", known, raw=text)
+    known = {"child_born": False, "child_date": month_only.isoformat()}
+    first = f"vi venter vores første i {danish(DUE).split(' ', 1)[1]}"
+    set_now, said, after = run_form(domain, text, "parent_name", known, raw=text, said_before=(first,))
     assert after["child_date"] == date(DUE.year, DUE.month, day).isoformat(), (set_now, said)
     assert after["parent_name"] == "Mette Olsen" and "utter_enrollment_corrected" not in said
+    # The 15th because the parent wrote the 15th is the date, not the month's middle.
+    first = f"termin d 15 {danish(DUE).split(' ', 1)[1]}"
+    _, _, after = run_form(domain, text, "parent_name", known, raw=text, said_before=(first,))
+    assert after["child_date"] == month_only.isoformat()
     # A full date already given is changed only by a correction.
     given = {"child_born": False, "child_date": date(DUE.year, DUE.month, 20).isoformat()}
     _, _, after = run_form(domain, text, "parent_name", given, raw=text)

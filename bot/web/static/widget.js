@@ -312,7 +312,9 @@
   var socket = null;
   var ready = false;
   function connect() {
-    socket = window.io(config.serverUrl, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    // forceNew: "Ny samtale" must not reuse the manager the old socket is still closing.
+    socket = window.io(config.serverUrl, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000,
+                                           forceNew: true });
     socket.on("connect", function () {
       // The server issues the session (an id and its signature); only that
       // pair reconnects to the conversation (bot/channels/widget.py).

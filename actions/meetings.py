@@ -22,7 +22,6 @@ from actions.youth_forms import (
     YouthFormValidation,
     YouthSubmit,
     at_local,
-    corrects_when,
     form_messages,
     local_today,
 )
@@ -46,12 +45,6 @@ LAST_WEEK = re.compile(r"\b(?:sidste|forrige)\s+uge\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|mødtes|moedtes)\b", re.IGNORECASE)
 # "det var i fredags kl 10 med Mette": met with someone named, the mentor or another adult.
 _WITH_SOMEONE = re.compile(r"\b(?:med|m\.?|sammen\s+med)\s+[A-ZÆØÅ][a-zæøåé]+")
-_CLOCK = re.compile(
-    r"\b(?:(?:kl\.?|klokken)\s*\d{1,2}(?:[.:]\d{2})?|\d{1,2}:\d{2}|(?:ved|omkring|cirka|ca\.?)\s+\d{1,2}(?:[.:]\d{2})?\s*-?\s*tiden)",
-    re.IGNORECASE,
-)
-_WORDS = re.compile(r"\w+")
-_ONLY_YES = re.compile(r"^\s*(?:ja|jo|jep|jeps|yes|yep|ok|okay|gerne|ja\s+tak|ja\s+gerne)\s*[.!]*\s*$", re.IGNORECASE)
 _BARE_DIGIT = re.compile(r"^\s*([1-5])\s*$")
 # Words for how it went, kept as written; the longer first ("ikke så godt" before "godt").
 _RATING_WORDS = [
@@ -98,9 +91,17 @@ def tells_a_held_meeting(text: str) -> bool:
     )
 
 
+# Words around a time of day that say nothing else: "omkring halv 11 tror jeg, 10.30".
+_AROUND_A_TIME = re.compile(
+    r"\b(?:omkring|cirka|ca|tror|jeg|vel|nok|vist|det|var|den|da|sådan|sadan|ish|kl|klokken|halv|kvart|over|i|om"
+    r"|ved|tiden|at|around|about|maybe|like|think|it|was)\b"
+)
+
+
 def only_a_time(text: str) -> bool:
-    """ "kl 14", "det var kl 10": a time of day and hardly anything else."""
-    return find_time(text) is not None and len(_WORDS.findall(_CLOCK.sub(" ", text))) <= 2
+    """ "kl 14", "omkring halv 11 tror jeg, 10.30": a time of day and nothing else said."""
+    words = re.findall(r"[^\W\d_]+", _AROUND_A_TIME.sub(" ", text.lower()))
+    return find_time(text) is not None and len(words) <= 1
 
 
 def describe_when(meeting: MentorMeeting) -> str:
@@ -178,32 +179,22 @@ def note_words(note: Any) -> str:
 
 
 class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
-    """When (asked), a note (asked, naming the day understood, unless the
-    message said what was talked about), and how it went only when the young
-    person said it ("det gik fint", "4/5"): never asked for, so nothing is
-    stored that was not given. Saved as soon as it has these (issue 17)."""
+    """When (asked, when not told), then saved at once: the receipt names the
+    day and time understood and invites what was talked about, so that a young
+    person who leaves after telling the day loses nothing (issue 17). A note and
+    how it went are kept only when the young person said them ("vi snakkede om
+    praktik", "det gik fint", "4/5"): never asked for, nothing is stored that was
+    not given. A note or a correction after the save: actions/youth_undo.py."""
 
-    form_slots = ("meeting_date", "meeting_note")
+    form_slots = ("meeting_date",)
 
     def name(self) -> str:
         return "validate_log_meeting_form"
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
-        # The rating is listed only once given, so that it is kept (rasa-sdk keeps only required slots).
-        given = ["meeting_rating"] if tracker.get_slot("meeting_rating") else []
+        # A rating or note is listed only once given, so that it is kept (rasa-sdk keeps only required slots).
+        given = [slot for slot in ("meeting_rating", "meeting_note") if tracker.get_slot(slot)]
         return list(self.form_slots) + given + self.final_yes(tracker)
-
-    def corrects_the_day(self, tracker: Tracker) -> bool:
-        """ "nej det var i torsdags" when asked for the note, which named the day understood."""
-        text = self.text(tracker)
-        found = find_date(text, local_today(), "past") is not None
-        return self.asked(tracker, "meeting_note") and corrects_when(text, found) and note_in(text) is None
-
-    def corrects_the_time(self, tracker: Tracker) -> bool:
-        """ "nej vent, det var kl 8.45" when asked for the note: the time corrected, nothing talked about."""
-        text = self.text(tracker)
-        timed = find_time(text) is not None
-        return self.asked(tracker, "meeting_note") and corrects_when(text, timed) and not note_in(text)
 
     async def extract_meeting_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -218,18 +209,13 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         known = current if isinstance(current, str) and len(current) >= 10 and current != "?" else None
         moment = find_time(text)
         if found and (
-            self.starting(tracker)
-            or self.asked(tracker, "meeting_date")
-            or self.asked(tracker, "youth_confirm")
-            or self.corrects_the_day(tracker)
+            self.starting(tracker) or self.asked(tracker, "meeting_date") or self.asked(tracker, "youth_confirm")
         ):
-            # Also a correction, keeping the time given before ("nej det var i torsdags")
-            moment = moment or (held_when(known)[1] if known and self.corrects_the_day(tracker) else None)
             return slots | {"meeting_date": found.isoformat() + (f"T{moment:%H:%M}" if moment else "")}
         if self.asked(tracker, "meeting_date"):
             return slots | {"meeting_date": "?"}
         if moment and known:
-            # "kl 14" after the day was given (asked for the note, or at the summary): the time of that day
+            # "kl 14" after the day was given (at the question asked after a database error): that day's time
             return slots | {"meeting_date": f"{known[:10]}T{moment:%H:%M}"}
         return slots
 
@@ -262,31 +248,8 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
     ) -> dict[str, Any]:
         said = note_in(self.text(tracker))
         if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
-            return {"meeting_note": said}  # at the summary: an addition, asked again with it
-        if only_a_time(self.text(tracker)) or self.corrects_the_day(tracker) or self.corrects_the_time(tracker):
-            # "kl 14", "nej det var i torsdags", "hov, det var kl 8.45": when, not a note
-            # (extract_meeting_date took it); asked again, with the day and time understood
-            return {}
-        if self.asked(tracker, "meeting_note") and _ONLY_YES.match(self.text(tracker)):
-            # "ja" to "hvad talte I om?" is no note: many answer the yes/no they expect; saved without one
-            return {"meeting_note": "-"}
-        return self.free_text(tracker, "meeting_note", 500, nothing="-")
-
-
-class ActionAskMeetingNote(Action):
-    """ "Mødet mandag 11. januar – hvad talte I om?": the day understood is
-    said back before anything is saved, so a wrong reading can be corrected."""
-
-    def name(self) -> str:
-        return "action_ask_meeting_note"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        try:
-            day = describe_held(tracker.get_slot("meeting_date"))
-        except ValueError:
-            day = "du havde"
-        dispatcher.utter_message(response="utter_ask_meeting_note", meeting_day=day)
-        return []
+            return {"meeting_note": said}
+        return {}
 
 
 class ActionSaveMeetingLog(YouthSubmit, Action):
@@ -302,6 +265,7 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
             return [NOTHING_SAVED], {}
         score, _, word = str(how or "").partition("|")
         held_on, moment = held_when(day)
+        noted = note not in (None, "-")
         meeting = repo.log_held_meeting(
             session,
             profile,
@@ -309,7 +273,7 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
             with_whom=met_with(tracker),
             rating=int(score) if score.isdigit() else None,
             how_it_went=word or None,
-            note=None if note in (None, "-") else note,
+            note=note if noted else None,
             conversation_id=tracker.sender_id,
         )
         receipt = {
@@ -319,7 +283,10 @@ class ActionSaveMeetingLog(YouthSubmit, Action):
             "meeting_day": describe_held(day),
             "note": note_words(note),
         }
-        return [("utter_meeting_logged", receipt)], {"kind": HELD, "id": meeting.id, "timed": moment is not None}
+        # Without a note the receipt invites one: the next message, if it is one, is added (actions/youth_undo.py).
+        response = "utter_meeting_logged" if noted else "utter_meeting_logged_ask_note"
+        remembered = {"kind": HELD, "id": meeting.id, "timed": moment is not None, "asks_note": not noted}
+        return [(response, receipt)], remembered
 
 
 # Listing, and the reminder ---------------------------------------------------

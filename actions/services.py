@@ -229,8 +229,13 @@ class ActionAnswerServiceDetail(Action):
 
 
 def answer_detail(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[EventType]:
-    """The detail the intent asks for (price, where, read more …) about the current topic."""
+    """The detail the intent asks for (price, where, read more …) about the current topic;
+    a follow-up that names another service ("og hvad med fritidsjob, kan hun få hjælp
+    til det også?") is a question about that service, answered as one."""
     topic = current_topic(tracker, intent)
+    named = only_named_topic(str(tracker.latest_message.get("text") or ""))
+    if named is not None and named != topic:
+        return answer_topic(dispatcher, DETAIL_ACTION, named)
     response = DETAIL_RESPONSES.get(intent, "utter_service_contact")
     service, _ = read_from_database(dispatcher, DETAIL_ACTION, topic)
     municipality = current_municipality()

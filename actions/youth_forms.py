@@ -235,7 +235,7 @@ class YouthFormValidation(Interruptible):
         if not self.asked(tracker, slot):
             return {}
         text = self.text(tracker).strip()
-        # "ja det er rigtigt" to "hvad talte I om?" answers what the writer expected asked, and is no note
+        # "ja det er rigtigt" to a question asked for free text answers what the writer expected asked, no answer
         return {slot: nothing if says_nothing(text) or _ONLY_A_YES.match(text) or not text else text[:limit]}
 
     @staticmethod

@@ -12,6 +12,9 @@ skriv det rigtige". The next message is read here (data/rules/youth.yml):
   is corrected (for a held meeting also what was talked about, added);
 - "ja", "ok", "tak", "👍" (many answer the yes/no they expect): a short
   answer, nothing saved twice;
+- after a held meeting saved without a note, the receipt asks what was talked
+  about: "nej" is no note (taking it back is "fortryd" or "nej, det er
+  forkert"), "ja" asks for it, and a message that says something is the note;
 - anything else goes where it would have gone (a new request starts its form;
   the rest to the fallback, actions/fallback.py).
 """
@@ -19,6 +22,7 @@ skriv det rigtige". The next message is read here (data/rules/youth.yml):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -27,10 +31,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.common import latest_intent
+from actions.common import latest_intent, phrased_as_a_question
 from actions.education import KIND_NAMES, entity_value, programme_in_words, said_day
 from actions.meeting_requests import say_window
-from actions.meetings import describe_held, note_in
+from actions.meetings import describe_held, note_in, only_a_time
 from actions.transaction import Reply, Transaction
 from actions.youth_forms import (
     EDUCATION,
@@ -67,9 +71,14 @@ _THANKS_OR_YES = re.compile(
     r"(?:\W+(?:tak|så|det|er|godt|fint|super|skal|du|have|mange|for|hjælpen|ja|ok|👍|🙏|😊|🙂))*\W*$",
     re.IGNORECASE,
 )
+_ASKS = re.compile(r"^\W*(?:hvad|hva|hvem|hvor|hvordan|hvornår|hvorfor|hvilke|hvilken|hvilket|what|when|where)\b", re.I)
+_GO_AHEAD = re.compile(r"^\W*(?:ja|jo|jep|jeps|yes|yep|gerne|ja\s+gerne|ja\s+tak|sure|okay?\s+gerne)\W*$", re.I)
+# A note says something: words, not a digit or an emoji ("4" is no note; nothing is stored that was not said).
+_SAYS_SOMETHING = re.compile(r"[^\W\d_]{2,}")
 _NEW_REQUEST = re.compile(r"\b(?:møde\w*|moede\w*|mentor\w*|kontaktperson\w*|også|ogsaa|et\s+til|en\s+til)\b", re.I)
 _FUTURE = re.compile(r"\b(?:starter|begynder|skal\s+(?:starte|begynde|stoppe|skifte)|stopper)\b", re.IGNORECASE)
 # Where a message goes when it is none of these, as it would have without the save.
+ELSEWHERE = {"out_of_scope": "utter_out_of_scope", "faq": "action_answer_service"}
 FORMS = {
     "log_meeting": "log_meeting_form",
     "book_meeting": "book_meeting_form",
@@ -104,12 +113,19 @@ def reads_a_correction(kind: str, text: str) -> bool:
     """ "nej, det var i torsdags", "det var kl 15", "d. 5/1": what the save's kind can take as a correction."""
     today = local_today()
     if kind == HELD:
-        return corrects_when(text, find_date(text, today, "past") is not None or find_time(text) is not None) or bool(
-            note_in(text)
-        )
+        return tells_when(text) or bool(note_in(text))
     if kind == REQUEST:
         return corrects_when(text, find_window(text, today) is not None or find_time(text) is not None)
     return corrects_when(text, education_day(text) is not None)
+
+
+def tells_when(text: str) -> bool:
+    """ "nej det var i torsdags", "kl 15", "omkring halv 11 tror jeg": a held meeting's day or time
+    corrected; "hvad bliver vejret i morgen?" is a question, not a correction."""
+    if _ASKS.match(text):
+        return False
+    named = find_date(text, local_today(), "past") is not None or find_time(text) is not None
+    return corrects_when(text, named) or only_a_time(text)
 
 
 def education_day(text: str) -> date | None:
@@ -129,16 +145,20 @@ class ActionAfterYouthSave(Action):
                 said = "utter_youth_already_undone" if last else "utter_youth_nothing_to_undo"
                 dispatcher.utter_message(response=said)
                 return []
-            return self.in_transaction(dispatcher, tracker, last, undo=True)
+            return self.in_transaction(dispatcher, tracker, last, take_back)
         if last is None or not just_saved(tracker, last):
             return self.as_without_a_save(dispatcher, intent)
+        if last["kind"] == HELD and last.get("asks_note"):
+            answered = self.note_answer(dispatcher, tracker, text, intent, last)
+            if answered is not None:
+                return answered
         if last["kind"] == REQUEST and intent in ("reschedule_meeting", "cancel_meeting"):
             # "kan vi rykke det til kl 15", "aflys det igen": the meeting just asked for
             today = local_today()
             if intent == "cancel_meeting" and find_date(text, today) is None:
-                return self.in_transaction(dispatcher, tracker, last, undo=True)
+                return self.in_transaction(dispatcher, tracker, last, take_back)
             if intent == "reschedule_meeting" and (find_window(text, today) or find_time(text)):
-                return self.in_transaction(dispatcher, tracker, last, undo=False)
+                return self.in_transaction(dispatcher, tracker, last, correct)
         if a_new_request(text, intent, last, tracker):
             return self.as_without_a_save(dispatcher, intent)
         refreshed: list[EventType] = [SlotSet(LAST_SAVE, last | {"turn": user_turns(tracker)})]
@@ -146,12 +166,12 @@ class ActionAfterYouthSave(Action):
             dispatcher.utter_message(response="utter_youth_no_talk")  # "nej tak" to the talk offered
             return refreshed
         if reads_a_correction(str(last["kind"]), text):
-            return self.in_transaction(dispatcher, tracker, last, undo=False)
+            return self.in_transaction(dispatcher, tracker, last, correct)
         if _NO_THANKS.match(text):
             dispatcher.utter_message(response="utter_youth_saved_ack")
             return refreshed
         if intent == "deny" or _NO.match(text) or _WRONG.search(text):
-            return self.in_transaction(dispatcher, tracker, last, undo=True)
+            return self.in_transaction(dispatcher, tracker, last, take_back)
         if intent in ("affirm", "thank") or _THANKS_OR_YES.match(text):
             response = "utter_youth_saved_ack_offer" if last.get("offer") else "utter_youth_saved_ack"
             dispatcher.utter_message(response=response)
@@ -163,16 +183,42 @@ class ActionAfterYouthSave(Action):
         if intent in ("thank", "stop"):
             dispatcher.utter_message(response="utter_youre_welcome" if intent == "thank" else "utter_nothing_to_stop")
             return []
-        return [FollowupAction(FORMS.get(intent, "action_handle_fallback"))]
+        return [FollowupAction(FORMS.get(intent) or ELSEWHERE.get(intent) or "action_handle_fallback")]
+
+    def note_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str, last: dict[str, Any]
+    ) -> list[EventType] | None:
+        """The answer to "Vil du skrive kort, hvad I talte om?"; None: not an
+        answer to it (a correction, taking it back, a new request, a thanks)."""
+        if a_new_request(text, intent, last, tracker) or tells_when(text) or _WRONG.search(text):
+            return None
+        thanks = intent == "thank" or (_THANKS_OR_YES.match(text) and not _GO_AHEAD.match(text))
+        if says_undo(text) or thanks or (phrased_as_a_question(text) and not note_in(text)):
+            return None  # "hvad er efterværn?" right after: the question it is, no note
+        asked_again = last | {"turn": user_turns(tracker)}
+        if intent == "deny" or _NO.match(text):
+            dispatcher.utter_message(response="utter_meeting_no_note")
+            return [SlotSet(LAST_SAVE, asked_again | {"asks_note": False})]
+        if _GO_AHEAD.match(text):
+            dispatcher.utter_message(response="utter_meeting_note_go_ahead")
+            return [SlotSet(LAST_SAVE, asked_again)]
+        if intent == "affirm":
+            return None  # "ja det er rigtigt": the receipt is right, answered as a yes to it
+        if intent != "stop" and _SAYS_SOMETHING.search(text):
+            return self.in_transaction(dispatcher, tracker, last, add_note)
+        return None
 
     def in_transaction(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, last: dict[str, Any], *, undo: bool
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        last: dict[str, Any],
+        change: Callable[[Session, YouthProfile, Tracker, dict[str, Any]], tuple[list[Reply], dict[str, Any] | None]],
     ) -> list[EventType]:
         changed: dict[str, Any] | None = None
         with Transaction(dispatcher, self.name()) as tx:
             profile = young_person(tx, tracker)
             if profile is not None:
-                change = take_back if undo else correct
                 replies, changed = change(tx.session, profile, tracker, last)
                 tx.reply_all(replies)
         if tx.failed or changed is None:
@@ -237,7 +283,10 @@ def correct(
         start = repo.local_start(held) if held is not None else None
         if held is None or start is None:
             return [("utter_youth_nothing_to_undo", {})], None
-        day, moment = find_date(text, today, "past") or start.date(), find_time(text)
+        found, moment = find_date(text, today, "past"), find_time(text)
+        if not tells_when(text):
+            found, moment = None, None  # "vi talte om at jeg starter på fredag": a note, the day kept
+        day = found or start.date()
         if day > today:
             return [("utter_meeting_date_in_future", {})], None
         kept = moment or (start.time() if last.get("timed") else None)
@@ -264,6 +313,19 @@ def correct(
     repo.redate_education(session, event, on)
     change = {"change": KIND_NAMES[event.kind], "programme": event.programme, "when": said_day(on)}
     return [("utter_education_corrected", change)], last
+
+
+def add_note(
+    session: Session, profile: YouthProfile, tracker: Tracker, last: dict[str, Any]
+) -> tuple[list[Reply], dict[str, Any] | None]:
+    """What was talked about, told after the save: added to that held meeting."""
+    note = " ".join(str(tracker.latest_message.get("text") or "").split())[:500]
+    held = repo.just_logged(session, profile.id, int(last["id"]), tracker.sender_id)
+    if held is None or held.starts_at is None:
+        return [("utter_youth_nothing_to_undo", {})], None
+    repo.move_logged(session, held, held.starts_at, note)
+    said = {"meeting_day": describe_meeting_day(held, last), "note": note, "mentor_name": profile.mentor_name}
+    return [("utter_meeting_note_added", said)], last | {"asks_note": False}
 
 
 def describe_meeting_day(meeting: MentorMeeting, last: dict[str, Any]) -> str:

@@ -158,6 +158,7 @@ DANGER_CATEGORIES = [
 ]
 # Blind (written without seeing the training data) and development sets of the danger layer.
 DANGER_SETS = [
+    "danger_blind5.yml",
     "danger_blind4.yml",
     "danger_blind3.yml",
     "danger_fresh.yml",
@@ -238,6 +239,10 @@ IN_TRAINING_BEFORE_THE_CONVERSATIONS = {
     "hvad har jeg af aftaler m. mentor",  # the eighth set (2026-12-07, night) from here on
     "hej jeg har et spørgsmål",  # the ninth set (2026-12-07, night) from here on
     "hvornar skal jeg ses m min mentor igen",
+    "jeg skal flytte mit møde",  # the tenth set (2026-12-08) from here on
+    "er du en bot",
+    "vi vil gerne tilmelde os forældrekurset i Holstebro",  # the eleventh set (2026-12-08) from here on
+    "jeg vil melde mig til foraeldrekursus",
 }
 
 
@@ -326,7 +331,7 @@ BLIND_SETS = {
     "young people 2": (ROOT / "tests" / "data" / "youth_blind2.yml", YOUTH_INTENTS),
     **{
         name: (ROOT / "tests" / "data" / f"{prefix}{n}.yml", intents)
-        for n in range(3, 12)
+        for n in range(3, 13)
         for name, prefix, intents in (
             (f"parents {n}", "nlu_blind", [*CORE_AND_PARENT_INTENTS, "report_concern", "my_data", "delete_my_data"]),
             (

@@ -126,6 +126,31 @@ def alternatives(words: Iterable[str]) -> str:
 RELATIVE_DAYS_RE = re.compile(rf"(?<!\w)({alternatives(RELATIVE_DAYS)})(?!\w)")
 
 
+# A month name misspelt by one letter after a day ("11 marst", "3. apirl", "d 4 sebtember"):
+# read as the month. Five letters or more, so that no short word becomes "maj" or "juni".
+_DAY_THEN_WORD = re.compile(r"(?<![\w.])(\d{1,2}\.?\s*)([a-zæøå]{5,})\b")
+
+
+def _one_edit(word: str, name: str) -> bool:
+    """One letter added, dropped, changed, or two letters swapped."""
+    if abs(len(word) - len(name)) > 1 or word == name:
+        return False
+    if len(word) == len(name):
+        diff = [i for i, (a, b) in enumerate(zip(word, name, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == name[diff[1]]
+        return len(diff) == 1 or (swapped and word[diff[1]] == name[diff[0]])
+    short, long = sorted((word, name), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _month_spelt(match: re.Match[str]) -> str:
+    word = match.group(2)
+    if word in MONTHS:
+        return match.group(0)
+    month = next((name for name in MONTH_NAMES if len(name) >= 5 and _one_edit(word, name)), None)
+    return match.group(1) + month if month else match.group(0)
+
+
 def normalise(text: str) -> str:
     """Lower case, single spaces, Danish letters for their ASCII spellings ("paa", "naeste", "soendag"),
     Danish words for the English days ("tuesday") and digits for days and hours in words."""
@@ -135,6 +160,7 @@ def normalise(text: str) -> str:
         lowered = lowered.replace(wrong, right)
     for ascii_form, letter in _ASCII:
         lowered = lowered.replace(ascii_form, letter)
+    lowered = _DAY_THEN_WORD.sub(_month_spelt, lowered)
     return spoken_numbers(lowered)  # "den fjortende december", "klokken to" (bot/dates/spoken.py)
 
 

@@ -53,6 +53,8 @@ _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|"
     r"har\s+(?:lige\s+|netop\s+|endelig\s+|nu\s+)?(?:fået|faaet)|"
     r"fik\s+(?:lige\s+|netop\s+)?(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
+    # "vi fik vores første d. 17 januar", "har fået vores første"
+    r"(?:fik|fået|faaet)\s+(?:vores|min|mit)\s+(?:allerførste|første|foerste|1\.?)(?:\s+barn|\s+baby)?\b(?!\s+gang)|"
     r"(?:was|is|got)\s+born|born\s+(?:on\s+)?\d|baby\s+born|gave\s+birth|"
     # "we had our baby boy on 2 February"
     r"(?:we|i)\s+(?:just\s+)?had\s+(?:our|a|the|my)\s+(?:little\s+|baby\s+)?(?:baby|son|daughter|boy|girl|child|twins)|"
@@ -65,7 +67,7 @@ _PARTNERS_NAME = re.compile(
 _NOT_BORN = re.compile(r"\bikke\s+(?:født|fodt|kommet)\b|\bendnu\s+ikke\s+født\b")
 _CORRECTION = re.compile(
     r"\b(?:nej|næh|ikke|ret|rette|retter|rettelse|ændr\w*|skal\s+være|skulle\s+være|mente|forkert|fejl|"
-    r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye)\b"
+    r"undskyld|sorry|faktisk|hov|ups|oops|det\s+er|det\s+var|ny|nyt|nye|staves|stavet|skrives|spelled|spelt)\b"
 )
 # Consent in so many words ("I må gerne gemme oplysningerne", "I consent"):
 # never a bare "ja", which answers whatever was asked.

@@ -24,6 +24,7 @@ _STOP_TEXT = """
     fars mor moren mors medforælder termin terminen født gravid venter forventet forventer uge uger
     måned måneder mdr år gammel alene kun bare mig os dem ham hende to begge email mail e-mail
     telefon tlf nummer mobil mobilnummer hedder navn navnet gerne vil skal kan lige nu første andet
+    staves stavet skrives skrevet spelled spelt
     rigtigt rigtig korrekt fint okay ok tilmeld tilmelde tilmelding kursus kurset familie hjerte hold
     holdet i på til fra af om en et som men eller så sa hvad hvor hvordan hvornår undskyld sorry ret
     rette rettelse mente nemlig faktisk stadig snart lille pige dreng tvillinger deltager deltage
@@ -75,7 +76,8 @@ _ROLE_NOT = re.compile(
     re.IGNORECASE,
 )
 _ROLE_NAMED = re.compile(
-    rf"\b{_ROLE}(?:\s+hedder|\s+is\s+called|\s+is\s+named|['’]s\s+name\s+is)\s+"
+    rf"\b{_ROLE}(?:s?\s+(?:navn\s+)?(?:hedder|staves|skrives|stavet)|\s+is\s+called|\s+is\s+named|['’]s\s+name\s+is"
+    r"|['’]s\s+name\s+is\s+spelt|(?:['’]s\s+name)?\s+is\s+spelled)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
 )
@@ -89,7 +91,7 @@ _ROLE_IS = re.compile(
 # unless the message is about the child ("vores søn, han hedder Oliver").
 # In English too: "her name is Agnieszka", "he's called Tom".
 _PRONOUN_NAMED = re.compile(
-    rf"\b(?:(?:han|hun)\s+hedder|(?:hans|hendes)\s+(?:for)?navn\s+er|(?:her|his)\s+(?:first\s+)?name(?:['’]s|\s+is)|"
+    rf"\b(?:(?:han|hun)\s+(?:hedder|staves|skrives)|(?:hans|hendes)\s+(?:for)?navn\s+(?:er|staves|skrives)|(?:her|his)\s+(?:first\s+)?name(?:['’]s|\s+is)|"
     rf"(?:she|he)(?:['’]s|\s+is)\s+(?:called|named))\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
@@ -152,7 +154,7 @@ _YES_NAME = re.compile(
     re.IGNORECASE,
 )
 _OWN_NAME = re.compile(
-    rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|navnet\s+er|jeg\s+er|det\s+er|her\s+er|my\s+name\s+is|"
+    rf"\b(?P<cue>jeg\s+hedder|jeg\s+hed|mit\s+navn\s+er|mit\s+navn\s+staves|mit\s+navn\s+skrives|navnet\s+er|jeg\s+er|det\s+er|her\s+er|my\s+name\s+is|"
     # "mit navn Yasmin Haddad", "my name Lan Nguyen": the verb left out
     rf"mit\s+navn\s*:?|my\s+name\s*:?|"
     # "navn Siriporn Jensen", "navn: …", "name: …", as a form is filled in

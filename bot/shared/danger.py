@@ -21,35 +21,17 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-_SPELLING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "", "'": ""})
+from bot.shared.danger_words import CHILD as _CHILD
+from bot.shared.danger_words import HARMED as _HARMED
+from bot.shared.danger_words import HIT as _HIT
+from bot.shared.danger_words import KID as _KID
+from bot.shared.danger_words import NOT as _NOT
+from bot.shared.danger_words import OWN as _OWN
+from bot.shared.danger_words import PARTNER as _PARTNER
+from bot.shared.danger_words import URGE as _URGE
+from bot.shared.danger_words import WHO as _WHO
 
-_NOT = r"(ik|ikk|ikke)"
-_KID = (
-    r"(baby(en)?|barn(et)?|boern(ene)?|soen(nen)?|soenner(ne)?|datter(en)?|doetre(ne)?|dreng(en)?|pige(n)?"
-    r"|unge(rne)?|lillebror|lillesoester|tvilling(erne)?|lille( (pige|dreng|skat|mus|baby|fyr|ven|pus))?)"
-)
-# a child, with or without "min/vores/den …", or a pronoun for one
-_CHILD = rf"(((min|mit|mine|vores|den|det|sin|sit|sine|hans|hendes) )?{_KID}\b|ham\b|hende\b)"
-_WHO = rf"(mig|os|{_CHILD})"
-# the writer or the writer's own child ("naboens barn bliver slået" is report_concern, not distress)
-_OWN = rf"(jeg|vi|(min|mit|mine|vores) {_KID}|babyen|barnet|boernene)"
-_PARTNER = r"(mand|kone|kaereste|kaerste|samlever|partner|eks\w*|far|mor|stedfar|stedmor|plejefar|plejemor)"
-# hitting, kicking, choking, threatening someone: present, past, participle, chat typos
-_HIT = (
-    r"(sla{1,2}r|slog|sla{1,2}e?t|slaaer|sparker|sparkede|sparket|sparke[rt]? til|kvaeler|kvalte|kvalt|banker"
-    r"|bankede|banket|taesker|taeskede|taesket|taever|taevede|taevet|truer|truede|truet|skubber|skubbede|skubbet"
-    r"|nikker|nikkede|smadrer|smadrede|smadret)"
-)
-# what was done to the writer or their child ("jeg er blevet slået", "min søn bliver slået")
-_HARMED = (
-    r"(sla{1,2}e?t(?! ud\b| omkuld| af (hvor|at|hvordan|tanken))|banket(?! op)|taesket|taevet|sparket(?! ud)"
-    r"|kvalt|misbrugt(?! som)|voldtaget|voltaget|overfaldet"
-    r"|truet(?! med (udsaettelse|fyring|boede|opsigelse|sagsanlaeg|inkasso)))"
-)
-_URGE = (
-    r"(bange for|frygter|angst for|lyst til|tanker om|taenker paa|taenkt paa|fristet til|finde paa|kommer til"
-    r"|ved|tanken om)"
-)
+_SPELLING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "", "'": ""})
 
 # Words that name the topic: said by someone in danger ("tanker om selvmord")
 # and by someone who is not ("en dokumentar om selvmord", "vi læser om
@@ -72,6 +54,9 @@ _TOPICS = [
     r"\b(staar|sidder|sidde|staa|er) (helt )?(oppe |ude |nede )?(paa|ved) (taget|broen|kanten|skinnerne|sporet"
     r"|togskinnerne|perronkanten|altankanten|klippen)\b",
     r"\b(on|at) the (roof|bridge|edge|tracks|rails)\b",
+    # Marks on a child that may be from violence: a check-in at least, and high when the score agrees.
+    r"\b(braendemaerker|cigaretmaerker|(burn|cigarette) (marks|burns))\b",
+    r"\bmaerker (efter|fra) (en )?(cigaret|smoeg|lighter|baelte|baeltespaende)",
 ]
 
 _SUICIDE_AND_SELF_HARM = [
@@ -114,6 +99,8 @@ _SUICIDE_AND_SELF_HARM = [
     # "jeg skærer mig" with no object is how self-harm is said; not "skære mig en skive", "skar mig på kniven"
     r"\b(skaere|skaerer) mig\b(?! (i|paa|med|en|et|lidt|ind|igennem|fri|ud|til|op|af|ved|pa)\b)",
     r"\bcutt(er|et|ede|e)( mig| igen| selv| stadig|$)",
+    # cutting again, deeper: "skar mig dybere end jeg plejer", not "skar mig på kniven"
+    r"\b(skar|skaaret|skaret|skaerer|skaere) mig (igen|dybere|for dybt|til blods|i nat|i aftes)\b",
     r"\bridse(r|t|de)? (mig|sig) (selv|igen|i nat|i arm\w*)",
     r"\b(braendt|braender|braendte) (mig|sig) (selv )?(med|paa) (en )?(lighter|cigaret\w*|smoeger)",
     r"\bafslutte (det hele|mit liv|livet)\b",
@@ -173,6 +160,10 @@ _VIOLENCE_AND_CONTROL = [
     # the whole message is who hits ("far slår", "min kæreste slog"): no object, nothing after it
     rf"^\W*((min|mit|vores|babyens|boernenes) )?{_PARTNER}(en|n)? {_HIT}\W*$",
     r"\boverfald(er|et|t)? mig\b",
+    # a threat left at the door: "en død rotte på dørmåtten og en seddel: næste gang er det dig"
+    r"\bnaeste gang er det (dig|jer)\b(?! (der|som|til|tur))",
+    r"\b(doed|doede) (rotte|fugl|kat|mus|dyr\w*) (paa|foran|ved|i) (min |vores )?(doermaatte\w*|doer\w*|trappe\w*"
+    r"|postkasse\w*|bil\w*)",
     r"\b(forfoelger|forfulgte|stalker|stalkede) (mig|os)\b",
     rf"\b(laas|spaerr)\w* {_WHO} inde\b",
     rf"\blukke\w* {_CHILD} inde\b",
@@ -229,6 +220,10 @@ _CHILD_IN_DANGER = [
     r"\bikke (\w+ ){0,3}(er )?(i sikkerhed|tryg|trygt|sikker|sikkert) (der)?hjemme\b",
     r"\b(ikke faaet|ikke spist|ingen) mad i (\d+|to|tre|fire|flere) dage\b",
     rf"\befterlad\w* {_CHILD} alene\b",
+    # a small child alone outside: "den lille på 3 år går alene rundt ude på vejen i mørket"
+    r"\b(babyen|baby|den lille|lillen|\w+ paa [0-6]( aar| mdr| maaneder)?) (\w+ ){0,3}(gaar|gik|loeber|loeb|sidder|sad"
+    r"|staar|stod|er|var) (\w+ )?alene (rundt )?(ude\b(?! i (haven|gaarden)| og leg)|udenfor|paa (vejen|gaden|fortovet"
+    r"|parkeringspladsen))",
     r"\b(babyen|baby|\w+ paa [0-5]( aar| mdr| maaneder)?) (er|ligger|sidder|blev|bliver) (\w+ )?alene hjemme\b",
 ]
 
@@ -250,6 +245,13 @@ _MEDICAL_AND_POISONING = [
     rf"\b({_CHILD}|han|hun) (er|bliver|blev|ligger) (helt )?(slap|livloes|blaa (i hovedet|i ansigtet|om laeberne))\b"
     r"(?! i (nakken|ryggen|armene|benene|kroppen))",
     r"\bblaa (om )?laeber\w*\b",
+    # a baby's colour and breathing: "lillen er blevet grå i huden og stønner ved hver vejrtrækning"
+    rf"\b({_CHILD}|han|hun) (er |bliver |blev )?(blevet )?(helt )?(graa|blaa|graablaa|marmoreret|gusten)"
+    r" (i huden|i ansigtet|om munden|i hovedet)\b",
+    r"\b(stoenner|stoennede|gisper|gispede|piber|pibede) (ved|for|i) (hver|hvert|hvert eneste) (vejrtraekning"
+    r"|aandedraet|aandedrag)\b",
+    r"\b(besvaeret|anstrengt|stoennende) vejrtraekning\b",
+    r"\b(struggling|gasping) (to breathe|for (air|breath))\b",
     # run down in traffic: "er blevet kørt ned på cyklen"
     r"\b(er|blev|er blevet|bliver|har vaeret) (\w+ )?(koert ned|paakoert|ramt af en bil)\b"
     r"(?! (til|i|ad|mod|forbi|efter|hos|for at)\b)",  # not driven down to town
@@ -266,6 +268,19 @@ _MEDICAL_AND_POISONING = [
     r"|rengoeringsmiddel|lampeolie|frostvaeske|terpentin|et batteri|knapcellebatteri|gift|rottegift|maskinopvask\w*)",
     r"\b(overdosed?|od'?et|oded)\b",
     rf"\bfor meget (af )?(\w+ )?{_PILLS}\b(?! (mod|om))",
+]
+
+# Nowhere to sleep tonight: thrown out, on the street.
+_NOWHERE_TO_SLEEP = [
+    r"\b(sove|sover|sov|sovet|overnatte) (paa gaden|under (en |aaben )?(bro|himmel)|i (en )?(trappe)?opgang"
+    r"|paa en baenk|i et busskur)\b",
+    r"\bingen steder? at (sove|bo|overnatte)\b",
+    r"\b(intet|ikke noget|uden) tag over hovedet\b",
+    r"\b(smidt|smed|smider|sat|satte|kastet|kastede) (mig|os) (ud|paa gaden)\b(?! (af|fra) (klassen|timen"
+    r"|undervisningen|spillet|gruppen|chatten|butikken|baren|festen|holdet|banen))",
+    r"\b(i nat|i aften|i dag)\b[^.?!]{0,60}\bingen (lejlighed|bolig|seng|sted at (sove|bo))\b",
+    r"\bingen (lejlighed|bolig|seng|sted at (sove|bo))\b[^.?!]{0,40}\b(i nat|i aften|i dag)\b",
+    r"\b(nowhere|no place) to (sleep|stay|go) tonight\b",
 ]
 
 _GAMES = (
@@ -306,7 +321,9 @@ def _union(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-_CLEAR = _union(_SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER + _MEDICAL_AND_POISONING)
+_CLEAR = _union(
+    _SUICIDE_AND_SELF_HARM + _VIOLENCE_AND_CONTROL + _CHILD_IN_DANGER + _MEDICAL_AND_POISONING + _NOWHERE_TO_SLEEP
+)
 _TOPIC = _union(_TOPICS)
 _EVERYDAY = _union(_EVERYDAY_IDIOMS)
 

@@ -80,3 +80,24 @@ def test_a_concern_read_under_a_request_that_names_no_child_is_a_plain_request(s
     run(ActionRequestHuman(), tracker)
     row = escalation_of(session, "conv-no-child")
     assert (row.reason, row.priority) == ("request_human", "normal")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I would like to talk to a real person please, it's about my son's day care place", "request_human"),
+        ("jeg vil gerne tale med en om min datters plads i vuggestuen", "request_human"),
+        # a service named, and what is worrying said: a concern
+        ("jeg er bekymret for en dreng i min datters dagpleje, kan jeg tale med en medarbejder", "concern"),
+    ],
+)
+def test_a_person_asked_for_about_a_service_for_a_child_is_a_concern_only_when_it_says_a_worry(
+    session: Session, text: str, reason: str
+) -> None:
+    tracker = conversation("conv-service-child", text=text)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "request_human", "confidence": 1.0},
+        {"name": "report_concern", "confidence": 0.7},
+    ]
+    run(ActionRequestHuman(), tracker)
+    assert escalation_of(session, "conv-service-child").reason == reason

@@ -221,6 +221,14 @@ def test_where_and_when_come_from_the_topics_unit(
     assert dispatcher.messages[0][f"unit_{detail.replace('opening_', '')}"] == getattr(unit, detail)
 
 
+def test_a_follow_up_naming_another_service_is_answered_about_that_service(catalogue: Session) -> None:
+    asked = tracker("ask_audience", events=answered("ungeindsats"))
+    asked.latest_message["text"] = "og hvad med fritidsjob, kan hun få hjælp til det også?"
+    dispatcher, events = run(ActionAnswerServiceDetail(), asked)
+    assert SlotSet("service_topic", "fritidsjob") in events
+    assert dispatcher.messages[0]["service_answer"] == get_service(catalogue, "fritidsjob").answer  # type: ignore[union-attr]
+
+
 def test_after_the_course_information_a_follow_up_is_about_the_course(catalogue: Session) -> None:
     events = [*answered("tandpleje"), {"event": "action", "name": "utter_course_info"}]
     dispatcher, _ = run(ActionAnswerServiceDetail(), tracker("ask_price", events=events))

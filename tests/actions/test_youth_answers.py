@@ -1,10 +1,9 @@
-"""A young person's short answers in context (blind conversation set 2): "ja"
-to the note question is no note (the meeting is saved without one), and
-"onsdag d. 20 samme tid" moves a meeting to that day at its own time."""
+"""A young person's short answers in context (blind conversation set 2):
+"onsdag d. 20 samme tid" moves a meeting to that day at its own time. (The
+answers to the note a saved meeting invites: test_youth_meeting_note.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import pytest
@@ -13,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from actions.meeting_changes import ValidateCancelMeetingForm, ValidateRescheduleMeetingForm
 from actions.meeting_requests import window_from_slot
-from actions.meetings import ValidateLogMeetingForm
 from bot.db.meetings import confirm_meeting, request_meeting
 from bot.db.youth import bind
 from bot.shared.clock import DANISH_TIME
@@ -21,17 +19,6 @@ from tests.actions.youth_helpers import extract, tracker, young
 from tests.helpers import responses
 
 pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
-
-
-@pytest.mark.parametrize("text", ["ja", "jep", "ok"])
-def test_a_yes_to_the_note_question_is_no_note(text: str) -> None:
-    """Not the note "ja", and not the question again either (blind set 2 left
-    meetings unsaved that way): the yes the young person expected to give;
-    the meeting is saved without a note, and the receipt says so."""
-    asked = tracker("conv-n", text, "affirm", slots={"requested_slot": "meeting_note", "meeting_date": "2026-11-24"})
-    dispatcher = CollectingDispatcher()
-    found = asyncio.run(ValidateLogMeetingForm().extract_meeting_note(dispatcher, asked, {}))
-    assert found == {"meeting_note": "-"} and responses(dispatcher) == []
 
 
 @pytest.mark.parametrize(

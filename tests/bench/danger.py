@@ -26,6 +26,9 @@ from tests.unit.test_danger_model import SHORT_PIECES_CEILING
 DATA = ROOT / "tests" / "data"
 HIGH, CHECK_IN = "express_distress", "possible_distress"
 SETS = {
+    "blind 5, tests/data/danger_blind5.yml (written blind 2026-12-08, measured once before its session's changes)": (
+        "danger_blind5.yml"
+    ),
     "blind 4, tests/data/danger_blind4.yml (written blind 2026-12-07, measured once before its session's changes)": (
         "danger_blind4.yml"
     ),

@@ -56,6 +56,7 @@ HELD_OUT = {
     "blind set 9 (from the contract alone, 2026-12-07, sixth)": ROOT / "tests" / "data" / "nlu_blind9.yml",
     "blind set 10 (from the contract alone, 2026-12-07, seventh)": ROOT / "tests" / "data" / "nlu_blind10.yml",
     "blind set 11 (from the contract alone, 2026-12-07, eighth)": ROOT / "tests" / "data" / "nlu_blind11.yml",
+    "blind set 12 (from the contract alone, 2026-12-08)": ROOT / "tests" / "data" / "nlu_blind12.yml",
 }
 SERVICE_QUESTIONS = ROOT / "tests" / "data" / "faq_test.yml"  # blind, like nlu_test.yml
 YOUTH_HELD_OUT = {
@@ -71,6 +72,7 @@ YOUTH_HELD_OUT = {
     "youth blind set 9 (from the contract alone, 2026-12-07, sixth)": ROOT / "tests" / "data" / "youth_blind9.yml",
     "youth blind set 10 (from the contract alone, 2026-12-07, seventh)": ROOT / "tests" / "data" / "youth_blind10.yml",
     "youth blind set 11 (from the contract alone, 2026-12-07, eighth)": ROOT / "tests" / "data" / "youth_blind11.yml",
+    "youth blind set 12 (from the contract alone, 2026-12-08)": ROOT / "tests" / "data" / "youth_blind12.yml",
 }
 OUT = VAR_DIR / "bench"
 PARENTS = [

@@ -4,8 +4,8 @@ other words. Dictation and formal writing: days and hours in words ("den
 fjortende december", "klokken to", "halv tre"), an hour from 1 to 6 in the
 afternoon, the name given before another answer ("Ida Brun termin …"), a
 partner called "hustru" and named as "hendes fornavn er …"; a person asked
-for with "m" for "med" or as a call ("blive ringet op"); a yes where a note
-was asked for is no note; a stop told with a typo ("stopet")."""
+for with "m" for "med" or as a call ("blive ringet op"); a yes to the receipt
+that invites a note is no note; a stop told with a typo ("stopet")."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_a_meeting_asked_for_at_an_hour_in_words_and_one_noted_at_half_past(runn
     assert requested[0].starts_at.astimezone(DANISH_TIME) == datetime.combine(day, time(15), DANISH_TIME)
     held = danish_today() - timedelta(days=2)
     chat.say(f"skriv ind at jeg havde møde med min mentor den {held.day}. {MONTHS[held.month - 1]} klokken halv to")
-    chat.say("ja det er rigtigt")  # to "hvad talte I om?": no note
+    chat.say("ja det er rigtigt")  # to the receipt, which invites a note: a yes, no note
     logged = [m for m in meetings_of(running, reference) if m.status == "held"]
     assert logged and logged[0].starts_at is not None, chat.text
     assert logged[0].starts_at.astimezone(DANISH_TIME) == datetime.combine(held, time(13, 30), DANISH_TIME)

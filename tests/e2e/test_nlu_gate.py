@@ -64,6 +64,9 @@ DATA = ROOT / "tests" / "data"
 # the thirteenth session found it: parents 0.973 (accuracy 0.954), young people
 # 0.966 (0.954); with that session's changes 0.974 and 0.967 (no batch came
 # from their errors).
+# The twelfth sets (2026-12-08), first measured with the model of main as the fourteenth
+# session found it: parents 0.966 (accuracy 0.951), young people 0.976 (0.964); no
+# example was added from them.
 INTENT_F1_FLOOR = {
     "nlu_test.yml": 0.965,
     "nlu_blind2.yml": 0.97,
@@ -87,6 +90,8 @@ INTENT_F1_FLOOR = {
     "youth_blind10.yml": 0.97,
     "nlu_blind11.yml": 0.96,
     "youth_blind11.yml": 0.955,
+    "nlu_blind12.yml": 0.955,
+    "youth_blind12.yml": 0.965,
 }
 # The service topics of faq_test.yml's questions, as the assistant answers them
 # (the pick, or the one service a question names where the pick was not sure of

@@ -73,14 +73,14 @@ def test_a_meeting_earlier_today_with_its_time_corrected_is_logged_today(running
     chat.say("jeg skal have ført et møde ind")  # noting one down, said in so many words
     assert "Hvornår var mødet?" in chat.text, chat.text
     chat.say("her i formiddags")
-    assert f"Mødet {said(danish_today())} – hvad talte I om?" in chat.text, chat.text
+    assert f"Gemt! Mødet {said(danish_today())} med Lene" in chat.text, chat.text
     chat.say(f"kl {hour}")
-    assert f"Mødet {said(danish_today(), clock_time(hour))} – hvad talte I om?" in chat.text, chat.text
+    assert f"skrevet ind {said(danish_today(), clock_time(hour))}" in chat.text, chat.text
     corrected = clock_time(hour, 15)
     chat.say(f"hov nej, det var kl {hour}.15")
-    assert f"Mødet {said(danish_today(), corrected)} – hvad talte I om?" in chat.text, chat.text
+    assert f"skrevet ind {said(danish_today(), corrected)}" in chat.text, chat.text
     chat.say("vi snakkede om min husleje")
-    assert f"Gemt! Mødet {said(danish_today(), corrected)} med Lene" in chat.text, chat.text
+    assert "Noten er sat på mødet" in chat.text, chat.text
     [held] = meetings_of(running, reference)
     assert held.note == "vi snakkede om min husleje" and held.starts_at is not None
     assert held.starts_at.astimezone(DANISH_TIME) == datetime.combine(danish_today(), corrected, DANISH_TIME)

@@ -158,7 +158,7 @@ def test_website_tokens_over_the_widget_channel(running: RunningAssistant) -> No
         aisha_chat.close()
 
 
-def test_log_a_meeting_the_day_said_back_corrected_then_saved_corrected_and_taken_back(
+def test_log_a_meeting_saved_at_once_its_day_and_time_corrected_and_taken_back(
     running: RunningAssistant,
 ) -> None:
     chat = running.chat()
@@ -167,13 +167,12 @@ def test_log_a_meeting_the_day_said_back_corrected_then_saved_corrected_and_take
     today = danish_today()
     yesterday, two_days_ago = today - timedelta(days=1), today - timedelta(days=2)
     chat.say("havde møde m. min mentor igår, det gik fint")
-    assert f"Mødet {format_danish_day(yesterday, today)} – hvad talte I om?" in chat.text, chat.text
-    chat.say(f"nej det var d. {two_days_ago.day}/{two_days_ago.month}")  # the day said back, corrected before saving
-    assert f"Mødet {format_danish_day(two_days_ago, today)} – hvad talte I om?" in chat.text, chat.text
-    assert meetings_of(running, reference) == []
-    chat.say("nej")  # no note: saved at once
-    assert f"Gemt! Mødet {format_danish_day(two_days_ago, today)} med Lene" in chat.text, chat.text
+    assert f"Gemt! Mødet {format_danish_day(yesterday, today)} med Lene" in chat.text, chat.text  # saved at once
     assert '"fortryd"' in chat.text and "Skal jeg" not in chat.text
+    chat.say(f"nej det var d. {two_days_ago.day}/{two_days_ago.month}")  # the day in the receipt, corrected
+    assert f"Rettet! Mødet er nu skrevet ind {format_danish_day(two_days_ago, today)}" in chat.text, chat.text
+    chat.say("nej")  # no note: the meeting kept
+    assert "gemt uden note" in chat.text, chat.text
     [held] = meetings_of(running, reference)
     assert held.status == "held" and held.starts_at is not None
     assert (held.rating, held.how_it_went) == (None, "fint")  # "fint" as said, no number made of it

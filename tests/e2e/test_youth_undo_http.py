@@ -2,8 +2,8 @@
 request or record is saved as soon as the form has what it needs, even when
 they stop writing right after the last detail, and the receipt says what was
 saved and how to take it back. The request asked before the code, the time
-in a later message; a held meeting whose day is said back in the note
-question; a switch of education told before the code and its day after the
+in a later message; a held meeting saved at once, its time and note told
+after; a switch of education told before the code and its day after the
 save. "fortryd" takes back exactly the last save, once; a correction after
 the save changes it; a stray "ok" or 👍 saves nothing twice; another
 conversation of the same young person takes nothing back."""
@@ -68,7 +68,7 @@ def test_a_request_asked_before_the_code_is_saved_with_the_time_corrected_and_ta
     assert len(meetings_of(running, reference)) == 1
 
 
-def test_a_held_meeting_with_its_day_said_back_is_logged_with_the_note_and_a_no_takes_it_back(
+def test_a_held_meeting_saved_at_once_gets_its_time_and_note_after_and_a_no_takes_it_back(
     running: RunningAssistant,
 ) -> None:
     reference = own_young_person(running)
@@ -76,13 +76,15 @@ def test_a_held_meeting_with_its_day_said_back_is_logged_with_the_note_and_a_no_
     pair(running, chat, reference, "Sofie")
     two_days_ago = danish_today() - timedelta(days=2)
     chat.say("jeg var til møde hos min kontaktperson i forgårs")
-    assert f"Mødet {said(two_days_ago)} – hvad talte I om?" in chat.text, chat.text
-    chat.say("ved 11 tiden")  # when, not the note: the time said back with the day, the note asked again
-    assert f"Mødet {said(two_days_ago, 11)} – hvad talte I om?" in chat.text, chat.text
+    assert f"Gemt! Mødet {said(two_days_ago)} med Lene" in chat.text, chat.text
+    assert "hvad I talte om" in chat.text, chat.text  # the note invited, never required
+    chat.say("ved 11 tiden")  # when, not the note: the time corrected, the note still welcome
+    assert f"Rettet! Mødet er nu skrevet ind {said(two_days_ago, 11)}" in chat.text, chat.text
     chat.say("vi gennemgik min ansøgning til praktikpladsen")
-    assert f"Gemt! Mødet {said(two_days_ago, 11)} med Lene" in chat.text, chat.text
+    assert "Noten er sat på mødet" in chat.text, chat.text
     [held] = meetings_of(running, reference)
     assert held.note == "vi gennemgik min ansøgning til praktikpladsen" and held.rating is None
+    assert held.starts_at is not None and held.starts_at.astimezone(DANISH_TIME).hour == 11
 
     chat.say("ok tak")
     assert "Det er gemt" in chat.text and len(meetings_of(running, reference)) == 1, chat.text

@@ -254,3 +254,29 @@ def test_medical_emergencies_and_poisoning_match(text: str) -> None:
 )
 def test_everyday_health_questions_do_not(text: str) -> None:
     assert not signals_danger(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # written for the fifth danger set's misses, in other words than the set's
+        ("jeg skar mig igen i nat, meget dybere end sidst", "clear"),
+        ("vores lillen er helt grå i ansigtet og pibede ved hvert åndedræt", "clear"),
+        ("han har besværet vejrtrækning og er slap", "clear"),
+        ("den lille på 2 år stod alene ude på parkeringspladsen, ingen voksne", "clear"),
+        ("der hang en død fugl i min postkasse", "clear"),
+        ("nogen skrev på min dør: næste gang er det dig", "clear"),
+        ("min stedfar har smidt mig ud, jeg har ingen steder at sove", "clear"),
+        ("jeg skal sove i en opgang i nat", "clear"),
+        ("barnet havde brændemærker på armen", "topic"),
+        # the contrasts
+        ("jeg skar mig på kniven da jeg skar løg", None),
+        ("næste gang er det dig der tager kage med", None),
+        ("blev smidt ud af timen i dag haha", None),
+        ("vi har ingen lejlighed endnu, vi bor hos mine forældre", None),
+        ("lillen går alene ude i haven og leger", None),
+        ("min lille er grå og træt om morgenen", None),
+    ],
+)
+def test_the_fifth_sets_kinds_of_danger_and_their_contrasts(text: str, kind: str | None) -> None:
+    assert phrase_kind(text) == kind

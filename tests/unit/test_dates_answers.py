@@ -14,6 +14,9 @@ TODAY = date(2026, 11, 24)  # a Tuesday
     ("text", "expected"),
     [
         ("3. marts", date(2027, 3, 3)),
+        ("termin er 11 marst", date(2027, 3, 11)),  # a month misspelt by one letter after its day
+        ("3. apirl", date(2027, 4, 3)),
+        ("d 4 sebtember", date(2027, 9, 4)),
         ("3 marts", date(2027, 3, 3)),
         ("den 3. marts", date(2027, 3, 3)),
         ("3/3", date(2027, 3, 3)),

@@ -5,7 +5,8 @@ salutation or the parent's own age taken for nothing."""
 
 from __future__ import annotations
 
-from tests.unit.test_enrollment_extract import found
+from bot.forms.enrollment_extract import read_enrollment
+from tests.unit.test_enrollment_extract import TODAY, found
 
 
 def test_the_name_asked_for_then_another_answer_in_the_same_message() -> None:
@@ -23,3 +24,17 @@ def test_a_partner_by_a_formal_role_and_her_first_name_told_apart() -> None:
 def test_a_letters_salutation_and_the_parents_own_age_are_no_name_and_no_birth() -> None:
     text = "Kære kommune. Jeg er 41 år og har lige fået min første. Vi vil gerne deltage i kurset."
     assert {"parent_name", "child_date"}.isdisjoint(found(text, born=True))
+
+
+def test_our_first_one_born_on_a_day_is_a_birth_and_its_date() -> None:
+    reading = found("hej vi fik vores første d. 17 januar og vil gerne med på forældrekurset", born=None)
+    assert reading.get("child_born") is True and reading.get("child_date") is not None
+    assert "child_born" not in found("vi fik vores første gang besøg af sundhedsplejen", born=None)
+
+
+def test_a_name_spelt_out_at_the_summary_is_that_name_corrected() -> None:
+    reading = read_enrollment("nej hov min kæreste staves Mathias med h", TODAY, asked="enrollment_confirmed")
+    assert (reading.partner_name, reading.correction) == ("Mathias", True)
+    spelt = read_enrollment("min kærestes navn staves Jonah", TODAY, asked="enrollment_confirmed")
+    assert (spelt.partner_name, spelt.correction) == ("Jonah", True)  # spelling out is correcting
+    assert found("mit navn staves Camilla med C", asked="enrollment_confirmed").get("parent_name") == "Camilla"

@@ -124,6 +124,11 @@ def _candidates(reading: EnrollmentReading, tracker: Tracker, asked: str | None)
 
     if reading.parent_name:
         offer("parent_name", reading.parent_name)
+    current_name = before("parent_name")
+    if reading.surname and isinstance(current_name, str) and current_name.split():
+        # "mit efternavn staves Christensen": the first names kept, the surname replaced
+        given = current_name.split()[:-1] if len(current_name.split()) > 1 else current_name.split()
+        offer("parent_name", " ".join([*given, reading.surname]))
     if reading.child_born is not None:
         offer("child_born", reading.child_born)
         if "child_born" in turn.corrected and reading.child_date is None:

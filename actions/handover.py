@@ -21,7 +21,7 @@ from bot.shared.clock import utc_now
 from bot.shared.municipality import contact_details, current_municipality
 from bot.shared.opening_hours import clock, describe_opening
 from bot.shared.person_request import asks_to_be_called
-from bot.shared.service_words import only_named_topic
+from bot.shared.service_words import WORRY, only_named_topic
 from bot.validation import find_danish_phone, find_email, format_phone
 
 SUMMARY_MESSAGES = 3
@@ -47,13 +47,7 @@ _A_CHILD = re.compile(
     re.IGNORECASE,
 )
 # A person asked for about a service named ("it's about my son's day care place") is no
-# concern unless the message also says what is worrying.
-_WORRY = re.compile(
-    r"\b(?:bekymr\w*|worr\w*|concern\w*|mistriv\w*|omsorgssvigt\w*|vanrøgt\w*|underretning\w*|sl[åa]+r|slog|"
-    r"slået|vold\w*|alene|sulten|sultne|skrig\w*|råb\w*|drikker|fuld|stive|misbrug\w*|hits?|hitting|neglect\w*|"
-    r"abuse\w*|alone|hungry|scared|bange|ked af det|mærker|blå mærker)\b",
-    re.IGNORECASE,
-)
+# concern unless the message also says what is worrying (service_words.WORRY).
 # What the danger layer or the fallback put over NLU's reading of a message.
 NOT_A_READING = frozenset({"express_distress", "possible_distress", "nlu_fallback"})
 RESUME_RESPONSES = {"enrollment_form": "utter_resume_enrollment", "enrollment_lookup_form": "utter_resume_lookup"}
@@ -118,7 +112,7 @@ def asked_about_a_concern(tracker: Tracker) -> bool:
             and ranking[1].get("name") == "report_concern"
             and float(ranking[1].get("confidence") or 0) >= CONCERN_READ
             and bool(_A_CHILD.search(text))
-            and (only_named_topic(text) is None or bool(_WORRY.search(text)))
+            and (only_named_topic(text) is None or bool(WORRY.search(text)))
         )
         or concern_told_just_before(tracker)
     )

@@ -23,6 +23,7 @@ from actions.youth_forms import (
     YouthSubmit,
     at_local,
     form_messages,
+    held_time,
     local_today,
 )
 from actions.youth_identity import now, pairing_idle
@@ -143,7 +144,8 @@ def note_in(text: str) -> str | None:
 def held_when(value: Any) -> tuple[date, time | None]:
     """The meeting_date slot: "2027-01-11", or "2027-01-11T13:00" when a time was given."""
     day, _, moment = str(value).partition("T")
-    return date.fromisoformat(day), time.fromisoformat(moment) if moment else None
+    held_on = date.fromisoformat(day)
+    return held_on, held_time(held_on, time.fromisoformat(moment) if moment else None)
 
 
 def describe_held(value: Any) -> str:

@@ -68,6 +68,15 @@ def local_today() -> date:
     return now().astimezone(DANISH_TIME).date()
 
 
+def held_time(day: date, moment: time | None) -> time | None:
+    """A held meeting's time: never later than now. An hour from 1 to 6 is read
+    as the afternoon (bot/dates), so "kl 1" told at 02.00 the same day is 01.00."""
+    current = now().astimezone(DANISH_TIME)
+    if moment is not None and day == current.date() and moment > current.time() and moment.hour >= 12:
+        return moment.replace(hour=moment.hour - 12)
+    return moment
+
+
 def at_local(day: date, moment: time | None) -> datetime:
     return datetime.combine(day, moment or time(12, 0), tzinfo=DANISH_TIME)
 

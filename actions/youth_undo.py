@@ -43,6 +43,7 @@ from actions.youth_forms import (
     REQUEST,
     at_local,
     corrects_when,
+    held_time,
     local_today,
     user_turns,
 )
@@ -289,7 +290,7 @@ def correct(
         day = found or start.date()
         if day > today:
             return [("utter_meeting_date_in_future", {})], None
-        kept = moment or (start.time() if last.get("timed") else None)
+        kept = held_time(day, moment or (start.time() if last.get("timed") else None))
         note = note_in(text)
         repo.move_logged(session, held, at_local(day, kept), note)
         said = describe_held(day.isoformat() + (f"T{kept:%H:%M}" if kept else ""))

@@ -200,6 +200,11 @@ def find_window(text: str, today: date) -> Window | None:
             single = monday + timedelta(days=WEEKDAY_NAMES.index(day.group(1)))
             return Window(single, single, part, at)
         return Window(max(monday, today), max(monday + timedelta(days=4), today), part, at)
+    counted = _IN_N.search(t)
+    if counted and counted.group(2).startswith("uge") and re.search(rf"\b({'|'.join(WEEKDAY_NAMES)})(?:en)?\b", t):
+        that_day = find_date(t, today, "future")  # "om to uger, onsdag kl 15": that week's Wednesday, one day
+        if that_day:
+            return Window(that_day, that_day, part, at)
     days = []
     for piece in re.split(r"\beller\b|\bog\b|,", t):
         found = find_date(piece, today, "future")

@@ -75,6 +75,11 @@ RELATIVE_DAYS = {
     "iforgårs": -2,
     "i går": -1,
     "igår": -1,
+    # "å" left out on a phone: "i gar", "i forgars"
+    "i forgars": -2,
+    "iforgars": -2,
+    "i gar": -1,
+    "igar": -1,
     "i dag": 0,
     "idag": 0,
     "i aften": 0,

@@ -26,7 +26,7 @@ from bot.dates import birth_date_from_age, due_date_from_pregnancy_week, find_da
 from bot.dates.english import english_dates
 from bot.dates.words import MONTH_NAMES, MONTHS, WEEKDAYS, Direction, alternatives, normalise
 from bot.forms.children import first_child as first_child_of
-from bot.forms.people import name_from, own_name, partner
+from bot.forms.people import name_from, own_name, own_surname, partner
 from bot.shared.corrections import after_correction
 from bot.validation import find_danish_phone, find_email
 
@@ -53,6 +53,9 @@ _BORN = re.compile(
     r"\b(?:(?:blev|er|var|bleve)\s+født|født|fødte|fodt|føtd|kom\s+til\s+verden|"
     r"har\s+(?:lige\s+|netop\s+|endelig\s+|nu\s+)?(?:fået|faaet)|"
     r"fik\s+(?:lige\s+|netop\s+)?(?:en|et|vores)\s+(?:lille\s+)?(?:dreng|pige|søn|datter|baby|barn)|"
+    # "vores lille pige kom i går", "han kom d. 3. marts": arrived, a day named
+    r"(?:pige|pigen|dreng|drengen|søn|sønnen|datter|datteren|baby|babyen|barn|barnet|lille|lillen|han|hun)\s+"
+    r"(?:kom|ankom|landede)\s+(?=i\s+går|i\s+gar|i\s+nat|i\s+morges|i\s+forgårs|i\s+\w+dags|d\.?\s*\d|den\s+\d|\d)|"
     # "vi fik vores første d. 17 januar", "har fået vores første"
     r"(?:fik|fået|faaet)\s+(?:vores|min|mit)\s+(?:allerførste|første|foerste|1\.?)(?:\s+barn|\s+baby)?\b(?!\s+gang)|"
     r"(?:was|is|got)\s+born|born\s+(?:on\s+)?\d|baby\s+born|gave\s+birth|"
@@ -110,6 +113,7 @@ class EnrollmentReading:
     email: str | None = None
     phone: str | None = None
     consent: bool | None = None
+    surname: str | None = None  # the parent's surname alone ("mit efternavn staves …")
     # The message reads as a correction ("nej", "ret", "ikke X", "det er"):
     # only then may a value replace one the form already has.
     correction: bool = False
@@ -186,7 +190,8 @@ def find_child_date(said: str, today: date, born: bool | None) -> date | None:
         weekday = _PAST_WEEKDAY.search(said)
         if weekday:
             return find_date(weekday.group(0), today, "past")
-    for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK, _RELATIVE):
+    # "i går", "for 3 uger siden" tell a birth, never a due date ("… til at skrive i dag")
+    for pattern in (_DAY_MONTH, _NUMERIC_DATE, _WEEK) + ((_RELATIVE,) if born is not False else ()):
         match = pattern.search(said)
         if match:
             found = parse_danish_date(match.group(0), today, direction)
@@ -321,7 +326,8 @@ def read_enrollment(text: str, today: date, asked: str | None = None, born: bool
         email=email,
         phone=phone,
         consent=True if _CONSENT.search(said) else None,
-        correction=correction,
+        surname=own_surname(plain) if parent_name is None else None,
+        correction=correction or own_surname(plain) is not None,
     )
 
 

@@ -150,7 +150,9 @@ _NAME_COMES = re.compile(
 )
 _YES_NAME = re.compile(
     r"^\s*(?:ja|jo|jep|jeps|yes)\b[\s,.!:-]*(?:det\s+er\s+|han\s+hedder\s+|hun\s+hedder\s+|"
-    rf"(?:min|mit|vores|my|our)\s+{_PARTNER_WORD}\s+(?:hedder\s+|is\s+|er\s+)?)?(?P<name>.+)$",
+    rf"(?:min|mit|vores|my|our)\s+{_PARTNER_WORD}[\s,.:;-]+(?:hedder\s+|is\s+|er\s+)?|"
+    # "ja hendes far Sebastian", "ja, barnets far. Rasmus": the child's other parent
+    rf"(?:hendes|hans|barnets|babyens|lillens)\s+{_PARENT_WORD}[\s,.:;-]+(?:hedder\s+|er\s+)?)?(?P<name>.+)$",
     re.IGNORECASE,
 )
 _OWN_NAME = re.compile(
@@ -159,7 +161,9 @@ _OWN_NAME = re.compile(
     rf"mit\s+navn\s*:?|my\s+name\s*:?|"
     # "navn Siriporn Jensen", "navn: …", "name: …", as a form is filled in
     rf"(?<!mit\s)(?<!dit\s)navn\s*:?|name\s*:|"
-    rf"i['’]?m|i\s+am|this\s+is)\s+"
+    rf"i['’]?m|i\s+am|this\s+is|"
+    # "Jeg skriver på vegne af min datter, Line Kjærgaard, som venter …": the parent is the daughter
+    rf"(?:på|paa)\s+vegne\s+af\s+(?:min|vores)\s+(?:datter|søn|soen|svigerdatter|barnebarn|veninde|ven|niece)\s*,?)\s+"
     rf"(?P<name>{_LETTERS}(?:\s+{_LETTERS}){{0,3}})",
     re.IGNORECASE,
 )
@@ -240,6 +244,19 @@ def own_name(text: str, asked_for_it: bool, clauses: list[str]) -> str | None:
             if name and len(name.split()) == len(tokens):
                 return name
     return None
+
+
+# "mit efternavn staves Christensen, med Ch": the parent's surname alone, corrected.
+_SURNAME = re.compile(
+    rf"\b(?:mit\s+efternavn|efternavnet|my\s+surname|my\s+last\s+name)\s+(?:er|staves|skrives|hedder|is|is\s+spelled)\s+"
+    rf"(?P<name>{_LETTERS}(?:-{_LETTERS})?)",
+    re.IGNORECASE,
+)
+
+
+def own_surname(text: str) -> str | None:
+    found = _SURNAME.search(text)
+    return name_from(found.group("name"), max_words=1) if found else None
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,13 @@ class ExplicitRequestReader(StatelessComponent, IntentClassifier):
             )
             if name is None and predicted in ("identify", "nlu_fallback"):
                 name = request_with_a_code(message)
-            if (
-                name is None
-                and predicted in service_words.OVERRIDDEN
-                and service_words.asks_about_the_named_service(text, selected_topic(message), predicted)
+            topic = selected_topic(message)
+            if name is None and (
+                (
+                    predicted in service_words.OVERRIDDEN
+                    and service_words.asks_about_the_named_service(text, topic, predicted)
+                )
+                or service_words.a_service_question_read_as_a_concern(text, topic, predicted)
             ):
                 name = SERVICE_QUESTION
             if name is not None:

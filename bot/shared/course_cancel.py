@@ -11,7 +11,8 @@ import re
 
 # A cancel verb, in Danish or English, as people write it.
 _CANCEL = (
-    r"(?:afmeld\w*|af\s*melde|meld\w*\s+(?:mig|os|dem|hende|ham)\s+(?:\w+\s+){0,2}fra|cancel\w*|annull?er\w*|"
+    r"(?:afmeld\w*|af\s*melde|frameld\w*|fra\s*melde|meld\w*\s+(?:mig|os|dem|hende|ham)\s+(?:\w+\s+){0,2}fra|"
+    r"cancel\w*|annull?er\w*|"
     r"aflys\w*|unsubscribe|withdraw\w*|trække?\s+(?:min|vores|tilmeldingen)|trak\s+(?:min|vores))"
 )
 # The parents' course by a word no school uses (no "hold", no "class"): it is

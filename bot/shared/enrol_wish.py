@@ -19,7 +19,7 @@ _WISH = (
     r"(?:we|i)\s+(?:would|will)\s+like\s+to)"
 )
 _SIGN_UP = (
-    r"(?:tilmelde|tilmæld\w*|tilmeld|melde\s+(?:os|mig)\s+(?:til|på|paa)|skrive\s+(?:os|mig)\s+op|"
+    r"(?:tilmelde\w*|tilmæld\w*|tilmeld|melde\s+(?:os|mig)\s+(?:til|på|paa)|skrive\s+(?:os|mig)\s+op|"
     r"komme\s+(?:med\s+)?(?:på|paa)\s+(?:det\s+|jeres\s+)?(?:kurset|holdet|forældre\s*kurs\w*|foraeldre\s*kurs\w*|kurs\w*)|"
     r"deltage\s+i\s+(?:kurset|forældrekurset|familie)|"
     # "vil gerne med på forældrekurset": joining, without the verb
@@ -27,7 +27,9 @@ _SIGN_UP = (
     r"være\s+med\s+(?:i|på|paa)\s+(?:kurset|holdet|forløbet|forældrekurset|familie\s+med\s+hjerte)|"
     r"sign\s+(?:us\s+|me\s+)?up|enrol+|register|join\s+(?:the|your)\s+(?:course|class|group))"
 )
-_WANTS_TO_ENROL = re.compile(rf"\b{_WISH}\s+(?:gerne\s+|godt\s+|also\s+|really\s+)?{_SIGN_UP}\b", re.IGNORECASE)
+_WANTS_TO_ENROL = re.compile(
+    rf"\b{_WISH}\s+(?:(?:gerne|godt|also|really|meget|rigtig|rigtigt|så|saa)\s+){{0,2}}{_SIGN_UP}\b", re.IGNORECASE
+)
 # "... har hørt om familie med hjerte og vil gerne være med": joining, with the
 # course named elsewhere in the message (without it, "min mand vil gerne være
 # med" answers the partner question). Never joining something else named next.

@@ -73,6 +73,32 @@ OVERRIDDEN = frozenset({"ask_course_info", "enroll_course", "nlu_fallback", "out
 # that service even when the ResponseSelector guessed another: the answer
 # then goes by the word (actions/services.py, under SURE_TOPIC).
 COURSE_READINGS = frozenset({"ask_course_info", "enroll_course"})
+# Worry said in so many words: a concern for a child, whatever service the message names.
+WORRY = re.compile(
+    r"\b(?:bekymr\w*|worr\w*|concern\w*|mistriv\w*|omsorgssvigt\w*|vanr(?:ø|oe|o)gt\w*|underretning\w*|"
+    r"sl(?:å|aa|a)+r|slog|sl(?:å|aa|a)et|vold\w*|alene|sulten|sultne|beskidt\w*|skrig\w*|r(?:å|aa|a)b\w*|drikker|fuld|"
+    r"stive|misbrug\w*|hits?|hitting|neglect\w*|abuse\w*|alone|hungry|dirty|scared|bange|ked\s+af\s+det|"
+    r"bl(?:å|aa|a)\s+m(?:æ|ae|a)rker|m(?:æ|ae|a)rker)\b",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(
+    r"\?|^\W*(?:hvad|hvem|hvor|hvordan|hvornår|hvorfor|is|are|does|do|can|how|what|when|where)\b", re.I
+)
+# A question about the one service it names, read as a concern only for the child in it
+# ("Is the dentist still free for my daughter? She is 19"): no worry said, the service's.
+CONCERN_READING = "report_concern"
+
+
+def a_service_question_read_as_a_concern(text: str, selected_topic: str | None, predicted: str | None) -> bool:
+    named = named_topics(text)
+    return (
+        predicted == CONCERN_READING
+        and len(named) == 1
+        and "underretning" not in named
+        and selected_topic in named
+        and bool(_QUESTION.search(text))
+        and not WORRY.search(text)
+    )
 
 
 def named_topics(text: str) -> set[str]:

@@ -215,3 +215,13 @@ def test_the_day_given_after_a_month_alone_is_the_due_date(session: Session, dom
     given = {"child_born": False, "child_date": date(DUE.year, DUE.month, 20).isoformat()}
     _, _, after = run_form(domain, text, "parent_name", given, raw=text)
     assert after["child_date"] == given["child_date"]
+
+
+def test_a_surname_spelt_out_at_the_summary_keeps_the_first_name(
+    session: Session, teams: list[CourseTeam], due_in_three_months: date, domain: dict[str, Any]
+) -> None:
+    slots = summary_slots(session, due_in_three_months)  # "Maja Nielsen"
+    text = "næsten – mit efternavn staves Nilsen, uden e"
+    _, said, after = run_form(domain, text, "enrollment_confirmed", slots, raw=text)
+    assert after["parent_name"] == "Maja Nilsen" and said == ["utter_enrollment_corrected"]
+    assert after["enrollment_confirmed"] is None and next_question(after) == "enrollment_confirmed"

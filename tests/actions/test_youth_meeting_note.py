@@ -6,19 +6,20 @@ day that corrects is a correction, a day inside a note is not; "4" is no note.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 from rasa_sdk.events import FollowupAction
 from sqlalchemy.orm import Session
 
 from actions.meetings import ActionSaveMeetingLog
+from actions.youth_forms import held_time
 from actions.youth_undo import ActionAfterYouthSave
 from bot.db.youth import bind
 from bot.db.youth_models import YouthProfile
 from bot.shared.clock import DANISH_TIME
 from tests.actions.test_youth_undo import after, held_meetings, kept, local, said, saved
-from tests.actions.youth_helpers import run, young
+from tests.actions.youth_helpers import NOW, run, young
 
 pytestmark = pytest.mark.usefixtures("fixed_youth_clock")
 
@@ -73,25 +74,20 @@ def test_yes_asks_for_the_note_and_the_next_message_is_it(session: Session) -> N
     assert replies == ["utter_meeting_note_added"] and held_meetings(session, mikkel)[0].note == "om min kørekortsplan"
 
 
-def test_a_time_or_a_day_after_the_save_corrects_it_and_is_no_note(session: Session) -> None:
+@pytest.mark.parametrize(("told", "hour", "minute"), [("kl 10", 10, 0), ("omkring halv 11 tror jeg, 10.30", 10, 30)])
+def test_a_time_or_a_day_after_the_save_corrects_it_and_is_no_note(
+    session: Session, told: str, hour: int, minute: int
+) -> None:
     mikkel, last = logged(session, "conv-n4", YESTERDAY)
-    replies, events = said(run(ActionAfterYouthSave(), after("conv-n4", "kl 10", "inform", last)))
+    replies, events = said(run(ActionAfterYouthSave(), after("conv-n4", told, "inform", last)))
     assert replies == ["utter_meeting_log_corrected"]
     [held] = held_meetings(session, mikkel)
-    assert local(held.starts_at) == datetime(2026, 11, 24, 10, 0, tzinfo=DANISH_TIME) and held.note is None
+    assert local(held.starts_at) == datetime(2026, 11, 24, hour, minute, tzinfo=DANISH_TIME) and held.note is None
     fixed = kept(events)
     replies, _ = said(run(ActionAfterYouthSave(), after("conv-n4", "hov nej, det var i mandags", "deny", fixed, 3)))
     assert replies == ["utter_meeting_log_corrected"]
     [held] = held_meetings(session, mikkel)
-    assert local(held.starts_at) == datetime(2026, 11, 23, 10, 0, tzinfo=DANISH_TIME) and held.note is None
-
-
-def test_a_time_said_with_hedges_is_the_time_not_a_note(session: Session) -> None:
-    mikkel, last = logged(session, "conv-n6", YESTERDAY)
-    replies, _ = said(run(ActionAfterYouthSave(), after("conv-n6", "omkring halv 11 tror jeg, 10.30", "inform", last)))
-    assert replies == ["utter_meeting_log_corrected"]
-    [held] = held_meetings(session, mikkel)
-    assert local(held.starts_at) == datetime(2026, 11, 24, 10, 30, tzinfo=DANISH_TIME) and held.note is None
+    assert local(held.starts_at) == datetime(2026, 11, 23, hour, minute, tzinfo=DANISH_TIME) and held.note is None
 
 
 def test_a_digit_or_an_emoji_is_no_note(session: Session) -> None:
@@ -114,3 +110,10 @@ def test_a_question_right_after_is_that_question_and_no_note(session: Session) -
     note = "vi gennemgik min ansøgning til praktikpladsen"
     replies, _ = said(run(ActionAfterYouthSave(), after("conv-n7", note, "out_of_scope", last)))
     assert replies == ["utter_meeting_note_added"] and held_meetings(session, mikkel)[0].note == note
+
+
+def test_a_held_meeting_is_never_later_today_than_now() -> None:
+    # NOW is 10.00: "kl 2" (read as 14.00) held today was at 02.00; yesterday's 14.00 stays 14.00
+    today, yesterday = NOW.date(), NOW.date() - timedelta(days=1)
+    assert held_time(today, time(14)) == time(2) and held_time(today, time(9, 30)) == time(9, 30)
+    assert held_time(yesterday, time(14)) == time(14) and held_time(today, None) is None

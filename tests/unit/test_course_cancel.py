@@ -21,6 +21,7 @@ from bot.shared.course_cancel import (
     "text",
     [
         "sorry I want to cancel the course after all, I start work again and cannot come",
+        "jeg starter på arbejde igen og kan ikke komme. kan jeg framelde mig kurset igen",
         "vi vil gerne afmelde os holdet",
         "kan I afmelde min tilmelding til familie med hjerte",
         "jeg må desværre melde mig fra kurset",

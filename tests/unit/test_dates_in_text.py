@@ -16,6 +16,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
     ("text", "direction", "expected"),
     [
         ("havde møde m. min mentor igår", "past", date(2026, 11, 24)),
+        ("havde mode med min mentor i gar kl 14", "past", date(2026, 11, 24)),  # "å" left out
         ("var til samtale i går det gik fint", "past", date(2026, 11, 24)),
         ("i forgårs", "past", date(2026, 11, 23)),
         ("nej det var i tirsdags", "past", date(2026, 11, 24)),
@@ -79,6 +80,12 @@ def test_find_time(text: str, expected: time | None) -> None:
 )
 def test_find_window(text: str, expected: Window | None) -> None:
     assert find_window(text, TODAY) == expected
+
+
+def test_in_two_weeks_with_a_weekday_after_a_comma_is_that_day() -> None:
+    # Wednesday in two weeks: one day, not a span from today to then
+    said = "vil gerne booke et mode om to uger, onsdag kl 15 hvis det kan lade sig gore"
+    assert find_window(said, TODAY) == Window(date(2026, 12, 9), date(2026, 12, 9), None, time(15))
 
 
 def test_a_numeric_date_in_a_window_is_one_day() -> None:

@@ -12,6 +12,7 @@ from bot.shared.enrol_wish import NAMED_COURSE_OVERRIDDEN, OVERRIDDEN, wants_the
     [
         "my partner and I expect our first child in april and would like to sign up for the course",
         "vi vil gerne melde os til forældrekurset, hvad skal I vide?",
+        "Hun vil meget gerne tilmeldes Familie med Hjerte, men hun har ikke selv overskud til at skrive",
         "kan jeg tilmelde mig familie med hjerte selvom vi ikke er gift",
         "we want to join the course, how does it work",
         "vil gerne tilmælde os 🙂",

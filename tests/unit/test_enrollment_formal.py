@@ -38,3 +38,20 @@ def test_a_name_spelt_out_at_the_summary_is_that_name_corrected() -> None:
     spelt = read_enrollment("min kærestes navn staves Jonah", TODAY, asked="enrollment_confirmed")
     assert (spelt.partner_name, spelt.correction) == ("Jonah", True)  # spelling out is correcting
     assert found("mit navn staves Camilla med C", asked="enrollment_confirmed").get("parent_name") == "Camilla"
+
+
+def test_a_grandmother_writing_for_her_daughter_gives_the_daughters_name_and_no_due_date_from_today() -> None:
+    text = (
+        "Goddag. Jeg skriver på vegne af min datter, Line Kjærgaard, som venter sit første barn. "
+        "Hun vil meget gerne tilmeldes Familie med Hjerte, men hun har ikke selv overskud til at skrive i dag."
+    )
+    reading = found(text)
+    assert reading.get("parent_name") == "Line Kjærgaard" and reading.get("child_born") is False
+    assert "child_date" not in reading  # "i dag" is when she writes, never a due date
+
+
+def test_arrived_yesterday_is_a_birth_and_a_partner_after_a_full_stop_or_as_the_childs_father() -> None:
+    assert found("hej! vores lille pige kom i går 🥰 vi vil gerne tilmelde os")["child_born"] is True
+    assert "child_born" not in found("vi kom i går hjem fra sygehuset")
+    assert found("Ja, min kone. Agnieszka.", asked="partner_joins")["partner_name"] == "Agnieszka"
+    assert found("ja hendes far Sebastian", asked="partner_joins")["partner_name"] == "Sebastian"

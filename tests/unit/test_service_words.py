@@ -100,3 +100,23 @@ def test_a_couples_quarrel_read_as_the_course_is_the_family_counselling() -> Non
     text = "hvem kan vi tale med når vi skændes så meget efter fødslen, vi er helt flade"
     assert asks_about_the_named_service(text, "familieraadgivning", "ask_course_info")
     assert not asks_about_the_named_service("taler man om at man skændes på kurset", None, "ask_course_info")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "service"),
+    [
+        ("Is the dentist still free for my daughter? She is 19, born 2007", "tandpleje", True),
+        ("kan min søn på 17 stadig komme til tandlægen gratis?", "tandpleje", True),
+        # a worry said: the concern it was read as
+        ("min nabos pige har sorte tænder og ingen går til tandlæge med hende, jeg er bekymret", "tandpleje", False),
+        ("er tandplejen gratis? han bliver slået derhjemme", "tandpleje", False),
+        # not a question, or the selector reads another service
+        ("min datter skal til tandlæge", "tandpleje", False),
+        ("Is the dentist still free for my daughter?", "dagtilbud", False),
+    ],
+)
+def test_a_service_question_read_as_a_concern_is_the_service_unless_it_says_a_worry(
+    text: str, topic: str, service: bool
+) -> None:
+    assert service_words.a_service_question_read_as_a_concern(text, topic, "report_concern") is service
+    assert not service_words.a_service_question_read_as_a_concern(text, topic, "faq")

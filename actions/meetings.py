@@ -194,9 +194,17 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         return "validate_log_meeting_form"
 
     def slots_needed(self, tracker: Tracker) -> list[str]:
-        # A rating or note is listed only once given, so that it is kept (rasa-sdk keeps only required slots).
-        given = [slot for slot in ("meeting_rating", "meeting_note") if tracker.get_slot(slot)]
+        # A rating or note is listed only once given, so that it is kept (rasa-sdk extracts and keeps
+        # only required slots): the rating once read with the day, the note once the message holds one.
+        given = ["meeting_rating"] if tracker.get_slot("meeting_rating") else []
+        if tracker.get_slot("meeting_note") or self.note_told(tracker):
+            given.append("meeting_note")
         return list(self.form_slots) + given + self.final_yes(tracker)
+
+    def note_told(self, tracker: Tracker) -> bool:
+        """ "sås i går kl 13, vi talte om praktik": what was talked about, in the message that starts the form."""
+        starting = self.starting(tracker) or self.asked(tracker, "youth_confirm")
+        return starting and note_in(self.text(tracker)) is not None
 
     async def extract_meeting_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -249,9 +257,7 @@ class ValidateLogMeetingForm(YouthFormValidation, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         said = note_in(self.text(tracker))
-        if said and (self.starting(tracker) or self.asked(tracker, "youth_confirm")):
-            return {"meeting_note": said}
-        return {}
+        return {"meeting_note": said} if said and self.note_told(tracker) else {}
 
 
 class ActionSaveMeetingLog(YouthSubmit, Action):

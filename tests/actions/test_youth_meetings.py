@@ -75,6 +75,8 @@ def test_a_meeting_logged_in_one_message_keeps_its_time_and_what_was_talked_abou
     start = tracker("conv-t", "sås med mentoren i går kl 13, vi talte om praktik", "log_meeting")
     assert extract(form, "meeting_date", start) == {"meeting_date": "2026-11-24T13:00"}  # no rating given, none set
     assert extract(form, "meeting_note", start) == {"meeting_note": "vi talte om praktik"}
+    # required, so that rasa-sdk extracts and keeps it (it extracts only the required slots)
+    assert form.slots_needed(start) == ["meeting_date", "meeting_note"]
     dispatcher, _ = run(
         ActionSaveMeetingLog(),
         tracker(

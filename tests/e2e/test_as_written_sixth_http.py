@@ -91,8 +91,9 @@ def test_a_held_meeting_to_note_down_with_the_code_in_the_first_message(running:
     chat.say(f"{code_for(running, reference)} vil gerne skrive ind at jeg havde et møde med min mentor")
     assert "Tak, Sofie!" in chat.text and "Hvornår var mødet?" in chat.text, chat.text
     chat.say(f"det var d. {day.day}/{day.month} kl 10")
+    assert "Gemt!" in chat.text, chat.text  # saved once the day is told; the receipt invites a note
     chat.say("vi snakkede om praktik")
-    assert "Gemt!" in chat.text, chat.text
+    assert "Noten er sat på mødet" in chat.text, chat.text
     [held] = meetings_of(running, reference)
     assert held.status == "held" and held.note == "vi snakkede om praktik" and held.starts_at is not None
     assert held.starts_at.astimezone(DANISH_TIME).date() == day
